@@ -1,0 +1,160 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { MESSAGES } from '../shared/messages.js';
+
+/**
+ * Typed errors with stable codes. Services throw these and know nothing of
+ * HTTP; the one error handler below turns them into
+ * `{"error": {code, message, details}}` with the status from STATUS_BY_CODE.
+ */
+export abstract class AppError extends Error {
+  abstract readonly code: ErrorCode;
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Field-level problems: `{fields: {name: message}}`. */
+export interface FieldErrors {
+  fields: Record<string, string>;
+}
+
+export class InvalidInputError extends AppError {
+  readonly code = 'invalid_input';
+  constructor(message: string = MESSAGES.validation, details?: FieldErrors) {
+    super(message, details);
+  }
+}
+
+export class InvalidCredentialsError extends AppError {
+  readonly code = 'invalid_credentials';
+  constructor() {
+    super(MESSAGES.invalidCredentials);
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  readonly code = 'unauthenticated';
+  constructor(message: string = MESSAGES.notSignedIn) {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly code = 'forbidden';
+}
+
+export class NotFoundError extends AppError {
+  readonly code = 'not_found';
+  constructor(message: string = MESSAGES.notFound) {
+    super(message);
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly code = 'conflict';
+  constructor(message: string, details?: FieldErrors) {
+    super(message, details);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  readonly code = 'rate_limited';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, { retryAfterSeconds });
+  }
+}
+
+export class StoreUnavailableError extends AppError {
+  readonly code = 'store_unavailable';
+  constructor(message: string = MESSAGES.storeUnavailable) {
+    super(message);
+  }
+}
+
+const STATUS_BY_CODE = {
+  invalid_input: 400,
+  invalid_credentials: 401,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  store_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof STATUS_BY_CODE;
+
+/** Fastify's own errors that reach the handler, mapped to our codes. */
+const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: 'unsupported_media_type',
+    message: MESSAGES.unsupportedMediaType,
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: MESSAGES.bodyTooLarge },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_input', message: MESSAGES.invalidJson },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_input', message: MESSAGES.invalidJson },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_input', message: MESSAGES.invalidJson },
+};
+
+/** Turns a zod issue path into the field name the web form uses. */
+function fieldName(path: ReadonlyArray<PropertyKey>): string {
+  return path.length === 0 ? '_' : path.map(String).join('.');
+}
+
+/** Registers the one error handler and the JSON 404 for unknown API routes. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error instanceof RateLimitedError) {
+        void reply.header('retry-after', String(error.retryAfterSeconds));
+      }
+      return reply
+        .status(STATUS_BY_CODE[error.code])
+        .send({ error: { code: error.code, message: error.message, details: error.details } });
+    }
+
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const fields: Record<string, string> = {};
+      for (const v of error.validation) {
+        const path = v.instancePath.split('/').filter((s) => s.length > 0);
+        // Unknown keys are reported on the object: name them individually.
+        const keys =
+          v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys)
+            ? v.params.keys.map(String)
+            : [];
+        if (keys.length > 0) {
+          for (const key of keys) {
+            fields[fieldName([...path, key])] = 'This field is not allowed.';
+          }
+        } else {
+          fields[fieldName(path)] ??= v.message ?? 'Invalid value.';
+        }
+      }
+      return reply.status(400).send({
+        error: { code: 'invalid_input', message: MESSAGES.validation, details: { fields } },
+      });
+    }
+
+    const known = typeof error.code === 'string' ? FASTIFY_ERRORS[error.code] : undefined;
+    if (known) {
+      return reply.status(known.status).send({ error: { code: known.code, message: known.message } });
+    }
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.status(error.statusCode).send({
+        error: { code: 'bad_request', message: error.message },
+      });
+    }
+
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal', message: MESSAGES.internal } });
+  });
+}

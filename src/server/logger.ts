@@ -1,0 +1,78 @@
+import type { FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+
+/** Query parameters whose values never reach a log line. */
+const SECRET_QUERY_KEYS = /^(token|access_token|refresh_token|code|key|password|secret)$/i;
+
+/** Replaces the values of secret query parameters with [redacted]. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) {
+    return url;
+  }
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = eq < 0 ? pair : pair.slice(0, eq);
+      let name = key;
+      try {
+        name = decodeURIComponent(key);
+      } catch {
+        // keep the raw key
+      }
+      return SECRET_QUERY_KEYS.test(name) && eq >= 0 ? `${key}=[redacted]` : pair;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}
+
+/**
+ * Paths pino censors wherever they are logged. Headers are not logged by the
+ * request serializer at all; these guard against objects logged by hand.
+ */
+export const REDACT_PATHS = [
+  'password',
+  'newPassword',
+  'currentPassword',
+  'passwordHash',
+  'token',
+  'accessToken',
+  'secret',
+  '*.password',
+  '*.newPassword',
+  '*.currentPassword',
+  '*.passwordHash',
+  '*.token',
+  '*.accessToken',
+  '*.secret',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+];
+
+interface SerializableRequest {
+  method: string;
+  url: string;
+  ip?: string;
+  id?: string;
+  headers?: Record<string, unknown>;
+}
+
+/** Pino options: structured JSON, secrets redacted, request URLs scrubbed. */
+export function loggerOptions(level: Config['logLevel']): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
+  return {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: SerializableRequest) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        ip: req.ip,
+        userAgent: req.headers?.['user-agent'],
+      }),
+    },
+  };
+}

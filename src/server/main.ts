@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { resolveSessionSecret } from './session-secret.js';
+import { createStore } from './store/index.js';
+
+/** dist/web next to the compiled server (dist/server), or the built app when run from src/ with tsx. */
+function findWebRoot(): string | undefined {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [path.resolve(here, '../web'), path.resolve(here, '../../dist/web')];
+  return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html')));
+}
+
+async function main(): Promise<void> {
+  // A .env file in the working directory is read if present; real
+  // environment variables win over it.
+  if (fs.existsSync('.env')) {
+    process.loadEnvFile('.env');
+  }
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`CodeGenie cannot start.\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const store = await createStore(config.database);
+  const sessionSecret = resolveSessionSecret(config.sessionSecret, config.dataDir);
+  const app = await buildApp({ config, store, sessionSecret, webRoot: findWebRoot() });
+
+  let closing = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ port: config.server.port, host: config.server.host });
+  app.log.info({ store: config.database.kind, file: config.database.file }, 'store ready');
+  process.stdout.write(`\nCodeGenie is running at ${config.appUrl}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`CodeGenie failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import cookie from '@fastify/cookie';
+import { UnauthenticatedError } from '../errors.js';
+import type { AuthService, Authenticated, ClientInfo } from '../services/auth.service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by `requireAuth` (or `optionalAuth`) once the session is checked. */
+    auth: Authenticated | null;
+  }
+  interface FastifyInstance {
+    /** preHandler: 401 unless the request carries a live session. */
+    requireAuth: preHandlerAsyncHookHandler;
+    /** preHandler: sets request.auth when a live session is present, never fails. */
+    optionalAuth: preHandlerAsyncHookHandler;
+    /** Sets the session cookie on the reply. */
+    setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date): void;
+    /** Expires the session cookie. */
+    clearSessionCookie(reply: FastifyReply): void;
+  }
+}
+
+export interface AuthPluginOptions {
+  auth: AuthService;
+  secure: boolean;
+}
+
+/** The session cookie name; `__Host-` pins it to this origin over https. */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? '__Host-codegenie_session' : 'codegenie_session';
+}
+
+/** The client's IP and browser, as recorded on sessions and in the audit log. */
+export function clientInfo(request: FastifyRequest): ClientInfo {
+  const ua = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: typeof ua === 'string' ? ua : null };
+}
+
+/** Reads the token from `Authorization: Bearer` (preferred) or the cookie. */
+function tokenOf(request: FastifyRequest, cookieName: string): string | null {
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && header.length > 0) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    // A malformed Authorization header is refused, never ignored in favour of the cookie.
+    return match?.[1] ?? '';
+  }
+  return request.cookies[cookieName] ?? null;
+}
+
+/** Authenticates requests by bearer token or session cookie. */
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app, opts) => {
+    const cookieName = sessionCookieName(opts.secure);
+    await app.register(cookie);
+    app.decorateRequest('auth', null);
+
+    app.decorate('requireAuth', async (request: FastifyRequest) => {
+      const token = tokenOf(request, cookieName);
+      if (token === null) {
+        throw new UnauthenticatedError();
+      }
+      request.auth = await opts.auth.authenticate(token);
+    });
+
+    app.decorate('optionalAuth', async (request: FastifyRequest) => {
+      const token = tokenOf(request, cookieName);
+      if (token) {
+        request.auth = await opts.auth.authenticate(token).catch(() => null);
+      }
+    });
+
+    app.decorate('setSessionCookie', (reply: FastifyReply, token: string, expiresAt: Date) => {
+      void reply.setCookie(cookieName, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        path: '/',
+        secure: opts.secure,
+        expires: expiresAt,
+      });
+    });
+
+    app.decorate('clearSessionCookie', (reply: FastifyReply) => {
+      void reply.clearCookie(cookieName, { httpOnly: true, sameSite: 'lax', path: '/', secure: opts.secure });
+    });
+  },
+  { name: 'auth' },
+);

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import {
+  InvalidCredentialsError,
+  InvalidInputError,
+  RateLimitedError,
+  UnauthenticatedError,
+} from '../errors.js';
+import type { SessionRecord, Store, UserRecord } from '../store/store.port.js';
+import { MESSAGES } from '../../shared/messages.js';
+import type { LoginBody, RegisterBody, User } from '../../shared/auth.schemas.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { passwordProblem } from './password-policy.js';
+import type { TokenService } from './token.service.js';
+
+/** Where a request came from, recorded on the session and in logs. */
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | null;
+}
+
+/** Structured audit events; the route layer writes them to the log. */
+export type AuthEvent =
+  | { event: 'register'; userId: string; username: string; ip: string }
+  | { event: 'login'; userId: string; username: string; sessionId: string; ip: string }
+  | { event: 'login_failed'; identifier: string; ip: string; reason: 'unknown_user' | 'wrong_password' }
+  | { event: 'login_locked'; identifier: string; ip: string; retryAfterSeconds: number }
+  | { event: 'logout'; userId: string; sessionId: string; ip: string }
+  | { event: 'password_rehashed'; userId: string };
+
+export interface AuthServiceDeps {
+  store: Store;
+  hasher: PasswordHasher;
+  tokens: TokenService;
+  throttle: LoginThrottle;
+  clock: Clock;
+  sessions: { ttlMs: number; idleMs: number };
+  /** Receives every security event (sign-in, failure, lock-out, logout). */
+  audit: (event: AuthEvent) => void;
+}
+
+export interface LoginResult {
+  accessToken: string;
+  expiresIn: number;
+  expiresAt: Date;
+  user: User;
+  session: SessionRecord;
+}
+
+export interface Authenticated {
+  user: User;
+  session: SessionRecord;
+}
+
+/** Sessions are touched at most this often, to spare a write per request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** The public view of a user: never the password hash. */
+export function toPublicUser(user: UserRecord): User {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    displayName: user.displayName,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+/** Registration, sign-in, sessions and sign-out. */
+export class AuthService {
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  async register(input: RegisterBody, client: ClientInfo): Promise<User> {
+    const problem = passwordProblem(input.password, { username: input.username, email: input.email });
+    if (problem) {
+      throw new InvalidInputError(problem, { fields: { password: problem } });
+    }
+    const passwordHash = await this.deps.hasher.hash(input.password);
+    const user = await this.deps.store.users.create({
+      id: randomUUID(),
+      username: input.username,
+      email: input.email,
+      displayName: input.displayName ?? null,
+      passwordHash,
+      createdAt: this.deps.clock.now(),
+    });
+    this.deps.audit({ event: 'register', userId: user.id, username: user.username, ip: client.ip });
+    return toPublicUser(user);
+  }
+
+  async login(input: LoginBody, client: ClientInfo): Promise<LoginResult> {
+    const identifier = (input.username ?? input.email ?? '').toLowerCase();
+    const wait = this.deps.throttle.retryAfterSeconds(identifier, client.ip);
+    if (wait > 0) {
+      this.deps.audit({ event: 'login_locked', identifier, ip: client.ip, retryAfterSeconds: wait });
+      throw new RateLimitedError(MESSAGES.tooManyAttempts, wait);
+    }
+
+    const user = identifier.includes('@')
+      ? await this.deps.store.users.findByEmail(identifier)
+      : await this.deps.store.users.findByUsername(identifier);
+    // OWASP: the same work and the same answer whether or not the user exists.
+    const ok = user
+      ? await this.deps.hasher.verify(user.passwordHash, input.password)
+      : await this.deps.hasher.verifyDummy(input.password);
+    if (!user || !ok) {
+      this.deps.throttle.recordFailure(identifier, client.ip);
+      this.deps.audit({
+        event: 'login_failed',
+        identifier,
+        ip: client.ip,
+        reason: user ? 'wrong_password' : 'unknown_user',
+      });
+      throw new InvalidCredentialsError();
+    }
+    this.deps.throttle.recordSuccess(identifier);
+
+    if (this.deps.hasher.needsRehash(user.passwordHash)) {
+      const now = this.deps.clock.now();
+      await this.deps.store.users.updatePasswordHash(user.id, await this.deps.hasher.hash(input.password), now);
+      this.deps.audit({ event: 'password_rehashed', userId: user.id });
+    }
+
+    // Always a new session: never reuse one the client sent (session fixation).
+    const now = this.deps.clock.now();
+    const session = await this.deps.store.sessions.create({
+      id: randomUUID(),
+      userId: user.id,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: new Date(now.getTime() + this.deps.sessions.ttlMs),
+      ip: client.ip,
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+    });
+    const accessToken = await this.deps.tokens.sign({ userId: user.id, sessionId: session.id }, session.expiresAt);
+    this.deps.audit({ event: 'login', userId: user.id, username: user.username, sessionId: session.id, ip: client.ip });
+    return {
+      accessToken,
+      expiresIn: Math.floor(this.deps.sessions.ttlMs / 1000),
+      expiresAt: session.expiresAt,
+      user: toPublicUser(user),
+      session,
+    };
+  }
+
+  /**
+   * Resolves a token to its user and live session. Throws
+   * UnauthenticatedError for a bad token, a revoked session, or one past its
+   * absolute or idle expiry.
+   */
+  async authenticate(token: string): Promise<Authenticated> {
+    const claims = await this.deps.tokens.verify(token);
+    if (!claims) {
+      throw new UnauthenticatedError();
+    }
+    const session = await this.deps.store.sessions.findById(claims.sessionId);
+    if (!session || session.userId !== claims.userId) {
+      throw new UnauthenticatedError(MESSAGES.sessionExpired);
+    }
+    const now = this.deps.clock.now();
+    const idleFor = now.getTime() - session.lastUsedAt.getTime();
+    if (session.expiresAt <= now || idleFor >= this.deps.sessions.idleMs) {
+      await this.deps.store.sessions.revoke(session.id);
+      throw new UnauthenticatedError(MESSAGES.sessionExpired);
+    }
+    const user = await this.deps.store.users.findById(session.userId);
+    if (!user) {
+      throw new UnauthenticatedError(MESSAGES.sessionExpired);
+    }
+    if (idleFor >= TOUCH_INTERVAL_MS) {
+      await this.deps.store.sessions.touch(session.id, now);
+      session.lastUsedAt = now;
+    }
+    return { user: toPublicUser(user), session };
+  }
+
+  async logout(auth: Authenticated, client: ClientInfo): Promise<void> {
+    await this.deps.store.sessions.revoke(auth.session.id);
+    this.deps.audit({ event: 'logout', userId: auth.user.id, sessionId: auth.session.id, ip: client.ip });
+  }
+}

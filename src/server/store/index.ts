@@ -1,0 +1,11 @@
+import type { Config } from '../config.js';
+import type { Store } from './store.port.js';
+import { SqliteStore } from './sqlite/sqlite.adapter.js';
+
+/** Picks the store adapter from DATABASE_URL. */
+export function createStore(database: Config['database']): Promise<Store> {
+  switch (database.kind) {
+    case 'sqlite':
+      return Promise.resolve(SqliteStore.open(database.file));
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Versioned schema migrations, applied in order at start-up inside one
+ * transaction each. Never edit a migration that has shipped: add a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users and sessions',
+    sql: `
+      CREATE TABLE users (
+        id            TEXT PRIMARY KEY,
+        username      TEXT NOT NULL COLLATE NOCASE,
+        email         TEXT NOT NULL,
+        display_name  TEXT,
+        password_hash TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX users_username ON users (username COLLATE NOCASE);
+      CREATE UNIQUE INDEX users_email ON users (email);
+
+      CREATE TABLE sessions (
+        id           TEXT PRIMARY KEY,
+        user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at   INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        ip           TEXT,
+        user_agent   TEXT
+      ) STRICT;
+      CREATE INDEX sessions_user ON sessions (user_id, created_at DESC);
+      CREATE INDEX sessions_expires ON sessions (expires_at);
+    `,
+  },
+];

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError } from '../errors.js';
+import type { NewUser, SessionRecord, Store } from './store.port.js';
+
+/**
+ * The behaviour every storage adapter must show. Each adapter's test file
+ * calls this with a factory that returns a fresh, empty store.
+ */
+export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    const t0 = new Date('2026-01-01T00:00:00.000Z');
+
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    function newUser(overrides: Partial<NewUser> = {}): NewUser {
+      const tag = randomUUID().slice(0, 8);
+      return {
+        id: randomUUID(),
+        username: `user_${tag}`,
+        email: `user_${tag}@example.com`,
+        displayName: null,
+        passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+        createdAt: t0,
+        ...overrides,
+      };
+    }
+
+    function newSession(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
+      return {
+        id: randomUUID(),
+        userId,
+        createdAt: t0,
+        lastUsedAt: t0,
+        expiresAt: new Date(t0.getTime() + 7 * 86_400_000),
+        ip: '127.0.0.1',
+        userAgent: 'contract-test',
+        ...overrides,
+      };
+    }
+
+    describe('users', () => {
+      it('creates a user and finds it by id, username (any case) and email', async () => {
+        const u = newUser({ username: 'Alice.Smith', email: 'alice@example.com', displayName: 'Alice' });
+        const created = await store.users.create(u);
+        expect(created).toMatchObject({ id: u.id, username: 'Alice.Smith', displayName: 'Alice' });
+        expect(created.createdAt.getTime()).toBe(t0.getTime());
+
+        for (const found of [
+          await store.users.findById(u.id),
+          await store.users.findByUsername('alice.smith'),
+          await store.users.findByUsername('ALICE.SMITH'),
+          await store.users.findByEmail('alice@example.com'),
+        ]) {
+          expect(found).toEqual({
+            id: u.id,
+            username: 'Alice.Smith',
+            email: 'alice@example.com',
+            displayName: 'Alice',
+            passwordHash: u.passwordHash,
+            createdAt: t0,
+            updatedAt: t0,
+          });
+        }
+      });
+
+      it('returns null for unknown users', async () => {
+        expect(await store.users.findById(randomUUID())).toBeNull();
+        expect(await store.users.findByUsername('nobody')).toBeNull();
+        expect(await store.users.findByEmail('nobody@example.com')).toBeNull();
+      });
+
+      it('refuses a username taken in another case with a conflict on username', async () => {
+        await store.users.create(newUser({ username: 'bob' }));
+        const error = await store.users.create(newUser({ username: 'BOB' })).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConflictError);
+        expect((error as ConflictError).details).toEqual({ fields: { username: expect.any(String) } });
+      });
+
+      it('refuses a taken email with a conflict on email', async () => {
+        await store.users.create(newUser({ email: 'carol@example.com' }));
+        const error = await store.users.create(newUser({ email: 'carol@example.com' })).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConflictError);
+        expect((error as ConflictError).details).toEqual({ fields: { email: expect.any(String) } });
+      });
+
+      it('keeps the first user intact after a refused duplicate', async () => {
+        const first = await store.users.create(newUser({ username: 'dave', displayName: 'First' }));
+        await store.users.create(newUser({ username: 'Dave', displayName: 'Second' })).catch(() => undefined);
+        expect(await store.users.findByUsername('dave')).toEqual(first);
+      });
+
+      it('updates the password hash', async () => {
+        const u = await store.users.create(newUser());
+        const at = new Date(t0.getTime() + 1000);
+        expect(await store.users.updatePasswordHash(u.id, 'new-hash', at)).toBe(true);
+        const found = await store.users.findById(u.id);
+        expect(found?.passwordHash).toBe('new-hash');
+        expect(found?.updatedAt.getTime()).toBe(at.getTime());
+        expect(await store.users.updatePasswordHash(randomUUID(), 'x', at)).toBe(false);
+      });
+    });
+
+    describe('sessions', () => {
+      it('creates, finds, touches and revokes a session', async () => {
+        const u = await store.users.create(newUser());
+        const s = newSession(u.id);
+        await store.sessions.create(s);
+        expect(await store.sessions.findById(s.id)).toEqual(s);
+
+        const later = new Date(t0.getTime() + 60_000);
+        await store.sessions.touch(s.id, later);
+        expect((await store.sessions.findById(s.id))?.lastUsedAt).toEqual(later);
+        // Touching never moves last use backwards.
+        await store.sessions.touch(s.id, t0);
+        expect((await store.sessions.findById(s.id))?.lastUsedAt).toEqual(later);
+
+        expect(await store.sessions.revoke(s.id)).toBe(true);
+        expect(await store.sessions.findById(s.id)).toBeNull();
+        expect(await store.sessions.revoke(s.id)).toBe(false);
+      });
+
+      it('revokes every session of a user but the one kept, and no one else’s', async () => {
+        const a = await store.users.create(newUser());
+        const b = await store.users.create(newUser());
+        const keep = newSession(a.id);
+        await store.sessions.create(keep);
+        await store.sessions.create(newSession(a.id));
+        await store.sessions.create(newSession(a.id));
+        const other = newSession(b.id);
+        await store.sessions.create(other);
+
+        expect(await store.sessions.revokeAllForUser(a.id, keep.id)).toBe(2);
+        expect(await store.sessions.findById(keep.id)).not.toBeNull();
+        expect(await store.sessions.findById(other.id)).not.toBeNull();
+        expect(await store.sessions.revokeAllForUser(a.id)).toBe(1);
+        expect(await store.sessions.findById(keep.id)).toBeNull();
+      });
+
+      it('lists only live sessions, newest first', async () => {
+        const u = await store.users.create(newUser());
+        const idleMs = 3_600_000;
+        const now = new Date(t0.getTime() + 2 * idleMs);
+        const older = newSession(u.id, { createdAt: new Date(now.getTime() - 10_000), lastUsedAt: now });
+        const newer = newSession(u.id, { createdAt: new Date(now.getTime() - 5_000), lastUsedAt: now });
+        const idle = newSession(u.id, { lastUsedAt: t0 });
+        const expired = newSession(u.id, { lastUsedAt: now, expiresAt: now });
+        for (const s of [older, newer, idle, expired]) {
+          await store.sessions.create(s);
+        }
+        const live = await store.sessions.listActiveForUser(u.id, now, idleMs);
+        expect(live.map((s) => s.id)).toEqual([newer.id, older.id]);
+
+        expect(await store.sessions.purgeExpired(now, idleMs)).toBe(2);
+        expect(await store.sessions.findById(idle.id)).toBeNull();
+        expect(await store.sessions.findById(expired.id)).toBeNull();
+        expect(await store.sessions.findById(newer.id)).not.toBeNull();
+      });
+    });
+
+    it('answers ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/** Usernames: 3–32 characters of a-z 0-9 _ . - (compared case-insensitively). */
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
+/** NIST SP 800-63B: at least 8 characters, at most 128, no composition rules. */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+/** Counts Unicode code points, so an emoji is one character as people count it. */
+function codePointLength(value: string): number {
+  return [...value].length;
+}
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .regex(USERNAME_PATTERN, 'Username must be 3–32 characters: letters, digits, _ . or -.');
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254, 'Email is too long.')
+  .pipe(z.email('Enter a valid email address.'))
+  .transform((email) => email.toLowerCase());
+
+export const passwordSchema = z
+  .string()
+  .refine((p) => codePointLength(p) >= PASSWORD_MIN_LENGTH, {
+    message: `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`,
+  })
+  .refine((p) => codePointLength(p) <= PASSWORD_MAX_LENGTH, {
+    message: `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`,
+  });
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Display name cannot be empty.')
+  .max(64, 'Display name must be at most 64 characters.');
+
+export const registerBodySchema = z.strictObject({
+  username: usernameSchema,
+  email: emailSchema,
+  password: passwordSchema,
+  displayName: displayNameSchema.optional(),
+});
+
+/** `username` also accepts an email address; `{email, password}` is accepted too. */
+export const loginBodySchema = z
+  .strictObject({
+    username: z.string().trim().min(1, 'Enter your username or email.').max(254).optional(),
+    email: z.string().trim().min(1, 'Enter your email.').max(254).optional(),
+    // Not the password policy: an over-long value is simply a wrong password.
+    password: z.string().min(1, 'Enter your password.').max(1024),
+  })
+  .refine((b) => b.username !== undefined || b.email !== undefined, {
+    message: 'Enter your username or email.',
+    path: ['username'],
+  });
+
+export const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  email: z.string(),
+  displayName: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const loginResponseSchema = z.object({
+  accessToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int(),
+  user: userSchema,
+});
+
+export type RegisterBody = z.infer<typeof registerBodySchema>;
+export type LoginBody = z.infer<typeof loginBodySchema>;
+/** A user as the API shows it: never the password hash. */
+export type User = z.infer<typeof userSchema>;
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+/** The JSON error body of every failed API request. */
+export interface ApiErrorBody {
+  error: {
+    code: string;
+    message: string;
+    /** For validation errors: `{fields: {fieldName: message}}`. */
+    details?: unknown;
+  };
+}

@@ -1,0 +1,21 @@
+/**
+ * User-facing messages shared by the API and the web app. Several are worded
+ * exactly as users of the original CodeGenie system know them.
+ */
+export const MESSAGES = {
+  registered: 'Registration successful. Please log in.',
+  usernameTaken: 'Username already exists. Please choose a different one.',
+  emailTaken: 'Email already exists. Please choose a different one.',
+  invalidCredentials: 'Invalid username or password. Please try again.',
+  tooManyAttempts: 'Too many failed sign-in attempts. Please wait and try again.',
+  notSignedIn: 'You are not signed in.',
+  sessionExpired: 'Your session has expired. Please log in again.',
+  crossOrigin: 'Cross-origin requests are not allowed.',
+  unsupportedMediaType: 'Request bodies must be JSON (Content-Type: application/json).',
+  bodyTooLarge: 'The request body is too large (limit 1 MiB).',
+  invalidJson: 'The request body is not valid JSON.',
+  validation: 'Some fields are missing or invalid.',
+  notFound: 'Not found.',
+  internal: 'Something went wrong on our side. Please try again.',
+  storeUnavailable: 'The data store is unavailable. Please try again shortly.',
+} as const;

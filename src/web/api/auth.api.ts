@@ -1,0 +1,49 @@
+import type { LoginResponse, User } from '../../shared/auth.schemas';
+import { ApiError, apiRequest } from './api-client';
+
+/** What the register form sends; `displayName` is left out when empty. */
+export interface RegisterInput {
+  username: string;
+  email: string;
+  password: string;
+  displayName?: string;
+}
+
+/** What the login form sends; `username` may also be an email address. */
+export interface LoginInput {
+  username: string;
+  password: string;
+}
+
+/** Creates an account. Does not sign in: the user logs in afterwards. */
+export async function register(input: RegisterInput): Promise<User> {
+  const { user } = await apiRequest<{ user: User }>('POST', '/auth/register', { body: input });
+  return user;
+}
+
+/**
+ * Signs in. The server sets the HttpOnly session cookie; the access token in
+ * the answer is for API clients and is deliberately not kept by the web app.
+ */
+export async function login(input: LoginInput): Promise<User> {
+  const { user } = await apiRequest<LoginResponse>('POST', '/auth/login', { body: input });
+  return user;
+}
+
+/** Ends the session and clears the cookie. */
+export async function logout(): Promise<void> {
+  await apiRequest<undefined>('POST', '/auth/logout');
+}
+
+/** The signed-in user, or `null` when there is no valid session (401). */
+export async function fetchCurrentUser(signal?: AbortSignal): Promise<User | null> {
+  try {
+    const { user } = await apiRequest<{ user: User }>('GET', '/auth/me', signal ? { signal } : {});
+    return user;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      return null;
+    }
+    throw error;
+  }
+}

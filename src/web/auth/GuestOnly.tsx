@@ -1,0 +1,29 @@
+import { Navigate, Outlet, useSearchParams } from 'react-router';
+import { LoadingScreen, StartupErrorScreen } from '../components/StatusScreens';
+import { useAuth } from './auth.context';
+import { safeNextPath } from './safe-next';
+
+/**
+ * Layout route for /login and /register: a signed-in visitor is sent on to
+ * `?next=` (validated) or `/`. This is also what moves the user on right after
+ * a successful login, so there is one place that decides where they land.
+ */
+export function GuestOnly() {
+  const { state } = useAuth();
+  const [searchParams] = useSearchParams();
+
+  switch (state.status) {
+    case 'loading':
+      return <LoadingScreen />;
+    case 'error':
+      return <StartupErrorScreen message={state.message} />;
+    case 'signedIn':
+      return <Navigate to={safeNextPath(searchParams.get('next'), window.location.origin)} replace />;
+    case 'signedOut':
+      return <Outlet />;
+    default: {
+      const unreachable: never = state;
+      return unreachable;
+    }
+  }
+}

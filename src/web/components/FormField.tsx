@@ -1,0 +1,95 @@
+import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
+import './forms.css';
+
+/** Props of one labelled input; everything else goes to the `<input>`. */
+export interface FormFieldProps
+  extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'aria-invalid' | 'aria-describedby'> {
+  /** The input id; `-error` and `-hint` suffixes name the descriptions. */
+  id: string;
+  /** Visible label text (also the accessible name). */
+  label: string;
+  /** Shown after the label in a lighter style, inside the label. */
+  labelNote?: string;
+  /** Message from the API for this field; marks the input invalid. */
+  error?: string | undefined;
+  /** Help text under the input, announced as its description. */
+  hint?: ReactNode;
+  /** Ids of further descriptions rendered by the caller (e.g. a strength meter). */
+  describedBy?: string;
+  ref?: Ref<HTMLInputElement>;
+  /** Rendered at the end of the field, e.g. a password strength meter. */
+  children?: ReactNode;
+}
+
+/** A label, input, error and hint wired together with aria-invalid / aria-describedby. */
+export function FormField({
+  id,
+  label,
+  labelNote,
+  error,
+  hint,
+  describedBy,
+  ref,
+  children,
+  ...inputProps
+}: FormFieldProps) {
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const descriptions = [error ? errorId : null, hint ? hintId : null, describedBy ?? null]
+    .filter((value): value is string => value !== null)
+    .join(' ');
+
+  return (
+    <div className={error ? 'field field--invalid' : 'field'}>
+      <label htmlFor={id} className="field__label">
+        {label}
+        {labelNote ? <span className="field__label-note"> {labelNote}</span> : null}
+      </label>
+      <input
+        {...inputProps}
+        id={id}
+        ref={ref}
+        className="field__input"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={descriptions || undefined}
+      />
+      {error ? (
+        <p id={errorId} className="field__error">
+          <svg viewBox="0 0 16 16" aria-hidden="true" focusable="false" className="field__error-icon">
+            <path d="M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13Zm-.75 3h1.5v4.5h-1.5Zm0 5.75h1.5v1.5h-1.5Z" />
+          </svg>
+          {error}
+        </p>
+      ) : null}
+      {hint ? (
+        <p id={hintId} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      {children}
+    </div>
+  );
+}
+
+/** The form-level error region; `role="alert"` so screen readers announce it when it appears. */
+export function FormAlert({ messages }: { messages: readonly string[] }) {
+  if (messages.length === 0) {
+    return null;
+  }
+  return (
+    <div role="alert" className="alert alert--error">
+      {messages.map((message) => (
+        <p key={message}>{message}</p>
+      ))}
+    </div>
+  );
+}
+
+/** A polite status banner, e.g. "Registration successful. Please log in." */
+export function FormNotice({ message, tone }: { message: string; tone: 'success' | 'info' }) {
+  return (
+    <div role="status" className={`alert alert--${tone}`}>
+      <p>{message}</p>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import { useEffect, useRef } from 'react';
+import { useLocation } from 'react-router';
+
+/**
+ * The page's h1, which also sets the document title. After an in-app
+ * navigation it takes focus, so screen readers announce the new page and the
+ * next Tab continues from the top of it (a full page load needs neither).
+ */
+export function PageHeading({ children }: { children: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  const { key } = useLocation();
+
+  useEffect(() => {
+    // 'default' is the key of the location the app was loaded at.
+    if (key !== 'default') {
+      ref.current?.focus({ preventScroll: true });
+    }
+  }, [key]);
+
+  return (
+    <>
+      <title>{`${children} · CodeGenie`}</title>
+      <h1 ref={ref} tabIndex={-1} className="page-heading">
+        {children}
+      </h1>
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+import { Outlet } from 'react-router';
+import { Brand } from './Brand';
+import { SkipLink } from './SkipLink';
+import { ThemeToggle } from './ThemeToggle';
+
+/** Frame of the signed-out pages (login, register) and the 404 page: a slim header and a centred column. */
+export function PublicLayout() {
+  return (
+    <div className="public-layout">
+      <SkipLink />
+      <header className="public-header">
+        <Brand />
+        <ThemeToggle />
+      </header>
+      <main id="main" tabIndex={-1} className="public-main">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

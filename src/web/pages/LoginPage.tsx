@@ -1,0 +1,111 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Link, useLocation, useSearchParams } from 'react-router';
+import { MESSAGES } from '../../shared/messages';
+import { ApiError } from '../api/api-client';
+import { useAuth } from '../auth/auth.context';
+import { readLoginState } from '../auth/login-state';
+import { FormAlert, FormField, FormNotice } from '../components/FormField';
+import { PageHeading } from '../components/PageHeading';
+import { formatRetryAfter } from './format-wait';
+import { NO_ERRORS, toFormErrors, type FormErrors } from './form-errors';
+
+const FIELDS = ['username', 'password'] as const;
+
+/** The sign-in form. On success the guest-only guard sends the user to `?next=` or home. */
+export function LoginPage() {
+  const { login } = useAuth();
+  const location = useLocation();
+  const [searchParams] = useSearchParams();
+  const initial = readLoginState(location.state);
+
+  const [username, setUsername] = useState(initial.username ?? '');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [submitting, setSubmitting] = useState(false);
+  const [showNotice, setShowNotice] = useState(true);
+  const passwordRef = useRef<HTMLInputElement>(null);
+
+  const next = searchParams.get('next');
+  const registerPath = next ? `/register?${new URLSearchParams({ next }).toString()}` : '/register';
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setSubmitting(true);
+    setShowNotice(false);
+    setErrors(NO_ERRORS);
+    try {
+      await login({ username: username.trim(), password });
+      // Signed in: <GuestOnly> now redirects, unmounting this page.
+    } catch (error) {
+      setErrors(loginErrors(error));
+      setSubmitting(false);
+      if (error instanceof ApiError && error.status === 401) {
+        // Most failed logins are a mistyped password: let the user retype it at once.
+        passwordRef.current?.select();
+      }
+    }
+  };
+
+  return (
+    <section className="card card--narrow">
+      <PageHeading>Log in</PageHeading>
+      <p className="card__lead">Welcome back to CodeGenie.</p>
+
+      {showNotice && initial.notice ? (
+        <FormNotice message={initial.notice} tone={initial.noticeTone ?? 'info'} />
+      ) : null}
+      <FormAlert messages={errors.general} />
+
+      <form className="form" onSubmit={onSubmit} aria-busy={submitting}>
+        <FormField
+          id="login-username"
+          name="username"
+          label="Username or email"
+          autoComplete="username"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          required
+          maxLength={254}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          error={errors.fields['username']}
+        />
+        <FormField
+          id="login-password"
+          name="password"
+          type="password"
+          label="Password"
+          autoComplete="current-password"
+          required
+          ref={passwordRef}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.fields['password']}
+        />
+        {/* A later issue adds the "Forgot password?" link here. */}
+        <button type="submit" className="btn btn--primary btn--block" disabled={submitting}>
+          {submitting ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}
+          Log in
+        </button>
+      </form>
+
+      <p className="card__footer">
+        New to CodeGenie? <Link to={registerPath}>Register</Link>
+      </p>
+    </section>
+  );
+}
+
+function loginErrors(error: unknown): FormErrors {
+  if (error instanceof ApiError) {
+    if (error.status === 401) {
+      return { general: [MESSAGES.invalidCredentials], fields: {} };
+    }
+    if (error.status === 429) {
+      const wait = formatRetryAfter(error.retryAfterSeconds);
+      return { general: [[MESSAGES.tooManyAttempts, wait].filter(Boolean).join(' ')], fields: {} };
+    }
+  }
+  return toFormErrors(error, FIELDS);
+}

@@ -1,0 +1,166 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { MESSAGES } from '../../shared/messages';
+import type { RegisterInput } from '../api/auth.api';
+import { useAuth } from '../auth/auth.context';
+import type { LoginLocationState } from '../auth/login-state';
+import { FormAlert, FormField } from '../components/FormField';
+import { PageHeading } from '../components/PageHeading';
+import { PasswordStrength } from '../components/PasswordStrength';
+import { NO_ERRORS, toFormErrors, type FormErrors } from './form-errors';
+
+const FIELDS = ['username', 'email', 'password', 'displayName'] as const;
+type Field = (typeof FIELDS)[number];
+type Values = Record<Field, string>;
+
+const EMPTY: Values = { username: '', email: '', password: '', displayName: '' };
+
+/**
+ * The sign-up form. Native constraints (required, pattern, minLength) catch
+ * the obvious mistakes early; the server's messages (taken username, common
+ * password ...) appear next to the fields they concern.
+ */
+export function RegisterPage() {
+  const { register } = useAuth();
+  const navigate = useNavigate();
+  const [searchParams] = useSearchParams();
+  const [values, setValues] = useState<Values>(EMPTY);
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [submitting, setSubmitting] = useState(false);
+  const inputs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
+
+  const next = searchParams.get('next');
+  const loginPath = next ? `/login?${new URLSearchParams({ next }).toString()}` : '/login';
+
+  const update = (field: Field) => (event: { target: { value: string } }) => {
+    setValues((v) => ({ ...v, [field]: event.target.value }));
+    // The message no longer describes what is in the field.
+    if (errors.fields[field]) {
+      setErrors((e) => {
+        const fields: Record<string, string> = { ...e.fields };
+        delete fields[field];
+        return { ...e, fields };
+      });
+    }
+  };
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setSubmitting(true);
+    setErrors(NO_ERRORS);
+    const displayName = values.displayName.trim();
+    const input: RegisterInput = {
+      username: values.username.trim(),
+      email: values.email.trim(),
+      password: values.password,
+      ...(displayName ? { displayName } : {}),
+    };
+    try {
+      const user = await register(input);
+      const state: LoginLocationState = {
+        notice: MESSAGES.registered,
+        noticeTone: 'success',
+        username: user.username,
+      };
+      await navigate(loginPath, { state });
+    } catch (error) {
+      const formErrors = toFormErrors(error, FIELDS);
+      setErrors(formErrors);
+      setSubmitting(false);
+      const firstInvalid = FIELDS.find((field) => formErrors.fields[field]);
+      if (firstInvalid) {
+        inputs.current[firstInvalid]?.focus();
+      }
+    }
+  };
+
+  const refFor = (field: Field) => (element: HTMLInputElement | null) => {
+    inputs.current[field] = element;
+  };
+
+  return (
+    <section className="card card--narrow">
+      <PageHeading>Create your account</PageHeading>
+      <p className="card__lead">Generate, explain and compare code with models you host.</p>
+
+      <FormAlert messages={errors.general} />
+
+      <form className="form" onSubmit={onSubmit} aria-busy={submitting}>
+        <FormField
+          id="register-username"
+          name="username"
+          label="Username"
+          autoComplete="username"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          required
+          minLength={3}
+          maxLength={32}
+          pattern="[A-Za-z0-9_.\-]{3,32}"
+          title="3–32 characters: letters, digits, _ . or -"
+          hint="3–32 characters: letters, digits, _ . or -"
+          ref={refFor('username')}
+          value={values.username}
+          onChange={update('username')}
+          error={errors.fields['username']}
+        />
+        <FormField
+          id="register-email"
+          name="email"
+          type="email"
+          label="Email"
+          autoComplete="email"
+          required
+          maxLength={254}
+          ref={refFor('email')}
+          value={values.email}
+          onChange={update('email')}
+          error={errors.fields['email']}
+        />
+        <FormField
+          id="register-password"
+          name="password"
+          type="password"
+          label="Password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          hint="At least 8 characters. Avoid common passwords and your username."
+          describedBy="register-password-strength"
+          ref={refFor('password')}
+          value={values.password}
+          onChange={update('password')}
+          error={errors.fields['password']}
+        >
+          <PasswordStrength
+            id="register-password-strength"
+            password={values.password}
+            userInputs={[values.username, values.email, values.displayName]}
+          />
+        </FormField>
+        <FormField
+          id="register-display-name"
+          name="displayName"
+          label="Display name"
+          labelNote="(optional)"
+          autoComplete="nickname"
+          maxLength={64}
+          hint="Shown instead of your username."
+          ref={refFor('displayName')}
+          value={values.displayName}
+          onChange={update('displayName')}
+          error={errors.fields['displayName']}
+        />
+        <button type="submit" className="btn btn--primary btn--block" disabled={submitting}>
+          {submitting ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}
+          Create account
+        </button>
+      </form>
+
+      <p className="card__footer">
+        Already have an account? <Link to={loginPath}>Log in</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/server/app.js';
+import type { Clock } from '../../src/server/clock.js';
+import { loadConfig, type Config } from '../../src/server/config.js';
+import type { PasswordHasher } from '../../src/server/services/password-hasher.js';
+import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
+import type { Store } from '../../src/server/store/store.port.js';
+import { newLogFile } from './secrets.js';
+
+/** The session secret every test server signs with (tests forge tokens with it). */
+export const TEST_SESSION_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
+export const WEB_ROOT = path.resolve(import.meta.dirname, '../../dist/web');
+
+export interface TestServerOptions {
+  /** Extra environment, as a user would set it (e.g. LOGIN_MAX_FAILURES_PER_ACCOUNT). */
+  env?: Record<string, string>;
+  clock?: Clock;
+  hasher?: PasswordHasher;
+  /** Serve the built web app from dist/web (browser tests). */
+  web?: boolean;
+  /** A name for the log file. */
+  name?: string;
+}
+
+export interface TestServer {
+  app: FastifyInstance;
+  /** Base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  store: Store;
+  config: Config;
+  dataDir: string;
+  logFile: string;
+  /** Stops the server, closes the store and removes the data folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real app on 127.0.0.1 and a free port, with a real SQLite file
+ * in a fresh temporary folder, and logs (level debug) in test-results/logs
+ * for the log audit. APP_URL is the server's own URL.
+ */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-test-'));
+  const logFile = newLogFile(options.name ?? 'api');
+  const logStream = fs.createWriteStream(logFile, { flags: 'a' });
+  const store = SqliteStore.open(path.join(dataDir, 'codegenie.db'));
+
+  // APP_URL must name the port, which is only known after listening: bind
+  // a throwaway config first, then rebuild with the real URL.
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    APP_URL: url,
+    LOG_LEVEL: 'debug',
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000',
+    LOGIN_MAX_FAILURES_PER_IP: '1000',
+    ...options.env,
+  });
+  const app = await buildApp({
+    config,
+    store,
+    sessionSecret: TEST_SESSION_SECRET,
+    clock: options.clock,
+    hasher: options.hasher,
+    logStream,
+    webRoot: options.web ? WEB_ROOT : undefined,
+  });
+  await app.listen({ port, host: '127.0.0.1' });
+  return {
+    app,
+    url,
+    store,
+    config,
+    dataDir,
+    logFile,
+    async close() {
+      await app.close();
+      await store.close();
+      await new Promise<void>((resolve) => logStream.end(resolve));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A port the OS considers free right now on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Folder the log audit reads: every test log file and every secret used. */
+export const RESULTS_DIR = path.resolve(import.meta.dirname, '../../test-results');
+export const LOGS_DIR = path.join(RESULTS_DIR, 'logs');
+export const SECRETS_DIR = path.join(RESULTS_DIR, 'secrets');
+
+/**
+ * Records a secret (password, token, cookie value) that a test sent or
+ * received, so the log audit can prove it never reached a log line.
+ * Returns the value for inline use.
+ */
+export function secret<T extends string>(value: T): T {
+  fs.mkdirSync(SECRETS_DIR, { recursive: true });
+  fs.appendFileSync(path.join(SECRETS_DIR, `${process.pid}.txt`), `${JSON.stringify(value)}\n`);
+  return value;
+}
+
+/** A new log file for one test app. */
+export function newLogFile(name: string): string {
+  fs.mkdirSync(LOGS_DIR, { recursive: true });
+  return path.join(LOGS_DIR, `${name}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
+}
