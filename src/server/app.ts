@@ -80,7 +80,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     tokens: new TokenService(deps.sessionSecret, clock),
     throttle: new LoginThrottle(config.loginThrottle, clock),
     sessions: config.sessions,
-    audit: (event) => app.log[AUDIT_LEVEL[event.event]]({ audit: event }, `auth: ${event.event}`),
+    audit: (event) => {
+      app.log[AUDIT_LEVEL[event.event]]({ audit: event }, `auth: ${event.event}`);
+    },
   });
   await app.register(authPlugin, { auth: authService, secure: config.secure });
 

@@ -31,21 +31,18 @@ export const CONFIG_DOCS = {
   APP_URL:
     'Public base URL people use to reach the app (links in emails, Origin checks, cookie security). Default http://localhost:PORT.',
   DATA_DIR: 'Folder for the embedded database, the session secret and other data. Default ./data.',
-  DATABASE_URL:
-    'Where data lives: sqlite:<file path>. Default sqlite:DATA_DIR/codegenie.db.',
+  DATABASE_URL: 'Where data lives: sqlite:<file path>. Default sqlite:DATA_DIR/codegenie.db.',
   SESSION_SECRET:
     'Secret that signs session tokens (at least 32 characters). Default: a random 256-bit secret generated on first start and kept in DATA_DIR/session-secret (mode 0600).',
   SESSION_TTL_HOURS: 'Absolute session lifetime in hours. Default 168 (7 days).',
   SESSION_IDLE_HOURS: 'A session unused for this many hours expires. Default 24.',
   LOGIN_MAX_FAILURES_PER_ACCOUNT:
     'Failed sign-ins for one account within the window before sign-in is refused with 429. Default 5.',
-  LOGIN_MAX_FAILURES_PER_IP:
-    'Failed sign-ins from one IP address within the window before 429. Default 20.',
+  LOGIN_MAX_FAILURES_PER_IP: 'Failed sign-ins from one IP address within the window before 429. Default 20.',
   LOGIN_FAILURE_WINDOW_MINUTES: 'The window for the two limits above, in minutes. Default 15.',
   CORS_ORIGINS:
     'Comma-separated list of extra origins allowed to call the API from a browser. Default: none (no CORS).',
-  TRUST_PROXY:
-    'Set to true behind a reverse proxy so client IPs come from X-Forwarded-For. Default false.',
+  TRUST_PROXY: 'Set to true behind a reverse proxy so client IPs come from X-Forwarded-For. Default false.',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent. Default info.',
 } as const;
 

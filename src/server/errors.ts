@@ -55,11 +55,10 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** A unique value is taken; details.fields names the field. */
 export class ConflictError extends AppError {
   readonly code = 'conflict';
-  constructor(message: string, details?: FieldErrors) {
-    super(message, details);
-  }
+  declare readonly details: FieldErrors | undefined;
 }
 
 export class RateLimitedError extends AppError {
@@ -128,9 +127,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
         const path = v.instancePath.split('/').filter((s) => s.length > 0);
         // Unknown keys are reported on the object: name them individually.
         const keys =
-          v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys)
-            ? v.params.keys.map(String)
-            : [];
+          v.keyword === 'unrecognized_keys' && Array.isArray(v.params.keys) ? v.params.keys.map(String) : [];
         if (keys.length > 0) {
           for (const key of keys) {
             fields[fieldName([...path, key])] = 'This field is not allowed.';

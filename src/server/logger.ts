@@ -62,7 +62,9 @@ interface SerializableRequest {
 }
 
 /** Pino options: structured JSON, secrets redacted, request URLs scrubbed. */
-export function loggerOptions(level: Config['logLevel']): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
+export function loggerOptions(
+  level: Config['logLevel'],
+): Exclude<FastifyServerOptions['logger'], boolean | undefined> {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },

@@ -8,7 +8,7 @@ export const PASSWORD_MAX_LENGTH = 128;
 
 /** Counts Unicode code points, so an emoji is one character as people count it. */
 function codePointLength(value: string): number {
-  return [...value].length;
+  return Array.from(value).length;
 }
 
 export const usernameSchema = z

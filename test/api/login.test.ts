@@ -13,13 +13,18 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const INVALID = { error: { code: 'invalid_credentials', message: 'Invalid username or password. Please try again.' } };
+const INVALID = {
+  error: { code: 'invalid_credentials', message: 'Invalid username or password. Please try again.' },
+};
 
 describe('POST /api/auth/login', () => {
   it('signs in by username: token, expiry, user and an HttpOnly SameSite=Lax cookie', async () => {
     const a = newAccount();
     await api.post('/api/auth/register', a);
-    const res = await api.post('/api/auth/login', { username: a.username.toUpperCase(), password: a.password });
+    const res = await api.post('/api/auth/login', {
+      username: a.username.toUpperCase(),
+      password: a.password,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
@@ -42,15 +47,23 @@ describe('POST /api/auth/login', () => {
   it('accepts the email in the username field and as {email, password}', async () => {
     const a = newAccount();
     await api.post('/api/auth/register', a);
-    expect((await api.post('/api/auth/login', { username: a.email.toUpperCase(), password: a.password })).status).toBe(200);
+    expect(
+      (await api.post('/api/auth/login', { username: a.email.toUpperCase(), password: a.password })).status,
+    ).toBe(200);
     expect((await api.post('/api/auth/login', { email: a.email, password: a.password })).status).toBe(200);
   });
 
   it('gives unknown user and wrong password the same 401 body', async () => {
     const a = newAccount();
     await api.post('/api/auth/register', a);
-    const wrong = await api.post('/api/auth/login', { username: a.username, password: secret('not the password 1') });
-    const unknown = await api.post('/api/auth/login', { username: 'nobody_here', password: secret('not the password 1') });
+    const wrong = await api.post('/api/auth/login', {
+      username: a.username,
+      password: secret('not the password 1'),
+    });
+    const unknown = await api.post('/api/auth/login', {
+      username: 'nobody_here',
+      password: secret('not the password 1'),
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(INVALID);
@@ -86,19 +99,25 @@ describe('POST /api/auth/login', () => {
     expect(long).toHaveLength(100);
     const a = { ...newAccount(), password: long };
     expect((await api.post('/api/auth/register', a)).status).toBe(201);
-    const first72 = await api.post('/api/auth/login', { username: a.username, password: secret(long.slice(0, 72)) });
+    const first72 = await api.post('/api/auth/login', {
+      username: a.username,
+      password: secret(long.slice(0, 72)),
+    });
     expect(first72.status).toBe(401);
     expect((await api.post('/api/auth/login', { username: a.username, password: long })).status).toBe(200);
   });
 
   it('registers and signs in with a 64-character passphrase with spaces and emoji', async () => {
     const phrase = secret('correct horse 🐴 battery staple 🔋 and a long walk by the sea 🌊 ok');
-    expect([...phrase]).toHaveLength(64);
+    expect(Array.from(phrase)).toHaveLength(64);
     const a = { ...newAccount(), password: phrase };
     expect((await api.post('/api/auth/register', a)).status).toBe(201);
     expect((await api.post('/api/auth/login', { username: a.username, password: phrase })).status).toBe(200);
     // Unicode is not normalised away: one changed emoji is a wrong password.
-    const changed = await api.post('/api/auth/login', { username: a.username, password: secret(phrase.replace('🐴', '🦄')) });
+    const changed = await api.post('/api/auth/login', {
+      username: a.username,
+      password: secret(phrase.replace('🐴', '🦄')),
+    });
     expect(changed.status).toBe(401);
   });
 
@@ -112,7 +131,11 @@ describe('POST /api/auth/login', () => {
     expect(again.status).toBe(200);
     const token2 = secret(String(again.body.accessToken));
     expect(token2).not.toBe(token);
-    const sessions = await server.store.sessions.listActiveForUser(again.body.user.id, new Date(), 86_400_000);
+    const sessions = await server.store.sessions.listActiveForUser(
+      again.body.user.id,
+      new Date(),
+      86_400_000,
+    );
     expect(sessions).toHaveLength(2);
   });
 
@@ -139,10 +162,14 @@ describe('POST /api/auth/login', () => {
       passwordHash: await weak.hash(a.password),
       createdAt: new Date(),
     });
-    expect((await api.post('/api/auth/login', { username: a.username, password: a.password })).status).toBe(200);
+    expect((await api.post('/api/auth/login', { username: a.username, password: a.password })).status).toBe(
+      200,
+    );
     const stored = await server.store.users.findByUsername(a.username);
     expect(stored?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
-    expect((await api.post('/api/auth/login', { username: a.username, password: a.password })).status).toBe(200);
+    expect((await api.post('/api/auth/login', { username: a.username, password: a.password })).status).toBe(
+      200,
+    );
   });
 });
 
@@ -152,7 +179,11 @@ describe('brute-force protection', () => {
   beforeAll(async () => {
     limited = await startTestServer({
       name: 'throttle',
-      env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '5', LOGIN_MAX_FAILURES_PER_IP: '20', LOGIN_FAILURE_WINDOW_MINUTES: '15' },
+      env: {
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '5',
+        LOGIN_MAX_FAILURES_PER_IP: '20',
+        LOGIN_FAILURE_WINDOW_MINUTES: '15',
+      },
     });
     lapi = apiClient(limited.url);
   });
@@ -162,7 +193,9 @@ describe('brute-force protection', () => {
     const a = newAccount();
     await lapi.post('/api/auth/register', a);
     for (let i = 0; i < 5; i++) {
-      expect((await lapi.post('/api/auth/login', { username: a.username, password: 'wrong-password' })).status).toBe(401);
+      expect(
+        (await lapi.post('/api/auth/login', { username: a.username, password: 'wrong-password' })).status,
+      ).toBe(401);
     }
     const locked = await lapi.post('/api/auth/login', { username: a.username, password: a.password });
     expect(locked.status).toBe(429);
@@ -173,7 +206,9 @@ describe('brute-force protection', () => {
     // Another account from the same IP is not locked.
     const b = newAccount();
     await lapi.post('/api/auth/register', b);
-    expect((await lapi.post('/api/auth/login', { username: b.username, password: b.password })).status).toBe(200);
+    expect((await lapi.post('/api/auth/login', { username: b.username, password: b.password })).status).toBe(
+      200,
+    );
   });
 
   it('answers 429 after 20 failures from one IP across accounts', async () => {

@@ -88,7 +88,10 @@ describe('POST /api/auth/register', () => {
 
   it('refuses a password equal to the username or the email', async () => {
     const a = newAccount('samepw');
-    const asUsername = await api.post('/api/auth/register', { ...a, password: secret(`${a.username.toUpperCase()}`) });
+    const asUsername = await api.post('/api/auth/register', {
+      ...a,
+      password: secret(a.username.toUpperCase()),
+    });
     expect(asUsername.status).toBe(400);
     expect(asUsername.body.error.details.fields.password).toMatch(/username/);
     const asEmail = await api.post('/api/auth/register', { ...a, password: a.email });
@@ -97,10 +100,17 @@ describe('POST /api/auth/register', () => {
   });
 
   it('accepts passwords of exactly 8 and 128 characters, counted as people count them', async () => {
-    expect((await api.post('/api/auth/register', { ...newAccount(), password: secret('Zq8#mL2v') })).status).toBe(201);
-    expect((await api.post('/api/auth/register', { ...newAccount(), password: secret('Zq8#'.repeat(32)) })).status).toBe(201);
+    expect(
+      (await api.post('/api/auth/register', { ...newAccount(), password: secret('Zq8#mL2v') })).status,
+    ).toBe(201);
+    expect(
+      (await api.post('/api/auth/register', { ...newAccount(), password: secret('Zq8#'.repeat(32)) })).status,
+    ).toBe(201);
     // 8 emoji are 16 UTF-16 units but 8 characters.
-    expect((await api.post('/api/auth/register', { ...newAccount(), password: secret('🦊🐙🦉🐳🦊🐙🦉🐳') })).status).toBe(201);
+    expect(
+      (await api.post('/api/auth/register', { ...newAccount(), password: secret('🦊🐙🦉🐳🦊🐙🦉🐳') }))
+        .status,
+    ).toBe(201);
   });
 
   it('answers 415 for text/plain, form and multipart bodies', async () => {
@@ -108,7 +118,10 @@ describe('POST /api/auth/register', () => {
     for (const [type, raw] of [
       ['text/plain', JSON.stringify(a)],
       ['application/x-www-form-urlencoded', `username=${a.username}&email=${a.email}&password=x`],
-      ['multipart/form-data; boundary=xyz', `--xyz\r\nContent-Disposition: form-data; name="username"\r\n\r\n${a.username}\r\n--xyz--\r\n`],
+      [
+        'multipart/form-data; boundary=xyz',
+        `--xyz\r\nContent-Disposition: form-data; name="username"\r\n\r\n${a.username}\r\n--xyz--\r\n`,
+      ],
     ] as const) {
       const res = await api.post('/api/auth/register', undefined, { raw, headers: { 'content-type': type } });
       expect(res.status, type).toBe(415);
@@ -118,7 +131,10 @@ describe('POST /api/auth/register', () => {
   });
 
   it('answers 413 for a body over 1 MiB and 400 for malformed JSON', async () => {
-    const big = await api.post('/api/auth/register', { ...newAccount(), displayName: 'x'.repeat(1024 * 1024) });
+    const big = await api.post('/api/auth/register', {
+      ...newAccount(),
+      displayName: 'x'.repeat(1024 * 1024),
+    });
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('payload_too_large');
     const bad = await api.post('/api/auth/register', undefined, {

@@ -65,7 +65,10 @@ describe('sessions', () => {
     const now = Math.floor(clock.now().getTime() / 1000);
     const claims = { iss: 'codegenie', sub: user.id, jti };
 
-    const unsigned = new UnsecuredJWT(claims).setIssuedAt(now).setExpirationTime(now + 3600).encode();
+    const unsigned = new UnsecuredJWT(claims)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .encode();
     const otherKey = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuedAt(now)
@@ -135,8 +138,12 @@ describe('sessions', () => {
     const locked = await api.post('/api/auth/login', { username: a.username, password: a.password });
     expect(locked.status).toBe(429);
     clock.advance(14 * 60_000);
-    expect((await api.post('/api/auth/login', { username: a.username, password: a.password })).status).toBe(429);
+    expect((await api.post('/api/auth/login', { username: a.username, password: a.password })).status).toBe(
+      429,
+    );
     clock.advance(2 * 60_000);
-    expect((await api.post('/api/auth/login', { username: a.username, password: a.password })).status).toBe(200);
+    expect((await api.post('/api/auth/login', { username: a.username, password: a.password })).status).toBe(
+      200,
+    );
   });
 });

@@ -48,7 +48,12 @@ export function apiClient(baseUrl: string) {
     if ((res.headers.get('content-type') ?? '').includes('json') && text.length > 0) {
       parsed = JSON.parse(text);
     }
-    return { status: res.status, headers: res.headers, body: parsed as T, cookies: res.headers.getSetCookie() };
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: parsed as T,
+      cookies: res.headers.getSetCookie(),
+    };
   }
   return {
     request,
@@ -87,5 +92,5 @@ export async function registerAndLogin(api: ApiClient, account = newAccount()) {
   }
   const token = secret(String(login.body.accessToken));
   const cookie = (login.cookies[0] ?? '').split(';')[0] ?? '';
-  return { account, token, cookie: secret(cookie), user: login.body.user as Json };
+  return { account, token, cookie: secret(cookie), user: login.body.user };
 }

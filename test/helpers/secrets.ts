@@ -20,5 +20,8 @@ export function secret<T extends string>(value: T): T {
 /** A new log file for one test app. */
 export function newLogFile(name: string): string {
   fs.mkdirSync(LOGS_DIR, { recursive: true });
-  return path.join(LOGS_DIR, `${name}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`);
+  return path.join(
+    LOGS_DIR,
+    `${name}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`,
+  );
 }

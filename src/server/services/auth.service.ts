@@ -118,7 +118,11 @@ export class AuthService {
 
     if (this.deps.hasher.needsRehash(user.passwordHash)) {
       const now = this.deps.clock.now();
-      await this.deps.store.users.updatePasswordHash(user.id, await this.deps.hasher.hash(input.password), now);
+      await this.deps.store.users.updatePasswordHash(
+        user.id,
+        await this.deps.hasher.hash(input.password),
+        now,
+      );
       this.deps.audit({ event: 'password_rehashed', userId: user.id });
     }
 
@@ -133,8 +137,17 @@ export class AuthService {
       ip: client.ip,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
     });
-    const accessToken = await this.deps.tokens.sign({ userId: user.id, sessionId: session.id }, session.expiresAt);
-    this.deps.audit({ event: 'login', userId: user.id, username: user.username, sessionId: session.id, ip: client.ip });
+    const accessToken = await this.deps.tokens.sign(
+      { userId: user.id, sessionId: session.id },
+      session.expiresAt,
+    );
+    this.deps.audit({
+      event: 'login',
+      userId: user.id,
+      username: user.username,
+      sessionId: session.id,
+      ip: client.ip,
+    });
     return {
       accessToken,
       expiresIn: Math.floor(this.deps.sessions.ttlMs / 1000),

@@ -85,7 +85,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('refuses a taken email with a conflict on email', async () => {
         await store.users.create(newUser({ email: 'carol@example.com' }));
-        const error = await store.users.create(newUser({ email: 'carol@example.com' })).catch((e: unknown) => e);
+        const error = await store.users
+          .create(newUser({ email: 'carol@example.com' }))
+          .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ConflictError);
         expect((error as ConflictError).details).toEqual({ fields: { email: expect.any(String) } });
       });

@@ -68,7 +68,7 @@ export function LoginPage() {
           required
           maxLength={254}
           value={username}
-          onChange={(e) => setUsername(e.target.value)}
+          onChange={(e) => { setUsername(e.target.value); }}
           error={errors.fields['username']}
         />
         <FormField
@@ -80,7 +80,7 @@ export function LoginPage() {
           required
           ref={passwordRef}
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={(e) => { setPassword(e.target.value); }}
           error={errors.fields['password']}
         />
         {/* A later issue adds the "Forgot password?" link here. */}

@@ -12,7 +12,9 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-sqlite-'));
 let n = 0;
 const freshFile = () => path.join(dir, `store-${++n}.db`);
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describeStoreContract('sqlite', () => Promise.resolve(SqliteStore.open(freshFile())));
 
@@ -28,7 +30,7 @@ describe('sqlite adapter', () => {
 
   it('applies each migration once, in order, and records it', async () => {
     const file = freshFile();
-    (await Promise.resolve(SqliteStore.open(file))).close();
+    await SqliteStore.open(file).close();
     // Re-opening applies nothing new.
     const store = SqliteStore.open(file);
     await store.close();
@@ -37,9 +39,14 @@ describe('sqlite adapter', () => {
     expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
     expect(migrate(db)).toBe(0);
     expect(
-      migrate(db, [...MIGRATIONS, { version: 999, name: 'test', sql: 'CREATE TABLE extra (x INTEGER) STRICT' }]),
+      migrate(db, [
+        ...MIGRATIONS,
+        { version: 999, name: 'test', sql: 'CREATE TABLE extra (x INTEGER) STRICT' },
+      ]),
     ).toBe(1);
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'extra'").get()).toEqual({ name: 'extra' });
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'extra'").get()).toEqual({
+      name: 'extra',
+    });
     db.close();
   });
 
@@ -53,7 +60,9 @@ describe('sqlite adapter', () => {
       ]),
     ).toThrow();
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
-    expect(db.prepare('SELECT count(*) AS n FROM schema_migrations WHERE version = 1000').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM schema_migrations WHERE version = 1000').get()).toEqual({
+      n: 0,
+    });
     db.close();
   });
 

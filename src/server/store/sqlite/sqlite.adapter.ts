@@ -58,7 +58,7 @@ function toSession(row: SessionRow): SessionRecord {
 }
 
 function sqliteCode(error: unknown): string | undefined {
-  return error instanceof Database.SqliteError ? (error as InstanceType<Database.SqliteError>).code : undefined;
+  return error instanceof Database.SqliteError ? error.code : undefined;
 }
 
 /** Applies the migrations the database has not seen yet. */
@@ -102,9 +102,7 @@ class SqliteUsers implements UserRepository {
        VALUES (@id, @username, @email, @displayName, @passwordHash, @createdAt, @createdAt)`,
     );
     this.byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
-    this.byUsername = db.prepare<[string], UserRow>(
-      'SELECT * FROM users WHERE username = ? COLLATE NOCASE',
-    );
+    this.byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ? COLLATE NOCASE');
     this.byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
     this.setHash = db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?');
   }
@@ -195,7 +193,7 @@ class SqliteSessions implements SessionRepository {
 
   async touch(id: string, at: Date): Promise<void> {
     this.touchStmt.run(at.getTime(), id);
-    return ;
+    return;
   }
 
   async revoke(id: string): Promise<boolean> {
@@ -252,7 +250,7 @@ export class SqliteStore implements Store {
   async ping(): Promise<void> {
     try {
       this.ping_.get();
-      return ;
+      return;
     } catch {
       return Promise.reject(new StoreUnavailableError());
     }
@@ -262,6 +260,6 @@ export class SqliteStore implements Store {
     if (this.db.open) {
       this.db.close();
     }
-    return ;
+    return;
   }
 }

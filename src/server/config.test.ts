@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_DOCS, ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig({}, '/srv/app');
+    expect(c.server).toEqual({ port: 3000, host: '127.0.0.1', trustProxy: false, corsOrigins: [] });
+    expect(c.appUrl).toBe('http://localhost:3000');
+    expect(c.secure).toBe(false);
+    expect(c.dataDir).toBe('/srv/app/data');
+    expect(c.database).toEqual({ kind: 'sqlite', file: '/srv/app/data/codegenie.db' });
+    expect(c.sessionSecret).toBeUndefined();
+    expect(c.sessions).toEqual({ ttlMs: 7 * 86_400_000, idleMs: 86_400_000 });
+    expect(c.loginThrottle).toEqual({ maxPerAccount: 5, maxPerIp: 20, windowMs: 15 * 60_000 });
+    expect(c.logLevel).toBe('info');
+  });
+
+  it('derives APP_URL from PORT and DATABASE_URL from DATA_DIR', () => {
+    const c = loadConfig({ PORT: '8080', DATA_DIR: '/var/lib/cg' }, '/srv');
+    expect(c.appUrl).toBe('http://localhost:8080');
+    expect(c.database.file).toBe('/var/lib/cg/codegenie.db');
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig(
+      {
+        PORT: '4000',
+        HOST: '0.0.0.0',
+        APP_URL: 'https://code.example.com/',
+        DATA_DIR: 'state',
+        DATABASE_URL: 'sqlite:db/main.sqlite',
+        SESSION_SECRET: 'x'.repeat(40),
+        SESSION_TTL_HOURS: '48',
+        SESSION_IDLE_HOURS: '2',
+        LOGIN_MAX_FAILURES_PER_ACCOUNT: '7',
+        LOGIN_MAX_FAILURES_PER_IP: '50',
+        LOGIN_FAILURE_WINDOW_MINUTES: '30',
+        CORS_ORIGINS: 'https://a.example, https://b.example:8443',
+        TRUST_PROXY: 'true',
+        LOG_LEVEL: 'warn',
+      },
+      '/srv',
+    );
+    expect(c.appUrl).toBe('https://code.example.com');
+    expect(c.secure).toBe(true);
+    expect(c.server).toEqual({
+      port: 4000,
+      host: '0.0.0.0',
+      trustProxy: true,
+      corsOrigins: ['https://a.example', 'https://b.example:8443'],
+    });
+    expect(c.database.file).toBe('/srv/db/main.sqlite');
+    expect(c.sessionSecret).toBe('x'.repeat(40));
+    expect(c.sessions).toEqual({ ttlMs: 48 * 3_600_000, idleMs: 2 * 3_600_000 });
+    expect(c.loginThrottle).toEqual({ maxPerAccount: 7, maxPerIp: 50, windowMs: 30 * 60_000 });
+    expect(c.logLevel).toBe('warn');
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', LOG_LEVEL: '' }).server.port).toBe(3000);
+  });
+
+  it('reports every bad value at once, naming each variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        APP_URL: 'ftp://x',
+        DATABASE_URL: 'postgres://db',
+        SESSION_SECRET: 'short',
+        LOG_LEVEL: 'loud',
+        TRUST_PROXY: 'maybe',
+        SESSION_IDLE_HOURS: '0',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const key of [
+      'PORT',
+      'APP_URL',
+      'DATABASE_URL',
+      'SESSION_SECRET',
+      'LOG_LEVEL',
+      'TRUST_PROXY',
+      'SESSION_IDLE_HOURS',
+    ]) {
+      expect(problems).toContain(key);
+    }
+    expect((error as ConfigError).problems).toHaveLength(7);
+  });
+
+  it('refuses a CORS entry that is not an origin', () => {
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://ok.example,https://bad.example/path' })).toThrow(
+      /CORS_ORIGINS/,
+    );
+  });
+
+  it('is documented in the README, variable by variable', () => {
+    const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    for (const key of Object.keys(CONFIG_DOCS)) {
+      expect(readme, key).toMatch(new RegExp(`\\| \`${key}\` \\|`));
+    }
+  });
+});

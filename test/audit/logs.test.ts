@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LOGS_DIR, SECRETS_DIR } from '../helpers/secrets.js';
+
+/**
+ * Runs after every other test (npm test runs this project last): reads the
+ * logs of the whole run and proves no password, token, cookie or hash ever
+ * reached them.
+ */
+function readAll(dir: string): string[] {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  return fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+}
+
+const logs = readAll(LOGS_DIR).join('\n');
+const secrets = [
+  ...new Set(
+    readAll(SECRETS_DIR)
+      .flatMap((text) => text.split('\n'))
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line) as string),
+  ),
+];
+
+describe('log audit of the whole test run', () => {
+  it('has logs and secrets to audit (the other tests ran first)', () => {
+    expect(logs.length).toBeGreaterThan(10_000);
+    expect(logs).toContain('auth: login');
+    expect(logs).toContain('auth: login_failed');
+    expect(logs).toContain('auth: logout');
+    expect(secrets.length).toBeGreaterThan(20);
+  });
+
+  it('contains none of the passwords, tokens or cookies the tests used', () => {
+    const leaked = secrets.filter((s) => s.length >= 8 && logs.includes(s));
+    expect(leaked).toEqual([]);
+  });
+
+  it('contains no password hash, no JWT and no session cookie', () => {
+    expect(logs).not.toMatch(/\$argon2(id|i|d)\$/);
+    expect(logs).not.toMatch(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/);
+    expect(logs).not.toMatch(/codegenie_session=[\w-]/);
+  });
+});
