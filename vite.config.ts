@@ -15,6 +15,7 @@ export default defineConfig({
     sourcemap: true,
   },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:3000' },
+    // API calls only, not the app's own modules under src/web/api/ (e.g. /api/auth.api.ts).
+    proxy: { '^/api/(?!.*\\.tsx?(?:\\?.*)?$)': 'http://127.0.0.1:3000' },
   },
 });

@@ -6,11 +6,17 @@ import { ConfigError, loadConfig } from './config.js';
 import { resolveSessionSecret } from './session-secret.js';
 import { createStore } from './store/index.js';
 
-/** dist/web next to the compiled server (dist/server), or the built app when run from src/ with tsx. */
+/**
+ * The built web app: dist/web next to the compiled server (dist/server), or
+ * dist/web from the project root when run from src/ with tsx. Only a built
+ * app counts (it has an assets/ folder); src/web is its unbuilt source.
+ */
 function findWebRoot(): string | undefined {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const candidates = [path.resolve(here, '../web'), path.resolve(here, '../../dist/web')];
-  return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html')));
+  return candidates.find(
+    (dir) => fs.existsSync(path.join(dir, 'index.html')) && fs.existsSync(path.join(dir, 'assets')),
+  );
 }
 
 async function main(): Promise<void> {
@@ -35,12 +41,28 @@ async function main(): Promise<void> {
   const sessionSecret = resolveSessionSecret(config.sessionSecret, config.dataDir);
   const app = await buildApp({ config, store, sessionSecret, webRoot: findWebRoot() });
 
+  // Expired and idle sessions are refused anyway; purging keeps the table small.
+  const purge = setInterval(() => {
+    store.sessions
+      .purgeExpired(new Date(), config.sessions.idleMs)
+      .then((n) => {
+        if (n > 0) {
+          app.log.info({ purged: n }, 'expired sessions purged');
+        }
+      })
+      .catch((error: unknown) => {
+        app.log.warn({ err: error }, 'session purge failed');
+      });
+  }, 3_600_000);
+  purge.unref();
+
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (closing) {
       return;
     }
     closing = true;
+    clearInterval(purge);
     app.log.info({ signal }, 'shutting down');
     await app.close();
     await store.close();

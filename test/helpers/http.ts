@@ -13,7 +13,7 @@ export interface RequestOptions {
   cookie?: string;
   headers?: Record<string, string>;
   /** A raw body sent as is (with headers['content-type']). */
-  raw?: string | Uint8Array;
+  raw?: string;
 }
 
 /** Any JSON response body, for assertions. */
@@ -29,7 +29,7 @@ export function apiClient(baseUrl: string) {
     options: RequestOptions = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
-    let payload: string | Uint8Array | undefined;
+    let payload: string | undefined;
     if (options.raw !== undefined) {
       payload = options.raw;
     } else if (body !== undefined) {

@@ -2,8 +2,7 @@ import type { ApiErrorBody } from '../../shared/auth.schemas';
 import { MESSAGES } from '../../shared/messages';
 
 /** Shown when the request never got an HTTP answer (offline, server down, DNS). */
-export const NETWORK_ERROR_MESSAGE =
-  'Could not reach the server. Check your connection and try again.';
+export const NETWORK_ERROR_MESSAGE = 'Could not reach the server. Check your connection and try again.';
 
 /** Field name -> message, as the API reports it in `error.details.fields`. */
 export type FieldErrors = Readonly<Record<string, string>>;

@@ -29,7 +29,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         });
       },
     );
-    return () => { controller.abort(); };
+    return () => {
+      controller.abort();
+    };
   }, [attempt]);
 
   // A 401 on a call that needs a session means it expired or was revoked elsewhere.

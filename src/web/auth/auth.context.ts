@@ -19,13 +19,13 @@ export interface AuthContextValue {
   /** The signed-in user, or `null`. */
   user: User | null;
   /** Signs in; on success the guest-only guard moves the visitor on. Throws `ApiError`. */
-  login(input: LoginInput): Promise<User>;
+  login: (input: LoginInput) => Promise<User>;
   /** Creates an account without signing in. Throws `ApiError`. */
-  register(input: RegisterInput): Promise<User>;
+  register: (input: RegisterInput) => Promise<User>;
   /** Ends the session; the signed-in guard then sends the visitor to /login. Throws `ApiError`. */
-  logout(): Promise<void>;
+  logout: () => Promise<void>;
   /** Repeats the start-up check after it failed. */
-  retry(): void;
+  retry: () => void;
 }
 
 export const AuthContext = createContext<AuthContextValue | null>(null);

@@ -1,8 +1,16 @@
 /** Pages a signed-in user is sent away from; redirecting there after login would loop. */
 const GUEST_ONLY_PATHS = new Set(['/login', '/register']);
 
-/** Control characters and backslashes: browsers strip or rewrite them (`/\evil.example`). */
-const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f\\]/;
+/** Control characters and backslashes: browsers strip or rewrite them (`/\evil.example`, `/<TAB>/evil`). */
+function hasUnsafeCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f || code === 0x5c) {
+      return true;
+    }
+  }
+  return false;
+}
 
 /**
  * Turns the `next` query parameter into a path on this site to go to after
@@ -16,7 +24,7 @@ export function safeNextPath(next: string | null | undefined, origin: string): s
     typeof next !== 'string' ||
     !next.startsWith('/') ||
     next.startsWith('//') ||
-    UNSAFE_CHARACTERS.test(next)
+    hasUnsafeCharacter(next)
   ) {
     return '/';
   }

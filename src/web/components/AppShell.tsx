@@ -55,9 +55,7 @@ export function AppShell() {
             <p className="shell-user">
               <span className="visually-hidden">Signed in as </span>
               <span className="shell-user__name">{user.displayName ?? user.username}</span>
-              {user.displayName ? (
-                <span className="shell-user__handle"> ({user.username})</span>
-              ) : null}
+              {user.displayName ? <span className="shell-user__handle"> @{user.username}</span> : null}
             </p>
           ) : null}
           <div className="shell-actions">
@@ -65,7 +63,7 @@ export function AppShell() {
             <button
               type="button"
               className="btn btn--secondary"
-              onClick={onLogout}
+              onClick={() => void onLogout()}
               disabled={loggingOut}
             >
               Log out

@@ -2,8 +2,10 @@ import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
 import './forms.css';
 
 /** Props of one labelled input; everything else goes to the `<input>`. */
-export interface FormFieldProps
-  extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'aria-invalid' | 'aria-describedby'> {
+export interface FormFieldProps extends Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  'id' | 'aria-invalid' | 'aria-describedby'
+> {
   /** The input id; `-error` and `-hint` suffixes name the descriptions. */
   id: string;
   /** Visible label text (also the accessible name). */

@@ -1,6 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { useLocation } from 'react-router';
 
+/** Key of the first location a heading rendered for: the page the app was loaded (or reloaded) at. */
+let firstKey: string | undefined;
+
 /**
  * The page's h1, which also sets the document title. After an in-app
  * navigation it takes focus, so screen readers announce the new page and the
@@ -11,8 +14,9 @@ export function PageHeading({ children }: { children: string }) {
   const { key } = useLocation();
 
   useEffect(() => {
-    // 'default' is the key of the location the app was loaded at.
-    if (key !== 'default') {
+    // Not by location key 'default': a reload keeps the key in history.state.
+    firstKey ??= key;
+    if (key !== firstKey) {
       ref.current?.focus({ preventScroll: true });
     }
   }, [key]);

@@ -16,7 +16,13 @@ export function RouteErrorPage() {
       <section className="card card--narrow">
         <h1 className="page-heading">Something went wrong</h1>
         <p>{detail}</p>
-        <button type="button" className="btn btn--primary" onClick={() => { window.location.reload(); }}>
+        <button
+          type="button"
+          className="btn btn--primary"
+          onClick={() => {
+            window.location.reload();
+          }}
+        >
           Reload the page
         </button>
       </section>

@@ -11,7 +11,9 @@ export function ThemeToggle() {
       type="button"
       className="btn btn--ghost theme-toggle"
       aria-pressed={dark}
-      onClick={() => { setTheme(dark ? 'light' : 'dark'); }}
+      onClick={() => {
+        setTheme(dark ? 'light' : 'dark');
+      }}
     >
       <svg className="theme-toggle__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
         <path d="M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5Z" />

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { MESSAGES } from '../../shared/messages';
 import { ApiError } from '../api/api-client';
@@ -28,8 +28,7 @@ export function LoginPage() {
   const next = searchParams.get('next');
   const registerPath = next ? `/register?${new URLSearchParams({ next }).toString()}` : '/register';
 
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = async () => {
     setSubmitting(true);
     setShowNotice(false);
     setErrors(NO_ERRORS);
@@ -56,7 +55,14 @@ export function LoginPage() {
       ) : null}
       <FormAlert messages={errors.general} />
 
-      <form className="form" onSubmit={onSubmit} aria-busy={submitting}>
+      <form
+        className="form"
+        aria-busy={submitting}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
         <FormField
           id="login-username"
           name="username"
@@ -68,7 +74,9 @@ export function LoginPage() {
           required
           maxLength={254}
           value={username}
-          onChange={(e) => { setUsername(e.target.value); }}
+          onChange={(e) => {
+            setUsername(e.target.value);
+          }}
           error={errors.fields['username']}
         />
         <FormField
@@ -80,7 +88,9 @@ export function LoginPage() {
           required
           ref={passwordRef}
           value={password}
-          onChange={(e) => { setPassword(e.target.value); }}
+          onChange={(e) => {
+            setPassword(e.target.value);
+          }}
           error={errors.fields['password']}
         />
         {/* A later issue adds the "Forgot password?" link here. */}

@@ -8,8 +8,8 @@ export function NotFoundPage() {
     <section className="card card--narrow">
       <PageHeading>Page not found</PageHeading>
       <p>
-        There is no page at <code className="inline-code">{pathname}</code>. Check the address, or
-        start again from the home page.
+        There is no page at <code className="inline-code">{pathname}</code>. Check the address, or start again
+        from the home page.
       </p>
       <p>
         <Link to="/" className="btn btn--primary">

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { MESSAGES } from '../../shared/messages';
 import type { RegisterInput } from '../api/auth.api';
@@ -27,7 +27,7 @@ export function RegisterPage() {
   const [values, setValues] = useState<Values>(EMPTY);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [submitting, setSubmitting] = useState(false);
-  const inputs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
+  const formRef = useRef<HTMLFormElement>(null);
 
   const next = searchParams.get('next');
   const loginPath = next ? `/login?${new URLSearchParams({ next }).toString()}` : '/login';
@@ -36,16 +36,14 @@ export function RegisterPage() {
     setValues((v) => ({ ...v, [field]: event.target.value }));
     // The message no longer describes what is in the field.
     if (errors.fields[field]) {
-      setErrors((e) => {
-        const fields: Record<string, string> = { ...e.fields };
-        delete fields[field];
-        return { ...e, fields };
-      });
+      setErrors((e) => ({
+        ...e,
+        fields: Object.fromEntries(Object.entries(e.fields).filter(([name]) => name !== field)),
+      }));
     }
   };
 
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = async () => {
     setSubmitting(true);
     setErrors(NO_ERRORS);
     const displayName = values.displayName.trim();
@@ -68,14 +66,11 @@ export function RegisterPage() {
       setErrors(formErrors);
       setSubmitting(false);
       const firstInvalid = FIELDS.find((field) => formErrors.fields[field]);
-      if (firstInvalid) {
-        inputs.current[firstInvalid]?.focus();
+      const element = firstInvalid ? formRef.current?.elements.namedItem(firstInvalid) : null;
+      if (element instanceof HTMLInputElement) {
+        element.focus();
       }
     }
-  };
-
-  const refFor = (field: Field) => (element: HTMLInputElement | null) => {
-    inputs.current[field] = element;
   };
 
   return (
@@ -85,7 +80,15 @@ export function RegisterPage() {
 
       <FormAlert messages={errors.general} />
 
-      <form className="form" onSubmit={onSubmit} aria-busy={submitting}>
+      <form
+        ref={formRef}
+        className="form"
+        aria-busy={submitting}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
         <FormField
           id="register-username"
           name="username"
@@ -100,7 +103,6 @@ export function RegisterPage() {
           pattern="[A-Za-z0-9_.\-]{3,32}"
           title="3–32 characters: letters, digits, _ . or -"
           hint="3–32 characters: letters, digits, _ . or -"
-          ref={refFor('username')}
           value={values.username}
           onChange={update('username')}
           error={errors.fields['username']}
@@ -113,7 +115,6 @@ export function RegisterPage() {
           autoComplete="email"
           required
           maxLength={254}
-          ref={refFor('email')}
           value={values.email}
           onChange={update('email')}
           error={errors.fields['email']}
@@ -128,7 +129,6 @@ export function RegisterPage() {
           minLength={8}
           hint="At least 8 characters. Avoid common passwords and your username."
           describedBy="register-password-strength"
-          ref={refFor('password')}
           value={values.password}
           onChange={update('password')}
           error={errors.fields['password']}
@@ -147,7 +147,6 @@ export function RegisterPage() {
           autoComplete="nickname"
           maxLength={64}
           hint="Shown instead of your username."
-          ref={refFor('displayName')}
           value={values.displayName}
           onChange={update('displayName')}
           error={errors.fields['displayName']}

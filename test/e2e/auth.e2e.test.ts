@@ -1,0 +1,181 @@
+/// <reference lib="dom" />
+import fs from 'node:fs';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer, WEB_ROOT } from '../helpers/app.js';
+import { CHROMIUM, launchBrowser, newContext, type LaunchedBrowser } from '../helpers/browser.js';
+import { newAccount } from '../helpers/http.js';
+import { secret } from '../helpers/secrets.js';
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
+
+describe.skipIf(!CHROMIUM)('accounts in the browser', () => {
+  let server: TestServer;
+  let launched: LaunchedBrowser;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
+      throw new Error('dist/web is missing: run npm run build before the browser tests');
+    }
+    server = await startTestServer({ name: 'e2e-auth', web: true });
+    launched = await launchBrowser();
+    browser = launched.browser;
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await launched.close();
+    await server.close();
+  });
+
+  /** A page that fails the test on any console error, page error or CSP violation. */
+  async function openPage(options?: Parameters<typeof newContext>[1]) {
+    const context = await newContext(browser, options);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (msg) => {
+      if (
+        msg.type() === 'error' &&
+        !/401 \(Unauthorized\)|409 \(Conflict\)|400 \(Bad Request\)/.test(msg.text())
+      ) {
+        problems.push(msg.text());
+      }
+    });
+    page.on('pageerror', (err) => problems.push(err.message));
+    return { page, context, problems };
+  }
+
+  async function expectAccessible(page: Page, label: string) {
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${label}: ${v.id} (${v.nodes.length})`)).toEqual([]);
+  }
+
+  it('register → login → shell → logout, with every message users know', async () => {
+    const { page, context, problems } = await openPage();
+    const a = newAccount('e2e');
+
+    // A signed-out visit to a signed-in page goes to Login, remembering where to return.
+    await page.goto(`${server.url}/history`);
+    await page.waitForURL(/\/login\?next=%2Fhistory/);
+    await expect.poll(() => page.getByRole('heading', { name: 'Log in' }).isVisible()).toBe(true);
+    await expectAccessible(page, 'login');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'login.png') });
+
+    await page.getByRole('link', { name: /create an account|register|sign up/i }).click();
+    await page.waitForURL(/\/register/);
+    await expectAccessible(page, 'register');
+
+    // A common password is refused next to the field.
+    await page.getByLabel('Username', { exact: false }).first().fill(a.username);
+    await page.getByLabel('Email').fill(a.email);
+    await page.getByLabel('Password', { exact: true }).fill(secret('password1'));
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const passwordField = page.getByLabel('Password', { exact: true });
+    await expect.poll(() => passwordField.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await passwordField.getAttribute('aria-describedby')) ?? '';
+    const fieldError = await page.locator(`#${describedBy.split(' ').join(', #')}`).allInnerTexts();
+    expect(fieldError.join(' ')).toMatch(/too common/i);
+
+    await page.getByLabel('Password', { exact: true }).fill(a.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/login/);
+    await expect.poll(() => page.getByText('Registration successful. Please log in.').isVisible()).toBe(true);
+
+    // Wrong password.
+    await page.getByLabel(/^Username/).fill(a.username);
+    await page.getByLabel('Password', { exact: true }).fill(secret('definitely wrong 1'));
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect
+      .poll(() =>
+        page
+          .getByRole('alert')
+          .filter({ hasText: 'Invalid username or password. Please try again.' })
+          .count(),
+      )
+      .toBe(1);
+
+    // Right password, submitted with Enter from the keyboard.
+    await page.getByLabel('Password', { exact: true }).fill(a.password);
+    await page.getByLabel('Password', { exact: true }).press('Enter');
+    await page.waitForURL(`${server.url}/history`);
+    await expect.poll(() => page.getByRole('heading', { name: 'History', level: 1 }).isVisible()).toBe(true);
+    for (const name of ['Generate', 'Explain', 'Compare', 'History', 'Profile']) {
+      expect(await page.getByRole('navigation').getByRole('link', { name }).count(), name).toBe(1);
+    }
+    await page.getByRole('navigation').getByRole('link', { name: 'Generate' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Generate', level: 1 }).isVisible()).toBe(true);
+    await expectAccessible(page, 'shell');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'shell.png') });
+
+    // The cookie is HttpOnly: scripts cannot read it.
+    expect(await page.evaluate(() => document.cookie)).not.toContain('codegenie_session');
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(/\/login/);
+    expect((await context.cookies()).filter((c) => c.name === 'codegenie_session')).toEqual([]);
+    await page.goto(`${server.url}/profile`);
+    await page.waitForURL(/\/login\?next=%2Fprofile/);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows "Username already exists" for a taken username', async () => {
+    const { page, context } = await openPage();
+    const a = newAccount('taken');
+    const res = await fetch(`${server.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(a),
+    });
+    expect(res.status).toBe(201);
+    await page.goto(`${server.url}/register`);
+    await page.getByLabel('Username').fill(a.username.toUpperCase());
+    await page.getByLabel('Email').fill(`other.${a.email}`);
+    await page.getByLabel('Password', { exact: true }).fill(a.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect
+      .poll(() =>
+        page.getByText('Username already exists. Please choose a different one.').first().isVisible(),
+      )
+      .toBe(true);
+    expect(page.url()).toContain('/register');
+    await context.close();
+  });
+
+  it('works on a phone in the dark theme', async () => {
+    const { page, context, problems } = await openPage({ width: 375, height: 740, colorScheme: 'dark' });
+    await page.goto(`${server.url}/login`);
+    await expect.poll(() => page.getByRole('button', { name: 'Log in' }).isVisible()).toBe(true);
+    // Nothing overflows sideways on a 375 px screen.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r = 255, g = 255, b = 255] = (bg.match(/\d+/g) ?? []).map(Number);
+    expect(r + g + b).toBeLessThan(3 * 100);
+    await expectAccessible(page, 'login-dark-phone');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'login-phone-dark.png') });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('serves the app for client-side routes and an unknown path shows the not-found page', async () => {
+    const { page, context } = await openPage();
+    await page.goto(`${server.url}/register`);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Create your account' }).isVisible())
+      .toBe(true);
+    await page.goto(`${server.url}/no/such/page`);
+    await expect
+      .poll(
+        async () =>
+          (await page.getByRole('heading', { name: 'Page not found' }).isVisible()) ||
+          page.url().includes('/login'),
+      )
+      .toBe(true);
+    await context.close();
+  });
+});
