@@ -106,11 +106,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',
     staticCSP: true,
-    // Swagger UI needs its own hashed inline scripts; keep the rest strict
-    // and drop upgrade-insecure-requests, which breaks plain-http installs.
+    // Swagger UI needs its own hashed inline scripts and sets inline styles
+    // (on this static page only; no user content). The rest stays strict, and
+    // upgrade-insecure-requests is dropped: it breaks plain-http installs.
     transformStaticCSP: (header) =>
       header
         .replace(/upgrade-insecure-requests;?/, '')
+        .replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'")
         .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
         .replace("base-uri 'self'", "base-uri 'none'"),
   });

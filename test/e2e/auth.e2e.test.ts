@@ -178,4 +178,15 @@ describe.skipIf(!CHROMIUM)('accounts in the browser', () => {
       .toBe(true);
     await context.close();
   });
+
+  it('renders the interactive API docs under the strict CSP', async () => {
+    const { page, context, problems } = await openPage();
+    await page.goto(`${server.url}/api/docs/`);
+    await expect
+      .poll(() => page.getByText('CodeGenie API').first().isVisible(), { timeout: 15_000 })
+      .toBe(true);
+    await expect.poll(() => page.getByText('/api/auth/login').first().isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
