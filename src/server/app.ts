@@ -1,25 +1,25 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import './zod-messages.js';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { registerErrorHandler } from './errors.js';
 import { loggerOptions } from './logger.js';
+import { createMailer } from './mail/index.js';
+import { MailService, type MailRetryOptions } from './mail/mail.service.js';
+import type { Mailer } from './mail/mailer.port.js';
 import { authPlugin } from './plugins/auth.plugin.js';
+import { docsPlugin } from './plugins/docs.plugin.js';
 import { securityPlugin } from './plugins/security.plugin.js';
 import { webPlugin } from './plugins/web.plugin.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { passwordResetRoutes } from './routes/password-reset.routes.js';
+import { ActivityLog } from './services/activity.service.js';
 import { AuthService, type AuthEvent } from './services/auth.service.js';
 import { LoginThrottle } from './services/login-throttle.js';
 import { PasswordHasher } from './services/password-hasher.js';
+import { PasswordResetService, type ResetEvent } from './services/password-reset.service.js';
 import { TokenService } from './services/token.service.js';
 import type { Store } from './store/store.port.js';
 
@@ -31,23 +31,38 @@ export interface AppDeps {
   sessionSecret: string;
   clock?: Clock;
   hasher?: PasswordHasher;
+  /** Default: from config (SMTP_URL, else the outbox folder). */
+  mailer?: Mailer;
+  mailRetry?: Partial<MailRetryOptions>;
   /** Where log lines go (default stdout); tests send them to a file. */
-  logStream?: NodeJS.WritableStream;
+  logStream?: { write(line: string): void };
   /** The built web app; undefined serves the API only. */
   webRoot?: string;
+}
+
+/** The services behind the routes, reachable from tests and the CLI. */
+export interface AppServices {
+  auth: AuthService;
+  passwordReset: PasswordResetService;
+  mail: MailService;
+  activity: ActivityLog;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: AppServices;
+  }
 }
 
 /** The largest request body accepted (1 MiB). */
 export const BODY_LIMIT = 1024 * 1024;
 
-const AUDIT_LEVEL: Record<AuthEvent['event'], 'info' | 'warn'> = {
-  register: 'info',
-  login: 'info',
-  login_failed: 'warn',
-  login_locked: 'warn',
-  logout: 'info',
-  password_rehashed: 'info',
-};
+const WARN_EVENTS = new Set<string>([
+  'login_failed',
+  'login_locked',
+  'reset_rate_limited',
+  'reset_mail_undeliverable',
+]);
 
 /** Builds the Fastify app without listening: `main.ts` and the tests call this. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -67,65 +82,66 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 415, which also closes the "simple request" CSRF path.
   app.removeContentTypeParser('text/plain');
 
+  const services = createServices(app, deps, clock);
+  app.decorate('services', services);
+  app.log.info(`mail: ${services.mail.description}`);
+  app.addHook('onClose', async () => {
+    await services.passwordReset.idle();
+    await services.mail.close();
+  });
+
   await app.register(securityPlugin, {
     appUrl: config.appUrl,
     secure: config.secure,
     corsOrigins: config.server.corsOrigins,
   });
-
-  const authService = new AuthService({
-    store,
-    clock,
-    hasher: deps.hasher ?? new PasswordHasher(),
-    tokens: new TokenService(deps.sessionSecret, clock),
-    throttle: new LoginThrottle(config.loginThrottle, clock),
-    sessions: config.sessions,
-    audit: (event) => {
-      app.log[AUDIT_LEVEL[event.event]]({ audit: event }, `auth: ${event.event}`);
-    },
-  });
-  await app.register(authPlugin, { auth: authService, secure: config.secure });
-
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'CodeGenie API',
-        description: 'Code generation and explanation with code models.',
-        version: '0.1.0',
-      },
-      components: {
-        securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-          cookieAuth: { type: 'apiKey', in: 'cookie', name: 'codegenie_session' },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, {
-    routePrefix: '/api/docs',
-    staticCSP: true,
-    // Swagger UI needs its own hashed inline scripts and sets inline styles
-    // (on this static page only; no user content). The rest stays strict, and
-    // upgrade-insecure-requests is dropped: it breaks plain-http installs.
-    transformStaticCSP: (header) =>
-      header
-        .replace(/upgrade-insecure-requests;?/, '')
-        .replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'")
-        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
-        .replace("base-uri 'self'", "base-uri 'none'"),
-  });
+  await app.register(authPlugin, { auth: services.auth, secure: config.secure });
+  await docsPlugin(app);
 
   await app.register(
     async (api) => {
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes, { store });
-      await api.register(authRoutes, { prefix: '/auth', auth: authService });
+      await api.register(authRoutes, { prefix: '/auth', auth: services.auth });
+      await api.register(passwordResetRoutes, { prefix: '/auth', resets: services.passwordReset });
     },
     { prefix: '/api' },
   );
 
   await webPlugin(app, { webRoot: deps.webRoot });
   return app;
+}
+
+function createServices(app: FastifyInstance, deps: AppDeps, clock: Clock): AppServices {
+  const { config, store } = deps;
+  const audit = (event: AuthEvent | ResetEvent) => {
+    const level = WARN_EVENTS.has(event.event) ? 'warn' : 'info';
+    app.log[level]({ audit: event }, `auth: ${event.event}`);
+  };
+  const hasher = deps.hasher ?? new PasswordHasher();
+  const activity = new ActivityLog(store, clock);
+  const mail = new MailService(deps.mailer ?? createMailer(config), app.log, deps.mailRetry);
+  const auth = new AuthService({
+    store,
+    clock,
+    hasher,
+    activity,
+    tokens: new TokenService(deps.sessionSecret, clock),
+    throttle: new LoginThrottle(config.loginThrottle, clock),
+    sessions: config.sessions,
+    audit,
+  });
+  const passwordReset = new PasswordResetService({
+    store,
+    hasher,
+    mail,
+    activity,
+    clock,
+    appUrl: config.appUrl,
+    ttlMs: config.passwordReset.ttlMs,
+    limits: config.passwordReset,
+    audit,
+    onBackgroundError: (error) => app.log.error({ err: error }, 'password reset request failed'),
+  });
+  return { auth, passwordReset, mail, activity };
 }

@@ -44,6 +44,14 @@ export const CONFIG_DOCS = {
     'Comma-separated list of extra origins allowed to call the API from a browser. Default: none (no CORS).',
   TRUST_PROXY: 'Set to true behind a reverse proxy so client IPs come from X-Forwarded-For. Default false.',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent. Default info.',
+  SMTP_URL:
+    'Mail server, e.g. smtp://user:pass@smtp.example.com:587 (STARTTLS) or smtps://user:pass@host:465 (TLS). Unset: mail is written as .eml files to DATA_DIR/outbox.',
+  MAIL_FROM: 'Sender of every mail. Default "CodeGenie <no-reply@HOST>" with the host of APP_URL.',
+  RESET_TOKEN_TTL_MINUTES: 'How long a password-reset link works, in minutes. Default 60.',
+  RESET_MAX_PER_EMAIL_PER_HOUR:
+    'Reset requests per email address per hour; more are answered but not sent. Default 3.',
+  RESET_MAX_PER_IP_PER_HOUR:
+    'Reset requests per IP address per hour; more are answered but not sent. Default 10.',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_DOCS;
@@ -70,6 +78,11 @@ const envSchema = z.object({
   LOGIN_FAILURE_WINDOW_MINUTES: positiveInt(24 * 60).default(15),
   CORS_ORIGINS: z.string().default(''),
   TRUST_PROXY: booleanFlag.default(false),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  MAIL_FROM: z.string().min(3, 'must be an address such as CodeGenie <no-reply@example.com>').optional(),
+  RESET_TOKEN_TTL_MINUTES: positiveInt(24 * 60).default(60),
+  RESET_MAX_PER_EMAIL_PER_HOUR: positiveInt(1_000_000).default(3),
+  RESET_MAX_PER_IP_PER_HOUR: positiveInt(1_000_000).default(10),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -86,6 +99,8 @@ export interface Config {
   sessionSecret: string | undefined;
   sessions: { ttlMs: number; idleMs: number };
   loginThrottle: { maxPerAccount: number; maxPerIp: number; windowMs: number };
+  mail: { smtpUrl: string | undefined; from: string };
+  passwordReset: { ttlMs: number; maxPerEmailPerHour: number; maxPerIpPerHour: number };
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -145,6 +160,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       windowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM ?? `CodeGenie <no-reply@${new URL(appUrl).hostname}>`,
+    },
+    passwordReset: {
+      ttlMs: e.RESET_TOKEN_TTL_MINUTES * 60_000,
+      maxPerEmailPerHour: e.RESET_MAX_PER_EMAIL_PER_HOUR,
+      maxPerIpPerHour: e.RESET_MAX_PER_IP_PER_HOUR,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -78,8 +78,17 @@ export class StoreUnavailableError extends AppError {
   }
 }
 
+/** A password-reset token that is unknown, expired or already used. */
+export class InvalidTokenError extends AppError {
+  readonly code = 'invalid_token';
+  constructor() {
+    super(MESSAGES.invalidResetToken);
+  }
+}
+
 const STATUS_BY_CODE = {
   invalid_input: 400,
+  invalid_token: 400,
   invalid_credentials: 401,
   unauthenticated: 401,
   forbidden: 403,

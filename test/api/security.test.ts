@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/server/config.js';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
 import { startTestServer, TEST_SESSION_SECRET, type TestServer } from '../helpers/app.js';
 import { apiClient, newAccount, registerAndLogin, type ApiClient } from '../helpers/http.js';
-import { newLogFile, secret } from '../helpers/secrets.js';
+import { logSink, secret } from '../helpers/secrets.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -130,7 +130,7 @@ describe('when APP_URL is https', () => {
       config: loadConfig({ DATA_DIR: dir, APP_URL: 'https://codegenie.example', LOG_LEVEL: 'debug' }),
       store,
       sessionSecret: TEST_SESSION_SECRET,
-      logStream: fs.createWriteStream(newLogFile('https')),
+      logStream: logSink('https'),
     });
     try {
       const a = newAccount();

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/server/config.js';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
 import { startTestServer, TEST_SESSION_SECRET, type TestServer } from '../helpers/app.js';
 import { apiClient, type ApiClient } from '../helpers/http.js';
-import { newLogFile } from '../helpers/secrets.js';
+import { logSink } from '../helpers/secrets.js';
 
 let server: TestServer;
 let api: ApiClient;
@@ -96,7 +96,7 @@ describe('serving the web app', () => {
       store,
       sessionSecret: TEST_SESSION_SECRET,
       webRoot,
-      logStream: fs.createWriteStream(newLogFile('web')),
+      logStream: logSink('web'),
     });
     try {
       for (const url of ['/', '/login', '/register', '/history?page=2', '/profile/']) {
@@ -106,6 +106,12 @@ describe('serving the web app', () => {
         expect(res.body).toContain('<div id="root">');
         expect(res.headers['content-security-policy']).toContain("script-src 'self'");
       }
+      const reset = await app.inject({ method: 'GET', url: '/reset-password?token=abc' });
+      expect(reset.statusCode).toBe(200);
+      expect(reset.headers['referrer-policy']).toBe('no-referrer');
+      expect((await app.inject({ method: 'GET', url: '/login' })).headers['referrer-policy']).toBe(
+        'strict-origin-when-cross-origin',
+      );
       const asset = await app.inject({ method: 'GET', url: '/assets/app-abc123.js' });
       expect(asset.statusCode).toBe(200);
       expect(asset.headers['cache-control']).toContain('immutable');

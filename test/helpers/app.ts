@@ -5,10 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import type { Clock } from '../../src/server/clock.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
+import type { MailRetryOptions } from '../../src/server/mail/mail.service.js';
 import type { PasswordHasher } from '../../src/server/services/password-hasher.js';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
 import type { Store } from '../../src/server/store/store.port.js';
-import { newLogFile } from './secrets.js';
+import { logSink } from './secrets.js';
 
 /** The session secret every test server signs with (tests forge tokens with it). */
 export const TEST_SESSION_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
@@ -24,6 +25,8 @@ export interface TestServerOptions {
   web?: boolean;
   /** A name for the log file. */
   name?: string;
+  /** Mail retries; default 3 tries 50 ms apart so fault tests stay fast. */
+  mailRetry?: Partial<MailRetryOptions>;
 }
 
 export interface TestServer {
@@ -45,8 +48,9 @@ export interface TestServer {
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-test-'));
-  const logFile = newLogFile(options.name ?? 'api');
-  const logStream = fs.createWriteStream(logFile, { flags: 'a' });
+  // Synchronous appends: a test can read the log right after the event.
+  const logStream = logSink(options.name ?? 'api');
+  const logFile = logStream.file;
   const store = SqliteStore.open(path.join(dataDir, 'codegenie.db'));
 
   // APP_URL must name the port, which is only known after listening: bind
@@ -60,6 +64,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: 'debug',
     LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000',
     LOGIN_MAX_FAILURES_PER_IP: '1000',
+    RESET_MAX_PER_IP_PER_HOUR: '1000',
     ...options.env,
   });
   const app = await buildApp({
@@ -69,6 +74,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock: options.clock,
     hasher: options.hasher,
     logStream,
+    mailRetry: options.mailRetry ?? { attempts: 3, baseDelayMs: 50 },
     webRoot: options.web ? WEB_ROOT : undefined,
   });
   await app.listen({ port, host: '127.0.0.1' });
@@ -82,7 +88,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async close() {
       await app.close();
       await store.close();
-      await new Promise<void>((resolve) => logStream.end(resolve));
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -25,3 +25,9 @@ export function newLogFile(name: string): string {
     `${name}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`,
   );
 }
+
+/** A log destination for buildApp that appends synchronously to a new log file. */
+export function logSink(name: string): { file: string; write(line: string): void } {
+  const file = newLogFile(name);
+  return { file, write: (line: string) => fs.appendFileSync(file, line) };
+}

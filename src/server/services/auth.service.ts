@@ -9,6 +9,7 @@ import {
 import type { SessionRecord, Store, UserRecord } from '../store/store.port.js';
 import { MESSAGES } from '../../shared/messages.js';
 import type { LoginBody, RegisterBody, User } from '../../shared/auth.schemas.js';
+import type { ActivityLog } from './activity.service.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { passwordProblem } from './password-policy.js';
@@ -35,6 +36,7 @@ export interface AuthServiceDeps {
   tokens: TokenService;
   throttle: LoginThrottle;
   clock: Clock;
+  activity: ActivityLog;
   sessions: { ttlMs: number; idleMs: number };
   /** Receives every security event (sign-in, failure, lock-out, logout). */
   audit: (event: AuthEvent) => void;
@@ -141,6 +143,7 @@ export class AuthService {
       { userId: user.id, sessionId: session.id },
       session.expiresAt,
     );
+    await this.deps.activity.record(user.id, 'sign_in', client, { sessionId: session.id });
     this.deps.audit({
       event: 'login',
       userId: user.id,
@@ -190,6 +193,7 @@ export class AuthService {
 
   async logout(auth: Authenticated, client: ClientInfo): Promise<void> {
     await this.deps.store.sessions.revoke(auth.session.id);
+    await this.deps.activity.record(auth.user.id, 'sign_out', client, { sessionId: auth.session.id });
     this.deps.audit({ event: 'logout', userId: auth.user.id, sessionId: auth.session.id, ip: client.ip });
   }
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../errors.js';
-import type { NewUser, SessionRecord, Store } from './store.port.js';
+import type { Store } from './store.port.js';
+import { fixtureSession, fixtureUser, T0 } from './store-fixtures.js';
+import { describeResetAndActivityContract } from './store-resets.contract.js';
 
 /**
  * The behaviour every storage adapter must show. Each adapter's test file
@@ -10,7 +12,7 @@ import type { NewUser, SessionRecord, Store } from './store.port.js';
 export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
   describe(`store contract: ${name}`, () => {
     let store: Store;
-    const t0 = new Date('2026-01-01T00:00:00.000Z');
+    const t0 = T0;
 
     beforeEach(async () => {
       store = await makeStore();
@@ -19,35 +21,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await store.close();
     });
 
-    function newUser(overrides: Partial<NewUser> = {}): NewUser {
-      const tag = randomUUID().slice(0, 8);
-      return {
-        id: randomUUID(),
-        username: `user_${tag}`,
-        email: `user_${tag}@example.com`,
-        displayName: null,
-        passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
-        createdAt: t0,
-        ...overrides,
-      };
-    }
-
-    function newSession(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
-      return {
-        id: randomUUID(),
-        userId,
-        createdAt: t0,
-        lastUsedAt: t0,
-        expiresAt: new Date(t0.getTime() + 7 * 86_400_000),
-        ip: '127.0.0.1',
-        userAgent: 'contract-test',
-        ...overrides,
-      };
-    }
-
     describe('users', () => {
       it('creates a user and finds it by id, username (any case) and email', async () => {
-        const u = newUser({ username: 'Alice.Smith', email: 'alice@example.com', displayName: 'Alice' });
+        const u = fixtureUser({ username: 'Alice.Smith', email: 'alice@example.com', displayName: 'Alice' });
         const created = await store.users.create(u);
         expect(created).toMatchObject({ id: u.id, username: 'Alice.Smith', displayName: 'Alice' });
         expect(created.createdAt.getTime()).toBe(t0.getTime());
@@ -77,29 +53,31 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it('refuses a username taken in another case with a conflict on username', async () => {
-        await store.users.create(newUser({ username: 'bob' }));
-        const error = await store.users.create(newUser({ username: 'BOB' })).catch((e: unknown) => e);
+        await store.users.create(fixtureUser({ username: 'bob' }));
+        const error = await store.users.create(fixtureUser({ username: 'BOB' })).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ConflictError);
         expect((error as ConflictError).details).toEqual({ fields: { username: expect.any(String) } });
       });
 
       it('refuses a taken email with a conflict on email', async () => {
-        await store.users.create(newUser({ email: 'carol@example.com' }));
+        await store.users.create(fixtureUser({ email: 'carol@example.com' }));
         const error = await store.users
-          .create(newUser({ email: 'carol@example.com' }))
+          .create(fixtureUser({ email: 'carol@example.com' }))
           .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ConflictError);
         expect((error as ConflictError).details).toEqual({ fields: { email: expect.any(String) } });
       });
 
       it('keeps the first user intact after a refused duplicate', async () => {
-        const first = await store.users.create(newUser({ username: 'dave', displayName: 'First' }));
-        await store.users.create(newUser({ username: 'Dave', displayName: 'Second' })).catch(() => undefined);
+        const first = await store.users.create(fixtureUser({ username: 'dave', displayName: 'First' }));
+        await store.users
+          .create(fixtureUser({ username: 'Dave', displayName: 'Second' }))
+          .catch(() => undefined);
         expect(await store.users.findByUsername('dave')).toEqual(first);
       });
 
       it('updates the password hash', async () => {
-        const u = await store.users.create(newUser());
+        const u = await store.users.create(fixtureUser());
         const at = new Date(t0.getTime() + 1000);
         expect(await store.users.updatePasswordHash(u.id, 'new-hash', at)).toBe(true);
         const found = await store.users.findById(u.id);
@@ -111,8 +89,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     describe('sessions', () => {
       it('creates, finds, touches and revokes a session', async () => {
-        const u = await store.users.create(newUser());
-        const s = newSession(u.id);
+        const u = await store.users.create(fixtureUser());
+        const s = fixtureSession(u.id);
         await store.sessions.create(s);
         expect(await store.sessions.findById(s.id)).toEqual(s);
 
@@ -129,13 +107,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it('revokes every session of a user but the one kept, and no one else’s', async () => {
-        const a = await store.users.create(newUser());
-        const b = await store.users.create(newUser());
-        const keep = newSession(a.id);
+        const a = await store.users.create(fixtureUser());
+        const b = await store.users.create(fixtureUser());
+        const keep = fixtureSession(a.id);
         await store.sessions.create(keep);
-        await store.sessions.create(newSession(a.id));
-        await store.sessions.create(newSession(a.id));
-        const other = newSession(b.id);
+        await store.sessions.create(fixtureSession(a.id));
+        await store.sessions.create(fixtureSession(a.id));
+        const other = fixtureSession(b.id);
         await store.sessions.create(other);
 
         expect(await store.sessions.revokeAllForUser(a.id, keep.id)).toBe(2);
@@ -146,13 +124,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it('lists only live sessions, newest first', async () => {
-        const u = await store.users.create(newUser());
+        const u = await store.users.create(fixtureUser());
         const idleMs = 3_600_000;
         const now = new Date(t0.getTime() + 2 * idleMs);
-        const older = newSession(u.id, { createdAt: new Date(now.getTime() - 10_000), lastUsedAt: now });
-        const newer = newSession(u.id, { createdAt: new Date(now.getTime() - 5_000), lastUsedAt: now });
-        const idle = newSession(u.id, { lastUsedAt: t0 });
-        const expired = newSession(u.id, { lastUsedAt: now, expiresAt: now });
+        const older = fixtureSession(u.id, { createdAt: new Date(now.getTime() - 10_000), lastUsedAt: now });
+        const newer = fixtureSession(u.id, { createdAt: new Date(now.getTime() - 5_000), lastUsedAt: now });
+        const idle = fixtureSession(u.id, { lastUsedAt: t0 });
+        const expired = fixtureSession(u.id, { lastUsedAt: now, expiresAt: now });
         for (const s of [older, newer, idle, expired]) {
           await store.sessions.create(s);
         }
@@ -165,6 +143,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.sessions.findById(newer.id)).not.toBeNull();
       });
     });
+
+    describeResetAndActivityContract(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

@@ -70,9 +70,75 @@ export interface SessionRepository {
   purgeExpired(now: Date, idleMs: number): Promise<number>;
 }
 
+/**
+ * A password-reset token, stored only as the SHA-256 hash of the token that
+ * was mailed (OWASP Forgot Password Cheat Sheet).
+ */
+export interface PasswordResetRecord {
+  id: string;
+  userId: string;
+  /** Hex SHA-256 of the token. */
+  tokenHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Set once the token is used or invalidated; a used token never works again. */
+  usedAt: Date | null;
+}
+
+export interface PasswordResetRepository {
+  create(reset: PasswordResetRecord): Promise<PasswordResetRecord>;
+  findByHash(tokenHash: string): Promise<PasswordResetRecord | null>;
+  /**
+   * Marks the token used if it is unused and unexpired at `now`, atomically:
+   * of two simultaneous calls for one token exactly one gets the record,
+   * the other null.
+   */
+  consume(tokenHash: string, now: Date): Promise<PasswordResetRecord | null>;
+  /** Marks every unused token of the user used, except `exceptId`; returns how many. */
+  invalidateUnused(userId: string, now: Date, exceptId?: string): Promise<number>;
+  /** Deletes one token (e.g. its mail could not be sent); false when absent. */
+  delete(id: string): Promise<boolean>;
+  /** Deletes tokens that expired before `now`; returns how many. */
+  purgeExpired(now: Date): Promise<number>;
+}
+
+/** Kinds of entries in a user's activity log. */
+export type ActivityKind =
+  | 'sign_in'
+  | 'sign_out'
+  | 'password_reset_link_issued'
+  | 'password_reset'
+  | 'password_changed'
+  | 'email_changed'
+  | 'generation';
+
+/**
+ * One entry of a user's activity log, kept in the `history` collection as
+ * the original system named it (sign-ins, password changes, generations).
+ */
+export interface ActivityRecord {
+  id: string;
+  userId: string;
+  kind: ActivityKind;
+  createdAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  /** Small, kind-specific facts (e.g. `{via: "admin-cli"}`); never secrets. */
+  details: Record<string, string | number | boolean | null>;
+}
+
+export interface ActivityRepository {
+  append(entry: ActivityRecord): Promise<void>;
+  /** The user's newest entries first, at most `limit`. */
+  listForUser(userId: string, limit: number): Promise<ActivityRecord[]>;
+}
+
 export interface Store {
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
+  readonly passwordResets: PasswordResetRepository;
+  /** The activity log (`history`). */
+  readonly activity: ActivityRepository;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -38,4 +38,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_expires ON sessions (expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'password resets and activity history',
+    sql: `
+      CREATE TABLE password_resets (
+        id         TEXT PRIMARY KEY,
+        user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at    INTEGER
+      ) STRICT;
+      CREATE INDEX password_resets_user ON password_resets (user_id) WHERE used_at IS NULL;
+      CREATE INDEX password_resets_expires ON password_resets (expires_at);
+
+      CREATE TABLE history (
+        id         TEXT PRIMARY KEY,
+        user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        kind       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        ip         TEXT,
+        user_agent TEXT,
+        details    TEXT NOT NULL DEFAULT '{}'
+      ) STRICT;
+      CREATE INDEX history_user ON history (user_id, created_at DESC, id DESC);
+    `,
+  },
 ];

@@ -1,0 +1,188 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { InvalidInputError, InvalidTokenError } from '../errors.js';
+import type { MailService } from '../mail/mail.service.js';
+import { passwordChangedMail, resetLinkMail } from '../mail/templates/account.templates.js';
+import type { PasswordResetRecord, Store, UserRecord } from '../store/store.port.js';
+import type { ActivityLog } from './activity.service.js';
+import type { ClientInfo } from './auth.service.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { passwordProblem } from './password-policy.js';
+import { SlidingWindowCounter } from './sliding-window.js';
+
+/** Security events of the reset flow, for the audit log. */
+export type ResetEvent =
+  | { event: 'reset_requested'; userId: string; ip: string }
+  | { event: 'reset_requested_unknown'; ip: string }
+  | { event: 'reset_rate_limited'; email: string; ip: string; limit: 'email' | 'ip' }
+  | { event: 'reset_link_issued'; userId: string; via: string }
+  | { event: 'reset_mail_undeliverable'; userId: string }
+  | { event: 'password_reset'; userId: string; ip: string; sessionsRevoked: number };
+
+export interface PasswordResetDeps {
+  store: Store;
+  hasher: PasswordHasher;
+  mail: MailService;
+  activity: ActivityLog;
+  clock: Clock;
+  appUrl: string;
+  ttlMs: number;
+  limits: { maxPerEmailPerHour: number; maxPerIpPerHour: number };
+  audit: (event: ResetEvent) => void;
+  /** Reports errors of work done off the request path. */
+  onBackgroundError: (error: unknown) => void;
+}
+
+const HOUR = 3_600_000;
+
+export interface IssuedLink {
+  link: string;
+  resetId: string;
+}
+
+/**
+ * Issues a single-use token for `user` and returns its link, invalidating
+ * the user's older unused tokens. Shared by the request flow and the admin
+ * CLI, so both follow the same token rules.
+ */
+export async function issueResetLink(
+  deps: Pick<PasswordResetDeps, 'store' | 'clock' | 'appUrl' | 'ttlMs'>,
+  user: UserRecord,
+): Promise<IssuedLink> {
+  const token = randomBytes(32).toString('base64url');
+  const now = deps.clock.now();
+  const record = await deps.store.passwordResets.create({
+    id: randomUUID(),
+    userId: user.id,
+    tokenHash: hashToken(token),
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + deps.ttlMs),
+    usedAt: null,
+  });
+  await deps.store.passwordResets.invalidateUnused(user.id, now, record.id);
+  // Built from the configured APP_URL only, never from request headers.
+  return { link: `${deps.appUrl}/reset-password?token=${token}`, resetId: record.id };
+}
+
+/** Hex SHA-256: only this is stored, never the token itself. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * The forgot-password flow, built to the OWASP Forgot Password Cheat Sheet:
+ * the same answer whatever the email, single-use hashed tokens that expire,
+ * links built from APP_URL only, every session revoked after a reset.
+ */
+export class PasswordResetService {
+  private readonly perEmail = new SlidingWindowCounter(HOUR);
+  private readonly perIp = new SlidingWindowCounter(HOUR);
+  private readonly background = new Set<Promise<void>>();
+
+  constructor(private readonly deps: PasswordResetDeps) {}
+
+  /**
+   * Accepts a reset request and returns at once: the lookup, the token and
+   * the mail all happen off the request path, so the answer and its timing
+   * are the same whether or not the account exists.
+   */
+  requestReset(email: string, client: ClientInfo): void {
+    const job = this.handleRequest(email, client)
+      .catch((error: unknown) => this.deps.onBackgroundError(error))
+      .finally(() => this.background.delete(job));
+    this.background.add(job);
+  }
+
+  /** Resolves when background work and queued mail are done (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.background.size > 0) {
+      await Promise.all([...this.background]);
+    }
+    await this.deps.mail.idle();
+  }
+
+  /**
+   * Issues a token and returns the link, invalidating the user's older
+   * unused tokens. Used by the request flow and by the admin CLI.
+   */
+  issueLink(user: UserRecord): Promise<IssuedLink> {
+    return issueResetLink(this.deps, user);
+  }
+
+  /** Throws InvalidTokenError unless the token is known, unused and unexpired. */
+  async verify(token: string): Promise<void> {
+    await this.validRecord(hashToken(token));
+  }
+
+  /** Sets a new password with a valid token; the user is not signed in. */
+  async reset(token: string, newPassword: string, client: ClientInfo): Promise<void> {
+    const tokenHash = hashToken(token);
+    const record = await this.validRecord(tokenHash);
+    const user = await this.deps.store.users.findById(record.userId);
+    if (!user) {
+      throw new InvalidTokenError();
+    }
+    const problem = passwordProblem(newPassword, { username: user.username, email: user.email });
+    if (problem) {
+      throw new InvalidInputError(problem, { fields: { newPassword: problem } });
+    }
+    const passwordHash = await this.deps.hasher.hash(newPassword);
+    // The atomic consume decides between simultaneous uses: exactly one wins.
+    const now = this.deps.clock.now();
+    if (!(await this.deps.store.passwordResets.consume(tokenHash, now))) {
+      throw new InvalidTokenError();
+    }
+    await this.deps.store.users.updatePasswordHash(user.id, passwordHash, now);
+    const sessionsRevoked = await this.deps.store.sessions.revokeAllForUser(user.id);
+    await this.deps.activity.record(user.id, 'password_reset', client, { sessionsRevoked });
+    this.deps.audit({ event: 'password_reset', userId: user.id, ip: client.ip, sessionsRevoked });
+    this.deps.mail.enqueue({
+      purpose: 'password-changed',
+      message: passwordChangedMail(recipient(user), this.deps.appUrl, now),
+    });
+  }
+
+  private async validRecord(tokenHash: string): Promise<PasswordResetRecord> {
+    const record = await this.deps.store.passwordResets.findByHash(tokenHash);
+    if (!record || record.usedAt !== null || record.expiresAt <= this.deps.clock.now()) {
+      throw new InvalidTokenError();
+    }
+    return record;
+  }
+
+  private async handleRequest(email: string, client: ClientInfo): Promise<void> {
+    const now = this.deps.clock.now().getTime();
+    const limit =
+      this.perEmail.count(email, now) >= this.deps.limits.maxPerEmailPerHour
+        ? 'email'
+        : this.perIp.count(client.ip, now) >= this.deps.limits.maxPerIpPerHour
+          ? 'ip'
+          : null;
+    this.perEmail.hit(email, now);
+    this.perIp.hit(client.ip, now);
+    if (limit) {
+      this.deps.audit({ event: 'reset_rate_limited', email, ip: client.ip, limit });
+      return;
+    }
+    const user = await this.deps.store.users.findByEmail(email);
+    if (!user) {
+      this.deps.audit({ event: 'reset_requested_unknown', ip: client.ip });
+      return;
+    }
+    const { link, resetId } = await this.issueLink(user);
+    this.deps.audit({ event: 'reset_requested', userId: user.id, ip: client.ip });
+    this.deps.mail.enqueue({
+      purpose: 'password-reset',
+      message: resetLinkMail(recipient(user), link, Math.round(this.deps.ttlMs / 60_000)),
+      // A link nobody received must not stay usable.
+      onGaveUp: async () => {
+        await this.deps.store.passwordResets.delete(resetId);
+        this.deps.audit({ event: 'reset_mail_undeliverable', userId: user.id });
+      },
+    });
+  }
+}
+
+function recipient(user: UserRecord): { email: string; name: string } {
+  return { email: user.email, name: user.displayName ?? user.username };
+}

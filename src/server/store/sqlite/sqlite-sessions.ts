@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+import type { SessionRecord, SessionRepository } from '../store.port.js';
+
+interface SessionRow {
+  id: string;
+  user_id: string;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+function toSession(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    createdAt: new Date(row.created_at),
+    lastUsedAt: new Date(row.last_used_at),
+    expiresAt: new Date(row.expires_at),
+    ip: row.ip,
+    userAgent: row.user_agent,
+  };
+}
+
+/** Server-side sessions in SQLite. */
+export class SqliteSessions implements SessionRepository {
+  private readonly insert;
+  private readonly byId;
+  private readonly touchStmt;
+  private readonly deleteOne;
+  private readonly deleteForUser;
+  private readonly activeForUser;
+  private readonly deleteExpired;
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, ip, user_agent)
+       VALUES (@id, @userId, @createdAt, @lastUsedAt, @expiresAt, @ip, @userAgent)`,
+    );
+    this.byId = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
+    this.touchStmt = db.prepare('UPDATE sessions SET last_used_at = max(last_used_at, ?) WHERE id = ?');
+    this.deleteOne = db.prepare('DELETE FROM sessions WHERE id = ?');
+    this.deleteForUser = db.prepare('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?');
+    this.activeForUser = db.prepare<[string, number, number], SessionRow>(
+      `SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? AND last_used_at > ?
+       ORDER BY created_at DESC, id DESC`,
+    );
+    this.deleteExpired = db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_used_at <= ?');
+  }
+
+  async create(session: SessionRecord): Promise<SessionRecord> {
+    this.insert.run({
+      ...session,
+      createdAt: session.createdAt.getTime(),
+      lastUsedAt: session.lastUsedAt.getTime(),
+      expiresAt: session.expiresAt.getTime(),
+    });
+    return { ...session };
+  }
+
+  async findById(id: string): Promise<SessionRecord | null> {
+    const row = this.byId.get(id);
+    return row ? toSession(row) : null;
+  }
+
+  async touch(id: string, at: Date): Promise<void> {
+    this.touchStmt.run(at.getTime(), id);
+    return;
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    return this.deleteOne.run(id).changes > 0;
+  }
+
+  async revokeAllForUser(userId: string, exceptId?: string): Promise<number> {
+    return this.deleteForUser.run(userId, exceptId ?? null).changes;
+  }
+
+  async listActiveForUser(userId: string, now: Date, idleMs: number): Promise<SessionRecord[]> {
+    const rows = this.activeForUser.all(userId, now.getTime(), now.getTime() - idleMs);
+    return rows.map(toSession);
+  }
+
+  async purgeExpired(now: Date, idleMs: number): Promise<number> {
+    return this.deleteExpired.run(now.getTime(), now.getTime() - idleMs).changes;
+  }
+}

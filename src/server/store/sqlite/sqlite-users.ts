@@ -1,0 +1,93 @@
+import Database from 'better-sqlite3';
+import { ConflictError } from '../../errors.js';
+import { MESSAGES } from '../../../shared/messages.js';
+import type { NewUser, UserRecord, UserRepository } from '../store.port.js';
+
+interface UserRow {
+  id: string;
+  username: string;
+  email: string;
+  display_name: string | null;
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+function toUser(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+function sqliteCode(error: unknown): string | undefined {
+  return error instanceof Database.SqliteError ? error.code : undefined;
+}
+
+/** Users in SQLite; usernames are unique under NOCASE collation. */
+export class SqliteUsers implements UserRepository {
+  private readonly insert;
+  private readonly byId;
+  private readonly byUsername;
+  private readonly byEmail;
+  private readonly setHash;
+
+  constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO users (id, username, email, display_name, password_hash, created_at, updated_at)
+       VALUES (@id, @username, @email, @displayName, @passwordHash, @createdAt, @createdAt)`,
+    );
+    this.byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+    this.byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ? COLLATE NOCASE');
+    this.byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
+    this.setHash = db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?');
+  }
+
+  async create(user: NewUser): Promise<UserRecord> {
+    const insert = this.db.transaction((u: NewUser) => {
+      // Checked inside the write transaction so the field in conflict is known
+      // without parsing the driver's message; the unique indexes stay the
+      // final guard against other processes.
+      if (this.byUsername.get(u.username)) {
+        throw new ConflictError(MESSAGES.usernameTaken, { fields: { username: MESSAGES.usernameTaken } });
+      }
+      if (this.byEmail.get(u.email)) {
+        throw new ConflictError(MESSAGES.emailTaken, { fields: { email: MESSAGES.emailTaken } });
+      }
+      this.insert.run({ ...u, createdAt: u.createdAt.getTime() });
+    });
+    try {
+      insert.immediate(user);
+    } catch (error) {
+      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new ConflictError(MESSAGES.usernameTaken, { fields: { username: MESSAGES.usernameTaken } });
+      }
+      throw error;
+    }
+    return { ...user, updatedAt: user.createdAt };
+  }
+
+  async findById(id: string): Promise<UserRecord | null> {
+    const row = this.byId.get(id);
+    return row ? toUser(row) : null;
+  }
+
+  async findByUsername(username: string): Promise<UserRecord | null> {
+    const row = this.byUsername.get(username);
+    return row ? toUser(row) : null;
+  }
+
+  async findByEmail(email: string): Promise<UserRecord | null> {
+    const row = this.byEmail.get(email);
+    return row ? toUser(row) : null;
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string, at: Date): Promise<boolean> {
+    return this.setHash.run(passwordHash, at.getTime(), id).changes > 0;
+  }
+}

@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/app.js';
+import { apiClient, registerAndLogin, type ApiClient } from '../helpers/http.js';
+import { secret } from '../helpers/secrets.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
+
+let server: TestServer;
+let api: ApiClient;
+
+beforeAll(async () => {
+  server = await startTestServer({ name: 'admin-cli' });
+  api = apiClient(server.url);
+});
+afterAll(() => server.close());
+
+/** Runs `npm run admin -- ...args` the way an operator would, against the test server's data. */
+async function admin(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(
+      path.join(ROOT, 'node_modules/.bin/tsx'),
+      ['src/server/cli/admin.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: server.dataDir, APP_URL: server.url, LOG_LEVEL: 'silent' },
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('npm run admin -- reset-link', () => {
+  it('prints a one-time link on APP_URL that resets the password, and records it in the activity log', async () => {
+    const { account, user, token: sessionToken } = await registerAndLogin(api);
+    const out = await admin('reset-link', account.username.toUpperCase());
+    expect(out.code).toBe(0);
+    const link = out.stdout.trim();
+    expect(link).toMatch(new RegExp(`^${server.url}/reset-password\\?token=[\\w-]{43}$`));
+    const token = secret(new URL(link).searchParams.get('token') ?? '');
+    expect(out.stderr).toContain('valid for 60 minutes');
+
+    const activity = await server.store.activity.listForUser(user.id, 5);
+    expect(activity[0]).toMatchObject({ kind: 'password_reset_link_issued', details: { via: 'admin-cli' } });
+
+    const newPassword = secret('operator issued pass 5');
+    expect((await api.post('/api/auth/reset-password', { token, newPassword })).status).toBe(200);
+    expect((await api.get('/api/auth/me', { token: sessionToken })).status).toBe(401);
+    expect(
+      (await api.post('/api/auth/login', { username: account.email, password: newPassword })).status,
+    ).toBe(200);
+    expect((await api.post('/api/auth/reset-password', { token, newPassword })).status).toBe(400);
+  });
+
+  it('replaces an older link, by email too', async () => {
+    const { account } = await registerAndLogin(api);
+    const first = secret(
+      new URL((await admin('reset-link', account.email)).stdout.trim()).searchParams.get('token') ?? '',
+    );
+    const second = await admin('reset-link', account.email);
+    expect(second.code).toBe(0);
+    expect((await api.get(`/api/auth/reset-password/verify?token=${first}`)).status).toBe(400);
+  });
+
+  it('fails clearly for an unknown account and for bad usage', async () => {
+    const unknown = await admin('reset-link', 'nobody_here');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No account with the username or email "nobody_here"');
+    expect(unknown.stdout).toBe('');
+    const usage = await admin('frobnicate');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('Usage: npm run admin');
+  });
+});
