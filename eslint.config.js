@@ -35,7 +35,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/server/store/sqlite/**', 'test/**'],
+    files: ['src/server/store/sqlite/**', 'src/server/mail/**', 'test/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -141,7 +141,9 @@ function createServices(app: FastifyInstance, deps: AppDeps, clock: Clock): AppS
     ttlMs: config.passwordReset.ttlMs,
     limits: config.passwordReset,
     audit,
-    onBackgroundError: (error) => app.log.error({ err: error }, 'password reset request failed'),
+    onBackgroundError: (error) => {
+      app.log.error({ err: error }, 'password reset request failed');
+    },
   });
   return { auth, passwordReset, mail, activity };
 }

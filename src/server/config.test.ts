@@ -58,6 +58,28 @@ describe('loadConfig', () => {
     expect(c.logLevel).toBe('warn');
   });
 
+  it('reads the mail and reset settings, with a sender derived from APP_URL by default', () => {
+    const defaults = loadConfig({ APP_URL: 'https://code.example.com' });
+    expect(defaults.mail).toEqual({ smtpUrl: undefined, from: 'CodeGenie <no-reply@code.example.com>' });
+    expect(defaults.passwordReset).toEqual({
+      ttlMs: 60 * 60_000,
+      maxPerEmailPerHour: 3,
+      maxPerIpPerHour: 10,
+    });
+    const set = loadConfig({
+      SMTP_URL: 'smtps://apikey:secret@smtp.sendgrid.net:465',
+      MAIL_FROM: 'Team <team@example.com>',
+      RESET_TOKEN_TTL_MINUTES: '30',
+      RESET_MAX_PER_EMAIL_PER_HOUR: '5',
+      RESET_MAX_PER_IP_PER_HOUR: '20',
+    });
+    expect(set.mail).toEqual({
+      smtpUrl: 'smtps://apikey:secret@smtp.sendgrid.net:465',
+      from: 'Team <team@example.com>',
+    });
+    expect(set.passwordReset).toEqual({ ttlMs: 30 * 60_000, maxPerEmailPerHour: 5, maxPerIpPerHour: 20 });
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', LOG_LEVEL: '' }).server.port).toBe(3000);
   });
@@ -73,6 +95,8 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'loud',
         TRUST_PROXY: 'maybe',
         SESSION_IDLE_HOURS: '0',
+        SMTP_URL: 'http://mail.example.com',
+        RESET_TOKEN_TTL_MINUTES: '-5',
       });
     } catch (e) {
       error = e;
@@ -87,10 +111,16 @@ describe('loadConfig', () => {
       'LOG_LEVEL',
       'TRUST_PROXY',
       'SESSION_IDLE_HOURS',
+      'SMTP_URL',
+      'RESET_TOKEN_TTL_MINUTES',
     ]) {
       expect(problems).toContain(key);
     }
-    expect((error as ConfigError).problems).toHaveLength(7);
+    expect((error as ConfigError).problems).toHaveLength(9);
+    expect(problems).toContain('PORT="eighty"');
+    // Values that may hold credentials are not echoed.
+    expect(problems).not.toContain('short');
+    expect(problems).not.toContain('mail.example.com');
   });
 
   it('refuses a CORS entry that is not an origin', () => {

@@ -56,6 +56,8 @@ export const CONFIG_DOCS = {
 
 export type ConfigVariable = keyof typeof CONFIG_DOCS;
 
+const SECRET_VARIABLES = new Set<string>(['SESSION_SECRET', 'SMTP_URL', 'DATABASE_URL']);
+
 const envSchema = z.object({
   PORT: z.coerce
     .number({ error: 'must be a port number' })
@@ -123,7 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0] ?? 'environment');
-        return `${key}=${JSON.stringify(raw[key] ?? '')}: ${issue.message}`;
+        // Values that may hold credentials are never echoed.
+        const shown = SECRET_VARIABLES.has(key) ? '(value hidden)' : JSON.stringify(raw[key] ?? '');
+        return `${key}=${shown}: ${issue.message}`;
       }),
     );
   }

@@ -12,7 +12,11 @@ async function closedPort(): Promise<number> {
   const srv = net.createServer();
   await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
   const address = srv.address();
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    srv.close(() => {
+      resolve();
+    }),
+  );
   return typeof address === 'object' && address ? address.port : 0;
 }
 

@@ -29,5 +29,10 @@ export function newLogFile(name: string): string {
 /** A log destination for buildApp that appends synchronously to a new log file. */
 export function logSink(name: string): { file: string; write(line: string): void } {
   const file = newLogFile(name);
-  return { file, write: (line: string) => fs.appendFileSync(file, line) };
+  return {
+    file,
+    write: (line: string) => {
+      fs.appendFileSync(file, line);
+    },
+  };
 }

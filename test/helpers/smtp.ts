@@ -87,7 +87,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
             }
             callback();
           })
-          .catch((error: unknown) => callback(error as Error));
+          .catch((error: unknown) => {
+            callback(error as Error);
+          });
       });
     },
   });
@@ -116,7 +118,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
         return Promise.resolve(found);
       }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no matching mail arrived')), timeoutMs);
+        const timer = setTimeout(() => {
+          reject(new Error('no matching mail arrived'));
+        }, timeoutMs);
         waiters.push({
           predicate,
           resolve: (m) => {
@@ -126,6 +130,11 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
         });
       });
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }

@@ -88,7 +88,9 @@ export class PasswordResetService {
    */
   requestReset(email: string, client: ClientInfo): void {
     const job = this.handleRequest(email, client)
-      .catch((error: unknown) => this.deps.onBackgroundError(error))
+      .catch((error: unknown) => {
+        this.deps.onBackgroundError(error);
+      })
       .finally(() => this.background.delete(job));
     this.background.add(job);
   }

@@ -47,3 +47,28 @@ export async function fetchCurrentUser(signal?: AbortSignal): Promise<User | nul
     throw error;
   }
 }
+
+/** What the reset form sends. */
+export interface ResetPasswordInput {
+  token: string;
+  newPassword: string;
+}
+
+/**
+ * Asks for a reset link. The server answers the same whether or not an
+ * account has that email, so the answer says nothing about who exists.
+ */
+export async function requestPasswordReset(email: string): Promise<void> {
+  await apiRequest<{ message: string }>('POST', '/auth/forgot-password', { body: { email } });
+}
+
+/** Resolves when the reset token is still usable; throws `ApiError` (`invalid_token`) otherwise. */
+export async function verifyResetToken(token: string, signal?: AbortSignal): Promise<void> {
+  const query = new URLSearchParams({ token }).toString();
+  await apiRequest<{ valid: true }>('GET', `/auth/reset-password/verify?${query}`, signal ? { signal } : {});
+}
+
+/** Sets a new password with a reset token. Signs nobody in: every session of the account ends. */
+export async function resetPassword(input: ResetPasswordInput): Promise<void> {
+  await apiRequest<{ message: string }>('POST', '/auth/reset-password', { body: input });
+}

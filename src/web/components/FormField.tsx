@@ -95,3 +95,27 @@ export function FormNotice({ message, tone }: { message: string; tone: 'success'
     </div>
   );
 }
+
+/**
+ * A polite status region that is in the page before its message arrives:
+ * screen readers announce text added to an existing live region more reliably
+ * than a region that appears together with its text.
+ */
+export function StatusRegion({
+  message,
+  tone,
+}: {
+  /** The message to show; `null` keeps the (empty) region in place. */
+  message: string | null;
+  tone: 'success' | 'info';
+}) {
+  return (
+    <div role="status" className="status-region">
+      {message ? (
+        <div className={`alert alert--${tone}`}>
+          <p>{message}</p>
+        </div>
+      ) : null}
+    </div>
+  );
+}
