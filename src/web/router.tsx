@@ -31,7 +31,20 @@ export const router = createBrowserRouter([
                   Component: (await import('./pages/RegisterPage')).RegisterPage,
                 }),
               },
+              {
+                path: 'forgot-password',
+                lazy: async () => ({
+                  Component: (await import('./pages/ForgotPasswordPage')).ForgotPasswordPage,
+                }),
+              },
             ],
+          },
+          {
+            // Not guest-only: whoever holds a reset link may use it, signed in or not.
+            path: 'reset-password',
+            lazy: async () => ({
+              Component: (await import('./pages/ResetPasswordPage')).ResetPasswordPage,
+            }),
           },
           {
             path: '*',

@@ -133,12 +133,70 @@ export interface ActivityRepository {
   listForUser(userId: string, limit: number): Promise<ActivityRecord[]>;
 }
 
+/** What was asked of a model and what it answered: the `prompts` collection. */
+export interface PromptRecord {
+  id: string;
+  userId: string;
+  kind: 'generate' | 'explain';
+  modelId: string;
+  /** Sampling parameters and, for explain, level and format. */
+  params: Record<string, string | number | boolean | string[] | null>;
+  /** The prompt (generate) or the code (explain). */
+  input: string;
+  /** Requested, then detected, language. */
+  language: string;
+  output: string;
+  /** Extracted code (generate) or null. */
+  code: string | null;
+  /** Line-by-line explanation sections, or null. */
+  sections: { startLine: number; endLine: number; explanation: string }[] | null;
+  status: 'running' | 'completed' | 'cancelled' | 'failed';
+  error: { code: string; message: string } | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  firstTokenMs: number | null;
+  totalMs: number | null;
+  /** For an explanation of generated code: the generation it explains. */
+  generationId: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+/** The fields a finished (or stopped, or failed) run sets. */
+export type PromptOutcome = Pick<
+  PromptRecord,
+  | 'status'
+  | 'output'
+  | 'code'
+  | 'language'
+  | 'sections'
+  | 'error'
+  | 'promptTokens'
+  | 'completionTokens'
+  | 'firstTokenMs'
+  | 'totalMs'
+  | 'finishedAt'
+>;
+
+export interface PromptRepository {
+  create(record: PromptRecord): Promise<PromptRecord>;
+  /** Records the outcome of a run; false when the record does not exist. */
+  finish(id: string, outcome: PromptOutcome): Promise<boolean>;
+  findById(id: string): Promise<PromptRecord | null>;
+  /**
+   * Marks every record still `running` as failed (after a crash or restart:
+   * nothing can still be running); returns how many.
+   */
+  failRunning(error: { code: string; message: string }, at: Date): Promise<number>;
+}
+
 export interface Store {
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
   readonly passwordResets: PasswordResetRepository;
   /** The activity log (`history`). */
   readonly activity: ActivityRepository;
+  readonly prompts: PromptRepository;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

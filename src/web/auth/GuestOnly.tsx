@@ -4,8 +4,8 @@ import { useAuth } from './auth.context';
 import { safeNextPath } from './safe-next';
 
 /**
- * Layout route for /login and /register: a signed-in visitor is sent on to
- * `?next=` (validated) or `/`. This is also what moves the user on right after
+ * Layout route for /login, /register and /forgot-password: a signed-in
+ * visitor is sent on to `?next=` (validated) or `/`. This is also what moves the user on right after
  * a successful login, so there is one place that decides where they land.
  */
 export function GuestOnly() {

@@ -3,7 +3,7 @@ import { Brand } from './Brand';
 import { SkipLink } from './SkipLink';
 import { ThemeToggle } from './ThemeToggle';
 
-/** Frame of the signed-out pages (login, register) and the 404 page: a slim header and a centred column. */
+/** Frame of the public pages (login, register, password reset) and the 404 page: a slim header and a centred column. */
 export function PublicLayout() {
   return (
     <div className="public-layout">

@@ -6,6 +6,7 @@ import { useAuth } from '../auth/auth.context';
 import { readLoginState } from '../auth/login-state';
 import { FormAlert, FormField, FormNotice } from '../components/FormField';
 import { PageHeading } from '../components/PageHeading';
+import type { ForgotPasswordLocationState } from './ForgotPasswordPage';
 import { formatRetryAfter } from './format-wait';
 import { NO_ERRORS, toFormErrors, type FormErrors } from './form-errors';
 
@@ -26,6 +27,9 @@ export function LoginPage() {
   const passwordRef = useRef<HTMLInputElement>(null);
 
   const next = searchParams.get('next');
+  // Saves retyping when the user signs in with their email address.
+  const typed = username.trim();
+  const forgotState: ForgotPasswordLocationState = typed.includes('@') ? { email: typed } : {};
   const registerPath = next ? `/register?${new URLSearchParams({ next }).toString()}` : '/register';
 
   const submit = async () => {
@@ -93,7 +97,11 @@ export function LoginPage() {
           }}
           error={errors.fields['password']}
         />
-        {/* A later issue adds the "Forgot password?" link here. */}
+        <p className="form__aside">
+          <Link to="/forgot-password" state={forgotState}>
+            Forgot password?
+          </Link>
+        </p>
         <button type="submit" className="btn btn--primary btn--block" disabled={submitting}>
           {submitting ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}
           Log in

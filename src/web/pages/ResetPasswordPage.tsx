@@ -11,17 +11,14 @@ import { PasswordStrength } from '../components/PasswordStrength';
 import { NO_ERRORS, toFormErrors, type FormErrors } from './form-errors';
 
 /** Shown under "Confirm new password" when the two fields differ (checked here, not by the API). */
-export const PASSWORDS_DIFFER = 'The passwords do not match.';
+const PASSWORDS_DIFFER = 'The passwords do not match.';
 
 const FIELDS = ['newPassword', 'confirmPassword'] as const;
 type Field = (typeof FIELDS)[number];
 
 /** Where the reset link stands: being checked, usable, used up or expired, or not checkable now. */
 type LinkState =
-  | { status: 'checking' }
-  | { status: 'valid' }
-  | { status: 'invalid' }
-  | { status: 'error'; message: string };
+  { status: 'checking' } | { status: 'valid' } | { status: 'invalid' } | { status: 'error'; message: string };
 
 function readToken(search: string): string {
   return new URLSearchParams(search).get('token')?.trim() ?? '';
@@ -55,9 +52,7 @@ export function ResetPasswordPage() {
   const { user, logout } = useAuth();
 
   const [token] = useState(() => readToken(location.search));
-  const [link, setLink] = useState<LinkState>(() =>
-    token ? { status: 'checking' } : { status: 'invalid' },
-  );
+  const [link, setLink] = useState<LinkState>(() => (token ? { status: 'checking' } : { status: 'invalid' }));
   const [attempt, setAttempt] = useState(0);
 
   const [values, setValues] = useState<Record<Field, string>>({ newPassword: '', confirmPassword: '' });
@@ -68,7 +63,8 @@ export function ResetPasswordPage() {
 
   // Through the router rather than history.replaceState, so useLocation() agrees with the address bar.
   const hasQuery = location.search !== '';
-  const { pathname, hash, state: historyState } = location;
+  const { pathname, hash } = location;
+  const historyState: unknown = location.state;
   useEffect(() => {
     if (hasQuery) {
       void navigate({ pathname, hash }, { replace: true, state: historyState });

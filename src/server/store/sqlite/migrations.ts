@@ -65,4 +65,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX history_user ON history (user_id, created_at DESC, id DESC);
     `,
   },
+  {
+    version: 3,
+    name: 'prompts',
+    sql: `
+      CREATE TABLE prompts (
+        id                TEXT PRIMARY KEY,
+        user_id           TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        kind              TEXT NOT NULL,
+        model_id          TEXT NOT NULL,
+        params            TEXT NOT NULL,
+        input             TEXT NOT NULL,
+        language          TEXT NOT NULL,
+        output            TEXT NOT NULL,
+        code              TEXT,
+        sections          TEXT,
+        status            TEXT NOT NULL,
+        error             TEXT,
+        prompt_tokens     INTEGER,
+        completion_tokens INTEGER,
+        first_token_ms    INTEGER,
+        total_ms          INTEGER,
+        generation_id     TEXT,
+        created_at        INTEGER NOT NULL,
+        finished_at       INTEGER
+      ) STRICT;
+      CREATE INDEX prompts_user ON prompts (user_id, created_at DESC, id DESC);
+      CREATE INDEX prompts_running ON prompts (status) WHERE status = 'running';
+    `,
+  },
 ];

@@ -5,12 +5,14 @@ import { StoreUnavailableError } from '../../errors.js';
 import type {
   ActivityRepository,
   PasswordResetRepository,
+  PromptRepository,
   SessionRepository,
   Store,
   UserRepository,
 } from '../store.port.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteActivity } from './sqlite-activity.js';
+import { SqlitePrompts } from './sqlite-prompts.js';
 import { SqliteResets } from './sqlite-resets.js';
 import { SqliteSessions } from './sqlite-sessions.js';
 import { SqliteUsers } from './sqlite-users.js';
@@ -49,6 +51,7 @@ export class SqliteStore implements Store {
   readonly sessions: SessionRepository;
   readonly passwordResets: PasswordResetRepository;
   readonly activity: ActivityRepository;
+  readonly prompts: PromptRepository;
   private readonly ping_;
 
   private constructor(private readonly db: Database.Database) {
@@ -56,6 +59,7 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteSessions(db);
     this.passwordResets = new SqliteResets(db);
     this.activity = new SqliteActivity(db);
+    this.prompts = new SqlitePrompts(db);
     this.ping_ = db.prepare('SELECT 1');
   }
 

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { PromptRecord, Store } from './store.port.js';
+import { fixtureUser, T0 } from './store-fixtures.js';
+
+/** A running generate record of `userId`. */
+export function fixturePrompt(userId: string, overrides: Partial<PromptRecord> = {}): PromptRecord {
+  return {
+    id: randomUUID(),
+    userId,
+    kind: 'generate',
+    modelId: 'deepseek-coder-1.3b',
+    params: { temperature: 0.2, maxTokens: 256, topP: 0.95, stop: ['\n\n'], note: null },
+    input: 'Write a function that adds two numbers — with ünïcödé and "quotes"',
+    language: 'python',
+    output: '',
+    code: null,
+    sections: null,
+    status: 'running',
+    error: null,
+    promptTokens: null,
+    completionTokens: null,
+    firstTokenMs: null,
+    totalMs: null,
+    generationId: null,
+    createdAt: T0,
+    finishedAt: null,
+    ...overrides,
+  };
+}
+
+/** Part of the store contract: the prompts collection. */
+export function describePromptContract(getStore: () => Store): void {
+  describe('prompts', () => {
+    it('creates a running record and finds it with every field', async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const p = fixturePrompt(u.id);
+      await store.prompts.create(p);
+      expect(await store.prompts.findById(p.id)).toEqual(p);
+      expect(await store.prompts.findById(randomUUID())).toBeNull();
+    });
+
+    it('records the outcome of a run, sections and errors included', async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const gen = await store.prompts.create(fixturePrompt(u.id));
+      const explain = await store.prompts.create(
+        fixturePrompt(u.id, {
+          kind: 'explain',
+          generationId: gen.id,
+          params: { level: 'expert', format: 'line-by-line' },
+        }),
+      );
+      const finishedAt = new Date(T0.getTime() + 1234);
+      const outcome = {
+        status: 'completed' as const,
+        output: '{"sections": []}',
+        code: null,
+        language: 'python',
+        sections: [{ startLine: 1, endLine: 2, explanation: 'Adds.' }],
+        error: null,
+        promptTokens: 12,
+        completionTokens: 34,
+        firstTokenMs: 56,
+        totalMs: 1234,
+        finishedAt,
+      };
+      expect(await store.prompts.finish(explain.id, outcome)).toBe(true);
+      expect(await store.prompts.findById(explain.id)).toEqual({ ...explain, ...outcome });
+
+      const failed = {
+        ...outcome,
+        status: 'failed' as const,
+        output: 'partial',
+        sections: null,
+        error: { code: 'provider_error', message: 'lost' },
+        completionTokens: null,
+      };
+      expect(await store.prompts.finish(gen.id, failed)).toBe(true);
+      expect(await store.prompts.findById(gen.id)).toEqual({ ...gen, ...failed });
+      expect(await store.prompts.finish(randomUUID(), outcome)).toBe(false);
+    });
+
+    it('marks every running record failed, and only those', async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const running = await store.prompts.create(fixturePrompt(u.id));
+      const done = await store.prompts.create(
+        fixturePrompt(u.id, { status: 'completed', output: 'x', finishedAt: T0 }),
+      );
+      const at = new Date(T0.getTime() + 5000);
+      const error = { code: 'interrupted', message: 'The server restarted during this generation.' };
+      expect(await store.prompts.failRunning(error, at)).toBe(1);
+      expect(await store.prompts.findById(running.id)).toMatchObject({
+        status: 'failed',
+        error,
+        finishedAt: at,
+      });
+      expect(await store.prompts.findById(done.id)).toEqual(done);
+      expect(await store.prompts.failRunning(error, at)).toBe(0);
+    });
+  });
+}
