@@ -13,14 +13,19 @@ import { docsPlugin } from './plugins/docs.plugin.js';
 import { securityPlugin } from './plugins/security.plugin.js';
 import { webPlugin } from './plugins/web.plugin.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { generateRoutes } from './routes/generate.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { modelsRoutes } from './routes/models.routes.js';
 import { passwordResetRoutes } from './routes/password-reset.routes.js';
 import { ActivityLog } from './services/activity.service.js';
 import { AuthService, type AuthEvent } from './services/auth.service.js';
 import { LoginThrottle } from './services/login-throttle.js';
 import { PasswordHasher } from './services/password-hasher.js';
 import { PasswordResetService, type ResetEvent } from './services/password-reset.service.js';
+import { GenerationService } from './services/generation.service.js';
 import { TokenService } from './services/token.service.js';
+import { createModelRegistry } from './models/index.js';
+import type { ModelRegistry } from './models/model-registry.js';
 import type { Store } from './store/store.port.js';
 
 /** Everything the app needs from outside; tests pass real parts or fakes. */
@@ -34,6 +39,8 @@ export interface AppDeps {
   /** Default: from config (SMTP_URL, else the outbox folder). */
   mailer?: Mailer;
   mailRetry?: Partial<MailRetryOptions>;
+  /** Default: from config (MODELS_FILE or the shipped catalogue). */
+  models?: ModelRegistry;
   /** Where log lines go (default stdout); tests send them to a file. */
   logStream?: { write(line: string): void };
   /** The built web app; undefined serves the API only. */
@@ -46,6 +53,8 @@ export interface AppServices {
   passwordReset: PasswordResetService;
   mail: MailService;
   activity: ActivityLog;
+  generation: GenerationService;
+  models: ModelRegistry;
 }
 
 declare module 'fastify' {
@@ -82,12 +91,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 415, which also closes the "simple request" CSRF path.
   app.removeContentTypeParser('text/plain');
 
-  const services = createServices(app, deps, clock);
+  const models = deps.models ?? (await createModelRegistry(config, app.log));
+  const services = createServices(app, deps, clock, models);
+  // Nothing can still be running after a stop or crash: no record stays "running" forever.
+  const interrupted = await store.prompts.failRunning(
+    { code: 'interrupted', message: 'The server stopped during this generation.' },
+    clock.now(),
+  );
+  if (interrupted > 0) {
+    app.log.warn({ interrupted }, 'generations interrupted by the last stop marked failed');
+  }
   app.decorate('services', services);
   app.log.info(`mail: ${services.mail.description}`);
   app.addHook('onClose', async () => {
     await services.passwordReset.idle();
     await services.mail.close();
+    await services.models.close();
   });
 
   await app.register(securityPlugin, {
@@ -104,6 +123,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(healthRoutes, { store });
       await api.register(authRoutes, { prefix: '/auth', auth: services.auth });
       await api.register(passwordResetRoutes, { prefix: '/auth', resets: services.passwordReset });
+      await api.register(modelsRoutes, { models: services.models });
+      await api.register(generateRoutes, { generation: services.generation });
     },
     { prefix: '/api' },
   );
@@ -112,7 +133,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
-function createServices(app: FastifyInstance, deps: AppDeps, clock: Clock): AppServices {
+function createServices(
+  app: FastifyInstance,
+  deps: AppDeps,
+  clock: Clock,
+  models: ModelRegistry,
+): AppServices {
   const { config, store } = deps;
   const audit = (event: AuthEvent | ResetEvent) => {
     const level = WARN_EVENTS.has(event.event) ? 'warn' : 'info';
@@ -145,5 +171,13 @@ function createServices(app: FastifyInstance, deps: AppDeps, clock: Clock): AppS
       app.log.error({ err: error }, 'password reset request failed');
     },
   });
-  return { auth, passwordReset, mail, activity };
+  const generation = new GenerationService({
+    store,
+    models,
+    activity,
+    clock,
+    limits: config.generation,
+    log: app.log,
+  });
+  return { auth, passwordReset, mail, activity, generation, models };
 }

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -52,6 +53,23 @@ export const CONFIG_DOCS = {
     'Reset requests per email address per hour; more are answered but not sent. Default 3.',
   RESET_MAX_PER_IP_PER_HOUR:
     'Reset requests per IP address per hour; more are answered but not sent. Default 10.',
+  MODELS_FILE: 'Model catalogue (JSON or YAML) replacing the shipped config/models.yaml.',
+  MODELS_AUTO_DOWNLOAD:
+    'Download a missing local model file on first use. Default true; with false, run npm run models -- pull <id> first.',
+  MODELS_DIR: 'Where downloaded GGUF files are kept. Default DATA_DIR/models.',
+  MODELS_MEMORY_BUDGET_MB:
+    "Memory the loaded local models may use together; the least recently used is unloaded beyond it. Default: half of this machine's memory.",
+  MODELS_GPU: 'auto (use a GPU when llama.cpp finds one) or off. Default auto.',
+  MODELS_PARALLEL: 'Local generations decoded at the same time. Default 1 (best on a CPU).',
+  MODELS_QUEUE_LENGTH:
+    'Local generations that may wait for a free slot; beyond it requests get 503 busy. Default 16.',
+  MODEL_CONNECT_TIMEOUT_SECONDS: 'Connecting to a remote model server. Default 10.',
+  MODEL_FIRST_TOKEN_TIMEOUT_SECONDS: 'Wait for the first token from a remote model. Default 60.',
+  LOCAL_FIRST_TOKEN_TIMEOUT_SECONDS:
+    'Wait for the first token from a local model (includes loading it). Default 180.',
+  MODEL_IDLE_TIMEOUT_SECONDS: 'Silence allowed between two tokens. Default 30.',
+  GENERATIONS_PER_MINUTE: 'Generate and explain requests per user per minute. Default 30.',
+  GENERATIONS_RUNNING_PER_USER: 'Generations one user may run at the same time. Default 2.',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_DOCS;
@@ -85,6 +103,25 @@ const envSchema = z.object({
   RESET_TOKEN_TTL_MINUTES: positiveInt(24 * 60).default(60),
   RESET_MAX_PER_EMAIL_PER_HOUR: positiveInt(1_000_000).default(3),
   RESET_MAX_PER_IP_PER_HOUR: positiveInt(1_000_000).default(10),
+  MODELS_FILE: z.string().min(1).optional(),
+  MODELS_AUTO_DOWNLOAD: booleanFlag.default(true),
+  MODELS_DIR: z.string().min(1).optional(),
+  MODELS_MEMORY_BUDGET_MB: positiveInt(16 * 1024 * 1024).optional(),
+  MODELS_GPU: z.enum(['auto', 'off'], { error: 'must be auto or off' }).default('auto'),
+  MODELS_PARALLEL: positiveInt(64).default(1),
+  MODELS_QUEUE_LENGTH: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(16),
+  // Node's fetch gives up on its own after 300 s: larger values would not take effect.
+  MODEL_CONNECT_TIMEOUT_SECONDS: positiveInt(300).default(10),
+  MODEL_FIRST_TOKEN_TIMEOUT_SECONDS: positiveInt(300).default(60),
+  LOCAL_FIRST_TOKEN_TIMEOUT_SECONDS: positiveInt(3600).default(180),
+  MODEL_IDLE_TIMEOUT_SECONDS: positiveInt(300).default(30),
+  GENERATIONS_PER_MINUTE: positiveInt(100_000).default(30),
+  GENERATIONS_RUNNING_PER_USER: positiveInt(1000).default(2),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -103,6 +140,18 @@ export interface Config {
   loginThrottle: { maxPerAccount: number; maxPerIp: number; windowMs: number };
   mail: { smtpUrl: string | undefined; from: string };
   passwordReset: { ttlMs: number; maxPerEmailPerHour: number; maxPerIpPerHour: number };
+  models: {
+    /** Undefined: the shipped catalogue. */
+    file: string | undefined;
+    autoDownload: boolean;
+    dir: string;
+    memoryBudgetBytes: number;
+    gpu: 'auto' | 'off';
+    parallel: number;
+    queueLength: number;
+    timeouts: { connectMs: number; firstTokenRemoteMs: number; firstTokenLocalMs: number; idleMs: number };
+  };
+  generation: { perMinute: number; runningPerUser: number };
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -174,6 +223,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxPerEmailPerHour: e.RESET_MAX_PER_EMAIL_PER_HOUR,
       maxPerIpPerHour: e.RESET_MAX_PER_IP_PER_HOUR,
     },
+    models: {
+      file: e.MODELS_FILE ? path.resolve(cwd, e.MODELS_FILE) : undefined,
+      autoDownload: e.MODELS_AUTO_DOWNLOAD,
+      dir: e.MODELS_DIR ? path.resolve(cwd, e.MODELS_DIR) : path.join(dataDir, 'models'),
+      memoryBudgetBytes: (e.MODELS_MEMORY_BUDGET_MB ?? Math.floor(os.totalmem() / 2 / 1_048_576)) * 1_048_576,
+      gpu: e.MODELS_GPU,
+      parallel: e.MODELS_PARALLEL,
+      queueLength: e.MODELS_QUEUE_LENGTH,
+      timeouts: {
+        connectMs: e.MODEL_CONNECT_TIMEOUT_SECONDS * 1000,
+        firstTokenRemoteMs: e.MODEL_FIRST_TOKEN_TIMEOUT_SECONDS * 1000,
+        firstTokenLocalMs: e.LOCAL_FIRST_TOKEN_TIMEOUT_SECONDS * 1000,
+        idleMs: e.MODEL_IDLE_TIMEOUT_SECONDS * 1000,
+      },
+    },
+    generation: { perMinute: e.GENERATIONS_PER_MINUTE, runningPerUser: e.GENERATIONS_RUNNING_PER_USER },
     logLevel: e.LOG_LEVEL,
   };
 }

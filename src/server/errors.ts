@@ -95,8 +95,24 @@ const STATUS_BY_CODE = {
   not_found: 404,
   conflict: 409,
   rate_limited: 429,
+  payload_too_large: 413,
   store_unavailable: 503,
+  // The model layer (models/model-errors.ts).
+  model_not_found: 404,
+  prompt_too_long: 413,
+  busy: 503,
+  model_unavailable: 503,
+  provider_auth: 502,
+  provider_error: 502,
+  provider_timeout: 504,
+  provider_rate_limited: 429,
+  cancelled: 409,
 } as const;
+
+/** A request value over its size limit (e.g. a prompt over 32,000 characters). */
+export class PayloadTooLargeError extends AppError {
+  readonly code = 'payload_too_large';
+}
 
 export type ErrorCode = keyof typeof STATUS_BY_CODE;
 
@@ -122,8 +138,9 @@ function fieldName(path: ReadonlyArray<PropertyKey>): string {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
-      if (error instanceof RateLimitedError) {
-        void reply.header('retry-after', String(error.retryAfterSeconds));
+      const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      if (typeof retryAfter === 'number') {
+        void reply.header('retry-after', String(retryAfter));
       }
       return reply
         .status(STATUS_BY_CODE[error.code])

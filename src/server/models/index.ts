@@ -1,0 +1,51 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import { loadCatalogue, type Catalogue } from './catalogue.js';
+import { ModelRegistry } from './model-registry.js';
+import type { ModelProvider } from './provider.port.js';
+
+/**
+ * Builds the model registry: the catalogue (MODELS_FILE or the shipped one)
+ * and one provider per kind it uses. The local engine is imported only when
+ * a local model is listed, so remote-only installs never load llama.cpp.
+ */
+export async function createModelRegistry(
+  config: Pick<Config, 'models'>,
+  log: FastifyBaseLogger,
+  catalogue: Catalogue = loadCatalogue(config.models.file),
+  env: Record<string, string | undefined> = process.env,
+): Promise<ModelRegistry> {
+  const kinds = new Set(catalogue.models.map((m) => m.provider));
+  const providers: Partial<Record<'local' | 'openai-compatible', ModelProvider>> = {};
+  if (kinds.has('local')) {
+    const { LocalProvider } = await import('./local/local.provider.js');
+    providers.local = new LocalProvider({
+      modelsDir: config.models.dir,
+      autoDownload: config.models.autoDownload,
+      memoryBudgetBytes: config.models.memoryBudgetBytes,
+      gpu: config.models.gpu,
+      parallel: config.models.parallel,
+      queueLength: config.models.queueLength,
+      firstTokenTimeoutMs: config.models.timeouts.firstTokenLocalMs,
+      idleTimeoutMs: config.models.timeouts.idleMs,
+      log,
+    });
+  }
+  if (kinds.has('openai-compatible')) {
+    const { OpenAiCompatibleProvider } = await import('./openai-compatible/openai.provider.js');
+    providers['openai-compatible'] = new OpenAiCompatibleProvider({
+      timeouts: {
+        connectMs: config.models.timeouts.connectMs,
+        firstTokenMs: config.models.timeouts.firstTokenRemoteMs,
+        idleMs: config.models.timeouts.idleMs,
+      },
+      env,
+      log,
+    });
+  }
+  log.info(
+    { catalogue: catalogue.file, models: catalogue.models.map((m) => `${m.id} (${m.provider})`) },
+    `models: ${catalogue.models.length} in the catalogue, default ${catalogue.defaultModel}`,
+  );
+  return new ModelRegistry(catalogue, providers);
+}

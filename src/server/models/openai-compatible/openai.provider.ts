@@ -1,0 +1,299 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppError } from '../../errors.js';
+import type { ModelEntry, OpenAiModelEntry } from '../catalogue.js';
+import {
+  GenerationAbortedError,
+  ModelUnavailableError,
+  PromptTooLongError,
+  ProviderAuthError,
+  ProviderError,
+  ProviderRateLimitedError,
+} from '../model-errors.js';
+import type { Chunk, GenerationRequest, ModelProvider, ModelStatus } from '../provider.port.js';
+import { RetryableFailure, UpstreamAttempt, type OpenAiTimeouts } from './openai-attempt.js';
+import { estimatePromptTokens, requestBody } from './openai-request.js';
+import { errorCode, readCompletionStream } from './openai-stream.js';
+import {
+  isContextLengthRefusal,
+  parseRetryAfter,
+  readLimitedText,
+  upstreamMessage,
+} from './openai-upstream.js';
+
+export interface OpenAiProviderOptions {
+  timeouts: OpenAiTimeouts;
+  /**
+   * Attempts in all (not extra retries) for failures before the first
+   * token, and the first backoff delay, doubled each time. Default 3 and 500 ms.
+   */
+  retry?: { attempts: number; baseDelayMs: number };
+  /** Where API keys are read (process.env in production). */
+  env: Record<string, string | undefined>;
+  log: FastifyBaseLogger;
+}
+
+const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 500 };
+
+/**
+ * Longest Retry-After we sit out for the user. Beyond it we give up at once
+ * and pass the delay on (429 with Retry-After), rather than waiting a short
+ * while and being refused again.
+ */
+export const MAX_RETRY_AFTER_MS = 10_000;
+
+/**
+ * Models behind a server speaking the OpenAI chat-completions / completions
+ * protocol with SSE streaming: Hugging Face Inference Providers and
+ * Endpoints (TGI), vLLM, Ollama, llama.cpp's server, LM Studio, OpenAI.
+ *
+ * Usage: taken from the server's usage chunk (`stream_options.include_usage`).
+ * Servers that do not send one get an estimate: prompt tokens = characters
+ * of the prompt (all message contents for chat) / 4, rounded up, the usual
+ * rule of thumb for English and code; completion tokens = the number of
+ * streamed pieces, which is one token per piece on every server we know.
+ */
+export class OpenAiCompatibleProvider implements ModelProvider {
+  readonly kind = 'openai-compatible' as const;
+  private readonly timeouts: OpenAiTimeouts;
+  private readonly retry: { attempts: number; baseDelayMs: number };
+  private readonly env: Record<string, string | undefined>;
+  private readonly log: FastifyBaseLogger;
+  /** `baseUrl model` pairs whose server refused response_format: asked without it from then on. */
+  private readonly noResponseFormat = new Set<string>();
+
+  constructor(options: OpenAiProviderOptions) {
+    this.timeouts = options.timeouts;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.env = options.env;
+    this.log = options.log;
+  }
+
+  status(model: ModelEntry): ModelStatus {
+    if (model.provider !== 'openai-compatible') {
+      return { status: 'unavailable', reason: `${model.name} is not served by an OpenAI-compatible server.` };
+    }
+    const missing = this.missingKeyReason(model);
+    return missing === undefined ? { status: 'ready' } : { status: 'unavailable', reason: missing };
+  }
+
+  generate(request: GenerationRequest): AsyncIterable<Chunk> {
+    return this.run(request);
+  }
+
+  /** Nothing to release: each generation owns its connection and closes it when it ends. */
+  async close(): Promise<void> {}
+
+  private async *run(request: GenerationRequest): AsyncGenerator<Chunk> {
+    const model = request.model;
+    if (model.provider !== 'openai-compatible') {
+      throw new Error(`OpenAiCompatibleProvider cannot run the ${model.provider} model ${model.id}`);
+    }
+    const missing = this.missingKeyReason(model);
+    if (missing !== undefined) {
+      throw new ModelUnavailableError(missing);
+    }
+    const apiKey = model.apiKeyEnv === undefined ? undefined : this.env[model.apiKeyEnv];
+    const { input, params, signal } = request;
+    const url = `${model.baseUrl.replace(/\/+$/, '')}/${input.style === 'chat' ? 'chat/completions' : 'completions'}`;
+    const schemaKey = `${model.baseUrl} ${model.model}`;
+    let sendSchema =
+      params.jsonSchema !== undefined && input.style === 'chat' && !this.noResponseFormat.has(schemaKey);
+    const log = this.log.child({ modelId: model.id });
+    let failures = 0;
+
+    for (;;) {
+      if (signal.aborted) {
+        throw new GenerationAbortedError();
+      }
+      const attempt = new UpstreamAttempt(signal);
+      let complete = false;
+      let delayMs: number;
+      try {
+        const response = await this.send(
+          attempt,
+          model,
+          url,
+          apiKey,
+          requestBody(model, request, sendSchema),
+        );
+        if (!response.ok) {
+          const text = await this.readErrorBody(attempt, model, response);
+          complete = true;
+          if (
+            sendSchema &&
+            (response.status === 400 || response.status === 422) &&
+            !isContextLengthRefusal(text)
+          ) {
+            this.noResponseFormat.add(schemaKey);
+            sendSchema = false;
+            log.warn(
+              { status: response.status, reason: upstreamMessage(text, apiKey) },
+              'model server refused response_format; asking again without it',
+            );
+            continue;
+          }
+          throw this.refusal(model, url, response, text, apiKey);
+        }
+        if (response.body === null) {
+          throw new ProviderError(`${model.name} answered without a body.`);
+        }
+        const summary = yield* readCompletionStream(response.body, {
+          model,
+          style: input.style,
+          attempt,
+          timeouts: this.timeouts,
+          apiKey,
+          log,
+        });
+        complete = true;
+        yield {
+          type: 'usage',
+          promptTokens: summary.promptTokens ?? estimatePromptTokens(request),
+          completionTokens: summary.completionTokens ?? summary.tokens,
+        };
+        return;
+      } catch (error) {
+        if (!(error instanceof RetryableFailure)) {
+          throw error;
+        }
+        failures += 1;
+        if (failures >= this.retry.attempts) {
+          log.warn({ attempt: failures, reason: error.description }, 'model request failed; giving up');
+          throw error.final;
+        }
+        delayMs = error.retryAfterMs ?? this.backoff(failures);
+        log.warn(
+          { attempt: failures, reason: error.description, delayMs },
+          'model request failed; will retry',
+        );
+      } finally {
+        attempt.dispose(complete);
+      }
+      try {
+        await sleep(delayMs, undefined, { signal });
+      } catch {
+        throw new GenerationAbortedError();
+      }
+    }
+  }
+
+  private missingKeyReason(model: OpenAiModelEntry): string | undefined {
+    if (model.apiKeyEnv === undefined) {
+      return undefined;
+    }
+    const key = this.env[model.apiKeyEnv];
+    return key === undefined || key.trim() === ''
+      ? `Set ${model.apiKeyEnv} to use ${model.name}.`
+      : undefined;
+  }
+
+  /** The error body, for the message; empty when the server hangs up while sending it. */
+  private async readErrorBody(
+    attempt: UpstreamAttempt,
+    model: OpenAiModelEntry,
+    response: Response,
+  ): Promise<string> {
+    attempt.arm('idle', this.timeouts.idleMs);
+    try {
+      return await readLimitedText(response.body);
+    } catch (error) {
+      const stopped = attempt.stoppedError(model, this.timeouts);
+      if (stopped !== undefined) {
+        throw stopped;
+      }
+      this.log.debug({ modelId: model.id, code: errorCode(error) }, 'model server error body unreadable');
+      return '';
+    } finally {
+      attempt.disarm();
+    }
+  }
+
+  /** POSTs the request; resolves when the response headers arrive. */
+  private async send(
+    attempt: UpstreamAttempt,
+    model: OpenAiModelEntry,
+    url: string,
+    apiKey: string | undefined,
+    body: string,
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+    };
+    if (apiKey !== undefined) {
+      headers.authorization = `Bearer ${apiKey}`;
+    }
+    attempt.arm('connect', this.timeouts.connectMs);
+    try {
+      return await fetch(url, { method: 'POST', headers, body, signal: attempt.signal });
+    } catch (error) {
+      const stopped = attempt.stoppedError(model, this.timeouts);
+      if (stopped !== undefined) {
+        throw stopped;
+      }
+      // fetch's own message ("fetch failed") says nothing; the cause has the system code.
+      const code = errorCode(error) ?? (error instanceof Error ? error.message : 'network error');
+      throw new RetryableFailure(
+        code,
+        new ProviderError(
+          `Could not reach the model server for ${model.name} at ${model.baseUrl} (${code}).`,
+        ),
+      );
+    } finally {
+      attempt.disarm();
+    }
+  }
+
+  /** The error for a non-2xx answer: final, or a RetryableFailure for 429 and 5xx. */
+  private refusal(
+    model: OpenAiModelEntry,
+    url: string,
+    response: Response,
+    text: string,
+    apiKey: string | undefined,
+  ): Error {
+    const status = response.status;
+    const message = upstreamMessage(text, apiKey);
+    const detail = message === '' ? '' : `: ${message}`;
+    if (status === 401 || status === 403) {
+      return new ProviderAuthError(model.name);
+    }
+    if (status === 404) {
+      return new ProviderError(
+        `${model.baseUrl} does not know the model ${model.model} (HTTP 404 for ${url}).`,
+      );
+    }
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      const final: AppError = new ProviderRateLimitedError(
+        model.name,
+        Math.max(1, Math.ceil((retryAfterMs ?? this.retry.baseDelayMs) / 1000)),
+      );
+      if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
+        return final;
+      }
+      return new RetryableFailure('HTTP 429', final, retryAfterMs);
+    }
+    if (status >= 500) {
+      return new RetryableFailure(
+        `HTTP ${status}`,
+        new ProviderError(`The model server for ${model.name} failed (HTTP ${status})${detail}`),
+      );
+    }
+    if ((status === 400 || status === 413 || status === 422) && isContextLengthRefusal(text)) {
+      return new PromptTooLongError(
+        `The prompt and the answer do not fit the context of ${model.name}. Shorten the input or lower maxTokens.`,
+        { upstream: message },
+      );
+    }
+    return new ProviderError(
+      `The model server for ${model.name} refused the request (HTTP ${status})${detail}`,
+    );
+  }
+
+  /** Exponential backoff with up to 20 % jitter, so clients that failed together do not retry together. */
+  private backoff(failures: number): number {
+    return Math.round(this.retry.baseDelayMs * 2 ** (failures - 1) * (1 + Math.random() * 0.2));
+  }
+}

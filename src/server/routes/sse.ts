@@ -1,0 +1,74 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { GenerationRun } from '../services/generation.service.js';
+import type { GenerationResult } from '../../shared/generation.schemas.js';
+
+/** Whether the client asked for a server-sent event stream. */
+export function wantsEventStream(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('text/event-stream');
+}
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Streams a run as server-sent events: `event: start`, `event: token` per
+ * piece, then `event: done` or `event: error`. Closing the connection aborts
+ * the run at once.
+ */
+export async function sendEventStream(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: GenerationRun,
+): Promise<void> {
+  reply.hijack();
+  const res = reply.raw;
+  // Keep the security headers Helmet and the routes already set.
+  res.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  let open = true;
+  res.on('close', () => {
+    if (open) {
+      open = false;
+      request.log.info({ generationId: run.id }, 'client disconnected: stopping generation');
+      run.abort();
+    }
+  });
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  try {
+    for await (const e of run.events) {
+      if (!open) {
+        break;
+      }
+      res.write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
+    }
+  } finally {
+    clearInterval(heartbeat);
+    open = false;
+    res.end();
+  }
+}
+
+/** Collects a run into its final result; a failure is rethrown as the typed error behind it. */
+export async function collectResult(request: FastifyRequest, run: GenerationRun): Promise<GenerationResult> {
+  const onClose = () => {
+    run.abort();
+  };
+  request.raw.on('close', onClose);
+  try {
+    for await (const e of run.events) {
+      if (e.event === 'done') {
+        return e.data;
+      }
+      if (e.event === 'error') {
+        throw run.failure() ?? new Error(e.data.message);
+      }
+    }
+    throw new Error('The generation ended without an answer.');
+  } finally {
+    request.raw.off('close', onClose);
+  }
+}

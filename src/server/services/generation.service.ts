@@ -1,0 +1,380 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.js';
+import {
+  AppError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitedError,
+} from '../errors.js';
+import type { ModelEntry } from '../models/catalogue.js';
+import { GenerationAbortedError, ModelUnavailableError } from '../models/model-errors.js';
+import type { ModelRegistry } from '../models/model-registry.js';
+import { detectLanguage, extractCode, parseSections } from '../models/output.js';
+import {
+  buildExplainPrompt,
+  buildGeneratePrompt,
+  LINE_BY_LINE_SCHEMA,
+  type BuiltPrompt,
+} from '../models/prompts.js';
+import type { GenerationParams } from '../models/provider.port.js';
+import type { PromptOutcome, PromptRecord, Store } from '../store/store.port.js';
+import {
+  MAX_INPUT_CHARS,
+  type ExplainBody,
+  type GenerateBody,
+  type GenerationEvent,
+  type GenerationResult,
+} from '../../shared/generation.schemas.js';
+import type { ActivityLog } from './activity.service.js';
+import type { ClientInfo } from './auth.service.js';
+import { SlidingWindowCounter } from './sliding-window.js';
+
+export interface GenerationServiceDeps {
+  store: Store;
+  models: ModelRegistry;
+  activity: ActivityLog;
+  clock: Clock;
+  limits: { perMinute: number; runningPerUser: number };
+  log: FastifyBaseLogger;
+}
+
+/** A started generation: its id and its event stream (start, token*, done | error). */
+export interface GenerationRun {
+  id: string;
+  modelId: string;
+  events: AsyncIterable<GenerationEvent>;
+  /** Stops it (the client went away); the partial output is kept as cancelled. */
+  abort(): void;
+  /** After an `error` event: the typed error behind it (GenerationCancelledError when stopped). */
+  failure(): unknown;
+}
+
+interface RunSpec {
+  userId: string;
+  kind: PromptRecord['kind'];
+  model: ModelEntry;
+  built: BuiltPrompt;
+  params: GenerationParams;
+  record: PromptRecord;
+  /** Turns the finished output into the stored and returned fields. */
+  finish: (output: string) => Pick<PromptOutcome, 'code' | 'language' | 'sections'>;
+}
+
+interface RunState {
+  userId: string;
+  controller: AbortController;
+  failure: unknown;
+}
+
+/** A generation stopped by its user (cancel endpoint or closed connection). */
+export class GenerationCancelledError extends AppError {
+  readonly code = 'cancelled';
+  constructor() {
+    super('The generation was stopped.');
+  }
+}
+
+const CANCELLED = { code: 'cancelled', message: 'The generation was stopped.' };
+
+/**
+ * Runs generate and explain requests: checks limits, saves every run in
+ * `prompts` from its start (and in the activity log), streams the model's
+ * answer, and stores the outcome (completed, cancelled or failed, with the
+ * partial output) before the final event is sent.
+ */
+export class GenerationService {
+  private readonly running = new Map<string, RunState>();
+  private readonly perMinute = new SlidingWindowCounter(60_000);
+
+  constructor(private readonly deps: GenerationServiceDeps) {}
+
+  async startGenerate(userId: string, body: GenerateBody, client: ClientInfo): Promise<GenerationRun> {
+    checkLength('prompt', body.prompt);
+    const model = this.deps.models.get(body.modelId);
+    const built = buildGeneratePrompt(model, body.prompt, body.language);
+    const params = this.params(model, body, [...built.stop, ...(body.stop ?? [])]);
+    const record = this.newRecord(userId, 'generate', model, params, body.prompt, body.language, null);
+    return this.start(
+      {
+        userId,
+        kind: 'generate',
+        model,
+        built,
+        params,
+        record,
+        finish: (output) => ({ ...extractCode(output, body.language), sections: null }),
+      },
+      client,
+    );
+  }
+
+  async startExplain(userId: string, body: ExplainBody, client: ClientInfo): Promise<GenerationRun> {
+    checkLength('code', body.code);
+    const model = this.deps.models.get(body.modelId);
+    if (body.generationId !== undefined) {
+      const linked = await this.deps.store.prompts.findById(body.generationId);
+      if (linked?.userId !== userId) {
+        throw new InvalidInputError(undefined, {
+          fields: { generationId: 'There is no such generation of yours.' },
+        });
+      }
+    }
+    const built = buildExplainPrompt(model, body.code, body.language, body.level, body.format);
+    const params = this.params(model, body, built.stop);
+    if (body.format === 'line-by-line') {
+      params.jsonSchema = LINE_BY_LINE_SCHEMA as unknown as Record<string, unknown>;
+    }
+    const language = body.language === 'any' ? (detectLanguage(body.code) ?? 'any') : body.language;
+    const record = this.newRecord(
+      userId,
+      'explain',
+      model,
+      { ...params, level: body.level, format: body.format },
+      body.code,
+      language,
+      body.generationId ?? null,
+    );
+    const lineCount = body.code.split(/\r?\n/).length;
+    return this.start(
+      {
+        userId,
+        kind: 'explain',
+        model,
+        built,
+        params,
+        record,
+        finish: (output) => ({
+          code: null,
+          language,
+          sections: body.format === 'line-by-line' ? parseSections(output, lineCount) : null,
+        }),
+      },
+      client,
+    );
+  }
+
+  /** Stops a running generation of `userId`. */
+  cancel(userId: string, id: string): void {
+    const run = this.running.get(id);
+    if (run?.userId !== userId) {
+      throw new NotFoundError('There is no running generation with that id.');
+    }
+    run.controller.abort();
+  }
+
+  /** Finished or not, whether `id` belongs to `userId` (for a clear cancel answer). */
+  async exists(userId: string, id: string): Promise<boolean> {
+    const record = await this.deps.store.prompts.findById(id);
+    return record?.userId === userId;
+  }
+
+  /** Throws ConflictError for a finished generation of the user, NotFoundError otherwise. */
+  async cancelOrExplain(userId: string, id: string): Promise<void> {
+    if (this.running.get(id)?.userId === userId) {
+      this.cancel(userId, id);
+      return;
+    }
+    if (await this.exists(userId, id)) {
+      throw new ConflictError('This generation has already finished.');
+    }
+    throw new NotFoundError('There is no generation with that id.');
+  }
+
+  private params(
+    model: ModelEntry,
+    body: { temperature?: number; maxTokens?: number; topP?: number },
+    stop: string[],
+  ): GenerationParams {
+    const defaults = this.deps.models.defaultsOf(model);
+    const limit = this.deps.models.maxTokensOf(model);
+    const maxTokens = body.maxTokens ?? Math.min(defaults.maxTokens, limit);
+    if (maxTokens > limit) {
+      throw new InvalidInputError(undefined, {
+        fields: { maxTokens: `Max tokens must be between 1 and ${limit} for ${model.name}.` },
+      });
+    }
+    return {
+      temperature: body.temperature ?? defaults.temperature,
+      topP: body.topP ?? defaults.topP,
+      maxTokens,
+      stop: [...new Set(stop)],
+    };
+  }
+
+  private newRecord(
+    userId: string,
+    kind: PromptRecord['kind'],
+    model: ModelEntry,
+    params: GenerationParams & { level?: string; format?: string },
+    input: string,
+    language: string,
+    generationId: string | null,
+  ): PromptRecord {
+    const { jsonSchema: _schema, ...stored } = params;
+    return {
+      id: randomUUID(),
+      userId,
+      kind,
+      modelId: model.id,
+      params: stored as PromptRecord['params'],
+      input,
+      language,
+      output: '',
+      code: null,
+      sections: null,
+      status: 'running',
+      error: null,
+      promptTokens: null,
+      completionTokens: null,
+      firstTokenMs: null,
+      totalMs: null,
+      generationId,
+      createdAt: this.deps.clock.now(),
+      finishedAt: null,
+    };
+  }
+
+  /** Checks the user's limits, saves the record and returns the run. */
+  private async start(spec: RunSpec, client: ClientInfo): Promise<GenerationRun> {
+    const now = this.deps.clock.now().getTime();
+    const mine = [...this.running.values()].filter((r) => r.userId === spec.userId).length;
+    if (mine >= this.deps.limits.runningPerUser) {
+      throw new RateLimitedError(
+        `You already have ${mine} generations running. Wait for one to finish or stop it.`,
+        5,
+      );
+    }
+    const wait = this.perMinute.waitFor(spec.userId, this.deps.limits.perMinute, now);
+    if (wait > 0) {
+      throw new RateLimitedError(
+        `You have reached ${this.deps.limits.perMinute} generations per minute. Please wait a moment.`,
+        Math.ceil(wait / 1000),
+      );
+    }
+    const provider = this.deps.models.providerFor(spec.model);
+    const status = provider.status(spec.model);
+    if (status.status === 'unavailable') {
+      throw new ModelUnavailableError(status.reason ?? `${spec.model.name} is unavailable right now.`);
+    }
+    // A full local queue answers 503 before anything is saved or streamed.
+    provider.admit?.(spec.model);
+    this.perMinute.hit(spec.userId, now);
+
+    const controller = new AbortController();
+    const state: RunState = { userId: spec.userId, controller, failure: undefined };
+    this.running.set(spec.record.id, state);
+    try {
+      await this.deps.store.prompts.create(spec.record);
+      await this.deps.activity.record(spec.userId, 'generation', client, {
+        promptId: spec.record.id,
+        kind: spec.kind,
+        modelId: spec.model.id,
+      });
+    } catch (error) {
+      this.running.delete(spec.record.id);
+      throw error;
+    }
+    return {
+      id: spec.record.id,
+      modelId: spec.model.id,
+      events: this.stream(spec, provider, state),
+      abort: () => controller.abort(),
+      failure: () => state.failure,
+    };
+  }
+
+  private async *stream(
+    spec: RunSpec,
+    provider: ReturnType<ModelRegistry['providerFor']>,
+    state: RunState,
+  ): AsyncGenerator<GenerationEvent> {
+    const started = performance.now();
+    let output = '';
+    let firstTokenMs: number | null = null;
+    let usage = { promptTokens: 0, completionTokens: 0 };
+    const outcome = (status: PromptOutcome['status'], error: PromptOutcome['error']): PromptOutcome => ({
+      status,
+      output,
+      ...spec.finish(output),
+      error,
+      promptTokens: usage.promptTokens,
+      completionTokens: usage.completionTokens,
+      firstTokenMs,
+      totalMs: Math.round(performance.now() - started),
+      finishedAt: this.deps.clock.now(),
+    });
+    try {
+      yield { event: 'start', data: { id: spec.record.id, modelId: spec.model.id } };
+      for await (const chunk of provider.generate({
+        model: spec.model,
+        input: spec.built.input,
+        params: spec.params,
+        signal: state.controller.signal,
+      })) {
+        if (chunk.type === 'token') {
+          if (chunk.text.length === 0) {
+            continue;
+          }
+          firstTokenMs ??= Math.round(performance.now() - started);
+          output += chunk.text;
+          yield { event: 'token', data: { text: chunk.text } };
+        } else {
+          usage = { promptTokens: chunk.promptTokens, completionTokens: chunk.completionTokens };
+        }
+      }
+      if (state.controller.signal.aborted) {
+        throw new GenerationAbortedError();
+      }
+      const done = outcome('completed', null);
+      // Stored before `done` is sent: nothing the user saw can be lost.
+      await this.deps.store.prompts.finish(spec.record.id, done);
+      yield { event: 'done', data: resultOf(spec, done) };
+    } catch (error) {
+      const aborted = error instanceof GenerationAbortedError || state.controller.signal.aborted;
+      state.failure = aborted ? new GenerationCancelledError() : error;
+      const failure = aborted
+        ? CANCELLED
+        : error instanceof AppError
+          ? { code: error.code, message: error.message }
+          : { code: 'internal', message: 'The model failed unexpectedly.' };
+      if (!aborted && !(error instanceof AppError)) {
+        this.deps.log.error({ err: error, promptId: spec.record.id }, 'generation failed');
+      }
+      await this.deps.store.prompts
+        .finish(spec.record.id, outcome(aborted ? 'cancelled' : 'failed', aborted ? null : failure))
+        .catch((e: unknown) => this.deps.log.error({ err: e }, 'could not save the generation outcome'));
+      const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      yield {
+        event: 'error',
+        data: typeof retryAfter === 'number' ? { ...failure, retryAfterSeconds: retryAfter } : failure,
+      };
+    } finally {
+      this.running.delete(spec.record.id);
+      // A consumer that stops reading (client gone) ends up here too: stop the model.
+      state.controller.abort();
+    }
+  }
+}
+
+function resultOf(spec: RunSpec, o: PromptOutcome): GenerationResult {
+  return {
+    id: spec.record.id,
+    modelId: spec.model.id,
+    output: o.output,
+    code: o.code,
+    language: o.language,
+    ...(o.sections ? { sections: o.sections } : {}),
+    usage: { promptTokens: o.promptTokens ?? 0, completionTokens: o.completionTokens ?? 0 },
+    timings: { firstTokenMs: o.firstTokenMs, totalMs: o.totalMs ?? 0 },
+  };
+}
+
+function checkLength(field: 'prompt' | 'code', value: string): void {
+  if (value.length > MAX_INPUT_CHARS) {
+    const message = `The ${field} is too long: at most ${MAX_INPUT_CHARS.toLocaleString('en-US')} characters.`;
+    throw new PayloadTooLargeError(message, { fields: { [field]: message } });
+  }
+}
