@@ -25,6 +25,10 @@ export interface TestServerOptions {
   web?: boolean;
   /** A name for the log file. */
   name?: string;
+  /** A model catalogue written to DATA_DIR/models.json and used as MODELS_FILE. */
+  catalogue?: { defaultModel: string; models: Record<string, unknown>[] };
+  /** Use this data folder (and keep it on close) instead of a fresh one. */
+  dataDir?: string;
   /** Mail retries; default 3 tries 50 ms apart so fault tests stay fast. */
   mailRetry?: Partial<MailRetryOptions>;
 }
@@ -47,7 +51,11 @@ export interface TestServer {
  * for the log audit. APP_URL is the server's own URL.
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-test-'));
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-test-'));
+  const modelsFile = path.join(dataDir, 'models.json');
+  if (options.catalogue) {
+    fs.writeFileSync(modelsFile, JSON.stringify(options.catalogue, null, 2));
+  }
   // Synchronous appends: a test can read the log right after the event.
   const logStream = logSink(options.name ?? 'api');
   const logFile = logStream.file;
@@ -65,6 +73,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000',
     LOGIN_MAX_FAILURES_PER_IP: '1000',
     RESET_MAX_PER_IP_PER_HOUR: '1000',
+    GENERATIONS_PER_MINUTE: '1000',
+    MODELS_GPU: 'off',
+    ...(options.catalogue ? { MODELS_FILE: modelsFile } : {}),
     ...options.env,
   });
   const app = await buildApp({
@@ -88,7 +99,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async close() {
       await app.close();
       await store.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }
