@@ -32,10 +32,11 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
       'no-restricted-imports': ['error', { paths: ADAPTER_ONLY }],
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
     },
   },
   {
-    files: ['src/server/store/sqlite/**', 'src/server/mail/**', 'test/**'],
+    files: ['src/server/store/sqlite/**', 'src/server/mail/**', 'src/server/models/local/**', 'test/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
@@ -46,6 +47,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
   {

@@ -28,6 +28,7 @@ export async function createModelRegistry(
       queueLength: config.models.queueLength,
       firstTokenTimeoutMs: config.models.timeouts.firstTokenLocalMs,
       idleTimeoutMs: config.models.timeouts.idleMs,
+      download: { connectTimeoutMs: config.models.timeouts.connectMs, hfToken: env.HF_TOKEN },
       log,
     });
   }

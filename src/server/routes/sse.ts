@@ -29,10 +29,10 @@ export async function sendEventStream(
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  let open = true;
+  const state = { open: true };
   res.on('close', () => {
-    if (open) {
-      open = false;
+    if (state.open) {
+      state.open = false;
       request.log.info({ generationId: run.id }, 'client disconnected: stopping generation');
       run.abort();
     }
@@ -40,14 +40,14 @@ export async function sendEventStream(
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   try {
     for await (const e of run.events) {
-      if (!open) {
+      if (!state.open) {
         break;
       }
       res.write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
     }
   } finally {
     clearInterval(heartbeat);
-    open = false;
+    state.open = false;
     res.end();
   }
 }
@@ -64,7 +64,8 @@ export async function collectResult(request: FastifyRequest, run: GenerationRun)
         return e.data;
       }
       if (e.event === 'error') {
-        throw run.failure() ?? new Error(e.data.message);
+        const failure = run.failure();
+        throw failure instanceof Error ? failure : new Error(e.data.message);
       }
     }
     throw new Error('The generation ended without an answer.');

@@ -125,7 +125,7 @@ export class GenerationService {
     const built = buildExplainPrompt(model, body.code, body.language, body.level, body.format);
     const params = this.params(model, body, built.stop);
     if (body.format === 'line-by-line') {
-      params.jsonSchema = LINE_BY_LINE_SCHEMA as unknown as Record<string, unknown>;
+      params.jsonSchema = LINE_BY_LINE_SCHEMA;
     }
     const language = body.language === 'any' ? (detectLanguage(body.code) ?? 'any') : body.language;
     const record = this.newRecord(
@@ -213,13 +213,13 @@ export class GenerationService {
     language: string,
     generationId: string | null,
   ): PromptRecord {
-    const { jsonSchema: _schema, ...stored } = params;
+    const { jsonSchema, ...stored } = params;
     return {
       id: randomUUID(),
       userId,
       kind,
       modelId: model.id,
-      params: stored as PromptRecord['params'],
+      params: stored,
       input,
       language,
       output: '',
@@ -281,7 +281,9 @@ export class GenerationService {
       id: spec.record.id,
       modelId: spec.model.id,
       events: this.stream(spec, provider, state),
-      abort: () => controller.abort(),
+      abort: () => {
+        controller.abort();
+      },
       failure: () => state.failure,
     };
   }
@@ -345,7 +347,9 @@ export class GenerationService {
       }
       await this.deps.store.prompts
         .finish(spec.record.id, outcome(aborted ? 'cancelled' : 'failed', aborted ? null : failure))
-        .catch((e: unknown) => this.deps.log.error({ err: e }, 'could not save the generation outcome'));
+        .catch((e: unknown) => {
+          this.deps.log.error({ err: e }, 'could not save the generation outcome');
+        });
       const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
       yield {
         event: 'error',

@@ -23,8 +23,8 @@ interface PromptRow {
   finished_at: number | null;
 }
 
-function json<T>(text: string | null): T | null {
-  return text === null ? null : (JSON.parse(text) as T);
+function json(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
 }
 
 /** Maps a row to the domain record. */
@@ -34,14 +34,14 @@ export function toPrompt(row: PromptRow): PromptRecord {
     userId: row.user_id,
     kind: row.kind as PromptRecord['kind'],
     modelId: row.model_id,
-    params: json<PromptRecord['params']>(row.params) ?? {},
+    params: (json(row.params) ?? {}) as PromptRecord['params'],
     input: row.input,
     language: row.language,
     output: row.output,
     code: row.code,
-    sections: json<PromptRecord['sections']>(row.sections),
+    sections: json(row.sections) as PromptRecord['sections'],
     status: row.status as PromptRecord['status'],
-    error: json<PromptRecord['error']>(row.error),
+    error: json(row.error) as PromptRecord['error'],
     promptTokens: row.prompt_tokens,
     completionTokens: row.completion_tokens,
     firstTokenMs: row.first_token_ms,

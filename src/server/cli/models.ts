@@ -1,0 +1,219 @@
+import fs from 'node:fs';
+import Fastify from 'fastify';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { CatalogueError, loadCatalogue, type Catalogue, type LocalModelEntry } from '../models/catalogue.js';
+import type { LocalProvider } from '../models/local/local.provider.js';
+import type { DownloadProgress } from '../models/provider.port.js';
+
+const USAGE = `Usage: npm run models -- <command>
+
+Commands:
+  list         Show every model of the catalogue (MODELS_FILE or the shipped one)
+               and whether it is ready, not downloaded yet, or unavailable.
+  pull <id>    Download a local model's GGUF file into MODELS_DIR, with a progress bar.
+               An interrupted download resumes where it stopped when run again.
+`;
+
+/** Model commands; run with `npm run models -- <command>`. Exit codes: 0 ok, 1 failed, 2 usage. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const valid = (command === 'list' && args.length === 0) || (command === 'pull' && args.length === 1);
+  if (!valid) {
+    process.stderr.write(USAGE);
+    return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+  if (fs.existsSync('.env')) {
+    process.loadEnvFile('.env');
+  }
+  const config = loadConfig();
+  const catalogue = loadCatalogue(config.models.file);
+  // Imported here so that `--help` and bad usage never load the engine.
+  const { LocalProvider: Provider } = await import('../models/local/local.provider.js');
+  const provider = new Provider({
+    modelsDir: config.models.dir,
+    autoDownload: config.models.autoDownload,
+    memoryBudgetBytes: config.models.memoryBudgetBytes,
+    gpu: config.models.gpu,
+    parallel: config.models.parallel,
+    queueLength: config.models.queueLength,
+    firstTokenTimeoutMs: config.models.timeouts.firstTokenLocalMs,
+    idleTimeoutMs: config.models.timeouts.idleMs,
+    log: Fastify({ logger: false }).log,
+    download: { connectTimeoutMs: config.models.timeouts.connectMs },
+  });
+  try {
+    if (command === 'list') {
+      list(catalogue, config, provider);
+      return 0;
+    }
+    return await pull(catalogue, args[0] ?? '', provider);
+  } finally {
+    await provider.close();
+  }
+}
+
+function list(catalogue: Catalogue, config: Config, provider: LocalProvider): void {
+  const rows = catalogue.models.map((m) => {
+    if (m.provider !== 'local') {
+      return [m.id, m.name, 'remote', `served by ${m.baseUrl}`];
+    }
+    const s = provider.status(m);
+    let detail = s.reason ?? '';
+    if (s.status === 'downloading' && s.progress) {
+      detail = describeBytes(s.progress);
+    } else if (s.status === 'not-downloaded' && m.downloadSize !== undefined) {
+      detail = `${megabytes(m.downloadSize)} MB to download${detail ? `; ${detail}` : ''}`;
+    }
+    return [m.id + (m.id === catalogue.defaultModel ? ' *' : ''), m.name, s.status, detail];
+  });
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const row of rows) {
+    const cells = row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell));
+    process.stdout.write(`${cells.join('  ').trimEnd()}\n`);
+  }
+  process.stderr.write(`\n* default model. Catalogue: ${catalogue.file}. Files: ${config.models.dir}\n`);
+}
+
+async function pull(catalogue: Catalogue, id: string, provider: LocalProvider): Promise<number> {
+  const model = catalogue.models.find((m) => m.id === id);
+  if (!model) {
+    process.stderr.write(
+      `There is no model "${id}" in ${catalogue.file}. Models: ${catalogue.models.map((m) => m.id).join(', ')}\n`,
+    );
+    return 1;
+  }
+  if (model.provider !== 'local') {
+    process.stderr.write(
+      `${model.name} runs on a remote server (${model.baseUrl}); there is nothing to download.\n`,
+    );
+    return 1;
+  }
+  if (provider.status(model).status === 'ready') {
+    process.stderr.write(`${model.name} is already downloaded.\n`);
+    process.stdout.write(`${await provider.download(model)}\n`);
+    return 0;
+  }
+  const bar = new ProgressBar(model);
+  const stop = (): void => {
+    bar.interrupt();
+    void provider.close();
+  };
+  process.once('SIGINT', stop);
+  try {
+    const file = await provider.download(model, (p) => {
+      bar.update(p);
+    });
+    bar.finish();
+    process.stdout.write(`${file}\n`);
+    return 0;
+  } catch (error) {
+    bar.fail();
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', stop);
+  }
+}
+
+/**
+ * A one-line progress bar on stderr: percent, MB done of total, speed.
+ * Redrawn in place at most every 100 ms on a terminal; elsewhere (logs,
+ * CI) one line per 10 %.
+ */
+class ProgressBar {
+  private readonly tty = process.stderr.isTTY;
+  private readonly started = Date.now();
+  private startBytes: number | undefined;
+  private lastDraw = 0;
+  private lastDecile = -1;
+  private last: DownloadProgress = { receivedBytes: 0, totalBytes: null };
+  private interrupted = false;
+
+  constructor(private readonly model: LocalModelEntry) {
+    process.stderr.write(`Downloading ${model.name} (${model.id})\n`);
+  }
+
+  update(p: DownloadProgress): void {
+    this.last = p;
+    if (this.startBytes === undefined) {
+      this.startBytes = p.receivedBytes;
+      if (p.receivedBytes > 0) {
+        process.stderr.write(`Resuming at ${megabytes(p.receivedBytes)} MB\n`);
+      }
+    }
+    const now = Date.now();
+    if (this.tty) {
+      if (now - this.lastDraw >= 100) {
+        this.lastDraw = now;
+        process.stderr.write(`\r${this.line()}\x1b[K`);
+      }
+      return;
+    }
+    const decile = p.totalBytes ? Math.floor((10 * p.receivedBytes) / p.totalBytes) : -1;
+    if (decile > this.lastDecile) {
+      this.lastDecile = decile;
+      process.stderr.write(`${this.line()}\n`);
+    }
+  }
+
+  finish(): void {
+    if (this.tty) {
+      process.stderr.write(`\r${this.line()}\x1b[K\n`);
+    } else if (this.lastDecile < 10) {
+      process.stderr.write(`${this.line()}\n`);
+    }
+    process.stderr.write(`${this.model.name} is ready.\n`);
+  }
+
+  fail(): void {
+    if (this.tty && this.lastDraw > 0) {
+      process.stderr.write('\n');
+    }
+    if (this.interrupted) {
+      process.stderr.write('Interrupted. Run the same command again to resume.\n');
+    }
+  }
+
+  interrupt(): void {
+    this.interrupted = true;
+  }
+
+  private line(): string {
+    const { receivedBytes, totalBytes } = this.last;
+    const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
+    const speed = (receivedBytes - (this.startBytes ?? 0)) / seconds;
+    const rate = `${(speed / 1_048_576).toFixed(1)} MB/s`;
+    if (!totalBytes) {
+      return `${megabytes(receivedBytes)} MB  ${rate}`;
+    }
+    const ratio = Math.min(1, receivedBytes / totalBytes);
+    const width = 30;
+    const filled = Math.round(ratio * width);
+    const percent = `${Math.floor(ratio * 100)}%`.padStart(4);
+    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}  ${describeBytes(this.last)}  ${rate}`;
+  }
+}
+
+function describeBytes(p: DownloadProgress): string {
+  return p.totalBytes
+    ? `${megabytes(p.receivedBytes)}/${megabytes(p.totalBytes)} MB`
+    : `${megabytes(p.receivedBytes)} MB`;
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1_048_576).toFixed(1);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      error instanceof ConfigError || error instanceof CatalogueError
+        ? `${error.message}\n`
+        : `models failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,312 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
+import type { LocalModelEntry } from '../catalogue.js';
+import {
+  GenerationAbortedError,
+  ModelUnavailableError,
+  PromptTooLongError,
+  ProviderTimeoutError,
+} from '../model-errors.js';
+import type { Chunk, GenerationParams, GenerationRequest, ModelInput } from '../provider.port.js';
+import { LocalProvider, type LocalProviderOptions } from './local.provider.js';
+
+/**
+ * The local engine on real llama.cpp with the tiny test model: it writes
+ * printable ASCII, one character per token, and never ends on its own
+ * (see test/helpers/tiny-gguf.ts), so lengths and stops are exact.
+ */
+const log = Fastify({ logger: false }).log;
+
+function providerOptions(overrides: Partial<LocalProviderOptions> = {}): LocalProviderOptions {
+  return {
+    modelsDir: os.tmpdir(),
+    autoDownload: true,
+    memoryBudgetBytes: 256 * 1_048_576,
+    gpu: 'off',
+    parallel: 1,
+    queueLength: 4,
+    firstTokenTimeoutMs: 20_000,
+    idleTimeoutMs: 10_000,
+    log,
+    // One thread: two spinning llama.cpp threads on a busy two-core machine are slower.
+    threads: 1,
+    ...overrides,
+  };
+}
+
+function entry(id: string, source: string, fields: Partial<LocalModelEntry> = {}): LocalModelEntry {
+  return { id, name: `Tiny ${id}`, provider: 'local', promptStyle: 'completion', source, ...fields };
+}
+
+const GREEDY: GenerationParams = { temperature: 0, topP: 1, maxTokens: 24, stop: [] };
+const CHAT: ModelInput = {
+  style: 'chat',
+  messages: [
+    { role: 'system', content: 'You write Python.' },
+    { role: 'user', content: 'Add two numbers.' },
+  ],
+};
+const COMPLETION: ModelInput = { style: 'completion', prompt: 'function add(a, b) {' };
+
+interface Collected {
+  text: string;
+  tokens: string[];
+  usage: Extract<Chunk, { type: 'usage' }>;
+  chunks: Chunk[];
+}
+
+async function collect(stream: AsyncIterable<Chunk>): Promise<Collected> {
+  const chunks: Chunk[] = [];
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+  }
+  const tokens = chunks.flatMap((c) => (c.type === 'token' ? [c.text] : []));
+  const usage = chunks.at(-1);
+  if (usage?.type !== 'usage') {
+    throw new Error('the stream did not end with a usage chunk');
+  }
+  return { text: tokens.join(''), tokens, usage, chunks };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('LocalProvider', () => {
+  let dir: string;
+  let provider: LocalProvider;
+  let tiny: LocalModelEntry;
+  let tinyChat: LocalModelEntry;
+
+  const run = (
+    model: LocalModelEntry,
+    input: ModelInput,
+    params: Partial<GenerationParams> = {},
+    signal?: AbortSignal,
+  ) =>
+    provider.generate({
+      model,
+      input,
+      params: { ...GREEDY, ...params },
+      signal: signal ?? new AbortController().signal,
+    });
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-provider-'));
+    const file = path.join(dir, 'tiny.gguf');
+    writeTinyGguf(file, { contextLength: 4096 });
+    provider = new LocalProvider(providerOptions({ modelsDir: dir }));
+    tiny = entry('tiny', file, { contextLength: 4096 });
+    tinyChat = { ...tiny, promptStyle: 'chat' };
+    // Load once for the whole file.
+    await collect(run(tiny, COMPLETION, { maxTokens: 1 }));
+  });
+
+  afterAll(async () => {
+    await provider.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('streams a completion token by token and ends with one usage chunk', async () => {
+    const result = await collect(run(tiny, COMPLETION, { maxTokens: 20 }));
+    expect(result.tokens.length).toBeGreaterThan(1);
+    expect(result.chunks.filter((c) => c.type === 'usage')).toHaveLength(1);
+    expect(result.text).toMatch(/^[\x20-\x7e\n]{20}$/);
+    // 20 bytes of prompt, one token each, plus SentencePiece's leading "▁" and <s>.
+    expect(result.usage).toEqual({ type: 'usage', promptTokens: 22, completionTokens: 20 });
+  });
+
+  it('answers a chat through the chat template and respects maxTokens', async () => {
+    const short = await collect(run(tinyChat, CHAT, { maxTokens: 7 }));
+    const long = await collect(run(tinyChat, CHAT, { maxTokens: 30 }));
+    expect(short.usage.completionTokens).toBe(7);
+    expect(long.usage.completionTokens).toBe(30);
+    expect(long.text.length).toBeGreaterThan(short.text.length);
+    expect(long.text.startsWith(short.text)).toBe(true); // greedy: the same answer, cut later
+    // The template wraps system and user message: more tokens than the two texts alone.
+    const bare = 'You write Python.'.length + 'Add two numbers.'.length;
+    expect(short.usage.promptTokens).toBeGreaterThan(bare);
+  });
+
+  it('feeds the system message to the chat: another system message, another answer', async () => {
+    const a = await collect(run(tinyChat, CHAT, { maxTokens: 24 }));
+    const b = await collect(
+      run(tinyChat, {
+        style: 'chat',
+        messages: [
+          { role: 'system', content: 'You write Rust, tersely.' },
+          { role: 'user', content: 'Add two numbers.' },
+        ],
+      }),
+    );
+    expect(b.text).not.toBe(a.text);
+  });
+
+  it.each([
+    ['completion', COMPLETION],
+    ['chat', CHAT],
+  ] as const)('stops before a stop sequence (%s)', async (style, input) => {
+    const model = style === 'chat' ? tinyChat : tiny;
+    const free = await collect(run(model, input, { maxTokens: 40 }));
+    // A 3-character piece of the greedy answer that first occurs at index >= 8.
+    let at = 8;
+    while (at < free.text.length - 3 && free.text.indexOf(free.text.slice(at, at + 3)) !== at) {
+      at++;
+    }
+    const stop = free.text.slice(at, at + 3);
+    expect(stop).toHaveLength(3);
+
+    const stopped = await collect(run(model, input, { maxTokens: 40, stop: ['@@never@@', stop] }));
+    expect(stopped.text).toBe(free.text.slice(0, at));
+    expect(stopped.usage.completionTokens).toBeLessThan(40);
+  });
+
+  it('stops decoding within a second of an abort and throws GenerationAbortedError', async () => {
+    const controller = new AbortController();
+    const tokens: string[] = [];
+    let abortedAt = 0;
+    const consume = async (): Promise<void> => {
+      for await (const chunk of run(tiny, COMPLETION, { maxTokens: 4000 }, controller.signal)) {
+        if (chunk.type === 'token') {
+          tokens.push(chunk.text);
+          if (tokens.length === 5) {
+            abortedAt = Date.now();
+            controller.abort();
+          }
+        }
+      }
+    };
+    const error = await rejection(consume());
+    // The stream only fails after llama.cpp has stopped (the slot is freed then).
+    expect(Date.now() - abortedAt).toBeLessThan(1_000);
+    expect(error).toBeInstanceOf(GenerationAbortedError);
+    expect(tokens.length).toBeLessThan(100);
+    // Decoding really stopped: the single slot is free for the next request at once.
+    const next = await collect(run(tiny, COMPLETION, { maxTokens: 3 }));
+    expect(next.usage.completionTokens).toBe(3);
+  });
+
+  it('throws GenerationAbortedError at once for an already aborted signal', async () => {
+    const error = await rejection(collect(run(tiny, COMPLETION, {}, AbortSignal.abort())));
+    expect(error).toBeInstanceOf(GenerationAbortedError);
+  });
+
+  it('constrains the output to a JSON schema', async () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        language: { enum: ['python', 'javascript', 'rust'] },
+        tested: { type: 'boolean' },
+        kind: { enum: ['function', 'class'] },
+      },
+      required: ['language', 'tested', 'kind'],
+    };
+    const maxTokens = 200;
+    const result = await collect(run(tiny, COMPLETION, { maxTokens, jsonSchema: schema }));
+    // With only enums and booleans the grammar leaves the random model no
+    // free text, only bounded whitespace, so the object always ends well
+    // within maxTokens (an unconstrained string field could run past it and
+    // would then only be a valid JSON prefix).
+    expect(result.usage.completionTokens).toBeLessThan(maxTokens);
+    const parsed = JSON.parse(result.text) as Record<string, unknown>;
+    expect(Object.keys(parsed).sort()).toEqual(['kind', 'language', 'tested']);
+    expect(['python', 'javascript', 'rust']).toContain(parsed.language);
+    expect(typeof parsed.tested).toBe('boolean');
+    expect(['function', 'class']).toContain(parsed.kind);
+  });
+
+  it('refuses a prompt longer than the context with PromptTooLongError', async () => {
+    const short = entry('tiny-short', tiny.source, { contextLength: 256 });
+    const prompt = 'x'.repeat(300);
+    const error = await rejection(collect(run(short, { style: 'completion', prompt })));
+    expect(error).toBeInstanceOf(PromptTooLongError);
+    expect((error as Error).message).toContain('reads at most 256 tokens');
+    const chat = await rejection(
+      collect(
+        run(
+          { ...short, promptStyle: 'chat' },
+          { style: 'chat', messages: [{ role: 'user', content: prompt }] },
+        ),
+      ),
+    );
+    expect(chat).toBeInstanceOf(PromptTooLongError);
+    // A prompt that fits still works on the same model.
+    const ok = await collect(
+      run(short, { style: 'completion', prompt: 'x'.repeat(200) }, { maxTokens: 100 }),
+    );
+    expect(ok.usage.completionTokens).toBe(256 - ok.usage.promptTokens);
+  });
+
+  it('times out when the first token (loading included) takes too long', async () => {
+    const hasty = new LocalProvider(providerOptions({ modelsDir: dir, firstTokenTimeoutMs: 1 }));
+    try {
+      const request: GenerationRequest = {
+        model: tiny,
+        input: COMPLETION,
+        params: GREEDY,
+        signal: new AbortController().signal,
+      };
+      const error = await rejection(collect(hasty.generate(request)));
+      expect(error).toBeInstanceOf(ProviderTimeoutError);
+      expect((error as Error).message).toBe('Tiny tiny gave no first token within 0.001 s.');
+    } finally {
+      await hasty.close();
+    }
+  });
+
+  it('measures silence on the engine side: a slow reader gets no idle timeout', async () => {
+    const strict = new LocalProvider(providerOptions({ modelsDir: dir, idleTimeoutMs: 200 }));
+    try {
+      const request: GenerationRequest = {
+        model: tiny,
+        input: COMPLETION,
+        params: { ...GREEDY, maxTokens: 20 },
+        signal: new AbortController().signal,
+      };
+      let text = '';
+      let usage: Chunk | undefined;
+      for await (const chunk of strict.generate(request)) {
+        if (chunk.type === 'token') {
+          // Like a client on a slow connection: decoding is long over meanwhile.
+          await new Promise((resolve) => setTimeout(resolve, text === '' ? 400 : 0));
+          text += chunk.text;
+        } else {
+          usage = chunk;
+        }
+      }
+      expect(text).toHaveLength(20);
+      expect(usage).toMatchObject({ type: 'usage', completionTokens: 20 });
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('reports status: ready, a missing file, and a file that does not load', async () => {
+    expect(provider.status(tiny)).toEqual({ status: 'ready' });
+
+    const missing = entry('missing', path.join(dir, 'nope.gguf'));
+    expect(provider.status(missing)).toEqual({
+      status: 'unavailable',
+      reason: `The model file ${path.join(dir, 'nope.gguf')} does not exist.`,
+    });
+    expect(await rejection(collect(run(missing, COMPLETION)))).toBeInstanceOf(ModelUnavailableError);
+
+    const brokenFile = path.join(dir, 'broken.gguf');
+    fs.writeFileSync(brokenFile, Buffer.alloc(4096, 7));
+    const broken = entry('broken', brokenFile);
+    expect(provider.status(broken)).toEqual({ status: 'ready' });
+    const error = await rejection(collect(run(broken, COMPLETION)));
+    expect(error).toBeInstanceOf(ModelUnavailableError);
+    expect((error as Error).message).toMatch(/^Tiny broken could not be loaded: /);
+    expect(provider.status(broken)).toEqual({ status: 'unavailable', reason: (error as Error).message });
+  });
+});

@@ -1,0 +1,328 @@
+import fs from 'node:fs';
+import type { FastifyBaseLogger } from 'fastify';
+import { AppError } from '../../errors.js';
+import type { LocalModelEntry, ModelEntry } from '../catalogue.js';
+import {
+  GenerationAbortedError,
+  ModelUnavailableError,
+  ProviderError,
+  ProviderTimeoutError,
+} from '../model-errors.js';
+import type {
+  Chunk,
+  DownloadProgress,
+  GenerationRequest,
+  ModelProvider,
+  ModelStatus,
+} from '../provider.port.js';
+import { untilAborted } from './abortable.js';
+import { AsyncQueue } from './async-queue.js';
+import { GenerationQueue } from './generation-queue.js';
+import { runGeneration, type GenerationUsage } from './local-generation.js';
+import { ModelCache, type LoadedModelInfo, type ModelLease } from './model-cache.js';
+import { ModelDownloader } from './model-downloader.js';
+import { resolveSource, type ResolvedSource } from './model-source.js';
+
+export interface LocalProviderOptions {
+  /** Where downloaded GGUF files go (config.models.dir). */
+  modelsDir: string;
+  /** Download a missing file on first use; otherwise the model is unavailable until pulled. */
+  autoDownload: boolean;
+  /** Loaded models together stay under this estimate; the least recently used idle one is unloaded. */
+  memoryBudgetBytes: number;
+  gpu: 'auto' | 'off';
+  /** Generations decoding at once (sequences per context). */
+  parallel: number;
+  /** Generations waiting for a slot; beyond it generate() throws ModelBusyError. */
+  queueLength: number;
+  /** From taking a slot to the first token, loading the model included. */
+  firstTokenTimeoutMs: number;
+  /** Longest silence between two tokens. */
+  idleTimeoutMs: number;
+  log: FastifyBaseLogger;
+  /** CPU threads per context; default: every math core but one (see ModelCache). */
+  threads?: number;
+  /** Download timeouts and token; defaults: 30 s to connect, 60 s of silence, process.env.HF_TOKEN. */
+  download?: { connectTimeoutMs?: number; idleTimeoutMs?: number; hfToken?: string | undefined };
+}
+
+/**
+ * In-process inference of GGUF models with node-llama-cpp. Files are
+ * downloaded on first use (or with `npm run models -- pull <id>`), loaded
+ * models are cached within a memory budget, and generations share a
+ * bounded queue of `parallel` decoding slots.
+ */
+export class LocalProvider implements ModelProvider {
+  readonly kind = 'local' as const;
+  private readonly downloader: ModelDownloader;
+  private readonly cache: ModelCache;
+  private readonly queue: GenerationQueue;
+  /** Running generations: how to stop each, and when it has stopped. */
+  private readonly running = new Map<AbortController, Promise<unknown>>();
+  /** Why a model could not be loaded or downloaded last time, by model id. */
+  private readonly loadFailures = new Map<string, string>();
+  private readonly downloadFailures = new Map<string, string>();
+  private closed = false;
+
+  constructor(private readonly options: LocalProviderOptions) {
+    this.downloader = new ModelDownloader(options.download);
+    this.cache = new ModelCache({
+      memoryBudgetBytes: options.memoryBudgetBytes,
+      gpu: options.gpu,
+      sequences: options.parallel,
+      threads: options.threads,
+      log: options.log,
+    });
+    this.queue = new GenerationQueue(options.parallel, options.queueLength);
+  }
+
+  /** A snapshot for GET /api/models; its only I/O is checking that the file exists. */
+  /** A full queue is refused before the run is saved or streamed (503 busy). */
+  admit(): void {
+    this.queue.checkRoom();
+  }
+
+  status(entry: ModelEntry): ModelStatus {
+    if (entry.provider !== 'local') {
+      return { status: 'unavailable', reason: 'Not a local model.' };
+    }
+    let source: ResolvedSource;
+    try {
+      source = resolveSource(entry.source, this.options.modelsDir);
+    } catch (error) {
+      return { status: 'unavailable', reason: messageOf(error) };
+    }
+    const progress = source.kind === 'url' ? this.downloader.progress(source.path) : undefined;
+    if (progress) {
+      return { status: 'downloading', progress };
+    }
+    if (fs.existsSync(source.path)) {
+      const failure = this.loadFailures.get(entry.id);
+      return failure === undefined ? { status: 'ready' } : { status: 'unavailable', reason: failure };
+    }
+    if (source.kind === 'file') {
+      return { status: 'unavailable', reason: `The model file ${source.path} does not exist.` };
+    }
+    if (!this.options.autoDownload) {
+      return { status: 'unavailable', reason: notDownloaded(entry) };
+    }
+    const failure = this.downloadFailures.get(entry.id);
+    return failure === undefined
+      ? { status: 'not-downloaded' }
+      : { status: 'not-downloaded', reason: failure };
+  }
+
+  /** Downloads the model's file unless it is there; resolves with its path. */
+  async download(entry: LocalModelEntry, onProgress?: (p: DownloadProgress) => void): Promise<string> {
+    const source = resolveSource(entry.source, this.options.modelsDir);
+    if (source.kind === 'file') {
+      if (!fs.existsSync(source.path)) {
+        throw new ModelUnavailableError(`The model file ${source.path} of ${entry.name} does not exist.`);
+      }
+      return source.path;
+    }
+    try {
+      const file = await this.downloader.download(
+        { label: entry.name, url: source.url, target: source.path, sha256: entry.sha256 },
+        onProgress,
+      );
+      this.downloadFailures.delete(entry.id);
+      return file;
+    } catch (error) {
+      this.downloadFailures.set(entry.id, messageOf(error));
+      throw error;
+    }
+  }
+
+  /** Loaded models, most recently used first. */
+  loadedModels(): LoadedModelInfo[] {
+    return this.cache.list();
+  }
+
+  async *generate(request: GenerationRequest): AsyncGenerator<Chunk> {
+    this.assertOpen();
+    if (request.signal.aborted) {
+      throw new GenerationAbortedError();
+    }
+    const entry = request.model;
+    if (entry.provider !== 'local') {
+      throw new ModelUnavailableError(`${entry.name} is not a local model.`);
+    }
+    const file = await this.ensureFile(entry, request.signal);
+    const release = await this.queue.acquire(request.signal);
+    try {
+      // close() may have come while this request waited.
+      this.assertOpen();
+      yield* this.decode(entry, file, request);
+    } finally {
+      release();
+    }
+  }
+
+  /** Stops every generation and download (partial files stay), unloads the models. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queue.rejectAll(new ModelUnavailableError('The local models are shutting down.'));
+    for (const controller of this.running.keys()) {
+      controller.abort();
+    }
+    // Decoding must have stopped before its model is disposed.
+    await Promise.allSettled(this.running.values());
+    await this.downloader.close();
+    await this.cache.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new ModelUnavailableError('The local models are shutting down.');
+    }
+  }
+
+  private async ensureFile(entry: LocalModelEntry, signal: AbortSignal): Promise<string> {
+    const source = resolveSource(entry.source, this.options.modelsDir);
+    if (fs.existsSync(source.path)) {
+      return source.path;
+    }
+    if (source.kind === 'url' && !this.options.autoDownload) {
+      throw new ModelUnavailableError(notDownloaded(entry));
+    }
+    this.options.log.info({ model: entry.id }, 'downloading a local model on first use');
+    // The download goes on for later requests when this one is cancelled.
+    return untilAborted(this.download(entry), signal);
+  }
+
+  private async *decode(
+    entry: LocalModelEntry,
+    file: string,
+    request: GenerationRequest,
+  ): AsyncGenerator<Chunk> {
+    const { firstTokenTimeoutMs, idleTimeoutMs } = this.options;
+    const controller = new AbortController();
+    const onAbort = (): void => {
+      controller.abort();
+    };
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    let timeout: ProviderTimeoutError | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (ms: number, message: string): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timeout = new ProviderTimeoutError(message);
+        controller.abort();
+      }, ms);
+    };
+    arm(firstTokenTimeoutMs, `${entry.name} gave no first token within ${seconds(firstTokenTimeoutMs)} s.`);
+
+    const pieces = new AsyncQueue<string, GenerationUsage>();
+    const run = (async () => {
+      const lease: ModelLease = await untilAborted(
+        this.cache.acquire(entry, file),
+        controller.signal,
+        (late) => {
+          late.release();
+        },
+      );
+      try {
+        this.loadFailures.delete(entry.id);
+        return await runGeneration({
+          lease,
+          request,
+          signal: controller.signal,
+          onText: (text) => {
+            if (text !== '') {
+              arm(idleTimeoutMs, `${entry.name} went silent for ${seconds(idleTimeoutMs)} s.`);
+              pieces.push(text);
+            }
+          },
+        });
+      } finally {
+        lease.release();
+      }
+    })();
+    // Once decoding is over, a slow reader of the remaining text is no silence.
+    run.then(
+      (usage) => {
+        clearTimeout(timer);
+        pieces.end(usage);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        pieces.fail(error);
+      },
+    );
+    this.running.set(controller, run);
+
+    let finished = false;
+    try {
+      for (;;) {
+        const next = await pieces.next();
+        if (controller.signal.aborted) {
+          // Cancelled or timed out: text decoded meanwhile is not handed out.
+          throw new GenerationAbortedError();
+        }
+        if (next.done) {
+          finished = true;
+          yield {
+            type: 'usage',
+            promptTokens: next.value.promptTokens,
+            completionTokens: next.value.completionTokens,
+          };
+          return;
+        }
+        yield { type: 'token', text: next.item };
+      }
+    } catch (error) {
+      throw this.translate(error, entry, request.signal, timeout);
+    } finally {
+      clearTimeout(timer);
+      if (!finished) {
+        // The consumer stopped early or failed: stop decoding before the slot is released.
+        controller.abort();
+      }
+      await run.catch(() => undefined);
+      request.signal.removeEventListener('abort', onAbort);
+      this.running.delete(controller);
+    }
+  }
+
+  private translate(
+    error: unknown,
+    entry: LocalModelEntry,
+    signal: AbortSignal,
+    timeout: ProviderTimeoutError | undefined,
+  ): Error {
+    if (timeout) {
+      return timeout;
+    }
+    if (signal.aborted) {
+      return new GenerationAbortedError();
+    }
+    if (this.closed) {
+      return new ModelUnavailableError('The local models are shutting down.');
+    }
+    if (error instanceof GenerationAbortedError) {
+      return error;
+    }
+    if (error instanceof ModelUnavailableError) {
+      this.loadFailures.set(entry.id, error.message);
+      return error;
+    }
+    if (error instanceof AppError) {
+      return error;
+    }
+    this.options.log.error({ err: error, model: entry.id }, 'local generation failed');
+    return new ProviderError(`${entry.name} failed while generating: ${messageOf(error)}`);
+  }
+}
+
+function notDownloaded(entry: ModelEntry): string {
+  return `${entry.name} is not downloaded. Run: npm run models -- pull ${entry.id}`;
+}
+
+function seconds(ms: number): number {
+  return ms / 1000;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

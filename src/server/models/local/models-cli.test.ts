@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDownloadServer, type DownloadServer } from '../../../../test/helpers/download-server.js';
+import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
+const exec = promisify(execFile);
+
+/** `npm run models -- ...` (src/server/cli/models.ts) as an operator runs it. */
+describe('npm run models', () => {
+  let dir: string;
+  let body: Buffer;
+  let server: DownloadServer;
+  let env: NodeJS.ProcessEnv;
+
+  async function models(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await exec(
+        path.join(ROOT, 'node_modules/.bin/tsx'),
+        ['src/server/cli/models.ts', ...args],
+        {
+          cwd: ROOT,
+          env,
+        },
+      );
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'models-cli-'));
+    const source = path.join(dir, 'source.gguf');
+    writeTinyGguf(source, { seed: 5 });
+    body = fs.readFileSync(source);
+    server = await startDownloadServer(body, { path: '/files/tiny-coder.gguf' });
+    const catalogue = {
+      defaultModel: 'tiny',
+      models: [
+        {
+          id: 'tiny',
+          name: 'Tiny Coder',
+          provider: 'local',
+          promptStyle: 'completion',
+          source: server.url,
+          sha256: createHash('sha256').update(body).digest('hex'),
+        },
+        {
+          id: 'later',
+          name: 'Later Coder',
+          provider: 'local',
+          promptStyle: 'chat',
+          source: server.url.replace('tiny-coder', 'later'),
+          downloadSize: 874_000_000,
+        },
+        {
+          id: 'remote',
+          name: 'Remote Coder',
+          provider: 'openai-compatible',
+          promptStyle: 'chat',
+          baseUrl: 'http://127.0.0.1:9/v1',
+          model: 'coder',
+        },
+      ],
+    };
+    fs.writeFileSync(path.join(dir, 'models.json'), JSON.stringify(catalogue));
+    env = {
+      ...process.env,
+      DATA_DIR: path.join(dir, 'data'),
+      MODELS_FILE: path.join(dir, 'models.json'),
+      LOG_LEVEL: 'silent',
+      HF_TOKEN: '',
+    };
+  });
+
+  afterAll(async () => {
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints usage: exit 0 when asked, 2 for a wrong command', async () => {
+    const help = await models();
+    expect(help.code).toBe(0);
+    expect(help.stderr).toContain('pull <id>');
+    expect((await models('pull')).code).toBe(2);
+    expect((await models('fetch', 'tiny')).code).toBe(2);
+  });
+
+  it('pulls a model with a progress bar, resuming an interrupted download', async () => {
+    server.fault = { kind: 'cut', afterBytes: 150_000 };
+    const cut = await models('pull', 'tiny');
+    expect(cut.code).toBe(1);
+    // The server sent 150000 bytes; the client keeps those it had read when the connection closed.
+    const kept = fs.statSync(path.join(dir, 'data', 'models', 'tiny-coder.gguf.part')).size;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThanOrEqual(150_000);
+    expect(cut.stderr).toContain(
+      `Download of Tiny Coder failed: interrupted after ${kept} of ${body.length} bytes`,
+    );
+
+    server.fault = { kind: 'none' };
+    const done = await models('pull', 'tiny');
+    expect(done.code).toBe(0);
+    const file = path.join(dir, 'data', 'models', 'tiny-coder.gguf');
+    expect(done.stdout.trim()).toBe(file);
+    expect(done.stderr).toContain(`Resuming at ${(kept / 1_048_576).toFixed(1)} MB`);
+    expect(done.stderr).toMatch(/\[#{30}\] 100% {2}0\.\d\/0\.\d MB {2}\d+\.\d MB\/s/);
+    expect(done.stderr).toContain('Tiny Coder is ready.');
+    expect(server.requests.filter((r) => r.method === 'GET').at(-1)?.range).toBe(`bytes=${kept}-`);
+    expect(fs.readFileSync(file).equals(body)).toBe(true);
+
+    const again = await models('pull', 'tiny');
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('already downloaded');
+  });
+
+  it('fails clearly for an unknown or remote model', async () => {
+    const unknown = await models('pull', 'nope');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('There is no model "nope"');
+    const remote = await models('pull', 'remote');
+    expect(remote.code).toBe(1);
+    expect(remote.stderr).toContain('nothing to download');
+  });
+
+  it('lists every model with its status', async () => {
+    const out = await models('list');
+    expect(out.code).toBe(0);
+    const lines = out.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^tiny \*\s+Tiny Coder\s+ready$/);
+    expect(lines[1]).toMatch(/^later\s+Later Coder\s+not-downloaded\s+833\.5 MB to download$/);
+    expect(lines[2]).toMatch(/^remote\s+Remote Coder\s+remote\s+served by http:\/\/127\.0\.0\.1:9\/v1$/);
+  });
+});
