@@ -1,22 +1,10 @@
 import { z } from 'zod';
+import { LANGUAGES } from './languages.js';
 
 /** Largest prompt or code accepted (characters); longer gets 413. */
 export const MAX_INPUT_CHARS = 32_000;
 
-export const languageSchema = z.enum([
-  'any',
-  'python',
-  'javascript',
-  'typescript',
-  'java',
-  'c',
-  'cpp',
-  'csharp',
-  'go',
-  'rust',
-  'sql',
-  'bash',
-]);
+export const languageSchema = z.enum(LANGUAGES);
 
 const samplingFields = {
   modelId: z.string().min(1).max(64).optional(),

@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { CatalogueError, loadCatalogue, type Catalogue, type LocalModelEntry } from '../models/catalogue.js';
 import type { LocalProvider } from '../models/local/local.provider.js';
+import { localProviderOptions } from '../models/index.js';
 import type { DownloadProgress } from '../models/provider.port.js';
 
 const USAGE = `Usage: npm run models -- <command>
@@ -29,18 +30,7 @@ async function main(argv: string[]): Promise<number> {
   const catalogue = loadCatalogue(config.models.file);
   // Imported here so that `--help` and bad usage never load the engine.
   const { LocalProvider: Provider } = await import('../models/local/local.provider.js');
-  const provider = new Provider({
-    modelsDir: config.models.dir,
-    autoDownload: config.models.autoDownload,
-    memoryBudgetBytes: config.models.memoryBudgetBytes,
-    gpu: config.models.gpu,
-    parallel: config.models.parallel,
-    queueLength: config.models.queueLength,
-    firstTokenTimeoutMs: config.models.timeouts.firstTokenLocalMs,
-    idleTimeoutMs: config.models.timeouts.idleMs,
-    log: Fastify({ logger: false }).log,
-    download: { connectTimeoutMs: config.models.timeouts.connectMs },
-  });
+  const provider = new Provider(localProviderOptions(config, Fastify({ logger: false }).log));
   try {
     if (command === 'list') {
       list(catalogue, config, provider);

@@ -2,7 +2,28 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import { loadCatalogue, type Catalogue } from './catalogue.js';
 import { ModelRegistry } from './model-registry.js';
+import type { LocalProviderOptions } from './local/local.provider.js';
 import type { ModelProvider } from './provider.port.js';
+
+/** The local engine's settings from config (shared by the server and `npm run models`). */
+export function localProviderOptions(
+  config: Pick<Config, 'models'>,
+  log: FastifyBaseLogger,
+  env: Record<string, string | undefined> = process.env,
+): LocalProviderOptions {
+  return {
+    modelsDir: config.models.dir,
+    autoDownload: config.models.autoDownload,
+    memoryBudgetBytes: config.models.memoryBudgetBytes,
+    gpu: config.models.gpu,
+    parallel: config.models.parallel,
+    queueLength: config.models.queueLength,
+    firstTokenTimeoutMs: config.models.timeouts.firstTokenLocalMs,
+    idleTimeoutMs: config.models.timeouts.idleMs,
+    download: { connectTimeoutMs: config.models.timeouts.connectMs, hfToken: env.HF_TOKEN },
+    log,
+  };
+}
 
 /**
  * Builds the model registry: the catalogue (MODELS_FILE or the shipped one)
@@ -19,18 +40,7 @@ export async function createModelRegistry(
   const providers: Partial<Record<'local' | 'openai-compatible', ModelProvider>> = {};
   if (kinds.has('local')) {
     const { LocalProvider } = await import('./local/local.provider.js');
-    providers.local = new LocalProvider({
-      modelsDir: config.models.dir,
-      autoDownload: config.models.autoDownload,
-      memoryBudgetBytes: config.models.memoryBudgetBytes,
-      gpu: config.models.gpu,
-      parallel: config.models.parallel,
-      queueLength: config.models.queueLength,
-      firstTokenTimeoutMs: config.models.timeouts.firstTokenLocalMs,
-      idleTimeoutMs: config.models.timeouts.idleMs,
-      download: { connectTimeoutMs: config.models.timeouts.connectMs, hfToken: env.HF_TOKEN },
-      log,
-    });
+    providers.local = new LocalProvider(localProviderOptions(config, log, env));
   }
   if (kinds.has('openai-compatible')) {
     const { OpenAiCompatibleProvider } = await import('./openai-compatible/openai.provider.js');

@@ -1,4 +1,4 @@
-import { normalizeLanguage, type Language } from './prompts.js';
+import { normalizeLanguage, type CodeLanguage, type Language } from '../../shared/languages.js';
 
 /**
  * Reading model output: the code in an answer, its language, and the
@@ -10,11 +10,11 @@ const FENCE = /```[ \t]*([^\n`]*)\n([\s\S]*?)(?:\n```|$)/;
 
 export interface ExtractedCode {
   code: string;
-  language: Exclude<Language, 'any'> | 'text';
+  language: CodeLanguage | 'text';
 }
 
 /** Rough guesses by telltale constructs, most specific first. */
-const DETECTORS: [Exclude<Language, 'any'>, RegExp][] = [
+const DETECTORS: [CodeLanguage, RegExp][] = [
   ['bash', /^#!\/(usr\/)?bin\/(env )?(ba)?sh|^\s*(echo|export|fi|done)\b.*$/m],
   ['sql', /^\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE TABLE|WITH)\b/im],
   ['rust', /\bfn\s+\w+\s*\(|\blet\s+mut\b|\bimpl\b|println!/],
@@ -32,7 +32,7 @@ const DETECTORS: [Exclude<Language, 'any'>, RegExp][] = [
 ];
 
 /** The language of a piece of code, by telltale constructs; undefined when unsure. */
-export function detectLanguage(code: string): Exclude<Language, 'any'> | undefined {
+export function detectLanguage(code: string): CodeLanguage | undefined {
   return DETECTORS.find(([, re]) => re.test(code))?.[0];
 }
 

@@ -1,5 +1,6 @@
 import type { ModelEntry } from './catalogue.js';
 import type { ModelInput } from './provider.port.js';
+import { LANGUAGE_NAMES, type CodeLanguage, type Language } from '../../shared/languages.js';
 
 /**
  * Every prompt CodeGenie sends to a model is built here. Chat models get a
@@ -7,42 +8,15 @@ import type { ModelInput } from './provider.port.js';
  * they were trained on, with stop sequences so they end where the answer does.
  */
 
-/** Languages the pages offer; "any" lets the model (or the detector) choose. */
-export const LANGUAGES = [
-  'any',
-  'python',
-  'javascript',
-  'typescript',
-  'java',
-  'c',
-  'cpp',
-  'csharp',
-  'go',
-  'rust',
-  'sql',
-  'bash',
-] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, normalizeLanguage, type Language } from '../../shared/languages.js';
 
 export const EXPLAIN_LEVELS = ['beginner', 'intermediate', 'expert'] as const;
 export type ExplainLevel = (typeof EXPLAIN_LEVELS)[number];
 export type ExplainFormat = 'overview' | 'line-by-line';
 
-const DISPLAY_NAME: Record<Exclude<Language, 'any'>, string> = {
-  python: 'Python',
-  javascript: 'JavaScript',
-  typescript: 'TypeScript',
-  java: 'Java',
-  c: 'C',
-  cpp: 'C++',
-  csharp: 'C#',
-  go: 'Go',
-  rust: 'Rust',
-  sql: 'SQL',
-  bash: 'Bash',
-};
+const DISPLAY_NAME = LANGUAGE_NAMES;
 
-const LINE_COMMENT: Record<Exclude<Language, 'any'>, string> = {
+const LINE_COMMENT: Record<CodeLanguage, string> = {
   python: '#',
   bash: '#',
   sql: '--',
@@ -56,50 +30,8 @@ const LINE_COMMENT: Record<Exclude<Language, 'any'>, string> = {
   rust: '//',
 };
 
-/** Fence labels and file-name words mapped to our language ids. */
-const ALIASES: Record<string, Exclude<Language, 'any'>> = {
-  python: 'python',
-  py: 'python',
-  python3: 'python',
-  javascript: 'javascript',
-  js: 'javascript',
-  jsx: 'javascript',
-  node: 'javascript',
-  typescript: 'typescript',
-  ts: 'typescript',
-  tsx: 'typescript',
-  java: 'java',
-  c: 'c',
-  h: 'c',
-  cpp: 'cpp',
-  'c++': 'cpp',
-  cc: 'cpp',
-  cxx: 'cpp',
-  hpp: 'cpp',
-  csharp: 'csharp',
-  'c#': 'csharp',
-  cs: 'csharp',
-  go: 'go',
-  golang: 'go',
-  rust: 'rust',
-  rs: 'rust',
-  sql: 'sql',
-  postgresql: 'sql',
-  mysql: 'sql',
-  sqlite: 'sql',
-  bash: 'bash',
-  sh: 'bash',
-  shell: 'bash',
-  zsh: 'bash',
-};
-
-/** Our language id for a fence label such as "py" or "C++"; undefined when unknown. */
-export function normalizeLanguage(label: string | undefined): Exclude<Language, 'any'> | undefined {
-  return label ? ALIASES[label.trim().toLowerCase()] : undefined;
-}
-
 /** Base models are prompted in this language when the user picks "any". */
-const COMPLETION_FALLBACK: Exclude<Language, 'any'> = 'python';
+const COMPLETION_FALLBACK: CodeLanguage = 'python';
 
 export interface BuiltPrompt {
   input: ModelInput;
