@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../errors.js';
 import type { Store } from './store.port.js';
 import { fixtureSession, fixtureUser, T0 } from './store-fixtures.js';
+import { describeHistoryContract } from './store-history.contract.js';
 import { describePromptContract } from './store-prompts.contract.js';
 import { describeResetAndActivityContract } from './store-resets.contract.js';
 
@@ -147,6 +148,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     describeResetAndActivityContract(() => store);
     describePromptContract(() => store);
+    describeHistoryContract(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

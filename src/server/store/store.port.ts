@@ -41,6 +41,22 @@ export interface UserRepository {
   findByEmail(email: string): Promise<UserRecord | null>;
   /** Replaces the password hash; false when the user does not exist. */
   updatePasswordHash(id: string, passwordHash: string, at: Date): Promise<boolean>;
+  /**
+   * Changes the display name and/or email (lower-cased by the caller);
+   * ConflictError on `email` when taken. Returns the updated user, or null
+   * when absent.
+   */
+  updateProfile(
+    id: string,
+    changes: { displayName?: string | null; email?: string },
+    at: Date,
+  ): Promise<UserRecord | null>;
+  /**
+   * Deletes the user and every record of theirs in every collection
+   * (sessions, password resets, activity, prompts). Safe to call again after
+   * a failure half-way. False when the user did not exist.
+   */
+  delete(id: string): Promise<boolean>;
 }
 
 /** A server-side session; the signed token only references it by id. */
@@ -178,6 +194,35 @@ export type PromptOutcome = Pick<
   | 'finishedAt'
 >;
 
+/** Filters of a history listing; every one optional. */
+export interface PromptQuery {
+  /** Case-insensitive text searched in the prompt or code given, the output and the extracted code. */
+  q?: string;
+  modelId?: string;
+  kind?: PromptRecord['kind'];
+  language?: string;
+  status?: PromptRecord['status'];
+  /** Created at or after. */
+  from?: Date;
+  /** Created before. */
+  to?: Date;
+}
+
+/** A page of a listing, newest first; `nextCursor` is null on the last page. */
+export interface PromptPage {
+  items: PromptRecord[];
+  nextCursor: string | null;
+}
+
+/** Usage figures of one user. */
+export interface PromptStats {
+  generations: number;
+  explanations: number;
+  byModel: { modelId: string; count: number; completionTokens: number }[];
+  /** Runs per UTC day from `since`, oldest first, days without runs included. */
+  perDay: { date: string; count: number }[];
+}
+
 export interface PromptRepository {
   create(record: PromptRecord): Promise<PromptRecord>;
   /** Records the outcome of a run; false when the record does not exist. */
@@ -188,6 +233,19 @@ export interface PromptRepository {
    * nothing can still be running); returns how many.
    */
   failRunning(error: { code: string; message: string }, at: Date): Promise<number>;
+  /**
+   * The user's records matching `query`, newest first (createdAt, then id),
+   * `limit` at most. The cursor is opaque and stays correct while new
+   * records arrive: no duplicates, no gaps. An invalid cursor throws
+   * InvalidInputError.
+   */
+  listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage>;
+  /** Deletes one record of the user; false when it is not theirs or absent. */
+  deleteForUser(userId: string, id: string): Promise<boolean>;
+  /** Deletes every record of the user; returns how many. */
+  deleteAllForUser(userId: string): Promise<number>;
+  /** Counts for the profile page; `perDay` covers `since` (a UTC midnight) to `until`. */
+  statsForUser(userId: string, since: Date, until: Date): Promise<PromptStats>;
 }
 
 export interface Store {

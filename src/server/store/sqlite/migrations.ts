@@ -94,4 +94,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX prompts_running ON prompts (status) WHERE status = 'running';
     `,
   },
+  {
+    version: 4,
+    name: 'history search',
+    // Trigram full-text index over what a user asked and got, for substring
+    // search of the history. External content: the text lives once, in
+    // prompts. secure-delete removes a deleted record's entries at once.
+    // Note: VACUUM may renumber prompts' rowids; run the 'rebuild' command
+    // of prompts_fts after one.
+    sql: `
+      CREATE VIRTUAL TABLE prompts_fts USING fts5(
+        input, output, code, content = 'prompts', content_rowid = 'rowid', tokenize = 'trigram'
+      );
+      INSERT INTO prompts_fts (prompts_fts, rank) VALUES ('secure-delete', 1);
+      INSERT INTO prompts_fts (prompts_fts) VALUES ('rebuild');
+      CREATE TRIGGER prompts_fts_insert AFTER INSERT ON prompts BEGIN
+        INSERT INTO prompts_fts (rowid, input, output, code) VALUES (new.rowid, new.input, new.output, new.code);
+      END;
+      CREATE TRIGGER prompts_fts_delete AFTER DELETE ON prompts BEGIN
+        INSERT INTO prompts_fts (prompts_fts, rowid, input, output, code)
+          VALUES ('delete', old.rowid, old.input, old.output, old.code);
+      END;
+      CREATE TRIGGER prompts_fts_update AFTER UPDATE OF input, output, code ON prompts BEGIN
+        INSERT INTO prompts_fts (prompts_fts, rowid, input, output, code)
+          VALUES ('delete', old.rowid, old.input, old.output, old.code);
+        INSERT INTO prompts_fts (rowid, input, output, code) VALUES (new.rowid, new.input, new.output, new.code);
+      END;
+      CREATE INDEX prompts_user_model ON prompts (user_id, model_id, created_at DESC, id DESC);
+    `,
+  },
 ];

@@ -1,5 +1,13 @@
 import type Database from 'better-sqlite3';
-import type { PromptOutcome, PromptRecord, PromptRepository } from '../store.port.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import type {
+  PromptOutcome,
+  PromptPage,
+  PromptQuery,
+  PromptRecord,
+  PromptRepository,
+  PromptStats,
+} from '../store.port.js';
 
 interface PromptRow {
   id: string;
@@ -74,8 +82,15 @@ export class SqlitePrompts implements PromptRepository {
   private readonly update;
   private readonly byId;
   private readonly failAll;
+  private readonly deleteOne;
+  private readonly deleteAll;
+  private readonly countsByKind;
+  private readonly countsByModel;
+  private readonly countsByDay;
+  /** Listing statements by their SQL (filters change the WHERE clause). */
+  private readonly listings = new Map<string, Database.Statement<Record<string, unknown>, PromptRow>>();
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(
       `INSERT INTO prompts (id, user_id, kind, model_id, params, input, language, output, code, sections, status,
          error, prompt_tokens, completion_tokens, first_token_ms, total_ms, generation_id, created_at, finished_at)
@@ -91,6 +106,19 @@ export class SqlitePrompts implements PromptRepository {
     this.byId = db.prepare<[string], PromptRow>('SELECT * FROM prompts WHERE id = ?');
     this.failAll = db.prepare(
       "UPDATE prompts SET status = 'failed', error = ?, finished_at = ? WHERE status = 'running'",
+    );
+    this.deleteOne = db.prepare('DELETE FROM prompts WHERE id = ? AND user_id = ?');
+    this.deleteAll = db.prepare('DELETE FROM prompts WHERE user_id = ?');
+    this.countsByKind = db.prepare<[string], { kind: string; n: number }>(
+      'SELECT kind, count(*) AS n FROM prompts WHERE user_id = ? GROUP BY kind',
+    );
+    this.countsByModel = db.prepare<[string], { modelId: string; n: number; tokens: number }>(
+      `SELECT model_id AS modelId, count(*) AS n, coalesce(sum(completion_tokens), 0) AS tokens
+       FROM prompts WHERE user_id = ? GROUP BY model_id ORDER BY n DESC, model_id`,
+    );
+    this.countsByDay = db.prepare<[string, number, number], { day: string; n: number }>(
+      `SELECT strftime('%Y-%m-%d', created_at / 1000, 'unixepoch') AS day, count(*) AS n
+       FROM prompts WHERE user_id = ? AND created_at >= ? AND created_at < ? GROUP BY day`,
     );
   }
 
@@ -120,5 +148,93 @@ export class SqlitePrompts implements PromptRepository {
 
   async failRunning(error: { code: string; message: string }, at: Date): Promise<number> {
     return this.failAll.run(JSON.stringify(error), at.getTime()).changes;
+  }
+
+  async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage> {
+    const where = ['user_id = @userId'];
+    const params: Record<string, unknown> = { userId, limit: limit + 1 };
+    const equal = {
+      model_id: query.modelId,
+      kind: query.kind,
+      language: query.language,
+      status: query.status,
+    };
+    for (const [column, value] of Object.entries(equal)) {
+      if (value !== undefined) {
+        where.push(`${column} = @${column}`);
+        params[column] = value;
+      }
+    }
+    if (query.from) {
+      where.push('created_at >= @from');
+      params.from = query.from.getTime();
+    }
+    if (query.to) {
+      where.push('created_at < @to');
+      params.to = query.to.getTime();
+    }
+    if (cursor !== undefined) {
+      const at = decodeCursor(cursor);
+      where.push('(created_at < @cursorAt OR (created_at = @cursorAt AND id < @cursorId))');
+      params.cursorAt = at.createdAt;
+      params.cursorId = at.id;
+    }
+    const q = query.q?.trim();
+    if (q) {
+      if ([...q].length >= 3) {
+        // The trigram index finds substrings of 3 characters or more.
+        where.push('rowid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH @match)');
+        params.match = `"${q.replaceAll('"', '""')}"`;
+      } else {
+        where.push(
+          "(input LIKE @like ESCAPE '\\' OR output LIKE @like ESCAPE '\\' OR code LIKE @like ESCAPE '\\')",
+        );
+        params.like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      }
+    }
+    const sql = `SELECT * FROM prompts WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    let statement = this.listings.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<Record<string, unknown>, PromptRow>(sql);
+      this.listings.set(sql, statement);
+    }
+    const rows = statement.all(params);
+    const items = rows.slice(0, limit).map(toPrompt);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ createdAt: last.createdAt.getTime(), id: last.id })
+          : null,
+    };
+  }
+
+  async deleteForUser(userId: string, id: string): Promise<boolean> {
+    return this.deleteOne.run(id, userId).changes > 0;
+  }
+
+  async deleteAllForUser(userId: string): Promise<number> {
+    return this.deleteAll.run(userId).changes;
+  }
+
+  async statsForUser(userId: string, since: Date, until: Date): Promise<PromptStats> {
+    const kinds = new Map(this.countsByKind.all(userId).map((r) => [r.kind, r.n]));
+    const days = new Map(
+      this.countsByDay.all(userId, since.getTime(), until.getTime()).map((r) => [r.day, r.n]),
+    );
+    const perDay: PromptStats['perDay'] = [];
+    for (let t = since.getTime(); t < until.getTime(); t += 86_400_000) {
+      const date = new Date(t).toISOString().slice(0, 10);
+      perDay.push({ date, count: days.get(date) ?? 0 });
+    }
+    return {
+      generations: kinds.get('generate') ?? 0,
+      explanations: kinds.get('explain') ?? 0,
+      byModel: this.countsByModel
+        .all(userId)
+        .map((r) => ({ modelId: r.modelId, count: r.n, completionTokens: r.tokens })),
+      perDay,
+    };
   }
 }

@@ -36,6 +36,8 @@ export class SqliteUsers implements UserRepository {
   private readonly byUsername;
   private readonly byEmail;
   private readonly setHash;
+  private readonly setProfile;
+  private readonly deleteOne;
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(
@@ -46,6 +48,11 @@ export class SqliteUsers implements UserRepository {
     this.byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ? COLLATE NOCASE');
     this.byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
     this.setHash = db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?');
+    this.setProfile = db.prepare(
+      `UPDATE users SET display_name = CASE WHEN @setName THEN @displayName ELSE display_name END,
+         email = coalesce(@email, email), updated_at = @at WHERE id = @id`,
+    );
+    this.deleteOne = db.prepare('DELETE FROM users WHERE id = ?');
   }
 
   async create(user: NewUser): Promise<UserRecord> {
@@ -89,5 +96,42 @@ export class SqliteUsers implements UserRepository {
 
   async updatePasswordHash(id: string, passwordHash: string, at: Date): Promise<boolean> {
     return this.setHash.run(passwordHash, at.getTime(), id).changes > 0;
+  }
+
+  async updateProfile(
+    id: string,
+    changes: { displayName?: string | null; email?: string },
+    at: Date,
+  ): Promise<UserRecord | null> {
+    const update = this.db.transaction(() => {
+      if (changes.email !== undefined) {
+        const holder = this.byEmail.get(changes.email);
+        if (holder && holder.id !== id) {
+          throw new ConflictError(MESSAGES.emailTaken, { fields: { email: MESSAGES.emailTaken } });
+        }
+      }
+      this.setProfile.run({
+        id,
+        setName: changes.displayName !== undefined ? 1 : 0,
+        displayName: changes.displayName ?? null,
+        email: changes.email ?? null,
+        at: at.getTime(),
+      });
+      return this.byId.get(id);
+    });
+    const row = update.immediate();
+    return row ? toUser(row) : null;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    // Foreign keys cascade to sessions, password resets, history and prompts
+    // in the same transaction; secure_delete overwrites the freed pages.
+    const deleted = this.deleteOne.run(id).changes > 0;
+    if (deleted) {
+      // Fold the write-ahead log into the file so no old page of the user's
+      // rows survives in the -wal file either.
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    return deleted;
   }
 }

@@ -1,0 +1,22 @@
+import { InvalidInputError } from '../errors.js';
+
+/** A position in a newest-first listing: the last item's creation time and id. */
+export interface CursorPosition {
+  createdAt: number;
+  id: string;
+}
+
+/** Opaque to clients: base64url of "createdAtMs:id". */
+export function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(`${position.createdAt}:${position.id}`).toString('base64url');
+}
+
+/** Throws InvalidInputError (field `cursor`) for anything encodeCursor did not make. */
+export function decodeCursor(cursor: string): CursorPosition {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^(\d{1,15}):([\w-]{1,64})$/.exec(text);
+  if (!match) {
+    throw new InvalidInputError(undefined, { fields: { cursor: 'This page cursor is not valid.' } });
+  }
+  return { createdAt: Number(match[1]), id: match[2] ?? '' };
+}
