@@ -15,6 +15,8 @@ import { webPlugin } from './plugins/web.plugin.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { generateRoutes } from './routes/generate.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { historyRoutes } from './routes/history.routes.js';
+import { profileRoutes } from './routes/profile.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
 import { passwordResetRoutes } from './routes/password-reset.routes.js';
 import { ActivityLog } from './services/activity.service.js';
@@ -23,6 +25,8 @@ import { LoginThrottle } from './services/login-throttle.js';
 import { PasswordHasher } from './services/password-hasher.js';
 import { PasswordResetService, type ResetEvent } from './services/password-reset.service.js';
 import { GenerationService } from './services/generation.service.js';
+import { HistoryService } from './services/history.service.js';
+import { ProfileService } from './services/profile.service.js';
 import { TokenService } from './services/token.service.js';
 import { createModelRegistry } from './models/index.js';
 import type { ModelRegistry } from './models/model-registry.js';
@@ -55,6 +59,8 @@ export interface AppServices {
   activity: ActivityLog;
   generation: GenerationService;
   models: ModelRegistry;
+  history: HistoryService;
+  profile: ProfileService;
 }
 
 declare module 'fastify' {
@@ -125,6 +131,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(passwordResetRoutes, { prefix: '/auth', resets: services.passwordReset });
       await api.register(modelsRoutes, { models: services.models });
       await api.register(generateRoutes, { generation: services.generation });
+      await api.register(historyRoutes, { history: services.history });
+      await api.register(profileRoutes, { profile: services.profile });
     },
     { prefix: '/api' },
   );
@@ -179,5 +187,18 @@ function createServices(
     limits: config.generation,
     log: app.log,
   });
-  return { auth, passwordReset, mail, activity, generation, models };
+  const history = new HistoryService(store, clock);
+  const profile = new ProfileService({
+    store,
+    hasher,
+    mail,
+    activity,
+    clock,
+    appUrl: config.appUrl,
+    sessions: config.sessions,
+    audit: (event) => {
+      app.log.info({ audit: event }, `account: ${event.event}`);
+    },
+  });
+  return { auth, passwordReset, mail, activity, generation, models, history, profile };
 }

@@ -8,7 +8,7 @@ import {
   registerBodySchema,
   userSchema,
 } from '../../shared/auth.schemas.js';
-import { errorResponses } from './schemas.js';
+import { AUTHENTICATED, errorResponses } from './schemas.js';
 
 export interface AuthRoutesOptions {
   auth: AuthService;
@@ -88,7 +88,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       schema: {
         tags: ['auth'],
         summary: 'The signed-in user',
-        security: [{ bearerAuth: [] }, { cookieAuth: [] }],
+        security: AUTHENTICATED,
         response: { 200: userEnvelope, ...errorResponses(401) },
       },
     },

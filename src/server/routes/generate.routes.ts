@@ -8,7 +8,7 @@ import {
   generationResultSchema,
 } from '../../shared/generation.schemas.js';
 import { collectResult, sendEventStream, wantsEventStream } from './sse.js';
-import { errorResponses } from './schemas.js';
+import { AUTHENTICATED, errorResponses } from './schemas.js';
 
 const STREAM_DOC =
   'With `Accept: text/event-stream` the answer is an SSE stream: `event: start` {id, modelId}, ' +
@@ -37,7 +37,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
         tags: ['generate'],
         summary: 'Write code from a plain-language prompt',
         description: STREAM_DOC,
-        security: [{ bearerAuth: [] }, { cookieAuth: [] }],
+        security: AUTHENTICATED,
         body: generateBodySchema,
         response: { 200: generationResultSchema, ...errors },
       },
@@ -59,7 +59,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
         tags: ['generate'],
         summary: 'Explain code: an overview, or line by line as structured sections',
         description: STREAM_DOC,
-        security: [{ bearerAuth: [] }, { cookieAuth: [] }],
+        security: AUTHENTICATED,
         body: explainBodySchema,
         response: { 200: generationResultSchema, ...errors },
       },
@@ -80,7 +80,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
       schema: {
         tags: ['generate'],
         summary: 'Stop a running generation of your own; its partial output is kept',
-        security: [{ bearerAuth: [] }, { cookieAuth: [] }],
+        security: AUTHENTICATED,
         params: z.object({ id: z.uuid('Not a generation id.') }),
         response: {
           202: z.object({ id: z.string(), status: z.literal('cancelling') }),

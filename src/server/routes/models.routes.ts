@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ModelRegistry } from '../models/model-registry.js';
-import { errorResponses } from './schemas.js';
+import { AUTHENTICATED, errorResponses } from './schemas.js';
 
 const listingSchema = z.object({
   id: z.string(),
@@ -28,7 +28,7 @@ export const modelsRoutes: FastifyPluginAsyncZod<{ models: ModelRegistry }> = as
         tags: ['models'],
         summary:
           'The code models and their status (ready, not-downloaded, downloading with progress, unavailable)',
-        security: [{ bearerAuth: [] }, { cookieAuth: [] }],
+        security: AUTHENTICATED,
         response: { 200: z.array(listingSchema), ...errorResponses(401) },
       },
     },

@@ -13,3 +13,6 @@ export const errorBodySchema = z.object({
 export function errorResponses<S extends number>(...statuses: S[]): Record<S, typeof errorBodySchema> {
   return Object.fromEntries(statuses.map((s) => [s, errorBodySchema])) as Record<S, typeof errorBodySchema>;
 }
+
+/** OpenAPI security of routes that need a session: a bearer token or the session cookie. */
+export const AUTHENTICATED: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];

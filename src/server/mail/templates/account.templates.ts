@@ -36,3 +36,19 @@ export function passwordChangedMail(
     { link: `${appUrl}/forgot-password`, label: 'Reset your password' },
   ]);
 }
+
+/** Sent to the old address when the account's email changes (OWASP: notify on changes). */
+export function emailChangedMail(
+  to: { email: string; name: string },
+  newEmail: string,
+  appUrl: string,
+): MailMessage {
+  return message(to.email, `Your ${PRODUCT_NAME} email address was changed`, [
+    { text: `Hello ${to.name},` },
+    {
+      text: `The email address of your ${PRODUCT_NAME} account was changed to ${newEmail}. Mail about the account now goes there.`,
+    },
+    { text: 'If this was not you, sign in and change it back, then change your password:' },
+    { link: `${appUrl}/login`, label: `Sign in to ${PRODUCT_NAME}` },
+  ]);
+}

@@ -1,0 +1,213 @@
+import type { Clock } from '../clock.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import type { MailService } from '../mail/mail.service.js';
+import { emailChangedMail, passwordChangedMail } from '../mail/templates/account.templates.js';
+import type { ActivityRecord, Store, UserRecord } from '../store/store.port.js';
+import type { User } from '../../shared/auth.schemas.js';
+import type { ActivityLog } from './activity.service.js';
+import { toPublicUser, type Authenticated, type ClientInfo } from './auth.service.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { passwordProblem } from './password-policy.js';
+import { describeUserAgent } from './user-agent.js';
+
+const DAY = 86_400_000;
+const WRONG_PASSWORD = 'Your current password is not correct.';
+
+export interface ProfileServiceDeps {
+  store: Store;
+  hasher: PasswordHasher;
+  mail: MailService;
+  activity: ActivityLog;
+  clock: Clock;
+  appUrl: string;
+  sessions: { idleMs: number };
+  audit: (event: { event: string; userId: string; ip: string; [key: string]: unknown }) => void;
+}
+
+export interface ActivityView {
+  id: string;
+  kind: ActivityRecord['kind'];
+  createdAt: string;
+  ip: string | null;
+  browser: string | null;
+  details: ActivityRecord['details'];
+}
+
+export interface SessionView {
+  id: string;
+  createdAt: string;
+  lastUsedAt: string;
+  expiresAt: string;
+  ip: string | null;
+  browser: string;
+  current: boolean;
+}
+
+export interface Profile {
+  user: User;
+  stats: {
+    generations: number;
+    explanations: number;
+    byModel: { modelId: string; count: number; completionTokens: number }[];
+    last30Days: { date: string; count: number }[];
+  };
+  recentActivity: ActivityView[];
+}
+
+/** The Profile page: the account, its usage, its activity and sessions. */
+export class ProfileService {
+  constructor(private readonly deps: ProfileServiceDeps) {}
+
+  async get(userId: string): Promise<Profile> {
+    const user = await this.user(userId);
+    const now = this.deps.clock.now();
+    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    const stats = await this.deps.store.prompts.statsForUser(
+      userId,
+      new Date(today - 29 * DAY),
+      new Date(today + DAY),
+    );
+    const activity = await this.deps.store.activity.listForUser(userId, 30);
+    return {
+      user: toPublicUser(user),
+      stats: {
+        generations: stats.generations,
+        explanations: stats.explanations,
+        byModel: stats.byModel,
+        last30Days: stats.perDay,
+      },
+      recentActivity: activity
+        // Sign-ins, password and email changes; generations are on the History page.
+        .filter((a) => a.kind !== 'generation')
+        .slice(0, 20)
+        .map((a) => ({
+          id: a.id,
+          kind: a.kind,
+          createdAt: a.createdAt.toISOString(),
+          ip: a.ip,
+          browser: a.userAgent === null ? null : describeUserAgent(a.userAgent),
+          details: a.details,
+        })),
+    };
+  }
+
+  /** Display name freely; the email only with the current password. */
+  async update(
+    auth: Authenticated,
+    changes: { displayName?: string | null; email?: string; currentPassword?: string },
+    client: ClientInfo,
+  ): Promise<User> {
+    const user = await this.user(auth.user.id);
+    const emailChange =
+      changes.email !== undefined && changes.email !== user.email ? changes.email : undefined;
+    if (emailChange !== undefined) {
+      await this.checkPassword(user, changes.currentPassword, 'currentPassword');
+    }
+    const updated = await this.deps.store.users.updateProfile(
+      user.id,
+      { displayName: changes.displayName, email: emailChange },
+      this.deps.clock.now(),
+    );
+    if (!updated) {
+      throw new NotFoundError();
+    }
+    if (emailChange !== undefined) {
+      await this.deps.activity.record(user.id, 'email_changed', client, {});
+      this.deps.audit({ event: 'email_changed', userId: user.id, ip: client.ip });
+      // OWASP: tell the old address, so a hijacker cannot change it silently.
+      this.deps.mail.enqueue({
+        purpose: 'email-changed',
+        message: emailChangedMail(
+          { email: user.email, name: user.displayName ?? user.username },
+          emailChange,
+          this.deps.appUrl,
+        ),
+      });
+    }
+    return toPublicUser(updated);
+  }
+
+  /** Changes the password; every other session is signed out and a notice is mailed. */
+  async changePassword(
+    auth: Authenticated,
+    body: { currentPassword: string; newPassword: string },
+    client: ClientInfo,
+  ): Promise<{ sessionsRevoked: number }> {
+    const user = await this.user(auth.user.id);
+    await this.checkPassword(user, body.currentPassword, 'currentPassword');
+    const problem = passwordProblem(body.newPassword, { username: user.username, email: user.email });
+    if (problem) {
+      throw new InvalidInputError(problem, { fields: { newPassword: problem } });
+    }
+    const now = this.deps.clock.now();
+    await this.deps.store.users.updatePasswordHash(
+      user.id,
+      await this.deps.hasher.hash(body.newPassword),
+      now,
+    );
+    const sessionsRevoked = await this.deps.store.sessions.revokeAllForUser(user.id, auth.session.id);
+    await this.deps.activity.record(user.id, 'password_changed', client, { sessionsRevoked });
+    this.deps.audit({ event: 'password_changed', userId: user.id, ip: client.ip, sessionsRevoked });
+    this.deps.mail.enqueue({
+      purpose: 'password-changed',
+      message: passwordChangedMail(
+        { email: user.email, name: user.displayName ?? user.username },
+        this.deps.appUrl,
+        now,
+      ),
+    });
+    return { sessionsRevoked };
+  }
+
+  async sessions(auth: Authenticated): Promise<SessionView[]> {
+    const list = await this.deps.store.sessions.listActiveForUser(
+      auth.user.id,
+      this.deps.clock.now(),
+      this.deps.sessions.idleMs,
+    );
+    return list.map((s) => ({
+      id: s.id,
+      createdAt: s.createdAt.toISOString(),
+      lastUsedAt: s.lastUsedAt.toISOString(),
+      expiresAt: s.expiresAt.toISOString(),
+      ip: s.ip,
+      browser: describeUserAgent(s.userAgent),
+      current: s.id === auth.session.id,
+    }));
+  }
+
+  /** Signs one of the user's sessions out; another user's session is "not found". */
+  async revokeSession(auth: Authenticated, sessionId: string, client: ClientInfo): Promise<void> {
+    const session = await this.deps.store.sessions.findById(sessionId);
+    if (session?.userId !== auth.user.id) {
+      throw new NotFoundError('There is no such session of yours.');
+    }
+    await this.deps.store.sessions.revoke(sessionId);
+    await this.deps.activity.record(auth.user.id, 'sign_out', client, {
+      sessionId,
+      remote: sessionId !== auth.session.id,
+    });
+  }
+
+  /** Deletes the account and all of its data, after checking the password. */
+  async deleteAccount(auth: Authenticated, password: string, client: ClientInfo): Promise<void> {
+    const user = await this.user(auth.user.id);
+    await this.checkPassword(user, password, 'password');
+    await this.deps.store.users.delete(user.id);
+    this.deps.audit({ event: 'account_deleted', userId: user.id, ip: client.ip });
+  }
+
+  private async user(id: string): Promise<UserRecord> {
+    const user = await this.deps.store.users.findById(id);
+    if (!user) {
+      throw new NotFoundError();
+    }
+    return user;
+  }
+
+  private async checkPassword(user: UserRecord, password: string | undefined, field: string): Promise<void> {
+    if (password === undefined || !(await this.deps.hasher.verify(user.passwordHash, password))) {
+      throw new InvalidInputError(WRONG_PASSWORD, { fields: { [field]: WRONG_PASSWORD } });
+    }
+  }
+}
