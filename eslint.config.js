@@ -36,7 +36,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/server/store/sqlite/**', 'src/server/mail/**', 'src/server/models/local/**', 'test/**'],
+    files: ['src/server/store/sqlite/**', 'src/server/mail/**', 'src/server/models/local/**', 'test/**', 'bench/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

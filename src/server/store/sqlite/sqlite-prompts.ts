@@ -31,6 +31,9 @@ interface PromptRow {
   finished_at: number | null;
 }
 
+/** Above this many matches in the whole store, a search walks the user's records instead. */
+const COMMON_MATCHES = 5000;
+
 function json(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);
 }
@@ -87,10 +90,14 @@ export class SqlitePrompts implements PromptRepository {
   private readonly countsByKind;
   private readonly countsByModel;
   private readonly countsByDay;
+  private readonly countMatches;
   /** Listing statements by their SQL (filters change the WHERE clause). */
   private readonly listings = new Map<string, Database.Statement<Record<string, unknown>, PromptRow>>();
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly commonMatches = COMMON_MATCHES,
+  ) {
     this.insert = db.prepare(
       `INSERT INTO prompts (id, user_id, kind, model_id, params, input, language, output, code, sections, status,
          error, prompt_tokens, completion_tokens, first_token_ms, total_ms, generation_id, created_at, finished_at)
@@ -109,6 +116,9 @@ export class SqlitePrompts implements PromptRepository {
     );
     this.deleteOne = db.prepare('DELETE FROM prompts WHERE id = ? AND user_id = ?');
     this.deleteAll = db.prepare('DELETE FROM prompts WHERE user_id = ?');
+    this.countMatches = db.prepare<[string, number], { n: number }>(
+      'SELECT count(*) AS n FROM (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ? LIMIT ?)',
+    );
     this.countsByKind = db.prepare<[string], { kind: string; n: number }>(
       'SELECT kind, count(*) AS n FROM prompts WHERE user_id = ? GROUP BY kind',
     );
@@ -182,9 +192,18 @@ export class SqlitePrompts implements PromptRepository {
     const q = query.q?.trim();
     if (q) {
       if ([...q].length >= 3) {
-        // The trigram index finds substrings of 3 characters or more.
-        where.push('rowid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH @match)');
-        params.match = `"${q.replaceAll('"', '""')}"`;
+        // The trigram index finds substrings of 3 characters or more. A rare
+        // text: take its few matches from the index. A common one: walk the
+        // user's records newest first and check each against the index, which
+        // stops as soon as the page is full.
+        const match = `"${q.replaceAll('"', '""')}"`;
+        params.match = match;
+        const common = (this.countMatches.get(match, this.commonMatches)?.n ?? 0) >= this.commonMatches;
+        where.push(
+          common
+            ? 'EXISTS (SELECT 1 FROM prompts_fts WHERE prompts_fts MATCH @match AND prompts_fts.rowid = prompts.rowid)'
+            : 'rowid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH @match)',
+        );
       } else {
         where.push(
           "(input LIKE @like ESCAPE '\\' OR output LIKE @like ESCAPE '\\' OR code LIKE @like ESCAPE '\\')",

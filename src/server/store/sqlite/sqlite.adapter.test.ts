@@ -17,6 +17,10 @@ afterAll(() => {
 });
 
 describeStoreContract('sqlite', () => Promise.resolve(SqliteStore.open(freshFile())));
+// The same contract with every search taking the "common text" plan.
+describeStoreContract('sqlite, common-text search plan', () =>
+  Promise.resolve(SqliteStore.open(freshFile(), { commonSearchMatches: 1 })),
+);
 
 describe('sqlite adapter', () => {
   it('opens the file in WAL mode with foreign keys and secure_delete on', async () => {

@@ -45,6 +45,12 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   return count;
 }
 
+/** Tuning knobs, for tests. */
+export interface SqliteStoreOptions {
+  /** Matches in the whole store above which a search walks the user's records (default 5000). */
+  commonSearchMatches?: number;
+}
+
 /** The embedded default store: one SQLite file in WAL mode. */
 export class SqliteStore implements Store {
   readonly users: UserRepository;
@@ -54,17 +60,20 @@ export class SqliteStore implements Store {
   readonly prompts: PromptRepository;
   private readonly ping_;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    options: SqliteStoreOptions,
+  ) {
     this.users = new SqliteUsers(db);
     this.sessions = new SqliteSessions(db);
     this.passwordResets = new SqliteResets(db);
     this.activity = new SqliteActivity(db);
-    this.prompts = new SqlitePrompts(db);
+    this.prompts = new SqlitePrompts(db, options.commonSearchMatches);
     this.ping_ = db.prepare('SELECT 1');
   }
 
   /** Opens (creating if needed) the database file and applies pending migrations. */
-  static open(file: string): SqliteStore {
+  static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
     if (file !== ':memory:') {
       fs.mkdirSync(path.dirname(file), { recursive: true });
     }
@@ -81,7 +90,7 @@ export class SqliteStore implements Store {
       db.close();
       throw error;
     }
-    return new SqliteStore(db);
+    return new SqliteStore(db, options);
   }
 
   async ping(): Promise<void> {
