@@ -12,7 +12,7 @@ function userOf(auth: { user: { id: string; username: string } } | null) {
   return auth.user;
 }
 
-const idParams = z.object({ id: z.string().min(1).max(64) });
+const idParams = z.object({ id: z.uuid('Not a valid id.') });
 
 /** /api/history: list, search, read, delete and export what the user asked. */
 export const historyRoutes: FastifyPluginAsyncZod<{ history: HistoryService }> = async (app, { history }) => {

@@ -118,7 +118,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
         tags: ['profile'],
         summary: 'Sign one of my sessions out',
         security: AUTHENTICATED,
-        params: z.object({ id: z.string().min(1).max(64) }),
+        params: z.object({ id: z.uuid('Not a valid id.') }),
         response: { 204: z.null(), ...errorResponses(401, 404) },
       },
     },
