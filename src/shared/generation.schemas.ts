@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from './languages.js';
 
-/** Largest prompt or code accepted (characters); longer gets 413. */
-export const MAX_INPUT_CHARS = 32_000;
+export { MAX_GROUP_RUNS, MAX_INPUT_CHARS } from './limits.js';
 
 export const languageSchema = z.enum(LANGUAGES);
 
@@ -31,6 +30,11 @@ export const generateBodySchema = z.strictObject({
   prompt: z.string().trim().min(1, 'Describe the code you want.'),
   language: languageSchema.default('any'),
   stop: z.array(z.string().min(1).max(64)).max(8).optional(),
+  /**
+   * Runs sharing a groupId (one Compare) count as one against the running
+   * limit per user; a group has at most MAX_GROUP_RUNS runs at once.
+   */
+  groupId: z.uuid().optional(),
 });
 
 export const explainBodySchema = z.strictObject({

@@ -77,6 +77,12 @@ export const router = createBrowserRouter([
                 lazy: async () => ({ Component: (await import('./pages/HistoryPage')).HistoryPage }),
               },
               {
+                path: 'history/:id',
+                lazy: async () => ({
+                  Component: (await import('./pages/HistoryItemPage')).HistoryItemPage,
+                }),
+              },
+              {
                 path: 'profile',
                 lazy: async () => ({ Component: (await import('./pages/ProfilePage')).ProfilePage }),
               },

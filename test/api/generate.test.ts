@@ -281,6 +281,24 @@ describe('stopping a generation', () => {
     expect((await server.store.prompts.findById(id))?.output).toMatch(/^alpha/);
     expect((await api.get('/api/health')).status).toBe(200);
   });
+  it('closing the connection of a plain JSON request stops the model too', async () => {
+    upstream.script([{ type: 'answer', text: 'one two three four five six seven eight', delayMs: 200 }]);
+    const controller = new AbortController();
+    const pending = fetch(`${server.url}/api/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ prompt: 'json and slow' }),
+      signal: controller.signal,
+    }).catch(() => undefined);
+    const upstreamRequest = await upstream.waitForRequest(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const closedAt = performance.now();
+    controller.abort();
+    await pending;
+    await upstreamRequest.ended;
+    expect(upstreamRequest.outcome).toBe('client-closed');
+    expect((upstreamRequest.endedAt ?? Infinity) - closedAt).toBeLessThan(1000);
+  });
 });
 
 describe('limits', () => {
@@ -298,6 +316,24 @@ describe('limits', () => {
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
     await Promise.all([readSse(ra), readSse(rb)]);
     expect((await api.post('/api/generate', { prompt: 'four' }, { token })).status).toBe(200);
+  });
+
+  it('counts the runs of one Compare group once: 5 models at once, not 6', async () => {
+    upstream.script(Array.from({ length: 6 }, () => ({ type: 'answer' as const, firstTokenDelayMs: 1500 })));
+    const groupId = crypto.randomUUID();
+    const started = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((p) => stream('/api/generate', { prompt: p, groupId })),
+    );
+    expect(started.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const sixth = await api.post('/api/generate', { prompt: 'f', groupId }, { token });
+    expect(sixth.status).toBe(429);
+    expect(sixth.body.error.message).toContain('at most 5');
+    // The group holds one of the 2 slots: one more single run fits, a second does not.
+    upstream.script([{ type: 'answer', firstTokenDelayMs: 1500 }]);
+    const single = await stream('/api/generate', { prompt: 'single' });
+    expect(single.status).toBe(200);
+    expect((await api.post('/api/generate', { prompt: 'one too many' }, { token })).status).toBe(429);
+    await Promise.all([...started, single].map((r) => readSse(r)));
   });
 
   it('allows GENERATIONS_PER_MINUTE per user', async () => {

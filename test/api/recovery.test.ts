@@ -8,7 +8,9 @@ import { fixtureUser } from '../../src/server/store/store-fixtures.js';
 import { startTestServer } from '../helpers/app.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-recovery-'));
-afterAll(() => { fs.rmSync(dataDir, { recursive: true, force: true }); });
+afterAll(() => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('after a crash mid-generation', () => {
   it('the next start-up marks the record failed, keeping its partial output', async () => {

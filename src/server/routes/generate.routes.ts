@@ -48,7 +48,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
         await sendEventStream(request, reply, run);
         return reply;
       }
-      return collectResult(request, run);
+      return collectResult(request, reply, run);
     },
   );
 
@@ -70,7 +70,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
         await sendEventStream(request, reply, run);
         return reply;
       }
-      return collectResult(request, run);
+      return collectResult(request, reply, run);
     },
   );
 

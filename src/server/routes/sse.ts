@@ -37,6 +37,12 @@ export async function sendEventStream(
       run.abort();
     }
   });
+  // The client may have gone while the run was being set up, before the
+  // listener above existed: then stop at once rather than decode for nobody.
+  if (res.destroyed || request.raw.socket.destroyed) {
+    state.open = false;
+    run.abort();
+  }
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   try {
     for await (const e of run.events) {
@@ -53,11 +59,22 @@ export async function sendEventStream(
 }
 
 /** Collects a run into its final result; a failure is rethrown as the typed error behind it. */
-export async function collectResult(request: FastifyRequest, run: GenerationRun): Promise<GenerationResult> {
+export async function collectResult(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: GenerationRun,
+): Promise<GenerationResult> {
+  // The response's close, not the request's: the request stream closes as
+  // soon as its body has been read.
   const onClose = () => {
-    run.abort();
+    if (!reply.raw.writableEnded) {
+      run.abort();
+    }
   };
-  request.raw.on('close', onClose);
+  reply.raw.on('close', onClose);
+  if (request.raw.socket.destroyed) {
+    run.abort();
+  }
   try {
     for await (const e of run.events) {
       if (e.event === 'done') {
@@ -70,6 +87,6 @@ export async function collectResult(request: FastifyRequest, run: GenerationRun)
     }
     throw new Error('The generation ended without an answer.');
   } finally {
-    request.raw.off('close', onClose);
+    reply.raw.off('close', onClose);
   }
 }

@@ -22,6 +22,7 @@ import {
 import type { GenerationParams } from '../models/provider.port.js';
 import type { PromptOutcome, PromptRecord, Store } from '../store/store.port.js';
 import {
+  MAX_GROUP_RUNS,
   MAX_INPUT_CHARS,
   type ExplainBody,
   type GenerateBody,
@@ -54,6 +55,7 @@ export interface GenerationRun {
 
 interface RunSpec {
   userId: string;
+  groupId?: string;
   kind: PromptRecord['kind'];
   model: ModelEntry;
   built: BuiltPrompt;
@@ -65,6 +67,8 @@ interface RunSpec {
 
 interface RunState {
   userId: string;
+  /** Runs of one Compare share it and count once against the running limit. */
+  groupId: string | undefined;
   controller: AbortController;
   failure: unknown;
 }
@@ -100,6 +104,7 @@ export class GenerationService {
     return this.start(
       {
         userId,
+        groupId: body.groupId,
         kind: 'generate',
         model,
         built,
@@ -240,10 +245,16 @@ export class GenerationService {
   /** Checks the user's limits, saves the record and returns the run. */
   private async start(spec: RunSpec, client: ClientInfo): Promise<GenerationRun> {
     const now = this.deps.clock.now().getTime();
-    const mine = [...this.running.values()].filter((r) => r.userId === spec.userId).length;
-    if (mine >= this.deps.limits.runningPerUser) {
+    const mine = [...this.running.entries()].filter(([, r]) => r.userId === spec.userId);
+    const inGroup =
+      spec.groupId === undefined ? 0 : mine.filter(([, r]) => r.groupId === spec.groupId).length;
+    const slots = new Set(mine.map(([id, r]) => r.groupId ?? id)).size;
+    if (inGroup >= MAX_GROUP_RUNS) {
+      throw new RateLimitedError(`A comparison runs at most ${MAX_GROUP_RUNS} models at once.`, 5);
+    }
+    if (inGroup === 0 && slots >= this.deps.limits.runningPerUser) {
       throw new RateLimitedError(
-        `You already have ${mine} generations running. Wait for one to finish or stop it.`,
+        `You already have ${slots} generations running. Wait for one to finish or stop it.`,
         5,
       );
     }
@@ -264,7 +275,7 @@ export class GenerationService {
     this.perMinute.hit(spec.userId, now);
 
     const controller = new AbortController();
-    const state: RunState = { userId: spec.userId, controller, failure: undefined };
+    const state: RunState = { userId: spec.userId, groupId: spec.groupId, controller, failure: undefined };
     this.running.set(spec.record.id, state);
     try {
       await this.deps.store.prompts.create(spec.record);

@@ -109,6 +109,46 @@ export async function apiRequest<T>(
   throw error;
 }
 
+/**
+ * POSTs `body` as JSON to `/api` + `path`, asking for a server-sent event
+ * stream, and returns the open stream. An answer that is not a stream (any
+ * error before the model starts: validation, limits, busy ...) is thrown as
+ * `ApiError` exactly like `apiRequest` does; a 401 tells the unauthorized
+ * listener, since streams always need a session.
+ */
+export async function openEventStream(
+  path: string,
+  body: unknown,
+  signal: AbortSignal,
+): Promise<ReadableStream<BufferSource>> {
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') {
+      throw cause;
+    }
+    throw new ApiError({ status: 0, code: 'network_error', message: NETWORK_ERROR_MESSAGE });
+  }
+  if (!response.ok) {
+    const error = await toApiError(response);
+    if (error.status === 401) {
+      unauthorizedListener?.();
+    }
+    throw error;
+  }
+  if (!response.body || !(response.headers.get('Content-Type') ?? '').includes('text/event-stream')) {
+    throw new ApiError({ status: response.status, code: 'bad_response', message: MESSAGES.internal });
+  }
+  return response.body;
+}
+
 async function toApiError(response: Response): Promise<ApiError> {
   let body: unknown;
   try {

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import * as authApi from '../api/auth.api';
 import { ApiError, onUnauthorized } from '../api/api-client';
 import { MESSAGES } from '../../shared/messages';
-import { AuthContext, type AuthContextValue, type AuthState } from './auth.context';
+import type { User } from '../../shared/auth.schemas';
+import { AuthContext, type AuthContextValue, type AuthState, type SignOutNotice } from './auth.context';
 
 /**
  * Holds who is signed in. Asks `/api/auth/me` once at start-up (the session
@@ -70,6 +71,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setAttempt((n) => n + 1);
   }, []);
 
+  const updateUser = useCallback((user: User) => {
+    setState((current) => (current.status === 'signedIn' ? { status: 'signedIn', user } : current));
+  }, []);
+
+  const endSession = useCallback((notice: SignOutNotice) => {
+    setState({ status: 'signedOut', reason: 'ended', notice });
+  }, []);
+
   const value = useMemo<AuthContextValue>(
     () => ({
       state,
@@ -78,8 +87,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       register,
       logout,
       retry,
+      updateUser,
+      endSession,
     }),
-    [state, login, register, logout, retry],
+    [state, login, register, logout, retry, updateUser, endSession],
   );
 
   return <AuthContext value={value}>{children}</AuthContext>;

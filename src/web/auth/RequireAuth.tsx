@@ -21,6 +21,12 @@ export function RequireAuth() {
       if (state.reason === 'logout') {
         return <Navigate to="/login" replace />;
       }
+      if (state.reason === 'ended') {
+        const ended: LoginLocationState = state.notice
+          ? { notice: state.notice.message, noticeTone: state.notice.tone }
+          : {};
+        return <Navigate to="/login" state={ended} replace />;
+      }
       const loginState: LoginLocationState =
         state.reason === 'expired' ? { notice: MESSAGES.sessionExpired, noticeTone: 'info' } : {};
       const path = `${location.pathname}${location.search}${location.hash}`;

@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { NavLink, Outlet } from 'react-router';
 import { MESSAGES } from '../../shared/messages';
 import { ApiError } from '../api/api-client';
 import { useAuth } from '../auth/auth.context';
+import { resetWorkspaces } from '../generation/workspace';
 import { Brand } from './Brand';
 import { SkipLink } from './SkipLink';
 import { ThemeToggle } from './ThemeToggle';
@@ -21,6 +22,9 @@ export function AppShell() {
   const { user, logout } = useAuth();
   const [loggingOut, setLoggingOut] = useState(false);
   const [logoutError, setLogoutError] = useState<string | null>(null);
+
+  // The shell goes away on sign-out or an expired session: stop the pages' runs and forget their text.
+  useEffect(() => resetWorkspaces, []);
 
   const onLogout = async () => {
     setLoggingOut(true);

@@ -1,4 +1,10 @@
-import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
+import type {
+  InputHTMLAttributes,
+  ReactNode,
+  Ref,
+  SelectHTMLAttributes,
+  TextareaHTMLAttributes,
+} from 'react';
 import './forms.css';
 
 /** Props of one labelled input; everything else goes to the `<input>`. */
@@ -70,6 +76,162 @@ export function FormField({
       ) : null}
       {children}
     </div>
+  );
+}
+
+/** The parts every labelled control shares: label, error and hint, wired with aria-describedby. */
+interface FieldFrameProps {
+  id: string;
+  label: string;
+  labelNote?: string | undefined;
+  error?: string | undefined;
+  hint?: ReactNode;
+  describedBy?: string | undefined;
+  className?: string | undefined;
+  children: (aria: { 'aria-invalid': true | undefined; 'aria-describedby': string | undefined }) => ReactNode;
+  /** Rendered after the hint. */
+  after?: ReactNode;
+}
+
+function FieldFrame({
+  id,
+  label,
+  labelNote,
+  error,
+  hint,
+  describedBy,
+  className,
+  children,
+  after,
+}: FieldFrameProps) {
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const descriptions = [error ? errorId : null, hint ? hintId : null, describedBy ?? null]
+    .filter((value): value is string => value !== null)
+    .join(' ');
+  return (
+    <div className={['field', error ? 'field--invalid' : '', className ?? ''].filter(Boolean).join(' ')}>
+      <label htmlFor={id} className="field__label">
+        {label}
+        {labelNote ? <span className="field__label-note"> {labelNote}</span> : null}
+      </label>
+      {children({ 'aria-invalid': error ? true : undefined, 'aria-describedby': descriptions || undefined })}
+      {error ? (
+        <p id={errorId} className="field__error">
+          <svg viewBox="0 0 16 16" aria-hidden="true" focusable="false" className="field__error-icon">
+            <path d="M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13Zm-.75 3h1.5v4.5h-1.5Zm0 5.75h1.5v1.5h-1.5Z" />
+          </svg>
+          {error}
+        </p>
+      ) : null}
+      {hint ? (
+        <p id={hintId} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      {after}
+    </div>
+  );
+}
+
+/** Props of a labelled text area; everything else goes to the `<textarea>`. */
+export interface TextAreaFieldProps extends Omit<
+  TextareaHTMLAttributes<HTMLTextAreaElement>,
+  'id' | 'aria-invalid' | 'aria-describedby'
+> {
+  id: string;
+  label: string;
+  labelNote?: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  describedBy?: string;
+  ref?: Ref<HTMLTextAreaElement>;
+  /** Rendered after the hint (e.g. a character count). */
+  children?: ReactNode;
+}
+
+/** A label, text area, error and hint wired together like `FormField`. */
+export function TextAreaField({
+  id,
+  label,
+  labelNote,
+  error,
+  hint,
+  describedBy,
+  ref,
+  children,
+  className,
+  ...areaProps
+}: TextAreaFieldProps) {
+  return (
+    <FieldFrame
+      id={id}
+      label={label}
+      labelNote={labelNote}
+      error={error}
+      hint={hint}
+      describedBy={describedBy}
+      after={children}
+    >
+      {(aria) => (
+        <textarea
+          {...areaProps}
+          {...aria}
+          id={id}
+          ref={ref}
+          className={['field__input', 'field__textarea', className ?? ''].filter(Boolean).join(' ')}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+/** Props of a labelled select; everything else goes to the `<select>`. */
+export interface SelectFieldProps extends Omit<
+  SelectHTMLAttributes<HTMLSelectElement>,
+  'id' | 'aria-invalid' | 'aria-describedby'
+> {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+  describedBy?: string | undefined;
+  /** Extra class on the field wrapper. */
+  fieldClassName?: string;
+  /** The `<option>`s. */
+  children: ReactNode;
+  /** Rendered after the hint (e.g. the selected model's status). */
+  after?: ReactNode;
+}
+
+/** A label, select, error and hint wired together like `FormField`. */
+export function SelectField({
+  id,
+  label,
+  error,
+  hint,
+  describedBy,
+  fieldClassName,
+  children,
+  after,
+  ...selectProps
+}: SelectFieldProps) {
+  return (
+    <FieldFrame
+      id={id}
+      label={label}
+      error={error}
+      hint={hint}
+      describedBy={describedBy}
+      className={fieldClassName}
+      after={after}
+    >
+      {(aria) => (
+        <select {...selectProps} {...aria} id={id} className="field__input field__select">
+          {children}
+        </select>
+      )}
+    </FieldFrame>
   );
 }
 

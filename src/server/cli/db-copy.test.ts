@@ -1,0 +1,473 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+// eslint-disable-next-line no-restricted-imports -- stand-in for the SQLite side of the proposed port additions (see withExport)
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../store/sqlite/sqlite.adapter.js';
+import type {
+  ActivityRecord,
+  PasswordResetRecord,
+  PromptRecord,
+  SessionRecord,
+  Store,
+  UserRecord,
+} from '../store/store.port.js';
+import {
+  asCopyable,
+  copyStore,
+  countStore,
+  describeUrl,
+  KINDS,
+  main,
+  openStoreFromUrl,
+  ProgressBar,
+  type CopyableStore,
+  type CopyIo,
+} from './db-copy.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-db-copy-'));
+let n = 0;
+const freshFile = () => path.join(dir, `store-${++n}.db`);
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const NOW = new Date('2026-06-01T12:00:00.000Z');
+const MIN = 60_000;
+const DAY = 86_400_000;
+const at = (ms: number) => new Date(NOW.getTime() + ms);
+
+// --- Stand-in for the proposed port additions on SQLite ---------------------
+// The same three queries belong in sqlite-users.ts, sqlite-sessions.ts and
+// sqlite-resets.ts; until then the test reads the file directly.
+
+const handles: Database.Database[] = [];
+const stores: Store[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+  for (const db of handles.splice(0)) {
+    db.close();
+  }
+});
+
+type Row = Record<string, string | number | null>;
+const str = (v: string | number | null | undefined) => String(v);
+const opt = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
+const time = (v: string | number | null | undefined) => new Date(Number(v));
+
+function withExport(store: SqliteStore, file: string): CopyableStore {
+  const db = new Database(file);
+  handles.push(db);
+  Object.assign(store.users, {
+    listAll: async (afterId: string | null, limit: number): Promise<UserRecord[]> =>
+      db
+        .prepare<[string, number], Row>('SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?')
+        .all(afterId ?? '', limit)
+        .map((r) => ({
+          id: str(r.id),
+          username: str(r.username),
+          email: str(r.email),
+          displayName: opt(r.display_name),
+          passwordHash: str(r.password_hash),
+          createdAt: time(r.created_at),
+          updatedAt: time(r.updated_at),
+        })),
+  });
+  Object.assign(store.sessions, {
+    listAllForUser: async (userId: string): Promise<SessionRecord[]> =>
+      db
+        .prepare<[string], Row>('SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC, id DESC')
+        .all(userId)
+        .map((r) => ({
+          id: str(r.id),
+          userId: str(r.user_id),
+          createdAt: time(r.created_at),
+          lastUsedAt: time(r.last_used_at),
+          expiresAt: time(r.expires_at),
+          ip: opt(r.ip),
+          userAgent: opt(r.user_agent),
+        })),
+  });
+  Object.assign(store.passwordResets, {
+    listForUser: async (userId: string): Promise<PasswordResetRecord[]> =>
+      db
+        .prepare<[string], Row>(
+          'SELECT * FROM password_resets WHERE user_id = ? ORDER BY created_at DESC, id DESC',
+        )
+        .all(userId)
+        .map((r) => ({
+          id: str(r.id),
+          userId: str(r.user_id),
+          tokenHash: str(r.token_hash),
+          createdAt: time(r.created_at),
+          expiresAt: time(r.expires_at),
+          usedAt: r.used_at === null ? null : time(r.used_at),
+        })),
+  });
+  return asCopyable(store, 'test');
+}
+
+function open(file: string): CopyableStore {
+  const store = SqliteStore.open(file);
+  stores.push(store);
+  return withExport(store, file);
+}
+
+/** The CLI's dependencies, with stores that have the additions and captured output. */
+function cliIo(): CopyIo & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  return {
+    stdout,
+    stderr,
+    now: () => NOW,
+    open: async (url) => open(url.slice('sqlite:'.length)),
+    out: () => out,
+    err: () => err,
+  };
+}
+
+// --- Seed data: every kind, every field, nulls and non-nulls -------------------
+
+interface Seeded {
+  users: UserRecord[];
+  sessions: SessionRecord[];
+  resets: PasswordResetRecord[];
+  activity: ActivityRecord[];
+  prompts: PromptRecord[];
+}
+
+const USERS = 1000;
+const id = (kind: string, i: number, j = 0) =>
+  `${kind.padEnd(8, '0')}-${String(i).padStart(4, '0')}-4000-8000-${String(j).padStart(12, '0')}`;
+
+async function seed(store: CopyableStore, users = USERS): Promise<Seeded> {
+  const s: Seeded = { users: [], sessions: [], resets: [], activity: [], prompts: [] };
+  for (let i = 0; i < users; i++) {
+    const created = at(-30 * DAY + i * MIN);
+    const user = await store.users.create({
+      id: id('a11ce', i),
+      username: `User_${i}.X`,
+      email: `user${i}@example.com`,
+      displayName: i % 3 === 0 ? null : `Name ${i} — ünï "q"`,
+      passwordHash: `$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$${i}`,
+      createdAt: created,
+    });
+    let record: UserRecord = user;
+    if (i % 2 === 1) {
+      await store.users.updatePasswordHash(user.id, `rehashed-${i}`, at(-DAY + i));
+      record = { ...user, passwordHash: `rehashed-${i}`, updatedAt: at(-DAY + i) };
+    }
+    s.users.push(record);
+    for (let j = 0; j < 3; j++) {
+      const session: SessionRecord = {
+        id: id('5e55', i, j),
+        userId: user.id,
+        createdAt: at(-2 * DAY + j),
+        lastUsedAt: at(j === 1 ? -DAY : -MIN),
+        expiresAt: at(j === 2 ? -MIN : 7 * DAY), // j = 2 has expired
+        ip: j === 0 ? null : `203.0.113.${j}`,
+        userAgent: j === 0 ? null : 'Firefox/128',
+      };
+      await store.sessions.create(session);
+      s.sessions.push(session);
+      const reset: PasswordResetRecord = {
+        id: id('4e5e7', i, j),
+        userId: user.id,
+        tokenHash: id('4a54', i, j).replaceAll('-', '').padEnd(64, String(j)),
+        createdAt: at(-10 * MIN + j),
+        expiresAt: at(j === 2 ? -MIN : 50 * MIN),
+        usedAt: j === 1 ? at(-5 * MIN) : null,
+      };
+      await store.passwordResets.create(reset);
+      s.resets.push(reset);
+    }
+    for (let j = 0; j < 4; j++) {
+      const entry: ActivityRecord = {
+        id: id('ac71', i, j),
+        userId: user.id,
+        kind: (['sign_in', 'sign_out', 'password_changed', 'generation'] as const)[j] ?? 'sign_in',
+        createdAt: at(-DAY + j * MIN),
+        ip: j === 3 ? null : '198.51.100.7',
+        userAgent: j === 3 ? null : 'curl/8',
+        details: j === 0 ? { via: 'admin-cli', count: i, ok: true, none: null } : {},
+      };
+      await store.activity.append(entry);
+      s.activity.push(entry);
+      const prompt: PromptRecord = {
+        id: id('9e0', i, j),
+        userId: user.id,
+        kind: j === 1 ? 'explain' : 'generate',
+        modelId: j % 2 === 0 ? 'deepseek-coder-1.3b' : 'qwen2.5-coder-0.5b',
+        params:
+          j === 1
+            ? { level: 'expert', format: 'line-by-line' }
+            : { temperature: 0.2, maxTokens: 256, topP: 0.95, stop: ['\n\n'], note: null },
+        input: `prompt ${i}/${j} — ünïcödé "quotes" 100% a_b`,
+        language: j === 1 ? 'go' : 'python',
+        output: j === 3 ? '' : `output ${i}/${j}`,
+        code: j === 0 ? `def f_${i}():\n    return ${j}` : null,
+        sections: j === 1 ? [{ startLine: 1, endLine: 2, explanation: `Adds ${i}.` }] : null,
+        status: (['completed', 'completed', 'failed', 'running'] as const)[j] ?? 'running',
+        error: j === 2 ? { code: 'provider_error', message: 'lost' } : null,
+        promptTokens: j === 3 ? null : 12 + j,
+        completionTokens: j >= 2 ? null : 30 + i,
+        firstTokenMs: j === 3 ? null : 56,
+        totalMs: j === 3 ? null : 1234,
+        generationId: j === 1 ? id('9e0', i, 0) : null,
+        createdAt: at(-DAY + j * MIN + (j === 2 ? 0 : 1)), // two in the same minute, ids break the tie
+        finishedAt: j === 3 ? null : at(-DAY + j * MIN + 5000),
+      };
+      await store.prompts.create(prompt);
+      s.prompts.push(prompt);
+    }
+  }
+  return s;
+}
+
+/** Everything in a store, as db:copy reads it, each kind sorted by id. */
+async function dump(store: CopyableStore): Promise<Seeded> {
+  const d: Seeded = { users: [], sessions: [], resets: [], activity: [], prompts: [] };
+  let after: string | null = null;
+  for (;;) {
+    const page: UserRecord[] = await store.users.listAll(after, 250);
+    for (const u of page) {
+      d.users.push(u);
+      d.sessions.push(...(await store.sessions.listAllForUser(u.id)));
+      d.resets.push(...(await store.passwordResets.listForUser(u.id)));
+      d.activity.push(...(await store.activity.listForUser(u.id, 1_000_000)));
+      let cursor: string | undefined;
+      do {
+        const p = await store.prompts.listForUser(u.id, {}, 100, cursor);
+        d.prompts.push(...p.items);
+        cursor = p.nextCursor ?? undefined;
+      } while (cursor);
+    }
+    if (page.length < 250) {
+      break;
+    }
+    after = page.at(-1)?.id ?? null;
+  }
+  return sortAll(d);
+}
+
+function sortAll(d: Seeded): Seeded {
+  const sort = <T extends { id: string }>(xs: T[]) => [...xs].sort((a, b) => (a.id < b.id ? -1 : 1));
+  return {
+    users: sort(d.users),
+    sessions: sort(d.sessions),
+    resets: sort(d.resets),
+    activity: sort(d.activity),
+    prompts: sort(d.prompts),
+  };
+}
+
+const live = (d: Seeded): Seeded => ({
+  ...d,
+  sessions: d.sessions.filter((s) => s.expiresAt > NOW),
+  resets: d.resets.filter((r) => r.expiresAt > NOW),
+});
+
+describe('db:copy, SQLite to SQLite', () => {
+  it('copies every record with every field, and a second run changes nothing', async () => {
+    const from = freshFile();
+    const to = freshFile();
+    const seeded = sortAll(await seed(open(from)));
+    expect(seeded.prompts).toHaveLength(4 * USERS);
+
+    const first = cliIo();
+    expect(await main(['--from', `sqlite:${from}`, '--to', `sqlite:${to}`], first)).toBe(0);
+    expect(first.err()).toContain('Copied; every count matches.');
+    expect(first.out()).toMatch(/users\s+1000\s+1000\n/);
+    expect(first.out()).toMatch(/sessions\s+2000\s+2000\n/);
+    expect(first.out()).toMatch(/password resets\s+2000\s+2000\n/);
+    expect(first.out()).toMatch(/activity \(history\)\s+4000\s+4000\n/);
+    expect(first.out()).toMatch(/prompts\s+4000\s+4000\n/);
+    expect(first.err()).toMatch(/copy \[#{30}\] 100% 1000\/1000 users · 13000 records written/);
+
+    const copied = await dump(open(to));
+    // Every field of every live record, compared with what was written to the source.
+    expect(copied).toEqual(live(seeded));
+
+    const second = cliIo();
+    expect(await main(['--from', `sqlite:${from}`, '--to', `sqlite:${to}`], second)).toBe(0);
+    expect(second.err()).toMatch(/100% 1000\/1000 users · 0 records written/);
+    expect(await dump(open(to))).toEqual(copied);
+  });
+
+  it('brings over what changed in the source since the last copy, and only that', async () => {
+    const from = freshFile();
+    const to = freshFile();
+    const source = open(from);
+    const target = open(to);
+    const seeded = await seed(source, 20);
+    await copyStore(source, target, NOW);
+
+    const [u0, u1] = seeded.users;
+    const running = seeded.prompts.find((p) => p.status === 'running' && p.userId === u0?.id);
+    const unused = seeded.resets.find((r) => r.usedAt === null && r.expiresAt > NOW && r.userId === u1?.id);
+    const session = seeded.sessions.find((s) => s.expiresAt > NOW && s.userId === u1?.id);
+    await source.users.updateProfile(
+      u0?.id ?? '',
+      { displayName: 'Renamed', email: 'renamed@example.com' },
+      NOW,
+    );
+    await source.prompts.finish(running?.id ?? '', {
+      status: 'completed',
+      output: 'late answer',
+      code: 'x = 1',
+      language: 'python',
+      sections: null,
+      error: null,
+      promptTokens: 1,
+      completionTokens: 2,
+      firstTokenMs: 3,
+      totalMs: 4,
+      finishedAt: NOW,
+    });
+    await source.passwordResets.consume(unused?.tokenHash ?? '', NOW);
+    await source.sessions.touch(session?.id ?? '', NOW);
+    await source.activity.append({
+      id: id('ac71', 999, 9),
+      userId: u1?.id ?? '',
+      kind: 'sign_in',
+      createdAt: NOW,
+      ip: null,
+      userAgent: null,
+      details: {},
+    });
+
+    const report = await copyStore(source, target, NOW);
+    expect(report.written).toEqual({ users: 1, sessions: 1, passwordResets: 1, activity: 1, prompts: 1 });
+    expect(report.problems).toEqual([]);
+    expect(await dump(target)).toEqual(live(await dump(source)));
+    expect(await countStore(target, NOW)).toEqual(await countStore(source, NOW));
+  });
+
+  it('fails the count check when the target holds records the source does not', async () => {
+    const from = freshFile();
+    const to = freshFile();
+    await seed(open(from), 3);
+    const target = open(to);
+    await target.users.create({
+      id: id('e47a', 1),
+      username: 'someone_else',
+      email: 'else@example.com',
+      displayName: null,
+      passwordHash: 'h',
+      createdAt: NOW,
+    });
+    const io = cliIo();
+    expect(await main(['--from', `sqlite:${from}`, '--to', `sqlite:${to}`], io)).toBe(1);
+    expect(io.out()).toMatch(/users\s+3\s+4 {3}differs/);
+    expect(io.err()).toMatch(/Counts differ \(users\)/);
+  });
+
+  it('reports a user whose username is taken by another account in the target, and exits 1', async () => {
+    const from = freshFile();
+    const to = freshFile();
+    await seed(open(from), 2);
+    const target = open(to);
+    await target.users.create({
+      id: id('e47a', 2),
+      username: 'user_0.x',
+      email: 'other@example.com',
+      displayName: null,
+      passwordHash: 'h',
+      createdAt: NOW,
+    });
+    const io = cliIo();
+    expect(await main(['--from', `sqlite:${from}`, '--to', `sqlite:${to}`], io)).toBe(1);
+    expect(io.err()).toMatch(
+      /problem: user a11ce000-0000-4000-8000-000000000000: another account in the target has this username/,
+    );
+  });
+});
+
+describe('db:copy command line', () => {
+  it('prints usage and exits 2 without both stores, or with the same store twice', async () => {
+    for (const argv of [[], ['--from', 'sqlite:a.db'], ['--to', 'sqlite:a.db'], ['--bogus', 'x']]) {
+      const io = cliIo();
+      expect(await main(argv, io)).toBe(2);
+      expect(io.err()).toMatch(/Usage: npm run db:copy -- --from <DATABASE_URL> --to <DATABASE_URL>/);
+    }
+    const io = cliIo();
+    expect(await main(['--from', 'sqlite:./a.db', '--to', `sqlite:${path.resolve('a.db')}`], io)).toBe(2);
+    expect(io.err()).toMatch(/same store/);
+  });
+
+  it('refuses a source file that does not exist, creating nothing', async () => {
+    const missing = path.join(dir, 'missing.db');
+    const io = { ...cliIo(), open: openStoreFromUrl };
+    expect(await main(['--from', `sqlite:${missing}`, '--to', `sqlite:${freshFile()}`], io)).toBe(1);
+    expect(io.err()).toContain(`No SQLite database at ${missing}`);
+    expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  it('names what an adapter lacks to be read in full', async () => {
+    const from = freshFile();
+    await SqliteStore.open(from).close();
+    const io = { ...cliIo(), open: openStoreFromUrl };
+    expect(await main(['--from', `sqlite:${from}`, '--to', `sqlite:${freshFile()}`], io)).toBe(1);
+    expect(io.err()).toMatch(/source store cannot be read in full: its adapter lacks users\.listAll/);
+  });
+
+  it('never prints a password from a store URL', async () => {
+    expect(describeUrl('mongodb+srv://app:s3cret@cluster0.x.mongodb.net/prod')).toBe(
+      'mongodb cluster0.x.mongodb.net (SRV), database prod',
+    );
+    await expect(openStoreFromUrl('postgres://app:s3cret@h/db')).rejects.toThrow(/^(?!.*s3cret).*sqlite:/);
+    const io = { ...cliIo(), open: openStoreFromUrl };
+    const code = await main(
+      [
+        '--from',
+        `sqlite:${freshFile()}`,
+        '--to',
+        'mongodb://app:s3cret@127.0.0.1:1/x?serverSelectionTimeoutMS=300',
+      ],
+      io,
+    );
+    expect(code).toBe(1);
+    expect(io.err()).not.toContain('s3cret');
+  });
+});
+
+describe('db:copy progress bar', () => {
+  function capture(isTTY: boolean) {
+    const chunks: string[] = [];
+    const out = Object.assign(new PassThrough(), { isTTY });
+    out.on('data', (c: Buffer) => chunks.push(c.toString()));
+    return { out, text: () => chunks.join('') };
+  }
+
+  it('prints a line per tenth and a final line when not on a terminal', () => {
+    const { out, text } = capture(false);
+    const bar = new ProgressBar(out, 'copy', 200);
+    for (let i = 1; i <= 200; i++) {
+      bar.update(i, ` · ${i} written`);
+    }
+    bar.finish(' · 200 written');
+    const lines = text().trimEnd().split('\n');
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe('copy [------------------------------]   0% 1/200 users · 1 written');
+    expect(lines[1]).toBe(`copy [${'#'.repeat(3)}${'-'.repeat(27)}]  10% 20/200 users · 20 written`);
+    expect(lines.at(-1)).toBe('copy [##############################] 100% 200/200 users · 200 written');
+  });
+
+  it('redraws one line on a terminal and shows an empty store as done', () => {
+    const { out, text } = capture(true);
+    const bar = new ProgressBar(out, 'copy', 0);
+    bar.finish();
+    expect(text()).toBe('\r\u001b[2Kcopy [##############################] 100% 0/0 users\n');
+  });
+
+  it('counts kinds in a fixed order', () => {
+    expect(KINDS).toEqual(['users', 'sessions', 'passwordResets', 'activity', 'prompts']);
+  });
+});

@@ -1,0 +1,73 @@
+import type { Collection, Db, IndexDescription } from 'mongodb';
+import type { ActivityDoc, PromptDoc, ResetDoc, SessionDoc, UserDoc } from './mongo.mapping.js';
+
+/** The five collections; `users`, `prompts` and `history` are named as in the original system. */
+export interface MongoCollections {
+  users: Collection<UserDoc>;
+  sessions: Collection<SessionDoc>;
+  passwordResets: Collection<ResetDoc>;
+  history: Collection<ActivityDoc>;
+  prompts: Collection<PromptDoc>;
+}
+
+/** Collection names in the database. */
+export const COLLECTION_NAMES: Record<keyof MongoCollections, string> = {
+  users: 'users',
+  sessions: 'sessions',
+  passwordResets: 'password_resets',
+  history: 'history',
+  prompts: 'prompts',
+};
+
+export function openCollections(db: Db): MongoCollections {
+  return {
+    users: db.collection<UserDoc>(COLLECTION_NAMES.users),
+    sessions: db.collection<SessionDoc>(COLLECTION_NAMES.sessions),
+    passwordResets: db.collection<ResetDoc>(COLLECTION_NAMES.passwordResets),
+    history: db.collection<ActivityDoc>(COLLECTION_NAMES.history),
+    prompts: db.collection<PromptDoc>(COLLECTION_NAMES.prompts),
+  };
+}
+
+const NEWEST = { userId: 1, createdAt: -1, _id: -1 } as const;
+
+/**
+ * Indexes created at start-up. createIndexes is idempotent for identical
+ * definitions; never change one in place (the server refuses a changed
+ * definition under the same name): add one with a new name instead.
+ *
+ * TTL indexes (expireAfterSeconds 0 on expiresAt) let the server's TTL
+ * monitor (once a minute) drop expired sessions and reset tokens; the port's
+ * queries still check expiry and idleness themselves, so a record the monitor
+ * has not reached yet never counts as live.
+ */
+export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
+  users: [
+    // Unique, case-insensitive: on the stored ASCII-lower-cased key (see usernameKey).
+    { key: { usernameKey: 1 }, name: 'users_username', unique: true },
+    { key: { email: 1 }, name: 'users_email', unique: true },
+  ],
+  sessions: [
+    { key: NEWEST, name: 'sessions_user' },
+    { key: { expiresAt: 1 }, name: 'sessions_expires', expireAfterSeconds: 0 },
+    { key: { lastUsedAt: 1 }, name: 'sessions_last_used' },
+  ],
+  passwordResets: [
+    { key: { tokenHash: 1 }, name: 'password_resets_token', unique: true },
+    { key: { userId: 1 }, name: 'password_resets_user' },
+    { key: { expiresAt: 1 }, name: 'password_resets_expires', expireAfterSeconds: 0 },
+  ],
+  history: [{ key: NEWEST, name: 'history_user' }],
+  prompts: [
+    { key: NEWEST, name: 'prompts_user' },
+    { key: { userId: 1, modelId: 1, createdAt: -1, _id: -1 }, name: 'prompts_user_model' },
+    { key: { status: 1 }, name: 'prompts_running', partialFilterExpression: { status: 'running' } },
+  ],
+};
+
+/** Creates every index (a no-op for those that exist). */
+export async function ensureIndexes(collections: MongoCollections): Promise<void> {
+  for (const name of Object.keys(INDEXES) as (keyof MongoCollections)[]) {
+    await collections[name].createIndexes(INDEXES[name]);
+  }
+}

@@ -1,0 +1,139 @@
+import { encodeCursor } from '../cursor.js';
+import type {
+  PromptOutcome,
+  PromptPage,
+  PromptQuery,
+  PromptRecord,
+  PromptRepository,
+  PromptStats,
+} from '../store.port.js';
+import type { MongoCollections } from './mongo-collections.js';
+import { atBoundary } from './mongo-errors.js';
+import {
+  date,
+  fromPromptDoc,
+  limitValue,
+  NEWEST_FIRST,
+  outcomeSet,
+  promptListFilter,
+  text,
+  toPromptDoc,
+} from './mongo.mapping.js';
+
+const DAY_MS = 86_400_000;
+
+interface StatsFacets {
+  kinds: { _id: string; n: number }[];
+  models: { _id: string; n: number; tokens: number }[];
+  days: { _id: string; n: number }[];
+}
+
+/** Generations and explanations in MongoDB (`prompts`). */
+export class MongoPrompts implements PromptRepository {
+  constructor(private readonly c: MongoCollections) {}
+
+  async create(record: PromptRecord): Promise<PromptRecord> {
+    await atBoundary(() => this.c.prompts.insertOne(toPromptDoc(record)));
+    return structuredClone(record);
+  }
+
+  async finish(id: string, outcome: PromptOutcome): Promise<boolean> {
+    const filter = { _id: text(id, 'id') };
+    const result = await atBoundary(() => this.c.prompts.updateOne(filter, { $set: outcomeSet(outcome) }));
+    return result.matchedCount > 0;
+  }
+
+  async findById(id: string): Promise<PromptRecord | null> {
+    const filter = { _id: text(id, 'id') };
+    const doc = await atBoundary(() => this.c.prompts.findOne(filter));
+    return doc ? fromPromptDoc(doc) : null;
+  }
+
+  async failRunning(error: { code: string; message: string }, at: Date): Promise<number> {
+    const result = await atBoundary(() =>
+      this.c.prompts.updateMany(
+        { status: 'running' },
+        { $set: { status: 'failed', error: { code: error.code, message: error.message }, finishedAt: at } },
+      ),
+    );
+    return result.modifiedCount;
+  }
+
+  async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage> {
+    const filter = promptListFilter(userId, query, cursor);
+    const n = limitValue(limit);
+    const docs = await atBoundary(() =>
+      this.c.prompts
+        .find(filter)
+        .sort(NEWEST_FIRST)
+        .limit(n + 1)
+        .toArray(),
+    );
+    const items = docs.slice(0, n).map(fromPromptDoc);
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor:
+        docs.length > n && last ? encodeCursor({ createdAt: last.createdAt.getTime(), id: last.id }) : null,
+    };
+  }
+
+  async deleteForUser(userId: string, id: string): Promise<boolean> {
+    const filter = { _id: text(id, 'id'), userId: text(userId, 'userId') };
+    return (await atBoundary(() => this.c.prompts.deleteOne(filter))).deletedCount > 0;
+  }
+
+  async deleteAllForUser(userId: string): Promise<number> {
+    const filter = { userId: text(userId, 'userId') };
+    return (await atBoundary(() => this.c.prompts.deleteMany(filter))).deletedCount;
+  }
+
+  async statsForUser(userId: string, since: Date, until: Date): Promise<PromptStats> {
+    const range = { $gte: date(since, 'since'), $lt: date(until, 'until') };
+    const pipeline = [
+      { $match: { userId: text(userId, 'userId') } },
+      {
+        $facet: {
+          kinds: [{ $group: { _id: '$kind', n: { $sum: 1 } } }],
+          models: [
+            {
+              $group: {
+                _id: '$modelId',
+                n: { $sum: 1 },
+                tokens: { $sum: { $ifNull: ['$completionTokens', 0] } },
+              },
+            },
+            { $sort: { n: -1, _id: 1 } },
+          ],
+          days: [
+            { $match: { createdAt: range } },
+            {
+              $group: {
+                _id: { $dateToString: { format: '%Y-%m-%d', date: '$createdAt', timezone: 'UTC' } },
+                n: { $sum: 1 },
+              },
+            },
+          ],
+        },
+      },
+    ];
+    const [facets] = await atBoundary(() => this.c.prompts.aggregate<StatsFacets>(pipeline).toArray());
+    const kinds = new Map((facets?.kinds ?? []).map((r) => [r._id, r.n]));
+    const days = new Map((facets?.days ?? []).map((r) => [r._id, r.n]));
+    const perDay: PromptStats['perDay'] = [];
+    for (let t = since.getTime(); t < until.getTime(); t += DAY_MS) {
+      const day = new Date(t).toISOString().slice(0, 10);
+      perDay.push({ date: day, count: days.get(day) ?? 0 });
+    }
+    return {
+      generations: kinds.get('generate') ?? 0,
+      explanations: kinds.get('explain') ?? 0,
+      byModel: (facets?.models ?? []).map((r) => ({
+        modelId: r._id,
+        count: r.n,
+        completionTokens: r.tokens,
+      })),
+      perDay,
+    };
+  }
+}

@@ -1,0 +1,80 @@
+import { useMemo } from 'react';
+import { downloadFileName, languageLabel, type CodeLanguage } from '../../generation/languages';
+import { downloadText } from './clipboard';
+import { CopyButton } from './CopyButton';
+import { highlightLines, type Token } from './highlight';
+import './code.css';
+
+/** Props of a highlighted code block. */
+export interface CodeBlockProps {
+  code: string;
+  /** The fence's language; null to detect it. */
+  language: CodeLanguage | null;
+  /** Shown instead of the language name, e.g. a model name. */
+  title?: string;
+}
+
+/** Highlighted code with its language, Copy and Download (a file name with the right extension). */
+export function CodeBlock({ code, language, title }: CodeBlockProps) {
+  const highlighted = useMemo(() => highlightLines(code, language), [code, language]);
+  const shownLanguage = language ?? highlighted.language;
+  const name = languageLabel(shownLanguage);
+  const fileName = downloadFileName(code, shownLanguage);
+  const what = shownLanguage ? `${name} code` : 'code';
+
+  return (
+    <figure className="code-block">
+      <figcaption className="code-block__header">
+        <span className="code-block__language">{title ?? name}</span>
+        <span className="code-block__actions">
+          <CopyButton text={code} label={`Copy ${what}`} />
+          <button
+            type="button"
+            className="btn btn--ghost btn--small"
+            aria-label={`Download ${what} as ${fileName}`}
+            title={fileName}
+            onClick={() => {
+              downloadText(fileName, code.endsWith('\n') ? code : `${code}\n`);
+            }}
+          >
+            <svg className="btn__icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+              <path
+                d="M8 2.5v7.25m0 0L5 6.75m3 3 3-3M3 11.5v1.25c0 .41.34.75.75.75h8.5c.41 0 .75-.34.75-.75V11.5"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="1.4"
+                strokeLinecap="round"
+                strokeLinejoin="round"
+              />
+            </svg>
+            Download
+          </button>
+        </span>
+      </figcaption>
+      {/* Focusable so keyboard users can scroll long lines sideways. */}
+      <pre className="code-block__pre" tabIndex={0} aria-label={`${title ?? name} code`}>
+        <code className="code-block__code">
+          {highlighted.lines.map((line, index) => (
+            <span key={index} className="code-line">
+              <TokenSpans tokens={line} />
+              {index < highlighted.lines.length - 1 ? '\n' : null}
+            </span>
+          ))}
+        </code>
+      </pre>
+    </figure>
+  );
+}
+
+/** One line's tokens as spans (plain text needs no span). */
+export function TokenSpans({ tokens }: { tokens: readonly Token[] }) {
+  return tokens.map((token, index) =>
+    token.className ? (
+      <span key={index} className={token.className}>
+        {token.text}
+      </span>
+    ) : (
+      token.text
+    ),
+  );
+}

@@ -1,0 +1,91 @@
+import type { HistoryRecord } from '../../api/history.api';
+import { formatDuration, formatRate } from '../../generation/run-stats';
+
+const PARAM_LABELS: Record<string, string> = {
+  temperature: 'Temperature',
+  topP: 'Top-p',
+  maxTokens: 'Max tokens',
+  stop: 'Stop sequences',
+  level: 'Level',
+  format: 'Format',
+};
+
+const WORDS: Record<string, string> = {
+  beginner: 'Beginner',
+  intermediate: 'Intermediate',
+  expert: 'Expert',
+  overview: 'Overview',
+  'line-by-line': 'Line by line',
+};
+
+/** The settings a record ran with, in a readable list (stop sequences shown with their escapes). */
+export function RecordParams({ params }: { params: Record<string, unknown> }) {
+  const entries = Object.entries(params).filter(([, value]) => value !== null && value !== undefined);
+  if (entries.length === 0) {
+    return <p className="record-params__none">The model’s default settings.</p>;
+  }
+  // Known settings first, in a fixed order; anything newer after them.
+  const order = Object.keys(PARAM_LABELS);
+  entries.sort(([a], [b]) => rank(order, a) - rank(order, b));
+  return (
+    <dl className="record-params">
+      {entries.map(([name, value]) => (
+        <div key={name}>
+          <dt>{PARAM_LABELS[name] ?? name}</dt>
+          <dd>{formatParam(value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Timings and token counts of a finished record. */
+export function RecordStats({ record }: { record: HistoryRecord }) {
+  const stats: [string, string][] = [];
+  if (record.totalMs !== null) {
+    stats.push(['Took', formatDuration(record.totalMs)]);
+  }
+  if (record.firstTokenMs !== null) {
+    stats.push(['First token', formatDuration(record.firstTokenMs)]);
+  }
+  if (record.tokensPerSecond !== null) {
+    stats.push(['Speed', formatRate(record.tokensPerSecond)]);
+  }
+  if (record.promptTokens !== null) {
+    stats.push(['Prompt tokens', record.promptTokens.toLocaleString()]);
+  }
+  if (record.completionTokens !== null) {
+    stats.push(['Answer tokens', record.completionTokens.toLocaleString()]);
+  }
+  if (stats.length === 0) {
+    return null;
+  }
+  return (
+    <dl className="record-stats">
+      {stats.map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function rank(order: readonly string[], name: string): number {
+  const index = order.indexOf(name);
+  return index === -1 ? order.length : index;
+}
+
+function formatParam(value: unknown): string {
+  if (Array.isArray(value)) {
+    return value.length === 0 ? 'None' : value.map((item) => JSON.stringify(item)).join(', ');
+  }
+  if (typeof value === 'string') {
+    return WORDS[value] ?? value;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    return String(value);
+  }
+  return JSON.stringify(value);
+}

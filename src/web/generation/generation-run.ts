@@ -1,0 +1,320 @@
+import { useSyncExternalStore } from 'react';
+import { ApiError } from '../api/api-client';
+import {
+  cancelGeneration,
+  streamRun,
+  type ExplainRequest,
+  type GenerateRequest,
+  type GenerationResult,
+} from '../api/generation.api';
+import { describeRunError, type RunError } from './describe-error';
+
+/**
+ * `starting`: request sent, no `start` event yet (a local model may be loading
+ * or downloading). `waiting`: the server said "too many at once" and the run
+ * retries by itself (Compare only). Then `streaming`, and one of the ends.
+ */
+export type RunStatus = 'starting' | 'waiting' | 'streaming' | 'done' | 'stopped' | 'failed';
+
+/** Everything a page shows about one run; a new object on every change. */
+export interface RunSnapshot {
+  status: RunStatus;
+  /** The model asked for (the default model when the request named none, until `start`). */
+  modelId: string | undefined;
+  /** The generation id from the `start` event. */
+  id: string | null;
+  /** The answer so far (the whole answer once done). */
+  output: string;
+  /** The `done` payload. */
+  result: GenerationResult | null;
+  error: RunError | null;
+  /** Why a `waiting` run waits, in plain words. */
+  waitMessage: string | null;
+  /** performance.now() times. */
+  startedAt: number;
+  firstTokenAt: number | null;
+  endedAt: number | null;
+  /** Token events received: the live count until `done` gives the real one. */
+  tokenEvents: number;
+}
+
+/** Whether the run may still change (and can be stopped). */
+export function isRunActive(snapshot: RunSnapshot | null): boolean {
+  return (
+    snapshot !== null &&
+    (snapshot.status === 'starting' || snapshot.status === 'waiting' || snapshot.status === 'streaming')
+  );
+}
+
+export type RunRequest =
+  { kind: 'generate'; body: GenerateRequest } | { kind: 'explain'; body: ExplainRequest };
+
+export interface RunOptions {
+  /**
+   * Retry by itself after "too many running" (429) and "busy" (503) answers,
+   * waiting as the server says or until `nudge()`. Compare starts several
+   * runs at once and the per-user limit may be lower than the column count.
+   */
+  retryWhenBusy?: boolean;
+}
+
+/** Tokens are drawn at most this often: Markdown is re-rendered per flush, not per token. */
+const FLUSH_MS = 50;
+/** How long Stop waits for the server to confirm before closing the connection anyway. */
+const CANCEL_GRACE_MS = 1500;
+/** After another run ends, the server needs a moment to free its slot. */
+const NUDGE_DELAY_MS = 300;
+
+/**
+ * One generate or explain request streaming into the page. Lives outside
+ * React (started from an event handler, so StrictMode never starts it twice)
+ * and keeps running when its page unmounts: the pages keep their last run in
+ * a workspace so going to Explain and back shows the answer still there.
+ */
+export class GenerationRun {
+  private snapshot: RunSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private readonly controller = new AbortController();
+  private pendingText = '';
+  private pendingTokens = 0;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryNow: (() => void) | undefined;
+  private stopRequested = false;
+
+  constructor(
+    readonly request: RunRequest,
+    private readonly options: RunOptions = {},
+  ) {
+    this.snapshot = {
+      status: 'starting',
+      modelId: request.body.modelId,
+      id: null,
+      output: '',
+      result: null,
+      error: null,
+      waitMessage: null,
+      startedAt: performance.now(),
+      firstTokenAt: null,
+      endedAt: null,
+      tokenEvents: 0,
+    };
+  }
+
+  /** Sends the request and reads the stream to its end. Never throws: failures land in the snapshot. */
+  async start(): Promise<void> {
+    for (;;) {
+      try {
+        await this.read();
+        return;
+      } catch (error) {
+        if (this.stopRequested || this.controller.signal.aborted) {
+          return;
+        }
+        if (this.shouldRetry(error)) {
+          await this.waitForRetry(error);
+          if (this.stopped()) {
+            return;
+          }
+          this.update({ status: 'starting', waitMessage: null });
+          continue;
+        }
+        this.flush();
+        this.finish({ status: 'failed', error: describeRunError(error) });
+        return;
+      }
+    }
+  }
+
+  /**
+   * Stops the run; the partial answer stays, marked stopped. Asks the server
+   * to cancel (so the record is saved as cancelled even behind a proxy that
+   * keeps connections open), then closes the connection, which on its own
+   * also stops the model at once.
+   */
+  stop(): void {
+    if (!isRunActive(this.snapshot) || this.stopRequested) {
+      return;
+    }
+    this.stopRequested = true;
+    clearTimeout(this.retryTimer);
+    this.flush();
+    this.finish({ status: 'stopped', waitMessage: null });
+    const waiting = this.retryNow;
+    const id = this.snapshot.id;
+    if (waiting) {
+      // Between two tries: nothing runs on the server; end the wait.
+      waiting();
+    } else if (id !== null) {
+      this.cancelThenAbort(id);
+    } else {
+      // The request is in flight: its `start` event brings the id to cancel by
+      // (closing the connection before the server answers might not reach the run).
+      setTimeout(() => {
+        if (this.snapshot.id === null) {
+          this.controller.abort();
+        }
+      }, 2 * CANCEL_GRACE_MS);
+    }
+  }
+
+  /** A waiting run retries now (another run of the same page has just ended). */
+  nudge(): void {
+    const retry = this.retryNow;
+    if (retry) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(retry, NUDGE_DELAY_MS);
+    }
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  getSnapshot = (): RunSnapshot => this.snapshot;
+
+  private async read(): Promise<void> {
+    for await (const event of streamRun(this.request.kind, this.request.body, this.controller.signal)) {
+      if (this.stopRequested) {
+        if (event.type === 'start') {
+          // Stop was pressed before the server named the run.
+          this.update({ id: event.id, modelId: event.modelId });
+          this.cancelThenAbort(event.id);
+        }
+        continue;
+      }
+      switch (event.type) {
+        case 'start':
+          this.update({ status: 'streaming', id: event.id, modelId: event.modelId });
+          break;
+        case 'token':
+          if (this.snapshot.firstTokenAt === null) {
+            this.update({ firstTokenAt: performance.now() });
+          }
+          this.pendingText += event.text;
+          this.pendingTokens += 1;
+          this.flushTimer ??= setTimeout(() => {
+            this.flush();
+          }, FLUSH_MS);
+          break;
+        case 'done':
+          this.flush();
+          this.finish({ status: 'done', result: event.result, output: event.result.output });
+          break;
+        case 'error':
+          this.flush();
+          this.finish(
+            event.error.code === 'cancelled'
+              ? { status: 'stopped' }
+              : { status: 'failed', error: describeRunError(event.error) },
+          );
+          break;
+        default: {
+          const unreachable: never = event;
+          return unreachable;
+        }
+      }
+    }
+    if (isRunActive(this.snapshot) && !this.stopRequested) {
+      this.flush();
+      this.finish({
+        status: 'failed',
+        error: {
+          code: 'interrupted',
+          message: 'The answer was cut off: the connection closed early.',
+          fields: {},
+        },
+      });
+    }
+  }
+
+  /** Read through a method: `stop()` may set the flag while start() awaits. */
+  private stopped(): boolean {
+    return this.stopRequested;
+  }
+
+  private shouldRetry(error: unknown): error is ApiError {
+    return (
+      this.options.retryWhenBusy === true &&
+      error instanceof ApiError &&
+      ((error.status === 429 && error.code === 'rate_limited') ||
+        (error.status === 503 && error.code === 'busy'))
+    );
+  }
+
+  private waitForRetry(error: ApiError): Promise<void> {
+    const seconds = Math.min(Math.max(error.retryAfterSeconds ?? 5, 1), 60);
+    this.update({
+      status: 'waiting',
+      waitMessage: `${describeRunError(error).message} This column starts by itself as soon as it can.`,
+    });
+    return new Promise((resolve) => {
+      const go = () => {
+        this.retryNow = undefined;
+        resolve();
+      };
+      this.retryNow = go;
+      this.retryTimer = setTimeout(go, seconds * 1000);
+    });
+  }
+
+  private cancelThenAbort(id: string): void {
+    const abort = () => {
+      this.controller.abort();
+    };
+    const grace = setTimeout(abort, CANCEL_GRACE_MS);
+    cancelGeneration(id)
+      .catch(() => {
+        // Already finished or gone (409/404), or offline: closing the connection is enough.
+      })
+      .finally(() => {
+        clearTimeout(grace);
+        abort();
+      });
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pendingTokens === 0) {
+      return;
+    }
+    const text = this.pendingText;
+    const count = this.pendingTokens;
+    this.pendingText = '';
+    this.pendingTokens = 0;
+    this.update({ output: this.snapshot.output + text, tokenEvents: this.snapshot.tokenEvents + count });
+  }
+
+  private finish(change: Partial<RunSnapshot> & { status: RunStatus }): void {
+    if (!isRunActive(this.snapshot)) {
+      return;
+    }
+    this.update({ ...change, endedAt: performance.now() });
+  }
+
+  private update(change: Partial<RunSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...change };
+    for (const listener of this.listeners) {
+      listener();
+    }
+  }
+}
+
+/** Starts a run and returns it; the promise of its end is deliberately not awaited. */
+export function startRun(request: RunRequest, options?: RunOptions): GenerationRun {
+  const run = new GenerationRun(request, options);
+  void run.start();
+  return run;
+}
+
+const noSubscribe = () => () => undefined;
+const noSnapshot = () => null;
+
+/** The live snapshot of `run` (null for no run), re-rendering on every change. */
+export function useRunSnapshot(run: GenerationRun | null): RunSnapshot | null {
+  return useSyncExternalStore(run ? run.subscribe : noSubscribe, run ? run.getSnapshot : noSnapshot);
+}
