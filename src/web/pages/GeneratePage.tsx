@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { MAX_INPUT_CHARS } from '../../shared/limits';
 import type { Language } from '../api/generation.api';
 import { useAuth } from '../auth/auth.context';
@@ -19,6 +19,7 @@ import { codeOfAnswer } from '../generation/extract-code';
 import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../generation/generation-run';
 import { LANGUAGE_OPTIONS, toApiLanguage, toCodeLanguage } from '../generation/languages';
 import { pickInitialModel, refreshModels, useModels } from '../generation/models.store';
+import { readGenerateState } from '../generation/generate-handoff';
 import { draftFromDefaults, readSampling, type SamplingDraft } from '../generation/sampling';
 import { createWorkspace, readPreferences, savePreferences } from '../generation/workspace';
 
@@ -38,10 +39,20 @@ interface GenerateWorkspace {
   run: GenerationRun | null;
   /** The run before, shown again when the latest request is refused before it starts. */
   previous: GenerationRun | null;
+  /** The history entry whose "Run again" state was taken, so Back does not take it twice. */
+  handoffKey: string | null;
 }
 
 const workspace = createWorkspace<GenerateWorkspace>(
-  () => ({ prompt: '', language: null, modelId: null, draft: null, run: null, previous: null }),
+  () => ({
+    prompt: '',
+    language: null,
+    modelId: null,
+    draft: null,
+    run: null,
+    previous: null,
+    handoffKey: null,
+  }),
   (values) => {
     values.run?.stop();
   },
@@ -53,7 +64,27 @@ type FieldErrors = Partial<Record<string, string>>;
 export function GeneratePage() {
   const { user } = useAuth();
   const navigate = useNavigate();
-  const [saved] = useState(() => workspace.read(user?.id ?? ''));
+  const location = useLocation();
+  const [saved] = useState(() => {
+    const values = workspace.read(user?.id ?? '');
+    const handoff = readGenerateState(location.state);
+    if (!handoff || values.handoffKey === location.key) {
+      return values;
+    }
+    const s = handoff.settings;
+    // "Run again" from History: the earlier prompt, model, language and settings.
+    return {
+      ...values,
+      prompt: handoff.prompt,
+      language: handoff.language ?? values.language,
+      modelId: handoff.modelId ?? values.modelId,
+      draft:
+        s?.temperature !== undefined && s.maxTokens !== undefined && s.topP !== undefined
+          ? { temperature: String(s.temperature), maxTokens: String(s.maxTokens), topP: String(s.topP) }
+          : null,
+      handoffKey: location.key,
+    };
+  });
   const [preferences] = useState(readPreferences);
 
   const [prompt, setPrompt] = useState(saved.prompt);
@@ -89,8 +120,16 @@ export function GeneratePage() {
   const shownDraft = draft ?? draftFromDefaults(model);
 
   useEffect(() => {
-    workspace.write({ prompt, language, modelId: chosenModel, draft, run, previous });
-  }, [prompt, language, chosenModel, draft, run, previous]);
+    workspace.write({
+      prompt,
+      language,
+      modelId: chosenModel,
+      draft,
+      run,
+      previous,
+      handoffKey: saved.handoffKey,
+    });
+  }, [prompt, language, chosenModel, draft, run, previous, saved.handoffKey]);
 
   const failure = latest?.status === 'failed' ? latest.error : null;
   useEffect(() => {

@@ -1,7 +1,8 @@
 import type { ActivityRecord, ActivityRepository } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
-import { fromActivityDoc, limitValue, NEWEST_FIRST, text, toActivityDoc } from './mongo.mapping.js';
+import { limitValue, NEWEST_FIRST, text } from './mongo-filters.js';
+import { fromActivityDoc, toActivityDoc } from './mongo.mapping.js';
 
 /** The activity log, in the `history` collection as the original system named it. */
 export class MongoActivity implements ActivityRepository {

@@ -9,16 +9,8 @@ import type {
 } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
-import {
-  date,
-  fromPromptDoc,
-  limitValue,
-  NEWEST_FIRST,
-  outcomeSet,
-  promptListFilter,
-  text,
-  toPromptDoc,
-} from './mongo.mapping.js';
+import { date, limitValue, NEWEST_FIRST, promptListFilter, text } from './mongo-filters.js';
+import { fromPromptDoc, outcomeSet, toPromptDoc } from './mongo.mapping.js';
 
 const DAY_MS = 86_400_000;
 

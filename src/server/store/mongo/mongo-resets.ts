@@ -1,7 +1,8 @@
 import type { PasswordResetRecord, PasswordResetRepository } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
-import { date, fromResetDoc, NEWEST_FIRST, text, toResetDoc } from './mongo.mapping.js';
+import { date, NEWEST_FIRST, text } from './mongo-filters.js';
+import { fromResetDoc, toResetDoc } from './mongo.mapping.js';
 
 /** Password-reset tokens (hashes only) in MongoDB (`password_resets`, TTL on expiresAt). */
 export class MongoResets implements PasswordResetRepository {

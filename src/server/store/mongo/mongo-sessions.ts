@@ -1,7 +1,8 @@
 import type { SessionRecord, SessionRepository } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
-import { date, fromSessionDoc, NEWEST_FIRST, text, toSessionDoc } from './mongo.mapping.js';
+import { date, NEWEST_FIRST, text } from './mongo-filters.js';
+import { fromSessionDoc, toSessionDoc } from './mongo.mapping.js';
 
 /** Server-side sessions in MongoDB (`sessions`, TTL on expiresAt). */
 export class MongoSessions implements SessionRepository {

@@ -1,7 +1,8 @@
 import type { NewUser, UserRecord, UserRepository } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary, conflict, duplicateKeyField, translateError } from './mongo-errors.js';
-import { fromUserDoc, limitValue, text, toUserDoc, usernameKey, type UserDoc } from './mongo.mapping.js';
+import { limitValue, text } from './mongo-filters.js';
+import { fromUserDoc, toUserDoc, usernameKey, type UserDoc } from './mongo.mapping.js';
 
 /** Users in MongoDB; the unique indexes are the only duplicate check, so two app instances cannot race past it. */
 export class MongoUsers implements UserRepository {

@@ -79,7 +79,7 @@ export class MongoStore implements Store {
       await Promise.race([
         (async () => {
           await client.connect();
-          await client.db(target.database).command({ ping: 1 });
+          await store.db.command({ ping: 1 });
           await ensureIndexes(openCollections(store.db));
         })(),
         deadline,

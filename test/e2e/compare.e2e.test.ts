@@ -1,0 +1,201 @@
+/// <reference lib="dom" />
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/app.js';
+import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
+import { startOpenAiServer, type OpenAiScript, type OpenAiTestServer } from '../helpers/openai-server.js';
+import {
+  SCREENSHOTS,
+  expectAccessible,
+  expectNoHorizontalOverflow,
+  openSignedInPage,
+  remoteModel,
+  requireBuiltWebApp,
+} from './support/generation-e2e.js';
+
+const FAST_CODE = 'def add(a, b):\n    return a + b';
+const SLOW_CODE = 'def add(a, b):\n    """Add two numbers."""\n    return b + a';
+
+/** Each model answers in its own way: keyed on the model name the server sends upstream. */
+const SCRIPT: OpenAiScript = (request) => {
+  switch (request.body.model ?? '') {
+    case 'model-a':
+      return { type: 'answer', text: `A short one:\n\n\`\`\`python\n${FAST_CODE}\n\`\`\`\n`, delayMs: 10 };
+    case 'model-b':
+      return {
+        type: 'answer',
+        text: `A documented one:\n\n\`\`\`python\n${SLOW_CODE}\n\`\`\`\n\nArguments are swapped on purpose.`,
+        delayMs: 200,
+      };
+    case 'broken':
+      return { type: 'error', status: 400, message: 'This deployment is misconfigured' };
+    default:
+      return undefined;
+  }
+};
+
+function catalogue(baseUrl: string) {
+  return {
+    defaultModel: 'model-a',
+    models: [
+      remoteModel(baseUrl, 'model-a', 'Model A'),
+      remoteModel(baseUrl, 'model-b', 'Model B'),
+      remoteModel(baseUrl, 'broken', 'Broken Model'),
+    ],
+  };
+}
+
+describe.skipIf(!CHROMIUM)('Compare in the browser', () => {
+  let upstream: OpenAiTestServer;
+  let server: TestServer;
+  let launched: LaunchedBrowser;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    requireBuiltWebApp();
+    upstream = await startOpenAiServer();
+    server = await startTestServer({
+      name: 'e2e-compare',
+      web: true,
+      catalogue: catalogue(upstream.baseUrl),
+      env: { GENERATIONS_RUNNING_PER_USER: '5' },
+    });
+    launched = await launchBrowser();
+    browser = launched.browser;
+  });
+  afterAll(async () => {
+    await launched.close();
+    await server.close();
+    await upstream.close();
+  });
+  beforeEach(() => {
+    upstream.reset();
+    upstream.script(SCRIPT);
+  });
+
+  const column = (page: Page, name: string) =>
+    page.locator('.compare-column').filter({ has: page.getByRole('heading', { name, exact: true }) });
+  const badgeOf = (page: Page, name: string) => column(page, name).locator('.run-badge').innerText();
+
+  async function openCompare(target: TestServer, options: Parameters<typeof openSignedInPage>[2] = {}) {
+    const opened = await openSignedInPage(browser, target, options);
+    await opened.page.goto(`${target.url}/compare`);
+    await opened.page.getByRole('heading', { name: 'Compare', level: 1 }).waitFor();
+    // The default model and the next one are ticked once the list has loaded.
+    await expect.poll(() => opened.page.getByLabel('Model B', { exact: true }).isChecked()).toBe(true);
+    return opened;
+  }
+
+  it('streams one column per model; a failing model does not stop the others; Diff marks changed lines', async () => {
+    const { page, context, problems } = await openCompare(server, { clipboard: true });
+    await page.getByLabel('Broken Model', { exact: true }).check();
+    await page.getByLabel('Describe the code you want').fill('Add two numbers');
+    await page.getByLabel('Language').selectOption('python');
+    await page.getByRole('button', { name: 'Compare 3 models' }).click();
+
+    expect(await page.locator('.compare-column').count()).toBe(3);
+    // The fast model finishes and the broken one fails while the slow one is still writing.
+    await expect.poll(() => badgeOf(page, 'Model A')).toBe('Done');
+    await expect.poll(() => badgeOf(page, 'Broken Model')).toBe('Failed');
+    expect(await badgeOf(page, 'Model B')).toBe('Writing');
+    expect(await column(page, 'Broken Model').getByRole('alert').innerText()).toContain(
+      'The model server for Broken Model refused the request',
+    );
+    await expect.poll(() => badgeOf(page, 'Model B'), { timeout: 20_000 }).toBe('Done');
+    expect(await column(page, 'Model B').innerText()).toContain('Arguments are swapped on purpose.');
+    // Each column has its own timings.
+    expect(await column(page, 'Model A').locator('.run-stats').innerText()).toMatch(/First token\s+\d/);
+    expect(await column(page, 'Model B').locator('.run-stats').innerText()).toMatch(/First token\s+\d/);
+    // Every model was asked, each with the same prompt.
+    const asked = upstream.requests.map((r) => r.body.model).sort();
+    expect(asked).toEqual(['broken', 'model-a', 'model-b']);
+
+    await expectAccessible(page, 'compare');
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'compare.png') });
+
+    // Copy takes the column's code.
+    await column(page, 'Model B').getByRole('button', { name: 'Copy Model B’s code' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(SLOW_CODE);
+
+    // Diff: Model A on the left, Model B on the right; the differing lines are marked.
+    await page.getByRole('button', { name: 'Diff' }).click();
+    await expect.poll(() => page.locator('.diff__summary').innerText()).toContain('2 lines differ.');
+    const changed = page.locator('.diff__row:not(.diff__row--same)');
+    expect(await changed.count()).toBe(2);
+    expect(await changed.nth(0).innerText()).toContain('"""Add two numbers."""');
+    expect(await changed.nth(1).innerText()).toContain('return a + b');
+    expect(await changed.nth(1).innerText()).toContain('return b + a');
+    expect(await changed.nth(1).locator('[data-change="changed"]').count()).toBe(2);
+    expect(await page.locator('.diff__row--same').first().innerText()).toContain('def add(a, b):');
+    await expectAccessible(page, 'compare-diff');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'compare-diff.png') });
+
+    // Explain from a column carries its code over.
+    await page.getByRole('button', { name: 'Side by side' }).click();
+    await column(page, 'Model A').getByRole('button', { name: 'Explain Model A’s code' }).click();
+    await page.waitForURL(`${server.url}/explain`);
+    await expect
+      .poll(() => page.getByRole('textbox', { name: 'Code to explain' }).innerText())
+      .toContain('return a + b');
+    expect(await page.getByText('Code from Model A’s answer.', { exact: false }).isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('stops one column without touching the others', async () => {
+    const { page, context, problems } = await openCompare(server, { expectedStatuses: [409] });
+    await page.getByLabel('Describe the code you want').fill('Add two numbers');
+    await page.getByRole('button', { name: 'Compare 2 models' }).click();
+    await expect.poll(() => column(page, 'Model B').innerText()).toContain('documented');
+    await column(page, 'Model B').getByRole('button', { name: 'Stop Model B' }).click();
+    await expect.poll(() => badgeOf(page, 'Model B')).toBe('Stopped');
+    expect(await column(page, 'Model B').innerText()).toContain('This is the partial answer.');
+    expect(await badgeOf(page, 'Model A')).toBe('Done');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('with the default limit of 2 running generations, a third column waits and then starts by itself', async () => {
+    const limited = await startTestServer({
+      name: 'e2e-compare-limit',
+      web: true,
+      catalogue: catalogue(upstream.baseUrl),
+    });
+    try {
+      const { page, context, problems } = await openCompare(limited, { expectedStatuses: [429] });
+      await page.getByLabel('Broken Model', { exact: true }).check();
+      await page.getByLabel('Describe the code you want').fill('Add two numbers');
+      await page.getByRole('button', { name: 'Compare 3 models' }).click();
+      // Whichever request came third waits for a free slot, and says so.
+      const waiting = page.locator('.compare-column').filter({ has: page.locator('.run-badge--waiting') });
+      await expect.poll(() => waiting.count()).toBe(1);
+      expect(await waiting.innerText()).toContain('starts by itself');
+      // When another column ends, it runs: every column reaches its own end.
+      await expect.poll(() => badgeOf(page, 'Model A'), { timeout: 20_000 }).toBe('Done');
+      await expect.poll(() => badgeOf(page, 'Broken Model'), { timeout: 20_000 }).toBe('Failed');
+      await expect.poll(() => badgeOf(page, 'Model B'), { timeout: 20_000 }).toBe('Done');
+      expect(problems).toEqual([]);
+      await context.close();
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('fits a phone in the dark theme', async () => {
+    const { page, context, problems } = await openCompare(server, {
+      width: 375,
+      height: 760,
+      colorScheme: 'dark',
+    });
+    await page.getByLabel('Describe the code you want').fill('Add two numbers');
+    await page.getByRole('button', { name: 'Compare 2 models' }).click();
+    await expect.poll(() => badgeOf(page, 'Model B'), { timeout: 20_000 }).toBe('Done');
+    await expectNoHorizontalOverflow(page);
+    await expectAccessible(page, 'compare-phone-dark');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'compare-phone-dark.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,167 @@
+/// <reference lib="dom" />
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/app.js';
+import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
+import { DEFAULT_CODE, startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
+import {
+  SCREENSHOTS,
+  expectAccessible,
+  expectNoHorizontalOverflow,
+  openSignedInPage,
+  remoteModel,
+  requireBuiltWebApp,
+} from './support/generation-e2e.js';
+
+const LINE_BY_LINE = JSON.stringify({
+  sections: [
+    { startLine: 1, endLine: 1, explanation: 'Defines `add` with two parameters.' },
+    { startLine: 2, endLine: 2, explanation: 'Returns their sum.' },
+  ],
+});
+
+describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
+  let upstream: OpenAiTestServer;
+  let server: TestServer;
+  let launched: LaunchedBrowser;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    requireBuiltWebApp();
+    upstream = await startOpenAiServer();
+    server = await startTestServer({
+      name: 'e2e-explain',
+      web: true,
+      catalogue: {
+        defaultModel: 'remote-chat',
+        models: [remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat')],
+      },
+    });
+    launched = await launchBrowser();
+    browser = launched.browser;
+  });
+  afterAll(async () => {
+    await launched.close();
+    await server.close();
+    await upstream.close();
+  });
+  beforeEach(() => {
+    upstream.reset();
+  });
+
+  const explanation = (page: Page) => page.locator('section[aria-labelledby="explanation-heading"]');
+  const editor = (page: Page) => page.getByRole('textbox', { name: 'Code to explain' });
+  /** Picks a level or format: the visible label of a radio button. */
+  const choose = async (page: Page, option: string) => {
+    await page.locator('.segmented__label', { hasText: option }).click();
+    expect(await page.getByRole('radio', { name: option }).isChecked()).toBe(true);
+  };
+
+  it('"Explain this code" carries the code from Generate, linked to the generation, and streams an explanation', async () => {
+    const { page, context, problems } = await openSignedInPage(browser, server);
+    await page.goto(`${server.url}/`);
+    await page.getByLabel('Describe the code you want').fill('Add two numbers');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await expect.poll(() => page.locator('.answer .run-badge').innerText()).toBe('Done');
+
+    await page.getByRole('button', { name: 'Explain this code' }).click();
+    await page.waitForURL(`${server.url}/explain`);
+    await expect.poll(() => editor(page).innerText()).toContain('return a + b');
+    expect(await page.getByText('Code from your generation.', { exact: false }).isVisible()).toBe(true);
+    expect(await page.getByLabel('Language of the code').inputValue()).toBe('python');
+
+    // Overview: streams as Markdown.
+    upstream.script([
+      { type: 'answer', text: 'The function **adds** its two arguments and returns the sum.', delayMs: 40 },
+    ]);
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/api/explain')),
+      page.getByRole('button', { name: 'Explain', exact: true }).click(),
+    ]);
+    const sent = request.postDataJSON() as { code: string; generationId?: string; format: string };
+    expect(sent.code).toBe(DEFAULT_CODE.trimEnd());
+    expect(sent.format).toBe('overview');
+    // Linked: the id is that of the generation the code came from.
+    const linked = await server.store.prompts.findById(sent.generationId ?? '');
+    expect(linked).toMatchObject({ kind: 'generate', input: 'Add two numbers' });
+    await expect.poll(() => explanation(page).locator('.run-badge').innerText()).toBe('Done');
+    expect(await explanation(page).locator('.markdown strong').innerText()).toBe('adds');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('explains typed code line by line; hovering or focusing a section highlights its lines', async () => {
+    const { page, context, problems } = await openSignedInPage(browser, server);
+    await page.goto(`${server.url}/explain`);
+    await page.getByRole('heading', { name: 'Explain', level: 1 }).waitFor();
+
+    // The editor is CodeMirror, styled under the strict CSP (its styles are adopted, not inline).
+    await editor(page).click();
+    await page.keyboard.type('def add(a, b):\n');
+    await page.keyboard.type('return a + b');
+    await page.getByLabel('Language of the code').selectOption('python');
+    await expect.poll(() => page.locator('.cm-editor .tok-keyword').first().innerText()).toBe('def');
+    expect(
+      await page.locator('.cm-editor').evaluate((el) => getComputedStyle(el).display),
+      "CodeMirror's base theme applies",
+    ).toBe('flex');
+    expect(await page.locator('.cm-gutters').evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(
+      'rgba(0, 0, 0, 0)',
+    );
+
+    upstream.script([{ type: 'answer', text: LINE_BY_LINE, delayMs: 20 }]);
+    await choose(page, 'Line by line');
+    await choose(page, 'Beginner');
+    // Ctrl+Enter in the editor explains.
+    await editor(page).press('Control+Enter');
+    await expect.poll(() => explanation(page).locator('.run-badge').innerText()).toBe('Done');
+    const body = upstream.requests[0]?.body;
+    expect(body?.response_format?.type).toBe('json_schema');
+    expect(body?.messages?.[0]?.content).toContain('beginner');
+
+    const sections = page.locator('.sv-section');
+    expect(await sections.count()).toBe(2);
+    expect(await sections.nth(0).innerText()).toContain('Line 1');
+    expect(await sections.nth(1).innerText()).toContain('Returns their sum.');
+    await sections.nth(1).hover();
+    await expect.poll(() => page.locator('.sv-line--active').innerText()).toContain('return a + b');
+    await sections.nth(0).focus();
+    await expect.poll(() => page.locator('.sv-line--active').innerText()).toContain('def add(a, b):');
+    expect(await page.locator('.sv-line--active').count()).toBe(1);
+
+    await expectAccessible(page, 'explain');
+    await page.setViewportSize({ width: 1280, height: 1180 });
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'explain.png') });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('asks for code before explaining, and fits a phone in the dark theme', async () => {
+    const { page, context, problems } = await openSignedInPage(browser, server, {
+      width: 375,
+      height: 760,
+      colorScheme: 'dark',
+    });
+    await page.goto(`${server.url}/explain`);
+    await page.getByRole('heading', { name: 'Explain', level: 1 }).waitFor();
+    await expect.poll(() => page.getByLabel('Model').inputValue()).toBe('remote-chat');
+    await page.getByRole('button', { name: 'Explain', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toBe('Paste some code to explain.');
+    expect(upstream.requests).toHaveLength(0);
+
+    upstream.script([{ type: 'answer', text: LINE_BY_LINE }]);
+    await editor(page).fill(DEFAULT_CODE);
+    await choose(page, 'Line by line');
+    await page.getByRole('button', { name: 'Explain', exact: true }).click();
+    await expect.poll(() => explanation(page).locator('.run-badge').innerText()).toBe('Done');
+    // On a phone each section shows its own lines.
+    expect(await page.locator('.sv-section').nth(1).locator('pre').innerText()).toContain('return a + b');
+    await expectNoHorizontalOverflow(page);
+    await expectAccessible(page, 'explain-phone-dark');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'explain-phone-dark.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

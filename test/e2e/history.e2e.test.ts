@@ -1,0 +1,460 @@
+/// <reference lib="dom" />
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PromptRecord } from '../../src/server/store/store.port.js';
+import { fixturePrompt } from '../../src/server/store/store-prompts.contract.js';
+import { startTestServer, type TestServer } from '../helpers/app.js';
+import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
+import { apiClient, registerAndLogin, type ApiClient } from '../helpers/http.js';
+import { RESULTS_DIR } from '../helpers/secrets.js';
+import { DEFAULT_CODE, startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
+import {
+  SCREENSHOTS,
+  expectAccessible,
+  expectNoHorizontalOverflow,
+  remoteModel,
+  requireBuiltWebApp,
+} from './support/generation-e2e.js';
+
+const MINUTE = 60_000;
+
+describe.skipIf(!CHROMIUM)('History in the browser', () => {
+  let upstream: OpenAiTestServer;
+  let server: TestServer;
+  let launched: LaunchedBrowser;
+  let browser: Browser;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    requireBuiltWebApp();
+    upstream = await startOpenAiServer();
+    server = await startTestServer({
+      name: 'e2e-history',
+      web: true,
+      catalogue: {
+        defaultModel: 'remote-chat',
+        models: [
+          remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
+          remoteModel(upstream.baseUrl, 'remote-coder', 'Remote Coder'),
+        ],
+      },
+    });
+    api = apiClient(server.url);
+    launched = await launchBrowser();
+    browser = launched.browser;
+  });
+  afterAll(async () => {
+    await launched.close();
+    await server.close();
+    await upstream.close();
+  });
+
+  /**
+   * A fresh account signed in through the API, its session cookie in a new
+   * browser context. Console errors are collected, except HTTP statuses the
+   * test provokes on purpose.
+   */
+  async function signIn(
+    options: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; expected?: number[] } = {},
+  ) {
+    const session = await registerAndLogin(api);
+    const [name = '', value = ''] = session.cookie.split(/=(.*)/s);
+    const context = await browser.newContext({
+      viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+      colorScheme: options.colorScheme ?? 'light',
+      acceptDownloads: true,
+    });
+    await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (msg) => {
+      const status = /status of (\d{3})/.exec(msg.text())?.[1];
+      if (msg.type() === 'error' && !(status && (options.expected ?? []).includes(Number(status)))) {
+        problems.push(msg.text());
+      }
+    });
+    page.on('pageerror', (err) => problems.push(err.message));
+    return { page, context, problems, token: session.token, userId: String(session.user.id) };
+  }
+
+  /** Records straight into the store, newest last in `records` (one minute apart, ending now). */
+  async function seed(userId: string, records: Partial<PromptRecord>[]) {
+    const start = Date.now() - records.length * MINUTE;
+    const created: PromptRecord[] = [];
+    for (const [i, overrides] of records.entries()) {
+      const createdAt = new Date(start + i * MINUTE);
+      const record = fixturePrompt(userId, {
+        modelId: 'remote-chat',
+        status: 'completed',
+        output: 'Done.',
+        createdAt,
+        finishedAt: new Date(createdAt.getTime() + 1800),
+        totalMs: 1800,
+        firstTokenMs: 300,
+        promptTokens: 40,
+        completionTokens: 60,
+        ...overrides,
+      });
+      await server.store.prompts.create(record);
+      created.push(record);
+    }
+    return created;
+  }
+
+  async function openHistory(page: Page, query = '') {
+    await page.goto(`${server.url}/history${query}`);
+    await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
+  }
+
+  const items = (page: Page) => page.locator('.history-item');
+  const titles = (page: Page) => page.locator('.history-item__link').allInnerTexts();
+
+  it('searches as you type, filters, opens an item with its answer, and sends its code to Explain', async () => {
+    const { page, context, problems, token } = await signIn();
+    // Real history, written by the generation service.
+    for (const body of [
+      { prompt: 'Add two numbers\nwith a docstring', language: 'python' },
+      { prompt: 'Reverse a string', language: 'javascript', modelId: 'remote-coder', temperature: 0.7 },
+    ]) {
+      expect((await api.post('/api/generate', body, { token })).status).toBe(200);
+    }
+    expect(
+      (await api.post('/api/explain', { code: 'x = [i * i for i in range(5)]' }, { token })).status,
+    ).toBe(200);
+
+    await openHistory(page);
+    await expect
+      .poll(() => titles(page))
+      .toEqual(['x = [i * i for i in range(5)]', 'Reverse a string', 'Add two numbers']);
+    const first = items(page).nth(2);
+    expect(await first.innerText()).toMatch(
+      /Generate[\s\S]*Completed[\s\S]*Remote Chat[\s\S]*Python[\s\S]*Today/,
+    );
+    await expectAccessible(page, 'history');
+
+    // Search narrows the list after a short pause, and the URL keeps it.
+    await page.getByRole('searchbox', { name: 'Search' }).fill('reverse');
+    await expect.poll(() => titles(page)).toEqual(['Reverse a string']);
+    expect(page.url()).toContain('q=reverse');
+    // The whole prompt is searched, not only its first line.
+    await page.getByRole('searchbox', { name: 'Search' }).fill('docstring');
+    await expect.poll(() => titles(page)).toEqual(['Add two numbers']);
+    await page.getByRole('searchbox', { name: 'Search' }).fill('nothing like this');
+    await expect
+      .poll(() => page.getByText('Nothing in your history matches “nothing like this”.').isVisible())
+      .toBe(true);
+    await page.getByRole('button', { name: 'Clear search and filters' }).click();
+    await expect.poll(() => items(page).count()).toBe(3);
+    expect(await page.getByRole('searchbox', { name: 'Search' }).inputValue()).toBe('');
+
+    // Filters: kind, model, language; "Clear filters" brings everything back.
+    await page.getByLabel('Kind').selectOption('explain');
+    await expect.poll(() => titles(page)).toEqual(['x = [i * i for i in range(5)]']);
+    await page.getByLabel('Kind').selectOption('');
+    await page.getByLabel('Model').selectOption('remote-coder');
+    await expect.poll(() => titles(page)).toEqual(['Reverse a string']);
+    await page.getByLabel('Model').selectOption('');
+    await page.getByLabel('Language').selectOption('javascript');
+    await expect.poll(() => titles(page)).toEqual(['Reverse a string']);
+    expect(await page.getByText('Filters (1 on)').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => items(page).count()).toBe(3);
+
+    // A date range that ends before it starts is refused next to the field, in plain words.
+    await page.getByLabel('From', { exact: true }).fill('2030-05-02');
+    await page.getByLabel('To', { exact: true }).fill('2030-05-01');
+    await expect
+      .poll(() => page.getByText('The end date must be on or after the start date.').isVisible())
+      .toBe(true);
+    expect(await page.getByLabel('To', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => items(page).count()).toBe(3);
+
+    // Open an item: prompt, settings and the answer rendered like Generate renders it.
+    await page.getByRole('link', { name: 'Add two numbers' }).click();
+    await page.waitForURL(/\/history\/[\w-]+$/);
+    await page.getByRole('heading', { name: 'Add two numbers', level: 1 }).waitFor();
+    const prompt = page.locator('.history-record__prompt');
+    expect(await prompt.innerText()).toBe('Add two numbers\nwith a docstring');
+    expect(await page.locator('.record-params').innerText()).toMatch(/Temperature\s*0\.2/);
+    await expect.poll(() => page.locator('.record-answer .code-block').innerText()).toContain('return a + b');
+    expect(await page.locator('.record-answer .inline-code').innerText()).toBe('add(2, 3)');
+    await expectAccessible(page, 'history-item');
+
+    // "Explain this" hands the code to Explain.
+    await page.getByRole('button', { name: 'Explain this' }).click();
+    await page.waitForURL(`${server.url}/explain`);
+    const editor = page.getByRole('textbox', { name: 'Code to explain' });
+    await expect.poll(() => editor.innerText()).toContain('return a + b');
+    expect(await page.getByText('Code from your history.', { exact: false }).isVisible()).toBe(true);
+
+    // Back to the item, and from there back to the list as it was.
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Add two numbers', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Back to history' }).click();
+    await page.waitForURL(`${server.url}/history`);
+    await expect.poll(() => items(page).count()).toBe(3);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Add two numbers');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('"Run again" opens Generate with the prompt, model, language and settings', async () => {
+    const { page, context, problems, userId } = await signIn();
+    const [record] = await seed(userId, [
+      {
+        input: 'Sum a list of numbers',
+        language: 'go',
+        modelId: 'remote-coder',
+        params: { temperature: 0.9, topP: 0.8, maxTokens: 300, stop: ['```\n'] },
+        output: '```go\nfunc sum(xs []int) int { return 0 }\n```',
+      },
+    ]);
+    await page.goto(`${server.url}/history/${record?.id ?? ''}`);
+    await page.getByRole('heading', { name: 'Sum a list of numbers', level: 1 }).waitFor();
+    expect(await page.locator('.record-params').innerText()).toContain('"```\\n"');
+    await page.getByRole('button', { name: 'Run again' }).click();
+    await page.waitForURL(`${server.url}/`);
+    expect(await page.evaluate(() => (history.state as { usr?: unknown } | null)?.usr)).toEqual({
+      prompt: 'Sum a list of numbers',
+      language: 'go',
+      modelId: 'remote-coder',
+      settings: { temperature: 0.9, topP: 0.8, maxTokens: 300 },
+      source: 'your history',
+    });
+    // Generate takes it: the fields hold the earlier run's values.
+    await expect
+      .poll(() => page.getByLabel('Describe the code you want').inputValue())
+      .toBe('Sum a list of numbers');
+    expect(await page.getByLabel('Language').inputValue()).toBe('go');
+    await expect.poll(() => page.getByLabel('Model').inputValue()).toBe('remote-coder');
+    await page.getByText('Advanced settings').click();
+    expect(await page.getByLabel('Temperature').inputValue()).toBe('0.9');
+    expect(await page.getByLabel('Top-p', { exact: false }).inputValue()).toBe('0.8');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('deletes one item after a confirmation; Escape or Cancel keeps it', async () => {
+    const { page, context, problems, userId, token } = await signIn({ expected: [404] });
+    const [, doomed] = await seed(userId, [
+      { input: 'Keep me' },
+      { input: 'Delete me please', output: 'Some **answer**.' },
+      { input: 'Keep me too' },
+    ]);
+    await openHistory(page);
+    await expect.poll(() => titles(page)).toEqual(['Keep me too', 'Delete me please', 'Keep me']);
+    await page.getByRole('link', { name: 'Delete me please' }).click();
+    await page.getByRole('heading', { name: 'Delete me please', level: 1 }).waitFor();
+    expect(await page.locator('.record-answer strong').innerText()).toBe('answer');
+
+    const dialog = page.getByRole('dialog', { name: 'Delete this item?' });
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    // Focus starts on Cancel and stays inside the dialog.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await expectAccessible(page, 'history-delete-dialog');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    // Focus is back on the button that opened it.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Delete');
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect((await api.get(`/api/history/${doomed?.id ?? ''}`, { token })).status).toBe(200);
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.waitForURL(`${server.url}/history`);
+    await expect
+      .poll(() =>
+        page.getByRole('status').filter({ hasText: 'Deleted “Delete me please” from your history.' }).count(),
+      )
+      .toBe(1);
+    expect(await titles(page)).toEqual(['Keep me too', 'Keep me']);
+    expect((await api.get(`/api/history/${doomed?.id ?? ''}`, { token })).status).toBe(404);
+
+    // A deleted item's address says so in plain words.
+    await page.goto(`${server.url}/history/${doomed?.id ?? ''}`);
+    await expect
+      .poll(() => page.getByText('This item is not in your history. It may have been deleted.').isVisible())
+      .toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('exports JSON and Markdown downloads with my records and nothing of anyone else', async () => {
+    const { page, context, problems, userId } = await signIn();
+    const other = await registerAndLogin(api);
+    await seed(String(other.user.id), [{ input: 'SOMEONE ELSE’S SECRET PROMPT' }]);
+    await seed(userId, [{ input: 'My first prompt' }, { input: 'My second prompt', kind: 'explain' }]);
+    await openHistory(page);
+    await expect.poll(() => items(page).count()).toBe(2);
+
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export JSON' }).click(),
+    ]);
+    expect(json.suggestedFilename()).toMatch(/^codegenie-history-\d{4}-\d{2}-\d{2}\.json$/);
+    const exported = JSON.parse(fs.readFileSync(await json.path(), 'utf8')) as {
+      items: { input: string }[];
+    };
+    expect(exported.items.map((item) => item.input)).toEqual(['My second prompt', 'My first prompt']);
+
+    const [markdown] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export Markdown' }).click(),
+    ]);
+    expect(markdown.suggestedFilename()).toMatch(/\.md$/);
+    const text = fs.readFileSync(await markdown.path(), 'utf8');
+    expect(text).toContain('My first prompt');
+    expect(text).not.toContain('SECRET');
+    // Still on the page: a download does not navigate away.
+    expect(page.url()).toBe(`${server.url}/history`);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('pages in more items with "Load more", and Back from an item keeps them and the place', async () => {
+    const { page, context, problems, userId } = await signIn({ height: 700 });
+    await seed(
+      userId,
+      Array.from({ length: 45 }, (_, i) => ({ input: `Prompt number ${String(i + 1).padStart(2, '0')}` })),
+    );
+    await openHistory(page);
+    await expect.poll(() => items(page).count()).toBe(20);
+    expect(await page.getByText('Showing 20 items; there are more.').isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => items(page).count()).toBe(40);
+    // Keyboard users continue from the first new item.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Prompt number 25');
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => items(page).count()).toBe(45);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    const all = await titles(page);
+    expect(new Set(all).size).toBe(45);
+    expect(all[0]).toBe('Prompt number 45');
+    expect(all[44]).toBe('Prompt number 01');
+
+    await page.getByRole('link', { name: 'Prompt number 10' }).click();
+    await page.getByRole('heading', { name: 'Prompt number 10', level: 1 }).waitFor();
+    await page.goBack();
+    await expect.poll(() => items(page).count()).toBe(45);
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent))
+      .toBe('Prompt number 10');
+    const box = await page.getByRole('link', { name: 'Prompt number 10' }).boundingBox();
+    expect(box && box.y > 0 && box.y < 700).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('deletes all history after a confirmation and says so; the empty list says what it is for', async () => {
+    const { page, context, problems, userId, token } = await signIn();
+    await seed(userId, [{ input: 'One' }, { input: 'Two' }]);
+    await openHistory(page);
+    await expect.poll(() => items(page).count()).toBe(2);
+    await page.getByRole('button', { name: 'Delete all history' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete all of your history?' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Delete all history' }).click();
+    await expect.poll(() => page.getByText('Deleted 2 items from your history.').isVisible()).toBe(true);
+    expect(await page.getByText('Your history is empty.', { exact: false }).isVisible()).toBe(true);
+    expect((await api.get('/api/history', { token })).body.items).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('works on a phone in the dark theme', async () => {
+    const { page, context, problems, userId } = await signIn({
+      width: 375,
+      height: 800,
+      colorScheme: 'dark',
+    });
+    await seed(userId, [
+      {
+        input: 'Parse an ISO date in Rust',
+        language: 'rust',
+        status: 'failed',
+        error: { code: 'x', message: 'The model stopped answering.' },
+        output: '',
+      },
+      {
+        input: 'Find duplicate rows in a table',
+        language: 'sql',
+        output: '```sql\nSELECT 1;\n```',
+        code: 'SELECT 1;',
+      },
+    ]);
+    await openHistory(page);
+    await expect.poll(() => items(page).count()).toBe(2);
+    // Filters fold away on a phone.
+    expect(await page.getByLabel('Kind').isVisible()).toBe(false);
+    await expectNoHorizontalOverflow(page);
+    await expectAccessible(page, 'history-phone-dark');
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'history-phone-dark.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Find duplicate rows in a table' }).click();
+    await page.getByRole('heading', { name: 'Find duplicate rows in a table', level: 1 }).waitFor();
+    await expectNoHorizontalOverflow(page);
+    await expectAccessible(page, 'history-item-phone-dark');
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'history-item-phone-dark.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this item?' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expectAccessible(page, 'history-dialog-phone-dark');
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'history-dialog-phone-dark.png') });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('screenshot: a lived-in history on a desktop', async () => {
+    const { page, context, problems, userId } = await signIn({ height: 900 });
+
+    await seed(userId, [
+      {
+        input: 'Read a CSV file and print the sum of its second column',
+        language: 'go',
+        modelId: 'remote-coder',
+        totalMs: 5400,
+        firstTokenMs: 600,
+        completionTokens: 180,
+      },
+      {
+        input: 'Debounce a function so it runs once typing has paused',
+        language: 'typescript',
+        totalMs: 2300,
+        completionTokens: 95,
+      },
+      { kind: 'explain', input: DEFAULT_CODE, language: 'python', output: 'Adds two numbers.' },
+      {
+        input: 'The five customers with the highest total order value',
+        language: 'sql',
+        status: 'cancelled',
+        totalMs: 900,
+        completionTokens: 12,
+      },
+      {
+        input: 'Check whether a string is a palindrome, ignoring case',
+        language: 'python',
+        totalMs: 1600,
+        completionTokens: 70,
+      },
+    ]);
+    await openHistory(page);
+    await expect.poll(() => items(page).count()).toBe(5);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'history.png'), fullPage: true });
+    await page.getByRole('link', { name: /Check whether a string/ }).click();
+    await page.getByRole('heading', { name: /Check whether a string/, level: 1 }).waitFor();
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'history-item.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

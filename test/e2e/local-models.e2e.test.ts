@@ -1,0 +1,123 @@
+/// <reference lib="dom" />
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/app.js';
+import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
+import { startDownloadServer, type DownloadServer } from '../helpers/download-server.js';
+import { writeTinyGguf } from '../helpers/tiny-gguf.js';
+import { expectAccessible, openSignedInPage, requireBuiltWebApp } from './support/generation-e2e.js';
+
+/**
+ * Real llama.cpp in the browser flow: a tiny GGUF the helpers write (random
+ * weights, printable output), once as a local file and once served over
+ * HTTP slowly enough to watch the download progress bar move.
+ */
+describe.skipIf(!CHROMIUM)('local models in the browser', () => {
+  let server: TestServer;
+  let files: DownloadServer;
+  let launched: LaunchedBrowser;
+  let browser: Browser;
+  let dir: string;
+
+  beforeAll(async () => {
+    requireBuiltWebApp();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-e2e-gguf-'));
+    const tinyFile = path.join(dir, 'tiny.gguf');
+    writeTinyGguf(tinyFile);
+    const bytes = fs.readFileSync(tinyFile);
+    // About 3 s for the ~430 KB file.
+    files = await startDownloadServer(bytes, { throttle: { chunkBytes: 16 * 1024, delayMs: 100 } });
+    const defaults = { temperature: 0.2, maxTokens: 24, topP: 0.95 };
+    server = await startTestServer({
+      name: 'e2e-local',
+      web: true,
+      catalogue: {
+        defaultModel: 'tiny-local',
+        models: [
+          {
+            id: 'tiny-local',
+            name: 'Tiny local',
+            provider: 'local',
+            promptStyle: 'completion',
+            source: tinyFile,
+            defaults,
+          },
+          {
+            id: 'tiny-remote-file',
+            name: 'Tiny download',
+            provider: 'local',
+            promptStyle: 'completion',
+            source: files.url,
+            downloadSize: bytes.length,
+            defaults,
+          },
+        ],
+      },
+    });
+    launched = await launchBrowser();
+    browser = launched.browser;
+  });
+  afterAll(async () => {
+    await launched.close();
+    await server.close();
+    await files.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const badge = (page: Page) => page.locator('.answer .run-badge');
+
+  it('streams text from a local GGUF model, shown as code', async () => {
+    const { page, context, problems } = await openSignedInPage(browser, server);
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => page.getByLabel('Model').inputValue()).toBe('tiny-local');
+    await page.getByLabel('Describe the code you want').fill('Print hello');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await expect.poll(() => badge(page).innerText(), { timeout: 60_000 }).toBe('Done');
+    // A completion model answers with bare code: one code block, not Markdown.
+    const code = await page.locator('.answer .code-block__code').innerText();
+    expect(code.trim().length).toBeGreaterThan(0);
+    expect(await page.locator('.answer .markdown').count()).toBe(0);
+    expect(await page.locator('.answer .run-stats').innerText()).toMatch(/Tokens\s+[1-9]/);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('shows a model that is not downloaded with its size, then a live progress bar while it downloads', async () => {
+    const { page, context, problems } = await openSignedInPage(browser, server);
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => page.getByLabel('Model').inputValue()).toBe('tiny-local');
+    await page.getByLabel('Model').selectOption('tiny-remote-file');
+    const status = page.locator('#generate-model-status');
+    expect(await status.innerText()).toMatch(/Not downloaded/i);
+    expect(await status.innerText()).toContain('437 KB, downloads the first time it is used.');
+    expect(await page.getByLabel('Model').locator('option:checked').innerText()).toBe(
+      'Tiny download (not downloaded, 437 KB)',
+    );
+
+    await page.getByLabel('Describe the code you want').fill('Print hello');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    // The answer area shows the download; the bar moves as bytes arrive.
+    const bar = page.getByRole('progressbar', { name: 'Download of Tiny download' }).first();
+    await bar.waitFor({ timeout: 15_000 });
+    const values = new Set<number>();
+    await expect
+      .poll(
+        async () => {
+          values.add(Number(await bar.getAttribute('value')));
+          return values.size;
+        },
+        { timeout: 15_000, interval: 300 },
+      )
+      .toBeGreaterThanOrEqual(2);
+    expect(await page.locator('.answer').innerText()).toMatch(/Downloading Tiny download/);
+    await expectAccessible(page, 'generate-downloading');
+
+    await expect.poll(() => badge(page).innerText(), { timeout: 90_000 }).toBe('Done');
+    await expect.poll(() => status.innerText(), { timeout: 5000 }).toMatch(/Ready/i);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 150_000);
+});
