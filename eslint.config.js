@@ -36,7 +36,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/server/store/sqlite/**', 'src/server/mail/**', 'src/server/models/local/**', 'test/**', 'bench/**'],
+    files: [
+      'src/server/store/sqlite/**',
+      'src/server/store/mongo/**',
+      'src/server/mail/**',
+      'src/server/models/local/**',
+      'test/**',
+      'bench/**',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -20,7 +20,7 @@ describe('loadConfig', () => {
   it('derives APP_URL from PORT and DATABASE_URL from DATA_DIR', () => {
     const c = loadConfig({ PORT: '8080', DATA_DIR: '/var/lib/cg' }, '/srv');
     expect(c.appUrl).toBe('http://localhost:8080');
-    expect(c.database.file).toBe('/var/lib/cg/codegenie.db');
+    expect(c.database).toEqual({ kind: 'sqlite', file: '/var/lib/cg/codegenie.db' });
   });
 
   it('reads every variable', () => {
@@ -51,7 +51,7 @@ describe('loadConfig', () => {
       trustProxy: true,
       corsOrigins: ['https://a.example', 'https://b.example:8443'],
     });
-    expect(c.database.file).toBe('/srv/db/main.sqlite');
+    expect(c.database).toEqual({ kind: 'sqlite', file: '/srv/db/main.sqlite' });
     expect(c.sessionSecret).toBe('x'.repeat(40));
     expect(c.sessions).toEqual({ ttlMs: 48 * 3_600_000, idleMs: 2 * 3_600_000 });
     expect(c.loginThrottle).toEqual({ maxPerAccount: 7, maxPerIp: 50, windowMs: 30 * 60_000 });
@@ -78,6 +78,16 @@ describe('loadConfig', () => {
       from: 'Team <team@example.com>',
     });
     expect(set.passwordReset).toEqual({ ttlMs: 30 * 60_000, maxPerEmailPerHour: 5, maxPerIpPerHour: 20 });
+  });
+
+  it('takes a MongoDB connection string as DATABASE_URL', () => {
+    for (const url of [
+      'mongodb://app:pw@db1:27017,db2:27017/codegenie?replicaSet=rs0',
+      'mongodb+srv://app:pw@cluster0.x.mongodb.net/prod',
+    ]) {
+      expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ kind: 'mongodb', url });
+    }
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x' })).toThrow(/DATABASE_URL/);
   });
 
   it('treats empty values as unset', () => {

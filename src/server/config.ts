@@ -32,7 +32,8 @@ export const CONFIG_DOCS = {
   APP_URL:
     'Public base URL people use to reach the app (links in emails, Origin checks, cookie security). Default http://localhost:PORT.',
   DATA_DIR: 'Folder for the embedded database, the session secret and other data. Default ./data.',
-  DATABASE_URL: 'Where data lives: sqlite:<file path>. Default sqlite:DATA_DIR/codegenie.db.',
+  DATABASE_URL:
+    'Where data lives: sqlite:<file path> (default sqlite:DATA_DIR/codegenie.db), or a MongoDB connection string, mongodb://… or mongodb+srv://… (Atlas), whose path names the database (default codegenie).',
   SESSION_SECRET:
     'Secret that signs session tokens (at least 32 characters). Default: a random 256-bit secret generated on first start and kept in DATA_DIR/session-secret (mode 0600).',
   SESSION_TTL_HOURS: 'Absolute session lifetime in hours. Default 168 (7 days).',
@@ -88,7 +89,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
   DATABASE_URL: z
     .string()
-    .regex(/^sqlite:.+/, 'must look like sqlite:<file path>')
+    .regex(
+      /^(sqlite:.+|mongodb(\+srv)?:\/\/.+)/,
+      'must look like sqlite:<file path>, mongodb://… or mongodb+srv://…',
+    )
     .optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_TTL_HOURS: positiveInt(24 * 365).default(168),
@@ -133,7 +137,7 @@ export interface Config {
   /** True when APP_URL is https: Secure cookies, __Host- prefix, HSTS. */
   secure: boolean;
   dataDir: string;
-  database: { kind: 'sqlite'; file: string };
+  database: { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
   /** Undefined means "generate one and keep it in DATA_DIR". */
   sessionSecret: string | undefined;
   sessions: { ttlMs: number; idleMs: number };
@@ -197,16 +201,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
 
   const dataDir = path.resolve(cwd, e.DATA_DIR);
-  const dbFile = e.DATABASE_URL
-    ? path.resolve(cwd, e.DATABASE_URL.slice('sqlite:'.length))
-    : path.join(dataDir, 'codegenie.db');
+  const database: Config['database'] =
+    e.DATABASE_URL === undefined
+      ? { kind: 'sqlite', file: path.join(dataDir, 'codegenie.db') }
+      : e.DATABASE_URL.startsWith('sqlite:')
+        ? { kind: 'sqlite', file: path.resolve(cwd, e.DATABASE_URL.slice('sqlite:'.length)) }
+        : { kind: 'mongodb', url: e.DATABASE_URL };
 
   return {
     server: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY, corsOrigins },
     appUrl,
     secure: appUrl.startsWith('https://'),
     dataDir,
-    database: { kind: 'sqlite', file: dbFile },
+    database,
     sessionSecret: e.SESSION_SECRET,
     sessions: { ttlMs: e.SESSION_TTL_HOURS * 3_600_000, idleMs: e.SESSION_IDLE_HOURS * 3_600_000 },
     loginThrottle: {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { resolveSessionSecret } from './session-secret.js';
-import { createStore } from './store/index.js';
+import { createStore, describeStore } from './store/index.js';
 
 /**
  * The built web app: dist/web next to the compiled server (dist/server), or
@@ -37,7 +37,16 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const store = await createStore(config.database);
+  let store;
+  try {
+    store = await createStore(config.database);
+  } catch (error) {
+    // The adapters' messages name the place and the likely cause, never a password.
+    process.stderr.write(
+      `CodeGenie cannot start.\n${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  }
   const sessionSecret = resolveSessionSecret(config.sessionSecret, config.dataDir);
   const app = await buildApp({ config, store, sessionSecret, webRoot: findWebRoot() });
 
@@ -72,7 +81,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ port: config.server.port, host: config.server.host });
-  app.log.info({ store: config.database.kind, file: config.database.file }, 'store ready');
+  app.log.info(describeStore(config.database), 'store ready');
   process.stdout.write(`\nCodeGenie is running at ${config.appUrl}\n\n`);
 }
 

@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-// eslint-disable-next-line no-restricted-imports -- stand-in for the SQLite side of the proposed port additions (see withExport)
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../store/sqlite/sqlite.adapter.js';
 import type {
@@ -15,7 +13,6 @@ import type {
   UserRecord,
 } from '../store/store.port.js';
 import {
-  asCopyable,
   copyStore,
   countStore,
   describeUrl,
@@ -23,7 +20,6 @@ import {
   main,
   openStoreFromUrl,
   ProgressBar,
-  type CopyableStore,
   type CopyIo,
 } from './db-copy.js';
 
@@ -39,80 +35,15 @@ const MIN = 60_000;
 const DAY = 86_400_000;
 const at = (ms: number) => new Date(NOW.getTime() + ms);
 
-// --- Stand-in for the proposed port additions on SQLite ---------------------
-// The same three queries belong in sqlite-users.ts, sqlite-sessions.ts and
-// sqlite-resets.ts; until then the test reads the file directly.
-
-const handles: Database.Database[] = [];
 const stores: Store[] = [];
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
-  for (const db of handles.splice(0)) {
-    db.close();
-  }
 });
 
-type Row = Record<string, string | number | null>;
-const str = (v: string | number | null | undefined) => String(v);
-const opt = (v: string | number | null | undefined) => (v === null || v === undefined ? null : String(v));
-const time = (v: string | number | null | undefined) => new Date(Number(v));
-
-function withExport(store: SqliteStore, file: string): CopyableStore {
-  const db = new Database(file);
-  handles.push(db);
-  Object.assign(store.users, {
-    listAll: async (afterId: string | null, limit: number): Promise<UserRecord[]> =>
-      db
-        .prepare<[string, number], Row>('SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?')
-        .all(afterId ?? '', limit)
-        .map((r) => ({
-          id: str(r.id),
-          username: str(r.username),
-          email: str(r.email),
-          displayName: opt(r.display_name),
-          passwordHash: str(r.password_hash),
-          createdAt: time(r.created_at),
-          updatedAt: time(r.updated_at),
-        })),
-  });
-  Object.assign(store.sessions, {
-    listAllForUser: async (userId: string): Promise<SessionRecord[]> =>
-      db
-        .prepare<[string], Row>('SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC, id DESC')
-        .all(userId)
-        .map((r) => ({
-          id: str(r.id),
-          userId: str(r.user_id),
-          createdAt: time(r.created_at),
-          lastUsedAt: time(r.last_used_at),
-          expiresAt: time(r.expires_at),
-          ip: opt(r.ip),
-          userAgent: opt(r.user_agent),
-        })),
-  });
-  Object.assign(store.passwordResets, {
-    listForUser: async (userId: string): Promise<PasswordResetRecord[]> =>
-      db
-        .prepare<[string], Row>(
-          'SELECT * FROM password_resets WHERE user_id = ? ORDER BY created_at DESC, id DESC',
-        )
-        .all(userId)
-        .map((r) => ({
-          id: str(r.id),
-          userId: str(r.user_id),
-          tokenHash: str(r.token_hash),
-          createdAt: time(r.created_at),
-          expiresAt: time(r.expires_at),
-          usedAt: r.used_at === null ? null : time(r.used_at),
-        })),
-  });
-  return asCopyable(store, 'test');
-}
-
-function open(file: string): CopyableStore {
+function open(file: string): Store {
   const store = SqliteStore.open(file);
   stores.push(store);
-  return withExport(store, file);
+  return store;
 }
 
 /** The CLI's dependencies, with stores that have the additions and captured output. */
@@ -147,7 +78,7 @@ const USERS = 1000;
 const id = (kind: string, i: number, j = 0) =>
   `${kind.padEnd(8, '0')}-${String(i).padStart(4, '0')}-4000-8000-${String(j).padStart(12, '0')}`;
 
-async function seed(store: CopyableStore, users = USERS): Promise<Seeded> {
+async function seed(store: Store, users = USERS): Promise<Seeded> {
   const s: Seeded = { users: [], sessions: [], resets: [], activity: [], prompts: [] };
   for (let i = 0; i < users; i++) {
     const created = at(-30 * DAY + i * MIN);
@@ -232,7 +163,7 @@ async function seed(store: CopyableStore, users = USERS): Promise<Seeded> {
 }
 
 /** Everything in a store, as db:copy reads it, each kind sorted by id. */
-async function dump(store: CopyableStore): Promise<Seeded> {
+async function dump(store: Store): Promise<Seeded> {
   const d: Seeded = { users: [], sessions: [], resets: [], activity: [], prompts: [] };
   let after: string | null = null;
   for (;;) {
@@ -408,14 +339,6 @@ describe('db:copy command line', () => {
     expect(await main(['--from', `sqlite:${missing}`, '--to', `sqlite:${freshFile()}`], io)).toBe(1);
     expect(io.err()).toContain(`No SQLite database at ${missing}`);
     expect(fs.existsSync(missing)).toBe(false);
-  });
-
-  it('names what an adapter lacks to be read in full', async () => {
-    const from = freshFile();
-    await SqliteStore.open(from).close();
-    const io = { ...cliIo(), open: openStoreFromUrl };
-    expect(await main(['--from', `sqlite:${from}`, '--to', `sqlite:${freshFile()}`], io)).toBe(1);
-    expect(io.err()).toMatch(/source store cannot be read in full: its adapter lacks users\.listAll/);
   });
 
   it('never prints a password from a store URL', async () => {

@@ -4,16 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { ConflictError } from '../errors.js';
 import { describeTarget, isMongoUrl, parseMongoUri } from '../store/mongo/mongo-uri.js';
-import type {
-  PasswordResetRecord,
-  PasswordResetRepository,
-  PromptRecord,
-  SessionRecord,
-  SessionRepository,
-  Store,
-  UserRecord,
-  UserRepository,
-} from '../store/store.port.js';
+import type { PromptRecord, Store, UserRecord } from '../store/store.port.js';
 
 const USAGE = `Usage: npm run db:copy -- --from <DATABASE_URL> --to <DATABASE_URL>
 
@@ -29,42 +20,9 @@ export const KINDS = ['users', 'sessions', 'passwordResets', 'activity', 'prompt
 export type Kind = (typeof KINDS)[number];
 export type Counts = Record<Kind, number>;
 
-/**
- * What db:copy needs beyond the port: reading everything. Proposed for
- * store.port.ts (MongoStore has them; SQLite needs the same three queries).
- */
-export interface CopyableStore extends Store {
-  readonly users: UserRepository & {
-    /** Every user in id order, `limit` at a time, after `afterId` (null: from the start). */
-    listAll(afterId: string | null, limit: number): Promise<UserRecord[]>;
-  };
-  readonly sessions: SessionRepository & {
-    /** Every session of the user, expired and idle ones too, newest first. */
-    listAllForUser(userId: string): Promise<SessionRecord[]>;
-  };
-  readonly passwordResets: PasswordResetRepository & {
-    /** Every reset token of the user, used and expired ones too, newest first. */
-    listForUser(userId: string): Promise<PasswordResetRecord[]>;
-  };
-}
-
 const PAGE = 500;
 const ALL = 2 ** 31 - 1;
 const WRITES_IN_FLIGHT = 32;
-
-/** Narrows a store to one that can be read in full, or says which additions its adapter lacks. */
-export function asCopyable(store: Store, role: string): CopyableStore {
-  const candidate = store as Partial<CopyableStore> & Store;
-  const missing = [
-    typeof candidate.users.listAll === 'function' ? null : 'users.listAll',
-    typeof candidate.sessions.listAllForUser === 'function' ? null : 'sessions.listAllForUser',
-    typeof candidate.passwordResets.listForUser === 'function' ? null : 'passwordResets.listForUser',
-  ].filter((m) => m !== null);
-  if (missing.length > 0) {
-    throw new Error(`The ${role} store cannot be read in full: its adapter lacks ${missing.join(', ')}.`);
-  }
-  return store as CopyableStore;
-}
 
 /** Opens a store from a DATABASE_URL; the store factory will take this over. */
 export async function openStoreFromUrl(url: string, options: { mustExist?: boolean } = {}): Promise<Store> {
@@ -92,7 +50,7 @@ export function describeUrl(url: string): string {
   return isMongoUrl(url) ? `mongodb ${describeTarget(parseMongoUri(url))}` : '(unknown store)';
 }
 
-async function* userPages(store: CopyableStore): AsyncGenerator<UserRecord[]> {
+async function* userPages(store: Store): AsyncGenerator<UserRecord[]> {
   let after: string | null = null;
   for (;;) {
     const page: UserRecord[] = await store.users.listAll(after, PAGE);
@@ -105,13 +63,13 @@ async function* userPages(store: CopyableStore): AsyncGenerator<UserRecord[]> {
   }
 }
 
-async function* allUsers(store: CopyableStore): AsyncGenerator<UserRecord> {
+async function* allUsers(store: Store): AsyncGenerator<UserRecord> {
   for await (const page of userPages(store)) {
     yield* page;
   }
 }
 
-async function* promptPages(store: CopyableStore, userId: string): AsyncGenerator<PromptRecord[]> {
+async function* promptPages(store: Store, userId: string): AsyncGenerator<PromptRecord[]> {
   let cursor: string | undefined;
   for (;;) {
     const page = await store.prompts.listForUser(userId, {}, PAGE, cursor);
@@ -146,8 +104,8 @@ export interface CopyReport {
  * and email) hold. `now` decides which sessions and tokens have expired.
  */
 export async function copyStore(
-  source: CopyableStore,
-  target: CopyableStore,
+  source: Store,
+  target: Store,
   now: Date,
   onUser: (done: number, report: CopyReport) => void = () => undefined,
 ): Promise<CopyReport> {
@@ -223,7 +181,7 @@ export async function copyStore(
 }
 
 /** Creates or updates one user; false when the target holds a conflicting account (reported). */
-async function copyUser(user: UserRecord, target: CopyableStore, report: CopyReport): Promise<boolean> {
+async function copyUser(user: UserRecord, target: Store, report: CopyReport): Promise<boolean> {
   const there = await target.users.findById(user.id);
   try {
     if (!there) {
@@ -260,7 +218,7 @@ async function copyUser(user: UserRecord, target: CopyableStore, report: CopyRep
 
 /** Records per kind, counted as db:copy sees them: live sessions and tokens only. */
 export async function countStore(
-  store: CopyableStore,
+  store: Store,
   now: Date,
   onUser: (done: number) => void = () => undefined,
 ): Promise<Counts> {
@@ -283,7 +241,7 @@ export async function countStore(
   return counts;
 }
 
-async function countUsers(store: CopyableStore): Promise<number> {
+async function countUsers(store: Store): Promise<number> {
   let n = 0;
   for await (const page of userPages(store)) {
     n += page.length;
@@ -390,8 +348,8 @@ export async function main(argv: string[], io: CopyIo): Promise<number> {
     opened.push(sourceStore);
     const targetStore = await io.open(to, {});
     opened.push(targetStore);
-    const source = asCopyable(sourceStore, 'source');
-    const target = asCopyable(targetStore, 'target');
+    const source = sourceStore;
+    const target = targetStore;
 
     const now = io.now();
     const bar = new ProgressBar(io.stderr, 'copy', await countUsers(source));

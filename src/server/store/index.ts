@@ -1,8 +1,29 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Store } from './store.port.js';
-import { SqliteStore } from './sqlite/sqlite.adapter.js';
 
-/** Picks the store adapter from DATABASE_URL (only SQLite so far; MongoDB joins it later). */
-export function createStore(database: Config['database']): Promise<Store> {
-  return Promise.resolve(SqliteStore.open(database.file));
+/**
+ * Opens the store DATABASE_URL names: the embedded SQLite file, or MongoDB
+ * (Atlas or self-hosted). Each driver is imported only when it is used, so
+ * SQLite installs never load the MongoDB driver and the reverse.
+ */
+export async function createStore(
+  database: Config['database'],
+  options: { log?: FastifyBaseLogger } = {},
+): Promise<Store> {
+  switch (database.kind) {
+    case 'sqlite': {
+      const { SqliteStore } = await import('./sqlite/sqlite.adapter.js');
+      return SqliteStore.open(database.file);
+    }
+    case 'mongodb': {
+      const { MongoStore } = await import('./mongo/mongo.adapter.js');
+      return MongoStore.connect(database.url, { log: options.log });
+    }
+  }
+}
+
+/** Where the store is, for logs: the file, or "mongodb" (the URL may hold a password). */
+export function describeStore(database: Config['database']): Record<string, string> {
+  return database.kind === 'sqlite' ? { store: 'sqlite', file: database.file } : { store: 'mongodb' };
 }

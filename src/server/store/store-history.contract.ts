@@ -229,6 +229,49 @@ export function describeHistoryContract(getStore: () => Store): void {
     });
   });
 
+  describe('reading everything (db:copy)', () => {
+    it('lists all users in id order by pages, and every session and reset token of a user', async () => {
+      const store = getStore();
+      const made = [];
+      for (let i = 0; i < 5; i++) {
+        made.push(await store.users.create(fixtureUser()));
+      }
+      const ids: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: { id: string }[] = await store.users.listAll(after, 2);
+        if (page.length === 0) {
+          break;
+        }
+        ids.push(...page.map((u) => u.id));
+        after = page.at(-1)?.id ?? null;
+      }
+      expect(ids).toEqual(made.map((u) => u.id).sort());
+      expect(await store.users.listAll(null, 1)).toEqual([await store.users.findById(ids[0] ?? '')]);
+
+      const u = made[0];
+      if (!u) {
+        throw new Error('no user');
+      }
+      const live = fixtureSession(u.id, { createdAt: new Date(T0.getTime() + 1000) });
+      const expired = fixtureSession(u.id, { expiresAt: T0 });
+      await store.sessions.create(live);
+      await store.sessions.create(expired);
+      expect(await store.sessions.listAllForUser(u.id)).toEqual([live, expired]);
+      const reset = {
+        id: randomUUID(),
+        userId: u.id,
+        tokenHash: 'f'.repeat(64),
+        createdAt: T0,
+        expiresAt: T0,
+        usedAt: T0,
+      };
+      await store.passwordResets.create(reset);
+      expect(await store.passwordResets.listForUser(u.id)).toEqual([reset]);
+      expect(await store.passwordResets.listForUser(made[1]?.id ?? '')).toEqual([]);
+    });
+  });
+
   describe('profile changes and account deletion', () => {
     it('changes the display name and email, refusing an email taken by someone else', async () => {
       const store = getStore();

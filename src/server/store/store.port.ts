@@ -57,6 +57,8 @@ export interface UserRepository {
    * a failure half-way. False when the user did not exist.
    */
   delete(id: string): Promise<boolean>;
+  /** Every user in id order, `limit` at a time, after `afterId` (null: from the start). For db:copy. */
+  listAll(afterId: string | null, limit: number): Promise<UserRecord[]>;
 }
 
 /** A server-side session; the signed token only references it by id. */
@@ -84,6 +86,8 @@ export interface SessionRepository {
   listActiveForUser(userId: string, now: Date, idleMs: number): Promise<SessionRecord[]>;
   /** Deletes sessions past their absolute expiry or idle too long; returns how many. */
   purgeExpired(now: Date, idleMs: number): Promise<number>;
+  /** Every session of the user, expired and idle ones too, newest first. For db:copy. */
+  listAllForUser(userId: string): Promise<SessionRecord[]>;
 }
 
 /**
@@ -116,6 +120,8 @@ export interface PasswordResetRepository {
   delete(id: string): Promise<boolean>;
   /** Deletes tokens that expired before `now`; returns how many. */
   purgeExpired(now: Date): Promise<number>;
+  /** Every reset token of the user, used and expired ones too, newest first. For db:copy. */
+  listForUser(userId: string): Promise<PasswordResetRecord[]>;
 }
 
 /** Kinds of entries in a user's activity log. */

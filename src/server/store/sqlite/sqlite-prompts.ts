@@ -191,7 +191,7 @@ export class SqlitePrompts implements PromptRepository {
     }
     const q = query.q?.trim();
     if (q) {
-      if ([...q].length >= 3) {
+      if (Array.from(q).length >= 3) {
         // The trigram index finds substrings of 3 characters or more. A rare
         // text: take its few matches from the index. A common one: walk the
         // user's records newest first and check each against the index, which

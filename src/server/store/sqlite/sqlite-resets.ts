@@ -29,6 +29,7 @@ export class SqliteResets implements PasswordResetRepository {
   private readonly invalidate;
   private readonly deleteOne;
   private readonly deleteExpired;
+  private readonly forUser;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(
@@ -46,6 +47,9 @@ export class SqliteResets implements PasswordResetRepository {
     );
     this.deleteOne = db.prepare('DELETE FROM password_resets WHERE id = ?');
     this.deleteExpired = db.prepare('DELETE FROM password_resets WHERE expires_at <= ?');
+    this.forUser = db.prepare<[string], ResetRow>(
+      'SELECT * FROM password_resets WHERE user_id = ? ORDER BY created_at DESC, id DESC',
+    );
   }
 
   async create(reset: PasswordResetRecord): Promise<PasswordResetRecord> {
@@ -78,5 +82,9 @@ export class SqliteResets implements PasswordResetRepository {
 
   async purgeExpired(now: Date): Promise<number> {
     return this.deleteExpired.run(now.getTime()).changes;
+  }
+
+  async listForUser(userId: string): Promise<PasswordResetRecord[]> {
+    return this.forUser.all(userId).map(toReset);
   }
 }

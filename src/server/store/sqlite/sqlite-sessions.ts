@@ -32,6 +32,7 @@ export class SqliteSessions implements SessionRepository {
   private readonly deleteForUser;
   private readonly activeForUser;
   private readonly deleteExpired;
+  private readonly allForUser;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(
@@ -47,6 +48,9 @@ export class SqliteSessions implements SessionRepository {
        ORDER BY created_at DESC, id DESC`,
     );
     this.deleteExpired = db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_used_at <= ?');
+    this.allForUser = db.prepare<[string], SessionRow>(
+      'SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at DESC, id DESC',
+    );
   }
 
   async create(session: SessionRecord): Promise<SessionRecord> {
@@ -84,5 +88,9 @@ export class SqliteSessions implements SessionRepository {
 
   async purgeExpired(now: Date, idleMs: number): Promise<number> {
     return this.deleteExpired.run(now.getTime(), now.getTime() - idleMs).changes;
+  }
+
+  async listAllForUser(userId: string): Promise<SessionRecord[]> {
+    return this.allForUser.all(userId).map(toSession);
   }
 }

@@ -38,6 +38,7 @@ export class SqliteUsers implements UserRepository {
   private readonly setHash;
   private readonly setProfile;
   private readonly deleteOne;
+  private readonly page;
 
   constructor(private readonly db: Database.Database) {
     this.insert = db.prepare(
@@ -53,6 +54,7 @@ export class SqliteUsers implements UserRepository {
          email = coalesce(@email, email), updated_at = @at WHERE id = @id`,
     );
     this.deleteOne = db.prepare('DELETE FROM users WHERE id = ?');
+    this.page = db.prepare<[string, number], UserRow>('SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?');
   }
 
   async create(user: NewUser): Promise<UserRecord> {
@@ -133,5 +135,9 @@ export class SqliteUsers implements UserRepository {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     }
     return deleted;
+  }
+
+  async listAll(afterId: string | null, limit: number): Promise<UserRecord[]> {
+    return this.page.all(afterId ?? '', limit).map(toUser);
   }
 }
