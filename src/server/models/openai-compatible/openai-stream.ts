@@ -89,7 +89,7 @@ export async function* readCompletionStream(
     } else {
       attempt.arm('idle', idleDeadline - performance.now());
     }
-    let result: ReadableStreamReadResult<Uint8Array>;
+    let result: Awaited<ReturnType<typeof reader.read>>;
     try {
       result = await reader.read();
     } catch (error) {

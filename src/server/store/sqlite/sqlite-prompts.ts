@@ -90,7 +90,7 @@ export class SqlitePrompts implements PromptRepository {
   private readonly countsByKind;
   private readonly countsByModel;
   private readonly countsByDay;
-  private readonly countMatches;
+  private readonly matchRowids;
   /** Listing statements by their SQL (filters change the WHERE clause). */
   private readonly listings = new Map<string, Database.Statement<Record<string, unknown>, PromptRow>>();
 
@@ -116,8 +116,8 @@ export class SqlitePrompts implements PromptRepository {
     );
     this.deleteOne = db.prepare('DELETE FROM prompts WHERE id = ? AND user_id = ?');
     this.deleteAll = db.prepare('DELETE FROM prompts WHERE user_id = ?');
-    this.countMatches = db.prepare<[string, number], { n: number }>(
-      'SELECT count(*) AS n FROM (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ? LIMIT ?)',
+    this.matchRowids = db.prepare<[string, number], { rowid: number }>(
+      'SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ? LIMIT ?',
     );
     this.countsByKind = db.prepare<[string], { kind: string; n: number }>(
       'SELECT kind, count(*) AS n FROM prompts WHERE user_id = ? GROUP BY kind',
@@ -193,17 +193,20 @@ export class SqlitePrompts implements PromptRepository {
     if (q) {
       if (Array.from(q).length >= 3) {
         // The trigram index finds substrings of 3 characters or more. A rare
-        // text: take its few matches from the index. A common one: walk the
-        // user's records newest first and check each against the index, which
-        // stops as soon as the page is full.
+        // text: its matches, read once from the index, are the candidates. A
+        // common one: walk the user's records newest first and check each
+        // against the index, which stops as soon as the page is full.
         const match = `"${q.replaceAll('"', '""')}"`;
-        params.match = match;
-        const common = (this.countMatches.get(match, this.commonMatches)?.n ?? 0) >= this.commonMatches;
-        where.push(
-          common
-            ? 'EXISTS (SELECT 1 FROM prompts_fts WHERE prompts_fts MATCH @match AND prompts_fts.rowid = prompts.rowid)'
-            : 'rowid IN (SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH @match)',
-        );
+        const hits = this.matchRowids.all(match, this.commonMatches);
+        if (hits.length < this.commonMatches) {
+          where.push('rowid IN (SELECT value FROM json_each(@rowids))');
+          params.rowids = JSON.stringify(hits.map((h) => h.rowid));
+        } else {
+          where.push(
+            'EXISTS (SELECT 1 FROM prompts_fts WHERE prompts_fts MATCH @match AND prompts_fts.rowid = prompts.rowid)',
+          );
+          params.match = match;
+        }
       } else {
         where.push(
           "(input LIKE @like ESCAPE '\\' OR output LIKE @like ESCAPE '\\' OR code LIKE @like ESCAPE '\\')",
