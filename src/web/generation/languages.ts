@@ -1,20 +1,11 @@
+import { LANGUAGE_EXTENSIONS, LANGUAGE_NAMES, LANGUAGES, normalizeLanguage } from '../../shared/languages';
 import type { Language } from '../api/generation.api';
 
 /** The languages people can ask for, in the order the pickers show them. */
-export const LANGUAGE_OPTIONS: readonly { value: Language; label: string }[] = [
-  { value: 'any', label: 'Any language' },
-  { value: 'python', label: 'Python' },
-  { value: 'javascript', label: 'JavaScript' },
-  { value: 'typescript', label: 'TypeScript' },
-  { value: 'java', label: 'Java' },
-  { value: 'c', label: 'C' },
-  { value: 'cpp', label: 'C++' },
-  { value: 'csharp', label: 'C#' },
-  { value: 'go', label: 'Go' },
-  { value: 'rust', label: 'Rust' },
-  { value: 'sql', label: 'SQL' },
-  { value: 'bash', label: 'Bash' },
-];
+export const LANGUAGE_OPTIONS: readonly { value: Language; label: string }[] = LANGUAGES.map((value) => ({
+  value,
+  label: value === 'any' ? 'Any language' : LANGUAGE_NAMES[value],
+}));
 
 /**
  * Languages the highlighter knows: the API's, plus a few that answers often
@@ -23,43 +14,8 @@ export const LANGUAGE_OPTIONS: readonly { value: Language; label: string }[] = [
  */
 export type CodeLanguage = Exclude<Language, 'any'> | 'json' | 'html' | 'css' | 'yaml';
 
-/** Fence labels and file extensions models use, mapped to a highlighter language. */
-const ALIASES: Record<string, CodeLanguage> = {
-  python: 'python',
-  py: 'python',
-  python3: 'python',
-  javascript: 'javascript',
-  js: 'javascript',
-  jsx: 'javascript',
-  mjs: 'javascript',
-  node: 'javascript',
-  typescript: 'typescript',
-  ts: 'typescript',
-  tsx: 'typescript',
-  java: 'java',
-  c: 'c',
-  h: 'c',
-  cpp: 'cpp',
-  'c++': 'cpp',
-  cc: 'cpp',
-  cxx: 'cpp',
-  hpp: 'cpp',
-  csharp: 'csharp',
-  'c#': 'csharp',
-  cs: 'csharp',
-  go: 'go',
-  golang: 'go',
-  rust: 'rust',
-  rs: 'rust',
-  sql: 'sql',
-  postgresql: 'sql',
-  mysql: 'sql',
-  sqlite: 'sql',
-  bash: 'bash',
-  sh: 'bash',
-  shell: 'bash',
-  zsh: 'bash',
-  console: 'bash',
+/** Highlighter-only languages, by the fence labels models use for them. */
+const EXTRA_ALIASES: Record<string, CodeLanguage> = {
   json: 'json',
   html: 'html',
   xml: 'html',
@@ -69,17 +25,7 @@ const ALIASES: Record<string, CodeLanguage> = {
 };
 
 const EXTENSIONS: Record<CodeLanguage, string> = {
-  python: 'py',
-  javascript: 'js',
-  typescript: 'ts',
-  java: 'java',
-  c: 'c',
-  cpp: 'cpp',
-  csharp: 'cs',
-  go: 'go',
-  rust: 'rs',
-  sql: 'sql',
-  bash: 'sh',
+  ...LANGUAGE_EXTENSIONS,
   json: 'json',
   html: 'html',
   css: 'css',
@@ -87,17 +33,7 @@ const EXTENSIONS: Record<CodeLanguage, string> = {
 };
 
 const LABELS: Record<CodeLanguage, string> = {
-  python: 'Python',
-  javascript: 'JavaScript',
-  typescript: 'TypeScript',
-  java: 'Java',
-  c: 'C',
-  cpp: 'C++',
-  csharp: 'C#',
-  go: 'Go',
-  rust: 'Rust',
-  sql: 'SQL',
-  bash: 'Bash',
+  ...LANGUAGE_NAMES,
   json: 'JSON',
   html: 'HTML',
   css: 'CSS',
@@ -109,7 +45,7 @@ export function toCodeLanguage(label: string | null | undefined): CodeLanguage |
   if (!label) {
     return null;
   }
-  return ALIASES[label.trim().toLowerCase()] ?? null;
+  return normalizeLanguage(label) ?? EXTRA_ALIASES[label.trim().toLowerCase()] ?? null;
 }
 
 /** "Python", "C++" ...; "Code" when the language is unknown. */

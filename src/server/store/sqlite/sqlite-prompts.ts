@@ -162,6 +162,9 @@ export class SqlitePrompts implements PromptRepository {
 
   async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage> {
     const where = ['user_id = @userId'];
+    // For a rare search text the candidates are few rowids: look them up
+    // directly rather than let the planner walk the user's index for the order.
+    let from = 'prompts';
     const params: Record<string, unknown> = { userId, limit: limit + 1 };
     const equal = {
       model_id: query.modelId,
@@ -201,6 +204,7 @@ export class SqlitePrompts implements PromptRepository {
         if (hits.length < this.commonMatches) {
           where.push('rowid IN (SELECT value FROM json_each(@rowids))');
           params.rowids = JSON.stringify(hits.map((h) => h.rowid));
+          from = 'prompts NOT INDEXED';
         } else {
           where.push(
             'EXISTS (SELECT 1 FROM prompts_fts WHERE prompts_fts MATCH @match AND prompts_fts.rowid = prompts.rowid)',
@@ -214,7 +218,7 @@ export class SqlitePrompts implements PromptRepository {
         params.like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       }
     }
-    const sql = `SELECT * FROM prompts WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    const sql = `SELECT * FROM ${from} WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
     let statement = this.listings.get(sql);
     if (!statement) {
       statement = this.db.prepare<Record<string, unknown>, PromptRow>(sql);
