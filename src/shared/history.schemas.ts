@@ -14,7 +14,13 @@ export const historyQuerySchema = z.strictObject({
     .max(100, 'Limit must be 1 to 100.')
     .default(20),
   cursor: z.string().max(200).optional(),
-  q: z.string().trim().max(200, 'Search text is at most 200 characters.').optional(),
+  q: z
+    .string()
+    .trim()
+    .max(200, 'Search text is at most 200 characters.')
+    // SQLite's full-text query parser stops at a NUL; no stored text holds one.
+    .refine((q) => !q.includes('\u0000'), 'Search text cannot contain a NUL character.')
+    .optional(),
   modelId: z.string().max(64).optional(),
   kind: z.enum(['generate', 'explain']).optional(),
   language: z.string().max(32).optional(),

@@ -160,6 +160,31 @@ describe('GET /api/history', () => {
     expect(Object.keys(res.body.error.details.fields)).toContain(field);
   });
 
+  it.each([
+    '"""',
+    '"',
+    '\\',
+
+    'NEAR(a b)',
+    '*',
+    '^abc',
+    '🦊🦊🦊',
+    'x'.repeat(200),
+    "'; DROP TABLE prompts; --",
+  ])('answers a search for %j without a server error', async (q) => {
+    const { token } = await registerAndLogin(api);
+    const res = await api.get(`/api/history?q=${encodeURIComponent(q)}`, { token });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([]);
+  });
+
+  it('refuses a NUL in the search text with 400', async () => {
+    const { token } = await registerAndLogin(api);
+    const res = await api.get(`/api/history?q=${encodeURIComponent('a\u0000b')}`, { token });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.fields).toHaveProperty('q');
+  });
+
   it('needs a session', async () => {
     expect((await api.get('/api/history')).status).toBe(401);
     expect((await api.get('/api/history/export')).status).toBe(401);
