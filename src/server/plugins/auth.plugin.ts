@@ -31,6 +31,17 @@ export function sessionCookieName(secure: boolean): string {
   return secure ? '__Host-codegenie_session' : 'codegenie_session';
 }
 
+/**
+ * The session of a request that passed `requireAuth`. Reaching here without
+ * one is a wiring bug (the route forgot its preHandler), not a client error.
+ */
+export function authOf(request: FastifyRequest): Authenticated {
+  if (!request.auth) {
+    throw new Error('route requires authentication');
+  }
+  return request.auth;
+}
+
 /** The client's IP and browser, as recorded on sessions and in the audit log. */
 export function clientInfo(request: FastifyRequest): ClientInfo {
   const ua = request.headers['user-agent'];

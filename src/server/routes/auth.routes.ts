@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { clientInfo } from '../plugins/auth.plugin.js';
+import { authOf, clientInfo } from '../plugins/auth.plugin.js';
 import type { AuthService } from '../services/auth.service.js';
 import {
   loginBodySchema,
@@ -92,14 +92,6 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         response: { 200: userEnvelope, ...errorResponses(401) },
       },
     },
-    async (request) => ({ user: requireUser(request.auth) }),
+    async (request) => ({ user: authOf(request).user }),
   );
 };
-
-function requireUser<T extends { user: unknown }>(auth: T | null): T['user'] {
-  if (!auth) {
-    // requireAuth ran first; reaching here is a wiring bug.
-    throw new Error('route requires authentication');
-  }
-  return auth.user;
-}

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { clientInfo } from '../plugins/auth.plugin.js';
+import { authOf, clientInfo } from '../plugins/auth.plugin.js';
 import type { GenerationService } from '../services/generation.service.js';
 import {
   explainBodySchema,
@@ -14,13 +14,6 @@ const STREAM_DOC =
   'With `Accept: text/event-stream` the answer is an SSE stream: `event: start` {id, modelId}, ' +
   '`event: token` {text} per piece, then `event: done` (the JSON below) or `event: error` {code, message}. ' +
   'Otherwise one JSON object equal to the `done` payload. Closing the connection stops the model.';
-
-function userIdOf(auth: { user: { id: string } } | null): string {
-  if (!auth) {
-    throw new Error('route requires authentication');
-  }
-  return auth.user.id;
-}
 
 /** POST /api/generate, POST /api/explain, POST /api/generations/:id/cancel. */
 export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationService }> = async (
@@ -43,7 +36,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
       },
     },
     async (request, reply) => {
-      const run = await generation.startGenerate(userIdOf(request.auth), request.body, clientInfo(request));
+      const run = await generation.startGenerate(authOf(request).user.id, request.body, clientInfo(request));
       if (wantsEventStream(request)) {
         await sendEventStream(request, reply, run);
         return reply;
@@ -65,7 +58,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
       },
     },
     async (request, reply) => {
-      const run = await generation.startExplain(userIdOf(request.auth), request.body, clientInfo(request));
+      const run = await generation.startExplain(authOf(request).user.id, request.body, clientInfo(request));
       if (wantsEventStream(request)) {
         await sendEventStream(request, reply, run);
         return reply;
@@ -89,7 +82,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
       },
     },
     async (request, reply) => {
-      await generation.cancelOrExplain(userIdOf(request.auth), request.params.id);
+      await generation.cancel(authOf(request).user.id, request.params.id);
       return reply.status(202).send({ id: request.params.id, status: 'cancelling' as const });
     },
   );

@@ -1,16 +1,10 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { authOf } from '../plugins/auth.plugin.js';
 import type { HistoryService } from '../services/history.service.js';
 import { historyPageSchema, historyQuerySchema, historyRecordSchema } from '../../shared/history.schemas.js';
 import { AUTHENTICATED, errorResponses } from './schemas.js';
-
-function userOf(auth: { user: { id: string; username: string } } | null) {
-  if (!auth) {
-    throw new Error('route requires authentication');
-  }
-  return auth.user;
-}
 
 const idParams = z.object({ id: z.uuid('Not a valid id.') });
 
@@ -32,7 +26,7 @@ export const historyRoutes: FastifyPluginAsyncZod<{ history: HistoryService }> =
         response: { 200: historyPageSchema, ...errorResponses(400, 401) },
       },
     },
-    async (request) => history.list(userOf(request.auth).id, request.query),
+    async (request) => history.list(authOf(request).user.id, request.query),
   );
 
   app.get(
@@ -46,7 +40,7 @@ export const historyRoutes: FastifyPluginAsyncZod<{ history: HistoryService }> =
       },
     },
     async (request, reply) => {
-      const user = userOf(request.auth);
+      const user = authOf(request).user;
       const format = request.query.format;
       const day = new Date().toISOString().slice(0, 10);
       const extension = format === 'json' ? 'json' : 'md';
@@ -68,7 +62,7 @@ export const historyRoutes: FastifyPluginAsyncZod<{ history: HistoryService }> =
         response: { 200: historyRecordSchema, ...errorResponses(401, 404) },
       },
     },
-    async (request) => history.get(userOf(request.auth).id, request.params.id),
+    async (request) => history.get(authOf(request).user.id, request.params.id),
   );
 
   app.delete(
@@ -83,7 +77,7 @@ export const historyRoutes: FastifyPluginAsyncZod<{ history: HistoryService }> =
       },
     },
     async (request, reply) => {
-      await history.delete(userOf(request.auth).id, request.params.id);
+      await history.delete(authOf(request).user.id, request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -101,6 +95,6 @@ export const historyRoutes: FastifyPluginAsyncZod<{ history: HistoryService }> =
         response: { 200: z.object({ deleted: z.number() }), ...errorResponses(400, 401) },
       },
     },
-    async (request) => ({ deleted: await history.deleteAll(userOf(request.auth).id) }),
+    async (request) => ({ deleted: await history.deleteAll(authOf(request).user.id) }),
   );
 };

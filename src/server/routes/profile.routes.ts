@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { clientInfo } from '../plugins/auth.plugin.js';
-import type { Authenticated } from '../services/auth.service.js';
+import { authOf, clientInfo } from '../plugins/auth.plugin.js';
 import type { ProfileService } from '../services/profile.service.js';
 import { userSchema } from '../../shared/auth.schemas.js';
 import {
@@ -10,13 +9,6 @@ import {
   profileUpdateSchema,
 } from '../../shared/history.schemas.js';
 import { AUTHENTICATED, errorResponses } from './schemas.js';
-
-function authOf(auth: Authenticated | null): Authenticated {
-  if (!auth) {
-    throw new Error('route requires authentication');
-  }
-  return auth;
-}
 
 const profileSchema = z.object({
   user: userSchema,
@@ -65,7 +57,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
         response: { 200: profileSchema, ...errorResponses(401) },
       },
     },
-    async (request) => profile.get(authOf(request.auth).user.id),
+    async (request) => profile.get(authOf(request).user.id),
   );
 
   app.patch(
@@ -80,7 +72,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
       },
     },
     async (request) => ({
-      user: await profile.update(authOf(request.auth), request.body, clientInfo(request)),
+      user: await profile.update(authOf(request), request.body, clientInfo(request)),
     }),
   );
 
@@ -95,7 +87,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
         response: { 200: z.object({ sessionsRevoked: z.number() }), ...errorResponses(400, 401) },
       },
     },
-    async (request) => profile.changePassword(authOf(request.auth), request.body, clientInfo(request)),
+    async (request) => profile.changePassword(authOf(request), request.body, clientInfo(request)),
   );
 
   app.get(
@@ -108,7 +100,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
         response: { 200: z.array(sessionSchema), ...errorResponses(401) },
       },
     },
-    async (request) => profile.sessions(authOf(request.auth)),
+    async (request) => profile.sessions(authOf(request)),
   );
 
   app.delete(
@@ -123,7 +115,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
       },
     },
     async (request, reply) => {
-      const auth = authOf(request.auth);
+      const auth = authOf(request);
       await profile.revokeSession(auth, request.params.id, clientInfo(request));
       if (request.params.id === auth.session.id) {
         app.clearSessionCookie(reply);
@@ -144,7 +136,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
       },
     },
     async (request, reply) => {
-      await profile.deleteAccount(authOf(request.auth), request.body.password, clientInfo(request));
+      await profile.deleteAccount(authOf(request), request.body.password, clientInfo(request));
       app.clearSessionCookie(reply);
       void reply.header('clear-site-data', '"cookies", "storage"');
       return reply.status(204).send(null);

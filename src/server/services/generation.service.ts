@@ -161,28 +161,18 @@ export class GenerationService {
     );
   }
 
-  /** Stops a running generation of `userId`. */
-  cancel(userId: string, id: string): void {
+  /**
+   * Stops a running generation of `userId`. A finished one of theirs is a
+   * conflict; anyone else's, or an unknown id, is not found.
+   */
+  async cancel(userId: string, id: string): Promise<void> {
     const run = this.running.get(id);
-    if (run?.userId !== userId) {
-      throw new NotFoundError('There is no running generation with that id.');
-    }
-    run.controller.abort();
-  }
-
-  /** Finished or not, whether `id` belongs to `userId` (for a clear cancel answer). */
-  async exists(userId: string, id: string): Promise<boolean> {
-    const record = await this.deps.store.prompts.findById(id);
-    return record?.userId === userId;
-  }
-
-  /** Throws ConflictError for a finished generation of the user, NotFoundError otherwise. */
-  async cancelOrExplain(userId: string, id: string): Promise<void> {
-    if (this.running.get(id)?.userId === userId) {
-      this.cancel(userId, id);
+    if (run?.userId === userId) {
+      run.controller.abort();
       return;
     }
-    if (await this.exists(userId, id)) {
+    const record = await this.deps.store.prompts.findById(id);
+    if (record?.userId === userId) {
       throw new ConflictError('This generation has already finished.');
     }
     throw new NotFoundError('There is no generation with that id.');
