@@ -30,6 +30,7 @@ describe('log audit of the whole test run', () => {
     expect(logs.length).toBeGreaterThan(10_000);
     expect(logs).toContain('auth: login');
     expect(logs).toContain('auth: login_failed');
+    expect(logs).toContain('auth: login_locked');
     expect(logs).toContain('auth: logout');
     expect(secrets.length).toBeGreaterThan(20);
   });

@@ -1,5 +1,6 @@
 import { BSON, type Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
+import { fixturePrompt } from '../store-prompts.contract.js';
 import type {
   ActivityRecord,
   PasswordResetRecord,
@@ -105,23 +106,12 @@ const prompt: PromptRecord = {
   finishedAt: t(1244),
 };
 
-const running: PromptRecord = {
-  ...prompt,
+// The contract's running-record fixture, with this file's ids and times.
+const running: PromptRecord = fixturePrompt(prompt.userId, {
   id: 'p-2',
-  kind: 'generate',
+  createdAt: prompt.createdAt,
   params: {},
-  output: '',
-  code: null,
-  sections: null,
-  status: 'running',
-  error: null,
-  promptTokens: null,
-  completionTokens: null,
-  firstTokenMs: null,
-  totalMs: null,
-  generationId: null,
-  finishedAt: null,
-};
+});
 
 describe('mongo mapping: documents and records', () => {
   it('round-trips every field of a user through BSON, keeping the case of the username', () => {
