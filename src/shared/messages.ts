@@ -20,5 +20,7 @@ export const MESSAGES = {
   validation: 'Some fields are missing or invalid.',
   notFound: 'Not found.',
   internal: 'Something went wrong on our side. Please try again.',
+  /** After a model's name: why a base model is not offered for Explain. */
+  cannotExplain: 'is a code-completion model: it writes code but cannot explain it.',
   storeUnavailable: 'The data store is unavailable. Please try again shortly.',
 } as const;

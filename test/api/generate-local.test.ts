@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +31,7 @@ function localCatalogue(downloadUrl: string) {
         id: 'tiny-chat',
         name: 'Tiny Chat',
         provider: 'local',
-        promptStyle: 'chat',
+        format: 'chatml',
         source: modelFile,
         contextLength: 4096,
       },
@@ -38,7 +39,7 @@ function localCatalogue(downloadUrl: string) {
         id: 'tiny-base',
         name: 'Tiny Base',
         provider: 'local',
-        promptStyle: 'completion',
+        format: 'completion',
         source: modelFile,
         contextLength: 4096,
       },
@@ -46,9 +47,10 @@ function localCatalogue(downloadUrl: string) {
         id: 'tiny-download',
         name: 'Tiny Download',
         provider: 'local',
-        promptStyle: 'completion',
+        format: 'completion',
         source: downloadUrl,
-        downloadSize: fs.statSync(modelFile).size,
+        size: fs.statSync(modelFile).size,
+        sha256: createHash('sha256').update(fs.readFileSync(modelFile)).digest('hex'),
       },
     ],
   };

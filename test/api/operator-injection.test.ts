@@ -26,7 +26,7 @@ beforeAll(async () => {
           id: 'm',
           name: 'M',
           provider: 'openai-compatible',
-          promptStyle: 'chat',
+          format: 'chat',
           baseUrl: upstream.baseUrl,
           model: 'm',
         },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /// <reference lib="dom" />
 import fs from 'node:fs';
 import os from 'node:os';
@@ -41,7 +42,7 @@ describe.skipIf(!CHROMIUM)('local models in the browser', () => {
             id: 'tiny-local',
             name: 'Tiny local',
             provider: 'local',
-            promptStyle: 'completion',
+            format: 'completion',
             source: tinyFile,
             defaults,
           },
@@ -49,9 +50,10 @@ describe.skipIf(!CHROMIUM)('local models in the browser', () => {
             id: 'tiny-remote-file',
             name: 'Tiny download',
             provider: 'local',
-            promptStyle: 'completion',
+            format: 'completion',
             source: files.url,
-            downloadSize: bytes.length,
+            size: bytes.length,
+            sha256: createHash('sha256').update(bytes).digest('hex'),
             defaults,
           },
         ],

@@ -37,6 +37,14 @@ export interface TinyGgufOptions {
   contextLength?: number;
   /** general.name (default "codegenie-tiny"). */
   name?: string;
+  /**
+   * A control token the model writes at every step instead of text (to
+   * test that generation stops on it). Default: none, the model writes
+   * printable text only.
+   */
+  favour?: (typeof TINY_CONTROL_TOKENS)[number];
+  /** Leave the control tokens out (a model that does not fit any chat format). */
+  withoutControlTokens?: boolean;
 }
 
 /** GGUF metadata value types. */
@@ -143,13 +151,30 @@ interface Tensor {
 }
 
 /**
- * The byte-level vocabulary: <unk>, <s>, </s>, <0x00> .. <0xFF>, then "▁".
- * SentencePiece writes a space as U+2581 "▁"; as a normal token it decodes
- * back to a space (a byte token would decode to the three bytes of "▁").
+ * Control tokens of the prompt formats CodeGenie renders (prompt-formats.ts),
+ * so the tiny model can be run in each of them. Like <s> and </s> the model
+ * never writes them, unless `favour` names one.
  */
-export const TINY_VOCAB_SIZE = 3 + 256 + 1;
+export const TINY_CONTROL_TOKENS = [
+  '<|im_start|>',
+  '<|im_end|>',
+  '<|endoftext|>',
+  '<|EOT|>',
+  '<start_of_turn>',
+  '<end_of_turn>',
+] as const;
+
+/**
+ * The byte-level vocabulary: <unk>, <s>, </s>, <0x00> .. <0xFF>, "▁", then
+ * the control tokens. SentencePiece writes a space as U+2581 "▁"; as a
+ * normal token it decodes back to a space (a byte token would decode to
+ * the three bytes of "▁").
+ */
+export const TINY_VOCAB_SIZE = 3 + 256 + 1 + TINY_CONTROL_TOKENS.length;
+const TINY_VOCAB_SIZE_WITHOUT_CONTROL = 3 + 256 + 1;
 const BYTE_TOKEN_OFFSET = 3;
 const SPACE_TOKEN = 3 + 256;
+const CONTROL_TOKEN_OFFSET = SPACE_TOKEN + 1;
 
 function isWritableByte(byte: number): boolean {
   return byte === 0x0a || (byte >= 0x20 && byte <= 0x7e);
@@ -168,7 +193,8 @@ export function writeTinyGguf(file: string, opts: TinyGgufOptions = {}): void {
   }
   const headDim = nEmbd / nHead;
   const nEmbdKv = headDim * nHeadKv;
-  const nVocab = TINY_VOCAB_SIZE;
+  const controls = opts.withoutControlTokens ? [] : TINY_CONTROL_TOKENS;
+  const nVocab = opts.withoutControlTokens ? TINY_VOCAB_SIZE_WITHOUT_CONTROL : TINY_VOCAB_SIZE;
   const random = prng(opts.seed ?? 1);
   const uniform = (scale: number): number => (random() * 2 - 1) * scale;
 
@@ -189,9 +215,12 @@ export function writeTinyGguf(file: string, opts: TinyGgufOptions = {}): void {
   // Output projection: row t scores token t; the bias channel pushes every
   // token the model must not write far down.
   const output = matrix(nEmbd, nVocab, 1);
+  const favoured = opts.favour === undefined ? -1 : CONTROL_TOKEN_OFFSET + TINY_CONTROL_TOKENS.indexOf(opts.favour);
   for (let t = 0; t < nVocab; t++) {
-    const writable = t === SPACE_TOKEN || (t >= BYTE_TOKEN_OFFSET && isWritableByte(t - BYTE_TOKEN_OFFSET));
-    output[t * nEmbd] = writable ? 0 : -100;
+    const writable =
+      t === SPACE_TOKEN ||
+      (t >= BYTE_TOKEN_OFFSET && t < SPACE_TOKEN && isWritableByte(t - BYTE_TOKEN_OFFSET));
+    output[t * nEmbd] = t === favoured ? 100 : favoured >= 0 || !writable ? -100 : 0;
   }
 
   const tensors: Tensor[] = [
@@ -233,6 +262,10 @@ export function writeTinyGguf(file: string, opts: TinyGgufOptions = {}): void {
   }
   tokens.push('\u2581');
   tokenTypes.push(TOKEN_NORMAL);
+  for (const control of controls) {
+    tokens.push(control);
+    tokenTypes.push(TOKEN_CONTROL);
+  }
   // Merge priorities; with single-character tokens there is nothing to merge.
   const scores = tokens.map(() => 0);
 
@@ -260,6 +293,9 @@ export function writeTinyGguf(file: string, opts: TinyGgufOptions = {}): void {
     ['tokenizer.ggml.eos_token_id', { type: T.UINT32, value: 2 }],
     ['tokenizer.ggml.add_bos_token', { type: T.BOOL, value: true }],
     ['tokenizer.ggml.add_eos_token', { type: T.BOOL, value: false }],
+    // As in Gemma's files: no "▁" is put before the text, so every character
+    // of a prompt or an answer is exactly one token.
+    ['tokenizer.ggml.add_space_prefix', { type: T.BOOL, value: false }],
   ];
 
   const w = new ByteWriter();

@@ -51,8 +51,8 @@ function list(catalogue: Catalogue, config: Config, provider: LocalProvider): vo
     let detail = s.reason ?? '';
     if (s.status === 'downloading' && s.progress) {
       detail = describeBytes(s.progress);
-    } else if (s.status === 'not-downloaded' && m.downloadSize !== undefined) {
-      detail = `${megabytes(m.downloadSize)} MB to download${detail ? `; ${detail}` : ''}`;
+    } else if (s.status === 'not-downloaded' && m.size !== undefined) {
+      detail = `${megabytes(m.size)} MB to download${detail ? `; ${detail}` : ''}`;
     }
     return [m.id + (m.id === catalogue.defaultModel ? ' *' : ''), m.name, s.status, detail];
   });

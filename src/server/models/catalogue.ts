@@ -3,8 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { localModelFields } from './local/local.schema.js';
+import { checkLocalPins, localModelFields } from './local/local.schema.js';
 import { openAiModelFields } from './openai-compatible/openai.schema.js';
+import { MODEL_TASKS, tasksOfFormat, type ModelTask, type PromptFormat } from './prompt-formats.js';
 
 /** The catalogue shipped with CodeGenie (config/models.yaml at the project root). */
 export const SHIPPED_CATALOGUE = path.resolve(
@@ -24,7 +25,11 @@ const commonFields = {
     .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be lower-case letters, digits, . _ or - (at most 64)'),
   name: z.string().min(1).max(80),
   description: z.string().max(500).optional(),
-  promptStyle: z.enum(['chat', 'completion']),
+  /**
+   * What the model may be asked to do; default: what its format can do
+   * (base `completion` models only generate).
+   */
+  tasks: z.array(z.enum(MODEL_TASKS)).min(1).optional(),
   /** Tokens the model can attend to (prompt and answer together). */
   contextLength: z.number().int().min(256).max(1_048_576).optional(),
   defaults: defaultsSchema.optional(),
@@ -45,6 +50,20 @@ export const catalogueSchema = z
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.models.forEach((m, i) => {
+      if (m.provider === 'local') {
+        checkLocalPins(m, (field, message) => {
+          ctx.addIssue({ code: 'custom', path: ['models', i, field], message });
+        });
+      }
+      for (const task of m.tasks ?? []) {
+        if (!tasksOfFormat(m.format).includes(task)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['models', i, 'tasks'],
+            message: `a "${m.format}" model cannot ${task}: it only completes code`,
+          });
+        }
+      }
       if (seen.has(m.id)) {
         ctx.addIssue({ code: 'custom', path: ['models', i, 'id'], message: `duplicate id "${m.id}"` });
       }
@@ -68,6 +87,13 @@ export interface Catalogue {
   models: ModelEntry[];
   /** The file it was read from. */
   file: string;
+}
+
+const PROMPT_FORMAT_LIST = 'chatml, deepseek-coder, gemma, phi-2, completion, or chat for a remote server';
+
+/** The tasks a model may be asked to do. */
+export function tasksOf(model: { format: PromptFormat; tasks?: ModelTask[] | undefined }): ModelTask[] {
+  return model.tasks ?? tasksOfFormat(model.format);
 }
 
 /** Thrown for an unreadable or invalid catalogue, naming the entry and field. */
@@ -107,6 +133,12 @@ export function parseCatalogue(text: string, file: string): Catalogue {
     throw new CatalogueError(
       file,
       parsed.error.issues.map((i) => {
+        if (i.code === 'unrecognized_keys' && i.keys.includes('downloadSize')) {
+          return `${describePath(raw, i.path)}: "downloadSize" was replaced by "size" (the exact size in bytes) and "sha256"`;
+        }
+        if (i.code === 'unrecognized_keys' && i.keys.includes('promptStyle')) {
+          return `${describePath(raw, i.path)}: "promptStyle" was replaced by "format" (one of ${PROMPT_FORMAT_LIST}; see the README's Models section)`;
+        }
         if (i.code === 'unrecognized_keys') {
           return `${describePath(raw, i.path)}: unknown field ${i.keys.map((k) => `"${k}"`).join(', ')}`;
         }

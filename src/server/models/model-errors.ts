@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { MESSAGES } from '../../shared/messages.js';
 
 /**
  * Errors of the model layer. Providers throw these; the generation service
@@ -10,6 +11,14 @@ export class ModelNotFoundError extends AppError {
   readonly code = 'model_not_found';
   constructor(modelId: string) {
     super(`There is no model "${modelId}". See GET /api/models for the available ones.`);
+  }
+}
+
+/** A code-completion (base) model was asked to explain code. */
+export class ModelCannotExplainError extends AppError {
+  readonly code = 'model_cannot_explain';
+  constructor(modelName: string) {
+    super(`${modelName} ${MESSAGES.cannotExplain}`, { fields: { modelId: `${modelName} ${MESSAGES.cannotExplain}` } });
   }
 }
 

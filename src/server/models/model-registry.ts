@@ -1,20 +1,10 @@
-import type { Catalogue, ModelEntry } from './catalogue.js';
+import { tasksOf, type Catalogue, type ModelEntry } from './catalogue.js';
+import type { ModelListing } from '../../shared/models.schemas.js';
 import { ModelNotFoundError } from './model-errors.js';
-import type { ModelProvider, ModelStatus } from './provider.port.js';
+import type { ModelProvider } from './provider.port.js';
 
 /** A catalogue entry with its live status, as GET /api/models lists it. */
-export interface ModelListing extends ModelStatus {
-  id: string;
-  name: string;
-  description: string;
-  provider: ModelEntry['provider'];
-  promptStyle: ModelEntry['promptStyle'];
-  contextLength: number | null;
-  defaults: { temperature: number; maxTokens: number; topP: number };
-  isDefault: boolean;
-  /** Approximate download size in bytes, for local models. */
-  downloadSize: number | null;
-}
+export type { ModelListing } from '../../shared/models.schemas.js';
 
 /** Defaults when neither the request nor the catalogue entry gives a value. */
 export const GENERATION_DEFAULTS = {
@@ -70,11 +60,12 @@ export class ModelRegistry {
       name: m.name,
       description: m.description ?? '',
       provider: m.provider,
-      promptStyle: m.promptStyle,
+      format: m.format,
+      tasks: tasksOf(m),
       contextLength: m.contextLength ?? null,
       defaults: this.defaultsOf(m),
       isDefault: m.id === this.catalogue.defaultModel,
-      downloadSize: m.provider === 'local' ? (m.downloadSize ?? null) : null,
+      downloadSize: m.provider === 'local' ? (m.size ?? null) : null,
       ...this.providerFor(m).status(m),
     }));
   }

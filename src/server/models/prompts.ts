@@ -1,11 +1,20 @@
 import type { ModelEntry } from './catalogue.js';
+import { ModelCannotExplainError } from './model-errors.js';
+import {
+  renderCompletion,
+  renderConversation,
+  type Conversation,
+  type PromptFormat,
+} from './prompt-formats.js';
 import type { ModelInput } from './provider.port.js';
 import { LANGUAGE_NAMES, type CodeLanguage, type Language } from '../../shared/languages.js';
 
 /**
- * Every prompt CodeGenie sends to a model is built here. Chat models get a
- * system prompt; base (completion) models get a prompt shaped like the code
- * they were trained on, with stop sequences so they end where the answer does.
+ * Every prompt CodeGenie sends to a model is built here: what to ask
+ * (CodeGenie's instructions and the user's request), rendered in the
+ * model's own format (prompt-formats.ts). Instruction models get a
+ * conversation; base (completion) models get a prompt shaped like the code
+ * they were trained on.
  */
 
 export { LANGUAGES, normalizeLanguage, type Language } from '../../shared/languages.js';
@@ -13,8 +22,6 @@ export { LANGUAGES, normalizeLanguage, type Language } from '../../shared/langua
 export const EXPLAIN_LEVELS = ['beginner', 'intermediate', 'expert'] as const;
 export type ExplainLevel = (typeof EXPLAIN_LEVELS)[number];
 export type ExplainFormat = 'overview' | 'line-by-line';
-
-const DISPLAY_NAME = LANGUAGE_NAMES;
 
 const LINE_COMMENT: Record<CodeLanguage, string> = {
   python: '#',
@@ -33,13 +40,31 @@ const LINE_COMMENT: Record<CodeLanguage, string> = {
 /** Base models are prompted in this language when the user picks "any". */
 const COMPLETION_FALLBACK: CodeLanguage = 'python';
 
+/**
+ * Where a base model's continuation of Python code ends: the next statement
+ * at the top level (the stop list of the HumanEval paper's Codex harness),
+ * used when the user gave code for the model to continue.
+ */
+const PYTHON_TOP_LEVEL_STOPS = ['\ndef ', '\nclass ', '\nif ', '\nprint(', '\n#'];
+
 export interface BuiltPrompt {
   input: ModelInput;
-  /** Stop sequences the prompt style needs (merged with the user's). */
-  stop: string[];
+  /**
+   * Code the answer continues (a base model given the start of a
+   * function): the answer's code is this followed by the output.
+   */
+  codePrefix: string;
 }
 
-const COMPLETION_STOPS = ['<|endoftext|>', '</s>', '<|im_end|>', '<|end|>', '<eos>'];
+/** The first fenced block of a request, and the words around it. */
+function splitRequest(request: string): { words: string; code: string | undefined } {
+  const match = /```[^\n`]*\n([\s\S]*?)\n?```/.exec(request);
+  if (!match) {
+    return { words: request.trim(), code: undefined };
+  }
+  const words = `${request.slice(0, match.index)}\n${request.slice(match.index + match[0].length)}`.trim();
+  return { words, code: match[1] ?? '' };
+}
 
 function commentBlock(prefix: string, text: string): string {
   return text
@@ -48,40 +73,52 @@ function commentBlock(prefix: string, text: string): string {
     .join('\n');
 }
 
+/** A conversation rendered in the model's format, or as messages for a server that applies its own template. */
+function instructionInput(format: PromptFormat, conversation: Conversation): ModelInput {
+  if (format === 'chat') {
+    return {
+      style: 'chat',
+      messages: [{ role: 'system', content: conversation.system }, ...conversation.turns],
+    };
+  }
+  if (format === 'completion') {
+    // Callers check the model's tasks first; reaching this is a bug.
+    throw new Error('a completion model takes no conversation');
+  }
+  return { style: 'text', prompt: renderConversation(format, conversation) };
+}
+
 /** The prompt for "write code that does X". */
 export function buildGeneratePrompt(model: ModelEntry, prompt: string, language: Language): BuiltPrompt {
-  if (model.promptStyle === 'chat') {
-    const lang = language === 'any' ? 'the most suitable language' : DISPLAY_NAME[language];
+  if (model.format !== 'completion') {
+    const lang = language === 'any' ? 'the most suitable language' : LANGUAGE_NAMES[language];
     const fence = language === 'any' ? 'the language name' : language;
+    const system =
+      `You are CodeGenie, an expert programmer. Write correct, idiomatic, well-commented code in ${lang} ` +
+      `for the user's request. Answer with one fenced code block labelled with ${fence}, followed by at most ` +
+      'three short sentences on how to use it. Do not repeat the request.';
     return {
-      input: {
-        style: 'chat',
-        messages: [
-          {
-            role: 'system',
-            content:
-              `You are CodeGenie, an expert programmer. Write correct, idiomatic, well-commented code in ${lang} ` +
-              `for the user's request. Answer with one fenced code block labelled with ${fence}, followed by at most ` +
-              'three short sentences on how to use it. Do not repeat the request.',
-          },
-          { role: 'user', content: prompt },
-        ],
-      },
-      stop: [],
+      input: instructionInput(model.format, { system, turns: [{ role: 'user', content: prompt }] }),
+      codePrefix: '',
     };
   }
   const lang = language === 'any' ? COMPLETION_FALLBACK : language;
   const c = LINE_COMMENT[lang];
-  const header = lang === 'python' ? '' : lang === 'bash' ? '#!/usr/bin/env bash\n' : '';
-  // A comment stating the task, then the start of the code: the way code
-  // appears in the repositories base models learned from.
-  return {
-    input: {
-      style: 'completion',
-      prompt: `${header}${c} Language: ${DISPLAY_NAME[lang]}\n${c} Task:\n${commentBlock(c, prompt)}\n${c} Solution:\n`,
-    },
-    stop: [...COMPLETION_STOPS, `\n${c} Task:`, `\n${c} Language:`, '\n```'],
-  };
+  const header = lang === 'bash' ? '#!/usr/bin/env bash\n' : '';
+  // The request as a comment, then the start of the code: the way code
+  // appears in the repositories base models learned from. Code the user
+  // gave (a signature, a docstring) is where the model carries on.
+  const { words, code } = splitRequest(prompt);
+  const task = words === '' ? 'Complete the code below.' : words;
+  const codePrefix = code === undefined ? '' : `${code}\n`;
+  const text =
+    `${header}${c} Language: ${LANGUAGE_NAMES[lang]}\n${c} Task:\n${commentBlock(c, task)}\n${c} Solution:\n` +
+    codePrefix;
+  const stops = [`\n${c} Task:`, `\n${c} Language:`, '\n```'];
+  if (codePrefix !== '' && lang === 'python') {
+    stops.push(...PYTHON_TOP_LEVEL_STOPS);
+  }
+  return { input: { style: 'text', prompt: renderCompletion(text, stops) }, codePrefix };
 }
 
 /** The JSON a line-by-line explanation must follow. */
@@ -119,7 +156,10 @@ function numbered(code: string): string {
     .join('\n');
 }
 
-/** The prompt for "explain this code". */
+/**
+ * The prompt for "explain this code". `language` is the one the user chose
+ * or the one detected from the code; "any" only when neither is known.
+ */
 export function buildExplainPrompt(
   model: ModelEntry,
   code: string,
@@ -127,56 +167,34 @@ export function buildExplainPrompt(
   level: ExplainLevel,
   format: ExplainFormat,
 ): BuiltPrompt {
-  const lang = language === 'any' ? '' : DISPLAY_NAME[language];
-  const fenceLabel = language === 'any' ? '' : language;
+  if (model.format === 'completion') {
+    throw new ModelCannotExplainError(model.name);
+  }
+  const theCode = language === 'any' ? 'the code' : `the ${LANGUAGE_NAMES[language]} code`;
   const lineCount = code.split(/\r?\n/).length;
   if (format === 'line-by-line') {
-    const instructions =
-      `Explain the ${lang} code below for ${LEVEL_GUIDE[level]}. Split it into consecutive sections of related lines ` +
-      `that together cover every line from 1 to ${lineCount}, in order. Answer only with JSON of the form ` +
+    const system =
+      `You are CodeGenie, a patient programming teacher. Explain ${theCode} below for ${LEVEL_GUIDE[level]}. ` +
+      `Split it into consecutive sections of related lines that together cover every line from 1 to ${lineCount}, ` +
+      'in order. Answer only with JSON of the form ' +
       '{"sections": [{"startLine": 1, "endLine": 3, "explanation": "..."}]}.';
-    if (model.promptStyle === 'chat') {
-      return {
-        input: {
-          style: 'chat',
-          messages: [
-            { role: 'system', content: `You are CodeGenie, a patient programming teacher. ${instructions}` },
-            { role: 'user', content: `Code with line numbers:\n${numbered(code)}` },
-          ],
-        },
-        stop: [],
-      };
-    }
     return {
-      input: {
-        style: 'completion',
-        prompt: `${instructions}\n\nCode with line numbers:\n${numbered(code)}\n\nJSON:\n`,
-      },
-      stop: [...COMPLETION_STOPS, '\n\n\n'],
+      input: instructionInput(model.format, {
+        system,
+        turns: [{ role: 'user', content: `Code with line numbers:\n${numbered(code)}` }],
+      }),
+      codePrefix: '',
     };
   }
-  if (model.promptStyle === 'chat') {
-    return {
-      input: {
-        style: 'chat',
-        messages: [
-          {
-            role: 'system',
-            content:
-              `You are CodeGenie, a patient programming teacher. Explain code for ${LEVEL_GUIDE[level]}. ` +
-              'Start with a one-sentence summary, then explain how it works. Use Markdown; quote code in backticks.',
-          },
-          { role: 'user', content: `Explain this ${lang} code:\n\`\`\`${fenceLabel}\n${code}\n\`\`\`` },
-        ],
-      },
-      stop: [],
-    };
-  }
+  const system =
+    `You are CodeGenie, a patient programming teacher. Explain code for ${LEVEL_GUIDE[level]}. ` +
+    'Start with a one-sentence summary, then explain how it works. Use Markdown; quote code in backticks.';
+  const fenceLabel = language === 'any' ? '' : language;
   return {
-    input: {
-      style: 'completion',
-      prompt: `\`\`\`${fenceLabel}\n${code}\n\`\`\`\n\nExplanation of the code above, for ${LEVEL_GUIDE[level]}:\n\n`,
-    },
-    stop: [...COMPLETION_STOPS, '\n```', '\n\n\n\n'],
+    input: instructionInput(model.format, {
+      system,
+      turns: [{ role: 'user', content: `Explain ${theCode.replace(/^the /, 'this ')}:\n\`\`\`${fenceLabel}\n${code}\n\`\`\`` }],
+    }),
+    codePrefix: '',
   };
 }

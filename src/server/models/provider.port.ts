@@ -1,21 +1,24 @@
 import type { ModelEntry } from './catalogue.js';
-
-/** How a model wants its input: a chat conversation or a raw completion prompt. */
-export type PromptStyle = 'chat' | 'completion';
+import type { RenderedPrompt } from './prompt-formats.js';
+import type { ModelStatusName } from '../../shared/models.schemas.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
 }
 
-/** The prompt, already built for the model's style by prompts.ts. */
-export type ModelInput = { style: 'chat'; messages: ChatMessage[] } | { style: 'completion'; prompt: string };
+/**
+ * The prompt, built by prompts.ts: messages for a remote server that applies
+ * the model's chat template itself, or text rendered in the model's format
+ * (with its control tokens and stop sequences).
+ */
+export type ModelInput = { style: 'chat'; messages: ChatMessage[] } | { style: 'text'; prompt: RenderedPrompt };
 
 export interface GenerationParams {
   temperature: number;
   maxTokens: number;
   topP: number;
-  /** Generation stops before any of these strings. */
+  /** Generation also stops before any of these strings (the user's; the format's are in the input). */
   stop: string[];
   /**
    * When set, the output must be JSON following this schema: the local
@@ -45,7 +48,7 @@ export interface DownloadProgress {
 
 /** A model's availability as GET /api/models shows it. */
 export interface ModelStatus {
-  status: 'ready' | 'not-downloaded' | 'downloading' | 'unavailable';
+  status: ModelStatusName;
   progress?: DownloadProgress;
   /** Why a model is unavailable, in plain words. */
   reason?: string;

@@ -9,16 +9,8 @@ import {
   PayloadTooLargeError,
   RateLimitedError,
 } from '../errors.js';
-import type { ModelEntry } from '../models/catalogue.js';
 import { GenerationAbortedError, ModelUnavailableError } from '../models/model-errors.js';
 import type { ModelRegistry } from '../models/model-registry.js';
-import { detectLanguage, extractCode, parseSections } from '../models/output.js';
-import {
-  buildExplainPrompt,
-  buildGeneratePrompt,
-  LINE_BY_LINE_SCHEMA,
-  type BuiltPrompt,
-} from '../models/prompts.js';
 import type { GenerationParams } from '../models/provider.port.js';
 import type { PromptOutcome, PromptRecord, Store } from '../store/store.port.js';
 import {
@@ -30,6 +22,7 @@ import {
   type GenerationResult,
 } from '../../shared/generation.schemas.js';
 import type { ActivityLog } from './activity.service.js';
+import { planExplain, planGenerate, type GenerationPlan } from './generation-plan.js';
 import type { ClientInfo } from './auth.service.js';
 import { SlidingWindowCounter } from './sliding-window.js';
 
@@ -57,12 +50,8 @@ interface RunSpec {
   userId: string;
   groupId?: string;
   kind: PromptRecord['kind'];
-  model: ModelEntry;
-  built: BuiltPrompt;
-  params: GenerationParams;
+  plan: GenerationPlan;
   record: PromptRecord;
-  /** Turns the finished output into the stored and returned fields. */
-  finish: (output: string) => Pick<PromptOutcome, 'code' | 'language' | 'sections'>;
 }
 
 interface RunState {
@@ -97,28 +86,14 @@ export class GenerationService {
 
   async startGenerate(userId: string, body: GenerateBody, client: ClientInfo): Promise<GenerationRun> {
     checkLength('prompt', body.prompt);
-    const model = this.deps.models.get(body.modelId);
-    const built = buildGeneratePrompt(model, body.prompt, body.language);
-    const params = this.params(model, body, [...built.stop, ...(body.stop ?? [])]);
-    const record = this.newRecord(userId, 'generate', model, params, body.prompt, body.language, null);
-    return this.start(
-      {
-        userId,
-        groupId: body.groupId,
-        kind: 'generate',
-        model,
-        built,
-        params,
-        record,
-        finish: (output) => ({ ...extractCode(output, body.language), sections: null }),
-      },
-      client,
-    );
+    const plan = planGenerate(this.deps.models, body);
+    const record = this.newRecord(userId, 'generate', plan, plan.params, body.prompt, null);
+    return this.start({ userId, groupId: body.groupId, kind: 'generate', plan, record }, client);
   }
 
   async startExplain(userId: string, body: ExplainBody, client: ClientInfo): Promise<GenerationRun> {
     checkLength('code', body.code);
-    const model = this.deps.models.get(body.modelId);
+    const plan = planExplain(this.deps.models, body);
     if (body.generationId !== undefined) {
       const linked = await this.deps.store.prompts.findById(body.generationId);
       if (linked?.userId !== userId) {
@@ -127,38 +102,15 @@ export class GenerationService {
         });
       }
     }
-    const built = buildExplainPrompt(model, body.code, body.language, body.level, body.format);
-    const params = this.params(model, body, built.stop);
-    if (body.format === 'line-by-line') {
-      params.jsonSchema = LINE_BY_LINE_SCHEMA;
-    }
-    const language = body.language === 'any' ? (detectLanguage(body.code) ?? 'any') : body.language;
     const record = this.newRecord(
       userId,
       'explain',
-      model,
-      { ...params, level: body.level, format: body.format },
+      plan,
+      { ...plan.params, level: body.level, format: body.format },
       body.code,
-      language,
       body.generationId ?? null,
     );
-    const lineCount = body.code.split(/\r?\n/).length;
-    return this.start(
-      {
-        userId,
-        kind: 'explain',
-        model,
-        built,
-        params,
-        record,
-        finish: (output) => ({
-          code: null,
-          language,
-          sections: body.format === 'line-by-line' ? parseSections(output, lineCount) : null,
-        }),
-      },
-      client,
-    );
+    return this.start({ userId, kind: 'explain', plan, record }, client);
   }
 
   /**
@@ -178,34 +130,12 @@ export class GenerationService {
     throw new NotFoundError('There is no generation with that id.');
   }
 
-  private params(
-    model: ModelEntry,
-    body: { temperature?: number; maxTokens?: number; topP?: number },
-    stop: string[],
-  ): GenerationParams {
-    const defaults = this.deps.models.defaultsOf(model);
-    const limit = this.deps.models.maxTokensOf(model);
-    const maxTokens = body.maxTokens ?? Math.min(defaults.maxTokens, limit);
-    if (maxTokens > limit) {
-      throw new InvalidInputError(undefined, {
-        fields: { maxTokens: `Max tokens must be between 1 and ${limit} for ${model.name}.` },
-      });
-    }
-    return {
-      temperature: body.temperature ?? defaults.temperature,
-      topP: body.topP ?? defaults.topP,
-      maxTokens,
-      stop: [...new Set(stop)],
-    };
-  }
-
   private newRecord(
     userId: string,
     kind: PromptRecord['kind'],
-    model: ModelEntry,
+    { model, language }: GenerationPlan,
     params: GenerationParams & { level?: string; format?: string },
     input: string,
-    language: string,
     generationId: string | null,
   ): PromptRecord {
     const { jsonSchema, ...stored } = params;
@@ -255,13 +185,13 @@ export class GenerationService {
         Math.ceil(wait / 1000),
       );
     }
-    const provider = this.deps.models.providerFor(spec.model);
-    const status = provider.status(spec.model);
+    const provider = this.deps.models.providerFor(spec.plan.model);
+    const status = provider.status(spec.plan.model);
     if (status.status === 'unavailable') {
-      throw new ModelUnavailableError(status.reason ?? `${spec.model.name} is unavailable right now.`);
+      throw new ModelUnavailableError(status.reason ?? `${spec.plan.model.name} is unavailable right now.`);
     }
     // A full local queue answers 503 before anything is saved or streamed.
-    provider.admit?.(spec.model);
+    provider.admit?.(spec.plan.model);
     this.perMinute.hit(spec.userId, now);
 
     const controller = new AbortController();
@@ -272,7 +202,7 @@ export class GenerationService {
       await this.deps.activity.record(spec.userId, 'generation', client, {
         promptId: spec.record.id,
         kind: spec.kind,
-        modelId: spec.model.id,
+        modelId: spec.plan.model.id,
       });
     } catch (error) {
       this.running.delete(spec.record.id);
@@ -280,7 +210,7 @@ export class GenerationService {
     }
     return {
       id: spec.record.id,
-      modelId: spec.model.id,
+      modelId: spec.plan.model.id,
       events: this.stream(spec, provider, state),
       abort: () => {
         controller.abort();
@@ -301,7 +231,7 @@ export class GenerationService {
     const outcome = (status: PromptOutcome['status'], error: PromptOutcome['error']): PromptOutcome => ({
       status,
       output,
-      ...spec.finish(output),
+      ...spec.plan.finish(output),
       error,
       promptTokens: usage.promptTokens,
       completionTokens: usage.completionTokens,
@@ -310,11 +240,11 @@ export class GenerationService {
       finishedAt: this.deps.clock.now(),
     });
     try {
-      yield { event: 'start', data: { id: spec.record.id, modelId: spec.model.id } };
+      yield { event: 'start', data: { id: spec.record.id, modelId: spec.plan.model.id } };
       for await (const chunk of provider.generate({
-        model: spec.model,
-        input: spec.built.input,
-        params: spec.params,
+        model: spec.plan.model,
+        input: spec.plan.built.input,
+        params: spec.plan.params,
         signal: state.controller.signal,
       })) {
         if (chunk.type === 'token') {
@@ -367,7 +297,7 @@ export class GenerationService {
 function resultOf(spec: RunSpec, o: PromptOutcome): GenerationResult {
   return {
     id: spec.record.id,
-    modelId: spec.model.id,
+    modelId: spec.plan.model.id,
     output: o.output,
     code: o.code,
     language: o.language,

@@ -1,5 +1,6 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type { GenerationResult, Section } from '../../shared/generation.schemas';
+import type { ModelListing } from '../../shared/models.schemas';
 import { apiRequest, openEventStream } from './api-client';
 
 /** A language the API accepts (`any` lets the model choose). */
@@ -30,28 +31,7 @@ export interface SamplingSettings {
   topP?: number;
 }
 
-/** Where a model stands: usable now, needs a download first, downloading, or not usable. */
-export type ModelStatus = 'ready' | 'not-downloaded' | 'downloading' | 'unavailable';
-
-/** One entry of `GET /api/models`. */
-export interface ModelListing {
-  id: string;
-  name: string;
-  description: string;
-  provider: 'local' | 'openai-compatible';
-  /** `completion` models answer with bare code, `chat` models with Markdown. */
-  promptStyle: 'chat' | 'completion';
-  status: ModelStatus;
-  /** While downloading; `totalBytes` is null when the server does not know the size yet. */
-  progress?: { receivedBytes: number; totalBytes: number | null };
-  /** Why the model is unavailable. */
-  reason?: string;
-  contextLength: number | null;
-  defaults: { temperature: number; maxTokens: number; topP: number };
-  isDefault: boolean;
-  /** Approximate download size in bytes, when known. */
-  downloadSize: number | null;
-}
+export type { ModelListing, ModelStatusName as ModelStatus } from '../../shared/models.schemas';
 
 /** What `POST /api/generate` takes. */
 export interface GenerateRequest extends SamplingSettings {

@@ -137,7 +137,7 @@ export function ComparePage() {
       return {
         modelId,
         name: model?.name ?? modelId,
-        asCode: model?.promptStyle === 'completion',
+        asCode: model?.format === 'completion',
         run: startRun(
           { kind: 'generate', body: { prompt: text, language, modelId, groupId } },
           { retryWhenBusy: true },

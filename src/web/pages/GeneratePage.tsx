@@ -116,7 +116,7 @@ export function GeneratePage() {
   const model = models?.find((m) => m.id === modelId) ?? null;
   const runModel = models?.find((m) => m.id === (snapshot?.modelId ?? modelId)) ?? null;
   // Completion models answer with bare code, shown as one code block rather than Markdown.
-  const asCode = runModel?.promptStyle === 'completion';
+  const asCode = runModel?.format === 'completion';
   const shownDraft = draft ?? draftFromDefaults(model);
 
   useEffect(() => {

@@ -171,7 +171,7 @@ export function HistoryItemPage() {
       ? codeOfAnswer(
           record.output,
           record.code ? { code: record.code, language: record.language } : null,
-          model?.promptStyle === 'completion',
+          model?.format === 'completion',
         )
       : null;
 

@@ -30,7 +30,7 @@ export function remoteModel(
     id,
     name,
     provider: 'openai-compatible',
-    promptStyle: 'chat',
+    format: 'chat',
     baseUrl,
     model: id,
     contextLength: 4096,

@@ -10,6 +10,7 @@ import type { LocalModelEntry } from '../catalogue.js';
 import { GenerationAbortedError, ModelUnavailableError } from '../model-errors.js';
 import type { Chunk, ModelStatus } from '../provider.port.js';
 import { LocalProvider, type LocalProviderOptions } from './local.provider.js';
+import { renderCompletion } from '../prompt-formats.js';
 
 /** Local models downloaded on first use, from a real HTTP server on loopback. */
 const log = Fastify({ logger: false }).log;
@@ -64,7 +65,7 @@ describe('LocalProvider downloads', () => {
   const generate = (p: LocalProvider, signal?: AbortSignal) =>
     p.generate({
       model,
-      input: { style: 'completion', prompt: 'SELECT' },
+      input: { style: 'text', prompt: renderCompletion('SELECT', []) },
       params: { temperature: 0, topP: 1, maxTokens: 6, stop: [] },
       signal: signal ?? new AbortController().signal,
     });
@@ -88,9 +89,10 @@ describe('LocalProvider downloads', () => {
       id: 'tiny',
       name: 'Tiny Remote',
       provider: 'local',
-      promptStyle: 'completion',
+      format: 'completion',
       source: server.url,
       sha256: createHash('sha256').update(body).digest('hex'),
+      size: body.length,
       contextLength: 256,
     };
   });

@@ -9,6 +9,7 @@ import type { LocalModelEntry } from '../catalogue.js';
 import { GenerationAbortedError, ModelBusyError, ModelUnavailableError } from '../model-errors.js';
 import type { Chunk } from '../provider.port.js';
 import { LocalProvider, type LocalProviderOptions } from './local.provider.js';
+import { renderCompletion } from '../prompt-formats.js';
 
 /** The generation queue and the memory budget of the local engine, on real llama.cpp. */
 const log = Fastify({ logger: false }).log;
@@ -33,7 +34,7 @@ function options(overrides: Partial<LocalProviderOptions>): LocalProviderOptions
 function stream(provider: LocalProvider, model: LocalModelEntry, maxTokens: number, signal?: AbortSignal) {
   return provider.generate({
     model,
-    input: { style: 'completion', prompt: 'def add(a, b):' },
+    input: { style: 'text', prompt: renderCompletion('def add(a, b):', []) },
     params: { temperature: 0, topP: 1, maxTokens, stop: [] },
     signal: signal ?? new AbortController().signal,
   });
@@ -95,7 +96,7 @@ describe('LocalProvider limits', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-limits-'));
     writeTinyGguf(path.join(dir, 'a.gguf'), { seed: 1, contextLength: 4096 });
     writeTinyGguf(path.join(dir, 'b.gguf'), { seed: 2, contextLength: 4096 });
-    const base = { provider: 'local', promptStyle: 'completion', contextLength: 4096 } as const;
+    const base = { provider: 'local', format: 'completion', contextLength: 4096 } as const;
     a = { ...base, id: 'a', name: 'Tiny A', source: path.join(dir, 'a.gguf') };
     b = { ...base, id: 'b', name: 'Tiny B', source: path.join(dir, 'b.gguf') };
   });

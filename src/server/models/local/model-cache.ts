@@ -211,7 +211,7 @@ export class ModelCache {
     const started = Date.now();
     let model: LlamaModel | undefined;
     try {
-      model = await llama.loadModel({ modelPath: file });
+      model = await llama.loadModel({ modelPath: file, metadataOverrides: loadOverrides(entry) });
       const context = await model.createContext({
         contextSize,
         sequences: this.options.sequences,
@@ -270,6 +270,23 @@ export class ModelCache {
       this.options.log.warn({ err: error, model: slot.id }, 'unloading a local model failed');
     }
   }
+}
+
+/**
+ * GGUF metadata CodeGenie sets at load: BOS is never added behind our back
+ * (each prompt format puts it where its model card does), and files
+ * converted before llama.cpp recorded the pre-tokenizer get the one the
+ * catalogue names. llama.cpp reads both keys through its override table.
+ */
+export function loadOverrides(entry: LocalModelEntry): { tokenizer: { ggml: { add_bos_token: boolean; pre?: string } } } {
+  return {
+    tokenizer: {
+      ggml: {
+        add_bos_token: false,
+        ...(entry.preTokenizer === undefined ? {} : { pre: entry.preTokenizer }),
+      },
+    },
+  };
 }
 
 function mb(bytes: number): number {

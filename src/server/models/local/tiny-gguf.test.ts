@@ -89,9 +89,10 @@ describe('writeTinyGguf', () => {
     const text = 'def add(a, b):\n    return a + b';
     const tokens = model.tokenize(text);
     // One token per byte: spaces are SentencePiece's "▁" token, everything else a byte token.
-    expect(tokens).toHaveLength(Buffer.byteLength(text) + 1 /* the leading "▁" SentencePiece adds */);
+    // No leading "▁": the file sets add_space_prefix off, as Gemma's do.
+    expect(tokens).toHaveLength(Buffer.byteLength(text));
     expect(model.detokenize(tokens)).toBe(text);
-    expect(model.tokenize('é')).toHaveLength(1 + 2); // two UTF-8 bytes
+    expect(model.tokenize('é')).toHaveLength(2); // two UTF-8 bytes
     expect(model.detokenize(model.tokenize('é'))).toBe('é');
   });
 

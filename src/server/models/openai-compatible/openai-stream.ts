@@ -2,7 +2,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { OpenAiModelEntry } from '../catalogue.js';
 import { ProviderError } from '../model-errors.js';
-import type { Chunk, PromptStyle } from '../provider.port.js';
+import type { Chunk, ModelInput } from '../provider.port.js';
+
+type InputStyle = ModelInput['style'];
 import { RetryableFailure, type OpenAiTimeouts, type UpstreamAttempt } from './openai-attempt.js';
 import { isRecord, upstreamMessage } from './openai-upstream.js';
 
@@ -23,7 +25,7 @@ export interface StreamSummary {
 
 export interface StreamContext {
   model: OpenAiModelEntry;
-  style: PromptStyle;
+  style: InputStyle;
   attempt: UpstreamAttempt;
   timeouts: OpenAiTimeouts;
   /** The API key, only to remove it from upstream messages. */
@@ -210,7 +212,7 @@ function streamError(
   return undefined;
 }
 
-function readChunk(parsed: unknown, style: PromptStyle): StreamChunk | undefined {
+function readChunk(parsed: unknown, style: InputStyle): StreamChunk | undefined {
   if (!isRecord(parsed)) {
     return undefined;
   }

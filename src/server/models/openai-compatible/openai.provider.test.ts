@@ -22,6 +22,7 @@ import {
 } from '../model-errors.js';
 import type { ChatMessage, Chunk, GenerationRequest, ModelInput } from '../provider.port.js';
 import { OpenAiCompatibleProvider, type OpenAiProviderOptions } from './openai.provider.js';
+import { renderCompletion } from '../prompt-formats.js';
 
 const API_KEY = secret('hf_test_0123456789abcdefSECRETKEY');
 const TIMEOUTS = { connectMs: 300, firstTokenMs: 300, idleMs: 300 };
@@ -68,7 +69,7 @@ function model(overrides: Partial<OpenAiModelEntry> = {}): OpenAiModelEntry {
     id: 'remote-coder',
     name: 'Remote Coder',
     provider: 'openai-compatible',
-    promptStyle: 'chat',
+    format: 'chat',
     baseUrl: upstream.baseUrl,
     model: 'org/remote-coder-7b',
     ...overrides,
@@ -80,7 +81,7 @@ const MESSAGES: ChatMessage[] = [
   { role: 'user', content: 'Add two numbers.' },
 ];
 const CHAT: ModelInput = { style: 'chat', messages: MESSAGES };
-const COMPLETION: ModelInput = { style: 'completion', prompt: '# Add two numbers\ndef add(' };
+const COMPLETION: ModelInput = { style: 'text', prompt: renderCompletion('# Add two numbers\ndef add(', []) };
 
 function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest {
   return {
@@ -158,7 +159,7 @@ describe('OpenAiCompatibleProvider: streaming', () => {
     const out = await run(
       provider().generate(
         request({
-          model: model({ promptStyle: 'completion' }),
+          model: model({ format: 'completion' }),
           input: COMPLETION,
           params: { temperature: 0.7, maxTokens: 64, topP: 1, stop: ['\n\n\n', '# End'] },
         }),
@@ -495,7 +496,7 @@ describe('OpenAiCompatibleProvider: JSON schema', () => {
 
   it('never sends response_format to a completion endpoint', async () => {
     const out = await run(
-      provider().generate({ ...withSchema(model({ promptStyle: 'completion' })), input: COMPLETION }),
+      provider().generate({ ...withSchema(model({ format: 'completion' })), input: COMPLETION }),
     );
     expect(out.error).toBeUndefined();
     expect(upstream.requests[0]?.body.response_format).toBeUndefined();

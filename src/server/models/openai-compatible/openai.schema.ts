@@ -1,8 +1,15 @@
 import { z } from 'zod';
+import { PROMPT_FORMATS } from '../prompt-formats.js';
 
 /** Catalogue fields of a model behind an OpenAI-compatible server. */
 export const openAiModelFields = {
   provider: z.literal('openai-compatible'),
+  /**
+   * `chat` (default): messages to /chat/completions, and the server applies
+   * the model's own template. A text format: CodeGenie renders the prompt
+   * and sends it to /completions.
+   */
+  format: z.enum(PROMPT_FORMATS).default('chat'),
   /** e.g. https://router.huggingface.co/v1, http://127.0.0.1:11434/v1 (Ollama). */
   baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
   /** The model name the server expects. */

@@ -18,6 +18,10 @@ export function statusWords(model: ModelListing): string {
       const percent = downloadPercent(model);
       return percent === null ? 'downloading' : `downloading, ${percent}%`;
     }
+    case 'verifying': {
+      const percent = downloadPercent(model);
+      return percent === null ? 'checking the file' : `checking the file, ${percent}%`;
+    }
     case 'unavailable':
       return 'unavailable';
     default: {
@@ -55,7 +59,9 @@ export function ModelStatus({ model, id, withDescription = false }: ModelStatusP
         <span className="model-status__badge">{badgeText(model)}</span>
         <span className="model-status__text">{detail(model)}</span>
       </p>
-      {model.status === 'downloading' ? <DownloadProgress model={model} /> : null}
+      {model.status === 'downloading' || model.status === 'verifying' ? (
+        <DownloadProgress model={model} />
+      ) : null}
       {withDescription && model.description ? (
         <p className="model-status__description">{model.description}</p>
       ) : null}
@@ -71,6 +77,8 @@ function badgeText(model: ModelListing): string {
       return 'Not downloaded';
     case 'downloading':
       return 'Downloading';
+    case 'verifying':
+      return 'Checking';
     case 'unavailable':
       return 'Unavailable';
     default: {
@@ -86,7 +94,15 @@ function detail(model: ModelListing): string {
     case 'ready':
       return `${where}.`;
     case 'not-downloaded':
-      return `${model.downloadSize ? `${formatBytes(model.downloadSize)}, d` : 'D'}ownloads the first time it is used.`;
+      // A reason here is why the last download failed, and what to do about it.
+      return (
+        model.reason ??
+        `${model.downloadSize ? `${formatBytes(model.downloadSize)}, d` : 'D'}ownloads the first time it is used.`
+      );
+    case 'verifying': {
+      const percent = downloadPercent(model);
+      return `Checking the model file against its pinned SHA-256${percent === null ? '' : ` (${percent}%)`}.`;
+    }
     case 'downloading': {
       const received = model.progress?.receivedBytes ?? 0;
       const total = model.progress?.totalBytes ?? model.downloadSize;
@@ -108,7 +124,7 @@ function detail(model: ModelListing): string {
 export function DownloadProgress({ model }: { model: ModelListing }) {
   const total = model.progress?.totalBytes ?? model.downloadSize;
   const received = model.progress?.receivedBytes ?? 0;
-  const label = `Download of ${model.name}`;
+  const label = `${model.status === 'verifying' ? 'Check' : 'Download'} of ${model.name}`;
   return total ? (
     <progress className="progress" max={total} value={Math.min(received, total)} aria-label={label} />
   ) : (

@@ -15,7 +15,7 @@ export function RecordAnswer({ record, model }: { record: HistoryRecord; model: 
   const what = record.kind === 'explain' ? 'explanation' : 'answer';
   const language = toCodeLanguage(record.language);
   const empty = record.output.trim() === '';
-  const asCode = record.kind === 'generate' && model?.promptStyle === 'completion';
+  const asCode = record.kind === 'generate' && model?.format === 'completion';
   const sections = record.kind === 'explain' && record.sections && record.sections.length > 0;
 
   return (
