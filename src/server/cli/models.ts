@@ -5,6 +5,8 @@ import { CatalogueError, loadCatalogue, type Catalogue, type LocalModelEntry } f
 import type { LocalProvider } from '../models/local/local.provider.js';
 import { localProviderOptions } from '../models/index.js';
 import type { DownloadProgress } from '../models/provider.port.js';
+import { AppError } from '../errors.js';
+import { PROMPT_USAGE, PromptUsageError, renderPromptCommand } from './models-prompt.js';
 
 const USAGE = `Usage: npm run models -- <command>
 
@@ -13,11 +15,14 @@ Commands:
                and whether it is ready, not downloaded yet, or unavailable.
   pull <id>    Download a local model's GGUF file into MODELS_DIR, with a progress bar.
                An interrupted download resumes where it stopped when run again.
-`;
+${PROMPT_USAGE}`;
 
 /** Model commands; run with `npm run models -- <command>`. Exit codes: 0 ok, 1 failed, 2 usage. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  if (command === 'prompt') {
+    return printPrompt(args);
+  }
   const valid = (command === 'list' && args.length === 0) || (command === 'pull' && args.length === 1);
   if (!valid) {
     process.stderr.write(USAGE);
@@ -39,6 +44,35 @@ async function main(argv: string[]): Promise<number> {
     return await pull(catalogue, args[0] ?? '', provider);
   } finally {
     await provider.close();
+  }
+}
+
+/** `prompt`: no engine, no downloads; only the catalogue and the prompt builder. */
+function printPrompt(args: string[]): number {
+  if (fs.existsSync('.env')) {
+    process.loadEnvFile('.env');
+  }
+  const catalogue = loadCatalogue(loadConfig().models.file);
+  try {
+    const output = renderPromptCommand(catalogue, args);
+    process.stdout.write(output.stdout);
+    process.stderr.write(output.stderr);
+    return 0;
+  } catch (error) {
+    if (error instanceof PromptUsageError) {
+      process.stderr.write(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof AppError) {
+      const fields = (error.details as { fields?: Record<string, string> } | undefined)?.fields;
+      const detail = Object.values(fields ?? {})
+        .filter((m) => m !== error.message)
+        .map((m) => ` ${m}`)
+        .join('');
+      process.stderr.write(`${error.message}${detail}\n`);
+      return 1;
+    }
+    throw error;
   }
 }
 

@@ -18,7 +18,9 @@ export class ModelNotFoundError extends AppError {
 export class ModelCannotExplainError extends AppError {
   readonly code = 'model_cannot_explain';
   constructor(modelName: string) {
-    super(`${modelName} ${MESSAGES.cannotExplain}`, { fields: { modelId: `${modelName} ${MESSAGES.cannotExplain}` } });
+    super(`${modelName} ${MESSAGES.cannotExplain}`, {
+      fields: { modelId: `${modelName} ${MESSAGES.cannotExplain}` },
+    });
   }
 }
 

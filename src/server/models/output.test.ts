@@ -32,8 +32,22 @@ describe('detectLanguage', () => {
     ['const add = (a, b) => a + b;', 'javascript'],
     ['function f(x: number): string { return "" }', 'typescript'],
     ['import os\nprint(os.getcwd())', 'python'],
+    // Shared syntax: decided by the statements around it.
+    ['done = False\nwhile not done:\n    done = True', 'python'],
+    ['if (n := len(a)) > 10:\n    print(n)', 'python'],
+    ['with open("f") as f:\n    data = f.read()', 'python'],
+    ['for f in *.txt; do\n  echo "$f"\ndone', 'bash'],
+    ['x := 5\nfmt.Println(x)', 'go'],
+    ['using System;\nclass A { static void Main() { Console.WriteLine(1); } }', 'csharp'],
+    ['const x: number = 1;', 'typescript'],
+    ['UPDATE users SET name = 1 WHERE id = 2;', 'sql'],
   ])('%s → %s', (code, language) => {
     expect(detectLanguage(code)).toBe(language);
+  });
+
+  it('says nothing when nothing tells', () => {
+    expect(detectLanguage('x = 1')).toBeUndefined();
+    expect(detectLanguage('hello world')).toBeUndefined();
   });
 });
 

@@ -13,27 +13,122 @@ export interface ExtractedCode {
   language: CodeLanguage | 'text';
 }
 
-/** Rough guesses by telltale constructs, most specific first. */
-const DETECTORS: [CodeLanguage, RegExp][] = [
-  ['bash', /^#!\/(usr\/)?bin\/(env )?(ba)?sh|^\s*(echo|export|fi|done)\b.*$/m],
-  ['sql', /^\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE TABLE|WITH)\b/im],
-  ['rust', /\bfn\s+\w+\s*\(|\blet\s+mut\b|\bimpl\b|println!/],
-  ['go', /^package\s+\w+|\bfunc\s+\w*\s*\(|:=\s/m],
-  [
-    'csharp',
-    /\busing\s+System\b|\bnamespace\s+\w+|\bpublic\s+(static\s+)?(void|string|int)\s+\w+\s*\(.*\)\s*$/m,
+/**
+ * Telltale constructs of each language with a weight. A piece of code gets
+ * the weights of the signals it shows; the highest total wins. One signal
+ * alone never decides between languages that share syntax (`:=` is Go and
+ * Python's walrus; `done` ends a Bash loop and names a Python variable), so
+ * signals are statements in their place, not words anywhere. Highlighters'
+ * auto-detection (highlight.js) and flourite were tried on the same cases
+ * and got short Python, Java and Rust wrong.
+ */
+const SIGNALS: Record<CodeLanguage, [RegExp, number][]> = {
+  python: [
+    [/^\s*def \w+\s*\([^)]*\)\s*(->\s*[^:]+)?:\s*$/m, 4],
+    [/^\s*class \w+(\([^)]*\))?:\s*$/m, 4],
+    [/^\s*(if|elif|while|for|with|try|except|else|finally)\b[^{};]*:\s*(#.*)?$/m, 3],
+    [/^\s*(import [\w.]+(\s+as \w+)?|from [\w.]+ import [\w*, ]+)\s*$/m, 3],
+    [/\b(True|False|None)\b/, 1],
+    [/\bprint\(/, 1],
+    [/\bself\.\w+/, 2],
+    [/\b(elif|not in|is not|lambda \w*:)\b/, 2],
   ],
-  ['java', /\bpublic\s+(static\s+)?(class|void)\b|System\.out\.println/],
-  ['cpp', /#include\s*<(iostream|vector|string|map)>|\bstd::|\bcout\s*<</],
-  ['c', /#include\s*<\w+\.h>|\bprintf\s*\(|\bint\s+main\s*\(/],
-  ['typescript', /:\s*(string|number|boolean|void)\b|\binterface\s+\w+\s*\{|\btype\s+\w+\s*=/],
-  ['javascript', /\b(const|let)\s+\w+\s*=|=>|\bfunction\s+\w+\s*\(|console\.log/],
-  ['python', /^\s*(def|class)\s+\w+.*:\s*$|^\s*(import|from)\s+\w+|\bprint\(/m],
+  bash: [
+    [/^#!\/(usr\/)?bin\/(env )?(ba|z)?sh\b/m, 6],
+    [/^\s*(fi|done|esac)\s*(;.*)?$/m, 3],
+    [/;\s*(then|do)\s*$/m, 3],
+    [/^\s*(echo|export|local|source|cd|mkdir|rm|chmod|grep|sed|awk)\s+[^=(\s]/m, 2],
+    [/\$\{?[A-Za-z_]\w*\}?|\$\(/, 1],
+  ],
+  sql: [
+    [/^\s*SELECT\b[\s\S]*?\bFROM\b/im, 4],
+    [/^\s*INSERT\s+INTO\b/im, 4],
+    [/^\s*UPDATE\s+\w+\s+SET\b/im, 4],
+    [/^\s*DELETE\s+FROM\b/im, 4],
+    [/^\s*(CREATE|ALTER|DROP)\s+(TABLE|INDEX|VIEW)\b/im, 4],
+  ],
+  rust: [
+    [/\bfn\s+\w+\s*(<[^>]*>)?\s*\(/, 3],
+    [/\blet\s+mut\b/, 3],
+    [/\bimpl\b[^{]*\{/, 2],
+    [/\b(println|vec|format|panic)!\(/, 3],
+    [/^\s*use\s+\w+(::\w+)+/m, 3],
+  ],
+  go: [
+    [/^package\s+\w+/m, 4],
+    [/\bfunc\s+(\([^)]*\)\s*)?\w+\s*\(/, 3],
+    [/^\s*[\w, ]+\s*:=\s*/m, 1],
+    [/\bfmt\.\w+\(/, 3],
+  ],
+  csharp: [
+    [/\busing\s+System(\.\w+)*;/, 4],
+    [/\bnamespace\s+[\w.]+/, 2],
+    [/\bConsole\.Write(Line)?\(/, 4],
+    [/\bstatic\s+void\s+Main\s*\(/, 3],
+  ],
+  java: [
+    [/\bSystem\.out\.print(ln)?\(/, 4],
+    [/\bpublic\s+(final\s+|abstract\s+)?class\s+\w+/, 2],
+    [/\bstatic\s+void\s+main\s*\(\s*String/, 4],
+    [/^import\s+java(x)?\.[\w.]+;/m, 4],
+  ],
+  c: [
+    [/#include\s*<\w+\.h>/, 3],
+    [/\bprintf\s*\(/, 2],
+    [/\bint\s+main\s*\(/, 2],
+    [/\b(malloc|free)\s*\(/, 1],
+  ],
+  cpp: [
+    [/#include\s*<(iostream|vector|string|map|memory|algorithm|unordered_map)>/, 4],
+    [/\bstd::/, 3],
+    [/\b(cout|cin)\s*(<<|>>)/, 3],
+    [/\bint\s+main\s*\(/, 2],
+  ],
+  javascript: [
+    [/\b(const|let|var)\s+\w+\s*=/, 1],
+    [/=>/, 1],
+    [/\bfunction\s*\w*\s*\(/, 2],
+    [/\bconsole\.(log|error)\(/, 2],
+    [/\brequire\(['"]|\bmodule\.exports\b/, 2],
+  ],
+  typescript: [
+    [/\b(const|let|var)\s+\w+\s*=/, 1],
+    [/=>/, 1],
+    [/\bfunction\s*\w*\s*\(/, 2],
+    [/\bconsole\.(log|error)\(/, 2],
+    [/[\w)]\s*:\s*(string|number|boolean|void|any|unknown)\b/, 3],
+    [/\binterface\s+\w+\s*\{/, 3],
+    [/\btype\s+\w+\s*=/, 3],
+  ],
+};
+
+/** On a tie the language listed first wins: a plain language before its superset. */
+const BY_PRECEDENCE: CodeLanguage[] = [
+  'python',
+  'bash',
+  'sql',
+  'c',
+  'cpp',
+  'java',
+  'csharp',
+  'go',
+  'rust',
+  'javascript',
+  'typescript',
 ];
 
-/** The language of a piece of code, by telltale constructs; undefined when unsure. */
+/** The language of a piece of code, by telltale constructs; undefined when nothing tells. */
 export function detectLanguage(code: string): CodeLanguage | undefined {
-  return DETECTORS.find(([, re]) => re.test(code))?.[0];
+  let best: CodeLanguage | undefined;
+  let bestScore = 0;
+  for (const language of BY_PRECEDENCE) {
+    const score = SIGNALS[language].reduce((sum, [re, weight]) => sum + (re.test(code) ? weight : 0), 0);
+    if (score > bestScore) {
+      best = language;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 /**

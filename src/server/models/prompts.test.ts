@@ -1,73 +1,175 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelEntry } from './catalogue.js';
-import { buildExplainPrompt, buildGeneratePrompt, normalizeLanguage } from './prompts.js';
+import { ModelCannotExplainError } from './model-errors.js';
+import { promptText } from './prompt-formats.js';
+import { buildExplainPrompt, buildGeneratePrompt, normalizeLanguage, type BuiltPrompt } from './prompts.js';
 
-const chat: ModelEntry = {
-  id: 'chat-model',
-  name: 'Chat',
+const local = (id: string, format: Extract<ModelEntry, { provider: 'local' }>['format']): ModelEntry => ({
+  id,
+  name: `Model ${id}`,
   provider: 'local',
-  promptStyle: 'chat',
-  source: '/models/chat.gguf',
+  format,
+  source: `/models/${id}.gguf`,
+});
+const chatml = local('qwen', 'chatml');
+const gemma = local('gemma', 'gemma');
+const base = local('base', 'completion');
+const remoteChat: ModelEntry = {
+  id: 'remote',
+  name: 'Remote',
+  provider: 'openai-compatible',
+  format: 'chat',
+  baseUrl: 'http://127.0.0.1:9/v1',
+  model: 'coder',
 };
-const base: ModelEntry = { ...chat, id: 'base-model', promptStyle: 'completion' };
+
+/** The prompt as one string (rendered text, or the messages of a remote chat). */
+function textOf(built: BuiltPrompt): string {
+  return built.input.style === 'text'
+    ? promptText(built.input.prompt, { withBos: true })
+    : built.input.messages.map((m) => `[${m.role}] ${m.content}`).join('\n');
+}
 
 describe('buildGeneratePrompt', () => {
-  it('gives chat models a system prompt naming the language and the user prompt as is', () => {
-    const p = buildGeneratePrompt(chat, 'Reverse a linked list', 'rust');
-    expect(p.input.style).toBe('chat');
-    if (p.input.style !== 'chat') {
-      return;
-    }
-    expect(p.input.messages[0]?.role).toBe('system');
-    expect(p.input.messages[0]?.content).toContain('Rust');
-    expect(p.input.messages[0]?.content).toContain('fenced code block');
-    expect(p.input.messages[1]).toEqual({ role: 'user', content: 'Reverse a linked list' });
-    expect(p.stop).toEqual([]);
+  it('renders instruction models in their format with instructions naming the language and fence', () => {
+    const built = buildGeneratePrompt(chatml, 'Reverse a linked list', 'rust');
+    expect(built.codePrefix).toBe('');
+    expect(textOf(built)).toBe(
+      "<|im_start|>system\nYou are CodeGenie, an expert programmer. Write correct, idiomatic, well-commented code in Rust for the user's request. Answer with one fenced code block labelled with rust, followed by at most three short sentences on how to use it. Do not repeat the request.<|im_end|>\n" +
+        '<|im_start|>user\nReverse a linked list<|im_end|>\n<|im_start|>assistant\n',
+    );
   });
 
-  it('gives base models a comment stating the task in the language, then the start of the code, and stops', () => {
-    const p = buildGeneratePrompt(base, 'Add two numbers\nand return the sum', 'javascript');
-    expect(p.input).toEqual({
-      style: 'completion',
-      prompt: '// Language: JavaScript\n// Task:\n// Add two numbers\n// and return the sum\n// Solution:\n',
-    });
-    expect(p.stop).toContain('\n// Task:');
-    expect(p.stop).toContain('<|endoftext|>');
+  it('lets the model choose the language for "any"', () => {
+    const text = textOf(buildGeneratePrompt(chatml, 'Sort a list', 'any'));
+    expect(text).toContain('code in the most suitable language for');
+    expect(text).toContain('labelled with the language name,');
+  });
+
+  it('gives Gemma, which has no system role, the instructions inside the user turn', () => {
+    const text = textOf(buildGeneratePrompt(gemma, 'Parse a date', 'go'));
+    expect(text).toMatch(
+      /^<bos><start_of_turn>user\nYou are CodeGenie, an expert programmer\. Write .* in Go /,
+    );
+    expect(text).toContain('labelled with go,');
+    expect(text).toContain('Do not repeat the request.\n\nParse a date<end_of_turn>\n<start_of_turn>model\n');
+  });
+
+  it('sends a remote chat model messages, for the server to apply its own template', () => {
+    const built = buildGeneratePrompt(remoteChat, 'Add two numbers', 'python');
+    expect(built.input.style).toBe('chat');
+    expect(built.input.style === 'chat' && built.input.messages.map((m) => m.role)).toEqual([
+      'system',
+      'user',
+    ]);
+    expect(textOf(built)).toContain('[user] Add two numbers');
+  });
+
+  it('gives base models the task as comments in the language, then the start of the code', () => {
+    const built = buildGeneratePrompt(base, 'Add two numbers\nand return the sum', 'javascript');
+    expect(built.input.style === 'text' && built.input.prompt.parts).toEqual([
+      {
+        kind: 'text',
+        text: '// Language: JavaScript\n// Task:\n// Add two numbers\n// and return the sum\n// Solution:\n',
+      },
+    ]);
+    expect(built.input.style === 'text' && built.input.prompt.stop.map((s) => s.text)).toEqual([
+      '<|endoftext|>',
+      '\n// Task:',
+      '\n// Language:',
+      '\n```',
+    ]);
+    expect(built.codePrefix).toBe('');
   });
 
   it('uses each language’s comment syntax, and Python for "any" on base models', () => {
-    const sql = buildGeneratePrompt(base, 'Count users', 'sql');
-    expect(sql.input.style === 'completion' && sql.input.prompt).toContain('-- Task:');
-    const bash = buildGeneratePrompt(base, 'List files', 'bash');
-    expect(bash.input.style === 'completion' && bash.input.prompt).toMatch(
-      /^#!\/usr\/bin\/env bash\n# Language: Bash/,
+    expect(textOf(buildGeneratePrompt(base, 'Count users', 'sql'))).toBe(
+      '-- Language: SQL\n-- Task:\n-- Count users\n-- Solution:\n',
     );
-    const any = buildGeneratePrompt(base, 'Sort a list', 'any');
-    expect(any.input.style === 'completion' && any.input.prompt).toContain('# Language: Python');
+    expect(textOf(buildGeneratePrompt(base, 'List files', 'bash'))).toBe(
+      '#!/usr/bin/env bash\n# Language: Bash\n# Task:\n# List files\n# Solution:\n',
+    );
+    expect(textOf(buildGeneratePrompt(base, 'Sort a list', 'any'))).toBe(
+      '# Language: Python\n# Task:\n# Sort a list\n# Solution:\n',
+    );
+  });
+
+  it('lets a base model continue code the request gives, stopping at the next top-level statement', () => {
+    const request = 'Complete this function.\n```python\ndef add(a, b):\n    """Add a and b."""\n```\nThanks';
+    const built = buildGeneratePrompt(base, request, 'python');
+    expect(built.codePrefix).toBe('def add(a, b):\n    """Add a and b."""\n');
+    expect(textOf(built)).toBe(
+      '# Language: Python\n# Task:\n# Complete this function.\n#\n# Thanks\n# Solution:\ndef add(a, b):\n    """Add a and b."""\n',
+    );
+    expect(built.input.style === 'text' && built.input.prompt.stop.map((s) => s.text)).toEqual([
+      '<|endoftext|>',
+      '\n# Task:',
+      '\n# Language:',
+      '\n```',
+      '\ndef ',
+      '\nclass ',
+      '\nif ',
+      '\nprint(',
+      '\n#',
+    ]);
+  });
+
+  it('asks a base model to complete code that comes without words, with no Python stops for other languages', () => {
+    const built = buildGeneratePrompt(base, '```js\nfunction add(a, b) {\n```', 'javascript');
+    expect(textOf(built)).toBe(
+      '// Language: JavaScript\n// Task:\n// Complete the code below.\n// Solution:\nfunction add(a, b) {\n',
+    );
+    expect(built.input.style === 'text' && built.input.prompt.stop.map((s) => s.text)).not.toContain(
+      '\ndef ',
+    );
   });
 });
 
 describe('buildExplainPrompt', () => {
   const code = 'a = 1\nb = 2\nprint(a + b)';
 
-  it('asks chat models for an overview at the chosen level', () => {
-    const beginner = buildExplainPrompt(chat, code, 'python', 'beginner', 'overview');
-    const expert = buildExplainPrompt(chat, code, 'python', 'expert', 'overview');
-    const text = (p: typeof beginner) =>
-      p.input.style === 'chat' ? p.input.messages.map((m) => m.content).join('\n') : '';
-    expect(text(beginner)).toContain('beginner');
-    expect(text(expert)).toContain('edge cases');
-    expect(text(beginner)).toContain('```python\na = 1');
+  it('asks for an overview at the chosen level, naming the language', () => {
+    const beginner = textOf(buildExplainPrompt(chatml, code, 'python', 'beginner', 'overview'));
+    const expert = textOf(buildExplainPrompt(chatml, code, 'python', 'expert', 'overview'));
+    expect(beginner).toContain('a beginner who knows little programming');
+    expect(expert).toContain('edge cases');
+    expect(beginner).toContain(
+      '<|im_start|>user\nExplain this Python code:\n```python\na = 1\nb = 2\nprint(a + b)\n```',
+    );
+  });
+
+  it('says "this code" without a double space when the language is unknown', () => {
+    const text = textOf(buildExplainPrompt(chatml, 'x', 'any', 'intermediate', 'overview'));
+    expect(text).toContain('Explain this code:\n```\nx\n```');
+    const lines = textOf(buildExplainPrompt(chatml, 'x', 'any', 'intermediate', 'line-by-line'));
+    expect(lines).toContain('Explain the code below for');
+    expect(lines).not.toContain('  code');
   });
 
   it('asks for JSON sections covering numbered lines for line by line', () => {
-    const p = buildExplainPrompt(chat, code, 'python', 'intermediate', 'line-by-line');
-    const all = p.input.style === 'chat' ? p.input.messages.map((m) => m.content).join('\n') : '';
-    expect(all).toContain('"sections"');
-    expect(all).toContain('from 1 to 3');
-    expect(all).toContain('  3 | print(a + b)');
-    const b = buildExplainPrompt(base, code, 'python', 'intermediate', 'line-by-line');
-    expect(b.input.style === 'completion' && b.input.prompt.endsWith('JSON:\n')).toBe(true);
+    const text = textOf(buildExplainPrompt(chatml, code, 'python', 'intermediate', 'line-by-line'));
+    expect(text).toContain('Explain the Python code below for a developer who knows the basics');
+    expect(text).toContain('{"sections": [{"startLine": 1, "endLine": 3, "explanation": "..."}]}');
+    expect(text).toContain('every line from 1 to 3, in order');
+    expect(text).toContain('Code with line numbers:\n  1 | a = 1\n  2 | b = 2\n  3 | print(a + b)');
+  });
+
+  it('gives Gemma the language and the line-by-line instructions in its user turn', () => {
+    const text = textOf(buildExplainPrompt(gemma, code, 'python', 'expert', 'line-by-line'));
+    expect(text).toMatch(
+      /^<bos><start_of_turn>user\nYou are CodeGenie, a patient programming teacher\. Explain the Python code below for an expert/,
+    );
+    expect(text).toContain('Answer only with JSON of the form');
+    expect(text).toContain('.\n\nCode with line numbers:\n  1 | a = 1');
+  });
+
+  it('refuses a base model, which cannot explain', () => {
+    expect(() => buildExplainPrompt(base, code, 'python', 'beginner', 'overview')).toThrow(
+      ModelCannotExplainError,
+    );
+    expect(() => buildExplainPrompt(base, code, 'python', 'beginner', 'overview')).toThrow(
+      'Model base is a code-completion model: it writes code but cannot explain it.',
+    );
   });
 });
 

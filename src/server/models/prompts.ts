@@ -62,7 +62,10 @@ function splitRequest(request: string): { words: string; code: string | undefine
   if (!match) {
     return { words: request.trim(), code: undefined };
   }
-  const words = `${request.slice(0, match.index)}\n${request.slice(match.index + match[0].length)}`.trim();
+  const words = [request.slice(0, match.index), request.slice(match.index + match[0].length)]
+    .map((w) => w.trim())
+    .filter((w) => w !== '')
+    .join('\n\n');
   return { words, code: match[1] ?? '' };
 }
 
@@ -193,7 +196,12 @@ export function buildExplainPrompt(
   return {
     input: instructionInput(model.format, {
       system,
-      turns: [{ role: 'user', content: `Explain ${theCode.replace(/^the /, 'this ')}:\n\`\`\`${fenceLabel}\n${code}\n\`\`\`` }],
+      turns: [
+        {
+          role: 'user',
+          content: `Explain ${theCode.replace(/^the /, 'this ')}:\n\`\`\`${fenceLabel}\n${code}\n\`\`\``,
+        },
+      ],
     }),
     codePrefix: '',
   };
