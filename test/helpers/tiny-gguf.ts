@@ -45,6 +45,13 @@ export interface TinyGgufOptions {
   favour?: (typeof TINY_CONTROL_TOKENS)[number];
   /** Leave the control tokens out (a model that does not fit any chat format). */
   withoutControlTokens?: boolean;
+  /**
+   * `spm` (default): a SentencePiece byte vocabulary, as Llama and Gemma
+   * files have. `bpe`: a GPT-2 style byte-level BPE vocabulary (no merges)
+   * without a recorded pre-tokenizer, as in files converted before
+   * llama.cpp wrote tokenizer.ggml.pre (DeepSeek-Coder, Phi-2 ...).
+   */
+  vocab?: 'spm' | 'bpe';
 }
 
 /** GGUF metadata value types. */
@@ -254,13 +261,16 @@ export function writeTinyGguf(file: string, opts: TinyGgufOptions = {}): void {
     }
   }
 
+  const bpe = opts.vocab === 'bpe';
   const tokens = ['<unk>', '<s>', '</s>'];
   const tokenTypes = [TOKEN_UNKNOWN, TOKEN_CONTROL, TOKEN_CONTROL];
+  const byteChars = gpt2ByteChars();
   for (let b = 0; b < 256; b++) {
-    tokens.push(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
-    tokenTypes.push(TOKEN_BYTE);
+    tokens.push(bpe ? (byteChars[b] ?? '') : `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
+    tokenTypes.push(bpe ? TOKEN_NORMAL : TOKEN_BYTE);
   }
-  tokens.push('\u2581');
+  // SentencePiece's space; in the BPE vocabulary two spaces (never merged into).
+  tokens.push(bpe ? '\u0120\u0120' : '\u2581');
   tokenTypes.push(TOKEN_NORMAL);
   for (const control of controls) {
     tokens.push(control);
@@ -269,6 +279,7 @@ export function writeTinyGguf(file: string, opts: TinyGgufOptions = {}): void {
   // Merge priorities; with single-character tokens there is nothing to merge.
   const scores = tokens.map(() => 0);
 
+  const merges: [string, MetaValue] = ['tokenizer.ggml.merges', { type: T.ARRAY, itemType: T.STRING, values: [] }];
   const metadata: [string, MetaValue][] = [
     ['general.architecture', { type: T.STRING, value: 'llama' }],
     ['general.name', { type: T.STRING, value: opts.name ?? 'codegenie-tiny' }],
@@ -284,8 +295,9 @@ export function writeTinyGguf(file: string, opts: TinyGgufOptions = {}): void {
     ['llama.rope.freq_base', { type: T.FLOAT32, value: 10000 }],
     ['llama.attention.layer_norm_rms_epsilon', { type: T.FLOAT32, value: 1e-5 }],
     ['llama.vocab_size', { type: T.UINT32, value: nVocab }],
-    ['tokenizer.ggml.model', { type: T.STRING, value: 'llama' }],
+    ['tokenizer.ggml.model', { type: T.STRING, value: bpe ? 'gpt2' : 'llama' }],
     ['tokenizer.ggml.tokens', { type: T.ARRAY, itemType: T.STRING, values: tokens }],
+    ...(bpe ? [merges] : []),
     ['tokenizer.ggml.scores', { type: T.ARRAY, itemType: T.FLOAT32, values: scores }],
     ['tokenizer.ggml.token_type', { type: T.ARRAY, itemType: T.INT32, values: tokenTypes }],
     ['tokenizer.ggml.unknown_token_id', { type: T.UINT32, value: 0 }],
@@ -325,6 +337,21 @@ export function writeTinyGguf(file: string, opts: TinyGgufOptions = {}): void {
     w.padTo(ALIGNMENT);
   }
   fs.writeFileSync(file, w.toBuffer());
+}
+
+/**
+ * GPT-2's byte-to-character table (bytes_to_unicode in its encoder.py):
+ * printable Latin-1 bytes stand for themselves, the others are shifted to
+ * U+0100 and up, so a space is "Ġ" and a newline "Ċ".
+ */
+function gpt2ByteChars(): string[] {
+  const chars: string[] = [];
+  let shifted = 0;
+  for (let b = 0; b < 256; b++) {
+    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+    chars.push(String.fromCodePoint(printable ? b : 256 + shifted++));
+  }
+  return chars;
 }
 
 function alignUp(n: number): number {

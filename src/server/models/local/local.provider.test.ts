@@ -168,7 +168,7 @@ describe('LocalProvider', () => {
     expect(deepseek.usage.promptTokens).toBe(textLength + 1);
   });
 
-  it('stops on the format\'s end-of-turn token, which never shows as text', async () => {
+  it("stops on the format's end-of-turn token, which never shows as text", async () => {
     // <|EOT|> is DeepSeek-Coder's end of turn. llama.cpp does not know it as
     // an end-of-generation token, and old DeepSeek files name another EOS:
     // only the format's stop ends the answer there.
@@ -177,7 +177,11 @@ describe('LocalProvider', () => {
     const ender = entry('ender', file, { format: 'deepseek-coder' });
     const conversation = { system: 'S', turns: [{ role: 'user' as const, content: 'hi' }] };
     const answer = await collect(
-      run(ender, { style: 'text', prompt: renderConversation('deepseek-coder', conversation) }, { maxTokens: 16 }),
+      run(
+        ender,
+        { style: 'text', prompt: renderConversation('deepseek-coder', conversation) },
+        { maxTokens: 16 },
+      ),
     );
     expect(answer.text).toBe('');
     expect(answer.usage.completionTokens).toBeLessThanOrEqual(1);
@@ -292,7 +296,9 @@ describe('LocalProvider', () => {
   it('refuses a prompt longer than the context with PromptTooLongError', async () => {
     const short = entry('tiny-short', tiny.source, { contextLength: 256 });
     const prompt = 'x'.repeat(300);
-    const error = await rejection(collect(run(short, { style: 'text', prompt: renderCompletion(prompt, []) })));
+    const error = await rejection(
+      collect(run(short, { style: 'text', prompt: renderCompletion(prompt, []) })),
+    );
     expect(error).toBeInstanceOf(PromptTooLongError);
     expect((error as Error).message).toContain('reads at most 256 tokens');
     const chat = await rejection(

@@ -234,6 +234,12 @@ export class ModelCache {
       return slot;
     } catch (error) {
       await model?.dispose();
+      if (model === undefined && entry.preTokenizer !== undefined) {
+        // llama.cpp refuses a pre-tokenizer name it does not know, and says why only in its log.
+        throw new ModelUnavailableError(
+          `${entry.name} could not be loaded: ${error instanceof Error ? error.message : String(error)}. Check its preTokenizer "${entry.preTokenizer}" in the catalogue: llama.cpp may not know that name.`,
+        );
+      }
       throw fail(error);
     }
   }
@@ -278,7 +284,9 @@ export class ModelCache {
  * converted before llama.cpp recorded the pre-tokenizer get the one the
  * catalogue names. llama.cpp reads both keys through its override table.
  */
-export function loadOverrides(entry: LocalModelEntry): { tokenizer: { ggml: { add_bos_token: boolean; pre?: string } } } {
+export function loadOverrides(entry: LocalModelEntry): {
+  tokenizer: { ggml: { add_bos_token: boolean; pre?: string } };
+} {
   return {
     tokenizer: {
       ggml: {
