@@ -30,6 +30,7 @@ import { ProfileService } from './services/profile.service.js';
 import { TokenService } from './services/token.service.js';
 import { createModelRegistry } from './models/index.js';
 import type { ModelRegistry } from './models/model-registry.js';
+import type { StatusCheckOptions } from './models/openai-compatible/openai-status.js';
 import type { Store } from './store/store.port.js';
 
 /** Everything the app needs from outside; tests pass real parts or fakes. */
@@ -45,6 +46,8 @@ export interface AppDeps {
   mailRetry?: Partial<MailRetryOptions>;
   /** Default: from config (MODELS_FILE or the shipped catalogue). */
   models?: ModelRegistry;
+  /** When remote model servers found unavailable are checked again (default 5 s, doubling to 5 min). */
+  modelStatusChecks?: Partial<StatusCheckOptions>;
   /** Where log lines go (default stdout); tests send them to a file. */
   logStream?: { write(line: string): void };
   /** The built web app; undefined serves the API only. */
@@ -97,7 +100,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 415, which also closes the "simple request" CSRF path.
   app.removeContentTypeParser('text/plain');
 
-  const models = deps.models ?? (await createModelRegistry(config, app.log));
+  const models =
+    deps.models ?? (await createModelRegistry(config, app.log, undefined, undefined, deps.modelStatusChecks));
   const services = createServices(app, deps, clock, models);
   // Nothing can still be running after a stop or crash: no record stays "running" forever.
   const interrupted = await store.prompts.failRunning(
@@ -109,6 +113,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   app.decorate('services', services);
   app.log.info(`mail: ${services.mail.description}`);
+  // Remote servers are checked in the background: start-up never waits for them.
+  app.addHook('onReady', async () => {
+    services.models.start();
+  });
   app.addHook('onClose', async () => {
     await services.passwordReset.idle();
     await services.mail.close();

@@ -22,5 +22,11 @@ export const MESSAGES = {
   internal: 'Something went wrong on our side. Please try again.',
   /** After a model's name: why a base model is not offered for Explain. */
   cannotExplain: 'is a code-completion model: it writes code but cannot explain it.',
+  // Why a remote model is unavailable. Users see these; the URL, host and port stay in the server log.
+  modelServerUnreachable: 'The model server cannot be reached.',
+  modelServerRefusedKey: 'The model server refused the API key.',
+  modelServerFailing: 'The model server answers with errors.',
+  /** Followed by the model's name on that server and a full stop. */
+  modelNotServed: 'The model server does not serve',
   storeUnavailable: 'The data store is unavailable. Please try again shortly.',
 } as const;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/server/app.js';
+import { buildApp, type AppDeps } from '../../src/server/app.js';
 import type { Clock } from '../../src/server/clock.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import type { MailRetryOptions } from '../../src/server/mail/mail.service.js';
@@ -31,6 +31,8 @@ export interface TestServerOptions {
   dataDir?: string;
   /** Mail retries; default 3 tries 50 ms apart so fault tests stay fast. */
   mailRetry?: Partial<MailRetryOptions>;
+  /** When remote model servers found unavailable are checked again (short in tests that wait for it). */
+  modelStatusChecks?: AppDeps['modelStatusChecks'];
 }
 
 export interface TestServer {
@@ -86,6 +88,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     hasher: options.hasher,
     logStream,
     mailRetry: options.mailRetry ?? { attempts: 3, baseDelayMs: 50 },
+    modelStatusChecks: options.modelStatusChecks,
     webRoot: options.web ? WEB_ROOT : undefined,
   });
   await app.listen({ port, host: '127.0.0.1' });
@@ -107,7 +110,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 }
 
 /** A port the OS considers free right now on 127.0.0.1. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const net = await import('node:net');
   return new Promise((resolve, reject) => {
     const srv = net.createServer();

@@ -7,7 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * a real socket: POST /v1/chat/completions and /v1/completions, streamed as
  * SSE (`stream: true`) or one JSON object, and GET /v1/models. Each request
  * follows a scripted step (answer, HTTP error, hang, dropped connection ...)
- * and is recorded with its headers, body and how it ended.
+ * and is recorded with its headers, body and how it ended. Model-list
+ * requests (CodeGenie's status checks, which run in the background) have
+ * their own script and record, so they never shift a test's completions.
  */
 
 /** The code in the default chat answer. */
@@ -128,10 +130,16 @@ export type OpenAiStep = AnswerStep | ErrorStep | RawStep | { type: 'hang' } | {
 export type OpenAiScript = OpenAiStep[] | ((request: RecordedRequest) => OpenAiStep | undefined);
 
 export interface OpenAiServerOptions {
-  /** When set, requests without `Authorization: Bearer <apiKey>` get 401 (no step is used). */
+  /** When set, requests without `Authorization: Bearer <apiKey>` get 401 (no step is used), GET /v1/models too. */
   apiKey?: string;
-  /** When set, other model names get 404 model_not_found (no step is used). */
+  /**
+   * When set, GET /v1/models lists these, and other model names get 404
+   * model_not_found (no step is used). Unset: every model name is served,
+   * and GET /v1/models answers 404, as on servers that have no model list.
+   */
   models?: string[];
+  /** Listen on this port (e.g. to bring a "crashed" server back where it was). Default: a free one. */
+  port?: number;
   /** Default pause between content chunks, in ms. Default 5. */
   delayMs?: number;
   chatAnswer?: string;
@@ -142,13 +150,20 @@ export interface OpenAiTestServer {
   /** e.g. http://127.0.0.1:41234/v1: the catalogue's `baseUrl`. */
   baseUrl: string;
   port: number;
-  /** Every request since start or reset(), in arrival order. */
+  /** Every completion request (all but GET /v1/models) since start or reset(), in arrival order. */
   requests: RecordedRequest[];
+  /** Every GET /v1/models since start or reset(), in arrival order. */
+  listRequests: RecordedRequest[];
   /** Replaces the script. */
   script(script: OpenAiScript): void;
+  /**
+   * Replaces the script of GET /v1/models: an `answer` step (or none) sends
+   * the list, the others behave as for completions (error, raw, hang, reset).
+   */
+  scriptModelList(script: OpenAiScript): void;
   /** Resolves with request number `index` (default: the next one) once it has arrived. */
   waitForRequest(index?: number, timeoutMs?: number): Promise<RecordedRequest>;
-  /** Forgets the script and the recorded requests (the array is emptied in place). */
+  /** Forgets both scripts and the recorded requests (the arrays are emptied in place). */
   reset(): void;
   /** Ends every open exchange and stops listening. */
   close(): Promise<void>;
@@ -179,13 +194,19 @@ export function rejectResponseFormat(status = 400): OpenAiScript {
 /** Starts the server on 127.0.0.1 and a free port. */
 export async function startOpenAiServer(options: OpenAiServerOptions = {}): Promise<OpenAiTestServer> {
   const requests: RecordedRequest[] = [];
+  const listRequests: RecordedRequest[] = [];
   let script: OpenAiScript = [];
+  let listScript: OpenAiScript = [];
   let waiters: { index: number; resolve: (r: RecordedRequest) => void }[] = [];
   /** Aborted by close(): ends pending pauses so streams stop. */
   const shutdown = new AbortController();
 
-  function nextStep(record: RecordedRequest): OpenAiStep | undefined {
-    return Array.isArray(script) ? script.shift() : script(record);
+  function nextStep(record: RecordedRequest, from: OpenAiScript): OpenAiStep | undefined {
+    return Array.isArray(from) ? from.shift() : from(record);
+  }
+
+  function isModelList(req: http.IncomingMessage): boolean {
+    return req.method === 'GET' && (req.url ?? '/').split('?')[0] === '/v1/models';
   }
 
   const server = http.createServer((req, res) => {
@@ -193,8 +214,9 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     req.on('data', (part: Buffer) => parts.push(part));
     req.on('end', () => {
       let resolveEnded = (): void => undefined;
+      const recorded = isModelList(req) ? listRequests : requests;
       const record: RecordedRequest = {
-        index: requests.length,
+        index: recorded.length,
         method: req.method ?? 'GET',
         path: (req.url ?? '/').split('?')[0] ?? '/',
         headers: req.headers,
@@ -231,7 +253,11 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
           badJson = true;
         }
       }
-      requests.push(record);
+      recorded.push(record);
+      if (recorded === listRequests) {
+        handleModelList(record, res, drop);
+        return;
+      }
       waiters = waiters.filter((w) => {
         if (w.index === record.index) {
           w.resolve(record);
@@ -259,25 +285,11 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
         : record.path === '/v1/completions'
           ? 'completion'
           : undefined;
-    if (record.method === 'GET' && record.path === '/v1/models') {
-      const ids = options.models ?? ['test-model'];
-      sendJson(res, 200, {
-        object: 'list',
-        data: ids.map((id) => ({ id, object: 'model', owned_by: 'test' })),
-      });
-      return;
-    }
     if (record.method !== 'POST' || kind === undefined) {
       sendError(res, { type: 'error', status: 404, message: `No route for ${record.method} ${record.path}` });
       return;
     }
-    if (options.apiKey !== undefined && record.headers.authorization !== `Bearer ${options.apiKey}`) {
-      sendError(res, {
-        type: 'error',
-        status: 401,
-        message: 'Invalid credentials in Authorization header',
-        code: 'invalid_api_key',
-      });
+    if (!authorized(record, res)) {
       return;
     }
     const model = record.body.model ?? '';
@@ -290,7 +302,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       });
       return;
     }
-    const step = nextStep(record) ?? { type: 'answer' };
+    const step = nextStep(record, script) ?? { type: 'answer' };
     switch (step.type) {
       case 'error':
         sendError(res, step);
@@ -306,6 +318,51 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
         return;
       case 'answer':
         await answer(record, res, drop, kind, step);
+        return;
+    }
+  }
+
+  /** Answers 401 and returns false when the server wants a key the request does not carry. */
+  function authorized(record: RecordedRequest, res: http.ServerResponse): boolean {
+    if (options.apiKey === undefined || record.headers.authorization === `Bearer ${options.apiKey}`) {
+      return true;
+    }
+    sendError(res, {
+      type: 'error',
+      status: 401,
+      message: 'Invalid credentials in Authorization header',
+      code: 'invalid_api_key',
+    });
+    return false;
+  }
+
+  function handleModelList(record: RecordedRequest, res: http.ServerResponse, drop: () => void): void {
+    if (!authorized(record, res)) {
+      return;
+    }
+    const step = nextStep(record, listScript) ?? { type: 'answer' };
+    switch (step.type) {
+      case 'error':
+        sendError(res, step);
+        return;
+      case 'hang':
+        return;
+      case 'reset':
+        drop();
+        return;
+      case 'raw':
+        res.writeHead(200, { 'content-type': step.contentType ?? 'application/json' });
+        res.end(step.body);
+        return;
+      case 'answer':
+        if (options.models === undefined) {
+          sendError(res, { type: 'error', status: 404, message: 'No route for GET /v1/models' });
+          return;
+        }
+        sendJson(res, 200, {
+          object: 'list',
+          data: options.models.map((id) => ({ id, object: 'model', owned_by: 'test' })),
+        });
         return;
     }
   }
@@ -433,15 +490,25 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     res.end();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const port = (server.address() as AddressInfo).port;
 
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     port,
     requests,
+    listRequests,
     script(next) {
       script = Array.isArray(next) ? [...next] : next;
+    },
+    scriptModelList(next) {
+      listScript = Array.isArray(next) ? [...next] : next;
     },
     waitForRequest(index = requests.length, timeoutMs = 5000) {
       const existing = requests[index];
@@ -463,7 +530,9 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     },
     reset() {
       script = [];
+      listScript = [];
       requests.length = 0;
+      listRequests.length = 0;
     },
     async close() {
       shutdown.abort();

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { loadCatalogue, type Catalogue } from './catalogue.js';
 import { ModelRegistry } from './model-registry.js';
 import type { LocalProviderOptions } from './local/local.provider.js';
+import type { StatusCheckOptions } from './openai-compatible/openai-status.js';
 import type { ModelProvider } from './provider.port.js';
 
 /** The local engine's settings from config (shared by the server and `npm run models`). */
@@ -35,6 +36,8 @@ export async function createModelRegistry(
   log: FastifyBaseLogger,
   catalogue: Catalogue = loadCatalogue(config.models.file),
   env: Record<string, string | undefined> = process.env,
+  /** When remote servers found unavailable are checked again; tests make it short. */
+  statusChecks?: Partial<StatusCheckOptions>,
 ): Promise<ModelRegistry> {
   const kinds = new Set(catalogue.models.map((m) => m.provider));
   const providers: Partial<Record<'local' | 'openai-compatible', ModelProvider>> = {};
@@ -52,6 +55,7 @@ export async function createModelRegistry(
       },
       env,
       log,
+      statusChecks,
     });
   }
   log.info(

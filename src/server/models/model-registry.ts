@@ -70,6 +70,13 @@ export class ModelRegistry {
     }));
   }
 
+  /** Lets each provider begin its background work (status checks); returns at once. */
+  start(): void {
+    for (const [kind, provider] of Object.entries(this.providers)) {
+      provider.start?.(this.catalogue.models.filter((m) => m.provider === kind));
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all(Object.values(this.providers).map((p) => p.close()));
   }

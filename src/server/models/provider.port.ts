@@ -12,7 +12,8 @@ export interface ChatMessage {
  * the model's chat template itself, or text rendered in the model's format
  * (with its control tokens and stop sequences).
  */
-export type ModelInput = { style: 'chat'; messages: ChatMessage[] } | { style: 'text'; prompt: RenderedPrompt };
+export type ModelInput =
+  { style: 'chat'; messages: ChatMessage[] } | { style: 'text'; prompt: RenderedPrompt };
 
 export interface GenerationParams {
   temperature: number;
@@ -61,8 +62,20 @@ export interface ModelStatus {
  */
 export interface ModelProvider {
   readonly kind: ModelEntry['provider'];
+  /**
+   * Optional: begins background work for the catalogue's models of this
+   * provider when the app starts (remote servers: the first status check).
+   * Returns at once; never waits for the network, so start-up is not delayed.
+   */
+  start?(models: readonly ModelEntry[]): void;
   /** A cheap snapshot; never does I/O. */
   status(model: ModelEntry): ModelStatus;
+  /**
+   * Optional: a request was refused because status() said `unavailable`;
+   * look again in the background (rate-limited by the provider), so the
+   * status recovers soon after the cause goes away. Returns at once.
+   */
+  refresh?(model: ModelEntry): void;
   /**
    * Optional fast pre-check before a generation is saved and streamed:
    * throws ModelBusyError when the queue is full right now, so the client
@@ -75,5 +88,6 @@ export interface ModelProvider {
    * AbortError-like GenerationAbortedError when `signal` aborts.
    */
   generate(request: GenerationRequest): AsyncIterable<Chunk>;
+  /** Releases what the provider holds and stops its timers. */
   close(): Promise<void>;
 }

@@ -188,6 +188,8 @@ export class GenerationService {
     const provider = this.deps.models.providerFor(spec.plan.model);
     const status = provider.status(spec.plan.model);
     if (status.status === 'unavailable') {
+      // The cause may be gone since the provider last looked (a server back up).
+      provider.refresh?.(spec.plan.model);
       throw new ModelUnavailableError(status.reason ?? `${spec.plan.model.name} is unavailable right now.`);
     }
     // A full local queue answers 503 before anything is saved or streamed.

@@ -99,7 +99,7 @@ export class UpstreamAttempt {
         return new GenerationAbortedError();
       case 'connect':
         return new ProviderTimeoutError(
-          `${model.name} did not respond within ${seconds(timeouts.connectMs)} (connect timeout, ${model.baseUrl}).`,
+          `${model.name} did not respond within ${seconds(timeouts.connectMs)} (connect timeout).`,
         );
       case 'first-token':
         return new ProviderTimeoutError(

@@ -29,6 +29,21 @@ export function redactSecrets(text: string, secret: string | undefined): string 
 }
 
 /**
+ * A server URL as administrators see it in the log: without a user name or
+ * password. Users never see it (their messages name the model, not the host).
+ */
+export function urlForLog(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/**
  * The human-readable message of an error body, in the shapes servers use:
  * OpenAI/vLLM/llama.cpp `{"error": {"message"}}`, TGI and Hugging Face
  * `{"error": "..."}`, FastAPI `{"detail": ...}`, or plain text. Secrets are

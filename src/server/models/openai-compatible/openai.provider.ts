@@ -13,12 +13,15 @@ import {
 import type { Chunk, GenerationRequest, ModelProvider, ModelStatus } from '../provider.port.js';
 import { RetryableFailure, UpstreamAttempt, type OpenAiTimeouts } from './openai-attempt.js';
 import { estimatePromptTokens, requestBody } from './openai-request.js';
+import { checkServer } from './openai-status-check.js';
+import { DEFAULT_STATUS_CHECKS, RemoteStatusTracker, type StatusCheckOptions } from './openai-status.js';
 import { errorCode, readCompletionStream } from './openai-stream.js';
 import {
   isContextLengthRefusal,
   parseRetryAfter,
   readLimitedText,
   upstreamMessage,
+  urlForLog,
 } from './openai-upstream.js';
 
 export interface OpenAiProviderOptions {
@@ -31,6 +34,8 @@ export interface OpenAiProviderOptions {
   /** Where API keys are read (process.env in production). */
   env: Record<string, string | undefined>;
   log: FastifyBaseLogger;
+  /** When servers found unavailable are checked again (default DEFAULT_STATUS_CHECKS). */
+  statusChecks?: Partial<StatusCheckOptions>;
 }
 
 const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 500 };
@@ -52,6 +57,11 @@ export const MAX_RETRY_AFTER_MS = 10_000;
  * of the prompt (all message contents for chat) / 4, rounded up, the usual
  * rule of thumb for English and code; completion tokens = the number of
  * streamed pieces, which is one token per piece on every server we know.
+ *
+ * Status: each server's model list (GET /models) is checked in the
+ * background from start(), again after a generation fails for a reason the
+ * server may be behind (no connection, 5xx, 401/403, 404), and periodically
+ * while it is unavailable; status() reports the last finding.
  */
 export class OpenAiCompatibleProvider implements ModelProvider {
   readonly kind = 'openai-compatible' as const;
@@ -61,12 +71,25 @@ export class OpenAiCompatibleProvider implements ModelProvider {
   private readonly log: FastifyBaseLogger;
   /** `baseUrl model` pairs whose server refused response_format: asked without it from then on. */
   private readonly noResponseFormat = new Set<string>();
+  private readonly checks: RemoteStatusTracker;
 
   constructor(options: OpenAiProviderOptions) {
     this.timeouts = options.timeouts;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.env = options.env;
     this.log = options.log;
+    this.checks = new RemoteStatusTracker(
+      // The connect timeout bounds the whole check: a list answers at once or not at all.
+      (target, signal) => checkServer(target, this.timeouts.connectMs, signal),
+      (model) => this.apiKeyOf(model),
+      { ...DEFAULT_STATUS_CHECKS, ...options.statusChecks },
+      options.log,
+    );
+  }
+
+  /** Checks the servers of these models in the background; returns at once. */
+  start(models: readonly ModelEntry[]): void {
+    this.checks.watch(models.filter((m): m is OpenAiModelEntry => m.provider === 'openai-compatible'));
   }
 
   status(model: ModelEntry): ModelStatus {
@@ -74,15 +97,33 @@ export class OpenAiCompatibleProvider implements ModelProvider {
       return { status: 'unavailable', reason: `${model.name} is not served by an OpenAI-compatible server.` };
     }
     const missing = this.missingKeyReason(model);
-    return missing === undefined ? { status: 'ready' } : { status: 'unavailable', reason: missing };
+    if (missing !== undefined) {
+      return { status: 'unavailable', reason: missing };
+    }
+    // Before the first check there is no reason to refuse: the generation itself will tell.
+    return this.checks.statusOf(model) ?? { status: 'ready' };
+  }
+
+  /** Resolves when the status checks running now have finished (tests and tools wait for it). */
+  async checksSettled(): Promise<void> {
+    await this.checks.settled();
+  }
+
+  /** A user was refused for the last check's finding: look again (at most once per recheck interval). */
+  refresh(model: ModelEntry): void {
+    if (model.provider === 'openai-compatible') {
+      this.checks.recheck(model);
+    }
   }
 
   generate(request: GenerationRequest): AsyncIterable<Chunk> {
     return this.run(request);
   }
 
-  /** Nothing to release: each generation owns its connection and closes it when it ends. */
-  async close(): Promise<void> {}
+  /** Stops the status checks; each generation owns its connection and closes it when it ends. */
+  async close(): Promise<void> {
+    this.checks.close();
+  }
 
   private async *run(request: GenerationRequest): AsyncGenerator<Chunk> {
     const model = request.model;
@@ -93,7 +134,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     if (missing !== undefined) {
       throw new ModelUnavailableError(missing);
     }
-    const apiKey = model.apiKeyEnv === undefined ? undefined : this.env[model.apiKeyEnv];
+    const apiKey = this.apiKeyOf(model);
     const { input, params, signal } = request;
     const url = `${model.baseUrl.replace(/\/+$/, '')}/${input.style === 'chat' ? 'chat/completions' : 'completions'}`;
     const schemaKey = `${model.baseUrl} ${model.model}`;
@@ -159,12 +200,19 @@ export class OpenAiCompatibleProvider implements ModelProvider {
         }
         failures += 1;
         if (failures >= this.retry.attempts) {
-          log.warn({ attempt: failures, reason: error.description }, 'model request failed; giving up');
+          log.warn(
+            { attempt: failures, reason: error.description, url: urlForLog(url) },
+            'model request failed; giving up',
+          );
+          if (!(error.final instanceof ProviderRateLimitedError)) {
+            // Down, failing or dropping connections: the status should say so.
+            this.checks.recheck(model);
+          }
           throw error.final;
         }
         delayMs = error.retryAfterMs ?? this.backoff(failures);
         log.warn(
-          { attempt: failures, reason: error.description, delayMs },
+          { attempt: failures, reason: error.description, delayMs, url: urlForLog(url) },
           'model request failed; will retry',
         );
       } finally {
@@ -179,13 +227,15 @@ export class OpenAiCompatibleProvider implements ModelProvider {
   }
 
   private missingKeyReason(model: OpenAiModelEntry): string | undefined {
-    if (model.apiKeyEnv === undefined) {
-      return undefined;
-    }
-    const key = this.env[model.apiKeyEnv];
-    return key === undefined || key.trim() === ''
+    return model.apiKeyEnv !== undefined && this.apiKeyOf(model) === undefined
       ? `Set ${model.apiKeyEnv} to use ${model.name}.`
       : undefined;
+  }
+
+  /** The model's API key; undefined when it needs none or its variable is unset or blank. */
+  private apiKeyOf(model: OpenAiModelEntry): string | undefined {
+    const key = model.apiKeyEnv === undefined ? undefined : this.env[model.apiKeyEnv];
+    return key === undefined || key.trim() === '' ? undefined : key;
   }
 
   /** The error body, for the message; empty when the server hangs up while sending it. */
@@ -230,15 +280,21 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     } catch (error) {
       const stopped = attempt.stoppedError(model, this.timeouts);
       if (stopped !== undefined) {
+        if (attempt.stopReason === 'connect') {
+          this.log.warn(
+            { modelId: model.id, url: urlForLog(url), timeoutMs: this.timeouts.connectMs },
+            'model server did not answer within the connect timeout',
+          );
+          this.checks.recheck(model);
+        }
         throw stopped;
       }
-      // fetch's own message ("fetch failed") says nothing; the cause has the system code.
+      // fetch's own message ("fetch failed") says nothing; the cause has the system code (logged on giving up).
       const code = errorCode(error) ?? (error instanceof Error ? error.message : 'network error');
       throw new RetryableFailure(
         code,
-        new ProviderError(
-          `Could not reach the model server for ${model.name} at ${model.baseUrl} (${code}).`,
-        ),
+        // No URL or host: users see this; administrators see both in the log.
+        new ProviderError(`Could not reach the model server for ${model.name}.`),
       );
     } finally {
       attempt.disarm();
@@ -256,12 +312,19 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     const status = response.status;
     const message = upstreamMessage(text, apiKey);
     const detail = message === '' ? '' : `: ${message}`;
+    if (status === 401 || status === 403 || status === 404) {
+      this.log.warn(
+        { modelId: model.id, url: urlForLog(url), status, reason: message },
+        'model server refused the request',
+      );
+      this.checks.recheck(model);
+    }
     if (status === 401 || status === 403) {
       return new ProviderAuthError(model.name);
     }
     if (status === 404) {
       return new ProviderError(
-        `${model.baseUrl} does not know the model ${model.model} (HTTP 404 for ${url}).`,
+        `The model server for ${model.name} does not know the model ${model.model} (HTTP 404).`,
       );
     }
     if (status === 429) {

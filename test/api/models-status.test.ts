@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startTestServer, type TestServer } from '../helpers/app.js';
+import { apiClient, registerAndLogin, type ApiClient } from '../helpers/http.js';
+import { startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
+import { MESSAGES } from '../../src/shared/messages.js';
+
+/**
+ * Remote models' status in GET /api/models follows their server: checked
+ * at start-up without delaying it, and again while it is down, so the list
+ * says `unavailable` with a plain reason, then `ready` once it is back.
+ */
+
+interface Listing {
+  id: string;
+  status: string;
+  reason?: string;
+}
+
+let port: number;
+let server: TestServer;
+let upstream: OpenAiTestServer | undefined;
+let api: ApiClient;
+let token: string;
+
+beforeAll(async () => {
+  // The model server is down when CodeGenie starts: nothing listens on its port yet.
+  port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}/v1`;
+  server = await startTestServer({
+    name: 'models-status',
+    catalogue: {
+      defaultModel: 'remote-chat',
+      models: [
+        {
+          id: 'remote-chat',
+          name: 'Remote Chat',
+          provider: 'openai-compatible',
+          baseUrl,
+          model: 'chat-model',
+        },
+        { id: 'retired', name: 'Retired', provider: 'openai-compatible', baseUrl, model: 'retired-model' },
+      ],
+    },
+    // Looks again 20 ms after a failed check, backing off to 100 ms.
+    modelStatusChecks: { recheckMs: 20, maxRecheckMs: 100 },
+  });
+  api = apiClient(server.url);
+  token = (await registerAndLogin(api)).token;
+});
+afterAll(async () => {
+  await server.close();
+  await upstream?.close();
+});
+
+async function listing(id: string): Promise<Listing | undefined> {
+  const res = await api.get('/api/models', { token });
+  expect(res.status).toBe(200);
+  return (res.body as Listing[]).find((m) => m.id === id);
+}
+
+describe('GET /api/models with a remote model server', () => {
+  it('lists its models as unavailable while the server is down, without its address', async () => {
+    await expect.poll(async () => (await listing('remote-chat'))?.status).toBe('unavailable');
+    const res = await api.get('/api/models', { token });
+    for (const model of res.body as Listing[]) {
+      expect(model).toMatchObject({ status: 'unavailable', reason: MESSAGES.modelServerUnreachable });
+      expect(model.reason).not.toContain('127.0.0.1');
+      expect(model.reason).not.toContain(String(port));
+    }
+    expect(JSON.stringify(res.body)).not.toContain(`127.0.0.1:${port}`);
+  });
+
+  it('refuses a generation with 503 and the same plain reason, saving nothing', async () => {
+    const res = await api.post(
+      '/api/generate',
+      { prompt: 'Add two numbers', modelId: 'remote-chat' },
+      { token },
+    );
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({
+      code: 'model_unavailable',
+      message: MESSAGES.modelServerUnreachable,
+    });
+    expect(JSON.stringify(res.body)).not.toContain('127.0.0.1');
+    expect(JSON.stringify(res.body)).not.toContain(String(port));
+    expect((await api.get('/api/history', { token })).body.items).toEqual([]);
+  });
+
+  it('tells administrators the URL and the cause in the log, once, while it keeps checking', async () => {
+    const log = (): string => fs.readFileSync(server.logFile, 'utf8');
+    // Several checks have found it down by now ...
+    await expect
+      .poll(() => log().split('model server check: no change').length - 1)
+      .toBeGreaterThanOrEqual(2);
+    // ... and the warning with the details was written once.
+    const warnings = log()
+      .split('\n')
+      .filter((line) => line.includes('model server unreachable; its models are unavailable'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`"url":"http://127.0.0.1:${port}/v1"`);
+    expect(warnings[0]).toContain('ECONNREFUSED');
+  });
+
+  it('shows the models ready once the server is back (and one it does not serve, unavailable)', async () => {
+    upstream = await startOpenAiServer({ port, models: ['chat-model'] });
+    await expect.poll(async () => (await listing('remote-chat'))?.status).toBe('ready');
+    expect(await listing('retired')).toMatchObject({
+      status: 'unavailable',
+      reason: 'The model server does not serve retired-model.',
+    });
+    const res = await api.post(
+      '/api/generate',
+      { prompt: 'Add two numbers', modelId: 'remote-chat' },
+      { token },
+    );
+    expect(res.status).toBe(200);
+    expect(upstream.requests).toHaveLength(1);
+  });
+});
