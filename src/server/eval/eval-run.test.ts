@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startOpenAiServer, type OpenAiTestServer } from '../../../test/helpers/openai-server.js';
+import { loadConfig } from '../config.js';
+import { parseCatalogue } from '../models/catalogue.js';
+import { createModelRegistry } from '../models/index.js';
+import type { ModelRegistry } from '../models/model-registry.js';
+import type { Problem } from './dataset.js';
+import { MAX_ERRORS_IN_A_ROW, runEval, type EvalSettings } from './eval-run.js';
+import { findPython, type PythonRuntime } from './python-runner.js';
+
+/**
+ * The eval loop in-process, on the real registry and OpenAI-compatible
+ * provider against the test upstream: a base-model prompt continued into
+ * a passing program, a model that keeps failing, and Ctrl-C mid-problem.
+ */
+
+const problem = (i: number): Problem => ({
+  task_id: `Loop/${i}`,
+  prompt: `def add${i}(a, b):\n    """Return a + b."""\n`,
+  test: `def check(candidate):\n    assert candidate(2, 3) == 5\n`,
+  entry_point: `add${i}`,
+});
+
+const SETTINGS: EvalSettings = {
+  limit: null,
+  temperature: 0,
+  maxTokens: null,
+  timeoutMs: 5000,
+  memoryBytes: 512 * 1_048_576,
+};
+
+let dir: string;
+let upstream: OpenAiTestServer;
+let models: ModelRegistry;
+let python: PythonRuntime;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-run-'));
+  upstream = await startOpenAiServer({ delayMs: 0 });
+  python = await findPython();
+  const catalogue = parseCatalogue(
+    JSON.stringify({
+      defaultModel: 'chat',
+      models: [
+        {
+          id: 'chat',
+          name: 'Chat Coder',
+          provider: 'openai-compatible',
+          format: 'chat',
+          baseUrl: upstream.baseUrl,
+          model: 'm',
+        },
+        {
+          id: 'base',
+          name: 'Base Coder',
+          provider: 'openai-compatible',
+          format: 'completion',
+          baseUrl: upstream.baseUrl,
+          model: 'm',
+        },
+      ],
+    }),
+    'test catalogue',
+  );
+  const config = loadConfig({ DATA_DIR: dir, MODEL_CONNECT_TIMEOUT_SECONDS: '5' });
+  models = await createModelRegistry(config, Fastify({ logger: false }).log, catalogue, {});
+});
+beforeEach(() => {
+  upstream.reset();
+});
+afterAll(async () => {
+  await models.close();
+  await upstream.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('runEval', () => {
+  it('lets a base model continue the prompt’s code, stopping at the next top-level statement', async () => {
+    upstream.script([{ type: 'answer', text: '    return a + b\n' }]);
+    const run = await runEval({ models, python }, models.get('base'), [problem(0)], SETTINGS, {
+      signal: new AbortController().signal,
+    });
+    expect(run.stoppedEarly).toBeNull();
+    expect(run.results.map((r) => [r.outcome, r.message])).toEqual([['passed', null]]);
+    expect(run.results[0]?.code).toBe(`${problem(0).prompt}    return a + b`);
+    const sent = upstream.requests[0];
+    expect(sent?.path).toBe('/v1/completions');
+    expect(sent?.body.prompt?.endsWith(problem(0).prompt)).toBe(true);
+    expect(sent?.body.stop).toEqual(expect.arrayContaining(['\ndef ', '\nclass ', '\nif ']));
+    expect(sent?.body.temperature).toBe(0);
+  });
+
+  it(`stops a model that fails ${MAX_ERRORS_IN_A_ROW} problems in a row instead of failing them all`, async () => {
+    upstream.script(() => ({ type: 'error', status: 400, message: 'no such adapter' }));
+    const problems = Array.from({ length: MAX_ERRORS_IN_A_ROW + 2 }, (_, i) => problem(i));
+    const seen: number[] = [];
+    const run = await runEval({ models, python }, models.get('chat'), problems, SETTINGS, {
+      signal: new AbortController().signal,
+      onResult: (_, index) => seen.push(index),
+    });
+    expect(run.results.map((r) => r.outcome)).toEqual(Array(MAX_ERRORS_IN_A_ROW).fill('error'));
+    expect(run.results[0]?.message).toContain('no such adapter');
+    expect(run.stoppedEarly).toMatch(
+      new RegExp(`^stopped after ${MAX_ERRORS_IN_A_ROW} model errors in a row \\(last: .*no such adapter`),
+    );
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect(upstream.requests).toHaveLength(MAX_ERRORS_IN_A_ROW);
+  });
+
+  it('does not stop for errors between successes', async () => {
+    let n = 0;
+    upstream.script(() =>
+      n++ % 2 === 0
+        ? { type: 'error', status: 400 }
+        : { type: 'answer', text: '```python\nreturn a + b\n```' },
+    );
+    const problems = Array.from({ length: 2 * MAX_ERRORS_IN_A_ROW }, (_, i) => problem(i));
+    const run = await runEval({ models, python }, models.get('chat'), problems, SETTINGS, {
+      signal: new AbortController().signal,
+    });
+    expect(run.stoppedEarly).toBeNull();
+    expect(run.results.filter((r) => r.outcome === 'passed')).toHaveLength(MAX_ERRORS_IN_A_ROW);
+  });
+
+  it('leaves the problem under way out when stopped (Ctrl-C), and asks nothing more', async () => {
+    upstream.script([{ type: 'answer', text: '```python\nreturn a + b\n```' }, { type: 'hang' }]);
+    const controller = new AbortController();
+    const running = runEval(
+      { models, python },
+      models.get('chat'),
+      [problem(0), problem(1), problem(2)],
+      SETTINGS,
+      {
+        signal: controller.signal,
+      },
+    );
+    await upstream.waitForRequest(1);
+    controller.abort();
+    const run = await running;
+    expect(run.stoppedEarly).toBe('interrupted');
+    expect(run.results.map((r) => r.taskId)).toEqual(['Loop/0']);
+    expect(upstream.requests).toHaveLength(2);
+  });
+});

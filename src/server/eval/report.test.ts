@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ModelEntry } from '../models/catalogue.js';
+import type { ProblemResult } from './eval-run.js';
+import { buildReport, renderMarkdown, summaryText, totalsOf, writeReports } from './report.js';
+
+/** The totals, the printed summary and the two report files. */
+
+const result = (
+  taskId: string,
+  outcome: ProblemResult['outcome'],
+  modelMs: number,
+  message: string | null = null,
+): ProblemResult => ({
+  taskId,
+  outcome,
+  message,
+  modelMs,
+  firstTokenMs: 10,
+  completionTokens: 7,
+  runMs: 50,
+  output: 'out',
+  code: 'code',
+});
+
+const RESULTS = [
+  result('T/0', 'passed', 1000),
+  result('T/1', 'failed', 2000, 'AssertionError: a | b\nmore'),
+  result('T/2', 'timed-out', 3000, 'stopped after 10 s'),
+  result('T/3', 'no-code', 500),
+  result('T/4', 'error', 1500, 'x'.repeat(300)),
+];
+
+const MODEL: ModelEntry = {
+  id: 'coder',
+  name: 'Coder',
+  provider: 'openai-compatible',
+  format: 'chat',
+  baseUrl: 'http://127.0.0.1:1/v1',
+  model: 'm',
+};
+
+function report(stoppedEarly: string | null, limit: number | null = null) {
+  return buildReport({
+    model: MODEL,
+    dataset: { problems: [], source: 'HumanEval.jsonl.gz', sha256: 'ab'.repeat(32) },
+    settings: { limit, temperature: 0, maxTokens: null, timeoutMs: 10_000, memoryBytes: 1024 * 1_048_576 },
+    python: '3.11.7',
+    startedAt: new Date('2025-03-04T05:06:07.890Z'),
+    finishedAt: new Date('2025-03-04T05:16:07.000Z'),
+    results: RESULTS,
+    stoppedEarly,
+  });
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-report-'));
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('eval reports', () => {
+  it('counts every outcome; pass@1 is passed over problems run', () => {
+    expect(totalsOf(RESULTS)).toEqual({
+      problems: 5,
+      passed: 1,
+      failed: 1,
+      timedOut: 1,
+      noCode: 1,
+      error: 1,
+      passAt1: 0.2,
+      modelMs: 8000,
+    });
+    expect(totalsOf([]).passAt1).toBe(0);
+  });
+
+  it('prints a summary, saying when the run is incomplete', () => {
+    expect(summaryText(report(null))).toBe(
+      'pass@1 20.0% (1/5) Coder (coder)\n' +
+        '  passed 1, failed 1, timed out 1, no code 1, errors 1\n' +
+        '  model time 8.0 s in all, 1.6 s per problem\n',
+    );
+    const partial = { ...report('interrupted', 12), dataset: { source: 'x', sha256: 'y', problems: 164 } };
+    expect(summaryText(partial)).toContain('  incomplete: interrupted; 5 of 12 problems ran\n');
+  });
+
+  it('records the settings used', () => {
+    expect(report(null).settings).toEqual({
+      limit: null,
+      temperature: 0,
+      maxTokens: null,
+      timeoutSeconds: 10,
+      memoryMiB: 1024,
+      instruction:
+        'Complete the following Python function. Answer with the whole function in one Python code block.',
+      python: '3.11.7',
+    });
+    expect(report(null)).toMatchObject({ complete: true, stoppedEarly: null });
+    expect(report('interrupted')).toMatchObject({ complete: false, stoppedEarly: 'interrupted' });
+  });
+
+  it('writes <model>-<timestamp>.json and .md; table cells stay on one line', () => {
+    const files = writeReports(report(null), dir);
+    expect(files).toEqual({
+      json: path.join(dir, 'coder-2025-03-04T05-06-07Z.json'),
+      markdown: path.join(dir, 'coder-2025-03-04T05-06-07Z.md'),
+    });
+    expect(JSON.parse(fs.readFileSync(files.json, 'utf8'))).toEqual(report(null));
+    const md = fs.readFileSync(files.markdown, 'utf8');
+    expect(md).toBe(renderMarkdown(report(null)));
+    expect(md).toContain('**pass@1 20.0%** (1 of 5 problems)');
+    expect(md).toContain('| T/1 | failed | 2.0 s | 7 | AssertionError: a \\| b more |');
+    expect(md).toContain(`| T/4 | error | 1.5 s | 7 | ${'x'.repeat(119)}… |`);
+  });
+});
