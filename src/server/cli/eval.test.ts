@@ -1,0 +1,326 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  startOpenAiServer,
+  type OpenAiStep,
+  type OpenAiTestServer,
+} from '../../../test/helpers/openai-server.js';
+import { writeTinyGguf } from '../../../test/helpers/tiny-gguf.js';
+import type { Problem } from '../eval/dataset.js';
+import type { EvalReport } from '../eval/report.js';
+import { requestFor } from '../eval/program.js';
+
+/**
+ * `npm run eval` as an operator runs it: a child process, a data file of
+ * three problems the test writes, and a remote model (the OpenAI test
+ * server) scripted to answer one right, one wrong and one with a loop that
+ * never ends, stopped by the product's own --timeout. Then the same on a
+ * real llama.cpp model with random weights.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+const PROBLEMS: Problem[] = [
+  {
+    task_id: 'Tiny/0',
+    prompt:
+      'def add(a: int, b: int) -> int:\n    """Return the sum of a and b.\n    >>> add(2, 3)\n    5\n    """\n',
+    test: 'def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(-1, 1) == 0\n',
+    entry_point: 'add',
+  },
+  {
+    task_id: 'Tiny/1',
+    prompt: 'def is_palindrome(text: str) -> bool:\n    """Whether text reads the same backwards."""\n',
+    test: 'def check(candidate):\n    assert candidate("abba")\n    assert not candidate("abc")\n',
+    entry_point: 'is_palindrome',
+  },
+  {
+    task_id: 'Tiny/2',
+    prompt: 'def count_up(n: int) -> list:\n    """[1, 2, ..., n]."""\n',
+    test: 'def check(candidate):\n    assert candidate(3) == [1, 2, 3]\n',
+    entry_point: 'count_up',
+  },
+];
+
+const fenced = (code: string): string => `Here you go:\n\n\`\`\`python\n${code}\n\`\`\`\n\nThis should work.`;
+const RIGHT = fenced('def add(a: int, b: int) -> int:\n    return a + b');
+const WRONG = fenced('def is_palindrome(text: str) -> bool:\n    return True');
+const ENDLESS = fenced('def count_up(n: int) -> list:\n    while True: pass');
+
+let dir: string;
+let upstream: OpenAiTestServer;
+let env: NodeJS.ProcessEnv;
+
+/** The answer for the problem a request is about (by the function named in it). */
+function answers(
+  byFunction: Record<string, OpenAiStep>,
+): (request: { body: { messages?: { content: string }[] } }) => OpenAiStep {
+  return (request) => {
+    const text = request.body.messages?.at(-1)?.content ?? '';
+    const name = Object.keys(byFunction).find((fn) => text.includes(`def ${fn}(`));
+    return (
+      (name === undefined ? undefined : byFunction[name]) ?? {
+        type: 'error',
+        status: 500,
+        message: 'unscripted',
+      }
+    );
+  };
+}
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI; `whileRunning` may act on the child (send it Ctrl-C). */
+function evalCli(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+  whileRunning?: (child: ReturnType<typeof spawn>) => void,
+): Promise<CliRun> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli/eval.ts', ...args], {
+    cwd: ROOT,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (part: Buffer) => (stdout += part.toString('utf8')));
+  child.stderr.on('data', (part: Buffer) => (stderr += part.toString('utf8')));
+  whileRunning?.(child);
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The one JSON report in `outDir`. */
+function reportIn(outDir: string): EvalReport {
+  const files = fs.readdirSync(outDir).filter((f) => f.endsWith('.json'));
+  expect(files).toHaveLength(1);
+  return JSON.parse(fs.readFileSync(path.join(outDir, files[0] ?? ''), 'utf8')) as EvalReport;
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-cli-'));
+  upstream = await startOpenAiServer({ delayMs: 0 });
+  writeTinyGguf(path.join(dir, 'tiny.gguf'), { contextLength: 1024 });
+  fs.writeFileSync(path.join(dir, 'tiny.jsonl'), `${PROBLEMS.map((p) => JSON.stringify(p)).join('\n')}\n`);
+  const catalogue = {
+    defaultModel: 'remote-coder',
+    models: [
+      {
+        id: 'remote-coder',
+        name: 'Remote Coder',
+        provider: 'openai-compatible',
+        format: 'chat',
+        baseUrl: upstream.baseUrl,
+        model: 'test-model',
+      },
+      {
+        id: 'tiny-base',
+        name: 'Tiny Base',
+        provider: 'local',
+        format: 'completion',
+        source: path.join(dir, 'tiny.gguf'),
+        contextLength: 1024,
+      },
+    ],
+  };
+  fs.writeFileSync(path.join(dir, 'models.json'), JSON.stringify(catalogue));
+  env = {
+    ...process.env,
+    DATA_DIR: path.join(dir, 'data'),
+    MODELS_FILE: path.join(dir, 'models.json'),
+    LOG_LEVEL: 'silent',
+    MODELS_GPU: 'off',
+  };
+});
+beforeEach(() => {
+  upstream.reset();
+});
+afterAll(async () => {
+  await upstream.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm run eval', () => {
+  it('scores one right, one wrong and one endless answer as pass@1 1/3, and reports it', async () => {
+    upstream.script(
+      answers({
+        add: { type: 'answer', text: RIGHT },
+        is_palindrome: { type: 'answer', text: WRONG },
+        count_up: { type: 'answer', text: ENDLESS },
+      }),
+    );
+    const out = path.join(dir, 'out-1');
+    const run = await evalCli([
+      '--model',
+      'remote-coder',
+      '--data',
+      path.join(dir, 'tiny.jsonl'),
+      '--timeout',
+      '1',
+      '--out',
+      out,
+    ]);
+
+    expect(run.stderr).not.toContain('eval failed');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      'pass@1 33.3% (1/3) Remote Coder (remote-coder)\n  passed 1, failed 1, timed out 1, no code 0, errors 0\n',
+    );
+    // Not a terminal: one progress line per 10 %, ending at 100 %.
+    expect(run.stderr).toMatch(/^\[-{30}\] {3}0% {2}0\/3$/m);
+    expect(run.stderr).toMatch(/^\[#{30}\] 100% {2}3\/3 {2}pass@1 33\.3% {2}Tiny\/2 timed-out$/m);
+
+    const report = reportIn(out);
+    expect(report.complete).toBe(true);
+    expect(report.totals).toMatchObject({
+      problems: 3,
+      passed: 1,
+      failed: 1,
+      timedOut: 1,
+      noCode: 0,
+      error: 0,
+      passAt1: 1 / 3,
+    });
+    expect(report.problems.map((p) => [p.taskId, p.outcome, p.message])).toEqual([
+      ['Tiny/0', 'passed', null],
+      ['Tiny/1', 'failed', 'AssertionError'],
+      ['Tiny/2', 'timed-out', 'stopped after 1 s'],
+    ]);
+    expect(report.problems[0]?.code).toBe('def add(a: int, b: int) -> int:\n    return a + b');
+    expect(report.settings).toMatchObject({
+      limit: null,
+      temperature: 0,
+      maxTokens: null,
+      timeoutSeconds: 1,
+      memoryMiB: 1024,
+    });
+    expect(report.dataset).toMatchObject({ source: path.join(dir, 'tiny.jsonl'), problems: 3 });
+    expect(
+      fs.readFileSync(path.join(out, fs.readdirSync(out).find((f) => f.endsWith('.md')) ?? ''), 'utf8'),
+    ).toContain('| Tiny/2 | timed-out |');
+
+    // The same request the web app would send: the chat prompt for Python, greedy, the model's max tokens.
+    const first = upstream.requests[0]?.body;
+    expect(first?.messages?.at(-1)?.content).toBe(requestFor(PROBLEMS[0] as Problem));
+    expect(first?.messages?.[0]?.content).toContain('in Python');
+    expect(first?.temperature).toBe(0);
+    expect(first?.max_tokens).toBe(512);
+  });
+
+  it('counts an empty answer as no code and a model failure as an error, and honours --limit and sampling options', async () => {
+    upstream.script(
+      answers({
+        add: { type: 'answer', text: '' },
+        is_palindrome: { type: 'error', status: 400, message: 'context too long' },
+      }),
+    );
+    const out = path.join(dir, 'out-2');
+    const run = await evalCli([
+      '--model',
+      'remote-coder',
+      '--data',
+      path.join(dir, 'tiny.jsonl'),
+      '--limit',
+      '2',
+      '--temperature',
+      '0.5',
+      '--max-tokens',
+      '100',
+      '--out',
+      out,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('pass@1 0.0% (0/2)');
+    const report = reportIn(out);
+    expect(report.problems.map((p) => p.outcome)).toEqual(['no-code', 'error']);
+    expect(report.problems[1]?.message).toContain('context too long');
+    expect(report.settings).toMatchObject({ limit: 2, temperature: 0.5, maxTokens: 100 });
+    expect(upstream.requests.map((r) => [r.body.temperature, r.body.max_tokens])).toEqual([
+      [0.5, 100],
+      [0.5, 100],
+    ]);
+  });
+
+  it('stops cleanly on Ctrl-C and still writes the partial report', async () => {
+    upstream.script(answers({ add: { type: 'answer', text: RIGHT }, is_palindrome: { type: 'hang' } }));
+    const out = path.join(dir, 'out-3');
+    const run = await evalCli(
+      ['--model', 'remote-coder', '--data', path.join(dir, 'tiny.jsonl'), '--out', out],
+      {},
+      (child) => {
+        void upstream.waitForRequest(1, 30_000).then(() => child.kill('SIGINT'));
+      },
+    );
+    expect(run.code).toBe(130);
+    expect(run.stdout).toContain('pass@1 100.0% (1/1)');
+    expect(run.stdout).toContain('incomplete: interrupted; 1 of 3 problems ran');
+    const report = reportIn(out);
+    expect(report).toMatchObject({ complete: false, stoppedEarly: 'interrupted' });
+    expect(report.problems.map((p) => p.outcome)).toEqual(['passed']);
+    // The hanging request was given up, not left open.
+    await upstream.requests[1]?.ended;
+    expect(upstream.requests[1]?.outcome).toBe('client-closed');
+  });
+
+  it('runs on a real local model (llama.cpp, random weights) and reports it', async () => {
+    const out = path.join(dir, 'out-4');
+    const run = await evalCli([
+      '--model',
+      'tiny-base',
+      '--data',
+      path.join(dir, 'tiny.jsonl'),
+      '--limit',
+      '1',
+      '--max-tokens',
+      '24',
+      '--timeout',
+      '2',
+      '--out',
+      out,
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('pass@1 0.0% (0/1) Tiny Base (tiny-base)');
+    const report = reportIn(out);
+    expect(report.complete).toBe(true);
+    const [only] = report.problems;
+    // Random weights write random text: never right, but a real answer that was really run.
+    expect(['failed', 'timed-out']).toContain(only?.outcome);
+    expect(only?.completionTokens).toBeGreaterThan(0);
+    // A base model continues the prompt's code: the scored code starts with it.
+    expect(only?.code?.startsWith(PROBLEMS[0]?.prompt.trimEnd() ?? '-')).toBe(true);
+  });
+
+  it('explains what is wrong before running anything', async () => {
+    fs.writeFileSync(path.join(dir, 'bad.jsonl'), `${JSON.stringify(PROBLEMS[0])}\n{"task_id": "x"}\n`);
+    // Independent runs, started together: each is a Node start-up.
+    const [usage, badNumber, unknown, noPython, badData] = await Promise.all([
+      evalCli([]),
+      evalCli(['--model', 'remote-coder', '--timeout', '0']),
+      evalCli(['--model', 'nope']),
+      evalCli(['--model', 'remote-coder'], { PYTHON: path.join(dir, 'no-python') }),
+      evalCli(['--model', 'remote-coder', '--data', path.join(dir, 'bad.jsonl')]),
+    ]);
+    expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining('--model <id> is required')]);
+    expect(badNumber.code).toBe(2);
+    expect(badNumber.stderr).toContain('--timeout must be a number from 0.1 to 3600, not "0"');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('There is no model "nope" in');
+    expect(noPython.code).toBe(1);
+    expect(noPython.stderr).toContain(
+      `eval needs python3 on PATH; set PYTHON=/path/to/python3 to use another interpreter (${path.join(dir, 'no-python')} was not found).`,
+    );
+    expect(badData.code).toBe(1);
+    expect(badData.stderr).toContain('bad.jsonl line 2 is not a problem: prompt:');
+    expect(upstream.requests).toHaveLength(0);
+  });
+});
