@@ -8,8 +8,7 @@ import { startTestServer, type TestServer, WEB_ROOT } from '../helpers/app.js';
 import { CHROMIUM, launchBrowser, newContext, type LaunchedBrowser } from '../helpers/browser.js';
 import { newAccount } from '../helpers/http.js';
 import { secret } from '../helpers/secrets.js';
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
+import { SCREENSHOTS } from '../helpers/screenshots.js';
 
 describe.skipIf(!CHROMIUM)('accounts in the browser', () => {
   let server: TestServer;

@@ -9,8 +9,7 @@ import { CHROMIUM, launchBrowser, newContext, type LaunchedBrowser } from '../he
 import { newAccount } from '../helpers/http.js';
 import { secret } from '../helpers/secrets.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
+import { SCREENSHOTS } from '../helpers/screenshots.js';
 
 const NEUTRAL = 'If an account exists for that email, a reset link has been sent.';
 const INVALID_LINK = 'This reset link is invalid or has expired. Please request a new one.';

@@ -6,10 +6,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { WEB_ROOT, type TestServer } from '../../helpers/app.js';
 import { newAccount } from '../../helpers/http.js';
+import { SCREENSHOTS } from '../../helpers/screenshots.js';
 import { secret } from '../../helpers/secrets.js';
 
-/** Where the README's screenshots are written. */
-export const SCREENSHOTS = path.resolve(import.meta.dirname, '../../../docs/screenshots');
+export { SCREENSHOTS } from '../../helpers/screenshots.js';
 
 /** Fails fast with a clear message when the web app was not built. */
 export function requireBuiltWebApp(): void {
