@@ -9,6 +9,7 @@ import {
   type OpenAiTestServer,
 } from '../helpers/openai-server.js';
 import { readSse } from '../helpers/sse.js';
+import { MESSAGES } from '../../src/shared/messages.js';
 
 let upstream: OpenAiTestServer;
 let server: TestServer;
@@ -95,10 +96,13 @@ describe('GET /api/models', () => {
       name: 'Remote Chat',
       provider: 'openai-compatible',
       format: 'chat',
+      tasks: ['generate', 'explain'],
       status: 'ready',
       isDefault: true,
       contextLength: 2048,
     });
+    // A base model continues code: it is listed for Generate only.
+    expect(res.body[1]).toMatchObject({ id: 'remote-base', format: 'completion', tasks: ['generate'] });
     expect(res.body[2]).toMatchObject({
       status: 'unavailable',
       reason: expect.stringContaining('CODEGENIE_TEST_UNSET_KEY'),
@@ -434,6 +438,33 @@ describe('POST /api/explain', () => {
       { startLine: 3, endLine: 4, explanation: 'Prints the sum.' },
     ]);
     expect(upstream.requests[0]?.body.response_format).toMatchObject({ type: 'json_schema' });
+  });
+
+  it('refuses a code-completion model with 400 model_cannot_explain, saving nothing; it still generates', async () => {
+    const fresh = await registerAndLogin(api);
+    for (const accept of ['application/json', 'text/event-stream']) {
+      const res = await fetch(`${server.url}/api/explain`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${fresh.token}` },
+        body: JSON.stringify({ code: DEFAULT_CODE, modelId: 'remote-base' }),
+      });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('model_cannot_explain');
+      expect(body.error.message).toBe(`Remote Base ${MESSAGES.cannotExplain}`);
+    }
+    expect(upstream.requests).toHaveLength(0);
+    expect((await api.get('/api/history', { token: fresh.token })).body.items).toEqual([]);
+
+    const generated = await api.post(
+      '/api/generate',
+      { modelId: 'remote-base', prompt: 'Add two numbers' },
+      { token: fresh.token },
+    );
+    expect(generated.status).toBe(200);
+    expect(generated.body.modelId).toBe('remote-base');
+    const history = (await api.get('/api/history', { token: fresh.token })).body.items;
+    expect(history).toMatchObject([{ kind: 'generate', modelId: 'remote-base' }]);
   });
 
   it('refuses another user’s generation id, empty code and code over 32,000 characters', async () => {
