@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/app.js';
 import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
 import { DEFAULT_CODE, startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
+import { MESSAGES } from '../../src/shared/messages.js';
 import {
   SCREENSHOTS,
   expectAccessible,
@@ -35,7 +36,11 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
       web: true,
       catalogue: {
         defaultModel: 'remote-chat',
-        models: [remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat')],
+        models: [
+          remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
+          // A base model: it completes code (Generate) but cannot explain it.
+          remoteModel(upstream.baseUrl, 'remote-base', 'Remote Base', { format: 'completion' }),
+        ],
       },
     });
     launched = await launchBrowser();
@@ -161,6 +166,52 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
     await expectNoHorizontalOverflow(page);
     await expectAccessible(page, 'explain-phone-dark');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'explain-phone-dark.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('lists a code-completion model as unavailable for Explain with the reason, and hands its code to a model that can explain', async () => {
+    const { page, context, problems } = await openSignedInPage(browser, server);
+    const picker = page.getByLabel('Model');
+    /** The picker's accessible description: the chosen model's status and reason. */
+    const description = () =>
+      picker.evaluate((el) =>
+        (el.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' '),
+      );
+
+    // Generate offers the base model, and it writes code.
+    await page.goto(`${server.url}/`);
+    await picker.selectOption('remote-base');
+    expect(await page.getByRole('option', { name: 'Remote Base (ready)' }).count()).toBe(1);
+    await page.getByLabel('Describe the code you want').fill('Add two numbers');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    // Offered once the answer is complete.
+    await page.getByRole('button', { name: 'Explain this code' }).waitFor();
+    expect(upstream.requests.map((r) => r.path)).toEqual(['/v1/completions']);
+
+    // "Explain this code" carries the code, but picks a model that can explain it.
+    await page.getByRole('button', { name: 'Explain this code' }).click();
+    await page.waitForURL(`${server.url}/explain`);
+    await expect.poll(() => editor(page).innerText()).toContain('return a + b');
+    await expect.poll(() => picker.inputValue()).toBe('remote-chat');
+    expect(await page.getByRole('option', { name: 'Remote Base (unavailable)' }).count()).toBe(1);
+
+    // Chosen on purpose, it says why it cannot be used, and cannot be run.
+    await picker.selectOption('remote-base');
+    await expect.poll(description).toContain(`Remote Base ${MESSAGES.cannotExplain}`);
+    expect(await description()).toContain('Unavailable');
+    expect(await page.getByRole('button', { name: 'Explain', exact: true }).isDisabled()).toBe(true);
+    await editor(page).press('Control+Enter');
+    // Ctrl+Enter sends nothing: it takes the user to the picker, whose description says why.
+    await expect.poll(() => picker.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(upstream.requests).toHaveLength(1);
+    await expectAccessible(page, 'explain-cannot-explain');
+
+    await picker.selectOption('remote-chat');
+    expect(await page.getByRole('button', { name: 'Explain', exact: true }).isEnabled()).toBe(true);
     expect(problems).toEqual([]);
     await context.close();
   });

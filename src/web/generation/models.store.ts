@@ -2,6 +2,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { MESSAGES } from '../../shared/messages';
 import { ApiError } from '../api/api-client';
 import { fetchModels, type ModelListing } from '../api/generation.api';
+import type { ModelTaskName } from '../../shared/models.schemas';
 
 /** The model list as the pickers see it. */
 export interface ModelsState {
@@ -100,14 +101,63 @@ export function resetModels(): void {
   state = { models: null, error: null };
 }
 
-/** The model to preselect: the remembered one if still listed and usable, else the default, else the first ready. */
-export function pickInitialModel(models: readonly ModelListing[], remembered: string | null): string | null {
+/**
+ * Why a page for `task` cannot use `model`, or null when it can: a base
+ * (code-completion) model on Explain. Generate offers every model, as the
+ * server runs every model for it.
+ */
+export function cannotDoReason(model: ModelListing, task: ModelTaskName): string | null {
+  if (task === 'generate' || model.tasks.includes(task)) {
+    return null;
+  }
+  return `${model.name} ${MESSAGES.cannotExplain}`;
+}
+
+/** The model as a page for `task` lists it: unavailable, with the plain reason, when it cannot do the task. */
+export function listedFor(model: ModelListing, task: ModelTaskName): ModelListing {
+  const reason = cannotDoReason(model, task);
+  return reason === null ? model : { ...model, status: 'unavailable', reason };
+}
+
+/**
+ * The model to preselect for `task`: the remembered one if still listed and
+ * usable, else the default, else the first ready, else the first usable;
+ * never one that cannot do the task (null when no model can).
+ */
+export function pickInitialModel(
+  models: readonly ModelListing[],
+  remembered: string | null,
+  task: ModelTaskName = 'generate',
+): string | null {
+  const listed = models.map((m) => listedFor(m, task));
   const usable = (m: ModelListing) => m.status !== 'unavailable';
-  const wanted = models.find((m) => m.id === remembered && usable(m));
+  const wanted = listed.find((m) => m.id === remembered && usable(m));
   const fallback =
-    models.find((m) => m.isDefault && usable(m)) ??
-    models.find((m) => m.status === 'ready') ??
-    models.find(usable) ??
-    models[0];
+    listed.find((m) => m.isDefault && usable(m)) ??
+    listed.find((m) => m.status === 'ready') ??
+    listed.find(usable) ??
+    // Every model is unavailable right now: the first that could do the task once it is back.
+    listed.find((m) => cannotDoReason(m, task) === null);
   return (wanted ?? fallback)?.id ?? null;
+}
+
+/**
+ * The model a page shows: the user's own pick while it is listed; one that
+ * was handed over or remembered (`picked` false) only if it can do the task;
+ * otherwise the initial pick. Null models: the list is still loading.
+ */
+export function resolveModel(
+  models: readonly ModelListing[] | null,
+  choice: { id: string | null; picked: boolean },
+  remembered: string | null,
+  task: ModelTaskName = 'generate',
+): string | null {
+  if (models === null) {
+    return choice.id;
+  }
+  const chosen = models.find((m) => m.id === choice.id);
+  if (chosen && (choice.picked || cannotDoReason(chosen, task) === null)) {
+    return chosen.id;
+  }
+  return pickInitialModel(models, remembered, task);
 }

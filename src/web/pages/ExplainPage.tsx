@@ -19,7 +19,13 @@ import '../components/generation/explain.css';
 import { readExplainState } from '../generation/explain-handoff';
 import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../generation/generation-run';
 import { languageLabel, toCodeLanguage } from '../generation/languages';
-import { pickInitialModel, refreshModels, useModels } from '../generation/models.store';
+import {
+  cannotDoReason,
+  listedFor,
+  refreshModels,
+  resolveModel,
+  useModels,
+} from '../generation/models.store';
 import { completedSections } from '../generation/sections';
 import { createWorkspace, readPreferences, savePreferences } from '../generation/workspace';
 
@@ -40,6 +46,11 @@ interface ExplainWorkspace {
   level: ExplainLevel;
   format: ExplainFormat;
   modelId: string | null;
+  /**
+   * Whether the user chose `modelId` here. A model handed over with the code
+   * (the one that wrote it) is used only if it can explain.
+   */
+  modelPicked: boolean;
   /** The generation the code came from, while it is linked. */
   generationId: string | null;
   /** Where the handed-over code came from ("your generation"). */
@@ -56,6 +67,7 @@ const workspace = createWorkspace<ExplainWorkspace>(
     level: 'intermediate',
     format: 'overview',
     modelId: null,
+    modelPicked: false,
     generationId: null,
     source: null,
     handoffKey: null,
@@ -80,7 +92,7 @@ export function ExplainPage() {
       ...values,
       code: handoff.code,
       language: handoff.language ?? values.language,
-      modelId: handoff.modelId ?? values.modelId,
+      ...(handoff.modelId ? { modelId: handoff.modelId, modelPicked: false } : {}),
       generationId: handoff.generationId ?? null,
       source: handoff.source ?? null,
       handoffKey: location.key,
@@ -93,6 +105,7 @@ export function ExplainPage() {
   const [level, setLevel] = useState<ExplainLevel>(saved.level);
   const [format, setFormat] = useState<ExplainFormat>(saved.format);
   const [chosenModel, setChosenModel] = useState<string | null>(saved.modelId);
+  const [modelPicked, setModelPicked] = useState(saved.modelPicked);
   const [generationId, setGenerationId] = useState<string | null>(saved.generationId);
   const [source, setSource] = useState<string | null>(saved.source);
   const [codeError, setCodeError] = useState<string | null>(null);
@@ -102,11 +115,16 @@ export function ExplainPage() {
   const active = isRunActive(snapshot);
   const { models, error: modelsError } = useModels(active && snapshot?.firstTokenAt === null);
 
-  const modelId =
-    models && !models.some((m) => m.id === chosenModel)
-      ? pickInitialModel(models, preferences.modelId ?? null)
-      : chosenModel;
-  const model = models?.find((m) => m.id === modelId) ?? null;
+  // Never a code-completion model unless the user picks one here (it is listed, unavailable, with the reason).
+  const modelId = resolveModel(
+    models,
+    { id: chosenModel, picked: modelPicked },
+    preferences.modelId ?? null,
+    'explain',
+  );
+  const listing = models?.find((m) => m.id === modelId);
+  const model = listing ? listedFor(listing, 'explain') : null;
+  const cannotExplain = listing !== undefined && cannotDoReason(listing, 'explain') !== null;
   const runModel = models?.find((m) => m.id === (snapshot?.modelId ?? modelId)) ?? null;
 
   useEffect(() => {
@@ -116,22 +134,32 @@ export function ExplainPage() {
       level,
       format,
       modelId: chosenModel,
+      modelPicked,
       generationId,
       source,
       handoffKey: saved.handoffKey,
       run,
     });
-  }, [code, language, level, format, chosenModel, generationId, source, saved.handoffKey, run]);
+  }, [code, language, level, format, chosenModel, modelPicked, generationId, source, saved.handoffKey, run]);
 
   const failure = snapshot?.status === 'failed' ? snapshot.error : null;
   useEffect(() => {
-    if (failure?.code === 'model_not_found' || failure?.code === 'model_unavailable') {
+    if (
+      failure?.code === 'model_not_found' ||
+      failure?.code === 'model_unavailable' ||
+      failure?.code === 'model_cannot_explain'
+    ) {
       void refreshModels();
     }
   }, [failure]);
 
   const submit = useCallback(() => {
     if (isRunActive(run?.getSnapshot() ?? null)) {
+      return;
+    }
+    if (cannotExplain) {
+      // Ctrl+Enter in the editor: the picker's description says why, and another model is one key away.
+      document.getElementById('explain-model')?.focus();
       return;
     }
     if (code.trim() === '') {
@@ -154,7 +182,7 @@ export function ExplainPage() {
     };
     setRun(startRun({ kind: 'explain', body }));
     savePreferences(modelId ? { modelId } : {});
-  }, [run, code, language, level, format, modelId, generationId]);
+  }, [run, cannotExplain, code, language, level, format, modelId, generationId]);
 
   const onCodeChange = useCallback((value: string) => {
     setCode(value);
@@ -215,7 +243,11 @@ export function ExplainPage() {
             models={models}
             loadError={modelsError}
             value={modelId}
-            onChange={setChosenModel}
+            onChange={(id) => {
+              setChosenModel(id);
+              setModelPicked(true);
+            }}
+            task="explain"
           />
           <LanguageSelect
             id="explain-language"

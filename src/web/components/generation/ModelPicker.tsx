@@ -1,4 +1,6 @@
 import type { ModelListing } from '../../api/generation.api';
+import { listedFor } from '../../generation/models.store';
+import type { ModelTaskName } from '../../../shared/models.schemas';
 import { SelectField } from '../FormField';
 import { ModelStatus, modelOptionLabel } from './ModelStatus';
 
@@ -12,6 +14,8 @@ export interface ModelPickerProps {
   onChange: (modelId: string) => void;
   disabled?: boolean;
   error?: string | undefined;
+  /** What the page asks of the model: models that cannot do it are listed as unavailable, with the reason. */
+  task?: ModelTaskName;
 }
 
 /**
@@ -19,8 +23,18 @@ export interface ModelPickerProps {
  * model's status, with the chosen model's status, size or live download
  * progress right under it.
  */
-export function ModelPicker({ id, models, loadError, value, onChange, disabled, error }: ModelPickerProps) {
-  const selected = models?.find((m) => m.id === value) ?? null;
+export function ModelPicker({
+  id,
+  models,
+  loadError,
+  value,
+  onChange,
+  disabled,
+  error,
+  task = 'generate',
+}: ModelPickerProps) {
+  const listed = models?.map((m) => listedFor(m, task)) ?? null;
+  const selected = listed?.find((m) => m.id === value) ?? null;
   const statusId = `${id}-status`;
   return (
     <SelectField
@@ -35,9 +49,10 @@ export function ModelPicker({ id, models, loadError, value, onChange, disabled, 
       describedBy={selected ? statusId : undefined}
       after={selected ? <ModelStatus id={statusId} model={selected} /> : null}
     >
-      {models === null ? <option value="">Loading models…</option> : null}
-      {models?.length === 0 ? <option value="">No models are configured</option> : null}
-      {models?.map((model) => (
+      {listed === null ? <option value="">Loading models…</option> : null}
+      {listed?.length === 0 ? <option value="">No models are configured</option> : null}
+      {listed && listed.length > 0 && value === null ? <option value="">Choose a model</option> : null}
+      {listed?.map((model) => (
         <option key={model.id} value={model.id}>
           {modelOptionLabel(model)}
         </option>
