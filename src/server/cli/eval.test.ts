@@ -251,6 +251,30 @@ describe('npm run eval', () => {
     ]);
   });
 
+  it('gives up on a model that keeps failing: exit 1, with the report of what ran', async () => {
+    upstream.script(() => ({
+      type: 'error',
+      status: 404,
+      message: 'The model `test-model` does not exist.',
+    }));
+    const many = Array.from({ length: 7 }, (_, i) => ({ ...PROBLEMS[0], task_id: `Many/${i}` }));
+    fs.writeFileSync(path.join(dir, 'many.jsonl'), many.map((p) => JSON.stringify(p)).join('\n'));
+    const out = path.join(dir, 'out-5');
+    const run = await evalCli([
+      '--model',
+      'remote-coder',
+      '--data',
+      path.join(dir, 'many.jsonl'),
+      '--out',
+      out,
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('incomplete: stopped after 5 model errors in a row');
+    const report = reportIn(out);
+    expect(report).toMatchObject({ complete: false, totals: { problems: 5, error: 5 } });
+    expect(upstream.requests).toHaveLength(5);
+  });
+
   it('stops cleanly on Ctrl-C and still writes the partial report', async () => {
     upstream.script(answers({ add: { type: 'answer', text: RIGHT }, is_palindrome: { type: 'hang' } }));
     const out = path.join(dir, 'out-3');

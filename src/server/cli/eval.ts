@@ -101,7 +101,8 @@ type Args = NonNullable<ReturnType<typeof parse>>;
 
 /**
  * `npm run eval`. Exit codes: 0 the run finished (whatever the score), 1 it
- * could not run, 2 usage, 130 interrupted (the partial report is written).
+ * could not run or the model kept failing, 2 usage, 130 interrupted (the
+ * partial report is written in both of the last cases).
  */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let args: ReturnType<typeof parse>;
@@ -221,7 +222,11 @@ async function evaluate(
     });
     const files = writeReports(report, outDir);
     process.stdout.write(`${summaryText(report)}Reports: ${files.json}\n         ${files.markdown}\n`);
-    return controller.signal.aborted ? 130 : 0;
+    if (controller.signal.aborted) {
+      return 130;
+    }
+    // A model that kept failing is a failed run for scripts, though its report is written.
+    return run.stoppedEarly === null ? 0 : 1;
   } finally {
     process.off('SIGINT', stop);
   }
