@@ -43,11 +43,42 @@ export function networkCause(error: unknown): string {
   return reason;
 }
 
-/** Hex SHA-256 of a file, read as a stream. */
-export async function sha256File(file: string): Promise<string> {
+/**
+ * Hex SHA-256 of a file, read as a stream in 1 MiB pieces: each piece is
+ * hashed in about a millisecond, so gigabytes never block the event loop.
+ * `onProgress` gets the bytes hashed so far; `signal` stops the reading.
+ */
+export async function sha256File(
+  file: string,
+  onProgress?: (hashedBytes: number) => void,
+  signal?: AbortSignal,
+): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) {
+  let hashed = 0;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1_048_576, signal })) {
     hash.update(chunk as Buffer);
+    hashed += (chunk as Buffer).length;
+    onProgress?.(hashed);
   }
   return hash.digest('hex');
+}
+
+/**
+ * Whether the host of `url` answers at all: one HEAD request, redirects not
+ * followed, any HTTP status counts as an answer. Resolves with null when it
+ * answered, else the cause (ECONNREFUSED, ENOTFOUND, "no answer within 5 s").
+ */
+export async function probeHost(url: string, timeoutMs: number, signal: AbortSignal): Promise<string | null> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    const response = await fetch(url, {
+      method: 'HEAD',
+      redirect: 'manual',
+      signal: AbortSignal.any([signal, timeout]),
+    });
+    await response.body?.cancel();
+    return null;
+  } catch (error) {
+    return timeout.aborted ? `no answer within ${timeoutMs / 1000} s` : networkCause(error);
+  }
 }

@@ -150,6 +150,51 @@ describe('ModelDownloader', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
+  it('does not fetch a file whose announced size differs from the pinned size', async () => {
+    const error = await failure(downloader.download({ ...job, size: BODY.length + 1 }));
+    expect(error.failure).toBe('size-mismatch');
+    expect(error.message).toBe(
+      `Download of Tiny Coder failed: the server offers ${BODY.length} bytes, the catalogue pins ${BODY.length + 1}: not the pinned file`,
+    );
+    expect(gets()).toEqual([]);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('reports the sha256 check of a finished download as its own step, with the bytes hashed', async () => {
+    const big = randomBytes(48 * 1_048_576);
+    const bigServer = await startDownloadServer(big);
+    try {
+      const bigJob = {
+        ...job,
+        url: bigServer.url,
+        sha256: createHash('sha256').update(big).digest('hex'),
+        size: big.length,
+      };
+      const done = downloader.download(bigJob);
+      const hashed: number[] = [];
+      // An object, not a let: it changes in a callback the linter cannot see.
+      const finished = { now: false };
+      void done.finally(() => {
+        finished.now = true;
+      });
+      while (!finished.now) {
+        const verifying = downloader.verifying(job.target);
+        if (verifying) {
+          expect(verifying.totalBytes).toBe(big.length);
+          // Once hashing started, the transfer itself is complete.
+          expect(downloader.progress(job.target)?.receivedBytes).toBe(big.length);
+          hashed.push(verifying.receivedBytes);
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await done;
+      expect(hashed.some((n) => n > 0 && n < big.length)).toBe(true);
+      expect(downloader.verifying(job.target)).toBeUndefined();
+    } finally {
+      await bigServer.close();
+    }
+  });
+
   it('says clearly when the server is gone', async () => {
     server.fault = { kind: 'gone' };
     const dropped = await failure(downloader.download(job));

@@ -1,29 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DownloadProgress } from '../provider.port.js';
-import { ModelUnavailableError } from '../model-errors.js';
+import { writeBody } from './download-body.js';
+import { ModelDownloadError, type DownloadFailure } from './download-error.js';
 import { contentLength, describeStatus, fileSize, networkCause, sha256File } from './download-helpers.js';
+
+export { ModelDownloadError, type DownloadFailure } from './download-error.js';
 import { authHeaders } from './model-source.js';
-
-/** Why a download failed; `interrupted` and `timeout` keep the .part file so a later try resumes. */
-export type DownloadFailure =
-  | 'interrupted'
-  | 'timeout'
-  | 'unreachable'
-  | 'http-status'
-  | 'size-mismatch'
-  | 'sha256-mismatch'
-  | 'cancelled';
-
-/** A download that did not produce a verified file. The model stays unavailable until one does. */
-export class ModelDownloadError extends ModelUnavailableError {
-  constructor(
-    message: string,
-    readonly failure: DownloadFailure,
-  ) {
-    super(message, { failure });
-  }
-}
 
 export interface DownloadJob {
   /** Model name for messages ("Download of <label> failed: ..."). */
@@ -33,6 +16,11 @@ export interface DownloadJob {
   target: string;
   /** Expected hex SHA-256, verified before the rename when given. */
   sha256?: string | undefined;
+  /**
+   * Expected size in bytes (the catalogue's pin). When the server offers
+   * another size the transfer does not start: it is another file.
+   */
+  size?: number | undefined;
 }
 
 export interface ModelDownloaderOptions {
@@ -47,14 +35,18 @@ export interface ModelDownloaderOptions {
 interface Transfer {
   promise: Promise<string>;
   progress: DownloadProgress;
+  /** Bytes of the finished .part hashed so far, while its sha256 is checked. */
+  verifying?: DownloadProgress;
   listeners: Set<(p: DownloadProgress) => void>;
 }
 
 /**
  * Downloads model files into place: resumable (`Range` from the size of
  * `<target>.part`), verified (size, and sha256 when known) and renamed only
- * when complete, so the final name never holds a half file. Concurrent
- * requests for the same target share one transfer.
+ * when complete, so the final name never holds a half file; a file that
+ * does not match is deleted. Concurrent requests for the same target share
+ * one transfer. A target that already exists is returned as it is: callers
+ * check it first (model-files.ts).
  */
 export class ModelDownloader {
   private readonly transfers = new Map<string, Transfer>();
@@ -69,10 +61,16 @@ export class ModelDownloader {
     this.hfToken = 'hfToken' in options ? options.hfToken : process.env.HF_TOKEN;
   }
 
-  /** Progress of a running download of `target`, if any. */
+  /** Progress of a running download of `target`, if any (also while its sha256 is checked). */
   progress(target: string): DownloadProgress | undefined {
     const transfer = this.transfers.get(target);
     return transfer ? { ...transfer.progress } : undefined;
+  }
+
+  /** Bytes hashed of a downloaded file whose sha256 is being checked, if that is where `target` is. */
+  verifying(target: string): DownloadProgress | undefined {
+    const verifying = this.transfers.get(target)?.verifying;
+    return verifying ? { ...verifying } : undefined;
   }
 
   /** Resolves with the final path once the file is there and verified. */
@@ -90,7 +88,10 @@ export class ModelDownloader {
           listener({ ...p });
         }
       };
-      created.promise = this.run(job, report).finally(() => {
+      const reportHashed = (hashedBytes: number, totalBytes: number): void => {
+        created.verifying = { receivedBytes: hashedBytes, totalBytes };
+      };
+      created.promise = this.run(job, report, reportHashed).finally(() => {
         this.transfers.delete(job.target);
       });
       this.transfers.set(job.target, created);
@@ -113,21 +114,34 @@ export class ModelDownloader {
     await Promise.allSettled([...this.transfers.values()].map((t) => t.promise));
   }
 
-  private async run(job: DownloadJob, report: (p: DownloadProgress) => void): Promise<string> {
+  private async run(
+    job: DownloadJob,
+    report: (p: DownloadProgress) => void,
+    reportHashed: (hashedBytes: number, totalBytes: number) => void,
+  ): Promise<string> {
     if (fs.existsSync(job.target)) {
       return job.target;
     }
     await fs.promises.mkdir(path.dirname(job.target), { recursive: true });
     const part = `${job.target}.part`;
-    const fail = (message: string, failure: DownloadFailure): ModelDownloadError =>
-      new ModelDownloadError(`Download of ${job.label} failed: ${message}`, failure);
+    const fail = (message: string, failure: DownloadFailure, httpStatus?: number): ModelDownloadError =>
+      new ModelDownloadError(`Download of ${job.label} failed: ${message}`, failure, httpStatus);
     const discardPart = (): Promise<void> => fs.promises.rm(part, { force: true });
 
     // HEAD first: the size the server announces is what the file must end up
     // as. Best effort: some signed CDN URLs answer GET only, and a real
     // problem (404, 401) shows again in the GET's status.
     const head = await this.request(job, 'HEAD', undefined, fail);
-    let expected = head.ok ? contentLength(head) : null;
+    const announced = head.ok ? contentLength(head) : null;
+    if (job.size !== undefined && announced !== null && announced !== job.size) {
+      // Another file than the pinned one (a re-upload, a wrong URL): gigabytes not worth fetching.
+      await discardPart();
+      throw fail(
+        `the server offers ${announced} bytes, the catalogue pins ${job.size}: not the pinned file`,
+        'size-mismatch',
+      );
+    }
+    let expected = job.size ?? announced;
 
     let start = fileSize(part);
     if (expected !== null && start > expected) {
@@ -158,11 +172,18 @@ export class ModelDownloader {
           expected ??= match[2] === '*' ? null : Number(match[2]);
         } else {
           await response.body?.cancel();
-          throw fail(describeStatus(response.status, job.url), 'http-status');
+          throw fail(describeStatus(response.status, job.url), 'http-status', response.status);
         }
         const length = contentLength(response);
         expected ??= length === null ? null : start + length;
-        await this.writeBody(response, part, start, expected, report, fail);
+        const sink = {
+          part,
+          start,
+          expected,
+          idleTimeoutMs: this.idleTimeoutMs,
+          closing: this.closing.signal,
+        };
+        await writeBody(response, sink, report, fail);
       }
     }
 
@@ -172,7 +193,17 @@ export class ModelDownloader {
       throw fail(`expected ${expected} bytes, got ${size}`, 'size-mismatch');
     }
     if (job.sha256) {
-      const actual = await sha256File(part);
+      reportHashed(0, size);
+      const actual = await sha256File(
+        part,
+        (hashed) => {
+          reportHashed(hashed, size);
+        },
+        this.closing.signal,
+      ).catch((error: unknown) => {
+        // Shutting down while hashing: the .part stays and is checked again next time.
+        throw this.closing.signal.aborted ? fail('cancelled', 'cancelled') : error;
+      });
       if (actual !== job.sha256.toLowerCase()) {
         await discardPart();
         throw fail(
@@ -231,69 +262,6 @@ export class ModelDownloader {
     } finally {
       clearTimeout(timer);
       this.closing.signal.removeEventListener('abort', onClose);
-    }
-  }
-
-  /** Appends the body to `part` (from `start`), resetting the idle timer on every piece. */
-  private async writeBody(
-    response: Response,
-    part: string,
-    start: number,
-    expected: number | null,
-    report: (p: DownloadProgress) => void,
-    fail: (message: string, failure: DownloadFailure) => ModelDownloadError,
-  ): Promise<void> {
-    const file = await fs.promises.open(part, start > 0 ? 'a' : 'w');
-    let received = start;
-    // An object, not a let: it changes in a timer callback the compiler cannot see.
-    const stalled = { now: false };
-    const reader = response.body?.getReader();
-    let timer: NodeJS.Timeout | undefined;
-    const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        stalled.now = true;
-        void reader?.cancel();
-      }, this.idleTimeoutMs);
-    };
-    const onClose = (): void => void reader?.cancel();
-    this.closing.signal.addEventListener('abort', onClose);
-    report({ receivedBytes: received, totalBytes: expected });
-    try {
-      arm();
-      for (;;) {
-        const piece = reader ? await reader.read() : { done: true as const, value: undefined };
-        if (stalled.now) {
-          throw fail(
-            `no data for ${this.idleTimeoutMs / 1000} s after ${received} of ${expected ?? '?'} bytes. Run again to resume.`,
-            'timeout',
-          );
-        }
-        if (this.closing.signal.aborted) {
-          throw fail('cancelled', 'cancelled');
-        }
-        if (piece.done) {
-          return;
-        }
-        arm();
-        // Every received byte reaches the .part before the next read, so an
-        // interrupted transfer resumes exactly where it stopped.
-        await file.write(piece.value);
-        received += piece.value.length;
-        report({ receivedBytes: received, totalBytes: expected });
-      }
-    } catch (error) {
-      if (error instanceof ModelDownloadError) {
-        throw error;
-      }
-      throw fail(
-        `interrupted after ${received} of ${expected ?? '?'} bytes (${networkCause(error)}). Run again to resume.`,
-        'interrupted',
-      );
-    } finally {
-      clearTimeout(timer);
-      this.closing.signal.removeEventListener('abort', onClose);
-      await file.close();
     }
   }
 }
