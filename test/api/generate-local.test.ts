@@ -198,7 +198,11 @@ describe('local models through the API', () => {
     const res = await run;
     expect(res.status).toBe(200);
     expect(listing((await api.get('/api/models', { token })).body)).toMatchObject({ status: 'ready' });
-    expect(fs.existsSync(path.join(server.config.models.dir, 'tiny-download.gguf'))).toBe(true);
+    // Stored under a name pinned to its sha256, with the memo of its verification.
+    const sha = createHash('sha256').update(fs.readFileSync(modelFile)).digest('hex');
+    const stored = path.join(server.config.models.dir, `tiny-download-${sha.slice(0, 12)}.gguf`);
+    expect(fs.readFileSync(stored).equals(fs.readFileSync(modelFile))).toBe(true);
+    expect(fs.existsSync(`${stored}.verified.json`)).toBe(true);
   });
 });
 

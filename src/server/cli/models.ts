@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import Fastify from 'fastify';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { CatalogueError, loadCatalogue, type Catalogue, type LocalModelEntry } from '../models/catalogue.js';
@@ -7,13 +8,16 @@ import { localProviderOptions } from '../models/index.js';
 import type { DownloadProgress } from '../models/provider.port.js';
 import { AppError } from '../errors.js';
 import { PROMPT_USAGE, PromptUsageError, renderPromptCommand } from './models-prompt.js';
+import { readyDetail, verifyWithProgress } from './models-verify.js';
 
 const USAGE = `Usage: npm run models -- <command>
 
 Commands:
   list         Show every model of the catalogue (MODELS_FILE or the shipped one)
-               and whether it is ready, not downloaded yet, or unavailable.
-  pull <id>    Download a local model's GGUF file into MODELS_DIR, with a progress bar.
+               and whether it is ready, not downloaded yet, or unavailable. Files in
+               MODELS_DIR are checked against their pinned size and SHA-256 first.
+  pull <id>    Download a local model's GGUF file into MODELS_DIR, with a progress bar,
+               under a name pinned to its SHA-256; a file already there is checked instead.
                An interrupted download resumes where it stopped when run again.
 ${PROMPT_USAGE}`;
 
@@ -38,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   const provider = new Provider(localProviderOptions(config, Fastify({ logger: false }).log));
   try {
     if (command === 'list') {
-      list(catalogue, config, provider);
+      await list(catalogue, config, provider);
       return 0;
     }
     return await pull(catalogue, args[0] ?? '', provider);
@@ -76,14 +80,23 @@ function printPrompt(args: string[]): number {
   }
 }
 
-function list(catalogue: Catalogue, config: Config, provider: LocalProvider): void {
+async function list(catalogue: Catalogue, config: Config, provider: LocalProvider): Promise<void> {
+  // One file at a time, as the server does at start-up: the statuses below are then checked facts.
+  const files = new Map<string, string | null>();
+  for (const m of catalogue.models) {
+    if (m.provider === 'local') {
+      files.set(m.id, await verifyWithProgress(provider, m, process.stderr));
+    }
+  }
   const rows = catalogue.models.map((m) => {
     if (m.provider !== 'local') {
       return [m.id, m.name, 'remote', `served by ${m.baseUrl}`];
     }
     const s = provider.status(m);
     let detail = s.reason ?? '';
-    if (s.status === 'downloading' && s.progress) {
+    if (s.status === 'ready') {
+      detail = readyDetail(m, files.get(m.id) ?? null);
+    } else if (s.status === 'downloading' && s.progress) {
       detail = describeBytes(s.progress);
     } else if (s.status === 'not-downloaded' && m.size !== undefined) {
       detail = `${megabytes(m.size)} MB to download${detail ? `; ${detail}` : ''}`;
@@ -112,10 +125,18 @@ async function pull(catalogue: Catalogue, id: string, provider: LocalProvider): 
     );
     return 1;
   }
-  if (provider.status(model).status === 'ready') {
-    process.stderr.write(`${model.name} is already downloaded.\n`);
-    process.stdout.write(`${await provider.download(model)}\n`);
+  const target = provider.filePath(model);
+  const existed = fs.existsSync(target);
+  const present = await verifyWithProgress(provider, model, process.stderr);
+  if (present !== null) {
+    process.stderr.write(`${model.name} is already downloaded, and its file matches the catalogue's pin.\n`);
+    process.stdout.write(`${present}\n`);
     return 0;
+  }
+  if (existed) {
+    process.stderr.write(
+      `${path.basename(target)} in MODELS_DIR did not match the catalogue's pin and was deleted; downloading the right file.\n`,
+    );
   }
   const bar = new ProgressBar(model);
   const stop = (): void => {

@@ -69,7 +69,9 @@ describe('LocalProvider downloads', () => {
       params: { temperature: 0, topP: 1, maxTokens: 6, stop: [] },
       signal: signal ?? new AbortController().signal,
     });
-  const file = (): string => path.join(modelsDir, 'tiny.gguf');
+  // Stored under a name pinned to the file's sha256 (model-source.ts).
+  const pinnedName = (): string => `tiny-${model.sha256?.slice(0, 12) ?? ''}.gguf`;
+  const file = (): string => path.join(modelsDir, pinnedName());
 
   beforeAll(() => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'local-download-'));
@@ -128,7 +130,8 @@ describe('LocalProvider downloads', () => {
     expect((await answer).completionTokens).toBe(6);
     expect((await second).completionTokens).toBe(6);
     expect(server.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
-    expect(fs.readdirSync(modelsDir)).toEqual(['tiny.gguf']);
+    // The file and its verification memo (so a restart does not hash it again).
+    expect(fs.readdirSync(modelsDir).sort()).toEqual([pinnedName(), `${pinnedName()}.verified.json`]);
     expect(fs.readFileSync(file()).equals(body)).toBe(true);
   });
 

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../../errors.js';
 import type { LocalModelEntry, ModelEntry } from '../catalogue.js';
@@ -19,9 +18,8 @@ import { untilAborted } from './abortable.js';
 import { AsyncQueue } from './async-queue.js';
 import { GenerationQueue } from './generation-queue.js';
 import { runGeneration, type GenerationUsage } from './local-generation.js';
+import { LocalFiles } from './local-files.js';
 import { ModelCache, type LoadedModelInfo, type ModelLease } from './model-cache.js';
-import { ModelDownloader } from './model-downloader.js';
-import { resolveSource, type ResolvedSource } from './model-source.js';
 
 export interface LocalProviderOptions {
   /** Where downloaded GGUF files go (config.models.dir). */
@@ -44,28 +42,30 @@ export interface LocalProviderOptions {
   threads?: number;
   /** Download timeouts and token; defaults: 30 s to connect, 60 s of silence, process.env.HF_TOKEN. */
   download?: { connectTimeoutMs?: number; idleTimeoutMs?: number; hfToken?: string | undefined };
+  /** How long the start-up check waits for a download host to answer (default 5 s). */
+  probeTimeoutMs?: number;
 }
 
 /**
  * In-process inference of GGUF models with node-llama-cpp. Files are
- * downloaded on first use (or with `npm run models -- pull <id>`), loaded
- * models are cached within a memory budget, and generations share a
+ * downloaded on first use (or with `npm run models -- pull <id>`) and used
+ * only once they match their pinned size and sha256 (local-files.ts);
+ * loaded models are cached within a memory budget, and generations share a
  * bounded queue of `parallel` decoding slots.
  */
 export class LocalProvider implements ModelProvider {
   readonly kind = 'local' as const;
-  private readonly downloader: ModelDownloader;
+  private readonly files: LocalFiles;
   private readonly cache: ModelCache;
   private readonly queue: GenerationQueue;
   /** Running generations: how to stop each, and when it has stopped. */
   private readonly running = new Map<AbortController, Promise<unknown>>();
-  /** Why a model could not be loaded or downloaded last time, by model id. */
+  /** Why a model could not be loaded last time, by model id. */
   private readonly loadFailures = new Map<string, string>();
-  private readonly downloadFailures = new Map<string, string>();
   private closed = false;
 
   constructor(private readonly options: LocalProviderOptions) {
-    this.downloader = new ModelDownloader(options.download);
+    this.files = new LocalFiles(options);
     this.cache = new ModelCache({
       memoryBudgetBytes: options.memoryBudgetBytes,
       gpu: options.gpu,
@@ -76,62 +76,54 @@ export class LocalProvider implements ModelProvider {
     this.queue = new GenerationQueue(options.parallel, options.queueLength);
   }
 
-  /** A snapshot for GET /api/models; its only I/O is checking that the file exists. */
   /** A full queue is refused before the run is saved or streamed (503 busy). */
   admit(): void {
     this.queue.checkRoom();
   }
 
+  /**
+   * Start-up of the server (not of the CLI): logs which local models are
+   * present and which are missing, then checks their files and download
+   * hosts in the background (local-startup.ts). Returns at once.
+   */
+  start(models: readonly ModelEntry[]): void {
+    this.files.startChecks(models.filter((m) => m.provider === 'local'));
+  }
+
+  /** Resolves when the start-up checks (and any file check queued so far) are done. */
+  checked(): Promise<void> {
+    return this.files.checked();
+  }
+
+  /** A snapshot for GET /api/models: stats files, never reads them. */
   status(entry: ModelEntry): ModelStatus {
     if (entry.provider !== 'local') {
       return { status: 'unavailable', reason: 'Not a local model.' };
     }
-    let source: ResolvedSource;
-    try {
-      source = resolveSource(entry.source, this.options.modelsDir);
-    } catch (error) {
-      return { status: 'unavailable', reason: messageOf(error) };
-    }
-    const progress = source.kind === 'url' ? this.downloader.progress(source.path) : undefined;
-    if (progress) {
-      return { status: 'downloading', progress };
-    }
-    if (fs.existsSync(source.path)) {
-      const failure = this.loadFailures.get(entry.id);
-      return failure === undefined ? { status: 'ready' } : { status: 'unavailable', reason: failure };
-    }
-    if (source.kind === 'file') {
-      return { status: 'unavailable', reason: `The model file ${source.path} does not exist.` };
-    }
-    if (!this.options.autoDownload) {
-      return { status: 'unavailable', reason: notDownloaded(entry) };
-    }
-    const failure = this.downloadFailures.get(entry.id);
-    return failure === undefined
-      ? { status: 'not-downloaded' }
-      : { status: 'not-downloaded', reason: failure };
+    const status = this.files.status(entry);
+    const failure = this.loadFailures.get(entry.id);
+    return status.status === 'ready' && failure !== undefined
+      ? { status: 'unavailable', reason: failure }
+      : status;
   }
 
-  /** Downloads the model's file unless it is there; resolves with its path. */
-  async download(entry: LocalModelEntry, onProgress?: (p: DownloadProgress) => void): Promise<string> {
-    const source = resolveSource(entry.source, this.options.modelsDir);
-    if (source.kind === 'file') {
-      if (!fs.existsSync(source.path)) {
-        throw new ModelUnavailableError(`The model file ${source.path} of ${entry.name} does not exist.`);
-      }
-      return source.path;
-    }
-    try {
-      const file = await this.downloader.download(
-        { label: entry.name, url: source.url, target: source.path, sha256: entry.sha256 },
-        onProgress,
-      );
-      this.downloadFailures.delete(entry.id);
-      return file;
-    } catch (error) {
-      this.downloadFailures.set(entry.id, messageOf(error));
-      throw error;
-    }
+  /** Checks the model's file against its pin without downloading (adopting an older download); its path or null. */
+  checkFile(entry: LocalModelEntry): Promise<string | null> {
+    return this.files.check(entry);
+  }
+
+  /** Where the model's file is or goes: its pinned name in MODELS_DIR for a download. */
+  filePath(entry: LocalModelEntry): string {
+    return this.files.filePath(entry);
+  }
+
+  /**
+   * Downloads the model's file unless a verified one is there; resolves
+   * with its path. Throws the downloader's detailed error (for
+   * `npm run models -- pull`); the status keeps a reason fit for users.
+   */
+  download(entry: LocalModelEntry, onProgress?: (p: DownloadProgress) => void): Promise<string> {
+    return this.files.download(entry, onProgress);
   }
 
   /** Loaded models, most recently used first. */
@@ -148,7 +140,7 @@ export class LocalProvider implements ModelProvider {
     if (entry.provider !== 'local') {
       throw new ModelUnavailableError(`${entry.name} is not a local model.`);
     }
-    const file = await this.ensureFile(entry, request.signal);
+    const file = await this.files.ensure(entry, request.signal);
     const release = await this.queue.acquire(request.signal);
     try {
       // close() may have come while this request waited.
@@ -168,7 +160,7 @@ export class LocalProvider implements ModelProvider {
     }
     // Decoding must have stopped before its model is disposed.
     await Promise.allSettled(this.running.values());
-    await this.downloader.close();
+    await this.files.close();
     await this.cache.close();
   }
 
@@ -176,19 +168,6 @@ export class LocalProvider implements ModelProvider {
     if (this.closed) {
       throw new ModelUnavailableError('The local models are shutting down.');
     }
-  }
-
-  private async ensureFile(entry: LocalModelEntry, signal: AbortSignal): Promise<string> {
-    const source = resolveSource(entry.source, this.options.modelsDir);
-    if (fs.existsSync(source.path)) {
-      return source.path;
-    }
-    if (source.kind === 'url' && !this.options.autoDownload) {
-      throw new ModelUnavailableError(notDownloaded(entry));
-    }
-    this.options.log.info({ model: entry.id }, 'downloading a local model on first use');
-    // The download goes on for later requests when this one is cancelled.
-    return untilAborted(this.download(entry), signal);
   }
 
   private async *decode(
@@ -313,10 +292,6 @@ export class LocalProvider implements ModelProvider {
     this.options.log.error({ err: error, model: entry.id }, 'local generation failed');
     return new ProviderError(`${entry.name} failed while generating: ${messageOf(error)}`);
   }
-}
-
-function notDownloaded(entry: ModelEntry): string {
-  return `${entry.name} is not downloaded. Run: npm run models -- pull ${entry.id}`;
 }
 
 function seconds(ms: number): number {

@@ -18,14 +18,23 @@ describe('npm run models', () => {
   let server: DownloadServer;
   let env: NodeJS.ProcessEnv;
 
+  let pinned: string;
+
   async function models(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return modelsWith(env, ...args);
+  }
+
+  async function modelsWith(
+    withEnv: NodeJS.ProcessEnv,
+    ...args: string[]
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
       const { stdout, stderr } = await exec(
         path.join(ROOT, 'node_modules/.bin/tsx'),
         ['src/server/cli/models.ts', ...args],
         {
           cwd: ROOT,
-          env,
+          env: withEnv,
         },
       );
       return { code: 0, stdout, stderr };
@@ -40,6 +49,8 @@ describe('npm run models', () => {
     const source = path.join(dir, 'source.gguf');
     writeTinyGguf(source, { seed: 5 });
     body = fs.readFileSync(source);
+    // Downloads are stored under a name pinned to their sha256.
+    pinned = `tiny-coder-${createHash('sha256').update(body).digest('hex').slice(0, 12)}.gguf`;
     server = await startDownloadServer(body, { path: '/files/tiny-coder.gguf' });
     const catalogue = {
       defaultModel: 'tiny',
@@ -100,7 +111,7 @@ describe('npm run models', () => {
     const cut = await models('pull', 'tiny');
     expect(cut.code).toBe(1);
     // The server sent 150000 bytes; the client keeps those it had read when the connection closed.
-    const kept = fs.statSync(path.join(dir, 'data', 'models', 'tiny-coder.gguf.part')).size;
+    const kept = fs.statSync(path.join(dir, 'data', 'models', `${pinned}.part`)).size;
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThanOrEqual(150_000);
     expect(cut.stderr).toContain(
@@ -110,7 +121,7 @@ describe('npm run models', () => {
     server.fault = { kind: 'none' };
     const done = await models('pull', 'tiny');
     expect(done.code).toBe(0);
-    const file = path.join(dir, 'data', 'models', 'tiny-coder.gguf');
+    const file = path.join(dir, 'data', 'models', pinned);
     expect(done.stdout.trim()).toBe(file);
     expect(done.stderr).toContain(`Resuming at ${(kept / 1_048_576).toFixed(1)} MB`);
     expect(done.stderr).toMatch(/\[#{30}\] 100% {2}0\.\d\/0\.\d MB {2}\d+\.\d MB\/s/);
@@ -137,8 +148,45 @@ describe('npm run models', () => {
     expect(out.code).toBe(0);
     const lines = out.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^tiny \*\s+Tiny Coder\s+ready$/);
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^tiny \\*\\s+Tiny Coder\\s+ready\\s+${pinned.replace(/\./g, '\\.')}, matches its pinned SHA-256$`,
+      ),
+    );
     expect(lines[1]).toMatch(/^later\s+Later Coder\s+not-downloaded\s+833\.5 MB to download$/);
     expect(lines[2]).toMatch(/^remote\s+Remote Coder\s+remote\s+served by http:\/\/127\.0\.0\.1:9\/v1$/);
+  });
+
+  it('checks files already in MODELS_DIR: adopts an earlier download, replaces a wrong file', async () => {
+    const models2 = path.join(dir, 'data2', 'models');
+    fs.mkdirSync(models2, { recursive: true });
+    const env2 = { ...env, DATA_DIR: path.join(dir, 'data2') };
+    // Downloaded by an earlier version, under the plain name.
+    fs.writeFileSync(path.join(models2, 'tiny-coder.gguf'), body);
+    const getsBefore = server.requests.filter((r) => r.method === 'GET').length;
+
+    const listed = await modelsWith(env2, 'list');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.split('\n')[0]).toMatch(
+      /^tiny \*\s+Tiny Coder\s+ready\s+tiny-coder-[0-9a-f]{12}\.gguf/,
+    );
+    expect(fs.readdirSync(models2).sort()).toEqual([pinned, `${pinned}.verified.json`]);
+
+    // Someone copies another file over it by hand.
+    fs.writeFileSync(path.join(models2, pinned), Buffer.alloc(body.length, 7));
+    const pulled = await modelsWith(env2, 'pull', 'tiny');
+    expect(pulled.code).toBe(0);
+    expect(pulled.stderr).toContain(
+      `${pinned} in MODELS_DIR did not match the catalogue's pin and was deleted; downloading the right file.`,
+    );
+    expect(pulled.stderr).toContain('Tiny Coder is ready.');
+    expect(fs.readFileSync(path.join(models2, pinned)).equals(body)).toBe(true);
+    expect(server.requests.filter((r) => r.method === 'GET').length).toBe(getsBefore + 1);
+
+    const again = await modelsWith(env2, 'pull', 'tiny');
+    expect(again.stderr).toContain(
+      "Tiny Coder is already downloaded, and its file matches the catalogue's pin.",
+    );
+    expect(again.stdout.trim()).toBe(path.join(models2, pinned));
   });
 });
