@@ -177,7 +177,8 @@ describe('OpenAiCompatibleProvider: streaming', () => {
     expect(sent?.path).toBe('/v1/completions');
     expect(sent?.body.prompt).toBe('# Add two numbers\ndef add(');
     expect(sent?.body.messages).toBeUndefined();
-    expect(sent?.body.stop).toEqual(['\n\n\n', '# End']);
+    // The format's stops (end of text) first, then the request's own.
+    expect(sent?.body.stop).toEqual(['<|endoftext|>', '\n\n\n', '# End']);
     expect(sent?.body.max_tokens).toBe(64);
   });
 
