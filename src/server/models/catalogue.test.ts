@@ -122,6 +122,9 @@ describe('parseCatalogue', () => {
       'models[0] (id "m").tasks: a "completion" model cannot explain: it only completes code',
     ]);
     expect(problemsOf({ ...PINNED, format: 'completion', tasks: ['generate'] })).toEqual([]);
+    expect(problemsOf({ ...PINNED, tasks: ['explain'] })).toEqual([
+      'models[0] (id "m").tasks: must include generate: every model writes code',
+    ]);
   });
 
   it('checks revisions and pre-tokenizer names for their shape', () => {

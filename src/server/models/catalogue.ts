@@ -55,6 +55,13 @@ export const catalogueSchema = z
           ctx.addIssue({ code: 'custom', path: ['models', i, field], message });
         });
       }
+      if (m.tasks !== undefined && !m.tasks.includes('generate')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', i, 'tasks'],
+          message: 'must include generate: every model writes code',
+        });
+      }
       for (const task of m.tasks ?? []) {
         if (!tasksOfFormat(m.format).includes(task)) {
           ctx.addIssue({
