@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelListing } from '../api/generation.api';
 import { MESSAGES } from '../../shared/messages';
-import { cannotDoReason, listedFor, pickInitialModel, resolveModel } from './models.store';
+import { cannotDoReason, changesByItself, listedFor, pickInitialModel, resolveModel } from './models.store';
 
 function listing(id: string, fields: Partial<ModelListing> = {}): ModelListing {
   return {
@@ -63,5 +63,15 @@ describe('models for a task', () => {
     expect(resolveModel(models, { id: 'gone', picked: true }, 'chat', 'explain')).toBe('chat');
     expect(resolveModel(null, { id: 'base', picked: false }, null, 'explain')).toBe('base');
     expect(resolveModel(models, { id: 'base', picked: false }, null, 'generate')).toBe('base');
+  });
+});
+
+describe('polling', () => {
+  it('follows a download and a file check until they end, and nothing else', () => {
+    expect(changesByItself({ status: 'downloading' })).toBe(true);
+    expect(changesByItself({ status: 'verifying' })).toBe(true);
+    expect(changesByItself({ status: 'ready' })).toBe(false);
+    expect(changesByItself({ status: 'not-downloaded' })).toBe(false);
+    expect(changesByItself({ status: 'unavailable' })).toBe(false);
   });
 });

@@ -47,8 +47,17 @@ export function refreshModels(): Promise<void> {
   return inFlight;
 }
 
+/**
+ * Statuses the server moves on from by itself: a download, or the check of
+ * a model file against its pinned SHA-256 (at start-up, or of a file copied
+ * in), which ends ready or not downloaded. The list is polled while one shows.
+ */
+export function changesByItself(model: Pick<ModelListing, 'status'>): boolean {
+  return model.status === 'downloading' || model.status === 'verifying';
+}
+
 function needsPolling(): boolean {
-  return listeners.size > 0 && (watchers > 0 || (state.models ?? []).some((m) => m.status === 'downloading'));
+  return listeners.size > 0 && (watchers > 0 || (state.models ?? []).some(changesByItself));
 }
 
 function schedule(): void {
