@@ -88,7 +88,10 @@ export class FileHashes {
     return running.promise;
   }
 
-  /** Remembers a verified file, in memory and in its memo (best effort: a read-only folder still works). */
+  /**
+   * Remembers a verified file, in memory at once (before the promise
+   * settles) and in its memo (best effort: a read-only folder still works).
+   */
   async remember(file: string, hash: FileHash): Promise<void> {
     this.known.set(file, hash);
     try {

@@ -145,7 +145,8 @@ describe('LocalProvider downloads', () => {
     controller.abort();
     expect(await rejection(answer)).toBeInstanceOf(GenerationAbortedError);
     expect(p.status(model).status).toBe('downloading');
-    while (p.status(model).status === 'downloading') {
+    // Then its sha256 is checked ('verifying'), then it is ready.
+    while (['downloading', 'verifying'].includes(p.status(model).status)) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(p.status(model)).toEqual({ status: 'ready' });

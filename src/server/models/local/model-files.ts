@@ -153,7 +153,9 @@ export class ModelFiles {
     );
     if (file.sha256 !== undefined) {
       // Renaming the verified .part kept its mtime: this stat is of the bytes that were hashed.
-      const stat = await fs.promises.stat(target);
+      // Synchronous, so no status() can come between the end of the download and this record
+      // and find an unknown file to hash all over again.
+      const stat = fs.statSync(target);
       await this.hashes.remember(target, { size: stat.size, mtimeMs: stat.mtimeMs, sha256: file.sha256 });
     }
     this.rejected.delete(file.path);
