@@ -133,6 +133,21 @@ describe('the pinned data set', () => {
   });
 });
 
+describe('without --data', () => {
+  it('uses the pinned default, cached under its file name in the cache folder', async () => {
+    const cacheDir = path.join(dir, 'default');
+    const pinned = { url: server.url, size: GZ.length, sha256: sha256(GZ), fileName: 'Pinned.jsonl.gz' };
+    const dataset = await loadDataset(undefined, cacheDir, undefined, pinned);
+    expect(dataset).toEqual({ problems: PROBLEMS, source: server.url, sha256: sha256(GZ) });
+    expect(fs.readdirSync(cacheDir)).toEqual(['Pinned.jsonl.gz']);
+    await expect(
+      loadDataset(undefined, cacheDir, undefined, { ...pinned, sha256: 'cd'.repeat(32) }),
+    ).rejects.toThrow('It was not kept.');
+    // The cached file did not match the new pin: it is gone, not trusted.
+    expect(fs.readdirSync(cacheDir)).toEqual([]);
+  });
+});
+
 describe('--data', () => {
   it('takes another URL (not cached, its sha256 recorded)', async () => {
     const dataset = await loadDataset(server.url, path.join(dir, 'url-cache'));
@@ -160,7 +175,7 @@ describe('parseProblems', () => {
   const line = (p: Record<string, unknown>): string => JSON.stringify(p);
 
   it('skips blank lines and names the line of a bad problem', () => {
-    const text = `${line({ ...PROBLEMS[0] })}\n\n${line({ ...PROBLEMS[1], entry_point: 'not a name' })}\n`;
+    const text = `${line({ ...PROBLEMS[0] })}\n \t \n${line({ ...PROBLEMS[1], entry_point: 'not a name' })}\n`;
     expect(() => parseProblems(Buffer.from(text), 'mine.jsonl')).toThrow(
       'mine.jsonl line 3 is not a problem: entry_point: must be a Python function name',
     );

@@ -168,25 +168,28 @@ export async function fetchPinned(pin: PinnedFile, signal?: AbortSignal): Promis
   return data;
 }
 
+/** The data set used when --data is not given: the official file and the name it is cached under. */
+export interface DefaultDataset {
+  url: string;
+  size: number;
+  sha256: string;
+  fileName: string;
+}
+
 /**
- * Loads the problems: `data` undefined for HumanEval (downloaded once into
- * `cacheDir`), an http(s) URL, or a local .jsonl / .jsonl.gz file.
+ * Loads the problems: `data` undefined for the pinned default (HumanEval,
+ * downloaded once into `cacheDir`), an http(s) URL, or a local .jsonl /
+ * .jsonl.gz file. `pinned` is replaceable so tests need no network.
  */
 export async function loadDataset(
   data: string | undefined,
   cacheDir: string,
   signal?: AbortSignal,
+  pinned: DefaultDataset = HUMAN_EVAL,
 ): Promise<Dataset> {
   if (data === undefined) {
-    const bytes = await fetchPinned(
-      { ...HUMAN_EVAL, cacheFile: path.join(cacheDir, HUMAN_EVAL.fileName) },
-      signal,
-    );
-    return {
-      problems: parseProblems(bytes, HUMAN_EVAL.fileName),
-      source: HUMAN_EVAL.url,
-      sha256: HUMAN_EVAL.sha256,
-    };
+    const bytes = await fetchPinned({ ...pinned, cacheFile: path.join(cacheDir, pinned.fileName) }, signal);
+    return { problems: parseProblems(bytes, pinned.fileName), source: pinned.url, sha256: pinned.sha256 };
   }
   if (/^https?:\/\//i.test(data)) {
     const bytes = await download(data, signal);

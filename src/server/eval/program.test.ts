@@ -25,13 +25,14 @@ beforeAll(async () => {
   python = await findPython();
 });
 
+const LIMITS = { timeoutMs: 10_000, memoryBytes: 512 * 1_048_576 };
+
 async function outcomeOf(code: string | null): Promise<string> {
   const assembly = assembleProgram(PROBLEM, code);
   if (assembly.kind === 'no-code') {
     return 'no-code';
   }
-  return (await runProgram(python, assembly.program, { timeoutMs: 10_000, memoryBytes: 512 * 1_048_576 }))
-    .outcome;
+  return (await runProgram(python, assembly.program, LIMITS)).outcome;
 }
 
 describe('requestFor', () => {
@@ -94,7 +95,9 @@ describe('assembleProgram', () => {
 
   it('re-indents a body whose first line lost its indentation', async () => {
     expect(await outcomeOf('total = sum(xs)\n    return 2 * total')).toBe('passed');
+    expect(await outcomeOf('total = sum(xs)\n\n    return 2 * total')).toBe('passed');
     // A first line that opens a block is not moved: its body is meant to be deeper.
+    expect(await outcomeOf('while True:\n    return 2 * sum(xs)')).toBe('passed');
     expect(await outcomeOf('if xs:\n    return 2 * sum(xs)\nreturn 0')).toBe('passed');
   });
 
@@ -119,6 +122,7 @@ describe('assembleProgram', () => {
 
   it('accepts Windows line ends', async () => {
     expect(await outcomeOf('def doubled_sum(xs):\r\n    return 2 * sum(xs)\r\n')).toBe('passed');
+    expect(await outcomeOf('def doubled_sum(xs):\r    return 2 * sum(xs)\r')).toBe('passed');
   });
 });
 
@@ -127,15 +131,36 @@ describe('indentation helpers', () => {
     expect(dedent('    a\n\n      b\n   \n    c')).toBe('a\n\n  b\n\nc');
     expect(dedent('\ta\n\t\tb')).toBe('a\n\tb');
     expect(dedent('a\n  b')).toBe('a\n  b');
+    expect(dedent('      a\n    b')).toBe('  a\nb');
   });
 
   it('indentBody uses the indentation it is given', () => {
     expect(indentBody('return 1', '\t')).toBe('\treturn 1');
     expect(indentBody('x = 1\n\nreturn x', '  ')).toBe('  x = 1\n\n  return x');
+    // Only a first line with no indentation is taken to have lost it.
+    expect(indentBody('  a\n    b', '')).toBe('a\n  b');
+    expect(indentBody('\nx = 1\n    return x', '    ')).toBe('\n    x = 1\n    return x');
   });
 });
 
 describe('the prompt’s own indentation', () => {
+  it('indents a body four spaces under a prompt that ends with its signature', async () => {
+    const bare: Problem = { ...PROBLEM, prompt: 'def doubled_sum(xs):\n' };
+    const assembly = assembleProgram(bare, 'return 2 * sum(xs)');
+    expect(assembly.kind === 'program' && assembly.program).toMatch(
+      /^def doubled_sum\(xs\):\n {4}return 2 \* sum\(xs\)\n\n/,
+    );
+  });
+
+  it('ignores blank lines and spaces after the prompt, in the request and in the program', () => {
+    const padded: Problem = { ...PROBLEM, prompt: `${PROBLEM.prompt}\n\n   \n` };
+    expect(requestFor(padded)).toBe(requestFor(PROBLEM));
+    expect(assembleProgram(padded, 'return 0')).toEqual(assembleProgram(PROBLEM, 'return 0'));
+    expect(assembleProgram(padded, 'def doubled_sum(xs):\n    return 0')).toEqual(
+      assembleProgram(PROBLEM, 'def doubled_sum(xs):\n    return 0'),
+    );
+  });
+
   it('indents a body as deep as the prompt’s docstring', async () => {
     const twoSpaces: Problem = {
       ...PROBLEM,
@@ -145,5 +170,69 @@ describe('the prompt’s own indentation', () => {
     expect(assembly.kind === 'program' && assembly.program).toContain(
       '  """Twice the sum."""\n  return 2 * sum(xs)\n',
     );
+  });
+});
+
+describe('answers in other shapes', () => {
+  it('ends the fence on the prompt’s last line however many blank lines follow it', () => {
+    const padded: Problem = { ...PROBLEM, prompt: `${PROBLEM.prompt}\n  \n` };
+    expect(requestFor(padded)).toBe(requestFor(PROBLEM));
+    const assembly = assembleProgram(padded, 'return 2 * sum(xs)');
+    expect(assembly.kind === 'program' && assembly.program).toBe(
+      `${PROBLEM.prompt.trimEnd()}\n    return 2 * sum(xs)\n\n${PROBLEM.test}\n\ncheck(doubled_sum)\n`,
+    );
+  });
+
+  it('indents a body four spaces under a prompt that is only a signature', async () => {
+    const bare: Problem = { ...PROBLEM, prompt: 'def doubled_sum(xs):\n' };
+    const assembly = assembleProgram(bare, 'return 2 * sum(xs)');
+    expect(assembly).toEqual({
+      kind: 'program',
+      program: `def doubled_sum(xs):\n    return 2 * sum(xs)\n\n${PROBLEM.test}\n\ncheck(doubled_sum)\n`,
+    });
+    expect(assembly.kind === 'program' && (await runProgram(python, assembly.program, LIMITS)).outcome).toBe(
+      'passed',
+    );
+  });
+
+  it('keeps a body of several lines that is already indented', async () => {
+    const code = '    total = sum(xs)\n    return 2 * total\n';
+    const assembly = assembleProgram(PROBLEM, code);
+    expect(assembly.kind === 'program' && assembly.program).toContain(
+      '    """\n    total = sum(xs)\n    return 2 * total\n\n',
+    );
+    expect(await outcomeOf(code)).toBe('passed');
+  });
+
+  it('re-indents a first line that lost its indentation also after blank lines', async () => {
+    const code = '\ntotal = sum(xs)\n\n    return 2 * total';
+    const assembly = assembleProgram(PROBLEM, code);
+    expect(assembly.kind === 'program' && assembly.program).toContain(
+      '    """\n\n    total = sum(xs)\n\n    return 2 * total\n\n',
+    );
+    expect(await outcomeOf(code)).toBe('passed');
+  });
+
+  it('leaves a first line that opens a block where it is', async () => {
+    const code = 'while True:\n    return 2 * sum(xs)';
+    const assembly = assembleProgram(PROBLEM, code);
+    expect(assembly.kind === 'program' && assembly.program).toContain(
+      '    """\n    while True:\n        return 2 * sum(xs)\n\n',
+    );
+    expect(await outcomeOf(code)).toBe('passed');
+  });
+
+  it('accepts Windows and old Mac line ends in a function of several lines', async () => {
+    expect(await outcomeOf('def doubled_sum(xs):\r\n    total = sum(xs)\r\n    return 2 * total\r\n')).toBe(
+      'passed',
+    );
+    expect(await outcomeOf('def doubled_sum(xs):\r    total = sum(xs)\r    return 2 * total\r')).toBe(
+      'passed',
+    );
+  });
+
+  it('dedent shortens the shared indentation to what every line has', () => {
+    expect(dedent('      a\n    b\n        c')).toBe('  a\nb\n    c');
+    expect(dedent('  \ta\n  b')).toBe('\ta\nb');
   });
 });

@@ -42,15 +42,34 @@ const MODEL: ModelEntry = {
   model: 'm',
 };
 
-function report(stoppedEarly: string | null, limit: number | null = null) {
+function report(
+  stoppedEarly: string | null,
+  limit: number | null = null,
+  options: { results?: ProblemResult[]; maxTokens?: number; problems?: number } = {},
+) {
   return buildReport({
     model: MODEL,
-    dataset: { problems: [], source: 'HumanEval.jsonl.gz', sha256: 'ab'.repeat(32) },
-    settings: { limit, temperature: 0, maxTokens: null, timeoutMs: 10_000, memoryBytes: 1024 * 1_048_576 },
+    dataset: {
+      problems: Array.from({ length: options.problems ?? 0 }, () => ({
+        task_id: 't',
+        prompt: 'p',
+        test: 't',
+        entry_point: 'e',
+      })),
+      source: 'HumanEval.jsonl.gz',
+      sha256: 'ab'.repeat(32),
+    },
+    settings: {
+      limit,
+      temperature: 0,
+      maxTokens: options.maxTokens ?? null,
+      timeoutMs: 10_000,
+      memoryBytes: 1024 * 1_048_576,
+    },
     python: '3.11.7',
     startedAt: new Date('2025-03-04T05:06:07.890Z'),
     finishedAt: new Date('2025-03-04T05:16:07.000Z'),
-    results: RESULTS,
+    results: options.results ?? RESULTS,
     stoppedEarly,
   });
 }
@@ -81,8 +100,19 @@ describe('eval reports', () => {
         '  passed 1, failed 1, timed out 1, no code 1, errors 1\n' +
         '  model time 8.0 s in all, 1.6 s per problem\n',
     );
-    const partial = { ...report('interrupted', 12), dataset: { source: 'x', sha256: 'y', problems: 164 } };
-    expect(summaryText(partial)).toContain('  incomplete: interrupted; 5 of 12 problems ran\n');
+    expect(summaryText(report('interrupted', 12, { problems: 164 }))).toContain(
+      '  incomplete: interrupted; 5 of 12 problems ran\n',
+    );
+    expect(summaryText(report('interrupted', null, { problems: 164 }))).toContain(
+      '; 5 of 164 problems ran\n',
+    );
+    // Stopped before the first answer: nothing to divide by, and it still reads well.
+    expect(summaryText(report('interrupted', null, { problems: 164, results: [] }))).toBe(
+      'pass@1 0.0% (0/0) Coder (coder)\n' +
+        '  passed 0, failed 0, timed out 0, no code 0, errors 0\n' +
+        '  model time 0.0 s in all, 0.0 s per problem\n' +
+        '  incomplete: interrupted; 0 of 164 problems ran\n',
+    );
   });
 
   it('records the settings used', () => {
@@ -97,6 +127,17 @@ describe('eval reports', () => {
       python: '3.11.7',
     });
     expect(report(null)).toMatchObject({ complete: true, stoppedEarly: null });
+    expect(report(null, null, { problems: 3 }).dataset).toEqual({
+      source: 'HumanEval.jsonl.gz',
+      sha256: 'ab'.repeat(32),
+      problems: 3,
+    });
+    expect(report(null).model).toEqual({
+      id: 'coder',
+      name: 'Coder',
+      provider: 'openai-compatible',
+      format: 'chat',
+    });
     expect(report('interrupted')).toMatchObject({ complete: false, stoppedEarly: 'interrupted' });
   });
 
@@ -112,5 +153,146 @@ describe('eval reports', () => {
     expect(md).toContain('**pass@1 20.0%** (1 of 5 problems)');
     expect(md).toContain('| T/1 | failed | 2.0 s | 7 | AssertionError: a \\| b more |');
     expect(md).toContain(`| T/4 | error | 1.5 s | 7 | ${'x'.repeat(119)}… |`);
+  });
+});
+
+describe('what the reports say', () => {
+  it('records the model, the data set and the times', () => {
+    expect(report(null)).toMatchObject({
+      model: { id: 'coder', name: 'Coder', provider: 'openai-compatible', format: 'chat' },
+      dataset: { source: 'HumanEval.jsonl.gz', sha256: 'ab'.repeat(32), problems: 0 },
+      startedAt: '2025-03-04T05:06:07.890Z',
+      finishedAt: '2025-03-04T05:16:07.000Z',
+    });
+  });
+
+  it('writes the whole Markdown report', () => {
+    expect(renderMarkdown(report(null))).toBe(
+      [
+        '# Eval: Coder (coder)',
+        '',
+        '**pass@1 20.0%** (1 of 5 problems)',
+        '',
+        '| Passed | Failed | Timed out | No code | Errors | Model time |',
+        '| --- | --- | --- | --- | --- | --- |',
+        '| 1 | 1 | 1 | 1 | 1 | 8.0 s |',
+        '',
+        '## Settings',
+        '',
+        '- Model: coder, openai-compatible, prompt format chat',
+        `- Data: HumanEval.jsonl.gz (sha256 ${'ab'.repeat(32)}), 0 problems`,
+        "- Temperature 0, max tokens the model's default",
+        '- Time limit 10 s and memory limit 1024 MiB per program; Python 3.11.7',
+        '- Instruction: Complete the following Python function. Answer with the whole function in one Python code block.',
+        '- Started 2025-03-04T05:06:07.890Z, finished 2025-03-04T05:16:07.000Z',
+        '',
+        '## Problems',
+        '',
+        '| Task | Outcome | Model time | Tokens | Detail |',
+        '| --- | --- | --- | --- | --- |',
+        '| T/0 | passed | 1.0 s | 7 |  |',
+        '| T/1 | failed | 2.0 s | 7 | AssertionError: a \\| b more |',
+        '| T/2 | timed-out | 3.0 s | 7 | stopped after 10 s |',
+        '| T/3 | no-code | 0.5 s | 7 |  |',
+        `| T/4 | error | 1.5 s | 7 | ${'x'.repeat(119)}… |`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says in the Markdown report why a run is incomplete, and the limit and max tokens it ran with', () => {
+    const partial = report('interrupted', 12);
+    const md = renderMarkdown({ ...partial, settings: { ...partial.settings, maxTokens: 512 } });
+    expect(md).toContain('\n**pass@1 20.0%** (1 of 5 problems). Incomplete: interrupted.\n');
+    expect(md).toContain(
+      `\n- Data: HumanEval.jsonl.gz (sha256 ${'ab'.repeat(32)}), 0 problems, --limit 12\n`,
+    );
+    expect(md).toContain('\n- Temperature 0, max tokens 512\n');
+  });
+
+  it('puts a message on one trimmed line with single spaces, cut only past 120 characters', () => {
+    const md = renderMarkdown(
+      buildReport({
+        model: MODEL,
+        dataset: { problems: [], source: 'x', sha256: 'y' },
+        settings: { limit: null, temperature: 0, maxTokens: null, timeoutMs: 10_000, memoryBytes: 1_048_576 },
+        python: '3.11.7',
+        startedAt: new Date(0),
+        finishedAt: new Date(0),
+        results: [
+          result('T/5', 'failed', 0, '  Traceback:\n\n  line 3  '),
+          result('T/6', 'failed', 0, 'y'.repeat(120)),
+        ],
+        stoppedEarly: null,
+      }),
+    );
+    expect(md).toContain('\n| T/5 | failed | 0.0 s | 7 | Traceback: line 3 |\n');
+    expect(md).toContain(`\n| T/6 | failed | 0.0 s | 7 | ${'y'.repeat(120)} |\n`);
+  });
+
+  it('prints a summary for a run in which no problem ran', () => {
+    const empty = buildReport({
+      model: MODEL,
+      dataset: { problems: [], source: 'x', sha256: 'y' },
+      settings: { limit: null, temperature: 0, maxTokens: null, timeoutMs: 10_000, memoryBytes: 1_048_576 },
+      python: '3.11.7',
+      startedAt: new Date(0),
+      finishedAt: new Date(0),
+      results: [],
+      stoppedEarly: null,
+    });
+    expect(summaryText(empty)).toBe(
+      'pass@1 0.0% (0/0) Coder (coder)\n' +
+        '  passed 0, failed 0, timed out 0, no code 0, errors 0\n' +
+        '  model time 0.0 s in all, 0.0 s per problem\n',
+    );
+  });
+
+  it('renders the Markdown report a person reads', () => {
+    const partial = report('interrupted', 2, {
+      problems: 3,
+      maxTokens: 300,
+      results: [result('T/0', 'passed', 1000), result('T/1', 'failed', 2000, 'AssertionError')],
+    });
+    expect(renderMarkdown(partial)).toBe(
+      [
+        '# Eval: Coder (coder)',
+        '',
+        '**pass@1 50.0%** (1 of 2 problems). Incomplete: interrupted.',
+        '',
+        '| Passed | Failed | Timed out | No code | Errors | Model time |',
+        '| --- | --- | --- | --- | --- | --- |',
+        '| 1 | 1 | 0 | 0 | 0 | 3.0 s |',
+        '',
+        '## Settings',
+        '',
+        '- Model: coder, openai-compatible, prompt format chat',
+        `- Data: HumanEval.jsonl.gz (sha256 ${'ab'.repeat(32)}), 3 problems, --limit 2`,
+        '- Temperature 0, max tokens 300',
+        '- Time limit 10 s and memory limit 1024 MiB per program; Python 3.11.7',
+        '- Instruction: Complete the following Python function. Answer with the whole function in one Python code block.',
+        '- Started 2025-03-04T05:06:07.890Z, finished 2025-03-04T05:16:07.000Z',
+        '',
+        '## Problems',
+        '',
+        '| Task | Outcome | Model time | Tokens | Detail |',
+        '| --- | --- | --- | --- | --- |',
+        '| T/0 | passed | 1.0 s | 7 |  |',
+        '| T/1 | failed | 2.0 s | 7 | AssertionError |',
+        '',
+      ].join('\n'),
+    );
+    expect(renderMarkdown(report(null))).toContain("- Temperature 0, max tokens the model's default\n");
+  });
+
+  it('keeps each detail to one trimmed line of at most 120 characters', () => {
+    const cells = (message: string): string =>
+      renderMarkdown(report(null, null, { results: [result('T/9', 'failed', 0, message)] }))
+        .trimEnd()
+        .split('\n')
+        .at(-1) ?? '';
+    expect(cells('  Error:   a\t\n b  ')).toBe('| T/9 | failed | 0.0 s | 7 | Error: a b |');
+    expect(cells('y'.repeat(120))).toBe(`| T/9 | failed | 0.0 s | 7 | ${'y'.repeat(120)} |`);
+    expect(cells('y'.repeat(121))).toBe(`| T/9 | failed | 0.0 s | 7 | ${'y'.repeat(119)}… |`);
   });
 });
