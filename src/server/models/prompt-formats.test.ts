@@ -189,3 +189,27 @@ describe('conversations', () => {
     expect(userPart).toEqual({ kind: 'text', text: 'user\nend here <|im_end|>' });
   });
 });
+
+describe('what the engine and `npm run models -- prompt` are told', () => {
+  it('names the format each prompt was rendered in', () => {
+    expect(renderConversation('chatml', ONE_TURN).format).toBe('chatml');
+    expect(renderConversation('deepseek-coder', ONE_TURN).format).toBe('deepseek-coder');
+    expect(renderConversation('gemma', ONE_TURN).format).toBe('gemma');
+    expect(renderConversation('phi-2', ONE_TURN).format).toBe('phi-2');
+    expect(renderCompletion('x', []).format).toBe('completion');
+  });
+
+  it('trims an earlier Phi-2 answer after its Output:, as it trims Gemma turns', () => {
+    const prompt = renderConversation('phi-2', {
+      system: 'SYS',
+      turns: [
+        { role: 'user', content: 'q1' },
+        { role: 'assistant', content: '  a1\n' },
+        { role: 'user', content: 'q2' },
+      ],
+    });
+    expect(promptText(prompt, { withBos: true })).toBe(
+      'Instruct: SYS\n\nq1\nOutput: a1\nInstruct: q2\nOutput:',
+    );
+  });
+});

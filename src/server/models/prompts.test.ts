@@ -123,6 +123,38 @@ describe('buildGeneratePrompt', () => {
       '\ndef ',
     );
   });
+
+  it.each([
+    ['typescript', '// Language: TypeScript\n// Task:\n// Say hi\n// Solution:\n'],
+    ['java', '// Language: Java\n// Task:\n// Say hi\n// Solution:\n'],
+    ['c', '// Language: C\n// Task:\n// Say hi\n// Solution:\n'],
+    ['cpp', '// Language: C++\n// Task:\n// Say hi\n// Solution:\n'],
+    ['csharp', '// Language: C#\n// Task:\n// Say hi\n// Solution:\n'],
+    ['go', '// Language: Go\n// Task:\n// Say hi\n// Solution:\n'],
+    ['rust', '// Language: Rust\n// Task:\n// Say hi\n// Solution:\n'],
+  ] as const)('writes the task for a base model in %s comments', (language, prompt) => {
+    const built = buildGeneratePrompt(base, 'Say hi', language);
+    expect(textOf(built)).toBe(prompt);
+    expect(built.codePrefix).toBe('');
+  });
+
+  it('gives a base model no Python stops when there is no code to continue, and trims the request', () => {
+    const built = buildGeneratePrompt(base, '  Sort a list\n', 'python');
+    expect(textOf(built)).toBe('# Language: Python\n# Task:\n# Sort a list\n# Solution:\n');
+    expect(built.codePrefix).toBe('');
+    expect(built.input.style === 'text' && built.input.prompt.stop.map((s) => s.text)).toEqual([
+      '<|endoftext|>',
+      '\n# Task:',
+      '\n# Language:',
+      '\n```',
+    ]);
+  });
+
+  it('takes code whose closing fence ends its last line as code to continue', () => {
+    const built = buildGeneratePrompt(base, 'Finish this:\n```python\ndef add(a, b):```', 'python');
+    expect(built.codePrefix).toBe('def add(a, b):\n');
+    expect(textOf(built)).toBe('# Language: Python\n# Task:\n# Finish this:\n# Solution:\ndef add(a, b):\n');
+  });
 });
 
 describe('buildExplainPrompt', () => {
@@ -161,6 +193,27 @@ describe('buildExplainPrompt', () => {
     );
     expect(text).toContain('Answer only with JSON of the form');
     expect(text).toContain('.\n\nCode with line numbers:\n  1 | a = 1');
+  });
+
+  it('renders the whole overview request exactly, with nothing for the answer to continue', () => {
+    const built = buildExplainPrompt(chatml, code, 'python', 'intermediate', 'overview');
+    expect(built.codePrefix).toBe('');
+    expect(textOf(built)).toBe(
+      '<|im_start|>system\nYou are CodeGenie, a patient programming teacher. Explain code for a developer who knows the basics: focus on what the code does and why. ' +
+        'Start with a one-sentence summary, then explain how it works. Use Markdown; quote code in backticks.<|im_end|>\n' +
+        '<|im_start|>user\nExplain this Python code:\n```python\na = 1\nb = 2\nprint(a + b)\n```<|im_end|>\n<|im_start|>assistant\n',
+    );
+  });
+
+  it('renders the whole line-by-line request exactly, with nothing for the answer to continue', () => {
+    const built = buildExplainPrompt(chatml, code, 'python', 'beginner', 'line-by-line');
+    expect(built.codePrefix).toBe('');
+    expect(textOf(built)).toBe(
+      '<|im_start|>system\nYou are CodeGenie, a patient programming teacher. Explain the Python code below for a beginner who knows little programming: use plain words, explain every concept you mention. ' +
+        'Split it into consecutive sections of related lines that together cover every line from 1 to 3, in order. ' +
+        'Answer only with JSON of the form {"sections": [{"startLine": 1, "endLine": 3, "explanation": "..."}]}.<|im_end|>\n' +
+        '<|im_start|>user\nCode with line numbers:\n  1 | a = 1\n  2 | b = 2\n  3 | print(a + b)<|im_end|>\n<|im_start|>assistant\n',
+    );
   });
 
   it('refuses a base model, which cannot explain', () => {
