@@ -200,54 +200,6 @@ describe('what the reports say', () => {
     );
   });
 
-  it('says in the Markdown report why a run is incomplete, and the limit and max tokens it ran with', () => {
-    const partial = report('interrupted', 12);
-    const md = renderMarkdown({ ...partial, settings: { ...partial.settings, maxTokens: 512 } });
-    expect(md).toContain('\n**pass@1 20.0%** (1 of 5 problems). Incomplete: interrupted.\n');
-    expect(md).toContain(
-      `\n- Data: HumanEval.jsonl.gz (sha256 ${'ab'.repeat(32)}), 0 problems, --limit 12\n`,
-    );
-    expect(md).toContain('\n- Temperature 0, max tokens 512\n');
-  });
-
-  it('puts a message on one trimmed line with single spaces, cut only past 120 characters', () => {
-    const md = renderMarkdown(
-      buildReport({
-        model: MODEL,
-        dataset: { problems: [], source: 'x', sha256: 'y' },
-        settings: { limit: null, temperature: 0, maxTokens: null, timeoutMs: 10_000, memoryBytes: 1_048_576 },
-        python: '3.11.7',
-        startedAt: new Date(0),
-        finishedAt: new Date(0),
-        results: [
-          result('T/5', 'failed', 0, '  Traceback:\n\n  line 3  '),
-          result('T/6', 'failed', 0, 'y'.repeat(120)),
-        ],
-        stoppedEarly: null,
-      }),
-    );
-    expect(md).toContain('\n| T/5 | failed | 0.0 s | 7 | Traceback: line 3 |\n');
-    expect(md).toContain(`\n| T/6 | failed | 0.0 s | 7 | ${'y'.repeat(120)} |\n`);
-  });
-
-  it('prints a summary for a run in which no problem ran', () => {
-    const empty = buildReport({
-      model: MODEL,
-      dataset: { problems: [], source: 'x', sha256: 'y' },
-      settings: { limit: null, temperature: 0, maxTokens: null, timeoutMs: 10_000, memoryBytes: 1_048_576 },
-      python: '3.11.7',
-      startedAt: new Date(0),
-      finishedAt: new Date(0),
-      results: [],
-      stoppedEarly: null,
-    });
-    expect(summaryText(empty)).toBe(
-      'pass@1 0.0% (0/0) Coder (coder)\n' +
-        '  passed 0, failed 0, timed out 0, no code 0, errors 0\n' +
-        '  model time 0.0 s in all, 0.0 s per problem\n',
-    );
-  });
-
   it('renders the Markdown report a person reads', () => {
     const partial = report('interrupted', 2, {
       problems: 3,
