@@ -142,11 +142,17 @@ describe('eval reports', () => {
   });
 
   it('writes <model>-<timestamp>.json and .md; table cells stay on one line', () => {
-    const files = writeReports(report(null), dir);
+    // A folder inside the temporary one: even a broken file name (a mutant's) stays inside what afterAll removes.
+    const out = path.join(dir, 'reports');
+    const files = writeReports(report(null), out);
     expect(files).toEqual({
-      json: path.join(dir, 'coder-2025-03-04T05-06-07Z.json'),
-      markdown: path.join(dir, 'coder-2025-03-04T05-06-07Z.md'),
+      json: path.join(out, 'coder-2025-03-04T05-06-07Z.json'),
+      markdown: path.join(out, 'coder-2025-03-04T05-06-07Z.md'),
     });
+    expect(fs.readdirSync(out).sort()).toEqual([
+      'coder-2025-03-04T05-06-07Z.json',
+      'coder-2025-03-04T05-06-07Z.md',
+    ]);
     expect(JSON.parse(fs.readFileSync(files.json, 'utf8'))).toEqual(report(null));
     const md = fs.readFileSync(files.markdown, 'utf8');
     expect(md).toBe(renderMarkdown(report(null)));
