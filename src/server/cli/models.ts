@@ -8,6 +8,7 @@ import { localProviderOptions } from '../models/index.js';
 import type { DownloadProgress } from '../models/provider.port.js';
 import { AppError } from '../errors.js';
 import { PROMPT_USAGE, PromptUsageError, renderPromptCommand } from './models-prompt.js';
+import { ProgressBar } from './progress-bar.js';
 import { readyDetail, verifyWithProgress } from './models-verify.js';
 
 const USAGE = `Usage: npm run models -- <command>
@@ -138,7 +139,7 @@ async function pull(catalogue: Catalogue, id: string, provider: LocalProvider): 
       `${path.basename(target)} in MODELS_DIR did not match the catalogue's pin and was deleted; downloading the right file.\n`,
     );
   }
-  const bar = new ProgressBar(model);
+  const bar = new DownloadBar(model);
   const stop = (): void => {
     bar.interrupt();
     void provider.close();
@@ -161,17 +162,13 @@ async function pull(catalogue: Catalogue, id: string, provider: LocalProvider): 
 }
 
 /**
- * A one-line progress bar on stderr: percent, MB done of total, speed.
- * Redrawn in place at most every 100 ms on a terminal; elsewhere (logs,
- * CI) one line per 10 %.
+ * The download's progress bar (progress-bar.ts): MB done of total and the
+ * speed, plus the lines before and after it.
  */
-class ProgressBar {
-  private readonly tty = process.stderr.isTTY;
+class DownloadBar {
+  private readonly bar = new ProgressBar();
   private readonly started = Date.now();
   private startBytes: number | undefined;
-  private lastDraw = 0;
-  private lastDecile = -1;
-  private last: DownloadProgress = { receivedBytes: 0, totalBytes: null };
   private interrupted = false;
 
   constructor(private readonly model: LocalModelEntry) {
@@ -179,41 +176,24 @@ class ProgressBar {
   }
 
   update(p: DownloadProgress): void {
-    this.last = p;
     if (this.startBytes === undefined) {
       this.startBytes = p.receivedBytes;
       if (p.receivedBytes > 0) {
         process.stderr.write(`Resuming at ${megabytes(p.receivedBytes)} MB\n`);
       }
     }
-    const now = Date.now();
-    if (this.tty) {
-      if (now - this.lastDraw >= 100) {
-        this.lastDraw = now;
-        process.stderr.write(`\r${this.line()}\x1b[K`);
-      }
-      return;
-    }
-    const decile = p.totalBytes ? Math.floor((10 * p.receivedBytes) / p.totalBytes) : -1;
-    if (decile > this.lastDecile) {
-      this.lastDecile = decile;
-      process.stderr.write(`${this.line()}\n`);
-    }
+    const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
+    const rate = `${((p.receivedBytes - this.startBytes) / seconds / 1_048_576).toFixed(1)} MB/s`;
+    this.bar.update(p.receivedBytes, p.totalBytes, `${describeBytes(p)}  ${rate}`);
   }
 
   finish(): void {
-    if (this.tty) {
-      process.stderr.write(`\r${this.line()}\x1b[K\n`);
-    } else if (this.lastDecile < 10) {
-      process.stderr.write(`${this.line()}\n`);
-    }
+    this.bar.finish();
     process.stderr.write(`${this.model.name} is ready.\n`);
   }
 
   fail(): void {
-    if (this.tty && this.lastDraw > 0) {
-      process.stderr.write('\n');
-    }
+    this.bar.abandon();
     if (this.interrupted) {
       process.stderr.write('Interrupted. Run the same command again to resume.\n');
     }
@@ -221,21 +201,6 @@ class ProgressBar {
 
   interrupt(): void {
     this.interrupted = true;
-  }
-
-  private line(): string {
-    const { receivedBytes, totalBytes } = this.last;
-    const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
-    const speed = (receivedBytes - (this.startBytes ?? 0)) / seconds;
-    const rate = `${(speed / 1_048_576).toFixed(1)} MB/s`;
-    if (!totalBytes) {
-      return `${megabytes(receivedBytes)} MB  ${rate}`;
-    }
-    const ratio = Math.min(1, receivedBytes / totalBytes);
-    const width = 30;
-    const filled = Math.round(ratio * width);
-    const percent = `${Math.floor(ratio * 100)}%`.padStart(4);
-    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}  ${describeBytes(this.last)}  ${rate}`;
   }
 }
 

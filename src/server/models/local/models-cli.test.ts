@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -188,5 +188,37 @@ describe('npm run models', () => {
       "Tiny Coder is already downloaded, and its file matches the catalogue's pin.",
     );
     expect(again.stdout.trim()).toBe(path.join(models2, pinned));
+  });
+
+  it('keeps the partial file on Ctrl-C and says how to resume', async () => {
+    server.fault = { kind: 'stall', afterBytes: 100_000 };
+    const dataDir = path.join(dir, 'data-interrupted');
+    const part = path.join(dataDir, 'models', `${pinned}.part`);
+    const child = spawn(
+      path.join(ROOT, 'node_modules/.bin/tsx'),
+      ['src/server/cli/models.ts', 'pull', 'tiny'],
+      {
+        cwd: ROOT,
+        env: { ...env, DATA_DIR: dataDir },
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      // The download is under way, then stalls with bytes on disk.
+      await expect
+        .poll(() => (fs.existsSync(part) ? fs.statSync(part).size : 0), { timeout: 20_000 })
+        .toBeGreaterThan(0);
+      child.kill('SIGINT');
+      expect(await exited).not.toBe(0);
+      expect(stderr).toContain('Interrupted. Run the same command again to resume.');
+      expect(fs.statSync(part).size).toBeGreaterThan(0);
+    } finally {
+      child.kill('SIGKILL');
+      server.fault = { kind: 'none' };
+    }
   });
 });
