@@ -52,6 +52,9 @@ describe('detectLanguage', () => {
     ['using System;\nclass A { static void Main() { Console.WriteLine(1); } }', 'csharp'],
     ['const x: number = 1;', 'typescript'],
     ['UPDATE users SET name = 1 WHERE id = 2;', 'sql'],
+    ['use std::collections::HashMap;', 'rust'],
+    ['def  f(): return 1', 'python'],
+    ['square = lambda x: x * x', 'python'],
   ])('%s → %s', (code, language) => {
     expect(detectLanguage(code)).toBe(language);
   });

@@ -24,14 +24,15 @@ export interface ExtractedCode {
  */
 const SIGNALS: Record<CodeLanguage, [RegExp, number][]> = {
   python: [
-    [/^\s*def \w+\s*\([^)]*\)\s*(->\s*[^:]+)?:\s*$/m, 4],
+    // The colon ends the line, or a one-line body follows (not Scala's `): Int =`).
+    [/^\s*def\s+\w+\s*\([^)]*\)\s*(->\s*[^:]+)?:\s*($|#|(return|pass|raise|yield)\b|\.\.\.)/m, 4],
     [/^\s*class \w+(\([^)]*\))?:\s*$/m, 4],
     [/^\s*(if|elif|while|for|with|try|except|else|finally)\b[^{};]*:\s*(#.*)?$/m, 3],
     [/^\s*(import [\w.]+(\s+as \w+)?|from [\w.]+ import [\w*, ]+)\s*$/m, 3],
     [/\b(True|False|None)\b/, 1],
     [/\bprint\(/, 1],
     [/\bself\.\w+/, 2],
-    [/\b(elif|not in|is not|lambda \w*:)\b/, 2],
+    [/\b(elif|not in|is not)\b|\blambda\b[^:\n]*:/, 2],
   ],
   bash: [
     [/^#!\/(usr\/)?bin\/(env )?(ba|z)?sh\b/m, 6],
@@ -52,7 +53,8 @@ const SIGNALS: Record<CodeLanguage, [RegExp, number][]> = {
     [/\blet\s+mut\b/, 3],
     [/\bimpl\b[^{]*\{/, 2],
     [/\b(println|vec|format|panic)!\(/, 3],
-    [/^\s*use\s+\w+(::\w+)+/m, 3],
+    // Outweighs C++'s `std::`, which a Rust `use std::...` also shows.
+    [/^\s*use\s+\w+(::\w+)+/m, 4],
   ],
   go: [
     [/^package\s+\w+/m, 4],
