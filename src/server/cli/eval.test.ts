@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -130,6 +131,18 @@ beforeAll(async () => {
         format: 'completion',
         source: path.join(dir, 'tiny.gguf'),
         contextLength: 1024,
+      },
+      {
+        // Downloaded from a port nobody listens on: only a file already in MODELS_DIR could run it.
+        id: 'tiny-pinned',
+        name: 'Tiny Pinned',
+        provider: 'local',
+        format: 'completion',
+        source: 'http://127.0.0.1:9/tiny-pinned.gguf',
+        sha256: createHash('sha256')
+          .update(fs.readFileSync(path.join(dir, 'tiny.gguf')))
+          .digest('hex'),
+        size: fs.statSync(path.join(dir, 'tiny.gguf')).size,
       },
     ],
   };
@@ -322,6 +335,32 @@ describe('npm run eval', () => {
     expect(only?.completionTokens).toBeGreaterThan(0);
     // A base model continues the prompt's code: the scored code starts with it.
     expect(only?.code?.startsWith(PROBLEMS[0]?.prompt.trimEnd() ?? '-')).toBe(true);
+  });
+
+  it("checks a local model's file before the first problem: a wrong file is removed and the run refused", async () => {
+    const modelsDir = path.join(dir, 'data', 'models');
+    fs.mkdirSync(modelsDir, { recursive: true });
+    const size = fs.statSync(path.join(dir, 'tiny.gguf')).size;
+    const sha = createHash('sha256')
+      .update(fs.readFileSync(path.join(dir, 'tiny.gguf')))
+      .digest('hex');
+    // Copied in by hand under the pinned name, with the right size but other bytes.
+    const pinned = path.join(modelsDir, `tiny-pinned-${sha.slice(0, 12)}.gguf`);
+    fs.writeFileSync(pinned, Buffer.alloc(size, 1));
+    const run = await evalCli([
+      '--model',
+      'tiny-pinned',
+      '--data',
+      path.join(dir, 'tiny.jsonl'),
+      '--out',
+      path.join(dir, 'out-pinned'),
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'Tiny Pinned is not downloaded yet. Run: npm run models -- pull tiny-pinned',
+    );
+    expect(fs.existsSync(pinned)).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'out-pinned'))).toBe(false);
   });
 
   it('explains what is wrong before running anything', async () => {

@@ -11,6 +11,7 @@ import { DatasetError, loadDataset, type Dataset } from '../eval/dataset.js';
 import { runEval, type EvalSettings } from '../eval/eval-run.js';
 import { findPython, PythonMissingError, type PythonRuntime } from '../eval/python-runner.js';
 import { buildReport, percent, summaryText, writeReports } from '../eval/report.js';
+import { verifyWithProgress } from './models-verify.js';
 import { ProgressBar } from './progress-bar.js';
 
 const USAGE = `Usage: npm run eval -- --model <id> [options]
@@ -133,6 +134,21 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const dataset = await loadDataset(args.data, path.join(config.dataDir, 'eval', 'data'));
   const registry = await createModelRegistry(config, Fastify({ logger: false }).log, catalogue, env);
   try {
+    if (model.provider === 'local') {
+      // Checked now, with progress, rather than during the first problem:
+      // a wrong file is deleted by the check and must not be fetched mid-run.
+      const { LocalProvider } = await import('../models/local/local.provider.js');
+      const provider = registry.providerFor(model);
+      if (
+        provider instanceof LocalProvider &&
+        (await verifyWithProgress(provider, model, process.stderr)) === null
+      ) {
+        process.stderr.write(
+          `${model.name} is not downloaded yet. Run: npm run models -- pull ${model.id}\n`,
+        );
+        return 1;
+      }
+    }
     const status = registry.providerFor(model).status(model);
     if (status.status === 'unavailable') {
       process.stderr.write(`${model.name} is unavailable: ${status.reason ?? 'no reason given'}\n`);
