@@ -74,7 +74,8 @@ describe('preTokenizer', () => {
 
   it('without one, llama.cpp warns that quality is degraded', async () => {
     await complete(entry('bare'));
-    expect(degraded()).toBe(1);
+    // llama.cpp's log lines reach JavaScript asynchronously.
+    await expect.poll(degraded).toBe(1);
   });
 
   it('with one, the file loads without the warning and generates', async () => {
@@ -91,6 +92,8 @@ describe('preTokenizer', () => {
     );
     expect(error).toBeInstanceOf(ModelUnavailableError);
     expect((error as Error).message).toContain('Check its preTokenizer "deepseek-codr" in the catalogue');
-    expect(logLines.some((l) => l.includes("unknown pre-tokenizer type: 'deepseek-codr'"))).toBe(true);
+    await expect
+      .poll(() => logLines.some((l) => l.includes("unknown pre-tokenizer type: 'deepseek-codr'")))
+      .toBe(true);
   });
 });
