@@ -18,7 +18,13 @@ export const PROMPT_FORMATS = [...TEXT_FORMATS, 'chat'] as const;
 export const MODEL_TASKS = ['generate', 'explain'] as const;
 
 /** Where a model stands: usable now, needs a download first, being downloaded or checked, or not usable. */
-export const modelStatusSchema = z.enum(['ready', 'not-downloaded', 'downloading', 'verifying', 'unavailable']);
+export const modelStatusSchema = z.enum([
+  'ready',
+  'not-downloaded',
+  'downloading',
+  'verifying',
+  'unavailable',
+]);
 
 export const modelTaskSchema = z.enum(MODEL_TASKS);
 

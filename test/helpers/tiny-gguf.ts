@@ -222,7 +222,8 @@ export function writeTinyGguf(file: string, opts: TinyGgufOptions = {}): void {
   // Output projection: row t scores token t; the bias channel pushes every
   // token the model must not write far down.
   const output = matrix(nEmbd, nVocab, 1);
-  const favoured = opts.favour === undefined ? -1 : CONTROL_TOKEN_OFFSET + TINY_CONTROL_TOKENS.indexOf(opts.favour);
+  const favoured =
+    opts.favour === undefined ? -1 : CONTROL_TOKEN_OFFSET + TINY_CONTROL_TOKENS.indexOf(opts.favour);
   for (let t = 0; t < nVocab; t++) {
     const writable =
       t === SPACE_TOKEN ||
@@ -279,7 +280,10 @@ export function writeTinyGguf(file: string, opts: TinyGgufOptions = {}): void {
   // Merge priorities; with single-character tokens there is nothing to merge.
   const scores = tokens.map(() => 0);
 
-  const merges: [string, MetaValue] = ['tokenizer.ggml.merges', { type: T.ARRAY, itemType: T.STRING, values: [] }];
+  const merges: [string, MetaValue] = [
+    'tokenizer.ggml.merges',
+    { type: T.ARRAY, itemType: T.STRING, values: [] },
+  ];
   const metadata: [string, MetaValue][] = [
     ['general.architecture', { type: T.STRING, value: 'llama' }],
     ['general.name', { type: T.STRING, value: opts.name ?? 'codegenie-tiny' }],
