@@ -1,12 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AppError } from '../../errors.js';
 import type { ModelEntry, OpenAiModelEntry } from '../catalogue.js';
 import {
   GenerationAbortedError,
   ModelUnavailableError,
-  PromptTooLongError,
-  ProviderAuthError,
   ProviderError,
   ProviderRateLimitedError,
 } from '../model-errors.js';
@@ -15,14 +12,9 @@ import { RetryableFailure, UpstreamAttempt, type OpenAiTimeouts } from './openai
 import { estimatePromptTokens, requestBody } from './openai-request.js';
 import { checkServer } from './openai-status-check.js';
 import { DEFAULT_STATUS_CHECKS, RemoteStatusTracker, type StatusCheckOptions } from './openai-status.js';
+import { refusalError } from './openai-refusal.js';
 import { errorCode, readCompletionStream } from './openai-stream.js';
-import {
-  isContextLengthRefusal,
-  parseRetryAfter,
-  readLimitedText,
-  upstreamMessage,
-  urlForLog,
-} from './openai-upstream.js';
+import { isContextLengthRefusal, readLimitedText, upstreamMessage, urlForLog } from './openai-upstream.js';
 
 export interface OpenAiProviderOptions {
   timeouts: OpenAiTimeouts;
@@ -39,13 +31,6 @@ export interface OpenAiProviderOptions {
 }
 
 const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 500 };
-
-/**
- * Longest Retry-After we sit out for the user. Beyond it we give up at once
- * and pass the delay on (429 with Retry-After), rather than waiting a short
- * while and being refused again.
- */
-export const MAX_RETRY_AFTER_MS = 10_000;
 
 /**
  * Models behind a server speaking the OpenAI chat-completions / completions
@@ -301,7 +286,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     }
   }
 
-  /** The error for a non-2xx answer: final, or a RetryableFailure for 429 and 5xx. */
+  /** The error for a non-2xx answer; a refused key or an unknown model also rechecks the server. */
   private refusal(
     model: OpenAiModelEntry,
     url: string,
@@ -310,49 +295,14 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     apiKey: string | undefined,
   ): Error {
     const status = response.status;
-    const message = upstreamMessage(text, apiKey);
-    const detail = message === '' ? '' : `: ${message}`;
     if (status === 401 || status === 403 || status === 404) {
       this.log.warn(
-        { modelId: model.id, url: urlForLog(url), status, reason: message },
+        { modelId: model.id, url: urlForLog(url), status, reason: upstreamMessage(text, apiKey) },
         'model server refused the request',
       );
       this.checks.recheck(model);
     }
-    if (status === 401 || status === 403) {
-      return new ProviderAuthError(model.name);
-    }
-    if (status === 404) {
-      return new ProviderError(
-        `The model server for ${model.name} does not know the model ${model.model} (HTTP 404).`,
-      );
-    }
-    if (status === 429) {
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      const final: AppError = new ProviderRateLimitedError(
-        model.name,
-        Math.max(1, Math.ceil((retryAfterMs ?? this.retry.baseDelayMs) / 1000)),
-      );
-      if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
-        return final;
-      }
-      return new RetryableFailure('HTTP 429', final, retryAfterMs);
-    }
-    if (status >= 500) {
-      return new RetryableFailure(
-        `HTTP ${status}`,
-        new ProviderError(`The model server for ${model.name} failed (HTTP ${status})${detail}`),
-      );
-    }
-    if ((status === 400 || status === 413 || status === 422) && isContextLengthRefusal(text)) {
-      return new PromptTooLongError(
-        `The prompt and the answer do not fit the context of ${model.name}. Shorten the input or lower maxTokens.`,
-        { upstream: message },
-      );
-    }
-    return new ProviderError(
-      `The model server for ${model.name} refused the request (HTTP ${status})${detail}`,
-    );
+    return refusalError(model, response, text, apiKey, this.retry.baseDelayMs);
   }
 
   /** Exponential backoff with up to 20 % jitter, so clients that failed together do not retry together. */
