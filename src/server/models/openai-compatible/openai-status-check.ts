@@ -1,5 +1,5 @@
 import { errorCode } from './openai-stream.js';
-import { isRecord, upstreamMessage } from './openai-upstream.js';
+import { isRecord, readLimitedText, upstreamMessage } from './openai-upstream.js';
 
 /**
  * One look at an OpenAI-compatible server: GET {baseUrl}/models with the
@@ -54,7 +54,9 @@ export async function checkServer(
   }
   try {
     const response = await fetch(modelListUrl(target.baseUrl), { headers, signal: both });
-    const text = await readUpTo(response.body, MAX_MODEL_LIST_BYTES);
+    const body = await readLimitedText(response.body, MAX_MODEL_LIST_BYTES);
+    // A list too long to read whole is no list (its JSON would be cut).
+    const text = body.truncated ? undefined : body.text;
     const status = response.status;
     if (status === 401 || status === 403) {
       return { kind: 'refused-key', status, error: upstreamMessage(text ?? '', target.apiKey) };
@@ -118,30 +120,4 @@ export function serves(served: ReadonlySet<string>, model: string): boolean {
     }
   }
   return false;
-}
-
-/** The body as text, or undefined when it is larger than `maxBytes` (then the rest is not read). */
-async function readUpTo(
-  body: ReadableStream<Uint8Array> | null,
-  maxBytes: number,
-): Promise<string | undefined> {
-  if (body === null) {
-    return '';
-  }
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) {
-      return text + decoder.decode();
-    }
-    bytes += value.byteLength;
-    if (bytes > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    text += decoder.decode(value, { stream: true });
-  }
 }

@@ -123,10 +123,17 @@ export function parseRetryAfter(header: string | null, now: number = Date.now())
   return Math.max(0, date - now);
 }
 
-/** Reads at most MAX_ERROR_BODY_BYTES of a response body as text. */
-export async function readLimitedText(body: ReadableStream<Uint8Array> | null): Promise<string> {
+/**
+ * A response body as text, reading at most `maxBytes` (default
+ * MAX_ERROR_BODY_BYTES, enough for any error message); `truncated` says the
+ * rest was left unread.
+ */
+export async function readLimitedText(
+  body: ReadableStream<Uint8Array> | null,
+  maxBytes: number = MAX_ERROR_BODY_BYTES,
+): Promise<{ text: string; truncated: boolean }> {
   if (body === null) {
-    return '';
+    return { text: '', truncated: false };
   }
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -135,14 +142,13 @@ export async function readLimitedText(body: ReadableStream<Uint8Array> | null): 
   for (;;) {
     const { done, value } = await reader.read();
     if (done) {
-      break;
+      return { text: text + decoder.decode(), truncated: false };
     }
     bytes += value.byteLength;
     text += decoder.decode(value, { stream: true });
-    if (bytes >= MAX_ERROR_BODY_BYTES) {
+    if (bytes > maxBytes) {
       await reader.cancel();
-      break;
+      return { text: text + decoder.decode(), truncated: true };
     }
   }
-  return text + decoder.decode();
 }

@@ -231,7 +231,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
   ): Promise<string> {
     attempt.arm('idle', this.timeouts.idleMs);
     try {
-      return await readLimitedText(response.body);
+      return (await readLimitedText(response.body)).text;
     } catch (error) {
       const stopped = attempt.stoppedError(model, this.timeouts);
       if (stopped !== undefined) {

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_ERROR_BODY_BYTES, readLimitedText } from './openai-upstream.js';
+
+/** A body that arrives in pieces of `sizes` bytes of "x", and records whether it was cancelled. */
+function body(sizes: number[]): { stream: ReadableStream<Uint8Array>; cancelled: () => boolean } {
+  let cancelled = false;
+  let i = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const size = sizes[i++];
+      if (size === undefined) {
+        controller.close();
+      } else {
+        controller.enqueue(new TextEncoder().encode('x'.repeat(size)));
+      }
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  return { stream, cancelled: () => cancelled };
+}
+
+describe('readLimitedText', () => {
+  it('reads a body up to the limit whole', async () => {
+    const b = body([3, 3]);
+    expect(await readLimitedText(b.stream, 6)).toEqual({ text: 'xxxxxx', truncated: false });
+    expect(b.cancelled()).toBe(false);
+  });
+
+  it('stops reading past the limit, says so, and cancels the rest', async () => {
+    const b = body([4, 4, 4, 4]);
+    expect(await readLimitedText(b.stream, 6)).toEqual({ text: 'xxxxxxxx', truncated: true });
+    expect(b.cancelled()).toBe(true);
+  });
+
+  it('reads an empty or missing body as empty text, error bodies up to 64 KiB by default', async () => {
+    expect(await readLimitedText(null)).toEqual({ text: '', truncated: false });
+    expect(MAX_ERROR_BODY_BYTES).toBe(64 * 1024);
+    const big = await readLimitedText(body([40_000, 40_000, 40_000]).stream);
+    expect(big).toEqual({ text: 'x'.repeat(80_000), truncated: true });
+  });
+});
