@@ -77,16 +77,15 @@ function commentBlock(prefix: string, text: string): string {
 }
 
 /** A conversation rendered in the model's format, or as messages for a server that applies its own template. */
-function instructionInput(format: PromptFormat, conversation: Conversation): ModelInput {
+function instructionInput(
+  format: Exclude<PromptFormat, 'completion'>,
+  conversation: Conversation,
+): ModelInput {
   if (format === 'chat') {
     return {
       style: 'chat',
       messages: [{ role: 'system', content: conversation.system }, ...conversation.turns],
     };
-  }
-  if (format === 'completion') {
-    // Callers check the model's tasks first; reaching this is a bug.
-    throw new Error('a completion model takes no conversation');
   }
   return { style: 'text', prompt: renderConversation(format, conversation) };
 }

@@ -50,7 +50,9 @@ export async function runGeneration({
     throw new Error('the local engine needs a rendered prompt');
   }
   const prompt = toLlamaText(input.prompt, model, request.model.name);
-  const promptTokens = prompt.tokenize(model.tokenizer).length;
+  // Tokenized once: the count decides the answer's room, and the tokens are what is sent.
+  const tokens = prompt.tokenize(model.tokenizer);
+  const promptTokens = tokens.length;
   const sequence = lease.context.getSequence();
   let completionTokens = 0;
   const onToken = (tokens: Token[]): void => {
@@ -68,7 +70,7 @@ export async function runGeneration({
     ];
     const completion = new LlamaCompletion({ contextSequence: sequence });
     try {
-      await completion.generateCompletionWithMeta(prompt, {
+      await completion.generateCompletionWithMeta(tokens, {
         temperature: params.temperature,
         topP: params.topP,
         signal,
