@@ -101,7 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
 
   const models =
-    deps.models ?? (await createModelRegistry(config, app.log, undefined, undefined, deps.modelStatusChecks));
+    deps.models ?? (await createModelRegistry(config, app.log, { statusChecks: deps.modelStatusChecks }));
   const services = createServices(app, deps, clock, models);
   // Nothing can still be running after a stop or crash: no record stays "running" forever.
   const interrupted = await store.prompts.failRunning(

@@ -132,7 +132,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const python = await findPython(env);
   // The problems before the engines: a bad data file is reported without loading llama.cpp.
   const dataset = await loadDataset(args.data, path.join(config.dataDir, 'eval', 'data'));
-  const registry = await createModelRegistry(config, Fastify({ logger: false }).log, catalogue, env);
+  const registry = await createModelRegistry(config, Fastify({ logger: false }).log, { catalogue, env });
   try {
     if (model.provider === 'local') {
       // Checked now, with progress, rather than during the first problem:

@@ -67,7 +67,7 @@ beforeAll(async () => {
     'test catalogue',
   );
   const config = loadConfig({ DATA_DIR: dir, MODEL_CONNECT_TIMEOUT_SECONDS: '5' });
-  models = await createModelRegistry(config, Fastify({ logger: false }).log, catalogue, {});
+  models = await createModelRegistry(config, Fastify({ logger: false }).log, { catalogue, env: {} });
 });
 beforeEach(() => {
   upstream.reset();

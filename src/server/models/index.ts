@@ -34,11 +34,16 @@ export function localProviderOptions(
 export async function createModelRegistry(
   config: Pick<Config, 'models'>,
   log: FastifyBaseLogger,
-  catalogue: Catalogue = loadCatalogue(config.models.file),
-  env: Record<string, string | undefined> = process.env,
-  /** When remote servers found unavailable are checked again; tests make it short. */
-  statusChecks?: Partial<StatusCheckOptions>,
+  options: {
+    /** Default: MODELS_FILE or the shipped catalogue. */
+    catalogue?: Catalogue;
+    /** Where API keys and HF_TOKEN are read; default process.env. */
+    env?: Record<string, string | undefined>;
+    /** When remote servers found unavailable are checked again; tests make it short. */
+    statusChecks?: Partial<StatusCheckOptions>;
+  } = {},
 ): Promise<ModelRegistry> {
+  const { catalogue = loadCatalogue(config.models.file), env = process.env, statusChecks } = options;
   const kinds = new Set(catalogue.models.map((m) => m.provider));
   const providers: Partial<Record<'local' | 'openai-compatible', ModelProvider>> = {};
   if (kinds.has('local')) {
