@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { z } from 'zod';
 import type { Catalogue } from '../models/catalogue.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { promptText } from '../models/prompt-formats.js';
@@ -52,12 +53,16 @@ export function renderPromptCommand(catalogue: Catalogue, args: string[]): Promp
   if (values.text === undefined) {
     throw new PromptUsageError('--text is required: the request (generate) or the code (explain).');
   }
-  const registry = new ModelRegistry(catalogue, {});
-  const plan =
-    values.task === 'generate'
-      ? planFor('generate', registry, modelId, values)
-      : planFor('explain', registry, modelId, values);
-  return describe(plan);
+  return describe(planFor(values.task, new ModelRegistry(catalogue, {}), modelId, values));
+}
+
+/** The body as the API would read it; a usage error naming the bad fields. */
+function bodyOf<T>(schema: z.ZodType<T>, input: unknown): T {
+  const body = schema.safeParse(input);
+  if (!body.success) {
+    throw new PromptUsageError(body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  return body.data;
 }
 
 function planFor(
@@ -71,24 +76,10 @@ function planFor(
     if (values.format !== undefined) {
       throw new PromptUsageError('--format is for --task explain.');
     }
-    const body = generateBodySchema.safeParse({ modelId, prompt: values.text, language });
-    if (!body.success) {
-      throw new PromptUsageError(
-        body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
-    }
-    return planGenerate(registry, body.data);
+    return planGenerate(registry, bodyOf(generateBodySchema, { modelId, prompt: values.text, language }));
   }
-  const body = explainBodySchema.safeParse({
-    modelId,
-    code: values.text,
-    language,
-    format: values.format ?? 'overview',
-  });
-  if (!body.success) {
-    throw new PromptUsageError(body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  }
-  return planExplain(registry, body.data);
+  const format = values.format ?? 'overview';
+  return planExplain(registry, bodyOf(explainBodySchema, { modelId, code: values.text, language, format }));
 }
 
 function describe(plan: GenerationPlan): PromptOutput {
