@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TEXT_FORMATS } from '../prompt-formats.js';
+import { parseHfSource } from './model-source.js';
 
 /**
  * Where a local GGUF model comes from: a file path, an https:// URL, or
@@ -12,7 +13,7 @@ export const localSourceSchema = z
   .min(1)
   .refine(
     (s) =>
-      /^hf:[\w.-]+\/[\w.-]+\/[^@]+\.gguf(@[\w.-]+)?$/.test(s) ||
+      parseHfSource(s) !== null ||
       /^https:\/\/\S+$/.test(s) ||
       /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/\S+$/.test(s) ||
       (!s.includes('://') && !s.startsWith('hf:')),

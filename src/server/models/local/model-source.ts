@@ -21,6 +21,18 @@ export type ResolvedSource =
       legacyPath?: string;
     };
 
+/** The parts of an `hf:OWNER/REPO/FILE.gguf@REVISION` source; null for any other text. */
+export function parseHfSource(
+  source: string,
+): { owner: string; repo: string; file: string; revision: string | undefined } | null {
+  const match = /^hf:([\w.-]+)\/([\w.-]+)\/([^@]+\.gguf)(?:@([\w.-]+))?$/.exec(source);
+  if (!match) {
+    return null;
+  }
+  const [, owner = '', repo = '', file = '', revision] = match;
+  return { owner, repo, file, revision };
+}
+
 /**
  * Turns a catalogue `source` into a file or a download.
  * `hf:OWNER/REPO/FILE.gguf@REVISION` becomes the repository's resolve URL at
@@ -32,16 +44,18 @@ export type ResolvedSource =
 export function resolveSource(source: string, modelsDir: string, sha256?: string): ResolvedSource {
   let url: URL | undefined;
   let revision: string | undefined;
-  const hf = /^hf:([^/]+)\/([^/]+)\/([^@]+?)(?:@([\w.-]+))?$/.exec(source);
+  const hf = parseHfSource(source);
   if (hf) {
-    const [, owner = '', repo = '', file = ''] = hf;
-    revision = hf[4];
-    const encodedFile = file.split('/').map(encodeURIComponent).join('/');
+    revision = hf.revision;
+    const encodedFile = hf.file.split('/').map(encodeURIComponent).join('/');
     url = new URL(
-      `https://huggingface.co/${owner}/${repo}/resolve/${encodeURIComponent(revision ?? 'main')}/${encodedFile}`,
+      `https://huggingface.co/${hf.owner}/${hf.repo}/resolve/${encodeURIComponent(revision ?? 'main')}/${encodedFile}`,
     );
   } else if (/^https?:\/\//.test(source)) {
     url = new URL(source);
+  } else if (source.startsWith('hf:')) {
+    // The catalogue schema refuses these; never read one as a file path.
+    throw new Error(`The model source "${source}" is not hf:OWNER/REPO/FILE.gguf@REVISION`);
   }
   if (!url) {
     return { kind: 'file', path: path.resolve(source) };
