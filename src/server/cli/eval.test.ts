@@ -1,15 +1,10 @@
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  startOpenAiServer,
-  type OpenAiStep,
-  type OpenAiTestServer,
-} from '../../../test/helpers/openai-server.js';
-import { writeTinyGguf } from '../../../test/helpers/tiny-gguf.js';
+import type { CliRun } from '../../../test/helpers/cli.js';
+import { startEvalCli, type EvalCliSetup } from '../../../test/helpers/eval-cli.js';
+import type { OpenAiStep, OpenAiTestServer } from '../../../test/helpers/openai-server.js';
 import type { Problem } from '../eval/dataset.js';
 import type { EvalReport } from '../eval/report.js';
 import { requestFor } from '../eval/program.js';
@@ -21,8 +16,6 @@ import { requestFor } from '../eval/program.js';
  * never ends, stopped by the product's own --timeout. Then the same on a
  * real llama.cpp model with random weights.
  */
-
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 const PROBLEMS: Problem[] = [
   {
@@ -51,9 +44,9 @@ const RIGHT = fenced('def add(a: int, b: int) -> int:\n    return a + b');
 const WRONG = fenced('def is_palindrome(text: str) -> bool:\n    return True');
 const ENDLESS = fenced('def count_up(n: int) -> list:\n    while True: pass');
 
+let cli: EvalCliSetup;
 let dir: string;
 let upstream: OpenAiTestServer;
-let env: NodeJS.ProcessEnv;
 
 /** The answer for the problem a request is about (by the function named in it). */
 function answers(
@@ -72,34 +65,12 @@ function answers(
   };
 }
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+/** The arguments of an eval of `model` on the data file `data` (in the scratch folder), its report in `out`. */
+function evalArgs(model: string, data: string, out: string, ...options: string[]): string[] {
+  return ['--model', model, '--data', path.join(dir, data), '--out', out, ...options];
 }
 
-/** Runs the CLI; `whileRunning` may act on the child (send it Ctrl-C). */
-function evalCli(
-  args: string[],
-  extraEnv: NodeJS.ProcessEnv = {},
-  whileRunning?: (child: ReturnType<typeof spawn>) => void,
-): Promise<CliRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli/eval.ts', ...args], {
-    cwd: ROOT,
-    env: { ...env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (part: Buffer) => (stdout += part.toString('utf8')));
-  child.stderr.on('data', (part: Buffer) => (stderr += part.toString('utf8')));
-  whileRunning?.(child);
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const evalRun = (...args: Parameters<typeof evalArgs>): Promise<CliRun> => cli.run(evalArgs(...args));
 
 /** The one JSON report in `outDir`. */
 function reportIn(outDir: string): EvalReport {
@@ -109,59 +80,13 @@ function reportIn(outDir: string): EvalReport {
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-cli-'));
-  upstream = await startOpenAiServer({ delayMs: 0 });
-  writeTinyGguf(path.join(dir, 'tiny.gguf'), { contextLength: 1024 });
-  fs.writeFileSync(path.join(dir, 'tiny.jsonl'), `${PROBLEMS.map((p) => JSON.stringify(p)).join('\n')}\n`);
-  const catalogue = {
-    defaultModel: 'remote-coder',
-    models: [
-      {
-        id: 'remote-coder',
-        name: 'Remote Coder',
-        provider: 'openai-compatible',
-        format: 'chat',
-        baseUrl: upstream.baseUrl,
-        model: 'test-model',
-      },
-      {
-        id: 'tiny-base',
-        name: 'Tiny Base',
-        provider: 'local',
-        format: 'completion',
-        source: path.join(dir, 'tiny.gguf'),
-        contextLength: 1024,
-      },
-      {
-        // Downloaded from a port nobody listens on: only a file already in MODELS_DIR could run it.
-        id: 'tiny-pinned',
-        name: 'Tiny Pinned',
-        provider: 'local',
-        format: 'completion',
-        source: 'http://127.0.0.1:9/tiny-pinned.gguf',
-        sha256: createHash('sha256')
-          .update(fs.readFileSync(path.join(dir, 'tiny.gguf')))
-          .digest('hex'),
-        size: fs.statSync(path.join(dir, 'tiny.gguf')).size,
-      },
-    ],
-  };
-  fs.writeFileSync(path.join(dir, 'models.json'), JSON.stringify(catalogue));
-  env = {
-    ...process.env,
-    DATA_DIR: path.join(dir, 'data'),
-    MODELS_FILE: path.join(dir, 'models.json'),
-    LOG_LEVEL: 'silent',
-    MODELS_GPU: 'off',
-  };
+  cli = await startEvalCli(PROBLEMS);
+  ({ dir, upstream } = cli);
 });
 beforeEach(() => {
   upstream.reset();
 });
-afterAll(async () => {
-  await upstream.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cli.close());
 
 describe('npm run eval', () => {
   it('scores one right, one wrong and one endless answer as pass@1 1/3, and reports it', async () => {
@@ -173,16 +98,7 @@ describe('npm run eval', () => {
       }),
     );
     const out = path.join(dir, 'out-1');
-    const run = await evalCli([
-      '--model',
-      'remote-coder',
-      '--data',
-      path.join(dir, 'tiny.jsonl'),
-      '--timeout',
-      '1',
-      '--out',
-      out,
-    ]);
+    const run = await evalRun('remote-coder', 'tiny.jsonl', out, '--timeout', '1');
 
     expect(run.stderr).not.toContain('eval failed');
     expect(run.code).toBe(0);
@@ -238,20 +154,8 @@ describe('npm run eval', () => {
       }),
     );
     const out = path.join(dir, 'out-2');
-    const run = await evalCli([
-      '--model',
-      'remote-coder',
-      '--data',
-      path.join(dir, 'tiny.jsonl'),
-      '--limit',
-      '2',
-      '--temperature',
-      '0.5',
-      '--max-tokens',
-      '100',
-      '--out',
-      out,
-    ]);
+    const sampling = ['--limit', '2', '--temperature', '0.5', '--max-tokens', '100'];
+    const run = await evalRun('remote-coder', 'tiny.jsonl', out, ...sampling);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('pass@1 0.0% (0/2)');
     const report = reportIn(out);
@@ -273,14 +177,7 @@ describe('npm run eval', () => {
     const many = Array.from({ length: 7 }, (_, i) => ({ ...PROBLEMS[0], task_id: `Many/${i}` }));
     fs.writeFileSync(path.join(dir, 'many.jsonl'), many.map((p) => JSON.stringify(p)).join('\n'));
     const out = path.join(dir, 'out-5');
-    const run = await evalCli([
-      '--model',
-      'remote-coder',
-      '--data',
-      path.join(dir, 'many.jsonl'),
-      '--out',
-      out,
-    ]);
+    const run = await evalRun('remote-coder', 'many.jsonl', out);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('incomplete: stopped after 5 model errors in a row');
     const report = reportIn(out);
@@ -291,13 +188,9 @@ describe('npm run eval', () => {
   it('stops cleanly on Ctrl-C and still writes the partial report', async () => {
     upstream.script(answers({ add: { type: 'answer', text: RIGHT }, is_palindrome: { type: 'hang' } }));
     const out = path.join(dir, 'out-3');
-    const run = await evalCli(
-      ['--model', 'remote-coder', '--data', path.join(dir, 'tiny.jsonl'), '--out', out],
-      {},
-      (child) => {
-        void upstream.waitForRequest(1, 30_000).then(() => child.kill('SIGINT'));
-      },
-    );
+    const { child, result } = cli.spawn(evalArgs('remote-coder', 'tiny.jsonl', out));
+    void upstream.waitForRequest(1, 30_000).then(() => child.kill('SIGINT'));
+    const run = await result;
     expect(run.code).toBe(130);
     expect(run.stdout).toContain('pass@1 100.0% (1/1)');
     expect(run.stdout).toContain('incomplete: interrupted; 1 of 3 problems ran');
@@ -311,20 +204,17 @@ describe('npm run eval', () => {
 
   it('runs on a real local model (llama.cpp, random weights) and reports it', async () => {
     const out = path.join(dir, 'out-4');
-    const run = await evalCli([
-      '--model',
+    const run = await evalRun(
       'tiny-base',
-      '--data',
-      path.join(dir, 'tiny.jsonl'),
+      'tiny.jsonl',
+      out,
       '--limit',
       '1',
       '--max-tokens',
       '24',
       '--timeout',
       '2',
-      '--out',
-      out,
-    ]);
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('pass@1 0.0% (0/1) Tiny Base (tiny-base)');
     const report = reportIn(out);
@@ -347,14 +237,7 @@ describe('npm run eval', () => {
     // Copied in by hand under the pinned name, with the right size but other bytes.
     const pinned = path.join(modelsDir, `tiny-pinned-${sha.slice(0, 12)}.gguf`);
     fs.writeFileSync(pinned, Buffer.alloc(size, 1));
-    const run = await evalCli([
-      '--model',
-      'tiny-pinned',
-      '--data',
-      path.join(dir, 'tiny.jsonl'),
-      '--out',
-      path.join(dir, 'out-pinned'),
-    ]);
+    const run = await evalRun('tiny-pinned', 'tiny.jsonl', path.join(dir, 'out-pinned'));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
       'Tiny Pinned is not downloaded yet. Run: npm run models -- pull tiny-pinned',
@@ -367,11 +250,11 @@ describe('npm run eval', () => {
     fs.writeFileSync(path.join(dir, 'bad.jsonl'), `${JSON.stringify(PROBLEMS[0])}\n{"task_id": "x"}\n`);
     // Independent runs, started together: each is a Node start-up.
     const [usage, badNumber, unknown, noPython, badData] = await Promise.all([
-      evalCli([]),
-      evalCli(['--model', 'remote-coder', '--timeout', '0']),
-      evalCli(['--model', 'nope']),
-      evalCli(['--model', 'remote-coder'], { PYTHON: path.join(dir, 'no-python') }),
-      evalCli(['--model', 'remote-coder', '--data', path.join(dir, 'bad.jsonl')]),
+      cli.run([]),
+      cli.run(['--model', 'remote-coder', '--timeout', '0']),
+      cli.run(['--model', 'nope']),
+      cli.run(['--model', 'remote-coder'], { PYTHON: path.join(dir, 'no-python') }),
+      cli.run(['--model', 'remote-coder', '--data', path.join(dir, 'bad.jsonl')]),
     ]);
     expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining('--model <id> is required')]);
     expect(badNumber.code).toBe(2);

@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runCli, type CliRun } from '../../../test/helpers/cli.js';
 import { loadCatalogue } from '../models/catalogue.js';
 import { DEEPSEEK_CODER_SYSTEM } from '../models/prompt-formats.js';
 import { PromptUsageError, renderPromptCommand } from './models-prompt.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const exec = promisify(execFile);
 const shipped = loadCatalogue();
 
 const GENERATE_SYSTEM =
@@ -116,22 +113,10 @@ describe('npm run models -- prompt', () => {
 
   it('runs as an operator runs it: exit 0 with the prompt, 1 for a model that cannot explain, 2 for bad usage', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-prompt-cli-'));
-    const run = async (...args: string[]) => {
-      try {
-        const { stdout, stderr } = await exec(
-          path.join(ROOT, 'node_modules/.bin/tsx'),
-          ['src/server/cli/models.ts', 'prompt', ...args],
-          {
-            cwd: ROOT,
-            env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', MODELS_FILE: '' },
-          },
-        );
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        const e = error as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const run = (...args: string[]): Promise<CliRun> =>
+      runCli('src/server/cli/models.ts', ['prompt', ...args], {
+        env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', MODELS_FILE: '' },
+      });
     try {
       const ok = await run(
         'gemma-3-1b',

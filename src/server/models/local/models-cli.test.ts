@@ -1,15 +1,13 @@
-import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, spawnCli, type CliRun } from '../../../../test/helpers/cli.js';
 import { startDownloadServer, type DownloadServer } from '../../../../test/helpers/download-server.js';
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../../..');
-const exec = promisify(execFile);
+const MODELS_CLI = 'src/server/cli/models.ts';
 
 /** `npm run models -- ...` (src/server/cli/models.ts) as an operator runs it. */
 describe('npm run models', () => {
@@ -20,29 +18,9 @@ describe('npm run models', () => {
 
   let pinned: string;
 
-  async function models(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return modelsWith(env, ...args);
-  }
-
-  async function modelsWith(
-    withEnv: NodeJS.ProcessEnv,
-    ...args: string[]
-  ): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await exec(
-        path.join(ROOT, 'node_modules/.bin/tsx'),
-        ['src/server/cli/models.ts', ...args],
-        {
-          cwd: ROOT,
-          env: withEnv,
-        },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const models = (...args: string[]): Promise<CliRun> => modelsWith({}, ...args);
+  const modelsWith = (withEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun> =>
+    runCli(MODELS_CLI, args, { env: { ...env, ...withEnv } });
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'models-cli-'));
@@ -85,7 +63,6 @@ describe('npm run models', () => {
     };
     fs.writeFileSync(path.join(dir, 'models.json'), JSON.stringify(catalogue));
     env = {
-      ...process.env,
       DATA_DIR: path.join(dir, 'data'),
       MODELS_FILE: path.join(dir, 'models.json'),
       LOG_LEVEL: 'silent',
@@ -160,7 +137,7 @@ describe('npm run models', () => {
   it('checks files already in MODELS_DIR: adopts an earlier download, replaces a wrong file', async () => {
     const models2 = path.join(dir, 'data2', 'models');
     fs.mkdirSync(models2, { recursive: true });
-    const env2 = { ...env, DATA_DIR: path.join(dir, 'data2') };
+    const env2 = { DATA_DIR: path.join(dir, 'data2') };
     // Downloaded by an earlier version, under the plain name.
     fs.writeFileSync(path.join(models2, 'tiny-coder.gguf'), body);
     const getsBefore = server.requests.filter((r) => r.method === 'GET').length;
@@ -194,30 +171,15 @@ describe('npm run models', () => {
     server.fault = { kind: 'stall', afterBytes: 100_000 };
     const dataDir = path.join(dir, 'data-interrupted');
     const part = path.join(dataDir, 'models', `${pinned}.part`);
-    const child = spawn(
-      path.join(ROOT, 'node_modules/.bin/tsx'),
-      ['src/server/cli/models.ts', 'pull', 'tiny'],
-      {
-        cwd: ROOT,
-        env: { ...env, DATA_DIR: dataDir },
-      },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => {
-      child.on('exit', (code) => {
-        resolve(code);
-      });
-    });
+    const { child, result } = spawnCli(MODELS_CLI, ['pull', 'tiny'], { env: { ...env, DATA_DIR: dataDir } });
     try {
       // The download is under way, then stalls with bytes on disk.
       await expect
         .poll(() => (fs.existsSync(part) ? fs.statSync(part).size : 0), { timeout: 20_000 })
         .toBeGreaterThan(0);
       child.kill('SIGINT');
-      expect(await exited).not.toBe(0);
+      const { code, stderr } = await result;
+      expect(code).not.toBe(0);
       expect(stderr).toContain('Interrupted. Run the same command again to resume.');
       expect(fs.statSync(part).size).toBeGreaterThan(0);
     } finally {
