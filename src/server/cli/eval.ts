@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { CatalogueError, loadCatalogue, type ModelEntry } from '../models/catalogue.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import { createModelRegistry } from '../models/index.js';
-import { DatasetError, loadDataset, type Dataset } from '../eval/dataset.js';
+import { DatasetError, HUMAN_EVAL, loadDataset, type Dataset } from '../eval/dataset.js';
 import { runEval, type EvalSettings } from '../eval/eval-run.js';
 import { findPython, PythonMissingError, type PythonRuntime } from '../eval/python-runner.js';
 import { buildReport, percent, summaryText, writeReports } from '../eval/report.js';
@@ -131,7 +131,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   const python = await findPython(env);
   // The problems before the engines: a bad data file is reported without loading llama.cpp.
-  const dataset = await loadDataset(args.data, path.join(config.dataDir, 'eval', 'data'));
+  const cacheDir = path.join(config.dataDir, 'eval', 'data');
+  if (args.data === undefined && !fs.existsSync(path.join(cacheDir, HUMAN_EVAL.fileName))) {
+    process.stderr.write(
+      `Downloading HumanEval (${HUMAN_EVAL.size.toLocaleString('en-US')} bytes), once, from ${new URL(HUMAN_EVAL.url).host}\n`,
+    );
+  }
+  const dataset = await loadDataset(args.data, cacheDir);
   const registry = await createModelRegistry(config, Fastify({ logger: false }).log, { catalogue, env });
   try {
     if (model.provider === 'local') {

@@ -131,6 +131,17 @@ describe('the pinned data set', () => {
       `Could not download http://127.0.0.1:${closed}/nothing.jsonl: ECONNREFUSED`,
     );
   });
+
+  it('gives up on a server that goes silent, instead of waiting for ever', async () => {
+    server.fault = { kind: 'no-answer' };
+    await expect(loadDataset(server.url, dir, 200)).rejects.toThrow(
+      `Could not download ${server.url}: no complete answer within 0.2 s`,
+    );
+    server.fault = { kind: 'stall', afterBytes: 10 };
+    await expect(loadDataset(server.url, dir, 200)).rejects.toThrow(
+      `Download of ${server.url} failed: no complete answer within 0.2 s`,
+    );
+  });
 });
 
 describe('without --data', () => {

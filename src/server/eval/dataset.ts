@@ -23,6 +23,9 @@ export const HUMAN_EVAL = {
 /** A downloaded data set must not be larger than this (HumanEval is 45 KB gzipped). */
 const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
 
+/** How long a data set download may take in all, so a silent server cannot hold eval forever. */
+export const DATA_DOWNLOAD_TIMEOUT_MS = 60_000;
+
 /** One line of the file: a function to complete and the tests that check it. */
 export const problemSchema = z.object({
   task_id: z.string().min(1, 'must not be empty'),
@@ -106,13 +109,16 @@ export function parseProblems(data: Buffer, name: string): Problem[] {
 }
 
 /** Downloads a URL into memory (data sets are small), refusing anything over MAX_DOWNLOAD_BYTES. */
-async function download(url: string, signal?: AbortSignal): Promise<Buffer> {
+async function download(url: string, timeoutMs: number): Promise<Buffer> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const cause = (error: unknown): string =>
+    signal.aborted ? `no complete answer within ${timeoutMs / 1000} s` : networkCause(error);
   let response: Response;
   try {
     // fetch follows GitHub's redirect from /raw/ to raw.githubusercontent.com.
-    response = await fetch(url, { signal: signal ?? null });
+    response = await fetch(url, { signal });
   } catch (error) {
-    throw new DatasetError(`Could not download ${url}: ${networkCause(error)}`);
+    throw new DatasetError(`Could not download ${url}: ${cause(error)}`);
   }
   if (!response.ok || response.body === null) {
     throw new DatasetError(`Could not download ${url}: the server answered HTTP ${response.status}`);
@@ -132,7 +138,7 @@ async function download(url: string, signal?: AbortSignal): Promise<Buffer> {
     if (error instanceof DatasetError) {
       throw error;
     }
-    throw new DatasetError(`Download of ${url} failed: ${networkCause(error)}`);
+    throw new DatasetError(`Download of ${url} failed: ${cause(error)}`);
   }
   return Buffer.concat(parts);
 }
@@ -142,7 +148,10 @@ async function download(url: string, signal?: AbortSignal): Promise<Buffer> {
  * its pin, else a fresh download that must match before it is cached (a
  * mismatch leaves no file behind and says so).
  */
-export async function fetchPinned(pin: PinnedFile, signal?: AbortSignal): Promise<Buffer> {
+export async function fetchPinned(
+  pin: PinnedFile,
+  timeoutMs: number = DATA_DOWNLOAD_TIMEOUT_MS,
+): Promise<Buffer> {
   if (fs.existsSync(pin.cacheFile)) {
     const cached = fs.readFileSync(pin.cacheFile);
     if (cached.length === pin.size && sha256Of(cached) === pin.sha256) {
@@ -151,7 +160,7 @@ export async function fetchPinned(pin: PinnedFile, signal?: AbortSignal): Promis
     // Damaged or replaced by hand: never used, fetched again.
     fs.rmSync(pin.cacheFile, { force: true });
   }
-  const data = await download(pin.url, signal);
+  const data = await download(pin.url, timeoutMs);
   const hash = sha256Of(data);
   if (data.length !== pin.size || hash !== pin.sha256) {
     throw new DatasetError(
@@ -179,20 +188,24 @@ export interface DefaultDataset {
 /**
  * Loads the problems: `data` undefined for the pinned default (HumanEval,
  * downloaded once into `cacheDir`), an http(s) URL, or a local .jsonl /
- * .jsonl.gz file. `pinned` is replaceable so tests need no network.
+ * .jsonl.gz file. A download gets `timeoutMs` in all. `pinned` is
+ * replaceable so tests need no network.
  */
 export async function loadDataset(
   data: string | undefined,
   cacheDir: string,
-  signal?: AbortSignal,
+  timeoutMs: number = DATA_DOWNLOAD_TIMEOUT_MS,
   pinned: DefaultDataset = HUMAN_EVAL,
 ): Promise<Dataset> {
   if (data === undefined) {
-    const bytes = await fetchPinned({ ...pinned, cacheFile: path.join(cacheDir, pinned.fileName) }, signal);
+    const bytes = await fetchPinned(
+      { ...pinned, cacheFile: path.join(cacheDir, pinned.fileName) },
+      timeoutMs,
+    );
     return { problems: parseProblems(bytes, pinned.fileName), source: pinned.url, sha256: pinned.sha256 };
   }
   if (/^https?:\/\//i.test(data)) {
-    const bytes = await download(data, signal);
+    const bytes = await download(data, timeoutMs);
     const name = decodeURIComponent(new URL(data).pathname.split('/').pop() ?? '') || data;
     return { problems: parseProblems(bytes, name), source: data, sha256: sha256Of(bytes) };
   }
