@@ -1,13 +1,8 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/app.js';
+import { runCli, type CliRun } from '../helpers/cli.js';
 import { apiClient, registerAndLogin, type ApiClient } from '../helpers/http.js';
 import { secret } from '../helpers/secrets.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const run = promisify(execFile);
 
 let server: TestServer;
 let api: ApiClient;
@@ -19,21 +14,10 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** Runs `npm run admin -- ...args` the way an operator would, against the test server's data. */
-async function admin(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(
-      path.join(ROOT, 'node_modules/.bin/tsx'),
-      ['src/server/cli/admin.ts', ...args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, DATA_DIR: server.dataDir, APP_URL: server.url, LOG_LEVEL: 'silent' },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function admin(...args: string[]): Promise<CliRun> {
+  return runCli('src/server/cli/admin.ts', args, {
+    env: { DATA_DIR: server.dataDir, APP_URL: server.url, LOG_LEVEL: 'silent' },
+  });
 }
 
 describe('npm run admin -- reset-link', () => {
