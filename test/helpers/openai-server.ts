@@ -303,22 +303,10 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       return;
     }
     const step = nextStep(record, script) ?? { type: 'answer' };
-    switch (step.type) {
-      case 'error':
-        sendError(res, step);
-        return;
-      case 'hang':
-        return;
-      case 'reset':
-        drop();
-        return;
-      case 'raw':
-        res.writeHead(200, { 'content-type': step.contentType ?? 'text/event-stream; charset=utf-8' });
-        res.end(step.body);
-        return;
-      case 'answer':
-        await answer(record, res, drop, kind, step);
-        return;
+    if (step.type === 'answer') {
+      await answer(record, res, drop, kind, step);
+    } else {
+      sendNonAnswer(res, step, drop, 'text/event-stream; charset=utf-8');
     }
   }
 
@@ -341,29 +329,15 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       return;
     }
     const step = nextStep(record, listScript) ?? { type: 'answer' };
-    switch (step.type) {
-      case 'error':
-        sendError(res, step);
-        return;
-      case 'hang':
-        return;
-      case 'reset':
-        drop();
-        return;
-      case 'raw':
-        res.writeHead(200, { 'content-type': step.contentType ?? 'application/json' });
-        res.end(step.body);
-        return;
-      case 'answer':
-        if (options.models === undefined) {
-          sendError(res, { type: 'error', status: 404, message: 'No route for GET /v1/models' });
-          return;
-        }
-        sendJson(res, 200, {
-          object: 'list',
-          data: options.models.map((id) => ({ id, object: 'model', owned_by: 'test' })),
-        });
-        return;
+    if (step.type !== 'answer') {
+      sendNonAnswer(res, step, drop, 'application/json');
+    } else if (options.models === undefined) {
+      sendError(res, { type: 'error', status: 404, message: 'No route for GET /v1/models' });
+    } else {
+      sendJson(res, 200, {
+        object: 'list',
+        data: options.models.map((id) => ({ id, object: 'model', owned_by: 'test' })),
+      });
     }
   }
 
@@ -568,6 +542,33 @@ function sendJson(
     ...headers,
   });
   res.end(body);
+}
+
+/**
+ * Carries out a step that is not an answer, the same on every route: an
+ * error, no answer at all (hang), a dropped connection (reset), or a raw
+ * body sent as `rawContentType` unless the step names its own.
+ */
+function sendNonAnswer(
+  res: http.ServerResponse,
+  step: Exclude<OpenAiStep, AnswerStep>,
+  drop: () => void,
+  rawContentType: string,
+): void {
+  switch (step.type) {
+    case 'error':
+      sendError(res, step);
+      return;
+    case 'hang':
+      return;
+    case 'reset':
+      drop();
+      return;
+    case 'raw':
+      res.writeHead(200, { 'content-type': step.contentType ?? rawContentType });
+      res.end(step.body);
+      return;
+  }
 }
 
 function sendError(res: http.ServerResponse, step: ErrorStep): void {
