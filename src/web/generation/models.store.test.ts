@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelListing } from '../api/generation.api';
 import { MESSAGES } from '../../shared/messages';
+import { modelListing } from './model-listing.fixture';
 import { cannotDoReason, changesByItself, listedFor, pickInitialModel, resolveModel } from './models.store';
 
-function listing(id: string, fields: Partial<ModelListing> = {}): ModelListing {
-  return {
-    id,
-    name: id.toUpperCase(),
-    description: '',
-    provider: 'openai-compatible',
-    format: 'chat',
-    tasks: ['generate', 'explain'],
-    status: 'ready',
-    contextLength: 2048,
-    defaults: { temperature: 0.2, maxTokens: 512, topP: 0.95 },
-    isDefault: false,
-    downloadSize: null,
-    ...fields,
-  };
-}
+const listing = (id: string, fields: Partial<ModelListing> = {}): ModelListing =>
+  modelListing({ id, name: id.toUpperCase(), ...fields });
 
 /** A code-completion model: it generates, it cannot explain. */
 const base = listing('base', { format: 'completion', tasks: ['generate'], isDefault: true });

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelListing } from '../api/generation.api';
+import { modelListing } from './model-listing.fixture';
 import { draftFromDefaults, readSampling } from './sampling';
 
-const model: ModelListing = {
-  id: 'm',
-  name: 'M',
-  description: '',
-  provider: 'openai-compatible',
-  format: 'chat',
-  tasks: ['generate', 'explain'],
-  status: 'ready',
-  contextLength: 2048,
-  defaults: { temperature: 0.2, maxTokens: 512, topP: 0.95 },
-  isDefault: true,
-  downloadSize: null,
-};
+const model = modelListing({ isDefault: true });
 
 describe('readSampling', () => {
   it('sends nothing when the fields hold the model’s defaults', () => {
