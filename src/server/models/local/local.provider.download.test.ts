@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pinnedLocalModel } from '../../../../test/helpers/catalogue.js';
 import { startDownloadServer, type DownloadServer } from '../../../../test/helpers/download-server.js';
+import { localProviderOptions } from '../../../../test/helpers/local-provider.js';
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
 import type { LocalModelEntry } from '../catalogue.js';
 import { GenerationAbortedError, ModelUnavailableError } from '../model-errors.js';
@@ -13,7 +13,6 @@ import { LocalProvider, type LocalProviderOptions } from './local.provider.js';
 import { renderCompletion } from '../prompt-formats.js';
 
 /** Local models downloaded on first use, from a real HTTP server on loopback. */
-const log = Fastify({ logger: false }).log;
 
 async function collect(chunks: AsyncIterable<Chunk>): Promise<{ text: string; completionTokens: number }> {
   let text = '';
@@ -46,20 +45,15 @@ describe('LocalProvider downloads', () => {
   let model: LocalModelEntry;
 
   const make = (overrides: Partial<LocalProviderOptions> = {}): LocalProvider => {
-    provider = new LocalProvider({
-      modelsDir,
-      autoDownload: true,
-      memoryBudgetBytes: 256 * 1_048_576,
-      // As in production: llama.cpp looks for a GPU (falling back to the CPU) and picks its threads.
-      gpu: 'auto',
-      parallel: 1,
-      queueLength: 4,
-      firstTokenTimeoutMs: 20_000,
-      idleTimeoutMs: 10_000,
-      log,
-      download: { connectTimeoutMs: 2_000, idleTimeoutMs: 2_000, hfToken: undefined },
-      ...overrides,
-    });
+    provider = new LocalProvider(
+      localProviderOptions({
+        modelsDir,
+        // As in production: llama.cpp looks for a GPU (falling back to the CPU) and picks its threads.
+        gpu: 'auto',
+        threads: undefined,
+        ...overrides,
+      }),
+    );
     return provider;
   };
   const generate = (p: LocalProvider, signal?: AbortSignal) =>
@@ -87,16 +81,7 @@ describe('LocalProvider downloads', () => {
       path: '/repo/tiny.gguf',
       throttle: { chunkBytes: 16_384, delayMs: 15 },
     });
-    model = {
-      id: 'tiny',
-      name: 'Tiny Remote',
-      provider: 'local',
-      format: 'completion',
-      source: server.url,
-      sha256: createHash('sha256').update(body).digest('hex'),
-      size: body.length,
-      contextLength: 256,
-    };
+    model = pinnedLocalModel('tiny', 'Tiny Remote', server.url, body, { contextLength: 256 });
   });
 
   afterEach(async () => {

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pinnedLocalModel } from '../../../../test/helpers/catalogue.js';
 import { startDownloadServer, type DownloadServer } from '../../../../test/helpers/download-server.js';
+import { localProviderOptions } from '../../../../test/helpers/local-provider.js';
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
 import type { LocalModelEntry } from '../catalogue.js';
 import { ModelUnavailableError } from '../model-errors.js';
@@ -46,8 +48,6 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
   return error as Error;
 }
 
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
-
 describe('LocalProvider: pinned model files', () => {
   let body: Buffer;
   let scratch: string;
@@ -58,19 +58,7 @@ describe('LocalProvider: pinned model files', () => {
   let logged: ReturnType<typeof captureLog>;
 
   const make = (autoDownload = true): LocalProvider => {
-    const p = new LocalProvider({
-      modelsDir,
-      autoDownload,
-      memoryBudgetBytes: 256 * 1_048_576,
-      gpu: 'off',
-      parallel: 1,
-      queueLength: 4,
-      firstTokenTimeoutMs: 20_000,
-      idleTimeoutMs: 10_000,
-      threads: 1,
-      log: logged.log,
-      download: { connectTimeoutMs: 2_000, idleTimeoutMs: 2_000, hfToken: undefined },
-    });
+    const p = new LocalProvider(localProviderOptions({ modelsDir, autoDownload, log: logged.log }));
     providers.push(p);
     return p;
   };
@@ -97,16 +85,7 @@ describe('LocalProvider: pinned model files', () => {
     server = await startDownloadServer(body, { path: '/repo/tiny.gguf' });
     providers = [];
     logged = captureLog();
-    model = {
-      id: 'tiny',
-      name: 'Tiny Remote',
-      provider: 'local',
-      format: 'completion',
-      source: server.url,
-      sha256: sha256(body),
-      size: body.length,
-      contextLength: 256,
-    };
+    model = pinnedLocalModel('tiny', 'Tiny Remote', server.url, body, { contextLength: 256 });
   });
 
   afterEach(async () => {

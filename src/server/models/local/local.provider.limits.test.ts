@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { localProviderOptions } from '../../../../test/helpers/local-provider.js';
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
 import type { LocalModelEntry } from '../catalogue.js';
 import { GenerationAbortedError, ModelBusyError, ModelUnavailableError } from '../model-errors.js';
@@ -12,24 +12,7 @@ import { LocalProvider, type LocalProviderOptions } from './local.provider.js';
 import { renderCompletion } from '../prompt-formats.js';
 
 /** The generation queue and the memory budget of the local engine, on real llama.cpp. */
-const log = Fastify({ logger: false }).log;
 const MiB = 1_048_576;
-
-function options(overrides: Partial<LocalProviderOptions>): LocalProviderOptions {
-  return {
-    modelsDir: os.tmpdir(),
-    autoDownload: false,
-    memoryBudgetBytes: 256 * MiB,
-    gpu: 'off',
-    parallel: 1,
-    queueLength: 1,
-    firstTokenTimeoutMs: 20_000,
-    idleTimeoutMs: 10_000,
-    log,
-    threads: 1,
-    ...overrides,
-  };
-}
 
 function stream(provider: LocalProvider, model: LocalModelEntry, maxTokens: number, signal?: AbortSignal) {
   return provider.generate({
@@ -87,7 +70,9 @@ describe('LocalProvider limits', () => {
   let b: LocalModelEntry;
   const providers: LocalProvider[] = [];
   const make = (o: Partial<LocalProviderOptions>): LocalProvider => {
-    const p = new LocalProvider(options({ modelsDir: dir, ...o }));
+    const p = new LocalProvider(
+      localProviderOptions({ modelsDir: dir, autoDownload: false, queueLength: 1, ...o }),
+    );
     providers.push(p);
     return p;
   };

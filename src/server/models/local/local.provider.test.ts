@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localProviderOptions } from '../../../../test/helpers/local-provider.js';
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
 import type { LocalModelEntry } from '../catalogue.js';
 import {
@@ -12,7 +12,7 @@ import {
   ProviderTimeoutError,
 } from '../model-errors.js';
 import type { Chunk, GenerationParams, GenerationRequest, ModelInput } from '../provider.port.js';
-import { LocalProvider, type LocalProviderOptions } from './local.provider.js';
+import { LocalProvider } from './local.provider.js';
 import { renderCompletion, renderConversation } from '../prompt-formats.js';
 
 /**
@@ -20,25 +20,6 @@ import { renderCompletion, renderConversation } from '../prompt-formats.js';
  * printable ASCII, one character per token, and never ends on its own
  * (see test/helpers/tiny-gguf.ts), so lengths and stops are exact.
  */
-const log = Fastify({ logger: false }).log;
-
-function providerOptions(overrides: Partial<LocalProviderOptions> = {}): LocalProviderOptions {
-  return {
-    modelsDir: os.tmpdir(),
-    autoDownload: true,
-    memoryBudgetBytes: 256 * 1_048_576,
-    gpu: 'off',
-    parallel: 1,
-    queueLength: 4,
-    firstTokenTimeoutMs: 20_000,
-    idleTimeoutMs: 10_000,
-    log,
-    // One thread: two spinning llama.cpp threads on a busy two-core machine are slower.
-    threads: 1,
-    ...overrides,
-  };
-}
-
 function entry(id: string, source: string, fields: Partial<LocalModelEntry> = {}): LocalModelEntry {
   return { id, name: `Tiny ${id}`, provider: 'local', format: 'completion', source, ...fields };
 }
@@ -105,7 +86,7 @@ describe('LocalProvider', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-provider-'));
     const file = path.join(dir, 'tiny.gguf');
     writeTinyGguf(file, { contextLength: 4096 });
-    provider = new LocalProvider(providerOptions({ modelsDir: dir }));
+    provider = new LocalProvider(localProviderOptions({ modelsDir: dir }));
     tiny = entry('tiny', file, { contextLength: 4096 });
     tinyChat = { ...tiny, format: 'chatml' };
     // Load once for the whole file.
@@ -321,7 +302,7 @@ describe('LocalProvider', () => {
   });
 
   it('times out when the first token (loading included) takes too long', async () => {
-    const hasty = new LocalProvider(providerOptions({ modelsDir: dir, firstTokenTimeoutMs: 1 }));
+    const hasty = new LocalProvider(localProviderOptions({ modelsDir: dir, firstTokenTimeoutMs: 1 }));
     try {
       const request: GenerationRequest = {
         model: tiny,
@@ -338,7 +319,7 @@ describe('LocalProvider', () => {
   });
 
   it('measures silence on the engine side: a slow reader gets no idle timeout', async () => {
-    const strict = new LocalProvider(providerOptions({ modelsDir: dir, idleTimeoutMs: 200 }));
+    const strict = new LocalProvider(localProviderOptions({ modelsDir: dir, idleTimeoutMs: 200 }));
     try {
       const request: GenerationRequest = {
         model: tiny,

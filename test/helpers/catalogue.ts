@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import type { LocalModelEntry } from '../../src/server/models/catalogue.js';
+
+/**
+ * A local completion model downloaded from `source` and pinned to `bytes`
+ * (their SHA-256 and size), as the catalogue lists a model to download.
+ */
+export function pinnedLocalModel(
+  id: string,
+  name: string,
+  source: string,
+  bytes: Buffer,
+  fields: Partial<LocalModelEntry> = {},
+): LocalModelEntry {
+  return {
+    id,
+    name,
+    provider: 'local',
+    format: 'completion',
+    source,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    size: bytes.length,
+    ...fields,
+  };
+}
