@@ -62,6 +62,13 @@ describe('LocalProvider: pinned model files', () => {
     providers.push(p);
     return p;
   };
+  /** A provider started with `model`, once it has checked the files already there. */
+  const startedAndChecked = async (): Promise<LocalProvider> => {
+    const p = make();
+    p.start([model]);
+    await p.checked();
+    return p;
+  };
   const generate = (p: LocalProvider, entry: LocalModelEntry) =>
     p.generate({
       model: entry,
@@ -143,9 +150,7 @@ describe('LocalProvider: pinned model files', () => {
 
   it('deletes a wrong file under the pinned name, says so, and downloads the right one on first use', async () => {
     fs.writeFileSync(pinned(), Buffer.alloc(body.length, 0x42)); // right size, wrong bytes
-    const p = make();
-    p.start([model]);
-    await p.checked();
+    const p = await startedAndChecked();
     const fact = `The file ${path.basename(pinned())} did not match its pinned SHA-256, so it was deleted.`;
     expect(p.status(model)).toEqual({
       status: 'not-downloaded',
@@ -189,9 +194,7 @@ describe('LocalProvider: pinned model files', () => {
     const fixed = new Date('2024-05-01T12:00:00Z');
     fs.copyFileSync(path.join(scratch, 'source.gguf'), pinned());
     fs.utimesSync(pinned(), fixed, fixed);
-    const first = make();
-    first.start([model]);
-    await first.checked();
+    const first = await startedAndChecked();
     expect(first.status(model)).toEqual({ status: 'ready' });
     await first.close();
 
@@ -200,17 +203,13 @@ describe('LocalProvider: pinned model files', () => {
     changed[changed.length - 1] = (changed.at(-1) ?? 0) ^ 0xff;
     fs.writeFileSync(pinned(), changed);
     fs.utimesSync(pinned(), fixed, fixed);
-    const second = make();
-    second.start([model]);
-    await second.checked();
+    const second = await startedAndChecked();
     expect(second.status(model)).toEqual({ status: 'ready' });
     await second.close();
 
     // A new mtime voids the memo: the file is hashed, found wrong and deleted.
     fs.utimesSync(pinned(), new Date(), new Date());
-    const third = make();
-    third.start([model]);
-    await third.checked();
+    const third = await startedAndChecked();
     expect(third.status(model).status).toBe('not-downloaded');
     expect(fs.existsSync(pinned())).toBe(false);
     expect(fs.existsSync(memoPath(pinned()))).toBe(false);
@@ -243,9 +242,7 @@ describe('LocalProvider: pinned model files', () => {
 
   it('adopts a matching file that an earlier version downloaded under the plain name: nothing is downloaded', async () => {
     fs.copyFileSync(path.join(scratch, 'source.gguf'), legacy());
-    const p = make();
-    p.start([model]);
-    await p.checked();
+    const p = await startedAndChecked();
     expect(p.status(model)).toEqual({ status: 'ready' });
     expect(fs.existsSync(legacy())).toBe(false);
     expect(fs.readFileSync(pinned()).equals(body)).toBe(true);
@@ -264,9 +261,7 @@ describe('LocalProvider: pinned model files', () => {
   it('leaves alone a plain-named file that does not match, says so once, and downloads the pinned file beside it', async () => {
     const other = Buffer.alloc(body.length, 0x17);
     fs.writeFileSync(legacy(), other);
-    const p = make();
-    p.start([model]);
-    await p.checked();
+    const p = await startedAndChecked();
     expect(p.status(model)).toEqual({ status: 'not-downloaded' });
     expect(await p.checkFile(model)).toBeNull();
     const warnings = logged.lines.filter((l) => l.level === 40 && l.msg.includes('left alone'));
@@ -282,9 +277,7 @@ describe('LocalProvider: pinned model files', () => {
 
   it('ignores a plain-named file of another size', async () => {
     fs.writeFileSync(legacy(), Buffer.alloc(body.length + 1));
-    const p = make();
-    p.start([model]);
-    await p.checked();
+    const p = await startedAndChecked();
     expect(logged.has('info', /local models: 0 present, 1 missing \(tiny; downloaded on first use\)/)).toBe(
       true,
     );
