@@ -1,11 +1,15 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startOpenAiServer, type OpenAiTestServer } from '../../../../test/helpers/openai-server.js';
+import {
+  startOpenAiServer,
+  type OpenAiStep,
+  type OpenAiTestServer,
+} from '../../../../test/helpers/openai-server.js';
 import { logSink, secret } from '../../../../test/helpers/secrets.js';
 import { MESSAGES } from '../../../shared/messages.js';
 import type { OpenAiModelEntry } from '../catalogue.js';
 import { ProviderAuthError, ProviderError } from '../model-errors.js';
-import type { Chunk, GenerationRequest } from '../provider.port.js';
+import type { Chunk, GenerationRequest, ModelStatus } from '../provider.port.js';
 import { OpenAiCompatibleProvider, type OpenAiProviderOptions } from './openai.provider.js';
 
 /**
@@ -121,13 +125,31 @@ describe('OpenAiCompatibleProvider: status checks at start', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it('counts a server without a model list (404) as reachable', async () => {
-    const server = await upstream();
+  // [test, the models the server lists (none: it has no list, 404), what GET /v1/models answers, the status]
+  it.each<[string, string[] | undefined, OpenAiStep | undefined, ModelStatus]>([
+    ['counts a server without a model list (404) as reachable', undefined, undefined, { status: 'ready' }],
+    [
+      'says the server answers with errors on 5xx',
+      ['org/coder-7b'],
+      { type: 'error', status: 502, message: 'upstream connect error' },
+      { status: 'unavailable', reason: MESSAGES.modelServerFailing },
+    ],
+    [
+      'keeps a model ready when the list is not JSON',
+      ['org/coder-7b'],
+      { type: 'raw', body: '<html>Welcome</html>', contentType: 'text/html' },
+      { status: 'ready' },
+    ],
+  ])('%s', async (_test, models, list, status) => {
+    const server = await upstream(models === undefined ? {} : { models });
+    if (list !== undefined) {
+      server.scriptModelList([list]);
+    }
     const p = provider();
     p.start([model(server.baseUrl)]);
     await p.checksSettled();
     expect(server.listRequests).toHaveLength(1);
-    expect(p.status(model(server.baseUrl))).toEqual({ status: 'ready' });
+    expect(p.status(model(server.baseUrl))).toEqual(status);
   });
 
   it('says the server cannot be reached without naming it; the log has the URL and the cause', async () => {
@@ -168,28 +190,6 @@ describe('OpenAiCompatibleProvider: status checks at start', () => {
     expect(p.status(m)).toEqual({ status: 'unavailable', reason: MESSAGES.modelServerRefusedKey });
     expect(logSince(before)).toContain('"status":401');
     expect(logSince(before)).not.toContain(API_KEY);
-  });
-
-  it('says the server answers with errors on 5xx', async () => {
-    const server = await upstream({ models: ['org/coder-7b'] });
-    server.scriptModelList([{ type: 'error', status: 502, message: 'upstream connect error' }]);
-    const p = provider();
-    p.start([model(server.baseUrl)]);
-    await p.checksSettled();
-    expect(p.status(model(server.baseUrl))).toEqual({
-      status: 'unavailable',
-      reason: MESSAGES.modelServerFailing,
-    });
-  });
-
-  it('keeps a model ready when the list is not JSON', async () => {
-    const server = await upstream({ models: ['org/coder-7b'] });
-    server.scriptModelList([{ type: 'raw', body: '<html>Welcome</html>', contentType: 'text/html' }]);
-    const p = provider();
-    p.start([model(server.baseUrl)]);
-    await p.checksSettled();
-    expect(server.listRequests).toHaveLength(1);
-    expect(p.status(model(server.baseUrl))).toEqual({ status: 'ready' });
   });
 
   it('close() ends a check under way', async () => {
