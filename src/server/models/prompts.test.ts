@@ -30,6 +30,14 @@ function textOf(built: BuiltPrompt): string {
     : built.input.messages.map((m) => `[${m.role}] ${m.content}`).join('\n');
 }
 
+/** The stop strings of a text prompt (false for a remote chat's messages). */
+function stopsOf(built: BuiltPrompt): string[] | false {
+  return built.input.style === 'text' && built.input.prompt.stop.map((s) => s.text);
+}
+
+/** What a base model's Python prompt stops on: the end of text, and the start of another task or fence. */
+const PYTHON_TASK_STOPS = ['<|endoftext|>', '\n# Task:', '\n# Language:', '\n```'];
+
 describe('buildGeneratePrompt', () => {
   it('renders instruction models in their format with instructions naming the language and fence', () => {
     const built = buildGeneratePrompt(chatml, 'Reverse a linked list', 'rust');
@@ -73,12 +81,7 @@ describe('buildGeneratePrompt', () => {
         text: '// Language: JavaScript\n// Task:\n// Add two numbers\n// and return the sum\n// Solution:\n',
       },
     ]);
-    expect(built.input.style === 'text' && built.input.prompt.stop.map((s) => s.text)).toEqual([
-      '<|endoftext|>',
-      '\n// Task:',
-      '\n// Language:',
-      '\n```',
-    ]);
+    expect(stopsOf(built)).toEqual(['<|endoftext|>', '\n// Task:', '\n// Language:', '\n```']);
     expect(built.codePrefix).toBe('');
   });
 
@@ -101,17 +104,7 @@ describe('buildGeneratePrompt', () => {
     expect(textOf(built)).toBe(
       '# Language: Python\n# Task:\n# Complete this function.\n#\n# Thanks\n# Solution:\ndef add(a, b):\n    """Add a and b."""\n',
     );
-    expect(built.input.style === 'text' && built.input.prompt.stop.map((s) => s.text)).toEqual([
-      '<|endoftext|>',
-      '\n# Task:',
-      '\n# Language:',
-      '\n```',
-      '\ndef ',
-      '\nclass ',
-      '\nif ',
-      '\nprint(',
-      '\n#',
-    ]);
+    expect(stopsOf(built)).toEqual([...PYTHON_TASK_STOPS, '\ndef ', '\nclass ', '\nif ', '\nprint(', '\n#']);
   });
 
   it('asks a base model to complete code that comes without words, with no Python stops for other languages', () => {
@@ -119,9 +112,7 @@ describe('buildGeneratePrompt', () => {
     expect(textOf(built)).toBe(
       '// Language: JavaScript\n// Task:\n// Complete the code below.\n// Solution:\nfunction add(a, b) {\n',
     );
-    expect(built.input.style === 'text' && built.input.prompt.stop.map((s) => s.text)).not.toContain(
-      '\ndef ',
-    );
+    expect(stopsOf(built)).not.toContain('\ndef ');
   });
 
   it.each([
@@ -142,12 +133,7 @@ describe('buildGeneratePrompt', () => {
     const built = buildGeneratePrompt(base, '  Sort a list\n', 'python');
     expect(textOf(built)).toBe('# Language: Python\n# Task:\n# Sort a list\n# Solution:\n');
     expect(built.codePrefix).toBe('');
-    expect(built.input.style === 'text' && built.input.prompt.stop.map((s) => s.text)).toEqual([
-      '<|endoftext|>',
-      '\n# Task:',
-      '\n# Language:',
-      '\n```',
-    ]);
+    expect(stopsOf(built)).toEqual(PYTHON_TASK_STOPS);
   });
 
   it('takes code whose closing fence ends its last line as code to continue', () => {
