@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startTestServer, type TestServer } from '../helpers/app.js';
+import { remoteModel } from '../helpers/catalogue.js';
 import { apiClient, registerAndLogin, type ApiClient } from '../helpers/http.js';
 import { startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
 import { MESSAGES } from '../../src/shared/messages.js';
@@ -32,14 +33,8 @@ beforeAll(async () => {
     catalogue: {
       defaultModel: 'remote-chat',
       models: [
-        {
-          id: 'remote-chat',
-          name: 'Remote Chat',
-          provider: 'openai-compatible',
-          baseUrl,
-          model: 'chat-model',
-        },
-        { id: 'retired', name: 'Retired', provider: 'openai-compatible', baseUrl, model: 'retired-model' },
+        remoteModel(baseUrl, 'remote-chat', 'Remote Chat', { model: 'chat-model' }),
+        remoteModel(baseUrl, 'retired', 'Retired', { model: 'retired-model' }),
       ],
     },
     // Looks again 20 ms after a failed check, backing off to 100 ms.

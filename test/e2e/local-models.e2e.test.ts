@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 /// <reference lib="dom" />
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/app.js';
 import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
+import { pinnedLocalModel } from '../helpers/catalogue.js';
 import { startDownloadServer, type DownloadServer } from '../helpers/download-server.js';
 import { writeTinyGguf } from '../helpers/tiny-gguf.js';
 import { expectAccessible, openSignedInPage, requireBuiltWebApp } from './support/generation-e2e.js';
@@ -48,16 +48,7 @@ describe.skipIf(!CHROMIUM)('local models in the browser', () => {
             source: tinyFile,
             defaults,
           },
-          {
-            id: 'tiny-remote-file',
-            name: 'Tiny download',
-            provider: 'local',
-            format: 'completion',
-            source: files.url,
-            size: bytes.length,
-            sha256: createHash('sha256').update(bytes).digest('hex'),
-            defaults,
-          },
+          pinnedLocalModel('tiny-remote-file', 'Tiny download', files.url, bytes, { defaults }),
         ],
       },
     });

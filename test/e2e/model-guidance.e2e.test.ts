@@ -1,13 +1,12 @@
 /// <reference lib="dom" />
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/app.js';
+import { freePort, startTestServer, type TestServer } from '../helpers/app.js';
 import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
-import { startDownloadServer } from '../helpers/download-server.js';
+import { pinnedLocalModel } from '../helpers/catalogue.js';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
 import { writeTinyGguf } from '../helpers/tiny-gguf.js';
 import { openSignedInPage, requireBuiltWebApp } from './support/generation-e2e.js';
@@ -30,26 +29,16 @@ describe.skipIf(!CHROMIUM)('guidance for a model that cannot be downloaded', () 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-e2e-guidance-'));
     const file = path.join(dir, 'tiny.gguf');
     writeTinyGguf(file);
-    const bytes = fs.readFileSync(file);
-    // The download host is down: its port refuses every connection.
-    const stopped = await startDownloadServer(bytes);
-    port = stopped.port;
-    await stopped.close();
+    // The download host is down: nothing listens on its port.
+    port = await freePort();
+    const offline = `http://127.0.0.1:${port}/tiny.gguf`;
     server = await startTestServer({
       name: 'e2e-model-guidance',
       web: true,
       catalogue: {
         defaultModel: 'tiny-offline',
         models: [
-          {
-            id: 'tiny-offline',
-            name: 'Tiny Offline',
-            provider: 'local',
-            format: 'completion',
-            source: stopped.url,
-            size: bytes.length,
-            sha256: createHash('sha256').update(bytes).digest('hex'),
-          },
+          pinnedLocalModel('tiny-offline', 'Tiny Offline', offline, fs.readFileSync(file)),
           { id: 'tiny-local', name: 'Tiny local', provider: 'local', format: 'completion', source: file },
         ],
       },

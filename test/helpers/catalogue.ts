@@ -23,3 +23,22 @@ export function pinnedLocalModel(
     ...fields,
   };
 }
+
+/** An OpenAI-compatible catalogue entry served by the test server at `baseUrl`. */
+export function remoteModel(
+  baseUrl: string,
+  id: string,
+  name: string,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    id,
+    name,
+    provider: 'openai-compatible',
+    format: 'chat',
+    baseUrl,
+    model: id,
+    contextLength: 4096,
+    ...fields,
+  };
+}

@@ -9,6 +9,7 @@ import { newAccount } from '../../helpers/http.js';
 import { SCREENSHOTS } from '../../helpers/screenshots.js';
 import { secret } from '../../helpers/secrets.js';
 
+export { remoteModel } from '../../helpers/catalogue.js';
 export { SCREENSHOTS } from '../../helpers/screenshots.js';
 
 /** Fails fast with a clear message when the web app was not built. */
@@ -17,25 +18,6 @@ export function requireBuiltWebApp(): void {
     throw new Error('dist/web is missing: run npm run build before the browser tests');
   }
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-}
-
-/** An OpenAI-compatible catalogue entry served by the test server at `baseUrl`. */
-export function remoteModel(
-  baseUrl: string,
-  id: string,
-  name: string,
-  fields: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    id,
-    name,
-    provider: 'openai-compatible',
-    format: 'chat',
-    baseUrl,
-    model: id,
-    contextLength: 4096,
-    ...fields,
-  };
 }
 
 export interface OpenedPage {
