@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/app.js';
+import { pinnedLocalModel } from '../helpers/catalogue.js';
 import { startDownloadServer, type DownloadServer } from '../helpers/download-server.js';
 import { apiClient, registerAndLogin, type ApiClient, type ApiResponse, type Json } from '../helpers/http.js';
 import { readSse } from '../helpers/sse.js';
@@ -43,15 +44,7 @@ function localCatalogue(downloadUrl: string) {
         source: modelFile,
         contextLength: 4096,
       },
-      {
-        id: 'tiny-download',
-        name: 'Tiny Download',
-        provider: 'local',
-        format: 'completion',
-        source: downloadUrl,
-        size: fs.statSync(modelFile).size,
-        sha256: createHash('sha256').update(fs.readFileSync(modelFile)).digest('hex'),
-      },
+      pinnedLocalModel('tiny-download', 'Tiny Download', downloadUrl, fs.readFileSync(modelFile)),
     ],
   };
 }

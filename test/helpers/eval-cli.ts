@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Problem } from '../../src/server/eval/dataset.js';
+import { pinnedLocalModel } from './catalogue.js';
 import { runCli, spawnCli, type CliRun, type SpawnedCli } from './cli.js';
 import { startOpenAiServer, type OpenAiTestServer } from './openai-server.js';
 import { writeTinyGguf } from './tiny-gguf.js';
@@ -57,15 +57,7 @@ export async function startEvalCli(problems: Problem[]): Promise<EvalCliSetup> {
         source: gguf,
         contextLength: 1024,
       },
-      {
-        id: 'tiny-pinned',
-        name: 'Tiny Pinned',
-        provider: 'local',
-        format: 'completion',
-        source: 'http://127.0.0.1:9/tiny-pinned.gguf',
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        size: bytes.length,
-      },
+      pinnedLocalModel('tiny-pinned', 'Tiny Pinned', 'http://127.0.0.1:9/tiny-pinned.gguf', bytes),
     ],
   };
   fs.writeFileSync(path.join(dir, 'models.json'), JSON.stringify(catalogue));

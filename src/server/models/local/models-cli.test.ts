@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinnedLocalModel } from '../../../../test/helpers/catalogue.js';
 import { runCli, spawnCli, type CliRun } from '../../../../test/helpers/cli.js';
 import { startDownloadServer, type DownloadServer } from '../../../../test/helpers/download-server.js';
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
@@ -33,15 +34,7 @@ describe('npm run models', () => {
     const catalogue = {
       defaultModel: 'tiny',
       models: [
-        {
-          id: 'tiny',
-          name: 'Tiny Coder',
-          provider: 'local',
-          format: 'completion',
-          source: server.url,
-          sha256: createHash('sha256').update(body).digest('hex'),
-          size: body.length,
-        },
+        pinnedLocalModel('tiny', 'Tiny Coder', server.url, body),
         {
           id: 'later',
           name: 'Later Coder',
