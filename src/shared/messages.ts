@@ -1,3 +1,5 @@
+import { MAX_INPUT_CHARS } from './limits.js';
+
 /**
  * User-facing messages shared by the API and the web app. Several are worded
  * exactly as users of the original CodeGenie system know them.
@@ -30,3 +32,8 @@ export const MESSAGES = {
   modelNotServed: 'The model server does not serve',
   storeUnavailable: 'The data store is unavailable. Please try again shortly.',
 } as const;
+
+/** What a prompt or code over the size limit is told, naming the field ("prompt", "code"). */
+export function tooLongMessage(field: string): string {
+  return `The ${field} is too long: at most ${MAX_INPUT_CHARS.toLocaleString('en-US')} characters.`;
+}

@@ -14,7 +14,11 @@ import { logSink } from './secrets.js';
 /** The session secret every test server signs with (tests forge tokens with it). */
 export const TEST_SESSION_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
 
-export const WEB_ROOT = path.resolve(import.meta.dirname, '../../dist/web');
+/**
+ * The built web app the browser tests load: dist/web, or TEST_WEB_ROOT when a
+ * build was written elsewhere (`vite build --outDir`), so two builds never clash.
+ */
+export const WEB_ROOT = process.env.TEST_WEB_ROOT ?? path.resolve(import.meta.dirname, '../../dist/web');
 
 export interface TestServerOptions {
   /** Extra environment, as a user would set it (e.g. LOGIN_MAX_FAILURES_PER_ACCOUNT). */

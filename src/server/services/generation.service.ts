@@ -21,6 +21,7 @@ import {
   type GenerationEvent,
   type GenerationResult,
 } from '../../shared/generation.schemas.js';
+import { tooLongMessage } from '../../shared/messages.js';
 import type { ActivityLog } from './activity.service.js';
 import { planExplain, planGenerate, type GenerationPlan } from './generation-plan.js';
 import type { ClientInfo } from './auth.service.js';
@@ -311,7 +312,7 @@ function resultOf(spec: RunSpec, o: PromptOutcome): GenerationResult {
 
 function checkLength(field: 'prompt' | 'code', value: string): void {
   if (value.length > MAX_INPUT_CHARS) {
-    const message = `The ${field} is too long: at most ${MAX_INPUT_CHARS.toLocaleString('en-US')} characters.`;
+    const message = tooLongMessage(field);
     throw new PayloadTooLargeError(message, { fields: { [field]: message } });
   }
 }

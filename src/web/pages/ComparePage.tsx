@@ -2,6 +2,7 @@ import { newUuid } from '../generation/uuid';
 import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { MAX_INPUT_CHARS } from '../../shared/limits';
+import { tooLongMessage } from '../../shared/messages';
 import type { Language, ModelListing } from '../api/generation.api';
 import { useAuth } from '../auth/auth.context';
 import { SelectField, TextAreaField } from '../components/FormField';
@@ -117,7 +118,7 @@ export function ComparePage() {
     if (text === '') {
       problems.prompt = 'Describe the code you want.';
     } else if (text.length > MAX_INPUT_CHARS) {
-      problems.prompt = `The prompt is too long: at most ${MAX_INPUT_CHARS.toLocaleString('en-US')} characters.`;
+      problems.prompt = tooLongMessage('prompt');
     }
     if (selected.length < MIN_MODELS || selected.length > MAX_MODELS) {
       problems.models = `Pick ${MIN_MODELS} to ${MAX_MODELS} models to compare.`;

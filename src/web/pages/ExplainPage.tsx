@@ -1,6 +1,7 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useLocation } from 'react-router';
 import { MAX_INPUT_CHARS } from '../../shared/limits';
+import { tooLongMessage } from '../../shared/messages';
 import type { ExplainFormat, ExplainLevel, ExplainRequest, Language } from '../api/generation.api';
 import { useAuth } from '../auth/auth.context';
 import { PageHeading } from '../components/PageHeading';
@@ -167,7 +168,7 @@ export function ExplainPage() {
       return;
     }
     if (code.length > MAX_INPUT_CHARS) {
-      setCodeError(`The code is too long: at most ${MAX_INPUT_CHARS.toLocaleString('en-US')} characters.`);
+      setCodeError(tooLongMessage('code'));
       return;
     }
     setCodeError(null);

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { MAX_INPUT_CHARS } from '../../shared/limits';
+import { tooLongMessage } from '../../shared/messages';
 import type { Language } from '../api/generation.api';
 import { useAuth } from '../auth/auth.context';
 import { TextAreaField } from '../components/FormField';
@@ -154,7 +155,7 @@ export function GeneratePage() {
     }
     if (text.length > MAX_INPUT_CHARS) {
       setClientErrors({
-        prompt: `The prompt is too long: at most ${MAX_INPUT_CHARS.toLocaleString('en-US')} characters.`,
+        prompt: tooLongMessage('prompt'),
       });
       promptRef.current?.focus();
       return;
