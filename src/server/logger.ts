@@ -1,6 +1,30 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 
+/**
+ * One log call, in pino's argument order: a message, or an object of fields
+ * (`err` for an error) followed by the message.
+ */
+export interface LogFn {
+  (message: string): void;
+  (fields: object, message?: string): void;
+}
+
+/**
+ * The logger services, adapters and factories take: the part of pino's
+ * logger this code uses. Fastify's `app.log` is one; a test can pass any
+ * object with these methods. Keeping our own type means nothing below the
+ * routes imports Fastify.
+ */
+export interface Logger {
+  error: LogFn;
+  warn: LogFn;
+  info: LogFn;
+  debug: LogFn;
+  /** A logger that adds `bindings` to every line. */
+  child(bindings: Record<string, unknown>): Logger;
+}
+
 /** Query parameters whose values never reach a log line. */
 const SECRET_QUERY_KEYS = /^(token|access_token|refresh_token|code|key|password|secret)$/i;
 

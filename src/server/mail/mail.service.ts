@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../logger.js';
 import type { Mailer, MailMessage } from './mailer.port.js';
 
 export interface MailRetryOptions {
@@ -29,7 +29,7 @@ export class MailService {
 
   constructor(
     private readonly mailer: Mailer,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: Logger,
     retry: Partial<MailRetryOptions> = {},
   ) {
     this.retry = { attempts: retry.attempts ?? 4, baseDelayMs: retry.baseDelayMs ?? 2000 };

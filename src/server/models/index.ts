@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
 import { loadCatalogue, type Catalogue } from './catalogue.js';
 import { ModelRegistry } from './model-registry.js';
@@ -9,7 +9,7 @@ import type { ModelProvider } from './provider.port.js';
 /** The local engine's settings from config (shared by the server and `npm run models`). */
 export function localProviderOptions(
   config: Pick<Config, 'models'>,
-  log: FastifyBaseLogger,
+  log: Logger,
   env: Record<string, string | undefined> = process.env,
 ): LocalProviderOptions {
   return {
@@ -33,7 +33,7 @@ export function localProviderOptions(
  */
 export async function createModelRegistry(
   config: Pick<Config, 'models'>,
-  log: FastifyBaseLogger,
+  log: Logger,
   options: {
     /** Default: MODELS_FILE or the shipped catalogue. */
     catalogue?: Catalogue;

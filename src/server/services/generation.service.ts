@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../logger.js';
 import type { Clock } from '../clock.js';
 import {
   AppError,
@@ -33,7 +33,7 @@ export interface GenerationServiceDeps {
   activity: ActivityLog;
   clock: Clock;
   limits: { perMinute: number; runningPerUser: number };
-  log: FastifyBaseLogger;
+  log: Logger;
 }
 
 /** A started generation: its id and its event stream (start, token*, done | error). */

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
 import type { Store } from './store.port.js';
 
@@ -9,7 +9,7 @@ import type { Store } from './store.port.js';
  */
 export async function createStore(
   database: Config['database'],
-  options: { log?: FastifyBaseLogger } = {},
+  options: { log?: Logger } = {},
 ): Promise<Store> {
   switch (database.kind) {
     case 'sqlite': {

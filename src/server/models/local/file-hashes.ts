@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../logger.js';
 import type { DownloadProgress } from '../provider.port.js';
 import { sha256File } from './download-helpers.js';
 
@@ -36,7 +36,7 @@ export class FileHashes {
   private readonly running = new Map<string, { promise: Promise<string>; progress: DownloadProgress }>();
 
   constructor(
-    private readonly log: FastifyBaseLogger,
+    private readonly log: Logger,
     private readonly signal: AbortSignal,
   ) {}
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../logger.js';
 import { AppError } from '../../errors.js';
 import type { LocalModelEntry } from '../catalogue.js';
 import { GenerationAbortedError, ModelUnavailableError } from '../model-errors.js';
@@ -20,7 +20,7 @@ import { resolveSource } from './model-source.js';
 export interface LocalFilesOptions {
   modelsDir: string;
   autoDownload: boolean;
-  log: FastifyBaseLogger;
+  log: Logger;
   download?: ModelDownloaderOptions | undefined;
   /** How long the start-up check waits for a download host to answer (default 5 s). */
   probeTimeoutMs?: number | undefined;

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../logger.js';
 import type { LocalModelEntry } from '../catalogue.js';
 import { probeHost } from './download-helpers.js';
 import type { ModelFiles, PinnedFile } from './model-files.js';
@@ -17,7 +17,7 @@ export interface StartupChecks {
   files: StartupFile[];
   modelFiles: ModelFiles;
   autoDownload: boolean;
-  log: FastifyBaseLogger;
+  log: Logger;
   /** How long a download host may take to answer the probe. */
   probeTimeoutMs: number;
   /** Aborted when the provider closes. */

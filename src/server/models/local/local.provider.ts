@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../logger.js';
 import { AppError } from '../../errors.js';
 import type { LocalModelEntry, ModelEntry } from '../catalogue.js';
 import {
@@ -37,7 +37,7 @@ export interface LocalProviderOptions {
   firstTokenTimeoutMs: number;
   /** Longest silence between two tokens. */
   idleTimeoutMs: number;
-  log: FastifyBaseLogger;
+  log: Logger;
   /** CPU threads per context; default: every math core but one (see ModelCache). */
   threads?: number;
   /** Download timeouts and token; defaults: 30 s to connect, 60 s of silence, process.env.HF_TOKEN. */

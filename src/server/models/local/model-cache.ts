@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../logger.js';
 import {
   getLlama,
   GgufInsights,
@@ -46,7 +46,7 @@ export interface ModelCacheOptions {
   sequences: number;
   /** CPU threads per context; default: every math core but one. */
   threads?: number | undefined;
-  log: FastifyBaseLogger;
+  log: Logger;
 }
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../logger.js';
 import { ModelUnavailableError } from '../model-errors.js';
 import type { DownloadProgress } from '../provider.port.js';
 import { FileHashes, statOrNull } from './file-hashes.js';
@@ -64,7 +64,7 @@ export class ModelFiles {
 
   constructor(
     private readonly downloader: ModelDownloader,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: Logger,
   ) {
     this.hashes = new FileHashes(log, this.closing.signal);
   }

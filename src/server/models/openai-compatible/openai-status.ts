@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../../shared/messages.js';
 import type { OpenAiModelEntry } from '../catalogue.js';
 import type { ModelStatus } from '../provider.port.js';
@@ -58,7 +58,7 @@ export class RemoteStatusTracker {
     private readonly check: CheckServer,
     private readonly keyOf: (model: OpenAiModelEntry) => string | undefined,
     private readonly options: StatusCheckOptions,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: Logger,
   ) {}
 
   /** Starts checking the servers of these models now, in the background. */

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../logger.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { OpenAiModelEntry } from '../catalogue.js';
 import { ProviderError } from '../model-errors.js';
@@ -30,7 +30,7 @@ export interface StreamContext {
   timeouts: OpenAiTimeouts;
   /** The API key, only to remove it from upstream messages. */
   apiKey: string | undefined;
-  log: FastifyBaseLogger;
+  log: Logger;
 }
 
 /** One chat.completion.chunk / text_completion chunk, reduced to what we use. */

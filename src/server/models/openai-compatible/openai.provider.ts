@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../logger.js';
 import type { ModelEntry, OpenAiModelEntry } from '../catalogue.js';
 import {
   GenerationAbortedError,
@@ -25,7 +25,7 @@ export interface OpenAiProviderOptions {
   retry?: { attempts: number; baseDelayMs: number };
   /** Where API keys are read (process.env in production). */
   env: Record<string, string | undefined>;
-  log: FastifyBaseLogger;
+  log: Logger;
   /** When servers found unavailable are checked again (default DEFAULT_STATUS_CHECKS). */
   statusChecks?: Partial<StatusCheckOptions>;
 }
@@ -53,7 +53,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
   private readonly timeouts: OpenAiTimeouts;
   private readonly retry: { attempts: number; baseDelayMs: number };
   private readonly env: Record<string, string | undefined>;
-  private readonly log: FastifyBaseLogger;
+  private readonly log: Logger;
   /** `baseUrl model` pairs whose server refused response_format: asked without it from then on. */
   private readonly noResponseFormat = new Set<string>();
   private readonly checks: RemoteStatusTracker;

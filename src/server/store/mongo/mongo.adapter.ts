@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../logger.js';
 import { MongoClient, type Db, type ServerDescriptionChangedEvent } from 'mongodb';
 import type { Store } from '../store.port.js';
 import { ensureIndexes, openCollections } from './mongo-collections.js';
@@ -19,7 +19,7 @@ export interface MongoStoreOptions {
    */
   serverSelectionTimeoutMs?: number;
   /** Where connection losses and recoveries are logged. */
-  log?: FastifyBaseLogger;
+  log?: Logger;
 }
 
 const DEFAULT_SELECTION_TIMEOUT_MS = 8_000;
@@ -108,7 +108,7 @@ export class MongoStore implements Store {
 }
 
 /** Logs when a server stops answering and when it answers again (the driver reconnects by itself). */
-function watchConnection(client: MongoClient, target: MongoTarget, log: FastifyBaseLogger): void {
+function watchConnection(client: MongoClient, target: MongoTarget, log: Logger): void {
   client.on('serverDescriptionChanged', (event: ServerDescriptionChangedEvent) => {
     const was = event.previousDescription.type;
     const now = event.newDescription.type;

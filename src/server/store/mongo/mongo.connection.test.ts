@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../../logger.js';
 import { BSON, type Document } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError, InvalidInputError, StoreUnavailableError } from '../../errors.js';
@@ -144,7 +144,7 @@ async function fake(handler?: Handler): Promise<FakeMongod> {
 async function connect(
   uri: string,
   serverSelectionTimeoutMs = 1000,
-  log?: FastifyBaseLogger,
+  log?: Logger,
 ): Promise<MongoStore> {
   const store = await MongoStore.connect(uri, { serverSelectionTimeoutMs, log });
   stores.push(store);
@@ -274,7 +274,7 @@ describe('mongo adapter over the wire protocol', () => {
     const log = {
       info: (_: unknown, message: string) => logged.push({ level: 'info', message }),
       warn: (_: unknown, message: string) => logged.push({ level: 'warn', message }),
-    } as unknown as FastifyBaseLogger;
+    } as unknown as Logger;
     const server = await fake();
     const store = await connect(`mongodb://127.0.0.1:${server.port}/cg`, 1500, log);
     await expect(store.users.findById('a')).resolves.toBeNull();
