@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../helpers/cli.js';
-import { apiClient, registerAndLogin, type ApiClient } from '../helpers/http.js';
+import { apiClient, registerAndLogin } from '../helpers/http.js';
+import { useTestServer } from '../helpers/suite.js';
 import { secret } from '../helpers/secrets.js';
 
-let server: TestServer;
-let api: ApiClient;
-
-beforeAll(async () => {
-  server = await startTestServer({ name: 'admin-cli' });
-  api = apiClient(server.url);
-});
-afterAll(() => server.close());
+const server = useTestServer({ name: 'admin-cli' });
+const api = apiClient(() => server.url);
 
 /** Runs `npm run admin -- ...args` the way an operator would, against the test server's data. */
 function admin(...args: string[]): Promise<CliRun> {

@@ -1,45 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/app.js';
-import { apiClient, registerAndLogin, type ApiClient } from '../helpers/http.js';
-import { startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
+import { describe, expect, it } from 'vitest';
+import { remoteModel } from '../helpers/catalogue.js';
+import { apiClient } from '../helpers/http.js';
+import { useOpenAiServer, useSignedInUser, useTestServer } from '../helpers/suite.js';
 
 /**
  * No request value ever becomes a query operator: `{"$gt": ""}` (and
  * friends) sent through every route that reaches the store is refused with
  * 400 by the schemas, before any adapter sees it, and nothing changes.
  */
-let upstream: OpenAiTestServer;
-let server: TestServer;
-let api: ApiClient;
-let token: string;
-
 const OPERATOR = { $gt: '' };
 
-beforeAll(async () => {
-  upstream = await startOpenAiServer();
-  server = await startTestServer({
-    name: 'operators',
-    catalogue: {
-      defaultModel: 'm',
-      models: [
-        {
-          id: 'm',
-          name: 'M',
-          provider: 'openai-compatible',
-          format: 'chat',
-          baseUrl: upstream.baseUrl,
-          model: 'm',
-        },
-      ],
-    },
-  });
-  api = apiClient(server.url);
-  token = (await registerAndLogin(api)).token;
-});
-afterAll(async () => {
-  await server.close();
-  await upstream.close();
-});
+const upstream = useOpenAiServer();
+const server = useTestServer(() => ({
+  name: 'operators',
+  catalogue: { defaultModel: 'm', models: [remoteModel(upstream.baseUrl, 'm', 'M')] },
+}));
+const api = apiClient(() => server.url);
+const session = useSignedInUser(api);
 
 const BODIES: [string, string, Record<string, unknown>][] = [
   [
@@ -62,7 +39,12 @@ describe('operator objects in request bodies', () => {
   for (const [method, path, valid] of BODIES) {
     for (const field of Object.keys(valid)) {
       it(`${method} ${path} refuses {"$gt": ""} as ${field}`, async () => {
-        const res = await api.request(method, path, { ...valid, [field]: OPERATOR }, { token });
+        const res = await api.request(
+          method,
+          path,
+          { ...valid, [field]: OPERATOR },
+          { token: session.token },
+        );
         expect(res.status).toBe(400);
         expect(res.body.error.code).toBe('invalid_input');
       });
@@ -79,7 +61,7 @@ describe('operators in query strings and paths', () => {
     '/api/history/$gt',
     '/api/history/%7B%22%24gt%22%3A%22%22%7D',
   ])('GET %s is refused with 400', async (path) => {
-    const res = await api.get(path, { token });
+    const res = await api.get(path, { token: session.token });
     expect(res.status).toBe(400);
   });
 
@@ -87,13 +69,13 @@ describe('operators in query strings and paths', () => {
     'DELETE or POST %s is refused with 400',
     async (path) => {
       const method = path.endsWith('cancel') ? 'POST' : 'DELETE';
-      const res = await api.request(method, path, undefined, { token });
+      const res = await api.request(method, path, undefined, { token: session.token });
       expect(res.status).toBe(400);
     },
   );
 
   it('left the data as it was', async () => {
-    expect((await api.get('/api/auth/me', { token })).status).toBe(200);
+    expect((await api.get('/api/auth/me', { token: session.token })).status).toBe(200);
     expect(await server.store.users.findByUsername('someone')).toBeNull();
   });
 });

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/app.js';
-import { apiClient, newAccount, type ApiClient } from '../helpers/http.js';
+import { describe, expect, it } from 'vitest';
+import { apiClient, newAccount } from '../helpers/http.js';
+import { useTestServer } from '../helpers/suite.js';
 import { secret } from '../helpers/secrets.js';
 import { MESSAGES } from '../../src/shared/messages.js';
 
-let server: TestServer;
-let api: ApiClient;
-
-beforeAll(async () => {
-  server = await startTestServer({ name: 'register' });
-  api = apiClient(server.url);
-});
-afterAll(() => server.close());
+const server = useTestServer({ name: 'register' });
+const api = apiClient(() => server.url);
 
 describe('POST /api/auth/register', () => {
   it('creates the account: 201 with the user, email lower-cased, no hash', async () => {

@@ -1,22 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
-import { startTestServer, TEST_SESSION_SECRET, type TestServer } from '../helpers/app.js';
-import { apiClient, newAccount, registerAndLogin, type ApiClient } from '../helpers/http.js';
+import { startTestServer, TEST_SESSION_SECRET } from '../helpers/app.js';
+import { apiClient, newAccount, registerAndLogin } from '../helpers/http.js';
+import { useTestServer } from '../helpers/suite.js';
 import { logSink, secret } from '../helpers/secrets.js';
 
-let server: TestServer;
-let api: ApiClient;
-
-beforeAll(async () => {
-  server = await startTestServer({ name: 'security' });
-  api = apiClient(server.url);
-});
-afterAll(() => server.close());
+const server = useTestServer({ name: 'security' });
+const api = apiClient(() => server.url);
 
 describe('security headers', () => {
   it('sends a strict CSP, nosniff, the referrer policy, no X-Powered-By and no HSTS over http', async () => {

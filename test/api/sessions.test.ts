@@ -1,22 +1,18 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/clock.js';
-import { startTestServer, TEST_SESSION_SECRET, type TestServer } from '../helpers/app.js';
-import { apiClient, newAccount, registerAndLogin, type ApiClient } from '../helpers/http.js';
+import { TEST_SESSION_SECRET } from '../helpers/app.js';
+import { apiClient, newAccount, registerAndLogin } from '../helpers/http.js';
+import { useTestServer } from '../helpers/suite.js';
 
-let server: TestServer;
-let api: ApiClient;
 const clock = new ManualClock(Date.now());
 
-beforeAll(async () => {
-  server = await startTestServer({
-    name: 'sessions',
-    clock,
-    env: { SESSION_TTL_HOURS: '168', SESSION_IDLE_HOURS: '24', LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' },
-  });
-  api = apiClient(server.url);
+const server = useTestServer({
+  name: 'sessions',
+  clock,
+  env: { SESSION_TTL_HOURS: '168', SESSION_IDLE_HOURS: '24', LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' },
 });
-afterAll(() => server.close());
+const api = apiClient(() => server.url);
 
 describe('sessions', () => {
   it('GET /api/auth/me answers the user by bearer token and by cookie, 401 without', async () => {

@@ -1,22 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
-import { startTestServer, TEST_SESSION_SECRET, type TestServer } from '../helpers/app.js';
-import { apiClient, type ApiClient } from '../helpers/http.js';
+import { startTestServer, TEST_SESSION_SECRET } from '../helpers/app.js';
+import { apiClient } from '../helpers/http.js';
+import { useTestServer } from '../helpers/suite.js';
 import { logSink } from '../helpers/secrets.js';
 
-let server: TestServer;
-let api: ApiClient;
-
-beforeAll(async () => {
-  server = await startTestServer({ name: 'system' });
-  api = apiClient(server.url);
-});
-afterAll(() => server.close());
+const server = useTestServer({ name: 'system' });
+const api = apiClient(() => server.url);
 
 describe('GET /api/health', () => {
   it('answers 200 {status: ok} while the store answers', async () => {

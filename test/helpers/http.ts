@@ -20,8 +20,13 @@ export interface RequestOptions {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are asserted field by field
 export type Json = any;
 
-/** A small fetch wrapper for HTTP tests against a real server. */
-export function apiClient(baseUrl: string) {
+/**
+ * A small fetch wrapper for HTTP tests against a real server. The base URL
+ * may be given as a function, read at each request, for a suite whose
+ * server starts in beforeAll (`apiClient(() => server.url)`).
+ */
+export function apiClient(baseUrl: string | (() => string)) {
+  const base = typeof baseUrl === 'function' ? baseUrl : () => baseUrl;
   async function request<T = Json>(
     method: string,
     path: string,
@@ -42,7 +47,7 @@ export function apiClient(baseUrl: string) {
     if (options.cookie) {
       headers.cookie = options.cookie;
     }
-    const res = await fetch(`${baseUrl}${path}`, { method, headers, body: payload, redirect: 'manual' });
+    const res = await fetch(`${base()}${path}`, { method, headers, body: payload, redirect: 'manual' });
     const text = await res.text();
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text.length > 0) {
