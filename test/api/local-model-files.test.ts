@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/app.js';
-import { startDownloadServer, type DownloadServer } from '../helpers/download-server.js';
-import { apiClient, registerAndLogin, type ApiClient, type Json } from '../helpers/http.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startDownloadServer } from '../helpers/download-server.js';
+import { apiClient, type Json } from '../helpers/http.js';
+import { useSignedInUser, useSuiteFixture, useTestServer } from '../helpers/suite.js';
 import { writeTinyGguf } from '../helpers/tiny-gguf.js';
 
 /**
@@ -21,20 +21,25 @@ writeTinyGguf(sourceFile, { seed: 21 });
 const bytes = fs.readFileSync(sourceFile);
 const sha256 = createHash('sha256').update(bytes).digest('hex');
 
-let downloads: DownloadServer;
-let server: TestServer;
-let api: ApiClient;
-let token: string;
-
-beforeAll(async () => {
-  downloads = await startDownloadServer(bytes, { path: '/files/tiny.gguf' });
-  const base = downloads.url.replace('/files/tiny.gguf', '');
-  await downloads.close();
+afterAll(() => {
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
+/** The download host, stopped: its port refuses connections. */
+const downloads = useSuiteFixture(
+  async () => {
+    const started = await startDownloadServer(bytes, { path: '/files/tiny.gguf' });
+    await started.close();
+    return { port: started.port, base: started.url.replace('/files/tiny.gguf', '') };
+  },
+  () => undefined,
+);
+const server = useTestServer(() => {
+  const base = downloads.base;
   // An earlier version downloaded this one under its plain name.
   fs.mkdirSync(path.join(dataDir, 'models'), { recursive: true });
   fs.copyFileSync(sourceFile, path.join(dataDir, 'models', 'kept.gguf'));
   const pinned = { format: 'completion', provider: 'local', sha256, size: bytes.length, contextLength: 256 };
-  server = await startTestServer({
+  return {
     name: 'local-model-files',
     dataDir,
     catalogue: {
@@ -44,18 +49,13 @@ beforeAll(async () => {
         { id: 'tiny-kept', name: 'Tiny Kept', source: `${base}/files/kept.gguf`, ...pinned },
       ],
     },
-  });
-  api = apiClient(server.url);
-  token = (await registerAndLogin(api)).token;
+  };
 });
-
-afterAll(async () => {
-  await server.close();
-  fs.rmSync(scratch, { recursive: true, force: true });
-});
+const api = apiClient(() => server.url);
+const session = useSignedInUser(api);
 
 const listing = async (id: string): Promise<Json> =>
-  ((await api.get('/api/models', { token })).body as Json[]).find((m: Json) => m.id === id);
+  ((await api.get('/api/models', { token: session.token })).body as Json[]).find((m: Json) => m.id === id);
 
 const ADVICE =
   "Check this server's internet access, run `npm run models -- pull tiny-offline` on a machine that can " +
@@ -80,13 +80,17 @@ describe('local model files on a server that cannot reach its download host', ()
     const res = await api.post(
       '/api/generate',
       { modelId: 'tiny-kept', prompt: 'hi', maxTokens: 4 },
-      { token },
+      { token: session.token },
     );
     expect(res.status).toBe(200);
   });
 
   it('answers a generation with the missing model 503, in the same words, and keeps saying it', async () => {
-    const res = await api.post('/api/generate', { modelId: 'tiny-offline', prompt: 'hi' }, { token });
+    const res = await api.post(
+      '/api/generate',
+      { modelId: 'tiny-offline', prompt: 'hi' },
+      { token: session.token },
+    );
     expect(res.status).toBe(503);
     expect(res.body.error).toMatchObject({
       code: 'model_unavailable',

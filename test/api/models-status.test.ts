@@ -1,8 +1,9 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startTestServer, type TestServer } from '../helpers/app.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/app.js';
 import { remoteModel } from '../helpers/catalogue.js';
-import { apiClient, registerAndLogin, type ApiClient } from '../helpers/http.js';
+import { apiClient } from '../helpers/http.js';
+import { useSignedInUser, useSuiteFixture, useTestServer } from '../helpers/suite.js';
 import { startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
 import { MESSAGES } from '../../src/shared/messages.js';
 
@@ -18,17 +19,18 @@ interface Listing {
   reason?: string;
 }
 
-let port: number;
-let server: TestServer;
+// The model server is down when CodeGenie starts: nothing listens on its port yet.
+const down = useSuiteFixture(
+  async () => ({ port: await freePort() }),
+  () => undefined,
+);
 let upstream: OpenAiTestServer | undefined;
-let api: ApiClient;
-let token: string;
-
-beforeAll(async () => {
-  // The model server is down when CodeGenie starts: nothing listens on its port yet.
-  port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}/v1`;
-  server = await startTestServer({
+afterAll(async () => {
+  await upstream?.close();
+});
+const server = useTestServer(() => {
+  const baseUrl = `http://127.0.0.1:${down.port}/v1`;
+  return {
     name: 'models-status',
     catalogue: {
       defaultModel: 'remote-chat',
@@ -39,17 +41,13 @@ beforeAll(async () => {
     },
     // Looks again 20 ms after a failed check, backing off to 100 ms.
     modelStatusChecks: { recheckMs: 20, maxRecheckMs: 100 },
-  });
-  api = apiClient(server.url);
-  token = (await registerAndLogin(api)).token;
+  };
 });
-afterAll(async () => {
-  await server.close();
-  await upstream?.close();
-});
+const api = apiClient(() => server.url);
+const session = useSignedInUser(api);
 
 async function listing(id: string): Promise<Listing | undefined> {
-  const res = await api.get('/api/models', { token });
+  const res = await api.get('/api/models', { token: session.token });
   expect(res.status).toBe(200);
   return (res.body as Listing[]).find((m) => m.id === id);
 }
@@ -57,20 +55,20 @@ async function listing(id: string): Promise<Listing | undefined> {
 describe('GET /api/models with a remote model server', () => {
   it('lists its models as unavailable while the server is down, without its address', async () => {
     await expect.poll(async () => (await listing('remote-chat'))?.status).toBe('unavailable');
-    const res = await api.get('/api/models', { token });
+    const res = await api.get('/api/models', { token: session.token });
     for (const model of res.body as Listing[]) {
       expect(model).toMatchObject({ status: 'unavailable', reason: MESSAGES.modelServerUnreachable });
       expect(model.reason).not.toContain('127.0.0.1');
-      expect(model.reason).not.toContain(String(port));
+      expect(model.reason).not.toContain(String(down.port));
     }
-    expect(JSON.stringify(res.body)).not.toContain(`127.0.0.1:${port}`);
+    expect(JSON.stringify(res.body)).not.toContain(`127.0.0.1:${down.port}`);
   });
 
   it('refuses a generation with 503 and the same plain reason, saving nothing', async () => {
     const res = await api.post(
       '/api/generate',
       { prompt: 'Add two numbers', modelId: 'remote-chat' },
-      { token },
+      { token: session.token },
     );
     expect(res.status).toBe(503);
     expect(res.body.error).toMatchObject({
@@ -78,8 +76,8 @@ describe('GET /api/models with a remote model server', () => {
       message: MESSAGES.modelServerUnreachable,
     });
     expect(JSON.stringify(res.body)).not.toContain('127.0.0.1');
-    expect(JSON.stringify(res.body)).not.toContain(String(port));
-    expect((await api.get('/api/history', { token })).body.items).toEqual([]);
+    expect(JSON.stringify(res.body)).not.toContain(String(down.port));
+    expect((await api.get('/api/history', { token: session.token })).body.items).toEqual([]);
   });
 
   it('tells administrators the URL and the cause in the log, once, while it keeps checking', async () => {
@@ -93,12 +91,12 @@ describe('GET /api/models with a remote model server', () => {
       .split('\n')
       .filter((line) => line.includes('model server unreachable; its models are unavailable'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`"url":"http://127.0.0.1:${port}/v1"`);
+    expect(warnings[0]).toContain(`"url":"http://127.0.0.1:${down.port}/v1"`);
     expect(warnings[0]).toContain('ECONNREFUSED');
   });
 
   it('shows the models ready once the server is back (and one it does not serve, unavailable)', async () => {
-    upstream = await startOpenAiServer({ port, models: ['chat-model'] });
+    upstream = await startOpenAiServer({ port: down.port, models: ['chat-model'] });
     await expect.poll(async () => (await listing('remote-chat'))?.status).toBe('ready');
     expect(await listing('retired')).toMatchObject({
       status: 'unavailable',
@@ -107,7 +105,7 @@ describe('GET /api/models with a remote model server', () => {
     const res = await api.post(
       '/api/generate',
       { prompt: 'Add two numbers', modelId: 'remote-chat' },
-      { token },
+      { token: session.token },
     );
     expect(res.status).toBe(200);
     expect(upstream.requests).toHaveLength(1);

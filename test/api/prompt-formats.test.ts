@@ -1,22 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEEPSEEK_CODER_SYSTEM } from '../../src/server/models/prompt-formats.js';
-import { startTestServer, type TestServer } from '../helpers/app.js';
-import { apiClient, registerAndLogin, type ApiClient } from '../helpers/http.js';
-import { startOpenAiServer, type OpenAiTestServer, type RecordedRequest } from '../helpers/openai-server.js';
+import { apiClient } from '../helpers/http.js';
+import type { RecordedRequest } from '../helpers/openai-server.js';
+import { useOpenAiServer, useSignedInUser, useTestServer } from '../helpers/suite.js';
 
 /**
  * What a model is sent, seen from the model server's side of a real HTTP
  * exchange: each catalogue format reaches the server as its model expects.
  */
-let upstream: OpenAiTestServer;
-let server: TestServer;
-let api: ApiClient;
-let token: string;
-
-beforeAll(async () => {
-  upstream = await startOpenAiServer();
+const upstream = useOpenAiServer({ resetEachTest: true });
+const server = useTestServer(() => {
   const remote = { provider: 'openai-compatible', baseUrl: upstream.baseUrl };
-  server = await startTestServer({
+  return {
     name: 'prompt-formats',
     catalogue: {
       defaultModel: 'chat',
@@ -26,17 +21,10 @@ beforeAll(async () => {
         { ...remote, id: 'base', name: 'Base', format: 'completion', model: 'base-model' },
       ],
     },
-  });
-  api = apiClient(server.url);
-  token = (await registerAndLogin(api)).token;
+  };
 });
-afterAll(async () => {
-  await server.close();
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.reset();
-});
+const api = apiClient(() => server.url);
+const session = useSignedInUser(api);
 
 /** The generation request the model server received (status checks aside). */
 function generationRequest(): RecordedRequest {
@@ -52,7 +40,7 @@ describe('prompts as the model server receives them', () => {
     const res = await api.post(
       '/api/explain',
       { modelId: 'chat', code: 'done = False\nwhile not done:\n    done = True', language: 'any' },
-      { token },
+      { token: session.token },
     );
     expect(res.status).toBe(200);
     expect(res.body.language).toBe('python');
@@ -66,7 +54,7 @@ describe('prompts as the model server receives them', () => {
     const res = await api.post(
       '/api/generate',
       { modelId: 'deepseek', prompt: 'reverse a string', language: 'python', stop: ['\n\n\n'] },
-      { token },
+      { token: session.token },
     );
     expect(res.status).toBe(200);
     const sent = generationRequest();
@@ -88,7 +76,7 @@ describe('prompts as the model server receives them', () => {
         prompt: 'Finish it:\n```python\ndef add(a, b):\n    """Sum of a and b."""\n```',
         language: 'python',
       },
-      { token },
+      { token: session.token },
     );
     expect(res.status).toBe(200);
     expect(res.body.output).toBe('    return a + b\n');
