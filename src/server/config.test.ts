@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_DOCS, ConfigError, loadConfig } from './config.js';
+import { readmeConfigTable, README_PATH } from '../../scripts/config-table.js';
+import { CONFIG_VARIABLES, ConfigError, configTable, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -139,10 +139,47 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reports a bad CORS entry together with the other problems, in one pass', () => {
+    let error: unknown;
+    try {
+      loadConfig({ CORS_ORIGINS: 'https://ok.example,https://bad.example/path,ftp://x', PORT: 'eighty' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems.find((p) => p.startsWith('PORT='))).toContain('port number');
+    const cors = problems.filter((p) => p.startsWith('CORS_ORIGINS='));
+    expect(cors).toEqual([
+      expect.stringContaining('"https://bad.example/path" must be an origin'),
+      expect.stringContaining('"ftp://x" must be an origin'),
+    ]);
+  });
+
   it('is documented in the README, variable by variable', () => {
-    const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
-    for (const key of Object.keys(CONFIG_DOCS)) {
+    const readme = fs.readFileSync(README_PATH, 'utf8');
+    expect(CONFIG_VARIABLES.length).toBeGreaterThan(30);
+    for (const key of CONFIG_VARIABLES) {
       expect(readme, key).toMatch(new RegExp(`\\| \`${key}\` +\\|`));
     }
+  });
+
+  it('has the README table that the schema renders (npm run docs:config rewrites it)', () => {
+    const readme = fs.readFileSync(README_PATH, 'utf8');
+    expect(readmeConfigTable(readme), 'README.md is out of date: run npm run docs:config').toBe(
+      configTable(),
+    );
+  });
+
+  it('shows each default from the schema, or the text written for a derived one', () => {
+    const table = configTable();
+    const row = (key: string) => table.split('\n').find((line) => line.startsWith(`| \`${key}\` `));
+    expect(row('PORT')).toContain('TCP port the server listens on. Default: 3000.');
+    expect(row('LOG_LEVEL')).toContain('Default: `info`.');
+    expect(row('TRUST_PROXY')).toContain('Default: `false`.');
+    expect(row('APP_URL')).toContain('Default: `http://localhost:PORT`.');
+    // No default and nothing written for one: the row says nothing about it.
+    expect(row('SMTP_URL')).not.toContain('Default');
   });
 });
