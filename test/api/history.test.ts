@@ -1,45 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixturePrompt } from '../../src/server/store/store-prompts.contract.js';
-import { startTestServer, type TestServer } from '../helpers/app.js';
-import { apiClient, registerAndLogin, type ApiClient, type Json } from '../helpers/http.js';
-import { startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
+import { remoteModel } from '../helpers/catalogue.js';
+import { apiClient, registerAndLogin, type Json } from '../helpers/http.js';
+import { useOpenAiServer, useTestServer } from '../helpers/suite.js';
 
-let upstream: OpenAiTestServer;
-let server: TestServer;
-let api: ApiClient;
-
-beforeAll(async () => {
-  upstream = await startOpenAiServer();
-  server = await startTestServer({
-    name: 'history',
-    catalogue: {
-      defaultModel: 'remote-chat',
-      models: [
-        {
-          id: 'remote-chat',
-          name: 'Remote Chat',
-          provider: 'openai-compatible',
-          format: 'chat',
-          baseUrl: upstream.baseUrl,
-          model: 'chat-model',
-        },
-        {
-          id: 'remote-base',
-          name: 'Remote Base',
-          provider: 'openai-compatible',
-          format: 'completion',
-          baseUrl: upstream.baseUrl,
-          model: 'base-model',
-        },
-      ],
-    },
-  });
-  api = apiClient(server.url);
-});
-afterAll(async () => {
-  await server.close();
-  await upstream.close();
-});
+const upstream = useOpenAiServer();
+const server = useTestServer(() => ({
+  name: 'history',
+  catalogue: {
+    defaultModel: 'remote-chat',
+    models: [
+      remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat', { model: 'chat-model' }),
+      remoteModel(upstream.baseUrl, 'remote-base', 'Remote Base', {
+        model: 'base-model',
+        format: 'completion',
+      }),
+    ],
+  },
+}));
+const api = apiClient(() => server.url);
 
 /** Adds `n` records straight to the store, one minute apart. */
 async function seed(userId: string, n: number, start = Date.now() - n * 60_000) {

@@ -1,54 +1,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/app.js';
-import { apiClient, newAccount, registerAndLogin, type ApiClient, type Json } from '../helpers/http.js';
-import { startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
+import { describe, expect, it } from 'vitest';
+import { remoteModel } from '../helpers/catalogue.js';
+import { apiClient, newAccount, registerAndLogin, type Json } from '../helpers/http.js';
 import { secret } from '../helpers/secrets.js';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
-
-let upstream: OpenAiTestServer;
-let smtp: TestSmtpServer;
-let server: TestServer;
-let api: ApiClient;
+import { useOpenAiServer, useSmtpServer, useTestServer } from '../helpers/suite.js';
 
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
-beforeAll(async () => {
-  upstream = await startOpenAiServer();
-  smtp = await startSmtpServer();
-  server = await startTestServer({
-    name: 'profile',
-    env: { SMTP_URL: smtp.url },
-    catalogue: {
-      defaultModel: 'remote-chat',
-      models: [
-        {
-          id: 'remote-chat',
-          name: 'Remote Chat',
-          provider: 'openai-compatible',
-          format: 'chat',
-          baseUrl: upstream.baseUrl,
-          model: 'm',
-        },
-        {
-          id: 'remote-two',
-          name: 'Remote Two',
-          provider: 'openai-compatible',
-          format: 'chat',
-          baseUrl: upstream.baseUrl,
-          model: 'm2',
-        },
-      ],
-    },
-  });
-  api = apiClient(server.url);
-});
-afterAll(async () => {
-  await server.close();
-  await upstream.close();
-  await smtp.close();
-});
+const upstream = useOpenAiServer();
+const smtp = useSmtpServer();
+const server = useTestServer(() => ({
+  name: 'profile',
+  env: { SMTP_URL: smtp.url },
+  catalogue: {
+    defaultModel: 'remote-chat',
+    models: [
+      remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat', { model: 'm' }),
+      remoteModel(upstream.baseUrl, 'remote-two', 'Remote Two', { model: 'm2' }),
+    ],
+  },
+}));
+const api = apiClient(() => server.url);
 
 async function secondSession(account: { username: string; password: string }) {
   const res = await api.post(
