@@ -9,6 +9,8 @@ import { MESSAGES } from '../shared/messages.js';
  */
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
+  /** When to try again; sent as the Retry-After header and in a stream's error event. */
+  declare readonly retryAfterSeconds?: number;
   constructor(
     message: string,
     readonly details?: unknown,
@@ -65,7 +67,7 @@ export class RateLimitedError extends AppError {
   readonly code = 'rate_limited';
   constructor(
     message: string,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
     super(message, { retryAfterSeconds });
   }
@@ -139,9 +141,8 @@ function fieldName(path: ReadonlyArray<PropertyKey>): string {
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
-      const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-      if (typeof retryAfter === 'number') {
-        void reply.header('retry-after', String(retryAfter));
+      if (error.retryAfterSeconds !== undefined) {
+        void reply.header('retry-after', String(error.retryAfterSeconds));
       }
       return reply
         .status(STATUS_BY_CODE[error.code])
@@ -178,7 +179,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       });
     }
 
+    // The request id is logged with the error and shown to the user, so a report can be found in the log.
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ error: { code: 'internal', message: MESSAGES.internal } });
+    return reply
+      .status(500)
+      .send({ error: { code: 'internal', message: MESSAGES.internal, requestId: request.id } });
   });
 }

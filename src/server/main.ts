@@ -2,7 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import { buildApp } from './app.js';
+import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
+import { startSessionPurge } from './services/session-purge.job.js';
 import { resolveSessionSecret } from './session-secret.js';
 import { createStore, describeStore } from './store/index.js';
 
@@ -50,20 +52,12 @@ async function main(): Promise<void> {
   const sessionSecret = resolveSessionSecret(config.sessionSecret, config.dataDir);
   const app = await buildApp({ config, store, sessionSecret, webRoot: findWebRoot() });
 
-  // Expired and idle sessions are refused anyway; purging keeps the table small.
-  const purge = setInterval(() => {
-    store.sessions
-      .purgeExpired(new Date(), config.sessions.idleMs)
-      .then((n) => {
-        if (n > 0) {
-          app.log.info({ purged: n }, 'expired sessions purged');
-        }
-      })
-      .catch((error: unknown) => {
-        app.log.warn({ err: error }, 'session purge failed');
-      });
-  }, 3_600_000);
-  purge.unref();
+  const purge = startSessionPurge({
+    sessions: store.sessions,
+    clock: systemClock,
+    idleMs: config.sessions.idleMs,
+    log: app.log,
+  });
 
   let closing = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -71,8 +65,8 @@ async function main(): Promise<void> {
       return;
     }
     closing = true;
-    clearInterval(purge);
     app.log.info({ signal }, 'shutting down');
+    await purge.stop();
     await app.close();
     await store.close();
     process.exit(0);

@@ -27,7 +27,7 @@ export class ModelCannotExplainError extends AppError {
 /** The generation queue is full: try again after `retryAfterSeconds`. */
 export class ModelBusyError extends AppError {
   readonly code = 'busy';
-  constructor(readonly retryAfterSeconds: number) {
+  constructor(override readonly retryAfterSeconds: number) {
     super('The models are busy right now. Please try again in a moment.', { retryAfterSeconds });
   }
 }
@@ -65,7 +65,7 @@ export class ProviderRateLimitedError extends AppError {
   readonly code = 'provider_rate_limited';
   constructor(
     modelName: string,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
     super(`The model provider for ${modelName} is rate-limiting requests. Please try again later.`, {
       retryAfterSeconds,
@@ -73,10 +73,14 @@ export class ProviderRateLimitedError extends AppError {
   }
 }
 
-/** The generation was stopped (client gone or cancel). */
-export class GenerationAbortedError extends Error {
+/**
+ * The generation was stopped by its user (cancel, or the connection closed).
+ * Providers throw it when their signal aborts; the generation service keeps
+ * the partial output as cancelled.
+ */
+export class GenerationCancelledError extends AppError {
+  readonly code = 'cancelled';
   constructor() {
-    super('generation aborted');
-    this.name = 'GenerationAbortedError';
+    super('The generation was stopped.');
   }
 }

@@ -85,7 +85,7 @@ export interface ModelProvider {
   /**
    * Streams the answer. Throws (from the iterator) ModelBusyError when the
    * queue is full, ProviderError subclasses for upstream failures, and an
-   * AbortError-like GenerationAbortedError when `signal` aborts.
+   * AbortError-like GenerationCancelledError when `signal` aborts.
    */
   generate(request: GenerationRequest): AsyncIterable<Chunk>;
   /** Releases what the provider holds and stops its timers. */

@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../clock.js';
-import {
-  AppError,
-  ConflictError,
-  InvalidInputError,
-  NotFoundError,
-  PayloadTooLargeError,
-  RateLimitedError,
-} from '../errors.js';
-import { GenerationAbortedError, ModelUnavailableError } from '../models/model-errors.js';
+import { AppError, ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError } from '../errors.js';
+import { GenerationCancelledError, ModelUnavailableError } from '../models/model-errors.js';
 import type { ModelRegistry } from '../models/model-registry.js';
-import type { GenerationParams } from '../models/provider.port.js';
+import type { GenerationParams, ModelProvider } from '../models/provider.port.js';
 import type { PromptOutcome, PromptRecord, Store } from '../store/store.port.js';
 import {
-  MAX_GROUP_RUNS,
   MAX_INPUT_CHARS,
   type ExplainBody,
   type GenerateBody,
@@ -25,14 +17,14 @@ import { tooLongMessage } from '../../shared/messages.js';
 import type { ActivityLog } from './activity.service.js';
 import { planExplain, planGenerate, type GenerationPlan } from './generation-plan.js';
 import type { ClientInfo } from './auth.service.js';
-import { SlidingWindowCounter } from './sliding-window.js';
+import { GenerationLimiter, type GenerationLimits } from './generation-limiter.js';
 
 export interface GenerationServiceDeps {
   store: Store;
   models: ModelRegistry;
   activity: ActivityLog;
   clock: Clock;
-  limits: { perMinute: number; runningPerUser: number };
+  limits: GenerationLimits;
   log: Logger;
 }
 
@@ -57,21 +49,9 @@ interface RunSpec {
 
 interface RunState {
   userId: string;
-  /** Runs of one Compare share it and count once against the running limit. */
-  groupId: string | undefined;
   controller: AbortController;
   failure: unknown;
 }
-
-/** A generation stopped by its user (cancel endpoint or closed connection). */
-export class GenerationCancelledError extends AppError {
-  readonly code = 'cancelled';
-  constructor() {
-    super('The generation was stopped.');
-  }
-}
-
-const CANCELLED = { code: 'cancelled', message: 'The generation was stopped.' };
 
 /**
  * Runs generate and explain requests: checks limits, saves every run in
@@ -81,9 +61,11 @@ const CANCELLED = { code: 'cancelled', message: 'The generation was stopped.' };
  */
 export class GenerationService {
   private readonly running = new Map<string, RunState>();
-  private readonly perMinute = new SlidingWindowCounter(60_000);
+  private readonly limiter: GenerationLimiter;
 
-  constructor(private readonly deps: GenerationServiceDeps) {}
+  constructor(private readonly deps: GenerationServiceDeps) {
+    this.limiter = new GenerationLimiter(deps.limits, deps.clock);
+  }
 
   async startGenerate(userId: string, body: GenerateBody, client: ClientInfo): Promise<GenerationRun> {
     checkLength('prompt', body.prompt);
@@ -165,27 +147,7 @@ export class GenerationService {
 
   /** Checks the user's limits, saves the record and returns the run. */
   private async start(spec: RunSpec, client: ClientInfo): Promise<GenerationRun> {
-    const now = this.deps.clock.now().getTime();
-    const mine = [...this.running.entries()].filter(([, r]) => r.userId === spec.userId);
-    const inGroup =
-      spec.groupId === undefined ? 0 : mine.filter(([, r]) => r.groupId === spec.groupId).length;
-    const slots = new Set(mine.map(([id, r]) => r.groupId ?? id)).size;
-    if (inGroup >= MAX_GROUP_RUNS) {
-      throw new RateLimitedError(`A comparison runs at most ${MAX_GROUP_RUNS} models at once.`, 5);
-    }
-    if (inGroup === 0 && slots >= this.deps.limits.runningPerUser) {
-      throw new RateLimitedError(
-        `You already have ${slots} generations running. Wait for one to finish or stop it.`,
-        5,
-      );
-    }
-    const wait = this.perMinute.waitFor(spec.userId, this.deps.limits.perMinute, now);
-    if (wait > 0) {
-      throw new RateLimitedError(
-        `You have reached ${this.deps.limits.perMinute} generations per minute. Please wait a moment.`,
-        Math.ceil(wait / 1000),
-      );
-    }
+    this.limiter.check(spec.userId, spec.groupId);
     const provider = this.deps.models.providerFor(spec.plan.model);
     const status = provider.status(spec.plan.model);
     if (status.status === 'unavailable') {
@@ -195,10 +157,10 @@ export class GenerationService {
     }
     // A full local queue answers 503 before anything is saved or streamed.
     provider.admit?.(spec.plan.model);
-    this.perMinute.hit(spec.userId, now);
+    this.limiter.begin(spec.record.id, spec.userId, spec.groupId);
 
     const controller = new AbortController();
-    const state: RunState = { userId: spec.userId, groupId: spec.groupId, controller, failure: undefined };
+    const state: RunState = { userId: spec.userId, controller, failure: undefined };
     this.running.set(spec.record.id, state);
     try {
       await this.deps.store.prompts.create(spec.record);
@@ -209,6 +171,7 @@ export class GenerationService {
       });
     } catch (error) {
       this.running.delete(spec.record.id);
+      this.limiter.end(spec.record.id);
       throw error;
     }
     return {
@@ -224,7 +187,7 @@ export class GenerationService {
 
   private async *stream(
     spec: RunSpec,
-    provider: ReturnType<ModelRegistry['providerFor']>,
+    provider: ModelProvider,
     state: RunState,
   ): AsyncGenerator<GenerationEvent> {
     const started = performance.now();
@@ -262,21 +225,21 @@ export class GenerationService {
         }
       }
       if (state.controller.signal.aborted) {
-        throw new GenerationAbortedError();
+        throw new GenerationCancelledError();
       }
       const done = outcome('completed', null);
       // Stored before `done` is sent: nothing the user saw can be lost.
       await this.deps.store.prompts.finish(spec.record.id, done);
       yield { event: 'done', data: resultOf(spec, done) };
     } catch (error) {
-      const aborted = error instanceof GenerationAbortedError || state.controller.signal.aborted;
-      state.failure = aborted ? new GenerationCancelledError() : error;
-      const failure = aborted
-        ? CANCELLED
-        : error instanceof AppError
-          ? { code: error.code, message: error.message }
+      const aborted = error instanceof GenerationCancelledError || state.controller.signal.aborted;
+      const typed = aborted ? new GenerationCancelledError() : error;
+      state.failure = typed;
+      const failure =
+        typed instanceof AppError
+          ? { code: typed.code, message: typed.message }
           : { code: 'internal', message: 'The model failed unexpectedly.' };
-      if (!aborted && !(error instanceof AppError)) {
+      if (!(typed instanceof AppError)) {
         this.deps.log.error({ err: error, promptId: spec.record.id }, 'generation failed');
       }
       await this.deps.store.prompts
@@ -284,13 +247,14 @@ export class GenerationService {
         .catch((e: unknown) => {
           this.deps.log.error({ err: e }, 'could not save the generation outcome');
         });
-      const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      const retryAfter = typed instanceof AppError ? typed.retryAfterSeconds : undefined;
       yield {
         event: 'error',
-        data: typeof retryAfter === 'number' ? { ...failure, retryAfterSeconds: retryAfter } : failure,
+        data: retryAfter === undefined ? failure : { ...failure, retryAfterSeconds: retryAfter },
       };
     } finally {
       this.running.delete(spec.record.id);
+      this.limiter.end(spec.record.id);
       // A consumer that stops reading (client gone) ends up here too: stop the model.
       state.controller.abort();
     }

@@ -1,7 +1,7 @@
-import { GenerationAbortedError } from '../model-errors.js';
+import { GenerationCancelledError } from '../model-errors.js';
 
 /**
- * Resolves like `promise` unless `signal` aborts first (GenerationAbortedError).
+ * Resolves like `promise` unless `signal` aborts first (GenerationCancelledError).
  * A value that arrives after the abort goes to `onLate` (to release it).
  */
 export function untilAborted<T>(
@@ -11,11 +11,11 @@ export function untilAborted<T>(
 ): Promise<T> {
   if (signal.aborted) {
     void promise.then(onLate, () => undefined);
-    return Promise.reject(new GenerationAbortedError());
+    return Promise.reject(new GenerationCancelledError());
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => {
-      reject(new GenerationAbortedError());
+      reject(new GenerationCancelledError());
       void promise.then(onLate, () => undefined);
     };
     signal.addEventListener('abort', onAbort, { once: true });

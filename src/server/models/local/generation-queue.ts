@@ -1,4 +1,4 @@
-import { GenerationAbortedError, ModelBusyError } from '../model-errors.js';
+import { GenerationCancelledError, ModelBusyError } from '../model-errors.js';
 
 interface Waiter {
   resolve: (release: () => void) => void;
@@ -10,7 +10,7 @@ interface Waiter {
 /**
  * At most `parallel` holders at once and at most `queueLength` waiting in
  * arrival order; beyond that, acquire() throws ModelBusyError at once. A
- * waiter whose signal aborts leaves the queue with GenerationAbortedError.
+ * waiter whose signal aborts leaves the queue with GenerationCancelledError.
  */
 export class GenerationQueue {
   private running = 0;
@@ -43,7 +43,7 @@ export class GenerationQueue {
   /** Resolves with a release function once a slot is free; call it exactly once. */
   acquire(signal: AbortSignal): Promise<() => void> {
     if (signal.aborted) {
-      return Promise.reject(new GenerationAbortedError());
+      return Promise.reject(new GenerationCancelledError());
     }
     if (this.running < this.parallel) {
       this.running++;
@@ -61,7 +61,7 @@ export class GenerationQueue {
           const index = this.waiting.indexOf(waiter);
           if (index >= 0) {
             this.waiting.splice(index, 1);
-            reject(new GenerationAbortedError());
+            reject(new GenerationCancelledError());
           }
         },
       };

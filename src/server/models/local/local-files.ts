@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Logger } from '../../logger.js';
 import { AppError } from '../../errors.js';
 import type { LocalModelEntry } from '../catalogue.js';
-import { GenerationAbortedError, ModelUnavailableError } from '../model-errors.js';
+import { GenerationCancelledError, ModelUnavailableError } from '../model-errors.js';
 import type { DownloadProgress, ModelStatus } from '../provider.port.js';
 import { untilAborted } from './abortable.js';
 import {
@@ -206,7 +206,7 @@ export class LocalFiles {
       // The download goes on for later requests when this one is cancelled.
       return await untilAborted(this.download(entry), signal);
     } catch (error) {
-      if (error instanceof GenerationAbortedError) {
+      if (error instanceof GenerationCancelledError) {
         throw error;
       }
       if (error instanceof ModelDownloadError || !(error instanceof AppError)) {

@@ -7,7 +7,7 @@ import { startDownloadServer, type DownloadServer } from '../../../../test/helpe
 import { localProviderOptions } from '../../../../test/helpers/local-provider.js';
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
 import type { LocalModelEntry } from '../catalogue.js';
-import { GenerationAbortedError, ModelUnavailableError } from '../model-errors.js';
+import { GenerationCancelledError, ModelUnavailableError } from '../model-errors.js';
 import type { Chunk, ModelStatus } from '../provider.port.js';
 import { LocalProvider, type LocalProviderOptions } from './local.provider.js';
 import { renderCompletion } from '../prompt-formats.js';
@@ -128,7 +128,7 @@ describe('LocalProvider downloads', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     controller.abort();
-    expect(await rejection(answer)).toBeInstanceOf(GenerationAbortedError);
+    expect(await rejection(answer)).toBeInstanceOf(GenerationCancelledError);
     expect(p.status(model).status).toBe('downloading');
     // Then its sha256 is checked ('verifying'), then it is ready.
     while (['downloading', 'verifying'].includes(p.status(model).status)) {

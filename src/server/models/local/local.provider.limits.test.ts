@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localProviderOptions } from '../../../../test/helpers/local-provider.js';
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
 import type { LocalModelEntry } from '../catalogue.js';
-import { GenerationAbortedError, ModelBusyError, ModelUnavailableError } from '../model-errors.js';
+import { GenerationCancelledError, ModelBusyError, ModelUnavailableError } from '../model-errors.js';
 import type { Chunk } from '../provider.port.js';
 import { LocalProvider, type LocalProviderOptions } from './local.provider.js';
 import { renderCompletion } from '../prompt-formats.js';
@@ -107,7 +107,7 @@ describe('LocalProvider limits', () => {
       expect(busy).toMatchObject({ code: 'busy', retryAfterSeconds: 5 });
 
       first.abort();
-      expect(await rejection(long.done)).toBeInstanceOf(GenerationAbortedError);
+      expect(await rejection(long.done)).toBeInstanceOf(GenerationCancelledError);
       // The waiting request got the slot and ran.
       expect(await second).toBe(3);
     });
@@ -121,7 +121,7 @@ describe('LocalProvider limits', () => {
       const second = completionTokens(stream(provider, a, 3, waiting.signal));
       await nextTurn();
       waiting.abort();
-      expect(await rejection(second)).toBeInstanceOf(GenerationAbortedError);
+      expect(await rejection(second)).toBeInstanceOf(GenerationCancelledError);
 
       // Its place is free: another request may wait (no ModelBusyError) and runs later.
       const third = completionTokens(stream(provider, a, 4));
@@ -183,12 +183,12 @@ describe('LocalProvider limits', () => {
 
       // A's release brings the budget back: A, now idle and least recently used, goes.
       stopA.abort();
-      expect(await rejection(longA.done)).toBeInstanceOf(GenerationAbortedError);
+      expect(await rejection(longA.done)).toBeInstanceOf(GenerationCancelledError);
       await new Promise((resolve) => setTimeout(resolve, 50)); // the unload after a release is asynchronous
       expect(provider.loadedModels().map((m) => m.id)).toEqual(['b']);
 
       stopB.abort();
-      expect(await rejection(longB.done)).toBeInstanceOf(GenerationAbortedError);
+      expect(await rejection(longB.done)).toBeInstanceOf(GenerationCancelledError);
     });
 
     it('refuses a model larger than the whole budget', async () => {

@@ -6,7 +6,7 @@ import { localProviderOptions } from '../../../../test/helpers/local-provider.js
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
 import type { LocalModelEntry } from '../catalogue.js';
 import {
-  GenerationAbortedError,
+  GenerationCancelledError,
   ModelUnavailableError,
   PromptTooLongError,
   ProviderTimeoutError,
@@ -220,7 +220,7 @@ describe('LocalProvider', () => {
     expect(stopped.usage.completionTokens).toBeLessThan(40);
   });
 
-  it('stops decoding within a second of an abort and throws GenerationAbortedError', async () => {
+  it('stops decoding within a second of an abort and throws GenerationCancelledError', async () => {
     const controller = new AbortController();
     const tokens: string[] = [];
     let abortedAt = 0;
@@ -238,16 +238,16 @@ describe('LocalProvider', () => {
     const error = await rejection(consume());
     // The stream only fails after llama.cpp has stopped (the slot is freed then).
     expect(Date.now() - abortedAt).toBeLessThan(1_000);
-    expect(error).toBeInstanceOf(GenerationAbortedError);
+    expect(error).toBeInstanceOf(GenerationCancelledError);
     expect(tokens.length).toBeLessThan(100);
     // Decoding really stopped: the single slot is free for the next request at once.
     const next = await collect(run(tiny, COMPLETION, { maxTokens: 3 }));
     expect(next.usage.completionTokens).toBe(3);
   });
 
-  it('throws GenerationAbortedError at once for an already aborted signal', async () => {
+  it('throws GenerationCancelledError at once for an already aborted signal', async () => {
     const error = await rejection(collect(run(tiny, COMPLETION, {}, AbortSignal.abort())));
-    expect(error).toBeInstanceOf(GenerationAbortedError);
+    expect(error).toBeInstanceOf(GenerationCancelledError);
   });
 
   it('constrains the output to a JSON schema', async () => {

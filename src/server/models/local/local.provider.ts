@@ -2,7 +2,7 @@ import type { Logger } from '../../logger.js';
 import { AppError } from '../../errors.js';
 import type { LocalModelEntry, ModelEntry } from '../catalogue.js';
 import {
-  GenerationAbortedError,
+  GenerationCancelledError,
   ModelUnavailableError,
   ProviderError,
   ProviderTimeoutError,
@@ -134,7 +134,7 @@ export class LocalProvider implements ModelProvider {
   async *generate(request: GenerationRequest): AsyncGenerator<Chunk> {
     this.assertOpen();
     if (request.signal.aborted) {
-      throw new GenerationAbortedError();
+      throw new GenerationCancelledError();
     }
     const entry = request.model;
     if (entry.provider !== 'local') {
@@ -237,7 +237,7 @@ export class LocalProvider implements ModelProvider {
         const next = await pieces.next();
         if (controller.signal.aborted) {
           // Cancelled or timed out: text decoded meanwhile is not handed out.
-          throw new GenerationAbortedError();
+          throw new GenerationCancelledError();
         }
         if (next.done) {
           finished = true;
@@ -274,12 +274,12 @@ export class LocalProvider implements ModelProvider {
       return timeout;
     }
     if (signal.aborted) {
-      return new GenerationAbortedError();
+      return new GenerationCancelledError();
     }
     if (this.closed) {
       return new ModelUnavailableError('The local models are shutting down.');
     }
-    if (error instanceof GenerationAbortedError) {
+    if (error instanceof GenerationCancelledError) {
       return error;
     }
     if (error instanceof ModelUnavailableError) {

@@ -1,6 +1,6 @@
 import type { AppError } from '../../errors.js';
 import type { OpenAiModelEntry } from '../catalogue.js';
-import { GenerationAbortedError, ProviderTimeoutError } from '../model-errors.js';
+import { GenerationCancelledError, ProviderTimeoutError } from '../model-errors.js';
 
 /** The three waits a remote generation is allowed (see config MODEL_*_TIMEOUT_SECONDS). */
 export interface OpenAiTimeouts {
@@ -96,7 +96,7 @@ export class UpstreamAttempt {
       case undefined:
         return undefined;
       case 'client':
-        return new GenerationAbortedError();
+        return new GenerationCancelledError();
       case 'connect':
         return new ProviderTimeoutError(
           `${model.name} did not respond within ${seconds(timeouts.connectMs)} (connect timeout).`,

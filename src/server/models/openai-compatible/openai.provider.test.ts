@@ -12,7 +12,7 @@ import {
 import { logSink, secret } from '../../../../test/helpers/secrets.js';
 import type { OpenAiModelEntry } from '../catalogue.js';
 import {
-  GenerationAbortedError,
+  GenerationCancelledError,
   ModelUnavailableError,
   PromptTooLongError,
   ProviderAuthError,
@@ -416,7 +416,7 @@ describe('OpenAiCompatibleProvider: abort', () => {
         controller.abort();
       }
     });
-    expect(out.error).toBeInstanceOf(GenerationAbortedError);
+    expect(out.error).toBeInstanceOf(GenerationCancelledError);
     const seen = upstream.requests[0];
     await seen?.ended;
     expect(seen?.outcome).toBe('client-closed');
@@ -433,7 +433,7 @@ describe('OpenAiCompatibleProvider: abort', () => {
     const abortedAt = performance.now();
     controller.abort();
     const out = await pending;
-    expect(out.error).toBeInstanceOf(GenerationAbortedError);
+    expect(out.error).toBeInstanceOf(GenerationCancelledError);
     await upstream.requests[0]?.ended;
     expect(upstream.requests[0]?.outcome).toBe('client-closed');
     expect((upstream.requests[0]?.endedAt ?? Infinity) - abortedAt).toBeLessThan(1000);
@@ -441,7 +441,7 @@ describe('OpenAiCompatibleProvider: abort', () => {
 
   it('sends nothing when the signal is already aborted', async () => {
     const out = await run(provider().generate(request({ signal: AbortSignal.abort() })));
-    expect(out.error).toBeInstanceOf(GenerationAbortedError);
+    expect(out.error).toBeInstanceOf(GenerationCancelledError);
     expect(upstream.requests).toHaveLength(0);
   });
 

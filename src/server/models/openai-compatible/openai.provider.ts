@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../logger.js';
 import type { ModelEntry, OpenAiModelEntry } from '../catalogue.js';
 import {
-  GenerationAbortedError,
+  GenerationCancelledError,
   ModelUnavailableError,
   ProviderError,
   ProviderRateLimitedError,
@@ -130,7 +130,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
 
     for (;;) {
       if (signal.aborted) {
-        throw new GenerationAbortedError();
+        throw new GenerationCancelledError();
       }
       const attempt = new UpstreamAttempt(signal);
       let complete = false;
@@ -206,7 +206,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
       try {
         await sleep(delayMs, undefined, { signal });
       } catch {
-        throw new GenerationAbortedError();
+        throw new GenerationCancelledError();
       }
     }
   }
