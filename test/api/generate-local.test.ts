@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/app.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../helpers/app.js';
 import { pinnedLocalModel } from '../helpers/catalogue.js';
-import { startDownloadServer, type DownloadServer } from '../helpers/download-server.js';
-import { apiClient, registerAndLogin, type ApiClient, type ApiResponse, type Json } from '../helpers/http.js';
-import { readSse } from '../helpers/sse.js';
+import { startDownloadServer } from '../helpers/download-server.js';
+import { apiClient, registerAndLogin, type ApiResponse, type Json } from '../helpers/http.js';
+import { postForStream, readSse } from '../helpers/sse.js';
+import { useSignedInUser, useSuiteFixture, useTestServer } from '../helpers/suite.js';
 import { writeTinyGguf } from '../helpers/tiny-gguf.js';
 
 /**
@@ -18,11 +19,6 @@ import { writeTinyGguf } from '../helpers/tiny-gguf.js';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-local-api-'));
 const modelFile = path.join(dir, 'tiny.gguf');
 writeTinyGguf(modelFile, { contextLength: 4096 });
-
-let downloads: DownloadServer;
-let server: TestServer;
-let api: ApiClient;
-let token: string;
 
 function localCatalogue(downloadUrl: string) {
   return {
@@ -49,36 +45,27 @@ function localCatalogue(downloadUrl: string) {
   };
 }
 
-beforeAll(async () => {
-  downloads = await startDownloadServer(fs.readFileSync(modelFile), {
-    path: '/tiny-download.gguf',
-    throttle: { chunkBytes: 64 * 1024, delayMs: 60 },
-  });
-  server = await startTestServer({
-    name: 'generate-local',
-    catalogue: localCatalogue(downloads.url),
-    env: { MODELS_PARALLEL: '1', MODELS_QUEUE_LENGTH: '0' },
-  });
-  api = apiClient(server.url);
-  token = (await registerAndLogin(api)).token;
-});
-afterAll(async () => {
-  await server.close();
-  await downloads.close();
+afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
+const downloads = useSuiteFixture(
+  () =>
+    startDownloadServer(fs.readFileSync(modelFile), {
+      path: '/tiny-download.gguf',
+      throttle: { chunkBytes: 64 * 1024, delayMs: 60 },
+    }),
+  (files) => files.close(),
+);
+const server = useTestServer(() => ({
+  name: 'generate-local',
+  catalogue: localCatalogue(downloads.url),
+  env: { MODELS_PARALLEL: '1', MODELS_QUEUE_LENGTH: '0' },
+}));
+const api = apiClient(() => server.url);
+const session = useSignedInUser(api);
 
 function stream(pathName: string, body: unknown, signal?: AbortSignal) {
-  return fetch(`${server.url}${pathName}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'text/event-stream',
-      authorization: `Bearer ${token}`,
-    },
-    body: JSON.stringify(body),
-    signal,
-  });
+  return postForStream(`${server.url}${pathName}`, session.token, body, signal);
 }
 
 describe('local models through the API', () => {
@@ -102,7 +89,7 @@ describe('local models through the API', () => {
     const res = await api.post(
       '/api/generate',
       { modelId: 'tiny-base', prompt: 'hello', maxTokens: 16 },
-      { token },
+      { token: session.token },
     );
     expect(res.status).toBe(200);
     expect(res.body.modelId).toBe('tiny-base');
@@ -111,7 +98,11 @@ describe('local models through the API', () => {
 
   it('gives line-by-line explanations as sections covering the code (grammar-constrained)', async () => {
     const code = 'x = 1\ny = 2\nprint(x + y)';
-    const res = await api.post('/api/explain', { code, format: 'line-by-line', maxTokens: 200 }, { token });
+    const res = await api.post(
+      '/api/explain',
+      { code, format: 'line-by-line', maxTokens: 200 },
+      { token: session.token },
+    );
     expect(res.status).toBe(200);
     const sections = res.body.sections as { startLine: number; endLine: number }[];
     expect(sections.length).toBeGreaterThan(0);
@@ -147,7 +138,9 @@ describe('local models through the API', () => {
     expect(record?.output.length).toBeGreaterThan(0);
     expect(record?.completionTokens ?? 0).toBeLessThan(3000);
     // The slot is free again: the next generation runs.
-    expect((await api.post('/api/generate', { prompt: 'again', maxTokens: 8 }, { token })).status).toBe(200);
+    expect(
+      (await api.post('/api/generate', { prompt: 'again', maxTokens: 8 }, { token: session.token })).status,
+    ).toBe(200);
   });
 
   it('answers 503 busy with Retry-After when the queue is full', async () => {
@@ -170,7 +163,7 @@ describe('local models through the API', () => {
   });
 
   it('downloads a missing model on first use, showing progress in GET /api/models', async () => {
-    const before = await api.get('/api/models', { token });
+    const before = await api.get('/api/models', { token: session.token });
     const listing = (body: { id: string }[]) => body.find((m) => m.id === 'tiny-download');
     expect(listing(before.body)).toMatchObject({
       status: 'not-downloaded',
@@ -180,17 +173,19 @@ describe('local models through the API', () => {
     const run = api.post(
       '/api/generate',
       { modelId: 'tiny-download', prompt: 'hi', maxTokens: 8 },
-      { token },
+      { token: session.token },
     );
     await expect
-      .poll(async () => listing((await api.get('/api/models', { token })).body), {
+      .poll(async () => listing((await api.get('/api/models', { token: session.token })).body), {
         timeout: 10_000,
         interval: 50,
       })
       .toMatchObject({ status: 'downloading', progress: { receivedBytes: expect.any(Number) } });
     const res = await run;
     expect(res.status).toBe(200);
-    expect(listing((await api.get('/api/models', { token })).body)).toMatchObject({ status: 'ready' });
+    expect(listing((await api.get('/api/models', { token: session.token })).body)).toMatchObject({
+      status: 'ready',
+    });
     // Stored under a name pinned to its sha256, with the memo of its verification.
     const sha = createHash('sha256').update(fs.readFileSync(modelFile)).digest('hex');
     const stored = path.join(server.config.models.dir, `tiny-download-${sha.slice(0, 12)}.gguf`);

@@ -68,7 +68,7 @@ describe('POST /api/generate', () => {
     expect(activity.some((a) => a.kind === 'generation' && a.details.promptId === res.body.id)).toBe(true);
   });
 
-  it('streams start, session.token by session.token, then done; the record is completed before done arrives', async () => {
+  it('streams start, token by token, then done; the record is completed before done arrives', async () => {
     const res = await stream('/api/generate', { prompt: 'Add two numbers' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);

@@ -1,34 +1,16 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import PostalMime from 'postal-mime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { freePort, startTestServer } from '../helpers/app.js';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { useSmtpServer } from '../helpers/suite.js';
 
-/** A port nothing listens on: a mail server that is down. */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const address = srv.address();
-  await new Promise<void>((resolve) =>
-    srv.close(() => {
-      resolve();
-    }),
-  );
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
-let smtp: TestSmtpServer;
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-});
-afterAll(() => smtp.close());
+const smtp = useSmtpServer();
 
 describe('when the mail server fails', () => {
   it.each([
-    ['is down', async () => `smtp://127.0.0.1:${await closedPort()}`, 'accept'],
+    ['is down', async () => `smtp://127.0.0.1:${await freePort()}`, 'accept'],
     ['refuses the recipient', async () => smtp.url, 'reject'],
     ['refuses the connection', async () => smtp.url, 'drop'],
   ] as const)(

@@ -5,6 +5,25 @@ export interface SseEvent {
   data: any;
 }
 
+/** POSTs `body` as JSON to `url` with Accept: text/event-stream and a bearer token; returns the raw response. */
+export function postForStream(
+  url: string,
+  token: string,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      authorization: `Bearer ${token}`,
+    },
+    body: JSON.stringify(body),
+    signal,
+  });
+}
+
 /**
  * Reads a text/event-stream response event by event. `onEvent` may return
  * true to stop reading (the connection is then closed by the caller's

@@ -54,6 +54,7 @@ export function useSuiteFixture<T extends object>(
       const member: unknown = Reflect.get(value, prop, value);
       return typeof member === 'function' ? (member as (...args: unknown[]) => unknown).bind(value) : member;
     },
+    set: (_target, prop, value) => Reflect.set(started(prop), prop, value),
     has: (_target, prop) => prop in started(prop),
     ownKeys: () => Reflect.ownKeys(started('ownKeys')),
     getOwnPropertyDescriptor(_target, prop) {

@@ -1,5 +1,6 @@
 import { remoteModel } from '../../helpers/catalogue.js';
 import { apiClient } from '../../helpers/http.js';
+import { postForStream } from '../../helpers/sse.js';
 import { useOpenAiServer, useSignedInUser, useTestServer } from '../../helpers/suite.js';
 
 /**
@@ -35,16 +36,7 @@ export function useGenerateSuite(name: string) {
 
   /** POST with Accept: text/event-stream; returns the raw response. */
   function stream(path: string, body: unknown, signal?: AbortSignal, authToken?: string) {
-    return fetch(`${server.url}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-        authorization: `Bearer ${authToken ?? session.token}`,
-      },
-      body: JSON.stringify(body),
-      signal,
-    });
+    return postForStream(`${server.url}${path}`, authToken ?? session.token, body, signal);
   }
 
   return { upstream, server, api, session, stream };
