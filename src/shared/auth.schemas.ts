@@ -71,6 +71,9 @@ export const userSchema = z.object({
   createdAt: z.string(),
 });
 
+/** Answers that carry the user: register, me, profile update. */
+export const userEnvelopeSchema = z.object({ user: userSchema });
+
 export const loginResponseSchema = z.object({
   accessToken: z.string(),
   tokenType: z.literal('Bearer'),
@@ -91,6 +94,10 @@ export const resetPasswordBodySchema = z.strictObject({
   newPassword: passwordSchema,
 });
 
+/** GET /api/auth/reset-password/verify. */
+export const resetTokenQuerySchema = z.strictObject({ token: resetTokenSchema });
+export const resetTokenValidSchema = z.object({ valid: z.literal(true) });
+
 export const messageResponseSchema = z.object({ message: z.string() });
 
 export type RegisterBody = z.infer<typeof registerBodySchema>;
@@ -98,13 +105,12 @@ export type LoginBody = z.infer<typeof loginBodySchema>;
 /** A user as the API shows it: never the password hash. */
 export type User = z.infer<typeof userSchema>;
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
-
-/** The JSON error body of every failed API request. */
-export interface ApiErrorBody {
-  error: {
-    code: string;
-    message: string;
-    /** For validation errors: `{fields: {fieldName: message}}`. */
-    details?: unknown;
-  };
-}
+export type UserEnvelope = z.infer<typeof userEnvelopeSchema>;
+export type MessageResponse = z.infer<typeof messageResponseSchema>;
+export type ResetTokenValid = z.infer<typeof resetTokenValidSchema>;
+/** What a client sends to register (before trimming and lower-casing). */
+export type RegisterRequest = z.input<typeof registerBodySchema>;
+/** What a client sends to sign in. */
+export type LoginRequest = z.input<typeof loginBodySchema>;
+/** What a client sends to set a new password with a reset token. */
+export type ResetPasswordRequest = z.input<typeof resetPasswordBodySchema>;

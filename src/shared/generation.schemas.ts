@@ -1,12 +1,19 @@
 import { z } from 'zod';
+import type { GenerationEventName } from './generation-events.js';
 import { LANGUAGES } from './languages.js';
 
 export { MAX_GROUP_RUNS, MAX_INPUT_CHARS } from './limits.js';
 
 export const languageSchema = z.enum(LANGUAGES);
 
-const samplingFields = {
-  modelId: z.string().min(1).max(64).optional(),
+/** Explanation depth. */
+export const explainLevelSchema = z.enum(['beginner', 'intermediate', 'expert']);
+
+/** Explanation shape: Markdown prose, or structured sections per range of lines. */
+export const explainFormatSchema = z.enum(['overview', 'line-by-line']);
+
+/** Sampling settings; each falls back to the model's default when left out. */
+export const samplingSettingsSchema = z.object({
   temperature: z
     .number()
     .min(0, 'Temperature must be between 0 and 2.')
@@ -22,9 +29,14 @@ const samplingFields = {
     .gt(0, 'Top-p must be above 0 and at most 1.')
     .max(1, 'Top-p must be above 0 and at most 1.')
     .optional(),
+});
+
+const samplingFields = {
+  modelId: z.string().min(1).max(64).optional(),
+  ...samplingSettingsSchema.shape,
 };
 
-/** Length is checked by the service (413), not here (400). */
+/** POST /api/generate. Length is checked by the service (413), not here (400). */
 export const generateBodySchema = z.strictObject({
   ...samplingFields,
   prompt: z.string().trim().min(1, 'Describe the code you want.'),
@@ -37,12 +49,14 @@ export const generateBodySchema = z.strictObject({
   groupId: z.uuid().optional(),
 });
 
+/** POST /api/explain. */
 export const explainBodySchema = z.strictObject({
   ...samplingFields,
   code: z.string().refine((c) => c.trim().length > 0, 'Paste some code to explain.'),
   language: languageSchema.default('any'),
-  level: z.enum(['beginner', 'intermediate', 'expert']).default('intermediate'),
-  format: z.enum(['overview', 'line-by-line']).default('overview'),
+  level: explainLevelSchema.default('intermediate'),
+  format: explainFormatSchema.default('overview'),
+  /** The generation whose code this explains. */
   generationId: z.uuid().optional(),
 });
 
@@ -64,14 +78,40 @@ export const generationResultSchema = z.object({
   timings: z.object({ firstTokenMs: z.number().nullable(), totalMs: z.number() }),
 });
 
-export type GenerateBody = z.infer<typeof generateBodySchema>;
-export type ExplainBody = z.infer<typeof explainBodySchema>;
-export type GenerationResult = z.infer<typeof generationResultSchema>;
-export type Section = z.infer<typeof sectionSchema>;
+/** An `error` event: the run ended early (stopped, provider failure, prompt too long ...). */
+export const generationErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  retryAfterSeconds: z.number().optional(),
+});
+
+/** One server-sent event: its `event:` name and the JSON of its `data:` line. */
+function eventSchema<N extends GenerationEventName, D extends z.ZodType>(event: N, data: D) {
+  return z.object({ event: z.literal(event), data });
+}
 
 /** Server-sent events of a streamed generation, in order: start, token*, then done or error. */
-export type GenerationEvent =
-  | { event: 'start'; data: { id: string; modelId: string } }
-  | { event: 'token'; data: { text: string } }
-  | { event: 'done'; data: GenerationResult }
-  | { event: 'error'; data: { code: string; message: string; retryAfterSeconds?: number } };
+export const generationEventSchema = z.discriminatedUnion('event', [
+  eventSchema('start', z.object({ id: z.string(), modelId: z.string() })),
+  eventSchema('token', z.object({ text: z.string() })),
+  eventSchema('done', generationResultSchema),
+  eventSchema('error', generationErrorSchema),
+]);
+
+/** POST /api/generations/:id/cancel. */
+export const cancelParamsSchema = z.object({ id: z.uuid('Not a generation id.') });
+export const cancelResponseSchema = z.object({ id: z.string(), status: z.literal('cancelling') });
+
+/** What POST /api/generate takes, as a client sends it (defaults not yet applied). */
+export type GenerateRequest = z.input<typeof generateBodySchema>;
+/** What POST /api/explain takes, as a client sends it (defaults not yet applied). */
+export type ExplainRequest = z.input<typeof explainBodySchema>;
+export type GenerateBody = z.infer<typeof generateBodySchema>;
+export type ExplainBody = z.infer<typeof explainBodySchema>;
+export type ExplainLevel = z.infer<typeof explainLevelSchema>;
+export type ExplainFormat = z.infer<typeof explainFormatSchema>;
+export type SamplingSettings = z.infer<typeof samplingSettingsSchema>;
+export type GenerationResult = z.infer<typeof generationResultSchema>;
+export type GenerationError = z.infer<typeof generationErrorSchema>;
+export type Section = z.infer<typeof sectionSchema>;
+export type GenerationEvent = z.infer<typeof generationEventSchema>;

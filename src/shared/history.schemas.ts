@@ -1,11 +1,17 @@
 import { z } from 'zod';
-import { displayNameSchema, emailSchema, passwordSchema } from './auth.schemas.js';
 import { sectionSchema } from './generation.schemas.js';
 
 const isoDate = z.iso
   .datetime({ offset: true, error: 'Use a date such as 2026-05-01 or 2026-05-01T12:00:00Z.' })
   .or(z.iso.date({ error: 'Use a date such as 2026-05-01 or 2026-05-01T12:00:00Z.' }));
 
+/** What a record was: code written from a prompt, or code explained. */
+export const historyKindSchema = z.enum(['generate', 'explain']);
+
+/** Where a record stands; `cancelled` is a run the user stopped. */
+export const historyStatusSchema = z.enum(['running', 'completed', 'cancelled', 'failed']);
+
+/** GET /api/history: search, filters and cursor paging. */
 export const historyQuerySchema = z.strictObject({
   limit: z.coerce
     .number()
@@ -14,6 +20,7 @@ export const historyQuerySchema = z.strictObject({
     .max(100, 'Limit must be 1 to 100.')
     .default(20),
   cursor: z.string().max(200).optional(),
+  /** Searches the prompt, the code and the answer. */
   q: z
     .string()
     .trim()
@@ -22,20 +29,22 @@ export const historyQuerySchema = z.strictObject({
     .refine((q) => !q.includes('\u0000'), 'Search text cannot contain a NUL character.')
     .optional(),
   modelId: z.string().max(64).optional(),
-  kind: z.enum(['generate', 'explain']).optional(),
+  kind: historyKindSchema.optional(),
   language: z.string().max(32).optional(),
-  status: z.enum(['running', 'completed', 'cancelled', 'failed']).optional(),
+  status: historyStatusSchema.optional(),
+  /** An ISO date (`2026-05-01`): records from the start of that day; or an exact time. */
   from: isoDate.optional(),
+  /** An ISO date: records up to the end of that day; or an exact time. */
   to: isoDate.optional(),
 });
 
 /** One line of the history list. */
 export const historyItemSchema = z.object({
   id: z.string(),
-  kind: z.enum(['generate', 'explain']),
+  kind: historyKindSchema,
   modelId: z.string(),
   language: z.string(),
-  status: z.enum(['running', 'completed', 'cancelled', 'failed']),
+  status: historyStatusSchema,
   /** The first line of the prompt (or code), at most 200 characters. */
   title: z.string(),
   createdAt: z.string(),
@@ -63,28 +72,27 @@ export const historyPageSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
-export const profileUpdateSchema = z
-  .strictObject({
-    displayName: displayNameSchema.nullable().optional(),
-    email: emailSchema.optional(),
-    currentPassword: z.string().min(1).max(1024).optional(),
-  })
-  .refine((b) => b.email === undefined || b.currentPassword !== undefined, {
-    message: 'Enter your current password to change your email.',
-    path: ['currentPassword'],
-  });
+/** GET /api/history/:id and DELETE /api/history/:id. */
+export const historyIdParamsSchema = z.object({ id: z.uuid('Not a valid id.') });
 
-export const passwordChangeSchema = z.strictObject({
-  currentPassword: z.string().min(1, 'Enter your current password.').max(1024),
-  newPassword: passwordSchema,
+/** DELETE /api/history: all of it, only when confirmed. */
+export const deleteAllHistoryBodySchema = z.strictObject({
+  confirm: z.literal(true, { error: 'Send {"confirm": true} to delete all of your history.' }),
 });
+export const deleteAllHistoryResponseSchema = z.object({ deleted: z.number() });
 
-export const deleteAccountSchema = z.strictObject({
-  password: z.string().min(1, 'Enter your password.').max(1024),
+/** GET /api/history/export. */
+export const historyExportQuerySchema = z.strictObject({
+  format: z.enum(['json', 'markdown']).default('json'),
 });
 
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+/** The list's search and filters, as a client sends them; empty ones are left out. */
+export type HistoryFilters = Omit<z.input<typeof historyQuerySchema>, 'limit' | 'cursor'>;
+export type HistoryKind = z.infer<typeof historyKindSchema>;
+export type HistoryStatus = z.infer<typeof historyStatusSchema>;
 export type HistoryItem = z.infer<typeof historyItemSchema>;
 export type HistoryRecord = z.infer<typeof historyRecordSchema>;
 export type HistoryPage = z.infer<typeof historyPageSchema>;
-export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
+export type DeleteAllHistoryResponse = z.infer<typeof deleteAllHistoryResponseSchema>;
+export type ExportFormat = z.infer<typeof historyExportQuerySchema>['format'];

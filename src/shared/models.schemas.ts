@@ -52,6 +52,9 @@ export const modelListingSchema = z.object({
   downloadSize: z.number().nullable(),
 });
 
+/** GET /api/models: every catalogue entry, in catalogue order. */
+export const modelListSchema = z.array(modelListingSchema);
+
 export type ModelStatusName = z.infer<typeof modelStatusSchema>;
 export type ModelTaskName = z.infer<typeof modelTaskSchema>;
 export type ModelListing = z.infer<typeof modelListingSchema>;

@@ -1,27 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { authOf, clientInfo } from '../plugins/auth.plugin.js';
 import type { AuthService } from '../services/auth.service.js';
+import { noContentSchema } from '../../shared/api.schemas.js';
 import {
   loginBodySchema,
   loginResponseSchema,
   registerBodySchema,
-  userSchema,
+  userEnvelopeSchema,
 } from '../../shared/auth.schemas.js';
-import { AUTHENTICATED, errorResponses } from './schemas.js';
+import { AUTHENTICATED, errorResponses, noStore } from './schemas.js';
 
 export interface AuthRoutesOptions {
   auth: AuthService;
 }
 
-const userEnvelope = z.object({ user: userSchema });
-
 /** /api/auth: register, login, logout, me. */
 export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { auth }) => {
-  // Responses here carry credentials or personal data: never cache them.
-  app.addHook('onSend', async (_request, reply) => {
-    void reply.header('cache-control', 'no-store');
-  });
+  noStore(app);
 
   app.post(
     '/register',
@@ -30,7 +25,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         tags: ['auth'],
         summary: 'Create an account',
         body: registerBodySchema,
-        response: { 201: userEnvelope, ...errorResponses(400, 409, 413, 415) },
+        response: { 201: userEnvelopeSchema, ...errorResponses(400, 409, 413, 415) },
       },
     },
     async (request, reply) => {
@@ -68,7 +63,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       schema: {
         tags: ['auth'],
         summary: 'Sign out: the session can no longer be used',
-        response: { 204: z.null().describe('Signed out'), ...errorResponses(403) },
+        response: { 204: noContentSchema.describe('Signed out'), ...errorResponses(403) },
       },
     },
     async (request, reply) => {
@@ -89,7 +84,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         tags: ['auth'],
         summary: 'The signed-in user',
         security: AUTHENTICATED,
-        response: { 200: userEnvelope, ...errorResponses(401) },
+        response: { 200: userEnvelopeSchema, ...errorResponses(401) },
       },
     },
     async (request) => ({ user: authOf(request).user }),

@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { authOf, clientInfo } from '../plugins/auth.plugin.js';
 import type { GenerationService } from '../services/generation.service.js';
 import {
+  cancelParamsSchema,
+  cancelResponseSchema,
   explainBodySchema,
   generateBodySchema,
   generationResultSchema,
 } from '../../shared/generation.schemas.js';
-import { collectResult, sendEventStream, wantsEventStream } from './sse.js';
+import { answerRun } from './sse.js';
 import { AUTHENTICATED, errorResponses } from './schemas.js';
 
 const STREAM_DOC =
@@ -37,11 +38,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
     },
     async (request, reply) => {
       const run = await generation.startGenerate(authOf(request).user.id, request.body, clientInfo(request));
-      if (wantsEventStream(request)) {
-        await sendEventStream(request, reply, run);
-        return reply;
-      }
-      return collectResult(request, reply, run);
+      return answerRun(request, reply, run);
     },
   );
 
@@ -59,11 +56,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
     },
     async (request, reply) => {
       const run = await generation.startExplain(authOf(request).user.id, request.body, clientInfo(request));
-      if (wantsEventStream(request)) {
-        await sendEventStream(request, reply, run);
-        return reply;
-      }
-      return collectResult(request, reply, run);
+      return answerRun(request, reply, run);
     },
   );
 
@@ -74,11 +67,8 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
         tags: ['generate'],
         summary: 'Stop a running generation of your own; its partial output is kept',
         security: AUTHENTICATED,
-        params: z.object({ id: z.uuid('Not a generation id.') }),
-        response: {
-          202: z.object({ id: z.string(), status: z.literal('cancelling') }),
-          ...errorResponses(401, 404, 409),
-        },
+        params: cancelParamsSchema,
+        response: { 202: cancelResponseSchema, ...errorResponses(401, 404, 409) },
       },
     },
     async (request, reply) => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { healthResponseSchema } from '../../shared/api.schemas.js';
 import type { Store } from '../store/store.port.js';
 import { errorResponses } from './schemas.js';
 
@@ -11,7 +11,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app,
       schema: {
         tags: ['system'],
         summary: 'Liveness and store reachability',
-        response: { 200: z.object({ status: z.literal('ok') }), ...errorResponses(503) },
+        response: { 200: healthResponseSchema, ...errorResponses(503) },
       },
     },
     async () => {

@@ -1,19 +1,23 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { authOf } from '../plugins/auth.plugin.js';
 import type { HistoryService } from '../services/history.service.js';
-import { historyPageSchema, historyQuerySchema, historyRecordSchema } from '../../shared/history.schemas.js';
-import { AUTHENTICATED, errorResponses } from './schemas.js';
-
-const idParams = z.object({ id: z.uuid('Not a valid id.') });
+import { noContentSchema } from '../../shared/api.schemas.js';
+import {
+  deleteAllHistoryBodySchema,
+  deleteAllHistoryResponseSchema,
+  historyExportQuerySchema,
+  historyIdParamsSchema,
+  historyPageSchema,
+  historyQuerySchema,
+  historyRecordSchema,
+} from '../../shared/history.schemas.js';
+import { AUTHENTICATED, errorResponses, noStore } from './schemas.js';
 
 /** /api/history: list, search, read, delete and export what the user asked. */
 export const historyRoutes: FastifyPluginAsyncZod<{ history: HistoryService }> = async (app, { history }) => {
   app.addHook('preHandler', app.requireAuth);
-  app.addHook('onSend', async (_request, reply) => {
-    void reply.header('cache-control', 'no-store');
-  });
+  noStore(app);
 
   app.get(
     '/history',
@@ -36,7 +40,7 @@ export const historyRoutes: FastifyPluginAsyncZod<{ history: HistoryService }> =
         tags: ['history'],
         summary: 'Download all of my history as JSON or Markdown',
         security: AUTHENTICATED,
-        querystring: z.strictObject({ format: z.enum(['json', 'markdown']).default('json') }),
+        querystring: historyExportQuerySchema,
       },
     },
     async (request, reply) => {
@@ -58,7 +62,7 @@ export const historyRoutes: FastifyPluginAsyncZod<{ history: HistoryService }> =
         tags: ['history'],
         summary: 'One record in full',
         security: AUTHENTICATED,
-        params: idParams,
+        params: historyIdParamsSchema,
         response: { 200: historyRecordSchema, ...errorResponses(401, 404) },
       },
     },
@@ -72,8 +76,8 @@ export const historyRoutes: FastifyPluginAsyncZod<{ history: HistoryService }> =
         tags: ['history'],
         summary: 'Delete one record',
         security: AUTHENTICATED,
-        params: idParams,
-        response: { 204: z.null(), ...errorResponses(401, 404) },
+        params: historyIdParamsSchema,
+        response: { 204: noContentSchema, ...errorResponses(401, 404) },
       },
     },
     async (request, reply) => {
@@ -89,10 +93,8 @@ export const historyRoutes: FastifyPluginAsyncZod<{ history: HistoryService }> =
         tags: ['history'],
         summary: 'Delete all of my history (send {"confirm": true})',
         security: AUTHENTICATED,
-        body: z.strictObject({
-          confirm: z.literal(true, { error: 'Send {"confirm": true} to delete all of your history.' }),
-        }),
-        response: { 200: z.object({ deleted: z.number() }), ...errorResponses(400, 401) },
+        body: deleteAllHistoryBodySchema,
+        response: { 200: deleteAllHistoryResponseSchema, ...errorResponses(400, 401) },
       },
     },
     async (request) => ({ deleted: await history.deleteAll(authOf(request).user.id) }),

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { modelListingSchema } from '../../shared/models.schemas.js';
+import { modelListSchema } from '../../shared/models.schemas.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import { AUTHENTICATED, errorResponses } from './schemas.js';
 
@@ -15,7 +14,7 @@ export const modelsRoutes: FastifyPluginAsyncZod<{ models: ModelRegistry }> = as
         summary:
           'The code models and their status (ready, not-downloaded, downloading with progress, unavailable)',
         security: AUTHENTICATED,
-        response: { 200: z.array(modelListingSchema), ...errorResponses(401) },
+        response: { 200: modelListSchema, ...errorResponses(401) },
       },
     },
     async () => models.list(),

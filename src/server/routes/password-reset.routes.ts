@@ -1,24 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { clientInfo } from '../plugins/auth.plugin.js';
 import type { PasswordResetService } from '../services/password-reset.service.js';
 import {
   forgotPasswordBodySchema,
   messageResponseSchema,
   resetPasswordBodySchema,
-  resetTokenSchema,
+  resetTokenQuerySchema,
+  resetTokenValidSchema,
 } from '../../shared/auth.schemas.js';
 import { MESSAGES } from '../../shared/messages.js';
-import { errorResponses } from './schemas.js';
+import { errorResponses, noStore } from './schemas.js';
 
 /** /api/auth: forgot-password, reset-password and its verify check. */
 export const passwordResetRoutes: FastifyPluginAsyncZod<{ resets: PasswordResetService }> = async (
   app,
   { resets },
 ) => {
-  app.addHook('onSend', async (_request, reply) => {
-    void reply.header('cache-control', 'no-store');
-  });
+  noStore(app);
 
   app.post(
     '/forgot-password',
@@ -42,8 +40,8 @@ export const passwordResetRoutes: FastifyPluginAsyncZod<{ resets: PasswordResetS
       schema: {
         tags: ['auth'],
         summary: 'Whether a reset token is still valid',
-        querystring: z.strictObject({ token: resetTokenSchema }),
-        response: { 200: z.object({ valid: z.literal(true) }), ...errorResponses(400) },
+        querystring: resetTokenQuerySchema,
+        response: { 200: resetTokenValidSchema, ...errorResponses(400) },
       },
     },
     async (request) => {

@@ -1,51 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { authOf, clientInfo } from '../plugins/auth.plugin.js';
 import type { ProfileService } from '../services/profile.service.js';
-import { userSchema } from '../../shared/auth.schemas.js';
+import { noContentSchema } from '../../shared/api.schemas.js';
+import { userEnvelopeSchema } from '../../shared/auth.schemas.js';
 import {
   deleteAccountSchema,
+  passwordChangedSchema,
   passwordChangeSchema,
+  profileSchema,
   profileUpdateSchema,
-} from '../../shared/history.schemas.js';
-import { AUTHENTICATED, errorResponses } from './schemas.js';
-
-const profileSchema = z.object({
-  user: userSchema,
-  stats: z.object({
-    generations: z.number(),
-    explanations: z.number(),
-    byModel: z.array(z.object({ modelId: z.string(), count: z.number(), completionTokens: z.number() })),
-    last30Days: z.array(z.object({ date: z.string(), count: z.number() })),
-  }),
-  recentActivity: z.array(
-    z.object({
-      id: z.string(),
-      kind: z.string(),
-      createdAt: z.string(),
-      ip: z.string().nullable(),
-      browser: z.string().nullable(),
-      details: z.record(z.string(), z.unknown()),
-    }),
-  ),
-});
-
-const sessionSchema = z.object({
-  id: z.string(),
-  createdAt: z.string(),
-  lastUsedAt: z.string(),
-  expiresAt: z.string(),
-  ip: z.string().nullable(),
-  browser: z.string(),
-  current: z.boolean(),
-});
+  sessionListSchema,
+  sessionParamsSchema,
+} from '../../shared/profile.schemas.js';
+import { AUTHENTICATED, errorResponses, noStore } from './schemas.js';
 
 /** /api/profile: the account, usage, sessions, password change, account deletion. */
 export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> = async (app, { profile }) => {
   app.addHook('preHandler', app.requireAuth);
-  app.addHook('onSend', async (_request, reply) => {
-    void reply.header('cache-control', 'no-store');
-  });
+  noStore(app);
 
   app.get(
     '/profile',
@@ -68,7 +40,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
         summary: 'Change my display name, or my email (with my current password)',
         security: AUTHENTICATED,
         body: profileUpdateSchema,
-        response: { 200: z.object({ user: userSchema }), ...errorResponses(400, 401, 409) },
+        response: { 200: userEnvelopeSchema, ...errorResponses(400, 401, 409) },
       },
     },
     async (request) => ({
@@ -84,7 +56,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
         summary: 'Change my password; every other session is signed out',
         security: AUTHENTICATED,
         body: passwordChangeSchema,
-        response: { 200: z.object({ sessionsRevoked: z.number() }), ...errorResponses(400, 401) },
+        response: { 200: passwordChangedSchema, ...errorResponses(400, 401) },
       },
     },
     async (request) => profile.changePassword(authOf(request), request.body, clientInfo(request)),
@@ -97,7 +69,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
         tags: ['profile'],
         summary: 'My signed-in sessions',
         security: AUTHENTICATED,
-        response: { 200: z.array(sessionSchema), ...errorResponses(401) },
+        response: { 200: sessionListSchema, ...errorResponses(401) },
       },
     },
     async (request) => profile.sessions(authOf(request)),
@@ -110,8 +82,8 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
         tags: ['profile'],
         summary: 'Sign one of my sessions out',
         security: AUTHENTICATED,
-        params: z.object({ id: z.uuid('Not a valid id.') }),
-        response: { 204: z.null(), ...errorResponses(401, 404) },
+        params: sessionParamsSchema,
+        response: { 204: noContentSchema, ...errorResponses(401, 404) },
       },
     },
     async (request, reply) => {
@@ -132,7 +104,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
         summary: 'Delete my account and all of its data (send my password)',
         security: AUTHENTICATED,
         body: deleteAccountSchema,
-        response: { 204: z.null(), ...errorResponses(400, 401) },
+        response: { 204: noContentSchema, ...errorResponses(400, 401) },
       },
     },
     async (request, reply) => {

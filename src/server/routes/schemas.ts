@@ -1,13 +1,5 @@
-import { z } from 'zod';
-
-/** The error envelope every failed request answers with. */
-export const errorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
-  }),
-});
+import type { FastifyInstance } from 'fastify';
+import { errorBodySchema } from '../../shared/api.schemas.js';
 
 /** Response schemas for the given error statuses, for OpenAPI. */
 export function errorResponses<S extends number>(...statuses: S[]): Record<S, typeof errorBodySchema> {
@@ -16,3 +8,10 @@ export function errorResponses<S extends number>(...statuses: S[]): Record<S, ty
 
 /** OpenAPI security of routes that need a session: a bearer token or the session cookie. */
 export const AUTHENTICATED: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];
+
+/** Answers of these routes carry credentials or personal data: no cache may keep them. */
+export function noStore(app: FastifyInstance): void {
+  app.addHook('onSend', async (_request, reply) => {
+    void reply.header('cache-control', 'no-store');
+  });
+}

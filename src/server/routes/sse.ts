@@ -3,7 +3,7 @@ import type { GenerationRun } from '../services/generation.service.js';
 import type { GenerationResult } from '../../shared/generation.schemas.js';
 
 /** Whether the client asked for a server-sent event stream. */
-export function wantsEventStream(request: FastifyRequest): boolean {
+function wantsEventStream(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/event-stream');
 }
 
@@ -12,13 +12,13 @@ const HEARTBEAT_MS = 15_000;
 /**
  * Streams a run as server-sent events: `event: start`, `event: token` per
  * piece, then `event: done` or `event: error`. Closing the connection aborts
- * the run at once.
+ * the run at once. Resolves to the (hijacked) reply once the stream has ended.
  */
-export async function sendEventStream(
+async function sendEventStream(
   request: FastifyRequest,
   reply: FastifyReply,
   run: GenerationRun,
-): Promise<void> {
+): Promise<FastifyReply> {
   reply.hijack();
   const res = reply.raw;
   // Keep the security headers Helmet and the routes already set.
@@ -56,10 +56,22 @@ export async function sendEventStream(
     state.open = false;
     res.end();
   }
+  return reply;
+}
+
+/** Answers with the run as an event stream when the client asked for one, else as one JSON result. */
+export function answerRun(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: GenerationRun,
+): Promise<FastifyReply | GenerationResult> {
+  return wantsEventStream(request)
+    ? sendEventStream(request, reply, run)
+    : collectResult(request, reply, run);
 }
 
 /** Collects a run into its final result; a failure is rethrown as the typed error behind it. */
-export async function collectResult(
+async function collectResult(
   request: FastifyRequest,
   reply: FastifyReply,
   run: GenerationRun,

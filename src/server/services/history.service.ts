@@ -1,7 +1,13 @@
 import type { Clock } from '../clock.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { PromptQuery, PromptRecord, Store } from '../store/store.port.js';
-import type { HistoryItem, HistoryPage, HistoryQuery, HistoryRecord } from '../../shared/history.schemas.js';
+import type {
+  ExportFormat,
+  HistoryItem,
+  HistoryPage,
+  HistoryQuery,
+  HistoryRecord,
+} from '../../shared/history.schemas.js';
 
 const EXPORT_PAGE = 500;
 
@@ -111,7 +117,7 @@ export class HistoryService {
    * The export, as chunks of text to stream: JSON (`{exportedAt, username,
    * items: [...]}`) or Markdown. Memory stays bounded however long the history.
    */
-  async *export(userId: string, username: string, format: 'json' | 'markdown'): AsyncGenerator<string> {
+  async *export(userId: string, username: string, format: ExportFormat): AsyncGenerator<string> {
     const exportedAt = this.clock.now().toISOString();
     if (format === 'json') {
       yield `{"exportedAt":${JSON.stringify(exportedAt)},"username":${JSON.stringify(username)},"items":[`;

@@ -2,8 +2,15 @@ import type { Clock } from '../clock.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { MailService } from '../mail/mail.service.js';
 import { emailChangedMail, passwordChangedMail } from '../mail/templates/account.templates.js';
-import type { ActivityRecord, Store, UserRecord } from '../store/store.port.js';
+import type { Store, UserRecord } from '../store/store.port.js';
 import type { User } from '../../shared/auth.schemas.js';
+import type {
+  PasswordChange,
+  PasswordChanged,
+  Profile,
+  ProfileUpdate,
+  SessionInfo,
+} from '../../shared/profile.schemas.js';
 import type { ActivityLog } from './activity.service.js';
 import { toPublicUser, type Authenticated, type ClientInfo } from './auth.service.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -22,36 +29,6 @@ export interface ProfileServiceDeps {
   appUrl: string;
   sessions: { idleMs: number };
   audit: (event: { event: string; userId: string; ip: string; [key: string]: unknown }) => void;
-}
-
-export interface ActivityView {
-  id: string;
-  kind: ActivityRecord['kind'];
-  createdAt: string;
-  ip: string | null;
-  browser: string | null;
-  details: ActivityRecord['details'];
-}
-
-export interface SessionView {
-  id: string;
-  createdAt: string;
-  lastUsedAt: string;
-  expiresAt: string;
-  ip: string | null;
-  browser: string;
-  current: boolean;
-}
-
-export interface Profile {
-  user: User;
-  stats: {
-    generations: number;
-    explanations: number;
-    byModel: { modelId: string; count: number; completionTokens: number }[];
-    last30Days: { date: string; count: number }[];
-  };
-  recentActivity: ActivityView[];
 }
 
 /** The Profile page: the account, its usage, its activity and sessions. */
@@ -92,11 +69,7 @@ export class ProfileService {
   }
 
   /** Display name freely; the email only with the current password. */
-  async update(
-    auth: Authenticated,
-    changes: { displayName?: string | null; email?: string; currentPassword?: string },
-    client: ClientInfo,
-  ): Promise<User> {
+  async update(auth: Authenticated, changes: ProfileUpdate, client: ClientInfo): Promise<User> {
     const user = await this.user(auth.user.id);
     const emailChange =
       changes.email !== undefined && changes.email !== user.email ? changes.email : undefined;
@@ -130,9 +103,9 @@ export class ProfileService {
   /** Changes the password; every other session is signed out and a notice is mailed. */
   async changePassword(
     auth: Authenticated,
-    body: { currentPassword: string; newPassword: string },
+    body: PasswordChange,
     client: ClientInfo,
-  ): Promise<{ sessionsRevoked: number }> {
+  ): Promise<PasswordChanged> {
     const user = await this.user(auth.user.id);
     await this.checkPassword(user, body.currentPassword, 'currentPassword');
     const problem = passwordProblem(body.newPassword, { username: user.username, email: user.email });
@@ -159,7 +132,7 @@ export class ProfileService {
     return { sessionsRevoked };
   }
 
-  async sessions(auth: Authenticated): Promise<SessionView[]> {
+  async sessions(auth: Authenticated): Promise<SessionInfo[]> {
     const list = await this.deps.store.sessions.listActiveForUser(
       auth.user.id,
       this.deps.clock.now(),

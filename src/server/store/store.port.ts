@@ -8,6 +8,7 @@
  * becomes ConflictError (details.fields names the field), an unreachable
  * store becomes StoreUnavailableError.
  */
+import type { ActivityKind } from '../../shared/profile.schemas.js';
 
 /** A stored account. `passwordHash` never leaves the services. */
 export interface UserRecord {
@@ -124,15 +125,8 @@ export interface PasswordResetRepository {
   listForUser(userId: string): Promise<PasswordResetRecord[]>;
 }
 
-/** Kinds of entries in a user's activity log. */
-export type ActivityKind =
-  | 'sign_in'
-  | 'sign_out'
-  | 'password_reset_link_issued'
-  | 'password_reset'
-  | 'password_changed'
-  | 'email_changed'
-  | 'generation';
+/** Kinds of entries in a user's activity log: one list, shared with the Profile page. */
+export type { ActivityKind };
 
 /**
  * One entry of a user's activity log, kept in the `history` collection as

@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from '../../shared/auth.schemas';
+import type { ApiErrorBody } from '../../shared/api.schemas';
 import { MESSAGES } from '../../shared/messages';
 
 /** Shown when the request never got an HTTP answer (offline, server down, DNS). */

@@ -1,23 +1,24 @@
-import type { LoginResponse, User } from '../../shared/auth.schemas';
+import type {
+  LoginRequest,
+  LoginResponse,
+  MessageResponse,
+  RegisterRequest,
+  ResetPasswordRequest,
+  ResetTokenValid,
+  User,
+  UserEnvelope,
+} from '../../shared/auth.schemas';
 import { ApiError, apiRequest } from './api-client';
 
 /** What the register form sends; `displayName` is left out when empty. */
-export interface RegisterInput {
-  username: string;
-  email: string;
-  password: string;
-  displayName?: string;
-}
+export type RegisterInput = RegisterRequest;
 
 /** What the login form sends; `username` may also be an email address. */
-export interface LoginInput {
-  username: string;
-  password: string;
-}
+export type LoginInput = Required<Pick<LoginRequest, 'username' | 'password'>>;
 
 /** Creates an account. Does not sign in: the user logs in afterwards. */
 export async function register(input: RegisterInput): Promise<User> {
-  const { user } = await apiRequest<{ user: User }>('POST', '/auth/register', { body: input });
+  const { user } = await apiRequest<UserEnvelope>('POST', '/auth/register', { body: input });
   return user;
 }
 
@@ -38,7 +39,7 @@ export async function logout(): Promise<void> {
 /** The signed-in user, or `null` when there is no valid session (401). */
 export async function fetchCurrentUser(signal?: AbortSignal): Promise<User | null> {
   try {
-    const { user } = await apiRequest<{ user: User }>('GET', '/auth/me', signal ? { signal } : {});
+    const { user } = await apiRequest<UserEnvelope>('GET', '/auth/me', signal ? { signal } : {});
     return user;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
@@ -49,26 +50,23 @@ export async function fetchCurrentUser(signal?: AbortSignal): Promise<User | nul
 }
 
 /** What the reset form sends. */
-export interface ResetPasswordInput {
-  token: string;
-  newPassword: string;
-}
+export type ResetPasswordInput = ResetPasswordRequest;
 
 /**
  * Asks for a reset link. The server answers the same whether or not an
  * account has that email, so the answer says nothing about who exists.
  */
 export async function requestPasswordReset(email: string): Promise<void> {
-  await apiRequest<{ message: string }>('POST', '/auth/forgot-password', { body: { email } });
+  await apiRequest<MessageResponse>('POST', '/auth/forgot-password', { body: { email } });
 }
 
 /** Resolves when the reset token is still usable; throws `ApiError` (`invalid_token`) otherwise. */
 export async function verifyResetToken(token: string, signal?: AbortSignal): Promise<void> {
   const query = new URLSearchParams({ token }).toString();
-  await apiRequest<{ valid: true }>('GET', `/auth/reset-password/verify?${query}`, signal ? { signal } : {});
+  await apiRequest<ResetTokenValid>('GET', `/auth/reset-password/verify?${query}`, signal ? { signal } : {});
 }
 
 /** Sets a new password with a reset token. Signs nobody in: every session of the account ends. */
 export async function resetPassword(input: ResetPasswordInput): Promise<void> {
-  await apiRequest<{ message: string }>('POST', '/auth/reset-password', { body: input });
+  await apiRequest<MessageResponse>('POST', '/auth/reset-password', { body: input });
 }

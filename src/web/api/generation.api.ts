@@ -1,73 +1,32 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream';
-import type { GenerationResult, Section } from '../../shared/generation.schemas';
+import { isGenerationEventName } from '../../shared/generation-events';
+import type {
+  ExplainRequest,
+  GenerateRequest,
+  GenerationError,
+  GenerationEvent,
+} from '../../shared/generation.schemas';
 import type { ModelListing } from '../../shared/models.schemas';
 import { apiRequest, openEventStream } from './api-client';
 
-/** A language the API accepts (`any` lets the model choose). */
-export type Language =
-  | 'any'
-  | 'python'
-  | 'javascript'
-  | 'typescript'
-  | 'java'
-  | 'c'
-  | 'cpp'
-  | 'csharp'
-  | 'go'
-  | 'rust'
-  | 'sql'
-  | 'bash';
-
-/** Explanation depth. */
-export type ExplainLevel = 'beginner' | 'intermediate' | 'expert';
-
-/** Explanation shape: Markdown prose, or structured sections per range of lines. */
-export type ExplainFormat = 'overview' | 'line-by-line';
-
-/** Sampling settings; each falls back to the model's default when left out. */
-export interface SamplingSettings {
-  temperature?: number;
-  maxTokens?: number;
-  topP?: number;
-}
-
+// Every shape here is the shared schema's (type-only imports: zod stays out of the bundle).
+export type { Language } from '../../shared/languages';
+export type {
+  ExplainFormat,
+  ExplainLevel,
+  ExplainRequest,
+  GenerateRequest,
+  GenerationResult,
+  SamplingSettings,
+  Section,
+} from '../../shared/generation.schemas';
 export type { ModelListing, ModelStatusName as ModelStatus } from '../../shared/models.schemas';
 
-/** What `POST /api/generate` takes. */
-export interface GenerateRequest extends SamplingSettings {
-  prompt: string;
-  modelId?: string;
-  language?: Language;
-  /** Runs of one Compare share it: they count once against the per-user running limit. */
-  groupId?: string;
-}
-
-/** What `POST /api/explain` takes. */
-export interface ExplainRequest extends SamplingSettings {
-  code: string;
-  modelId?: string;
-  language?: Language;
-  level?: ExplainLevel;
-  format?: ExplainFormat;
-  /** The generation whose code this explains. */
-  generationId?: string;
-}
-
-export type { GenerationResult, Section };
-
 /** An `event: error` payload: the run ended early (stopped, provider failure, prompt too long ...). */
-export interface StreamError {
-  code: string;
-  message: string;
-  retryAfterSeconds?: number;
-}
+export type StreamError = GenerationError;
 
 /** The events of one streamed run, in order: start, token*, then done or error. */
-export type StreamEvent =
-  | { type: 'start'; id: string; modelId: string }
-  | { type: 'token'; text: string }
-  | { type: 'done'; result: GenerationResult }
-  | { type: 'error'; error: StreamError };
+export type StreamEvent = GenerationEvent;
 
 /** The model catalogue with each model's live status. */
 export function fetchModels(signal?: AbortSignal): Promise<ModelListing[]> {
@@ -115,44 +74,18 @@ export async function* streamRun(
   }
 }
 
+/**
+ * One SSE message as a stream event; `undefined` for a name that is not ours
+ * or data that is not JSON. Only the name is checked: the payload comes from
+ * our own server, which writes it from the shared schema.
+ */
 function toStreamEvent(name: string | undefined, data: string): StreamEvent | undefined {
-  let payload: unknown;
+  if (!isGenerationEventName(name)) {
+    return undefined;
+  }
   try {
-    payload = JSON.parse(data);
+    return { event: name, data: JSON.parse(data) as unknown } as StreamEvent;
   } catch {
     return undefined;
   }
-  if (!isRecord(payload)) {
-    return undefined;
-  }
-  switch (name ?? 'message') {
-    case 'start':
-      return typeof payload['id'] === 'string' && typeof payload['modelId'] === 'string'
-        ? { type: 'start', id: payload['id'], modelId: payload['modelId'] }
-        : undefined;
-    case 'token':
-      return typeof payload['text'] === 'string' ? { type: 'token', text: payload['text'] } : undefined;
-    case 'done':
-      return typeof payload['output'] === 'string' && typeof payload['id'] === 'string'
-        ? { type: 'done', result: payload as unknown as GenerationResult }
-        : undefined;
-    case 'error': {
-      const retry = payload['retryAfterSeconds'];
-      return {
-        type: 'error',
-        error: {
-          code: typeof payload['code'] === 'string' ? payload['code'] : 'internal',
-          message:
-            typeof payload['message'] === 'string' ? payload['message'] : 'The model failed unexpectedly.',
-          ...(typeof retry === 'number' ? { retryAfterSeconds: retry } : {}),
-        },
-      };
-    }
-    default:
-      return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

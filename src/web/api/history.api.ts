@@ -1,30 +1,22 @@
-import type { HistoryItem, HistoryPage, HistoryRecord } from '../../shared/history.schemas';
+import type {
+  DeleteAllHistoryResponse,
+  ExportFormat,
+  HistoryFilters,
+  HistoryPage,
+  HistoryRecord,
+} from '../../shared/history.schemas';
 import { apiRequest } from './api-client';
 
-export type { HistoryItem, HistoryPage, HistoryRecord };
-
-/** What a history record was: code written from a prompt, or code explained. */
-export type HistoryKind = HistoryItem['kind'];
-
-/** Where a record stands; `cancelled` is a run the user stopped. */
-export type HistoryStatus = HistoryItem['status'];
-
-/** The list's search and filters, as the API takes them; empty ones are left out. */
-export interface HistoryFilters {
-  /** Searches the prompt, the code and the answer. */
-  q?: string;
-  modelId?: string;
-  kind?: HistoryKind;
-  language?: string;
-  status?: HistoryStatus;
-  /** ISO date (`2026-05-01`): records from the start of that day. */
-  from?: string;
-  /** ISO date: records up to the end of that day. */
-  to?: string;
-}
-
-/** Formats of the history export. */
-export type ExportFormat = 'json' | 'markdown';
+// Every shape here is the shared schema's (type-only imports: zod stays out of the bundle).
+export type {
+  ExportFormat,
+  HistoryFilters,
+  HistoryItem,
+  HistoryKind,
+  HistoryPage,
+  HistoryRecord,
+  HistoryStatus,
+} from '../../shared/history.schemas';
 
 /** One page of the user's history, newest first; pass `nextCursor` back for the next page. */
 export function fetchHistoryPage(
@@ -62,7 +54,7 @@ export async function deleteHistoryRecord(id: string): Promise<void> {
 
 /** Deletes every record of the user; resolves to how many there were. */
 export async function deleteAllHistory(): Promise<number> {
-  const { deleted } = await apiRequest<{ deleted: number }>('DELETE', '/history', {
+  const { deleted } = await apiRequest<DeleteAllHistoryResponse>('DELETE', '/history', {
     body: { confirm: true },
     sessionRequired: true,
   });

@@ -179,22 +179,22 @@ export class GenerationRun {
   private async read(): Promise<void> {
     for await (const event of streamRun(this.request.kind, this.request.body, this.controller.signal)) {
       if (this.stopRequested) {
-        if (event.type === 'start') {
+        if (event.event === 'start') {
           // Stop was pressed before the server named the run.
-          this.update({ id: event.id, modelId: event.modelId });
-          this.cancelThenAbort(event.id);
+          this.update({ id: event.data.id, modelId: event.data.modelId });
+          this.cancelThenAbort(event.data.id);
         }
         continue;
       }
-      switch (event.type) {
+      switch (event.event) {
         case 'start':
-          this.update({ status: 'streaming', id: event.id, modelId: event.modelId });
+          this.update({ status: 'streaming', id: event.data.id, modelId: event.data.modelId });
           break;
         case 'token':
           if (this.snapshot.firstTokenAt === null) {
             this.update({ firstTokenAt: performance.now() });
           }
-          this.pendingText += event.text;
+          this.pendingText += event.data.text;
           this.pendingTokens += 1;
           this.flushTimer ??= setTimeout(() => {
             this.flush();
@@ -202,14 +202,14 @@ export class GenerationRun {
           break;
         case 'done':
           this.flush();
-          this.finish({ status: 'done', result: event.result, output: event.result.output });
+          this.finish({ status: 'done', result: event.data, output: event.data.output });
           break;
         case 'error':
           this.flush();
           this.finish(
-            event.error.code === 'cancelled'
+            event.data.code === 'cancelled'
               ? { status: 'stopped' }
-              : { status: 'failed', error: describeRunError(event.error) },
+              : { status: 'failed', error: describeRunError(event.data) },
           );
           break;
         default: {
