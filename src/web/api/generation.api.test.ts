@@ -15,6 +15,7 @@ const EVENTS: GenerationEvent[] = [
       output: 'def add(a, b):\n    return a + b',
       code: null,
       language: 'python',
+      sections: [{ startLine: 1, endLine: 2, explanation: 'Adds two numbers.' }],
       usage: { promptTokens: 3, completionTokens: 2 },
       timings: { firstTokenMs: 5, totalMs: 9 },
     },
