@@ -1,5 +1,7 @@
-import type { Logger } from '../logger.js';
+import path from 'node:path';
 import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { describeTarget, isMongoUrl, parseMongoUri } from './mongo/mongo-uri.js';
 import type { Store } from './store.port.js';
 
 /**
@@ -26,4 +28,22 @@ export async function createStore(
 /** Where the store is, for logs: the file, or "mongodb" (the URL may hold a password). */
 export function describeStore(database: Config['database']): Record<string, string> {
   return database.kind === 'sqlite' ? { store: 'sqlite', file: database.file } : { store: 'mongodb' };
+}
+
+/**
+ * The store a DATABASE_URL names: `sqlite:<file>` (resolved from `cwd`) or a
+ * MongoDB connection string; undefined for anything else.
+ */
+export function databaseFromUrl(url: string, cwd = process.cwd()): Config['database'] | undefined {
+  if (url.startsWith('sqlite:')) {
+    return { kind: 'sqlite', file: path.resolve(cwd, url.slice('sqlite:'.length)) };
+  }
+  return isMongoUrl(url) ? { kind: 'mongodb', url } : undefined;
+}
+
+/** The store for people: `sqlite:<file>`, or the MongoDB hosts and database without credentials. */
+export function describeDatabase(database: Config['database']): string {
+  return database.kind === 'sqlite'
+    ? `sqlite:${database.file}`
+    : `mongodb ${describeTarget(parseMongoUri(database.url))}`;
 }

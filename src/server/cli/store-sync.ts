@@ -1,0 +1,227 @@
+import { isDeepStrictEqual } from 'node:util';
+import { ConflictError } from '../errors.js';
+import type { PromptRecord, Store, UserRecord } from '../store/store.port.js';
+
+/**
+ * The copy behind `npm run db:copy`: every record of one store into another
+ * through the store port, matched by id, and the counts that check it.
+ */
+
+/** The record kinds, in copy order. */
+export const KINDS = ['users', 'sessions', 'passwordResets', 'activity', 'prompts'] as const;
+export type Kind = (typeof KINDS)[number];
+export type Counts = Record<Kind, number>;
+
+const PAGE = 500;
+const ALL = 2 ** 31 - 1;
+const WRITES_IN_FLIGHT = 32;
+
+async function* userPages(store: Store): AsyncGenerator<UserRecord[]> {
+  let after: string | null = null;
+  for (;;) {
+    const page: UserRecord[] = await store.users.listAll(after, PAGE);
+    yield page;
+    const last = page.at(-1);
+    if (page.length < PAGE || !last) {
+      return;
+    }
+    after = last.id;
+  }
+}
+
+async function* allUsers(store: Store): AsyncGenerator<UserRecord> {
+  for await (const page of userPages(store)) {
+    yield* page;
+  }
+}
+
+async function* promptPages(store: Store, userId: string): AsyncGenerator<PromptRecord[]> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await store.prompts.listForUser(userId, {}, PAGE, cursor);
+    yield page.items;
+    if (!page.nextCursor) {
+      return;
+    }
+    cursor = page.nextCursor;
+  }
+}
+
+async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += WRITES_IN_FLIGHT) {
+    await Promise.all(items.slice(i, i + WRITES_IN_FLIGHT).map(fn));
+  }
+}
+
+const zero = (): Counts => ({ users: 0, sessions: 0, passwordResets: 0, activity: 0, prompts: 0 });
+
+/** Counts of what a copy wrote and what it found already equal, and what it could not copy. */
+export interface CopyReport {
+  written: Counts;
+  unchanged: Counts;
+  problems: string[];
+}
+
+/**
+ * Copies every record of `source` into `target`, matched by id: missing
+ * records are created, changed ones replaced, equal ones left alone.
+ * Writes go through the port, so the target's own rules (unique username
+ * and email) hold. `now` decides which sessions and tokens have expired.
+ */
+export async function copyStore(
+  source: Store,
+  target: Store,
+  now: Date,
+  onUser: (done: number, report: CopyReport) => void = () => undefined,
+): Promise<CopyReport> {
+  const report: CopyReport = { written: zero(), unchanged: zero(), problems: [] };
+  const live = <T extends { expiresAt: Date }>(items: T[]) => items.filter((x) => x.expiresAt > now);
+  let done = 0;
+  for await (const user of allUsers(source)) {
+    if (await copyUser(user, target, report)) {
+      const [sessions, theirSessions, resets, theirResets, activity, theirActivity] = await Promise.all([
+        source.sessions.listAllForUser(user.id),
+        target.sessions.listAllForUser(user.id),
+        source.passwordResets.listForUser(user.id),
+        target.passwordResets.listForUser(user.id),
+        source.activity.listForUser(user.id, ALL),
+        target.activity.listForUser(user.id, ALL),
+      ]);
+      await syncById(report, 'sessions', live(sessions), theirSessions, {
+        create: (s) => target.sessions.create(s),
+        remove: (s) => target.sessions.revoke(s.id),
+      });
+      await syncById(report, 'passwordResets', live(resets), theirResets, {
+        create: (r) => target.passwordResets.create(r),
+        remove: (r) => target.passwordResets.delete(r.id),
+      });
+      // The log is append-only: the port has no way to replace an entry.
+      await syncById(report, 'activity', activity, theirActivity, {
+        create: (e) => target.activity.append(e),
+      });
+      for await (const page of promptPages(source, user.id)) {
+        const theirs = await Promise.all(page.map((p) => target.prompts.findById(p.id)));
+        await syncById(
+          report,
+          'prompts',
+          page,
+          theirs.filter((p) => p !== null),
+          {
+            create: (p) => target.prompts.create(p),
+            remove: (p) => target.prompts.deleteForUser(p.userId, p.id),
+          },
+        );
+      }
+    }
+    onUser(++done, report);
+  }
+  return report;
+}
+
+/** How syncById writes one kind of record into the target. */
+interface SyncWrites<T> {
+  create(item: T): Promise<unknown>;
+  /** Deletes the target's copy before a changed record is created again; absent when the kind cannot be replaced. */
+  remove?(there: T): Promise<unknown>;
+}
+
+/**
+ * Brings `items` into the target, which holds `theirs`, matched by id:
+ * missing ones are created, changed ones replaced (or reported when the kind
+ * cannot be replaced), equal ones left alone.
+ */
+async function syncById<T extends { id: string }>(
+  report: CopyReport,
+  kind: Kind,
+  items: readonly T[],
+  theirs: readonly T[],
+  writes: SyncWrites<T>,
+): Promise<void> {
+  const have = new Map(theirs.map((x) => [x.id, x]));
+  await inBatches(items, async (item) => {
+    const there = have.get(item.id);
+    const differs = !there || !isDeepStrictEqual(there, item);
+    if (there && differs) {
+      if (!writes.remove) {
+        report.problems.push(`${kind} ${item.id}: differs in the target and was left as it is there`);
+        report.unchanged[kind]++;
+        return;
+      }
+      await writes.remove(there);
+    }
+    if (differs) {
+      await writes.create(item);
+    }
+    report[differs ? 'written' : 'unchanged'][kind]++;
+  });
+}
+
+/** Creates or updates one user; false when the target holds a conflicting account (reported). */
+async function copyUser(user: UserRecord, target: Store, report: CopyReport): Promise<boolean> {
+  const there = await target.users.findById(user.id);
+  try {
+    if (!there) {
+      const { updatedAt: _, ...created } = user;
+      await target.users.create(created);
+      if (user.updatedAt.getTime() !== user.createdAt.getTime()) {
+        // The port's way to set updatedAt: rewrite the hash at that time.
+        await target.users.updatePasswordHash(user.id, user.passwordHash, user.updatedAt);
+      }
+    } else if (!isDeepStrictEqual(there, user)) {
+      if (there.username !== user.username || there.createdAt.getTime() !== user.createdAt.getTime()) {
+        report.problems.push(`user ${user.id}: username or creation time differs in the target; not changed`);
+      }
+      await target.users.updateProfile(
+        user.id,
+        { displayName: user.displayName, email: user.email },
+        user.updatedAt,
+      );
+      await target.users.updatePasswordHash(user.id, user.passwordHash, user.updatedAt);
+    }
+  } catch (error) {
+    if (error instanceof ConflictError) {
+      const field = Object.keys(error.details?.fields ?? {}).join(', ');
+      report.problems.push(
+        `user ${user.id}: another account in the target has this ${field}; user not copied`,
+      );
+      return false;
+    }
+    throw error;
+  }
+  report[there && isDeepStrictEqual(there, user) ? 'unchanged' : 'written'].users++;
+  return true;
+}
+
+/** Records per kind, counted as db:copy sees them: live sessions and tokens only. */
+export async function countStore(
+  store: Store,
+  now: Date,
+  onUser: (done: number) => void = () => undefined,
+): Promise<Counts> {
+  const counts = zero();
+  for await (const user of allUsers(store)) {
+    const [sessions, resets, activity] = await Promise.all([
+      store.sessions.listAllForUser(user.id),
+      store.passwordResets.listForUser(user.id),
+      store.activity.listForUser(user.id, ALL),
+    ]);
+    counts.users++;
+    counts.sessions += sessions.filter((s) => s.expiresAt > now).length;
+    counts.passwordResets += resets.filter((r) => r.expiresAt > now).length;
+    counts.activity += activity.length;
+    for await (const page of promptPages(store, user.id)) {
+      counts.prompts += page.length;
+    }
+    onUser(counts.users);
+  }
+  return counts;
+}
+
+/** How many users the store holds. */
+export async function countUsers(store: Store): Promise<number> {
+  let n = 0;
+  for await (const page of userPages(store)) {
+    n += page.length;
+  }
+  return n;
+}
