@@ -7,93 +7,36 @@ import type {
 } from 'react';
 import './forms.css';
 
-/** Props of one labelled input; everything else goes to the `<input>`. */
-export interface FormFieldProps extends Omit<
-  InputHTMLAttributes<HTMLInputElement>,
-  'id' | 'aria-invalid' | 'aria-describedby'
-> {
-  /** The input id; `-error` and `-hint` suffixes name the descriptions. */
+/** What every labelled control takes besides its own element's attributes. */
+export interface FieldProps {
+  /** The control's id; `-error` and `-hint` suffixes name the descriptions. */
   id: string;
   /** Visible label text (also the accessible name). */
   label: string;
   /** Shown after the label in a lighter style, inside the label. */
-  labelNote?: string;
-  /** Message from the API for this field; marks the input invalid. */
+  labelNote?: string | undefined;
+  /** Message from the API (or the page's own check) for this field; marks the control invalid. */
   error?: string | undefined;
-  /** Help text under the input, announced as its description. */
+  /** Help text under the control, announced as its description. */
   hint?: ReactNode;
   /** Ids of further descriptions rendered by the caller (e.g. a strength meter). */
-  describedBy?: string;
-  ref?: Ref<HTMLInputElement>;
-  /** Rendered at the end of the field, e.g. a password strength meter. */
-  children?: ReactNode;
-}
-
-/** A label, input, error and hint wired together with aria-invalid / aria-describedby. */
-export function FormField({
-  id,
-  label,
-  labelNote,
-  error,
-  hint,
-  describedBy,
-  ref,
-  children,
-  ...inputProps
-}: FormFieldProps) {
-  const errorId = `${id}-error`;
-  const hintId = `${id}-hint`;
-  const descriptions = [error ? errorId : null, hint ? hintId : null, describedBy ?? null]
-    .filter((value): value is string => value !== null)
-    .join(' ');
-
-  return (
-    <div className={error ? 'field field--invalid' : 'field'}>
-      <label htmlFor={id} className="field__label">
-        {label}
-        {labelNote ? <span className="field__label-note"> {labelNote}</span> : null}
-      </label>
-      <input
-        {...inputProps}
-        id={id}
-        ref={ref}
-        className="field__input"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={descriptions || undefined}
-      />
-      {error ? (
-        <p id={errorId} className="field__error">
-          <svg viewBox="0 0 16 16" aria-hidden="true" focusable="false" className="field__error-icon">
-            <path d="M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13Zm-.75 3h1.5v4.5h-1.5Zm0 5.75h1.5v1.5h-1.5Z" />
-          </svg>
-          {error}
-        </p>
-      ) : null}
-      {hint ? (
-        <p id={hintId} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
-      {children}
-    </div>
-  );
-}
-
-/** The parts every labelled control shares: label, error and hint, wired with aria-describedby. */
-interface FieldFrameProps {
-  id: string;
-  label: string;
-  labelNote?: string | undefined;
-  error?: string | undefined;
-  hint?: ReactNode;
   describedBy?: string | undefined;
-  className?: string | undefined;
-  children: (aria: { 'aria-invalid': true | undefined; 'aria-describedby': string | undefined }) => ReactNode;
-  /** Rendered after the hint. */
-  after?: ReactNode;
 }
 
-function FieldFrame({
+/** The attributes the field sets on its control, wiring it to the error and hint. */
+export interface FieldAria {
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/** An element's own attributes, less the ones the field sets. */
+type ControlProps<A> = Omit<A, 'id' | 'aria-invalid' | 'aria-describedby'>;
+
+/**
+ * A label, a control, its error and hint, wired together with aria-invalid
+ * and aria-describedby: written once here for every kind of control.
+ */
+export function Field({
   id,
   label,
   labelNote,
@@ -103,7 +46,14 @@ function FieldFrame({
   className,
   children,
   after,
-}: FieldFrameProps) {
+}: FieldProps & {
+  /** Extra class on the wrapper. */
+  className?: string | undefined;
+  /** Renders the control with the aria attributes it needs. */
+  children: (aria: FieldAria) => ReactNode;
+  /** Rendered after the hint (a strength meter, a model's status). */
+  after?: ReactNode;
+}) {
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
   const descriptions = [error ? errorId : null, hint ? hintId : null, describedBy ?? null]
@@ -116,14 +66,7 @@ function FieldFrame({
         {labelNote ? <span className="field__label-note"> {labelNote}</span> : null}
       </label>
       {children({ 'aria-invalid': error ? true : undefined, 'aria-describedby': descriptions || undefined })}
-      {error ? (
-        <p id={errorId} className="field__error">
-          <svg viewBox="0 0 16 16" aria-hidden="true" focusable="false" className="field__error-icon">
-            <path d="M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13Zm-.75 3h1.5v4.5h-1.5Zm0 5.75h1.5v1.5h-1.5Z" />
-          </svg>
-          {error}
-        </p>
-      ) : null}
+      {error ? <FieldError id={errorId} message={error} /> : null}
       {hint ? (
         <p id={hintId} className="field__hint">
           {hint}
@@ -134,68 +77,76 @@ function FieldFrame({
   );
 }
 
-/** Props of a labelled text area; everything else goes to the `<textarea>`. */
-export interface TextAreaFieldProps extends Omit<
-  TextareaHTMLAttributes<HTMLTextAreaElement>,
-  'id' | 'aria-invalid' | 'aria-describedby'
-> {
-  id: string;
-  label: string;
-  labelNote?: string;
-  error?: string | undefined;
-  hint?: ReactNode;
-  describedBy?: string;
-  ref?: Ref<HTMLTextAreaElement>;
-  /** Rendered after the hint (e.g. a character count). */
-  children?: ReactNode;
+/** A field's error message with its icon; `role` for errors that must be announced as they appear. */
+export function FieldError({ id, message, role }: { id?: string; message: string; role?: 'alert' }) {
+  return (
+    <p id={id} className="field__error" role={role}>
+      <svg viewBox="0 0 16 16" aria-hidden="true" focusable="false" className="field__error-icon">
+        <path d="M8 1.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13Zm-.75 3h1.5v4.5h-1.5Zm0 5.75h1.5v1.5h-1.5Z" />
+      </svg>
+      {message}
+    </p>
+  );
 }
 
-/** A label, text area, error and hint wired together like `FormField`. */
-export function TextAreaField({
+/** Splits a field's props from the control's. */
+function splitField<P extends FieldProps>({
   id,
   label,
   labelNote,
   error,
   hint,
   describedBy,
-  ref,
-  children,
-  className,
-  ...areaProps
-}: TextAreaFieldProps) {
+  ...control
+}: P): [FieldProps, Omit<P, keyof FieldProps>] {
+  return [{ id, label, labelNote, error, hint, describedBy }, control];
+}
+
+/** Props of one labelled input; everything else goes to the `<input>`. */
+export interface FormFieldProps extends ControlProps<InputHTMLAttributes<HTMLInputElement>>, FieldProps {
+  ref?: Ref<HTMLInputElement>;
+  /** Rendered at the end of the field, e.g. a password strength meter. */
+  children?: ReactNode;
+}
+
+/** A labelled `<input>`. */
+export function FormField(props: FormFieldProps) {
+  const [field, { children, ...input }] = splitField(props);
   return (
-    <FieldFrame
-      id={id}
-      label={label}
-      labelNote={labelNote}
-      error={error}
-      hint={hint}
-      describedBy={describedBy}
-      after={children}
-    >
+    <Field {...field} after={children}>
+      {(aria) => <input {...input} {...aria} id={field.id} className="field__input" />}
+    </Field>
+  );
+}
+
+/** Props of a labelled text area; everything else goes to the `<textarea>`. */
+export interface TextAreaFieldProps
+  extends ControlProps<TextareaHTMLAttributes<HTMLTextAreaElement>>, FieldProps {
+  ref?: Ref<HTMLTextAreaElement>;
+  /** Rendered after the hint (e.g. a character count). */
+  children?: ReactNode;
+}
+
+/** A labelled `<textarea>`. */
+export function TextAreaField(props: TextAreaFieldProps) {
+  const [field, { children, className, ...area }] = splitField(props);
+  return (
+    <Field {...field} after={children}>
       {(aria) => (
         <textarea
-          {...areaProps}
+          {...area}
           {...aria}
-          id={id}
-          ref={ref}
+          id={field.id}
           className={['field__input', 'field__textarea', className ?? ''].filter(Boolean).join(' ')}
         />
       )}
-    </FieldFrame>
+    </Field>
   );
 }
 
 /** Props of a labelled select; everything else goes to the `<select>`. */
-export interface SelectFieldProps extends Omit<
-  SelectHTMLAttributes<HTMLSelectElement>,
-  'id' | 'aria-invalid' | 'aria-describedby'
-> {
-  id: string;
-  label: string;
-  error?: string | undefined;
-  hint?: ReactNode;
-  describedBy?: string | undefined;
+export interface SelectFieldProps
+  extends ControlProps<SelectHTMLAttributes<HTMLSelectElement>>, Omit<FieldProps, 'labelNote'> {
   /** Extra class on the field wrapper. */
   fieldClassName?: string;
   /** The `<option>`s. */
@@ -204,34 +155,17 @@ export interface SelectFieldProps extends Omit<
   after?: ReactNode;
 }
 
-/** A label, select, error and hint wired together like `FormField`. */
-export function SelectField({
-  id,
-  label,
-  error,
-  hint,
-  describedBy,
-  fieldClassName,
-  children,
-  after,
-  ...selectProps
-}: SelectFieldProps) {
+/** A labelled `<select>`. */
+export function SelectField(props: SelectFieldProps) {
+  const [field, { fieldClassName, children, after, ...select }] = splitField(props);
   return (
-    <FieldFrame
-      id={id}
-      label={label}
-      error={error}
-      hint={hint}
-      describedBy={describedBy}
-      className={fieldClassName}
-      after={after}
-    >
+    <Field {...field} className={fieldClassName} after={after}>
       {(aria) => (
-        <select {...selectProps} {...aria} id={id} className="field__input field__select">
+        <select {...select} {...aria} id={field.id} className="field__input field__select">
           {children}
         </select>
       )}
-    </FieldFrame>
+    </Field>
   );
 }
 

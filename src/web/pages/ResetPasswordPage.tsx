@@ -5,13 +5,10 @@ import { ApiError } from '../api/api-client';
 import { resetPassword, verifyResetToken } from '../api/auth.api';
 import { useAuth } from '../auth/auth.context';
 import type { LoginLocationState } from '../auth/login-state';
-import { FormAlert, FormField } from '../components/FormField';
+import { FormAlert } from '../components/FormField';
+import { NewPasswordFields, confirmationError } from '../components/NewPasswordFields';
 import { PageHeading } from '../components/PageHeading';
-import { PasswordStrength } from '../components/PasswordStrength';
 import { NO_ERRORS, toFormErrors, type FormErrors } from './form-errors';
-
-/** Shown under "Confirm new password" when the two fields differ (checked here, not by the API). */
-const PASSWORDS_DIFFER = 'The passwords do not match.';
 
 const FIELDS = ['newPassword', 'confirmPassword'] as const;
 type Field = (typeof FIELDS)[number];
@@ -101,8 +98,8 @@ export function ResetPasswordPage() {
     };
   }, [token, attempt]);
 
-  const update = (field: Field) => (event: { target: { value: string } }) => {
-    setValues((v) => ({ ...v, [field]: event.target.value }));
+  const update = (field: Field, value: string) => {
+    setValues((v) => ({ ...v, [field]: value }));
     // The message no longer describes what is in the field (a mismatch concerns both).
     if (errors.fields[field] || (field === 'newPassword' && errors.fields['confirmPassword'])) {
       setErrors(NO_ERRORS);
@@ -110,8 +107,9 @@ export function ResetPasswordPage() {
   };
 
   const submit = async () => {
-    if (values.newPassword !== values.confirmPassword) {
-      setErrors({ general: [], fields: { confirmPassword: PASSWORDS_DIFFER } });
+    const mismatch = confirmationError(values);
+    if (mismatch) {
+      setErrors({ general: [], fields: mismatch });
       confirmRef.current?.focus();
       return;
     }
@@ -215,38 +213,14 @@ export function ResetPasswordPage() {
             void submit();
           }}
         >
-          <FormField
-            id="reset-new-password"
-            name="newPassword"
-            type="password"
-            label="New password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            hint="At least 8 characters. Avoid common passwords."
-            describedBy="reset-new-password-strength"
-            ref={newPasswordRef}
-            value={values.newPassword}
-            onChange={update('newPassword')}
-            error={errors.fields['newPassword']}
-          >
-            <PasswordStrength
-              id="reset-new-password-strength"
-              password={values.newPassword}
-              userInputs={[]}
-            />
-          </FormField>
-          <FormField
-            id="reset-confirm-password"
-            name="confirmPassword"
-            type="password"
-            label="Confirm new password"
-            autoComplete="new-password"
-            required
-            ref={confirmRef}
-            value={values.confirmPassword}
-            onChange={update('confirmPassword')}
-            error={errors.fields['confirmPassword']}
+          <NewPasswordFields
+            idPrefix="reset"
+            values={values}
+            errors={errors.fields}
+            onChange={update}
+            userInputs={[]}
+            newRef={newPasswordRef}
+            confirmRef={confirmRef}
           />
           <button type="submit" className="btn btn--primary btn--block" disabled={submitting}>
             {submitting ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}

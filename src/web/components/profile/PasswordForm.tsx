@@ -3,12 +3,11 @@ import type { User } from '../../../shared/auth.schemas';
 import { changePassword } from '../../api/profile.api';
 import { NO_ERRORS, toFormErrors, type FormErrors } from '../../pages/form-errors';
 import { FormAlert, FormField, StatusRegion } from '../FormField';
-import { PasswordStrength } from '../PasswordStrength';
+import { NewPasswordFields, confirmationError } from '../NewPasswordFields';
 import { plural } from './profile-format';
 
 const FIELDS = ['currentPassword', 'newPassword', 'confirmPassword'] as const;
 type Field = (typeof FIELDS)[number];
-const PASSWORDS_DIFFER = 'The passwords do not match.';
 
 /** Current password, new password (with a strength hint) and its confirmation. */
 export function PasswordForm({ user, onChanged }: { user: User; onChanged: () => void }) {
@@ -24,8 +23,8 @@ export function PasswordForm({ user, onChanged }: { user: User; onChanged: () =>
   const newRef = useRef<HTMLInputElement>(null);
   const confirmRef = useRef<HTMLInputElement>(null);
 
-  const update = (field: Field) => (event: { target: { value: string } }) => {
-    setValues((v) => ({ ...v, [field]: event.target.value }));
+  const update = (field: Field, value: string) => {
+    setValues((v) => ({ ...v, [field]: value }));
     setDone(null);
     // A mismatch concerns both new-password fields.
     if (errors.fields[field] || (field === 'newPassword' && errors.fields['confirmPassword'])) {
@@ -35,8 +34,9 @@ export function PasswordForm({ user, onChanged }: { user: User; onChanged: () =>
   };
 
   const submit = async () => {
-    if (values.newPassword !== values.confirmPassword) {
-      setErrors({ general: [], fields: { confirmPassword: PASSWORDS_DIFFER } });
+    const mismatch = confirmationError(values);
+    if (mismatch) {
+      setErrors({ general: [], fields: mismatch });
       confirmRef.current?.focus();
       return;
     }
@@ -92,41 +92,19 @@ export function PasswordForm({ user, onChanged }: { user: User; onChanged: () =>
         required
         ref={currentRef}
         value={values.currentPassword}
-        onChange={update('currentPassword')}
+        onChange={(event) => {
+          update('currentPassword', event.target.value);
+        }}
         error={errors.fields['currentPassword']}
       />
-      <FormField
-        id="profile-new-password"
-        name="newPassword"
-        type="password"
-        label="New password"
-        autoComplete="new-password"
-        required
-        minLength={8}
-        hint="At least 8 characters. Avoid common passwords."
-        describedBy="profile-new-password-strength"
-        ref={newRef}
-        value={values.newPassword}
-        onChange={update('newPassword')}
-        error={errors.fields['newPassword']}
-      >
-        <PasswordStrength
-          id="profile-new-password-strength"
-          password={values.newPassword}
-          userInputs={[user.username, user.email, user.displayName ?? '']}
-        />
-      </FormField>
-      <FormField
-        id="profile-confirm-password"
-        name="confirmPassword"
-        type="password"
-        label="Confirm new password"
-        autoComplete="new-password"
-        required
-        ref={confirmRef}
-        value={values.confirmPassword}
-        onChange={update('confirmPassword')}
-        error={errors.fields['confirmPassword']}
+      <NewPasswordFields
+        idPrefix="profile"
+        values={values}
+        errors={errors.fields}
+        onChange={update}
+        userInputs={[user.username, user.email, user.displayName ?? '']}
+        newRef={newRef}
+        confirmRef={confirmRef}
       />
       <div className="profile-form__actions">
         <button type="submit" className="btn btn--primary" disabled={submitting}>
