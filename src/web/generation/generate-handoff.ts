@@ -1,5 +1,5 @@
-import type { Language, SamplingSettings } from '../api/generation.api';
-import { LANGUAGE_OPTIONS } from './languages';
+import type { SamplingSettings } from '../api/generation.api';
+import { readHandoff, type HandoffFields } from './handoff';
 
 /**
  * Router state that pre-fills Generate ("Run again" on a History item):
@@ -7,40 +7,25 @@ import { LANGUAGE_OPTIONS } from './languages';
  * entry (like Explain does with its handoff), so Back does not overwrite
  * later edits.
  */
-export interface GenerateLocationState {
+export interface GenerateLocationState extends HandoffFields {
   /** The prompt to put in the prompt box. */
   prompt: string;
-  language?: Language;
-  /** The model of the earlier run, preselected when it is still listed. */
-  modelId?: string;
   /**
    * The earlier run's sampling settings (numbers, as the API took them).
    * Each one left out means the model's default. Stop sequences are not
    * handed over: the stored list includes the prompt builder's own.
    */
   settings?: SamplingSettings;
-  /** Where the prompt came from, for a notice on the page ("your history"). */
-  source?: string;
 }
 
 /** The handed-over prompt, or null when the page was opened directly (or the state is not ours). */
 export function readGenerateState(state: unknown): GenerateLocationState | null {
-  if (typeof state !== 'object' || state === null) {
+  const handoff = readHandoff(state, 'prompt');
+  if (!handoff) {
     return null;
   }
-  const { prompt, language, modelId, settings, source } = state as Record<string, unknown>;
-  if (typeof prompt !== 'string' || prompt.trim() === '') {
-    return null;
-  }
-  const knownLanguage = LANGUAGE_OPTIONS.find((o) => o.value === language)?.value;
-  const sampling = readSettings(settings);
-  return {
-    prompt,
-    ...(knownLanguage ? { language: knownLanguage } : {}),
-    ...(typeof modelId === 'string' && modelId !== '' ? { modelId } : {}),
-    ...(sampling ? { settings: sampling } : {}),
-    ...(typeof source === 'string' ? { source } : {}),
-  };
+  const sampling = readSettings(handoff.rest['settings']);
+  return { prompt: handoff.text, ...handoff.fields, ...(sampling ? { settings: sampling } : {}) };
 }
 
 /**

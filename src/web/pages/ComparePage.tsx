@@ -1,52 +1,32 @@
-import { newUuid } from '../generation/uuid';
-import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { useNavigate } from 'react-router';
-import { MAX_INPUT_CHARS } from '../../shared/limits';
-import { tooLongMessage } from '../../shared/messages';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Language, ModelListing } from '../api/generation.api';
 import { useAuth } from '../auth/auth.context';
-import { SelectField, TextAreaField } from '../components/FormField';
+import { TextAreaField } from '../components/FormField';
 import { PageHeading } from '../components/PageHeading';
-import { CopyButton } from '../components/code/CopyButton';
-import { AnswerBody } from '../components/generation/AnswerBody';
-import { DiffView } from '../components/generation/DiffView';
+import { CompareColumn } from '../components/generation/CompareColumn';
+import { DiffPanel, ViewSwitch } from '../components/generation/DiffPanel';
 import { LanguageSelect } from '../components/generation/LanguageSelect';
 import { ModelChecklist } from '../components/generation/ModelChecklist';
-import { RunBadge } from '../components/generation/RunBadge';
-import { RunErrorAlert } from '../components/generation/RunErrorAlert';
-import { RunStats } from '../components/generation/RunStats';
+import { RunActions } from '../components/generation/RunActions';
 import { ShortcutHint, isSubmitShortcut } from '../components/generation/ShortcutHint';
-import '../components/generation/generation.css';
-import '../components/generation/compare.css';
-import type { ExplainLocationState } from '../generation/explain-handoff';
-import { codeOfAnswer, type ExtractedCode } from '../generation/extract-code';
-import {
-  isRunActive,
-  startRun,
-  useRunSnapshot,
-  type GenerationRun,
-  type RunSnapshot,
-} from '../generation/generation-run';
+import { WorkbenchForm } from '../components/generation/Workbench';
+import type { ExtractedCode } from '../generation/extract-code';
+import type { RunSnapshot } from '../generation/generation-run';
+import { EMPTY_PROMPT, inputProblem } from '../generation/input-check';
 import { toApiLanguage, toCodeLanguage } from '../generation/languages';
 import { useModels } from '../generation/models.store';
 import { createWorkspace } from '../generation/workspace';
+import { useCompareRuns, type CompareColumnRun } from '../hooks/useCompareRuns';
+import { useExplainCode } from '../hooks/useHandoff';
 
 const MIN_MODELS = 2;
 const MAX_MODELS = 5;
-
-/** One model's column: its run, and whether it answers with bare code. */
-interface Column {
-  modelId: string;
-  name: string;
-  asCode: boolean;
-  run: GenerationRun;
-}
 
 interface CompareWorkspace {
   prompt: string;
   language: Language;
   selected: string[] | null;
-  columns: Column[];
+  columns: CompareColumnRun[];
   view: 'answers' | 'diff';
   diffLeft: string | null;
   diffRight: string | null;
@@ -82,24 +62,20 @@ function initialSelection(models: readonly ModelListing[]): string[] {
  */
 export function ComparePage() {
   const { user } = useAuth();
-  const navigate = useNavigate();
+  const explainCode = useExplainCode();
   const [saved] = useState(() => workspace.read(user?.id ?? ''));
   const [prompt, setPrompt] = useState(saved.prompt);
   const [language, setLanguage] = useState<Language>(saved.language);
   const [chosen, setChosen] = useState<string[] | null>(saved.selected);
-  const [columns, setColumns] = useState<Column[]>(saved.columns);
   const [view, setView] = useState<'answers' | 'diff'>(saved.view);
   const [diffLeft, setDiffLeft] = useState<string | null>(saved.diffLeft);
   const [diffRight, setDiffRight] = useState<string | null>(saved.diffRight);
   const [errors, setErrors] = useState<{ prompt?: string; models?: string }>({});
   const promptRef = useRef<HTMLTextAreaElement>(null);
 
-  const snapshots = useColumnSnapshots(columns);
-  const anyActive = snapshots.some((s) => isRunActive(s));
-  const waitingForModel = columns.some(
-    (c, i) => isRunActive(snapshots[i] ?? null) && snapshots[i]?.firstTokenAt === null,
-  );
-  const { models, error: modelsError } = useModels(waitingForModel);
+  const runs = useCompareRuns(saved.columns);
+  const { columns, anyActive } = runs;
+  const { models, error: modelsError } = useModels(runs.waitingForModel);
 
   const selected = (chosen ?? (models ? initialSelection(models) : [])).filter(
     (id) => !models || models.some((m) => m.id === id),
@@ -115,10 +91,9 @@ export function ComparePage() {
     }
     const text = prompt.trim();
     const problems: { prompt?: string; models?: string } = {};
-    if (text === '') {
-      problems.prompt = 'Describe the code you want.';
-    } else if (text.length > MAX_INPUT_CHARS) {
-      problems.prompt = tooLongMessage('prompt');
+    const promptProblem = inputProblem(text, 'prompt', EMPTY_PROMPT);
+    if (promptProblem) {
+      problems.prompt = promptProblem;
     }
     if (selected.length < MIN_MODELS || selected.length > MAX_MODELS) {
       problems.models = `Pick ${MIN_MODELS} to ${MAX_MODELS} models to compare.`;
@@ -131,33 +106,14 @@ export function ComparePage() {
     if (problems.models) {
       return;
     }
-    // One group: the columns count once against the per-user running limit.
-    const groupId = newUuid();
-    const next: Column[] = selected.map((modelId) => {
-      const model = models?.find((m) => m.id === modelId);
-      return {
-        modelId,
-        name: model?.name ?? modelId,
-        asCode: model?.format === 'completion',
-        run: startRun(
-          { kind: 'generate', body: { prompt: text, language, modelId, groupId } },
-          { retryWhenBusy: true },
-        ),
-      };
-    });
-    // When one column ends, a column waiting for a free slot (per-user limit) can start.
-    for (const column of next) {
-      let ended = false;
-      column.run.subscribe(() => {
-        if (!ended && !isRunActive(column.run.getSnapshot())) {
-          ended = true;
-          for (const other of next) {
-            other.run.nudge();
-          }
-        }
-      });
-    }
-    setColumns(next);
+    const next = runs.start(
+      text,
+      language,
+      selected.map((modelId) => {
+        const model = models?.find((m) => m.id === modelId);
+        return { modelId, name: model?.name ?? modelId, asCode: model?.format === 'completion' };
+      }),
+    );
     setDiffLeft(next[0]?.modelId ?? null);
     setDiffRight(next[1]?.modelId ?? null);
   };
@@ -170,49 +126,24 @@ export function ComparePage() {
   };
 
   const explain = useCallback(
-    (column: Column, snapshot: RunSnapshot, code: ExtractedCode) => {
-      const state: ExplainLocationState = {
+    (column: CompareColumnRun, snapshot: RunSnapshot, code: ExtractedCode) => {
+      explainCode({
         code: code.code,
         language: code.language ? toApiLanguage(code.language) : language,
         modelId: column.modelId,
         source: `${column.name}’s answer`,
         ...(snapshot.id ? { generationId: snapshot.id } : {}),
-      };
-      void navigate('/explain', { state });
+      });
     },
-    [language, navigate],
+    [language, explainCode],
   );
-
-  // Only the diff needs every column's code; the columns work theirs out themselves.
-  const codes =
-    view === 'diff'
-      ? columns.map((column, i) => {
-          const s = snapshots[i];
-          return s ? codeOfAnswer(s.output, s.result, column.asCode) : null;
-        })
-      : [];
-  const withCode = columns.filter((_, i) => codes[i] !== null);
-  const leftIndex = columns.findIndex((c) => c.modelId === diffLeft);
-  const rightIndex = columns.findIndex((c) => c.modelId === diffRight);
-  const leftCode = codes[leftIndex] ?? null;
-  const rightCode = codes[rightIndex] ?? null;
-  const doneCount = snapshots.filter((s) => s && !isRunActive(s)).length;
 
   return (
     <div className="workbench">
       <PageHeading>Compare</PageHeading>
       <p className="workbench__lead">Send one prompt to several models and see their answers side by side.</p>
 
-      <form
-        className="card card--tight workbench__form form form--compact"
-        // Checked in code, with messages next to the fields (a closed Advanced panel cannot show the browser's).
-        noValidate
-        aria-label="Compare models"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
+      <WorkbenchForm label="Compare models" onSubmit={submit}>
         <div className="compare-form">
           <div className="compare-form__prompt">
             <TextAreaField
@@ -249,30 +180,13 @@ export function ComparePage() {
             error={errors.models}
           />
         </div>
-        <div className="form__actions">
-          {anyActive ? (
-            <button
-              // Keys keep Stop and the submit button distinct elements: reusing one would turn the
-              // Stop click into a submit once React swaps its type during the click.
-              key="stop"
-              type="button"
-              className="btn btn--danger"
-              onClick={() => {
-                for (const column of columns) {
-                  column.run.stop();
-                }
-              }}
-            >
-              <span className="btn__stop-icon" aria-hidden="true" />
-              Stop all
-            </button>
-          ) : (
-            <button key="submit" type="submit" className="btn btn--primary">
-              {selected.length >= MIN_MODELS ? `Compare ${selected.length} models` : 'Compare'}
-            </button>
-          )}
-        </div>
-      </form>
+        <RunActions
+          active={anyActive}
+          onStop={runs.stopAll}
+          stopLabel="Stop all"
+          submitLabel={selected.length >= MIN_MODELS ? `Compare ${selected.length} models` : 'Compare'}
+        />
+      </WorkbenchForm>
 
       <section
         className="workbench__output compare"
@@ -283,36 +197,13 @@ export function ComparePage() {
           <h2 id="compare-results-heading" className="answer__title">
             Answers
           </h2>
-          {columns.length > 0 ? (
-            <div className="view-switch" role="group" aria-label="View">
-              <button
-                type="button"
-                className="view-switch__button"
-                aria-pressed={view === 'answers'}
-                onClick={() => {
-                  setView('answers');
-                }}
-              >
-                Side by side
-              </button>
-              <button
-                type="button"
-                className="view-switch__button"
-                aria-pressed={view === 'diff'}
-                onClick={() => {
-                  setView('diff');
-                }}
-              >
-                Diff
-              </button>
-            </div>
-          ) : null}
+          {columns.length > 0 ? <ViewSwitch view={view} onChange={setView} /> : null}
         </div>
         <p role="status" className="visually-hidden">
           {columns.length === 0
             ? ''
             : anyActive
-              ? `Comparing ${columns.length} models: ${doneCount} finished.`
+              ? `Comparing ${columns.length} models: ${runs.doneCount} finished.`
               : `All ${columns.length} answers are in.`}
         </p>
 
@@ -323,9 +214,7 @@ export function ComparePage() {
               never holds up the others. Then use <strong>Diff</strong> to see how their code differs.
             </p>
           </div>
-        ) : null}
-
-        {columns.length > 0 && view === 'answers' ? (
+        ) : view === 'answers' ? (
           <div className="compare__columns" data-count={columns.length}>
             {columns.map((column) => (
               <CompareColumn
@@ -337,148 +226,18 @@ export function ComparePage() {
               />
             ))}
           </div>
-        ) : null}
-
-        {columns.length > 0 && view === 'diff' ? (
-          <div className="card card--tight compare__diff">
-            <div className="form__row compare__diff-pickers">
-              <SelectField
-                id="diff-left"
-                label="Left"
-                value={diffLeft ?? ''}
-                onChange={(event) => {
-                  setDiffLeft(event.target.value);
-                }}
-              >
-                {columns.map((column) => (
-                  <option key={column.modelId} value={column.modelId}>
-                    {column.name}
-                  </option>
-                ))}
-              </SelectField>
-              <SelectField
-                id="diff-right"
-                label="Right"
-                value={diffRight ?? ''}
-                onChange={(event) => {
-                  setDiffRight(event.target.value);
-                }}
-              >
-                {columns.map((column) => (
-                  <option key={column.modelId} value={column.modelId}>
-                    {column.name}
-                  </option>
-                ))}
-              </SelectField>
-            </div>
-            {withCode.length < 2 ? (
-              <p className="answer__empty">
-                {anyActive
-                  ? 'The diff appears once two answers contain code.'
-                  : 'Fewer than two answers contain code.'}
-              </p>
-            ) : leftCode && rightCode && leftIndex !== rightIndex ? (
-              <DiffView
-                left={{ title: columns[leftIndex]?.name ?? 'Left', ...leftCode }}
-                right={{ title: columns[rightIndex]?.name ?? 'Right', ...rightCode }}
-              />
-            ) : (
-              <p className="answer__empty">
-                {leftIndex === rightIndex
-                  ? 'Pick two different answers.'
-                  : 'One of these answers has no code.'}
-              </p>
-            )}
-          </div>
-        ) : null}
+        ) : (
+          <DiffPanel
+            columns={columns}
+            snapshots={runs.snapshots}
+            anyActive={anyActive}
+            left={diffLeft}
+            right={diffRight}
+            onLeft={setDiffLeft}
+            onRight={setDiffRight}
+          />
+        )}
       </section>
     </div>
   );
 }
-
-/** Snapshots of every column's run, re-rendering when any changes. */
-function useColumnSnapshots(columns: readonly Column[]): (RunSnapshot | null)[] {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    const unsubscribe = columns.map((column) =>
-      column.run.subscribe(() => {
-        setTick((n) => n + 1);
-      }),
-    );
-    return () => {
-      for (const off of unsubscribe) {
-        off();
-      }
-    };
-  }, [columns]);
-  return columns.map((column) => column.run.getSnapshot());
-}
-
-/** One model's answer; memoised so a token in one column does not re-render the others' Markdown. */
-const CompareColumn = memo(function CompareColumn({
-  column,
-  model,
-  language,
-  onExplain,
-}: {
-  column: Column;
-  model: ModelListing | null;
-  language: ReturnType<typeof toCodeLanguage>;
-  onExplain: (column: Column, snapshot: RunSnapshot, code: ExtractedCode) => void;
-}) {
-  const snapshot = useRunSnapshot(column.run);
-  if (!snapshot) {
-    return null;
-  }
-  const active = isRunActive(snapshot);
-  const code = active ? null : codeOfAnswer(snapshot.output, snapshot.result, column.asCode);
-  const headingId = `column-${column.modelId}`;
-  return (
-    <article className="card card--tight compare-column" aria-labelledby={headingId} aria-busy={active}>
-      <header className="compare-column__header">
-        <h3 id={headingId} className="compare-column__title">
-          {column.name}
-        </h3>
-        <RunBadge status={snapshot.status} />
-      </header>
-      <RunStats run={snapshot} />
-      {snapshot.status === 'failed' ? <RunErrorAlert error={snapshot.error} /> : null}
-      <div className="compare-column__body">
-        <AnswerBody run={snapshot} model={model} asCode={column.asCode} language={language} />
-      </div>
-      <footer className="compare-column__actions">
-        {active ? (
-          <button
-            type="button"
-            className="btn btn--danger btn--small"
-            aria-label={`Stop ${column.name}`}
-            onClick={() => {
-              column.run.stop();
-            }}
-          >
-            <span className="btn__stop-icon" aria-hidden="true" />
-            Stop
-          </button>
-        ) : null}
-        <CopyButton
-          text={code?.code ?? null}
-          label={`Copy ${column.name}’s code`}
-          className="btn btn--secondary btn--small"
-        />
-        <button
-          type="button"
-          className="btn btn--secondary btn--small"
-          aria-label={`Explain ${column.name}’s code`}
-          disabled={!code || active}
-          onClick={() => {
-            if (code) {
-              onExplain(column, snapshot, code);
-            }
-          }}
-        >
-          Explain
-        </button>
-      </footer>
-    </article>
-  );
-});

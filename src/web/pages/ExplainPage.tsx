@@ -1,45 +1,21 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { useLocation } from 'react-router';
-import { MAX_INPUT_CHARS } from '../../shared/limits';
-import { tooLongMessage } from '../../shared/messages';
 import type { ExplainFormat, ExplainLevel, ExplainRequest, Language } from '../api/generation.api';
-import { useAuth } from '../auth/auth.context';
 import { PageHeading } from '../components/PageHeading';
-import { CodeEditor } from '../components/code/CodeEditor';
 import { detectLanguage } from '../components/code/highlight';
-import { AnswerBody } from '../components/generation/AnswerBody';
+import { ExplainAnswer } from '../components/generation/ExplainAnswer';
+import { ExplainCodeField, ExplainOptions, HandoffNotice } from '../components/generation/ExplainForm';
 import { LanguageSelect } from '../components/generation/LanguageSelect';
 import { ModelPicker } from '../components/generation/ModelPicker';
-import { RunBadge, announcement } from '../components/generation/RunBadge';
+import { RunActions } from '../components/generation/RunActions';
 import { RunErrorAlert } from '../components/generation/RunErrorAlert';
-import { RunStats } from '../components/generation/RunStats';
-import { Segmented } from '../components/generation/Segmented';
-import { SectionsView } from '../components/generation/SectionsView';
-import '../components/generation/generation.css';
-import '../components/generation/explain.css';
+import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
 import { readExplainState } from '../generation/explain-handoff';
 import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../generation/generation-run';
+import { inputProblem } from '../generation/input-check';
 import { languageLabel, toCodeLanguage } from '../generation/languages';
-import {
-  cannotDoReason,
-  listedFor,
-  refreshModels,
-  resolveModel,
-  useModels,
-} from '../generation/models.store';
-import { completedSections } from '../generation/sections';
-import { createWorkspace, readPreferences, savePreferences } from '../generation/workspace';
-
-const LEVELS: readonly { value: ExplainLevel; label: string }[] = [
-  { value: 'beginner', label: 'Beginner' },
-  { value: 'intermediate', label: 'Intermediate' },
-  { value: 'expert', label: 'Expert' },
-];
-
-const FORMATS: readonly { value: ExplainFormat; label: string }[] = [
-  { value: 'overview', label: 'Overview' },
-  { value: 'line-by-line', label: 'Line by line' },
-];
+import { createWorkspace, savePreferences } from '../generation/workspace';
+import { useWorkspaceHandoff } from '../hooks/useHandoff';
+import { useModelChoice } from '../hooks/useModelChoice';
 
 interface ExplainWorkspace {
   code: string;
@@ -81,32 +57,18 @@ const workspace = createWorkspace<ExplainWorkspace>(
 
 /** Paste code (or arrive with it from Generate) and get it explained, as an overview or line by line. */
 export function ExplainPage() {
-  const { user } = useAuth();
-  const location = useLocation();
-  const [saved] = useState(() => {
-    const values = workspace.read(user?.id ?? '');
-    const handoff = readExplainState(location.state);
-    if (!handoff || values.handoffKey === location.key) {
-      return values;
-    }
-    return {
-      ...values,
-      code: handoff.code,
-      language: handoff.language ?? values.language,
-      ...(handoff.modelId ? { modelId: handoff.modelId, modelPicked: false } : {}),
-      generationId: handoff.generationId ?? null,
-      source: handoff.source ?? null,
-      handoffKey: location.key,
-    };
-  });
-  const [preferences] = useState(readPreferences);
+  const saved = useWorkspaceHandoff(workspace, readExplainState, (values, handoff) => ({
+    code: handoff.code,
+    language: handoff.language ?? values.language,
+    ...(handoff.modelId ? { modelId: handoff.modelId, modelPicked: false } : {}),
+    generationId: handoff.generationId ?? null,
+    source: handoff.source ?? null,
+  }));
 
   const [code, setCode] = useState(saved.code);
   const [language, setLanguage] = useState<Language>(saved.language);
   const [level, setLevel] = useState<ExplainLevel>(saved.level);
   const [format, setFormat] = useState<ExplainFormat>(saved.format);
-  const [chosenModel, setChosenModel] = useState<string | null>(saved.modelId);
-  const [modelPicked, setModelPicked] = useState(saved.modelPicked);
   const [generationId, setGenerationId] = useState<string | null>(saved.generationId);
   const [source, setSource] = useState<string | null>(saved.source);
   const [codeError, setCodeError] = useState<string | null>(null);
@@ -114,19 +76,17 @@ export function ExplainPage() {
 
   const snapshot = useRunSnapshot(run);
   const active = isRunActive(snapshot);
-  const { models, error: modelsError } = useModels(active && snapshot?.firstTokenAt === null);
-
+  const failure = snapshot?.status === 'failed' ? snapshot.error : null;
   // Never a code-completion model unless the user picks one here (it is listed, unavailable, with the reason).
-  const modelId = resolveModel(
-    models,
-    { id: chosenModel, picked: modelPicked },
-    preferences.modelId ?? null,
-    'explain',
-  );
-  const listing = models?.find((m) => m.id === modelId);
-  const model = listing ? listedFor(listing, 'explain') : null;
-  const cannotExplain = listing !== undefined && cannotDoReason(listing, 'explain') !== null;
-  const runModel = models?.find((m) => m.id === (snapshot?.modelId ?? modelId)) ?? null;
+  const models = useModelChoice({
+    task: 'explain',
+    initial: { id: saved.modelId, picked: saved.modelPicked },
+    watch: active && snapshot?.firstTokenAt === null,
+    failure,
+  });
+  const { modelId, model, cannotDo: cannotExplain } = models;
+  const runModel = models.find(snapshot?.modelId ?? modelId);
+  const { id: chosenModel, picked: modelPicked } = models.choice;
 
   useEffect(() => {
     workspace.write({
@@ -143,17 +103,6 @@ export function ExplainPage() {
     });
   }, [code, language, level, format, chosenModel, modelPicked, generationId, source, saved.handoffKey, run]);
 
-  const failure = snapshot?.status === 'failed' ? snapshot.error : null;
-  useEffect(() => {
-    if (
-      failure?.code === 'model_not_found' ||
-      failure?.code === 'model_unavailable' ||
-      failure?.code === 'model_cannot_explain'
-    ) {
-      void refreshModels();
-    }
-  }, [failure]);
-
   const submit = useCallback(() => {
     if (isRunActive(run?.getSnapshot() ?? null)) {
       return;
@@ -163,15 +112,11 @@ export function ExplainPage() {
       document.getElementById('explain-model')?.focus();
       return;
     }
-    if (code.trim() === '') {
-      setCodeError('Paste some code to explain.');
+    const problem = inputProblem(code, 'code', 'Paste some code to explain.');
+    setCodeError(problem);
+    if (problem) {
       return;
     }
-    if (code.length > MAX_INPUT_CHARS) {
-      setCodeError(tooLongMessage('code'));
-      return;
-    }
-    setCodeError(null);
     const body: ExplainRequest = {
       // Trailing blank lines would only become a section of their own.
       code: code.replace(/\s+$/, ''),
@@ -198,8 +143,10 @@ export function ExplainPage() {
   );
   const editorLanguage = language === 'any' ? detected : toCodeLanguage(language);
 
-  const unavailable = model?.status === 'unavailable';
-  const fieldError = codeError ?? failure?.fields['code'] ?? null;
+  const unlink = () => {
+    setGenerationId(null);
+    setSource(null);
+  };
   const linkError = failure?.fields['generationId'];
 
   return (
@@ -209,45 +156,16 @@ export function ExplainPage() {
         Paste a piece of code and get it explained, as an overview or line by line.
       </p>
 
-      <form
-        className="card card--tight workbench__form form form--compact"
-        // Checked in code, with messages next to the fields (a closed Advanced panel cannot show the browser's).
-        noValidate
-        aria-label="Explain code"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
-        {source && generationId ? (
-          <div className="alert alert--info handoff">
-            <p>
-              Code from {source}. The explanation will be linked to it in your history. Pick a level and a
-              format, then press Explain.
-            </p>
-            <button
-              type="button"
-              className="btn btn--ghost btn--small"
-              onClick={() => {
-                setGenerationId(null);
-                setSource(null);
-              }}
-            >
-              Unlink
-            </button>
-          </div>
-        ) : null}
+      <WorkbenchForm label="Explain code" onSubmit={submit}>
+        {source && generationId ? <HandoffNotice source={source} onUnlink={unlink} /> : null}
 
         <div className="form__row">
           <ModelPicker
             id="explain-model"
-            models={models}
-            loadError={modelsError}
+            models={models.models}
+            loadError={models.loadError}
             value={modelId}
-            onChange={(id) => {
-              setChosenModel(id);
-              setModelPicked(true);
-            }}
+            onChange={models.choose}
             task="explain"
           />
           <LanguageSelect
@@ -259,147 +177,55 @@ export function ExplainPage() {
           />
         </div>
 
-        <div className={fieldError ? 'explain-form__code field--invalid' : 'explain-form__code'}>
-          {/* The editor carries the same words as its accessible name: read once, not twice. */}
-          <span className="explain-form__label" aria-hidden="true">
-            Code to explain
-          </span>
-          <CodeEditor
-            label="Code to explain"
-            description="Press Control+Enter to explain. Tab moves to the next control; Control+] indents."
-            value={code}
-            onChange={onCodeChange}
-            language={editorLanguage}
-            onSubmit={submit}
-          />
-          {fieldError ? (
-            <p className="field__error" role="alert">
-              {fieldError}
-            </p>
-          ) : null}
-          <p className="explain-form__hint shortcut-hint">
-            <kbd className="kbd">Ctrl</kbd>+<kbd className="kbd">Enter</kbd> explains.{' '}
-            <kbd className="kbd">Tab</kbd> leaves the editor; <kbd className="kbd">Ctrl</kbd>+
-            <kbd className="kbd">]</kbd> indents.
-          </p>
-        </div>
+        <ExplainCodeField
+          code={code}
+          onChange={onCodeChange}
+          language={editorLanguage}
+          onSubmit={submit}
+          error={codeError ?? failure?.fields['code'] ?? null}
+        />
 
-        <div className="explain-form__options">
-          <Segmented name="explain-level" legend="Level" options={LEVELS} value={level} onChange={setLevel} />
-          <Segmented
-            name="explain-format"
-            legend="Format"
-            options={FORMATS}
-            value={format}
-            onChange={setFormat}
-          />
-        </div>
+        <ExplainOptions level={level} format={format} onLevel={setLevel} onFormat={setFormat} />
 
         <RunErrorAlert error={failure ? { ...failure, message: linkError ?? failure.message } : null} />
 
-        <div className="form__actions">
-          {active ? (
-            <button
-              // Keys keep Stop and the submit button distinct elements: reusing one would turn the
-              // Stop click into a submit once React swaps its type during the click.
-              key="stop"
-              type="button"
-              className="btn btn--danger"
-              onClick={() => {
-                run?.stop();
-              }}
-            >
-              <span className="btn__stop-icon" aria-hidden="true" />
-              Stop
-            </button>
-          ) : (
-            <button
-              key="submit"
-              type="submit"
-              className="btn btn--primary"
-              disabled={unavailable || !modelId}
-            >
-              Explain
-            </button>
-          )}
+        <RunActions
+          active={active}
+          onStop={() => {
+            run?.stop();
+          }}
+          submitLabel="Explain"
+          disabled={model?.status === 'unavailable' || !modelId}
+        >
           <button
             type="button"
             className="btn btn--ghost"
             disabled={code === '' || active}
             onClick={() => {
               setCode('');
-              setGenerationId(null);
-              setSource(null);
+              unlink();
             }}
           >
             Clear
           </button>
-        </div>
-      </form>
+        </RunActions>
+      </WorkbenchForm>
 
-      <section
-        className="card card--tight workbench__output answer"
-        aria-labelledby="explanation-heading"
-        aria-busy={active}
+      <AnswerSection
+        headingId="explanation-heading"
+        title="Explanation"
+        what="explanation"
+        snapshot={snapshot}
       >
-        <div className="answer__header">
-          <h2 id="explanation-heading" className="answer__title">
-            Explanation
-          </h2>
-          {snapshot ? <RunBadge status={snapshot.status} /> : null}
-        </div>
-        <p role="status" className="visually-hidden">
-          {announcement(snapshot?.status, 'explanation')}
-        </p>
         {snapshot && run ? (
-          <>
-            <RunStats run={snapshot} />
-            {run.request.kind === 'explain' && run.request.body.format === 'line-by-line' ? (
-              <LineByLine run={run} />
-            ) : (
-              <AnswerBody
-                run={snapshot}
-                model={runModel}
-                asCode={false}
-                language={toCodeLanguage(run.request.body.language)}
-                what="explanation"
-              />
-            )}
-          </>
+          <ExplainAnswer run={run} snapshot={snapshot} model={runModel} />
         ) : (
           <p className="answer__empty">
             The explanation appears here. <strong>Overview</strong> describes what the code does and how;{' '}
             <strong>Line by line</strong> puts each part of the code next to its explanation.
           </p>
         )}
-      </section>
+      </AnswerSection>
     </div>
-  );
-}
-
-/** A line-by-line run: the sections complete so far, then the server's final list. */
-function LineByLine({ run }: { run: GenerationRun }) {
-  const snapshot = useRunSnapshot(run);
-  if (!snapshot || run.request.kind !== 'explain') {
-    return null;
-  }
-  const { code, language } = run.request.body;
-  const sections = snapshot.result?.sections ?? completedSections(snapshot.output);
-  const codeLanguage = toCodeLanguage(snapshot.result?.language) ?? toCodeLanguage(language);
-  const active = isRunActive(snapshot);
-  return (
-    <>
-      {snapshot.status === 'stopped' ? (
-        <p className="answer-body__note answer-body__note--stopped">
-          <strong>Stopped.</strong> These are the sections explained before you stopped it.
-        </p>
-      ) : null}
-      {sections.length === 0 && !active && snapshot.output.trim() !== '' ? (
-        // The model ignored the format: show what it wrote.
-        <AnswerBody run={snapshot} model={null} asCode={false} language={codeLanguage} what="explanation" />
-      ) : (
-        <SectionsView code={code} language={codeLanguage} sections={sections} partial={active} />
-      )}
-    </>
   );
 }

@@ -1,36 +1,26 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { useLocation, useNavigate } from 'react-router';
-import { MAX_INPUT_CHARS } from '../../shared/limits';
-import { tooLongMessage } from '../../shared/messages';
 import type { Language } from '../api/generation.api';
-import { useAuth } from '../auth/auth.context';
 import { TextAreaField } from '../components/FormField';
 import { PageHeading } from '../components/PageHeading';
 import { AdvancedSettings } from '../components/generation/AdvancedSettings';
 import { AnswerBody } from '../components/generation/AnswerBody';
 import { LanguageSelect } from '../components/generation/LanguageSelect';
 import { ModelPicker } from '../components/generation/ModelPicker';
-import { RunBadge, announcement } from '../components/generation/RunBadge';
-import { RunStats } from '../components/generation/RunStats';
+import { PromptExamples } from '../components/generation/PromptExamples';
+import { RunActions } from '../components/generation/RunActions';
 import { RunErrorAlert } from '../components/generation/RunErrorAlert';
+import { RunStats } from '../components/generation/RunStats';
 import { ShortcutHint, isSubmitShortcut } from '../components/generation/ShortcutHint';
-import '../components/generation/generation.css';
-import type { ExplainLocationState } from '../generation/explain-handoff';
+import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
 import { codeOfAnswer } from '../generation/extract-code';
-import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../generation/generation-run';
-import { LANGUAGE_OPTIONS, toApiLanguage, toCodeLanguage } from '../generation/languages';
-import { pickInitialModel, refreshModels, useModels } from '../generation/models.store';
 import { readGenerateState } from '../generation/generate-handoff';
+import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../generation/generation-run';
+import { EMPTY_PROMPT, inputProblem } from '../generation/input-check';
+import { toApiLanguage, toCodeLanguage } from '../generation/languages';
 import { draftFromDefaults, readSampling, type SamplingDraft } from '../generation/sampling';
 import { createWorkspace, readPreferences, savePreferences } from '../generation/workspace';
-
-/** Ideas for a first prompt, shown while there is no answer yet. */
-const EXAMPLES: readonly { prompt: string; language: Language }[] = [
-  { prompt: 'Check whether a string is a palindrome, ignoring case and punctuation', language: 'python' },
-  { prompt: 'Debounce a function so it runs once typing has paused for 300 ms', language: 'typescript' },
-  { prompt: 'The five customers with the highest total order value', language: 'sql' },
-  { prompt: 'Read a CSV file and print the sum of its second column', language: 'go' },
-];
+import { useExplainCode, useWorkspaceHandoff } from '../hooks/useHandoff';
+import { useModelChoice } from '../hooks/useModelChoice';
 
 interface GenerateWorkspace {
   prompt: string;
@@ -63,19 +53,10 @@ type FieldErrors = Partial<Record<string, string>>;
 
 /** Home page: describe code, pick a model and language, and watch the answer stream in. */
 export function GeneratePage() {
-  const { user } = useAuth();
-  const navigate = useNavigate();
-  const location = useLocation();
-  const [saved] = useState(() => {
-    const values = workspace.read(user?.id ?? '');
-    const handoff = readGenerateState(location.state);
-    if (!handoff || values.handoffKey === location.key) {
-      return values;
-    }
+  // "Run again" from History: the earlier prompt, model, language and settings.
+  const saved = useWorkspaceHandoff(workspace, readGenerateState, (values, handoff) => {
     const s = handoff.settings;
-    // "Run again" from History: the earlier prompt, model, language and settings.
     return {
-      ...values,
       prompt: handoff.prompt,
       language: handoff.language ?? values.language,
       modelId: handoff.modelId ?? values.modelId,
@@ -83,16 +64,14 @@ export function GeneratePage() {
         s?.temperature !== undefined && s.maxTokens !== undefined && s.topP !== undefined
           ? { temperature: String(s.temperature), maxTokens: String(s.maxTokens), topP: String(s.topP) }
           : null,
-      handoffKey: location.key,
     };
   });
-  const [preferences] = useState(readPreferences);
+  const explainCode = useExplainCode();
 
   const [prompt, setPrompt] = useState(saved.prompt);
   const [language, setLanguage] = useState<Language>(
-    () => saved.language ?? toApiLanguage(toCodeLanguage(preferences.language)),
+    () => saved.language ?? toApiLanguage(toCodeLanguage(readPreferences().language)),
   );
-  const [chosenModel, setChosenModel] = useState<string | null>(saved.modelId);
   const [draft, setDraft] = useState<SamplingDraft | null>(saved.draft);
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
@@ -108,14 +87,16 @@ export function GeneratePage() {
   const refused = latest?.status === 'failed' && latest.id === null;
   const shownRun = refused && previous ? previous : run;
   const snapshot = refused && previousSnapshot ? previousSnapshot : latest;
-  const { models, error: modelsError } = useModels(active && latest?.firstTokenAt === null);
-
-  const modelId =
-    models && !models.some((m) => m.id === chosenModel)
-      ? pickInitialModel(models, preferences.modelId ?? null)
-      : chosenModel;
-  const model = models?.find((m) => m.id === modelId) ?? null;
-  const runModel = models?.find((m) => m.id === (snapshot?.modelId ?? modelId)) ?? null;
+  const failure = latest?.status === 'failed' ? latest.error : null;
+  const models = useModelChoice({
+    task: 'generate',
+    // Picked: a model handed over from History is used whenever it is still listed.
+    initial: { id: saved.modelId, picked: true },
+    watch: active && latest?.firstTokenAt === null,
+    failure,
+  });
+  const { modelId, model } = models;
+  const runModel = models.find(snapshot?.modelId ?? modelId);
   // Completion models answer with bare code, shown as one code block rather than Markdown.
   const asCode = runModel?.format === 'completion';
   const shownDraft = draft ?? draftFromDefaults(model);
@@ -124,21 +105,13 @@ export function GeneratePage() {
     workspace.write({
       prompt,
       language,
-      modelId: chosenModel,
+      modelId: models.choice.id,
       draft,
       run,
       previous,
       handoffKey: saved.handoffKey,
     });
-  }, [prompt, language, chosenModel, draft, run, previous, saved.handoffKey]);
-
-  const failure = latest?.status === 'failed' ? latest.error : null;
-  useEffect(() => {
-    // The list the user picked from is out of date.
-    if (failure?.code === 'model_not_found' || failure?.code === 'model_unavailable') {
-      void refreshModels();
-    }
-  }, [failure]);
+  }, [prompt, language, models.choice.id, draft, run, previous, saved.handoffKey]);
 
   const fieldErrors: FieldErrors = { ...(failure?.fields ?? {}), ...clientErrors };
   const code = snapshot && !active ? codeOfAnswer(snapshot.output, snapshot.result, asCode) : null;
@@ -148,15 +121,9 @@ export function GeneratePage() {
       return;
     }
     const text = prompt.trim();
-    if (text === '') {
-      setClientErrors({ prompt: 'Describe the code you want.' });
-      promptRef.current?.focus();
-      return;
-    }
-    if (text.length > MAX_INPUT_CHARS) {
-      setClientErrors({
-        prompt: tooLongMessage('prompt'),
-      });
+    const problem = inputProblem(text, 'prompt', EMPTY_PROMPT);
+    if (problem) {
+      setClientErrors({ prompt: problem });
       promptRef.current?.focus();
       return;
     }
@@ -193,17 +160,15 @@ export function GeneratePage() {
     if (!code || !snapshot) {
       return;
     }
-    const state: ExplainLocationState = {
+    explainCode({
       code: code.code,
       language: code.language ? toApiLanguage(code.language) : language,
       source: 'your generation',
       ...(snapshot.id ? { generationId: snapshot.id } : {}),
       ...(snapshot.modelId ? { modelId: snapshot.modelId } : {}),
-    };
-    void navigate('/explain', { state });
+    });
   };
 
-  const promptError = fieldErrors['prompt'];
   const unavailable = model?.status === 'unavailable';
 
   return (
@@ -211,16 +176,7 @@ export function GeneratePage() {
       <PageHeading>Generate</PageHeading>
       <p className="workbench__lead">Describe what you need in plain words; a code model writes it.</p>
 
-      <form
-        className="card card--tight workbench__form form form--compact"
-        // Checked in code, with messages next to the fields (a closed Advanced panel cannot show the browser's).
-        noValidate
-        aria-label="Generate code"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
+      <WorkbenchForm label="Generate code" onSubmit={submit}>
         <TextAreaField
           id="generate-prompt"
           name="prompt"
@@ -236,7 +192,7 @@ export function GeneratePage() {
             }
           }}
           onKeyDown={onPromptKeyDown}
-          error={promptError}
+          error={fieldErrors['prompt']}
           hint={<ShortcutHint action="generate" length={prompt.length} />}
         />
         <RunErrorAlert error={failure} />
@@ -244,11 +200,11 @@ export function GeneratePage() {
         <div className="form__row">
           <ModelPicker
             id="generate-model"
-            models={models}
-            loadError={modelsError}
+            models={models.models}
+            loadError={models.loadError}
             value={modelId}
             onChange={(id) => {
-              setChosenModel(id);
+              models.choose(id);
               // New model, new defaults.
               setDraft(null);
             }}
@@ -274,50 +230,18 @@ export function GeneratePage() {
           onToggle={setAdvancedOpen}
         />
 
-        <div className="form__actions">
-          {active ? (
-            <button
-              // Keys keep Stop and the submit button distinct elements: reusing one would turn the
-              // Stop click into a submit once React swaps its type during the click.
-              key="stop"
-              type="button"
-              className="btn btn--danger"
-              onClick={() => {
-                run?.stop();
-              }}
-            >
-              <span className="btn__stop-icon" aria-hidden="true" />
-              Stop
-            </button>
-          ) : (
-            <button
-              key="submit"
-              type="submit"
-              className="btn btn--primary"
-              disabled={unavailable || !modelId}
-              aria-describedby={unavailable ? 'generate-model-status' : undefined}
-            >
-              Generate
-            </button>
-          )}
-        </div>
-      </form>
+        <RunActions
+          active={active}
+          onStop={() => {
+            run?.stop();
+          }}
+          submitLabel="Generate"
+          disabled={unavailable || !modelId}
+          describedBy={unavailable ? 'generate-model-status' : undefined}
+        />
+      </WorkbenchForm>
 
-      <section
-        ref={answerRef}
-        className="card card--tight workbench__output answer"
-        aria-labelledby="answer-heading"
-        aria-busy={active}
-      >
-        <div className="answer__header">
-          <h2 id="answer-heading" className="answer__title">
-            Answer
-          </h2>
-          {snapshot ? <RunBadge status={snapshot.status} /> : null}
-        </div>
-        <p role="status" className="visually-hidden">
-          {announcement(snapshot?.status)}
-        </p>
+      <AnswerSection headingId="answer-heading" title="Answer" snapshot={snapshot} sectionRef={answerRef}>
         {snapshot ? (
           <>
             <RunStats run={snapshot} />
@@ -336,34 +260,16 @@ export function GeneratePage() {
             ) : null}
           </>
         ) : (
-          <div className="answer__empty">
-            <p>Your code will appear here as the model writes it. Try one of these:</p>
-            <ul className="examples">
-              {EXAMPLES.map((example) => (
-                <li key={example.prompt}>
-                  <button
-                    type="button"
-                    className="examples__item"
-                    onClick={() => {
-                      setPrompt(example.prompt);
-                      setLanguage(example.language);
-                      setClientErrors({});
-                      promptRef.current?.focus();
-                    }}
-                  >
-                    {example.prompt}
-                    <span className="examples__language">{languageName(example.language)}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
+          <PromptExamples
+            onPick={(examplePrompt, exampleLanguage) => {
+              setPrompt(examplePrompt);
+              setLanguage(exampleLanguage);
+              setClientErrors({});
+              promptRef.current?.focus();
+            }}
+          />
         )}
-      </section>
+      </AnswerSection>
     </div>
   );
-}
-
-function languageName(language: Language): string {
-  return LANGUAGE_OPTIONS.find((option) => option.value === language)?.label ?? language;
 }

@@ -3,6 +3,7 @@ import { sideBySide, type DiffCell, type DiffRow } from '../../generation/diff-r
 import type { CodeLanguage } from '../../generation/languages';
 import { TokenSpans } from '../code/CodeBlock';
 import { highlightLines, type Token } from '../code/highlight';
+import './diff.css';
 
 /** One side of the comparison. */
 export interface DiffSide {

@@ -1,5 +1,6 @@
 import type { ModelListing } from '../../api/generation.api';
 import { ModelStatus } from './ModelStatus';
+import './model-checklist.css';
 
 /** Props of the several-models picker. */
 export interface ModelChecklistProps {

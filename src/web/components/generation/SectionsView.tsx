@@ -5,6 +5,7 @@ import { sectionOfLine } from '../../generation/sections';
 import { TokenSpans } from '../code/CodeBlock';
 import { highlightLines, type Token } from '../code/highlight';
 import { Markdown } from '../markdown/Markdown';
+import './sections-view.css';
 
 /** Props of a line-by-line explanation. */
 export interface SectionsViewProps {

@@ -6,7 +6,35 @@ export function isSubmitShortcut(event: KeyboardEvent): boolean {
   return event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey;
 }
 
-const onMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.userAgent);
+/** The key that goes with Enter (and ]) on this device: ⌘ on Apple's, Ctrl elsewhere. */
+export function modifierKey(userAgent: string): { symbol: string; name: string } {
+  return /Mac|iPhone|iPad/.test(userAgent)
+    ? { symbol: '⌘', name: 'Command' }
+    : { symbol: 'Ctrl', name: 'Control' };
+}
+
+/** This browser's modifier key. */
+export const MOD_KEY = modifierKey(typeof navigator === 'undefined' ? '' : navigator.userAgent);
+
+/** The modifier key as a `<kbd>`. */
+export function ModKey({ keys = MOD_KEY }: { keys?: { symbol: string } }) {
+  return <kbd className="kbd">{keys.symbol}</kbd>;
+}
+
+/** What the code editor's keys do, read out with it (its aria-description). */
+export function editorKeysDescription(action: string, keys = MOD_KEY): string {
+  return `Press ${keys.name}+Enter to ${action}. Tab moves to the next control; ${keys.name}+] indents.`;
+}
+
+/** The code editor's keys under it: "⌘+Enter explains. Tab leaves the editor; ⌘+] indents." */
+export function EditorShortcutHint({ does, keys = MOD_KEY }: { does: string; keys?: { symbol: string } }) {
+  return (
+    <p className="explain-form__hint shortcut-hint">
+      <ModKey keys={keys} />+<kbd className="kbd">Enter</kbd> {does}. <kbd className="kbd">Tab</kbd> leaves
+      the editor; <ModKey keys={keys} />+<kbd className="kbd">]</kbd> indents.
+    </p>
+  );
+}
 
 /** "Press Ctrl+Enter to generate." and, near the limit, how many characters are left. */
 export function ShortcutHint({ action, length }: { action: string; length: number }) {
@@ -14,7 +42,7 @@ export function ShortcutHint({ action, length }: { action: string; length: numbe
   return (
     <>
       <span className="shortcut-hint">
-        Press <kbd className="kbd">{onMac ? '⌘' : 'Ctrl'}</kbd>+<kbd className="kbd">Enter</kbd> to {action}.
+        Press <ModKey />+<kbd className="kbd">Enter</kbd> to {action}.
       </span>
       {left < 2000 ? (
         <span className={left < 0 ? 'hint-over' : undefined}>
