@@ -1,56 +1,39 @@
 /// <reference lib="dom" />
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/app.js';
-import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
-import { DEFAULT_CODE, startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
+import type { Page, Request } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../helpers/app.js';
+import { CHROMIUM } from '../helpers/browser.js';
+import { DEFAULT_CODE } from '../helpers/openai-server.js';
+import { useOpenAiServer } from '../helpers/suite.js';
+import { useBrowser, useWebServer } from './support/e2e-suite.js';
 import {
   SCREENSHOTS,
   expectAccessible,
   expectNoHorizontalOverflow,
   openSignedInPage,
   remoteModel,
-  requireBuiltWebApp,
 } from './support/generation-e2e.js';
 
 /** A long answer, one step per chunk, so a test can stop it halfway. */
 const LONG_ANSWER = Array.from({ length: 60 }, (_, i) => `Step ${i + 1}. `);
 
 describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
-  let upstream: OpenAiTestServer;
-  let server: TestServer;
-  let launched: LaunchedBrowser;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    requireBuiltWebApp();
-    upstream = await startOpenAiServer();
-    server = await startTestServer({
-      name: 'e2e-generate',
-      web: true,
-      catalogue: {
-        defaultModel: 'remote-chat',
-        models: [
-          remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat', {
-            description: 'A chat model on the test server.',
-          }),
-          remoteModel(upstream.baseUrl, 'needs-key', 'Needs Key', { apiKeyEnv: 'CODEGENIE_E2E_UNSET_KEY' }),
-        ],
-      },
-    });
-    launched = await launchBrowser();
-    browser = launched.browser;
-  });
-  afterAll(async () => {
-    await launched.close();
-    await server.close();
-    await upstream.close();
-  });
-  beforeEach(() => {
-    upstream.reset();
-  });
+  const upstream = useOpenAiServer({ resetEachTest: true });
+  const server = useWebServer(() => ({
+    name: 'e2e-generate',
+    catalogue: {
+      defaultModel: 'remote-chat',
+      models: [
+        remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat', {
+          description: 'A chat model on the test server.',
+        }),
+        remoteModel(upstream.baseUrl, 'needs-key', 'Needs Key', { apiKeyEnv: 'CODEGENIE_E2E_UNSET_KEY' }),
+      ],
+    },
+  }));
+  const browser = useBrowser();
 
   async function openGenerate(options: Parameters<typeof openSignedInPage>[2] = {}) {
     const opened = await openSignedInPage(browser, server, options);
@@ -109,6 +92,16 @@ describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
   it('Stop stops the model and keeps the partial answer, marked stopped', async () => {
     upstream.script([{ type: 'answer', chunks: LONG_ANSWER, delayMs: 120 }]);
     const { page, context, problems } = await openGenerate({ expectedStatuses: [409] });
+    // Settles when the browser's stream of the answer has closed, either way.
+    const streamClosed = new Promise<void>((resolve) => {
+      const closed = (request: Request) => {
+        if (new URL(request.url()).pathname === '/api/generate') {
+          resolve();
+        }
+      };
+      page.on('requestfinished', closed);
+      page.on('requestfailed', closed);
+    });
     await page.getByLabel('Describe the code you want').fill('Count to sixty');
     await page.getByRole('button', { name: 'Generate' }).click();
     await expect.poll(() => answer(page).innerText()).toContain('Step 3.');
@@ -124,8 +117,8 @@ describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
     expect(partial).toContain('Stopped. This is the partial answer.');
     expect(partial).toContain('Step 3.');
     expect(partial).not.toContain('Step 60.');
-    // Nothing more arrives after Stop.
-    await page.waitForTimeout(600);
+    // Nothing more arrives after Stop: the stream has closed and the answer is as it was.
+    await streamClosed;
     expect(await answer(page).innerText()).toBe(partial);
     // The form is ready for the next prompt.
     expect(await page.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true);

@@ -5,9 +5,8 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { WEB_ROOT, type TestServer } from '../../helpers/app.js';
-import { newAccount } from '../../helpers/http.js';
+import { apiClient, newAccount, registerAndLogin } from '../../helpers/http.js';
 import { SCREENSHOTS } from '../../helpers/screenshots.js';
-import { secret } from '../../helpers/secrets.js';
 
 export { remoteModel } from '../../helpers/catalogue.js';
 export { SCREENSHOTS } from '../../helpers/screenshots.js';
@@ -27,48 +26,31 @@ export interface OpenedPage {
   problems: string[];
 }
 
-/**
- * A signed-in page: registers a fresh account through the API, logs in, and
- * puts the session cookie into a new browser context. Any console error,
- * page error or CSP violation is collected in `problems`, except HTTP
- * answers the test provokes on purpose (`expectedStatuses`).
- */
-export async function openSignedInPage(
-  browser: Browser,
-  server: TestServer,
-  options: {
-    width?: number;
-    height?: number;
-    colorScheme?: 'light' | 'dark';
-    expectedStatuses?: number[];
-    clipboard?: boolean;
-  } = {},
-): Promise<OpenedPage> {
-  const account = newAccount('gen');
-  const register = await fetch(`${server.url}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(account),
-  });
-  expect(register.status).toBe(201);
-  const login = await fetch(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: account.username, password: account.password }),
-  });
-  expect(login.status).toBe(200);
-  const pair = (login.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
-  const [name = '', value = ''] = pair.split(/=(.*)/s);
-  secret(value);
+export interface PageOptions {
+  width?: number;
+  height?: number;
+  colorScheme?: 'light' | 'dark';
+  /** HTTP statuses the test provokes on purpose: their console errors are not problems. */
+  expectedStatuses?: number[];
+  /** Grant clipboard read and write on `origin`. */
+  clipboard?: { origin: string };
+}
 
+/**
+ * A page in a new browser context (cookie jar), signed out. Any console
+ * error, page error or CSP violation is collected in `problems`, except
+ * HTTP answers the test provokes on purpose (`expectedStatuses`).
+ */
+export async function openPage(browser: Browser, options: PageOptions = {}): Promise<OpenedPage> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     colorScheme: options.colorScheme ?? 'light',
     acceptDownloads: true,
   });
-  await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
-  if (options.clipboard === true) {
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  if (options.clipboard) {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: options.clipboard.origin,
+    });
   }
   const page = await context.newPage();
   const problems: string[] = [];
@@ -85,6 +67,32 @@ export async function openSignedInPage(
   });
   page.on('pageerror', (err) => problems.push(err.message));
   return { page, context, problems };
+}
+
+/** A signed-in page and the account behind it. */
+export interface SignedInPage extends OpenedPage, Awaited<ReturnType<typeof registerAndLogin>> {
+  /** The session's bearer token (the same session as the page's cookie). */
+  token: string;
+  userId: string;
+}
+
+/**
+ * A signed-in page: registers a fresh account through the API, logs in, and
+ * puts the session cookie into a new browser context (see openPage).
+ */
+export async function openSignedInPage(
+  browser: Browser,
+  server: TestServer,
+  options: Omit<PageOptions, 'clipboard'> & { clipboard?: boolean; accountPrefix?: string } = {},
+): Promise<SignedInPage> {
+  const session = await registerAndLogin(apiClient(server.url), newAccount(options.accountPrefix ?? 'gen'));
+  const [name = '', value = ''] = session.cookie.split(/=(.*)/s);
+  const opened = await openPage(browser, {
+    ...options,
+    clipboard: options.clipboard === true ? { origin: server.url } : undefined,
+  });
+  await opened.context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
+  return { ...opened, ...session, userId: String(session.user.id) };
 }
 
 /** axe-core on the page as it is now: no serious or critical violations. */
