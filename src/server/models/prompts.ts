@@ -8,6 +8,7 @@ import {
 } from './prompt-formats.js';
 import type { ModelInput } from './provider.port.js';
 import { LANGUAGE_NAMES, type CodeLanguage, type Language } from '../../shared/languages.js';
+import type { ExplainFormat, ExplainLevel } from '../../shared/generation.schemas.js';
 
 /**
  * Every prompt CodeGenie sends to a model is built here: what to ask
@@ -18,10 +19,6 @@ import { LANGUAGE_NAMES, type CodeLanguage, type Language } from '../../shared/l
  */
 
 export { LANGUAGES, normalizeLanguage, type Language } from '../../shared/languages.js';
-
-export const EXPLAIN_LEVELS = ['beginner', 'intermediate', 'expert'] as const;
-export type ExplainLevel = (typeof EXPLAIN_LEVELS)[number];
-export type ExplainFormat = 'overview' | 'line-by-line';
 
 const LINE_COMMENT: Record<CodeLanguage, string> = {
   python: '#',
