@@ -1,7 +1,8 @@
 /**
  * The storage port: what the services need from a data store, in domain
- * terms. Adapters (sqlite/ now, MongoDB later) implement it and must pass
- * the contract suite in store.contract.ts. Nothing here may mention SQL or a
+ * terms. Two adapters implement it, sqlite/ (embedded, the default) and
+ * mongo/ (MongoDB), chosen by index.ts from DATABASE_URL; both must pass the
+ * contract suite in store.contract.ts. Nothing here may mention SQL or a
  * driver.
  *
  * Adapters translate driver errors at their boundary: a unique-key violation
