@@ -9,6 +9,8 @@
  * becomes ConflictError (details.fields names the field), an unreachable
  * store becomes StoreUnavailableError.
  */
+import type { Section } from '../../shared/generation.schemas.js';
+import type { HistoryKind, HistoryStatus } from '../../shared/history.schemas.js';
 import type { ActivityKind } from '../../shared/profile.schemas.js';
 
 /** A stored account. `passwordHash` never leaves the services. */
@@ -154,7 +156,7 @@ export interface ActivityRepository {
 export interface PromptRecord {
   id: string;
   userId: string;
-  kind: 'generate' | 'explain';
+  kind: HistoryKind;
   modelId: string;
   /** Sampling parameters and, for explain, level and format. */
   params: Record<string, string | number | boolean | string[] | null>;
@@ -166,8 +168,8 @@ export interface PromptRecord {
   /** Extracted code (generate) or null. */
   code: string | null;
   /** Line-by-line explanation sections, or null. */
-  sections: { startLine: number; endLine: number; explanation: string }[] | null;
-  status: 'running' | 'completed' | 'cancelled' | 'failed';
+  sections: Section[] | null;
+  status: HistoryStatus;
   error: { code: string; message: string } | null;
   promptTokens: number | null;
   completionTokens: number | null;
