@@ -1,18 +1,19 @@
 /// <reference lib="dom" />
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/app.js';
-import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
-import { startOpenAiServer, type OpenAiScript, type OpenAiTestServer } from '../helpers/openai-server.js';
+import { CHROMIUM } from '../helpers/browser.js';
+import type { OpenAiScript } from '../helpers/openai-server.js';
+import { useOpenAiServer } from '../helpers/suite.js';
 import {
   SCREENSHOTS,
   expectAccessible,
   expectNoHorizontalOverflow,
   openSignedInPage,
   remoteModel,
-  requireBuiltWebApp,
 } from './support/generation-e2e.js';
+import { useBrowser, useWebServer } from './support/e2e-suite.js';
 
 const FAST_CODE = 'def add(a, b):\n    return a + b';
 const SLOW_CODE = 'def add(a, b):\n    """Add two numbers."""\n    return b + a';
@@ -47,28 +48,13 @@ function catalogue(baseUrl: string) {
 }
 
 describe.skipIf(!CHROMIUM)('Compare in the browser', () => {
-  let upstream: OpenAiTestServer;
-  let server: TestServer;
-  let launched: LaunchedBrowser;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    requireBuiltWebApp();
-    upstream = await startOpenAiServer();
-    server = await startTestServer({
-      name: 'e2e-compare',
-      web: true,
-      catalogue: catalogue(upstream.baseUrl),
-      env: { GENERATIONS_RUNNING_PER_USER: '5' },
-    });
-    launched = await launchBrowser();
-    browser = launched.browser;
-  });
-  afterAll(async () => {
-    await launched.close();
-    await server.close();
-    await upstream.close();
-  });
+  const upstream = useOpenAiServer();
+  const server = useWebServer(() => ({
+    name: 'e2e-compare',
+    catalogue: catalogue(upstream.baseUrl),
+    env: { GENERATIONS_RUNNING_PER_USER: '5' },
+  }));
+  const browser = useBrowser();
   beforeEach(() => {
     upstream.reset();
     upstream.script(SCRIPT);

@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/app.js';
-import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
-import { DEFAULT_CODE, startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../helpers/browser.js';
+import { DEFAULT_CODE } from '../helpers/openai-server.js';
+import { useOpenAiServer } from '../helpers/suite.js';
 import { MESSAGES } from '../../src/shared/messages.js';
 import {
   SCREENSHOTS,
@@ -12,8 +12,8 @@ import {
   expectNoHorizontalOverflow,
   openSignedInPage,
   remoteModel,
-  requireBuiltWebApp,
 } from './support/generation-e2e.js';
+import { useBrowser, useWebServer } from './support/e2e-suite.js';
 
 const LINE_BY_LINE = JSON.stringify({
   sections: [
@@ -23,37 +23,19 @@ const LINE_BY_LINE = JSON.stringify({
 });
 
 describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
-  let upstream: OpenAiTestServer;
-  let server: TestServer;
-  let launched: LaunchedBrowser;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    requireBuiltWebApp();
-    upstream = await startOpenAiServer();
-    server = await startTestServer({
-      name: 'e2e-explain',
-      web: true,
-      catalogue: {
-        defaultModel: 'remote-chat',
-        models: [
-          remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
-          // A base model: it completes code (Generate) but cannot explain it.
-          remoteModel(upstream.baseUrl, 'remote-base', 'Remote Base', { format: 'completion' }),
-        ],
-      },
-    });
-    launched = await launchBrowser();
-    browser = launched.browser;
-  });
-  afterAll(async () => {
-    await launched.close();
-    await server.close();
-    await upstream.close();
-  });
-  beforeEach(() => {
-    upstream.reset();
-  });
+  const upstream = useOpenAiServer({ resetEachTest: true });
+  const server = useWebServer(() => ({
+    name: 'e2e-explain',
+    catalogue: {
+      defaultModel: 'remote-chat',
+      models: [
+        remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
+        // A base model: it completes code (Generate) but cannot explain it.
+        remoteModel(upstream.baseUrl, 'remote-base', 'Remote Base', { format: 'completion' }),
+      ],
+    },
+  }));
+  const browser = useBrowser();
 
   const explanation = (page: Page) => page.locator('section[aria-labelledby="explanation-heading"]');
   const editor = (page: Page) => page.getByRole('textbox', { name: 'Code to explain' });

@@ -1,83 +1,44 @@
 /// <reference lib="dom" />
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { PromptRecord } from '../../src/server/store/store.port.js';
 import { fixturePrompt } from '../../src/server/store/store-prompts.contract.js';
-import { startTestServer, type TestServer } from '../helpers/app.js';
-import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
-import { apiClient, registerAndLogin, type ApiClient } from '../helpers/http.js';
+import { CHROMIUM } from '../helpers/browser.js';
+import { apiClient, registerAndLogin } from '../helpers/http.js';
 import { RESULTS_DIR } from '../helpers/secrets.js';
-import { DEFAULT_CODE, startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
+import { DEFAULT_CODE } from '../helpers/openai-server.js';
+import { useOpenAiServer } from '../helpers/suite.js';
 import {
   SCREENSHOTS,
   expectAccessible,
   expectNoHorizontalOverflow,
   remoteModel,
-  requireBuiltWebApp,
+  openSignedInPage,
 } from './support/generation-e2e.js';
+import { useBrowser, useWebServer } from './support/e2e-suite.js';
 
 const MINUTE = 60_000;
 
 describe.skipIf(!CHROMIUM)('History in the browser', () => {
-  let upstream: OpenAiTestServer;
-  let server: TestServer;
-  let launched: LaunchedBrowser;
-  let browser: Browser;
-  let api: ApiClient;
+  const upstream = useOpenAiServer();
+  const server = useWebServer(() => ({
+    name: 'e2e-history',
+    catalogue: {
+      defaultModel: 'remote-chat',
+      models: [
+        remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
+        remoteModel(upstream.baseUrl, 'remote-coder', 'Remote Coder'),
+      ],
+    },
+  }));
+  const api = apiClient(() => server.url);
+  const browser = useBrowser();
 
-  beforeAll(async () => {
-    requireBuiltWebApp();
-    upstream = await startOpenAiServer();
-    server = await startTestServer({
-      name: 'e2e-history',
-      web: true,
-      catalogue: {
-        defaultModel: 'remote-chat',
-        models: [
-          remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
-          remoteModel(upstream.baseUrl, 'remote-coder', 'Remote Coder'),
-        ],
-      },
-    });
-    api = apiClient(server.url);
-    launched = await launchBrowser();
-    browser = launched.browser;
-  });
-  afterAll(async () => {
-    await launched.close();
-    await server.close();
-    await upstream.close();
-  });
-
-  /**
-   * A fresh account signed in through the API, its session cookie in a new
-   * browser context. Console errors are collected, except HTTP statuses the
-   * test provokes on purpose.
-   */
-  async function signIn(
-    options: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; expected?: number[] } = {},
-  ) {
-    const session = await registerAndLogin(api);
-    const [name = '', value = ''] = session.cookie.split(/=(.*)/s);
-    const context = await browser.newContext({
-      viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
-      colorScheme: options.colorScheme ?? 'light',
-      acceptDownloads: true,
-    });
-    await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (msg) => {
-      const status = /status of (\d{3})/.exec(msg.text())?.[1];
-      if (msg.type() === 'error' && !(status && (options.expected ?? []).includes(Number(status)))) {
-        problems.push(msg.text());
-      }
-    });
-    page.on('pageerror', (err) => problems.push(err.message));
-    return { page, context, problems, token: session.token, userId: String(session.user.id) };
-  }
+  /** A fresh account signed in through the API, its session cookie in a new browser context. */
+  const signIn = (options: Parameters<typeof openSignedInPage>[2] = {}) =>
+    openSignedInPage(browser, server, options);
 
   /** Records straight into the store, newest last in `records` (one minute apart, ending now). */
   async function seed(userId: string, records: Partial<PromptRecord>[]) {
@@ -239,7 +200,7 @@ describe.skipIf(!CHROMIUM)('History in the browser', () => {
   });
 
   it('deletes one item after a confirmation; Escape or Cancel keeps it', async () => {
-    const { page, context, problems, userId, token } = await signIn({ expected: [404] });
+    const { page, context, problems, userId, token } = await signIn({ expectedStatuses: [404] });
     const [, doomed] = await seed(userId, [
       { input: 'Keep me' },
       { input: 'Delete me please', output: 'Some **answer**.' },

@@ -1,75 +1,40 @@
 /// <reference lib="dom" />
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/app.js';
-import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
-import { apiClient, newAccount, registerAndLogin, type ApiClient } from '../helpers/http.js';
-import { startOpenAiServer, type OpenAiTestServer } from '../helpers/openai-server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../helpers/browser.js';
+import { apiClient, newAccount, registerAndLogin } from '../helpers/http.js';
+import { useOpenAiServer } from '../helpers/suite.js';
 import { RESULTS_DIR, secret } from '../helpers/secrets.js';
 import {
   SCREENSHOTS,
   expectAccessible,
   expectNoHorizontalOverflow,
   remoteModel,
-  requireBuiltWebApp,
+  openSignedInPage,
 } from './support/generation-e2e.js';
+import { useBrowser, useWebServer } from './support/e2e-suite.js';
 
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
 describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
-  let upstream: OpenAiTestServer;
-  let server: TestServer;
-  let launched: LaunchedBrowser;
-  let browser: Browser;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    requireBuiltWebApp();
-    upstream = await startOpenAiServer();
-    server = await startTestServer({
-      name: 'e2e-profile',
-      web: true,
-      catalogue: {
-        defaultModel: 'remote-chat',
-        models: [
-          remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
-          remoteModel(upstream.baseUrl, 'remote-coder', 'Remote Coder'),
-        ],
-      },
-    });
-    api = apiClient(server.url);
-    launched = await launchBrowser();
-    browser = launched.browser;
-  });
-  afterAll(async () => {
-    await launched.close();
-    await server.close();
-    await upstream.close();
-  });
+  const upstream = useOpenAiServer();
+  const server = useWebServer(() => ({
+    name: 'e2e-profile',
+    catalogue: {
+      defaultModel: 'remote-chat',
+      models: [
+        remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
+        remoteModel(upstream.baseUrl, 'remote-coder', 'Remote Coder'),
+      ],
+    },
+  }));
+  const api = apiClient(() => server.url);
+  const browser = useBrowser();
 
   /** A fresh account signed in through the API, its session cookie in a new browser context. */
-  async function signIn(
-    options: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; expected?: number[] } = {},
-  ) {
-    const session = await registerAndLogin(api, newAccount('prof'));
-    const [name = '', value = ''] = session.cookie.split(/=(.*)/s);
-    const context = await browser.newContext({
-      viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
-      colorScheme: options.colorScheme ?? 'light',
-    });
-    await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (msg) => {
-      const status = /status of (\d{3})/.exec(msg.text())?.[1];
-      if (msg.type() === 'error' && !(status && (options.expected ?? []).includes(Number(status)))) {
-        problems.push(msg.text());
-      }
-    });
-    page.on('pageerror', (err) => problems.push(err.message));
-    return { page, context, problems, ...session };
-  }
+  const signIn = (options: Parameters<typeof openSignedInPage>[2] = {}) =>
+    openSignedInPage(browser, server, { accountPrefix: 'prof', ...options });
 
   async function openProfile(page: Page) {
     await page.goto(`${server.url}/profile`);
@@ -158,7 +123,7 @@ describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
   });
 
   it('changes the display name (the header follows) and the email (with the current password)', async () => {
-    const { page, context, problems, account } = await signIn({ expected: [400, 409] });
+    const { page, context, problems, account } = await signIn({ expectedStatuses: [400, 409] });
     const taken = await registerAndLogin(api, newAccount('taken'));
     await openProfile(page);
 
@@ -200,7 +165,7 @@ describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
   });
 
   it('changes the password: other devices are signed out, the old password no longer works, the new one does', async () => {
-    const { page, context, problems, account } = await signIn({ expected: [400] });
+    const { page, context, problems, account } = await signIn({ expectedStatuses: [400] });
     const other = await otherDevice(account);
     await openProfile(page);
     const fresh = secret(`${account.password} and a new tail`);
@@ -271,7 +236,7 @@ describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
   });
 
   it('deletes the account after the password is confirmed; then logging in fails', async () => {
-    const { page, context, problems, account, token } = await signIn({ expected: [400, 401] });
+    const { page, context, problems, account, token } = await signIn({ expectedStatuses: [400, 401] });
     await openProfile(page);
     const password = page.getByLabel('Your password');
     await password.fill(secret('not the password 9'));
