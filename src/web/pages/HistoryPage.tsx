@@ -1,43 +1,20 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { Link, NavigationType, useNavigationType, useSearchParams } from 'react-router';
-import { MESSAGES } from '../../shared/messages';
-import { ApiError } from '../api/api-client';
-import {
-  deleteAllHistory,
-  fetchHistoryPage,
-  historyExportUrl,
-  type HistoryFilters as Filters,
-  type HistoryItem,
-} from '../api/history.api';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { historyExportUrl, type HistoryFilters as Filters } from '../api/history.api';
 import { useAuth } from '../auth/auth.context';
 import { StatusRegion } from '../components/FormField';
 import { PageHeading } from '../components/PageHeading';
 import { ConfirmDialog } from '../components/history/ConfirmDialog';
+import { HistoryEmpty, LoadMore } from '../components/history/HistoryEmpty';
 import { HistoryFilters } from '../components/history/HistoryFilters';
 import { HistoryList } from '../components/history/HistoryList';
-import {
-  clearListSnapshot,
-  clearListNotice,
-  peekListNotice,
-  readListSnapshot,
-  saveListSnapshot,
-} from '../components/history/history-cache';
-import { countFilters, filtersKey, readFilters, toApiFilters } from '../components/history/history-format';
-import '../components/history/history.css';
+import { clearListNotice, peekListNotice } from '../components/history/history-cache';
+import { countFilters, readFilters } from '../components/history/history-format';
 import { useModels } from '../generation/models.store';
+import { useConfirm } from '../hooks/useConfirm';
+import { useHistoryList, type HistoryListState } from '../hooks/useHistoryList';
 
-const PAGE_SIZE = 20;
 const RANGE_ERROR = 'The end date must be on or after the start date.';
-
-/** The list as loaded for one set of filters. */
-interface ListState {
-  key: string;
-  /** null until the first page for these filters arrived. */
-  items: HistoryItem[] | null;
-  nextCursor: string | null;
-  loading: boolean;
-  error: ApiError | null;
-}
 
 /**
  * Everything the user asked, newest first: search as you type, filters kept
@@ -46,142 +23,33 @@ interface ListState {
  */
 export function HistoryPage() {
   const { user } = useAuth();
-  const userId = user?.id ?? '';
-  const navigationType = useNavigationType();
   const [searchParams, setSearchParams] = useSearchParams();
   const paramsText = searchParams.toString();
   const filters = useMemo(() => readFilters(new URLSearchParams(paramsText)), [paramsText]);
-  const key = filtersKey(filters);
   const rangeError = filters.from && filters.to && filters.from > filters.to ? RANGE_ERROR : undefined;
   const { models } = useModels();
-
-  const [restored] = useState(() =>
-    navigationType === NavigationType.Pop ? readListSnapshot(userId, key) : null,
-  );
-  const [list, setList] = useState<ListState>(() =>
-    restored
-      ? { key, items: restored.items, nextCursor: restored.nextCursor, loading: false, error: null }
-      : { key, items: null, nextCursor: null, loading: true, error: null },
-  );
-  const [attempt, setAttempt] = useState(0);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<string | null>(null);
-  const [firstNewId, setFirstNewId] = useState<string | null>(null);
+  const history = useHistoryList(user?.id ?? '', filters, rangeError !== undefined);
+  const { list, resetFirstNew } = history;
   const [notice, setNotice] = useState<string | null>(peekListNotice);
-  const [confirmAll, setConfirmAll] = useState(false);
-  const [deletingAll, setDeletingAll] = useState(false);
-  const [deleteAllError, setDeleteAllError] = useState<string | null>(null);
-  const skipFirstFetch = useRef(restored !== null);
-  const firstNewRef = useRef<HTMLAnchorElement>(null);
-
-  // New filters: keep the old items on screen (no flash) until the new ones arrive.
-  if (list.key !== key) {
-    setList({ ...list, key, loading: true, error: null });
-    setMoreError(null);
-  }
+  const deleteAll = useConfirm(async () => {
+    const deleted = await history.deleteAll();
+    setNotice(
+      deleted === 1 ? 'Deleted 1 item from your history.' : `Deleted ${deleted} items from your history.`,
+    );
+  });
 
   useEffect(() => {
     clearListNotice();
   }, []);
 
-  useEffect(() => {
-    if (skipFirstFetch.current) {
-      skipFirstFetch.current = false;
-      return;
-    }
-    if (rangeError) {
-      return;
-    }
-    const controller = new AbortController();
-    fetchHistoryPage(toApiFilters(filters), { limit: PAGE_SIZE, signal: controller.signal }).then(
-      (page) => {
-        setList({ key, items: page.items, nextCursor: page.nextCursor, loading: false, error: null });
-      },
-      (error: unknown) => {
-        if (controller.signal.aborted) {
-          return;
-        }
-        setList((current) => ({ ...current, loading: false, error: asApiError(error) }));
-      },
-    );
-    return () => {
-      controller.abort();
-    };
-  }, [key, filters, rangeError, attempt]);
-
-  // Back from an item: the same place, and focus on the item that was open.
-  useLayoutEffect(() => {
-    if (restored) {
-      window.scrollTo(0, restored.scrollY);
-    }
-  }, [restored]);
-  useEffect(() => {
-    if (restored?.openedId) {
-      document
-        .querySelector<HTMLElement>(`.history-item__link[data-id="${CSS.escape(restored.openedId)}"]`)
-        ?.focus({ preventScroll: true });
-    }
-  }, [restored]);
-
-  useEffect(() => {
-    if (firstNewId) {
-      firstNewRef.current?.focus();
-    }
-  }, [firstNewId]);
-
   const applyFilters = useCallback(
     (next: Filters) => {
       setNotice(null);
-      setFirstNewId(null);
+      resetFirstNew();
       setSearchParams(toSearchParams(next), { replace: true });
     },
-    [setSearchParams],
+    [setSearchParams, resetFirstNew],
   );
-
-  const loadMore = async () => {
-    if (!list.nextCursor || loadingMore) {
-      return;
-    }
-    setLoadingMore(true);
-    setMoreError(null);
-    try {
-      const page = await fetchHistoryPage(toApiFilters(filters), {
-        limit: PAGE_SIZE,
-        cursor: list.nextCursor,
-      });
-      setList((current) => {
-        if (current.key !== key) {
-          return current;
-        }
-        const known = new Set((current.items ?? []).map((item) => item.id));
-        const fresh = page.items.filter((item) => !known.has(item.id));
-        return { ...current, items: [...(current.items ?? []), ...fresh], nextCursor: page.nextCursor };
-      });
-      setFirstNewId(page.items[0]?.id ?? null);
-    } catch (error) {
-      setMoreError(asApiError(error).message);
-    } finally {
-      setLoadingMore(false);
-    }
-  };
-
-  const deleteAll = async () => {
-    setDeletingAll(true);
-    setDeleteAllError(null);
-    try {
-      const deleted = await deleteAllHistory();
-      clearListSnapshot();
-      setList({ key, items: [], nextCursor: null, loading: false, error: null });
-      setConfirmAll(false);
-      setNotice(
-        deleted === 1 ? 'Deleted 1 item from your history.' : `Deleted ${deleted} items from your history.`,
-      );
-    } catch (error) {
-      setDeleteAllError(asApiError(error).message);
-    } finally {
-      setDeletingAll(false);
-    }
-  };
 
   const items = list.items ?? [];
   const filtered = countFilters(filters) > 0 || filters.q !== undefined;
@@ -229,54 +97,19 @@ export function HistoryPage() {
           {listError ? (
             <div role="alert" className="alert alert--error history-results__error">
               <p>Your history could not be loaded. {listError}</p>
-              <button
-                type="button"
-                className="btn btn--secondary"
-                onClick={() => {
-                  setList({ ...list, loading: true, error: null });
-                  setAttempt((n) => n + 1);
-                }}
-              >
+              <button type="button" className="btn btn--secondary" onClick={history.retry}>
                 Try again
               </button>
             </div>
           ) : null}
 
           {list.items !== null && items.length === 0 && !list.loading && !list.error ? (
-            filtered ? (
-              <div className="history-empty">
-                <p>
-                  {filters.q
-                    ? `Nothing in your history matches “${filters.q}”`
-                    : 'Nothing matches these filters'}
-                  {filters.q && countFilters(filters) > 0 ? ' with these filters.' : '.'}
-                </p>
-                <button
-                  type="button"
-                  className="btn btn--secondary"
-                  onClick={() => {
-                    applyFilters({});
-                  }}
-                >
-                  Clear search and filters
-                </button>
-              </div>
-            ) : (
-              <div className="history-empty">
-                <p>
-                  Your history is empty. Everything you generate or explain is saved here, so you can find it
-                  again.
-                </p>
-                <p className="history-empty__links">
-                  <Link to="/" className="btn btn--primary">
-                    Generate code
-                  </Link>
-                  <Link to="/explain" className="btn btn--secondary">
-                    Explain code
-                  </Link>
-                </p>
-              </div>
-            )
+            <HistoryEmpty
+              filters={filtered ? filters : null}
+              onClear={() => {
+                applyFilters({});
+              }}
+            />
           ) : null}
 
           {items.length > 0 ? (
@@ -284,39 +117,19 @@ export function HistoryPage() {
               <HistoryList
                 items={items}
                 models={models}
-                firstNewId={firstNewId}
-                firstNewRef={firstNewRef}
-                onOpen={(id) => {
-                  saveListSnapshot({
-                    userId,
-                    key,
-                    items,
-                    nextCursor: list.nextCursor,
-                    scrollY: window.scrollY,
-                    openedId: id,
-                  });
-                }}
+                firstNewId={history.firstNewId}
+                firstNewRef={history.firstNewRef}
+                onOpen={history.rememberPlace}
               />
             </div>
           ) : null}
 
           {list.nextCursor && !list.loading ? (
-            <div className="history-more">
-              {moreError ? (
-                <p role="alert" className="history-more__error">
-                  More items could not be loaded. {moreError}
-                </p>
-              ) : null}
-              <button
-                type="button"
-                className="btn btn--secondary"
-                onClick={() => void loadMore()}
-                disabled={loadingMore}
-              >
-                {loadingMore ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}
-                {loadingMore ? 'Loading…' : 'Load more'}
-              </button>
-            </div>
+            <LoadMore
+              loading={history.loadingMore}
+              error={history.moreError}
+              onLoad={() => void history.loadMore()}
+            />
           ) : null}
         </section>
       )}
@@ -327,29 +140,16 @@ export function HistoryPage() {
             Delete all history
           </h2>
           <p>Deletes every prompt, piece of code and answer you saved. Your account stays.</p>
-          <button
-            type="button"
-            className="btn btn--danger"
-            onClick={() => {
-              setDeleteAllError(null);
-              setConfirmAll(true);
-            }}
-          >
+          <button type="button" className="btn btn--danger" onClick={deleteAll.ask}>
             Delete all history
           </button>
         </section>
       )}
 
       <ConfirmDialog
-        open={confirmAll}
+        {...deleteAll.dialog}
         title="Delete all of your history?"
         confirmLabel="Delete all history"
-        busy={deletingAll}
-        error={deleteAllError}
-        onConfirm={() => void deleteAll()}
-        onCancel={() => {
-          setConfirmAll(false);
-        }}
       >
         <p>
           Every prompt, piece of code and answer you saved will be deleted for good. This cannot be undone.
@@ -360,7 +160,7 @@ export function HistoryPage() {
   );
 }
 
-function summary(list: ListState, count: number, filtered: boolean): string {
+function summary(list: HistoryListState, count: number, filtered: boolean): string {
   if (list.loading) {
     return list.items === null ? 'Loading your history…' : 'Searching…';
   }
@@ -379,10 +179,4 @@ function toSearchParams(filters: Filters): URLSearchParams {
     }
   }
   return params;
-}
-
-function asApiError(error: unknown): ApiError {
-  return error instanceof ApiError
-    ? error
-    : new ApiError({ status: 0, code: 'internal', message: MESSAGES.internal });
 }

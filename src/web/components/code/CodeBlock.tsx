@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { downloadFileName, languageLabel, type CodeLanguage } from '../../generation/languages';
-import { downloadText } from './clipboard';
+import { DownloadButton } from './DownloadButton';
 import { CopyButton } from './CopyButton';
 import { highlightLines, type Token } from './highlight';
 import './code.css';
@@ -28,27 +28,12 @@ export function CodeBlock({ code, language, title }: CodeBlockProps) {
         <span className="code-block__language">{title ?? name}</span>
         <span className="code-block__actions">
           <CopyButton text={code} label={`Copy ${what}`} />
-          <button
-            type="button"
-            className="btn btn--ghost btn--small"
-            aria-label={`Download ${what} as ${fileName}`}
-            title={fileName}
-            onClick={() => {
-              downloadText(fileName, code.endsWith('\n') ? code : `${code}\n`);
-            }}
-          >
-            <svg className="btn__icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-              <path
-                d="M8 2.5v7.25m0 0L5 6.75m3 3 3-3M3 11.5v1.25c0 .41.34.75.75.75h8.5c.41 0 .75-.34.75-.75V11.5"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="1.4"
-                strokeLinecap="round"
-                strokeLinejoin="round"
-              />
-            </svg>
-            Download
-          </button>
+          <DownloadButton
+            text={code}
+            fileName={fileName}
+            label={`Download ${what} as ${fileName}`}
+            showFileName
+          />
         </span>
       </figcaption>
       {/* Focusable so keyboard users can scroll long lines sideways. */}

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import './confirm-dialog.css';
 
 /** Props of a confirmation dialog. */
 export interface ConfirmDialogProps {

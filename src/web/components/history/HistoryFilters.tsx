@@ -4,6 +4,7 @@ import type { ModelListing } from '../../api/generation.api';
 import { LANGUAGE_OPTIONS } from '../../generation/languages';
 import { SelectField } from '../FormField';
 import { countFilters, KIND_LABELS, STATUS_LABELS } from './history-format';
+import './history.css';
 
 /** How long typing must pause before the list is searched. */
 const SEARCH_DELAY_MS = 300;

@@ -3,7 +3,9 @@ import { Link } from 'react-router';
 import type { HistoryItem } from '../../api/history.api';
 import type { ModelListing } from '../../api/generation.api';
 import { formatDuration, formatRate } from '../../generation/run-stats';
-import { formatWhen, KIND_LABELS, languageName, modelName, STATUS_LABELS } from './history-format';
+import { formatWhen, languageName, modelName } from './history-format';
+import { RecordTags } from './RecordTags';
+import './history.css';
 
 /** Props of the list of records. */
 export interface HistoryListProps {
@@ -27,13 +29,7 @@ export function HistoryList({ items, models, onOpen, firstNewId, firstNewRef }: 
     <ol className="history-list" aria-label="History items">
       {items.map((item) => (
         <li key={item.id} className="history-item">
-          <div className="history-item__tags">
-            <span className={`tag tag--${item.kind}`}>{KIND_LABELS[item.kind]}</span>
-            <span className={`status-tag status-tag--${item.status}`}>
-              <span className="visually-hidden">Status: </span>
-              {STATUS_LABELS[item.status]}
-            </span>
-          </div>
+          <RecordTags kind={item.kind} status={item.status} className="history-item__tags" />
           <h3 className="history-item__title">
             <Link
               to={`/history/${encodeURIComponent(item.id)}`}

@@ -4,6 +4,7 @@ import { toCodeLanguage } from '../../generation/languages';
 import { CodeBlock } from '../code/CodeBlock';
 import { SectionsView } from '../generation/SectionsView';
 import { Markdown } from '../markdown/Markdown';
+import './history-record.css';
 
 /**
  * A stored answer, rendered as the Generate and Explain pages render a live

@@ -1,5 +1,6 @@
 import type { HistoryRecord } from '../../api/history.api';
 import { formatDuration, formatRate } from '../../generation/run-stats';
+import './history-record.css';
 
 const PARAM_LABELS: Record<string, string> = {
   temperature: 'Temperature',
