@@ -1,10 +1,11 @@
+// First: the components' own stylesheets come after the global one and may refine it.
+import './styles/global.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { AuthProvider } from './auth/AuthProvider';
 import { router } from './router';
 import { applyStoredTheme } from './theme/theme.store';
-import './styles/global.css';
 
 // Before the first render, so a stored theme choice never flashes the other theme.
 applyStoredTheme();

@@ -1,4 +1,5 @@
 import { Link } from 'react-router';
+import './Brand.css';
 
 /** The product mark and name, linking home. */
 export function Brand() {

@@ -2,6 +2,7 @@ import { Outlet } from 'react-router';
 import { Brand } from './Brand';
 import { SkipLink } from './SkipLink';
 import { ThemeToggle } from './ThemeToggle';
+import './PublicLayout.css';
 
 /** Frame of the public pages (login, register, password reset) and the 404 page: a slim header and a centred column. */
 export function PublicLayout() {

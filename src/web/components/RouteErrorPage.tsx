@@ -1,4 +1,5 @@
 import { isRouteErrorResponse, useRouteError } from 'react-router';
+import './PublicLayout.css';
 
 /**
  * Last-resort page when rendering or loading a route fails. The usual cause

@@ -1,4 +1,5 @@
 import type { MouseEvent } from 'react';
+import './SkipLink.css';
 
 /** WCAG 2.4.1 bypass blocks: the first tab stop jumps past the header to `<main id="main">`. */
 export function SkipLink() {

@@ -1,4 +1,5 @@
 import { useAuth } from '../auth/auth.context';
+import './StatusScreens.css';
 
 /**
  * Shown while the app finds out who is signed in or loads a page. The

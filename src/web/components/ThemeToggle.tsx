@@ -1,4 +1,5 @@
 import { setTheme, useTheme } from '../theme/theme.store';
+import './ThemeToggle.css';
 
 /**
  * A toggle button: pressed means the dark theme is in effect. The first press
