@@ -2,6 +2,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import boundaries from 'eslint-plugin-boundaries';
+import { ARCHITECTURE_FILES, LAYERS, TEST_CODE, architecturePolicies } from './eslint.architecture.js';
 
 /** Native or heavy drivers stay inside their adapter folders (CONVENTIONS.md). */
 const ADAPTER_ONLY = [
@@ -55,6 +57,31 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    // The "may import" column of docs/ARCHITECTURE.md (eslint.architecture.js).
+    files: ['src/**/*.{ts,tsx}', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    ignores: TEST_CODE,
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': {
+        typescript: { project: ['tsconfig.json', 'src/web/tsconfig.json'], noWarnOnMultipleProjects: true },
+      },
+      'boundaries/elements': LAYERS.map(({ type, folder }) => ({
+        type,
+        pattern: folder,
+        partialMatch: false,
+      })),
+      'boundaries/files': ARCHITECTURE_FILES,
+      // Lazy `import()` is how the store factory loads its adapters: check it like a static import.
+      'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import'],
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        { default: 'disallow', checkAllOrigins: true, policies: architecturePolicies() },
+      ],
     },
   },
   {
