@@ -26,14 +26,8 @@ export interface UserRecord {
   updatedAt: Date;
 }
 
-export interface NewUser {
-  id: string;
-  username: string;
-  email: string;
-  displayName: string | null;
-  passwordHash: string;
-  createdAt: Date;
-}
+/** A user as created: `updatedAt` starts at `createdAt`. */
+export type NewUser = Omit<UserRecord, 'updatedAt'>;
 
 export interface UserRepository {
   /** Inserts a user; ConflictError with field `username` or `email` when taken. */
@@ -196,6 +190,23 @@ export type PromptOutcome = Pick<
   | 'totalMs'
   | 'finishedAt'
 >;
+
+/** The outcome fields of a run just started: no output and nothing measured yet. */
+export function runningOutcome(language: PromptRecord['language']): PromptOutcome {
+  return {
+    status: 'running',
+    output: '',
+    code: null,
+    language,
+    sections: null,
+    error: null,
+    promptTokens: null,
+    completionTokens: null,
+    firstTokenMs: null,
+    totalMs: null,
+    finishedAt: null,
+  };
+}
 
 /** Filters of a history listing; every one optional. */
 export interface PromptQuery {

@@ -26,37 +26,17 @@ export interface UserDoc {
   updatedAt: Date;
 }
 
+/** A record as a document: its id under `_id`, every other field as is. */
+export type DocOf<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
+
 /** `sessions`. */
-export interface SessionDoc {
-  _id: string;
-  userId: string;
-  createdAt: Date;
-  lastUsedAt: Date;
-  expiresAt: Date;
-  ip: string | null;
-  userAgent: string | null;
-}
+export type SessionDoc = DocOf<SessionRecord>;
 
 /** `password_resets`. */
-export interface ResetDoc {
-  _id: string;
-  userId: string;
-  tokenHash: string;
-  createdAt: Date;
-  expiresAt: Date;
-  usedAt: Date | null;
-}
+export type ResetDoc = DocOf<PasswordResetRecord>;
 
 /** `history` (the activity log). `details` may be missing in a document written by hand. */
-export interface ActivityDoc {
-  _id: string;
-  userId: string;
-  kind: ActivityRecord['kind'];
-  createdAt: Date;
-  ip: string | null;
-  userAgent: string | null;
-  details?: ActivityRecord['details'];
-}
+export type ActivityDoc = Omit<DocOf<ActivityRecord>, 'details'> & { details?: ActivityRecord['details'] };
 
 /** `prompts`. `params` may be missing in a document written by hand. */
 export type PromptDoc = Omit<PromptRecord, 'id' | 'params'> & {
@@ -98,74 +78,80 @@ export function fromUserDoc(doc: UserDoc): UserRecord {
   };
 }
 
+/**
+ * The fields a document of one kind holds besides `_id`, each named once: a
+ * field added to the record fails to compile until it is listed here, and
+ * nothing else of a record object is ever written.
+ */
+type FieldsOf<T> = Record<Exclude<keyof T, 'id'>, true>;
+
+const SESSION_FIELDS: FieldsOf<SessionRecord> = {
+  userId: true,
+  createdAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  ip: true,
+  userAgent: true,
+};
+const RESET_FIELDS: FieldsOf<PasswordResetRecord> = {
+  userId: true,
+  tokenHash: true,
+  createdAt: true,
+  expiresAt: true,
+  usedAt: true,
+};
+const ACTIVITY_FIELDS: FieldsOf<ActivityRecord> = {
+  userId: true,
+  kind: true,
+  createdAt: true,
+  ip: true,
+  userAgent: true,
+  details: true,
+};
+
+function toDoc<T extends { id: string }>(record: T, fields: FieldsOf<T>): DocOf<T> {
+  const doc: Record<string, unknown> = { _id: record.id };
+  for (const key of Object.keys(fields) as (keyof T & string)[]) {
+    doc[key] = record[key];
+  }
+  return doc as DocOf<T>;
+}
+
+/** The record of `doc`; a field missing from it (written by hand) takes its value in `absent`. */
+function fromDoc<T extends { id: string }>(
+  doc: Partial<DocOf<T>> & { _id: string },
+  fields: FieldsOf<T>,
+  absent: Partial<T>,
+): T {
+  const record: Record<string, unknown> = { id: doc._id };
+  for (const key of Object.keys(fields) as (keyof DocOf<T> & keyof T & string)[]) {
+    record[key] = key in absent ? (doc[key] ?? absent[key]) : doc[key];
+  }
+  return record as T;
+}
+
 export function toSessionDoc(session: SessionRecord): SessionDoc {
-  return {
-    _id: session.id,
-    userId: session.userId,
-    createdAt: session.createdAt,
-    lastUsedAt: session.lastUsedAt,
-    expiresAt: session.expiresAt,
-    ip: session.ip,
-    userAgent: session.userAgent,
-  };
+  return toDoc(session, SESSION_FIELDS);
 }
 
 export function fromSessionDoc(doc: SessionDoc): SessionRecord {
-  return {
-    id: doc._id,
-    userId: doc.userId,
-    createdAt: doc.createdAt,
-    lastUsedAt: doc.lastUsedAt,
-    expiresAt: doc.expiresAt,
-    ip: doc.ip ?? null,
-    userAgent: doc.userAgent ?? null,
-  };
+  return fromDoc(doc, SESSION_FIELDS, { ip: null, userAgent: null });
 }
 
 export function toResetDoc(reset: PasswordResetRecord): ResetDoc {
-  return {
-    _id: reset.id,
-    userId: reset.userId,
-    tokenHash: reset.tokenHash,
-    createdAt: reset.createdAt,
-    expiresAt: reset.expiresAt,
-    usedAt: reset.usedAt,
-  };
+  return toDoc(reset, RESET_FIELDS);
 }
 
 export function fromResetDoc(doc: ResetDoc): PasswordResetRecord {
-  return {
-    id: doc._id,
-    userId: doc.userId,
-    tokenHash: doc.tokenHash,
-    createdAt: doc.createdAt,
-    expiresAt: doc.expiresAt,
-    usedAt: doc.usedAt ?? null,
-  };
+  return fromDoc(doc, RESET_FIELDS, { usedAt: null });
 }
 
 export function toActivityDoc(entry: ActivityRecord): ActivityDoc {
-  return {
-    _id: entry.id,
-    userId: entry.userId,
-    kind: entry.kind,
-    createdAt: entry.createdAt,
-    ip: entry.ip,
-    userAgent: entry.userAgent,
-    details: entry.details,
-  };
+  return toDoc(entry, ACTIVITY_FIELDS);
 }
 
 export function fromActivityDoc(doc: ActivityDoc): ActivityRecord {
-  return {
-    id: doc._id,
-    userId: doc.userId,
-    kind: doc.kind,
-    createdAt: doc.createdAt,
-    ip: doc.ip ?? null,
-    userAgent: doc.userAgent ?? null,
-    details: doc.details ?? {},
-  };
+  return fromDoc(doc, ACTIVITY_FIELDS, { ip: null, userAgent: null, details: {} });
 }
 
 export function toPromptDoc(record: PromptRecord): PromptDoc {
