@@ -173,13 +173,10 @@ function createServices(
     sessions: config.sessions,
     audit,
   });
+  // What the services that change an account and mail its owner share.
+  const account = { store, hasher, mail, activity, clock, appUrl: config.appUrl };
   const passwordReset = new PasswordResetService({
-    store,
-    hasher,
-    mail,
-    activity,
-    clock,
-    appUrl: config.appUrl,
+    ...account,
     ttlMs: config.passwordReset.ttlMs,
     limits: config.passwordReset,
     audit,
@@ -197,12 +194,7 @@ function createServices(
   });
   const history = new HistoryService(store, clock);
   const profile = new ProfileService({
-    store,
-    hasher,
-    mail,
-    activity,
-    clock,
-    appUrl: config.appUrl,
+    ...account,
     sessions: config.sessions,
     audit: (event) => {
       app.log.info({ audit: event }, `account: ${event.event}`);

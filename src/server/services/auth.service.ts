@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../clock.js';
 import {
   InvalidCredentialsError,
   InvalidInputError,
   RateLimitedError,
   UnauthenticatedError,
 } from '../errors.js';
-import type { SessionRecord, Store, UserRecord } from '../store/store.port.js';
+import type { SessionRecord, UserRecord } from '../store/store.port.js';
 import { MESSAGES } from '../../shared/messages.js';
 import type { LoginBody, RegisterBody, User } from '../../shared/auth.schemas.js';
-import type { ActivityLog } from './activity.service.js';
+import type { AccountDeps } from './account.deps.js';
 import type { LoginThrottle } from './login-throttle.js';
-import type { PasswordHasher } from './password-hasher.js';
 import { passwordProblem } from './password-policy.js';
 import type { TokenService } from './token.service.js';
 
@@ -30,13 +28,9 @@ export type AuthEvent =
   | { event: 'logout'; userId: string; sessionId: string; ip: string }
   | { event: 'password_rehashed'; userId: string };
 
-export interface AuthServiceDeps {
-  store: Store;
-  hasher: PasswordHasher;
+export interface AuthServiceDeps extends Pick<AccountDeps, 'store' | 'hasher' | 'activity' | 'clock'> {
   tokens: TokenService;
   throttle: LoginThrottle;
-  clock: Clock;
-  activity: ActivityLog;
   sessions: { ttlMs: number; idleMs: number };
   /** Receives every security event (sign-in, failure, lock-out, logout). */
   audit: (event: AuthEvent) => void;

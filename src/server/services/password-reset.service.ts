@@ -1,12 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Clock } from '../clock.js';
 import { InvalidInputError, InvalidTokenError } from '../errors.js';
-import type { MailService } from '../mail/mail.service.js';
 import { passwordChangedMail, resetLinkMail } from '../mail/templates/account.templates.js';
-import type { PasswordResetRecord, Store, UserRecord } from '../store/store.port.js';
-import type { ActivityLog } from './activity.service.js';
+import type { PasswordResetRecord, UserRecord } from '../store/store.port.js';
+import type { AccountDeps } from './account.deps.js';
 import type { ClientInfo } from './auth.service.js';
-import type { PasswordHasher } from './password-hasher.js';
 import { passwordProblem } from './password-policy.js';
 import { SlidingWindowCounter } from './sliding-window.js';
 
@@ -19,13 +16,7 @@ export type ResetEvent =
   | { event: 'reset_mail_undeliverable'; userId: string }
   | { event: 'password_reset'; userId: string; ip: string; sessionsRevoked: number };
 
-export interface PasswordResetDeps {
-  store: Store;
-  hasher: PasswordHasher;
-  mail: MailService;
-  activity: ActivityLog;
-  clock: Clock;
-  appUrl: string;
+export interface PasswordResetDeps extends AccountDeps {
   ttlMs: number;
   limits: { maxPerEmailPerHour: number; maxPerIpPerHour: number };
   audit: (event: ResetEvent) => void;

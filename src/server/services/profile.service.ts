@@ -1,8 +1,6 @@
-import type { Clock } from '../clock.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import type { MailService } from '../mail/mail.service.js';
 import { emailChangedMail, passwordChangedMail } from '../mail/templates/account.templates.js';
-import type { Store, UserRecord } from '../store/store.port.js';
+import type { UserRecord } from '../store/store.port.js';
 import type { User } from '../../shared/auth.schemas.js';
 import type {
   PasswordChange,
@@ -11,22 +9,15 @@ import type {
   ProfileUpdate,
   SessionInfo,
 } from '../../shared/profile.schemas.js';
-import type { ActivityLog } from './activity.service.js';
+import type { AccountDeps } from './account.deps.js';
 import { toPublicUser, type Authenticated, type ClientInfo } from './auth.service.js';
-import type { PasswordHasher } from './password-hasher.js';
 import { passwordProblem } from './password-policy.js';
 import { describeUserAgent } from './user-agent.js';
 
 const DAY = 86_400_000;
 const WRONG_PASSWORD = 'Your current password is not correct.';
 
-export interface ProfileServiceDeps {
-  store: Store;
-  hasher: PasswordHasher;
-  mail: MailService;
-  activity: ActivityLog;
-  clock: Clock;
-  appUrl: string;
+export interface ProfileServiceDeps extends AccountDeps {
   sessions: { idleMs: number };
   audit: (event: { event: string; userId: string; ip: string; [key: string]: unknown }) => void;
 }
