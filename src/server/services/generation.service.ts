@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../clock.js';
-import { AppError, ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError } from '../errors.js';
+import {
+  AppError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  PayloadTooLargeError,
+} from '../errors.js';
 import { GenerationCancelledError, ModelUnavailableError } from '../models/model-errors.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import type { GenerationParams, ModelProvider } from '../models/provider.port.js';
-import type { PromptOutcome, PromptRecord, Store } from '../store/store.port.js';
+import { runningOutcome, type PromptOutcome, type PromptRecord, type Store } from '../store/store.port.js';
 import {
   MAX_INPUT_CHARS,
   type ExplainBody,
@@ -129,19 +135,9 @@ export class GenerationService {
       modelId: model.id,
       params: stored,
       input,
-      language,
-      output: '',
-      code: null,
-      sections: null,
-      status: 'running',
-      error: null,
-      promptTokens: null,
-      completionTokens: null,
-      firstTokenMs: null,
-      totalMs: null,
       generationId,
       createdAt: this.deps.clock.now(),
-      finishedAt: null,
+      ...runningOutcome(language),
     };
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { PromptRecord, Store } from './store.port.js';
+import { runningOutcome, type PromptRecord, type Store } from './store.port.js';
 import { fixtureUser, T0 } from './store-fixtures.js';
 
 /** A running generate record of `userId`. */
@@ -12,19 +12,9 @@ export function fixturePrompt(userId: string, overrides: Partial<PromptRecord> =
     modelId: 'deepseek-coder-1.3b',
     params: { temperature: 0.2, maxTokens: 256, topP: 0.95, stop: ['\n\n'], note: null },
     input: 'Write a function that adds two numbers — with ünïcödé and "quotes"',
-    language: 'python',
-    output: '',
-    code: null,
-    sections: null,
-    status: 'running',
-    error: null,
-    promptTokens: null,
-    completionTokens: null,
-    firstTokenMs: null,
-    totalMs: null,
     generationId: null,
     createdAt: T0,
-    finishedAt: null,
+    ...runningOutcome('python'),
     ...overrides,
   };
 }
