@@ -1,11 +1,11 @@
-import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   startOpenAiServer,
   type OpenAiStep,
   type OpenAiTestServer,
 } from '../../../../test/helpers/openai-server.js';
-import { logSink, secret } from '../../../../test/helpers/secrets.js';
+import { captureLog } from '../../../../test/helpers/capture-log.js';
+import { secret } from '../../../../test/helpers/secrets.js';
 import { MESSAGES } from '../../../shared/messages.js';
 import type { OpenAiModelEntry } from '../catalogue.js';
 import { ProviderAuthError, ProviderError } from '../model-errors.js';
@@ -19,19 +19,7 @@ import { OpenAiCompatibleProvider, type OpenAiProviderOptions } from './openai.p
 
 const API_KEY = secret('hf_status_0123456789abcdefSECRETKEY');
 
-const logLines: string[] = [];
-const sink = logSink('openai-status');
-const log: FastifyBaseLogger = Fastify({
-  logger: {
-    level: 'debug',
-    stream: {
-      write: (line: string) => {
-        logLines.push(line);
-        sink.write(line);
-      },
-    },
-  },
-}).log;
+const { log, lines: logLines } = captureLog('debug', 'openai-status');
 
 /** Servers and providers of the current test, stopped after it. */
 const servers: OpenAiTestServer[] = [];
