@@ -7,43 +7,9 @@ import { startDownloadServer, type DownloadServer } from '../../../../test/helpe
 import type { DownloadProgress } from '../provider.port.js';
 import { ModelUnavailableError } from '../model-errors.js';
 import { ModelDownloadError, ModelDownloader, type DownloadJob } from './model-downloader.js';
-import { authHeaders, resolveSource } from './model-source.js';
 
 const BODY = randomBytes(300_000);
 const SHA = createHash('sha256').update(BODY).digest('hex');
-
-describe('resolveSource', () => {
-  it('turns hf:OWNER/REPO/FILE.gguf into the resolve URL and a file in the models directory', () => {
-    expect(resolveSource('hf:TheBloke/phi-2-GGUF/phi-2.Q4_K_M.gguf', '/models')).toEqual({
-      kind: 'url',
-      url: 'https://huggingface.co/TheBloke/phi-2-GGUF/resolve/main/phi-2.Q4_K_M.gguf',
-      path: path.join('/models', 'phi-2.Q4_K_M.gguf'),
-    });
-  });
-
-  it('names a URL download after its last path segment, and uses a file path as it is', () => {
-    expect(resolveSource('https://example.org/files/m.gguf?download=1', '/models')).toEqual({
-      kind: 'url',
-      url: 'https://example.org/files/m.gguf?download=1',
-      path: path.join('/models', 'm.gguf'),
-    });
-    expect(resolveSource('/srv/models/own.gguf', '/models')).toEqual({
-      kind: 'file',
-      path: '/srv/models/own.gguf',
-    });
-    expect(resolveSource('own.gguf', '/models')).toEqual({ kind: 'file', path: path.resolve('own.gguf') });
-  });
-
-  it('sends HF_TOKEN only to huggingface.co', () => {
-    expect(authHeaders('https://huggingface.co/a/b/resolve/main/c.gguf', 'hf_x')).toEqual({
-      Authorization: 'Bearer hf_x',
-    });
-    expect(authHeaders('https://cdn-lfs.huggingface.co/x', 'hf_x')).toEqual({ Authorization: 'Bearer hf_x' });
-    expect(authHeaders('https://huggingface.co.evil.example/x', 'hf_x')).toEqual({});
-    expect(authHeaders('https://example.org/x.gguf', 'hf_x')).toEqual({});
-    expect(authHeaders('https://huggingface.co/a/b/resolve/main/c.gguf', undefined)).toEqual({});
-  });
-});
 
 describe('ModelDownloader', () => {
   let dir: string;
@@ -219,9 +185,7 @@ describe('ModelDownloader', () => {
   it('gives up on a stalled transfer after the idle timeout and keeps the .part', async () => {
     const impatient = new ModelDownloader({ idleTimeoutMs: 300 });
     server.fault = { kind: 'stall', afterBytes: 50_000 };
-    const started = Date.now();
     const error = await failure(impatient.download(job));
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(error.failure).toBe('timeout');
     expect(error.message).toContain('no data for 0.3 s after 50000 of 300000 bytes');
     expect(fs.statSync(part()).size).toBe(50_000);
@@ -230,11 +194,10 @@ describe('ModelDownloader', () => {
 
   it('applies the connect timeout to the wait for an answer only, not to a long transfer', async () => {
     const slow = await startDownloadServer(BODY, { throttle: { chunkBytes: 20_000, delayMs: 40 } });
+    // 15 chunks 40 ms apart: the body alone takes about 600 ms, three times the connect timeout.
     const quick = new ModelDownloader({ connectTimeoutMs: 200, idleTimeoutMs: 2_000 });
     try {
-      const started = Date.now();
       await quick.download({ ...job, url: slow.url });
-      expect(Date.now() - started).toBeGreaterThan(400); // the body alone took longer than 200 ms
       expect(fs.readFileSync(job.target).equals(BODY)).toBe(true);
     } finally {
       await quick.close();

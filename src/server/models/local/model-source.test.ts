@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pinnedFileName, resolveSource } from './model-source.js';
+import { authHeaders, pinnedFileName, resolveSource } from './model-source.js';
 
 const SHA = 'cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046';
 const REV = 'f86cb2c1fa58255f8052cc32aeede1b7482d4361';
@@ -60,5 +60,38 @@ describe('resolveSource: pinned revisions and file names', () => {
     expect(pinnedFileName('phi-2.Q4_K_M.gguf', SHA)).toBe('phi-2.Q4_K_M-cc324af070c2.gguf');
     expect(pinnedFileName('weights', SHA)).toBe('weights-cc324af070c2');
     expect(pinnedFileName('m.gguf')).toBe('m.gguf');
+  });
+});
+
+describe('resolveSource: plain sources, and the HF_TOKEN header', () => {
+  it('turns hf:OWNER/REPO/FILE.gguf into the resolve URL and a file in the models directory', () => {
+    expect(resolveSource('hf:TheBloke/phi-2-GGUF/phi-2.Q4_K_M.gguf', '/models')).toEqual({
+      kind: 'url',
+      url: 'https://huggingface.co/TheBloke/phi-2-GGUF/resolve/main/phi-2.Q4_K_M.gguf',
+      path: path.join('/models', 'phi-2.Q4_K_M.gguf'),
+    });
+  });
+
+  it('names a URL download after its last path segment, and uses a file path as it is', () => {
+    expect(resolveSource('https://example.org/files/m.gguf?download=1', '/models')).toEqual({
+      kind: 'url',
+      url: 'https://example.org/files/m.gguf?download=1',
+      path: path.join('/models', 'm.gguf'),
+    });
+    expect(resolveSource('/srv/models/own.gguf', '/models')).toEqual({
+      kind: 'file',
+      path: '/srv/models/own.gguf',
+    });
+    expect(resolveSource('own.gguf', '/models')).toEqual({ kind: 'file', path: path.resolve('own.gguf') });
+  });
+
+  it('sends HF_TOKEN only to huggingface.co', () => {
+    expect(authHeaders('https://huggingface.co/a/b/resolve/main/c.gguf', 'hf_x')).toEqual({
+      Authorization: 'Bearer hf_x',
+    });
+    expect(authHeaders('https://cdn-lfs.huggingface.co/x', 'hf_x')).toEqual({ Authorization: 'Bearer hf_x' });
+    expect(authHeaders('https://huggingface.co.evil.example/x', 'hf_x')).toEqual({});
+    expect(authHeaders('https://example.org/x.gguf', 'hf_x')).toEqual({});
+    expect(authHeaders('https://huggingface.co/a/b/resolve/main/c.gguf', undefined)).toEqual({});
   });
 });

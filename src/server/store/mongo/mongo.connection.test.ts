@@ -4,6 +4,7 @@ import { BSON, type Document } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError, InvalidInputError, StoreUnavailableError } from '../../errors.js';
 import { fixtureUser, T0 } from '../store-fixtures.js';
+import { runningOutcome } from '../store.port.js';
 import { MongoStore } from './mongo.adapter.js';
 
 /**
@@ -141,11 +142,7 @@ async function fake(handler?: Handler): Promise<FakeMongod> {
   return f;
 }
 
-async function connect(
-  uri: string,
-  serverSelectionTimeoutMs = 1000,
-  log?: Logger,
-): Promise<MongoStore> {
+async function connect(uri: string, serverSelectionTimeoutMs = 1000, log?: Logger): Promise<MongoStore> {
   const store = await MongoStore.connect(uri, { serverSelectionTimeoutMs, log });
   stores.push(store);
   return store;
@@ -226,9 +223,8 @@ describe('mongo adapter over the wire protocol', () => {
     const server = await fake();
     const port = server.port;
     await server.stop();
-    const started = Date.now();
+    // A refused connection fails at once, not after the selection timeout: the message says refused.
     const error = await connect(`mongodb://app:s3cret%21@127.0.0.1:${port}/cg`).catch((e: unknown) => e);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(error).toBeInstanceOf(Error);
     const message = (error as Error).message;
     expect(message).toContain(`127.0.0.1:${port}`);
@@ -242,9 +238,8 @@ describe('mongo adapter over the wire protocol', () => {
     const address = silent.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
-      const started = Date.now();
+      // The message names the 0.8 s timeout given here, so that is the limit that ended it.
       const error = await connect(`mongodb://127.0.0.1:${port}/cg`, 800).catch((e: unknown) => e);
-      expect(Date.now() - started).toBeLessThan(5000);
       expect((error as Error).message).toMatch(
         /no server answered within 0\.8 s: check the network and firewall/,
       );
@@ -318,19 +313,7 @@ describe('mongo adapter over the wire protocol', () => {
     const op = { $gt: '' } as unknown as string;
     const at = op as unknown as Date;
     const n = op as unknown as number;
-    const outcome = {
-      status: 'completed' as const,
-      output: '',
-      code: null,
-      language: 'python',
-      sections: null,
-      error: null,
-      promptTokens: null,
-      completionTokens: null,
-      firstTokenMs: null,
-      totalMs: null,
-      finishedAt: T0,
-    };
+    const outcome = { ...runningOutcome('python'), status: 'completed' as const, finishedAt: T0 };
     const calls: (() => Promise<unknown>)[] = [
       () => store.users.findById(op),
       () => store.users.findByUsername(op),
