@@ -5,6 +5,9 @@ import { authHeaders, pinnedFileName, resolveSource } from './model-source.js';
 const SHA = 'cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046';
 const REV = 'f86cb2c1fa58255f8052cc32aeede1b7482d4361';
 
+/** What resolveSource gives for a download of `url` kept as `file` in /models. */
+const download = (url: string, file: string) => ({ kind: 'url', url, path: path.join('/models', file) });
+
 describe('resolveSource: pinned revisions and file names', () => {
   it('downloads hf:OWNER/REPO/FILE@REVISION from that commit, not from main', () => {
     const source = resolveSource(
@@ -13,19 +16,18 @@ describe('resolveSource: pinned revisions and file names', () => {
       SHA,
     );
     expect(source).toEqual({
-      kind: 'url',
-      url: `https://huggingface.co/Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/resolve/${REV}/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf`,
-      path: path.join('/models', 'qwen2.5-coder-1.5b-instruct-q4_k_m-cc324af070c2.gguf'),
+      ...download(
+        `https://huggingface.co/Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/resolve/${REV}/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf`,
+        'qwen2.5-coder-1.5b-instruct-q4_k_m-cc324af070c2.gguf',
+      ),
       legacyPath: path.join('/models', 'qwen2.5-coder-1.5b-instruct-q4_k_m.gguf'),
     });
   });
 
   it('keeps main for an hf: source without a revision, and encodes folders and odd names', () => {
-    expect(resolveSource('hf:org/repo/sub dir/m+1.gguf', '/models')).toEqual({
-      kind: 'url',
-      url: 'https://huggingface.co/org/repo/resolve/main/sub%20dir/m%2B1.gguf',
-      path: path.join('/models', 'm+1.gguf'),
-    });
+    expect(resolveSource('hf:org/repo/sub dir/m+1.gguf', '/models')).toEqual(
+      download('https://huggingface.co/org/repo/resolve/main/sub%20dir/m%2B1.gguf', 'm+1.gguf'),
+    );
     expect(resolveSource('hf:org/repo/m.gguf@v1.0', '/models')).toMatchObject({
       url: 'https://huggingface.co/org/repo/resolve/v1.0/m.gguf',
     });
@@ -65,19 +67,18 @@ describe('resolveSource: pinned revisions and file names', () => {
 
 describe('resolveSource: plain sources, and the HF_TOKEN header', () => {
   it('turns hf:OWNER/REPO/FILE.gguf into the resolve URL and a file in the models directory', () => {
-    expect(resolveSource('hf:TheBloke/phi-2-GGUF/phi-2.Q4_K_M.gguf', '/models')).toEqual({
-      kind: 'url',
-      url: 'https://huggingface.co/TheBloke/phi-2-GGUF/resolve/main/phi-2.Q4_K_M.gguf',
-      path: path.join('/models', 'phi-2.Q4_K_M.gguf'),
-    });
+    expect(resolveSource('hf:TheBloke/phi-2-GGUF/phi-2.Q4_K_M.gguf', '/models')).toEqual(
+      download(
+        'https://huggingface.co/TheBloke/phi-2-GGUF/resolve/main/phi-2.Q4_K_M.gguf',
+        'phi-2.Q4_K_M.gguf',
+      ),
+    );
   });
 
   it('names a URL download after its last path segment, and uses a file path as it is', () => {
-    expect(resolveSource('https://example.org/files/m.gguf?download=1', '/models')).toEqual({
-      kind: 'url',
-      url: 'https://example.org/files/m.gguf?download=1',
-      path: path.join('/models', 'm.gguf'),
-    });
+    expect(resolveSource('https://example.org/files/m.gguf?download=1', '/models')).toEqual(
+      download('https://example.org/files/m.gguf?download=1', 'm.gguf'),
+    );
     expect(resolveSource('/srv/models/own.gguf', '/models')).toEqual({
       kind: 'file',
       path: '/srv/models/own.gguf',
