@@ -40,78 +40,50 @@ const SRC = [...SERVER, ...WEB, 'shared'];
 /** Web folders that may import the rest of the web app (page components aside) and shared. */
 const WEB_UI = WEB.filter((type) => !['web', 'web-api', 'web-styles'].includes(type));
 
-/** @type {{ type: string; folder: string; mayImport: string[] }[]} */
+/**
+ * One element of the map.
+ * @param {string} type
+ * @param {string} folder
+ * @param {string[]} mayImport
+ */
+const layer = (type, folder, mayImport) => ({ type, folder, mayImport });
+/** What every server folder may import: the kernel (files directly in src/server) and shared. */
+const BASE = ['server', 'shared'];
+
 export const LAYERS = [
-  // Adapters: their port (and the store's cursor helpers), the server kernel, shared.
-  {
-    type: 'server-sqlite',
-    folder: 'src/server/store/sqlite',
-    mayImport: ['server-store', 'server', 'shared'],
-  },
-  { type: 'server-mongo', folder: 'src/server/store/mongo', mayImport: ['server-store', 'server', 'shared'] },
+  // Adapters: their port (and the store's cursor helpers), the kernel, shared.
+  layer('server-sqlite', 'src/server/store/sqlite', ['server-store', ...BASE]),
+  layer('server-mongo', 'src/server/store/mongo', ['server-store', ...BASE]),
   // The port, contract and factory: the factory alone reaches the adapters.
-  {
-    type: 'server-store',
-    folder: 'src/server/store',
-    mayImport: ['server-sqlite', 'server-mongo', 'server', 'shared'],
-  },
-  {
-    type: 'server-local',
-    folder: 'src/server/models/local',
-    mayImport: ['server-models', 'server', 'shared'],
-  },
-  {
-    type: 'server-openai',
-    folder: 'src/server/models/openai-compatible',
-    mayImport: ['server-models', 'server', 'shared'],
-  },
-  {
-    type: 'server-models',
-    folder: 'src/server/models',
-    mayImport: ['server-local', 'server-openai', 'server', 'shared'],
-  },
-  { type: 'server-mail', folder: 'src/server/mail', mayImport: ['server', 'shared'] },
-  {
-    type: 'server-services',
-    folder: 'src/server/services',
-    mayImport: ['server-store', 'server-models', 'server-mail', 'server', 'shared'],
-  },
-  {
-    type: 'server-jobs',
-    folder: 'src/server/jobs',
-    mayImport: ['server-services', 'server-store', 'server', 'shared'],
-  },
-  {
-    type: 'server-plugins',
-    folder: 'src/server/plugins',
-    mayImport: ['server-services', 'server', 'shared'],
-  },
-  {
-    type: 'server-routes',
-    folder: 'src/server/routes',
-    mayImport: ['server-services', 'server-plugins', 'server-models', 'server-store', 'server', 'shared'],
-  },
-  {
-    type: 'server-eval',
-    folder: 'src/server/eval',
-    mayImport: ['server-services', 'server-models', 'server-local', 'server', 'shared'],
-  },
-  { type: 'server-cli', folder: 'src/server/cli', mayImport: [...SERVER, 'shared'] },
+  layer('server-store', 'src/server/store', ['server-sqlite', 'server-mongo', ...BASE]),
+  layer('server-local', 'src/server/models/local', ['server-models', ...BASE]),
+  layer('server-openai', 'src/server/models/openai-compatible', ['server-models', ...BASE]),
+  layer('server-models', 'src/server/models', ['server-local', 'server-openai', ...BASE]),
+  layer('server-mail', 'src/server/mail', BASE),
+  layer('server-services', 'src/server/services', ['server-store', 'server-models', 'server-mail', ...BASE]),
+  layer('server-jobs', 'src/server/jobs', ['server-services', 'server-store', ...BASE]),
+  layer('server-plugins', 'src/server/plugins', ['server-services', ...BASE]),
+  // Routes reach the store's port (health check), never an adapter.
+  layer('server-routes', 'src/server/routes', [
+    'server-services',
+    'server-plugins',
+    'server-models',
+    'server-store',
+    ...BASE,
+  ]),
+  layer('server-eval', 'src/server/eval', ['server-services', 'server-models', 'server-local', ...BASE]),
+  layer('server-cli', 'src/server/cli', [...SERVER, 'shared']),
   // The kernel (config, errors, clock, logger ...); main.ts and app.ts, the composition root, see all.
-  { type: 'server', folder: 'src/server', mayImport: ['server', 'shared'] },
-  { type: 'web-api', folder: 'src/web/api', mayImport: ['shared'] },
-  { type: 'web-styles', folder: 'src/web/styles', mayImport: [] },
-  ...WEB_UI.map((type) => ({
-    type,
-    folder: `src/web/${type.slice('web-'.length)}`,
-    mayImport: [...WEB, 'shared'],
-  })),
-  { type: 'web', folder: 'src/web', mayImport: [...WEB, 'shared'] },
-  { type: 'shared', folder: 'src/shared', mayImport: ['shared'] },
-  { type: 'test-helpers', folder: 'test/helpers', mayImport: [...SRC, 'test-helpers'] },
-  { type: 'test', folder: 'test', mayImport: [...SRC, 'test-helpers', 'test'] },
-  { type: 'bench', folder: 'bench', mayImport: [...SRC, 'test-helpers'] },
-  { type: 'scripts', folder: 'scripts', mayImport: ['server'] },
+  layer('server', 'src/server', BASE),
+  layer('web-api', 'src/web/api', ['shared']),
+  layer('web-styles', 'src/web/styles', []),
+  ...WEB_UI.map((type) => layer(type, `src/web/${type.slice('web-'.length)}`, [...WEB, 'shared'])),
+  layer('web', 'src/web', [...WEB, 'shared']),
+  layer('shared', 'src/shared', ['shared']),
+  layer('test-helpers', 'test/helpers', [...SRC, 'test-helpers']),
+  layer('test', 'test', [...SRC, 'test-helpers', 'test']),
+  layer('bench', 'bench', [...SRC, 'test-helpers']),
+  layer('scripts', 'scripts', ['server']),
 ];
 
 /** Tests, contract suites and fixtures beside the code: they may import anything, so they are not checked. */

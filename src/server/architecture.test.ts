@@ -32,101 +32,94 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
   return (result?.messages ?? []).map((m) => `${m.line}: ${m.ruleId ?? 'parser'}: ${m.message}`);
 }
 
+/** A snippet linted at `file`, and the boundaries errors it must give (none for a legal import). */
+const CASES: { name: string; file: string; code: string[]; errors: RegExp[] }[] = [
+  {
+    name: 'fails a route that imports a store adapter, statically, lazily or by re-export',
+    file: 'src/server/routes/example.routes.ts',
+    code: [
+      "import { SqliteStore } from '../store/sqlite/sqlite.adapter.js';",
+      "export const load = () => import('../store/mongo/mongo.adapter.js');",
+      "export { MongoStore } from '../store/mongo/mongo.adapter.js';",
+      'export const store = SqliteStore;',
+    ],
+    errors: [
+      /^1: boundaries\/dependencies: .*"server-routes" to .*"server-sqlite"/,
+      /^2: boundaries\/dependencies: .*"server-routes" to .*"server-mongo"/,
+      /^3: boundaries\/dependencies: .*"server-routes" to .*"server-mongo"/,
+    ],
+  },
+  {
+    name: 'passes a route that imports a service, the store port, a plugin, the errors and shared schemas',
+    file: 'src/server/routes/example.routes.ts',
+    code: [
+      "import { AuthService } from '../services/auth.service.js';",
+      "import type { Store } from '../store/store.port.js';",
+      "import { requireUser } from '../plugins/auth.plugin.js';",
+      "import { loginBody } from '../../shared/auth.schemas.js';",
+      "import { NotFoundError } from '../errors.js';",
+      'export const all = [AuthService, requireUser, loginBody, NotFoundError];',
+      'export type S = Store;',
+    ],
+    errors: [],
+  },
+  {
+    name: 'keeps services away from routes and plugins',
+    file: 'src/server/services/example.service.ts',
+    code: [
+      "import { authRoutes } from '../routes/auth.routes.js';",
+      "import { authPlugin } from '../plugins/auth.plugin.js';",
+      "import type { Store } from '../store/store.port.js';",
+      'export const all = [authRoutes, authPlugin];',
+      'export type S = Store;',
+    ],
+    errors: [/^1: .*"server-services" to .*"server-routes"/, /^2: .*"server-services" to .*"server-plugins"/],
+  },
+  {
+    name: 'lets an adapter import its port and the errors, not a service',
+    file: 'src/server/store/sqlite/example.ts',
+    code: [
+      "import type { Store } from '../store.port.js';",
+      "import { ConflictError } from '../../errors.js';",
+      "import { AuthService } from '../../services/auth.service.js';",
+      'export const all = [ConflictError, AuthService];',
+      'export type S = Store;',
+    ],
+    errors: [/^3: .*"server-sqlite" to .*"server-services"/],
+  },
+  {
+    name: 'keeps the web app out of src/server',
+    file: 'src/web/pages/ExamplePage.tsx',
+    code: [
+      "import { loadConfig } from '../../server/config';",
+      "import { MESSAGES } from '../../shared/messages';",
+      "import { apiFetch } from '../api/api-client';",
+      'export const all = [loadConfig, MESSAGES, apiFetch];',
+    ],
+    errors: [/^1: .*"web-pages" to .*"server"/],
+  },
+  {
+    name: 'lets shared code import zod and shared code only',
+    file: 'src/shared/example.schemas.ts',
+    code: [
+      "import { z } from 'zod';",
+      "import { MESSAGES } from './messages.js';",
+      "import fs from 'node:fs';",
+      "import { useState } from 'react';",
+      "import { AppError } from '../server/errors.js';",
+      'export const all = [z, MESSAGES, fs, useState, AppError];',
+    ],
+    errors: [
+      /^3: .*src\/shared may import only zod/,
+      /^4: .*src\/shared may import only zod/,
+      /^5: .*"shared" to .*"server"/,
+    ],
+  },
+];
+
 describe('the architecture map, as enforced by lint', () => {
-  it('fails a route that imports a store adapter, statically, lazily or by re-export', async () => {
-    const errors = await boundaryErrors(
-      'src/server/routes/example.routes.ts',
-      [
-        "import { SqliteStore } from '../store/sqlite/sqlite.adapter.js';",
-        "export const load = () => import('../store/mongo/mongo.adapter.js');",
-        "export { MongoStore } from '../store/mongo/mongo.adapter.js';",
-        'export const store = SqliteStore;',
-      ].join('\n'),
-    );
-    expect(errors).toEqual([
-      expect.stringMatching(/^1: boundaries\/dependencies: .*"server-routes" to .*"server-sqlite"/),
-      expect.stringMatching(/^2: boundaries\/dependencies: .*"server-routes" to .*"server-mongo"/),
-      expect.stringMatching(/^3: boundaries\/dependencies: .*"server-routes" to .*"server-mongo"/),
-    ]);
-  });
-
-  it('passes a route that imports a service, the store port, a plugin and shared schemas', async () => {
-    const errors = await boundaryErrors(
-      'src/server/routes/example.routes.ts',
-      [
-        "import { AuthService } from '../services/auth.service.js';",
-        "import type { Store } from '../store/store.port.js';",
-        "import { requireUser } from '../plugins/auth.plugin.js';",
-        "import { loginBody } from '../../shared/auth.schemas.js';",
-        "import { NotFoundError } from '../errors.js';",
-        'export const all = [AuthService, requireUser, loginBody, NotFoundError];',
-        'export type S = Store;',
-      ].join('\n'),
-    );
-    expect(errors).toEqual([]);
-  });
-
-  it('keeps services away from routes and plugins', async () => {
-    const errors = await boundaryErrors(
-      'src/server/services/example.service.ts',
-      [
-        "import { authRoutes } from '../routes/auth.routes.js';",
-        "import { authPlugin } from '../plugins/auth.plugin.js';",
-        "import type { Store } from '../store/store.port.js';",
-        'export const all = [authRoutes, authPlugin];',
-        'export type S = Store;',
-      ].join('\n'),
-    );
-    expect(errors).toEqual([
-      expect.stringMatching(/^1: .*"server-services" to .*"server-routes"/),
-      expect.stringMatching(/^2: .*"server-services" to .*"server-plugins"/),
-    ]);
-  });
-
-  it('lets an adapter import its port and the errors, not a service', async () => {
-    const errors = await boundaryErrors(
-      'src/server/store/sqlite/example.ts',
-      [
-        "import type { Store } from '../store.port.js';",
-        "import { ConflictError } from '../../errors.js';",
-        "import { AuthService } from '../../services/auth.service.js';",
-        'export const all = [ConflictError, AuthService];',
-        'export type S = Store;',
-      ].join('\n'),
-    );
-    expect(errors).toEqual([expect.stringMatching(/^3: .*"server-sqlite" to .*"server-services"/)]);
-  });
-
-  it('keeps the web app out of src/server', async () => {
-    const errors = await boundaryErrors(
-      'src/web/pages/ExamplePage.tsx',
-      [
-        "import { loadConfig } from '../../server/config';",
-        "import { MESSAGES } from '../../shared/messages';",
-        "import { apiFetch } from '../api/api-client';",
-        'export const all = [loadConfig, MESSAGES, apiFetch];',
-      ].join('\n'),
-    );
-    expect(errors).toEqual([expect.stringMatching(/^1: .*"web-pages" to .*"server"/)]);
-  });
-
-  it('lets shared code import zod and shared code only', async () => {
-    const errors = await boundaryErrors(
-      'src/shared/example.schemas.ts',
-      [
-        "import { z } from 'zod';",
-        "import { MESSAGES } from './messages.js';",
-        "import fs from 'node:fs';",
-        "import { useState } from 'react';",
-        "import { AppError } from '../server/errors.js';",
-        'export const all = [z, MESSAGES, fs, useState, AppError];',
-      ].join('\n'),
-    );
-    expect(errors).toEqual([
-      expect.stringMatching(/^3: .*src\/shared may import only zod/),
-      expect.stringMatching(/^4: .*src\/shared may import only zod/),
-      expect.stringMatching(/^5: .*"shared" to .*"server"/),
-    ]);
+  it.each(CASES)('$name', async ({ file, code, errors }) => {
+    expect(await boundaryErrors(file, code.join('\n'))).toEqual(errors.map((e) => expect.stringMatching(e)));
   });
 
   it('names a folder for every part of src, and the map has a line for each', async () => {
