@@ -100,11 +100,17 @@ describe('LocalProvider downloads', () => {
 
     const answer = collect(generate(p));
     const second = collect(generate(p)); // waits for the same download
+    // Every status seen, sampled every 10 ms until ready.
     const seen: ModelStatus[] = [];
-    while (seen.at(-1)?.status !== 'ready') {
-      seen.push(p.status(model));
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await expect
+      .poll(
+        () => {
+          seen.push(p.status(model));
+          return seen.at(-1)?.status;
+        },
+        { interval: 10, timeout: 20_000 },
+      )
+      .toBe('ready');
     const downloading = seen.filter((s) => s.status === 'downloading');
     expect(downloading.length).toBeGreaterThan(2);
     const midway = downloading.find(
@@ -124,17 +130,12 @@ describe('LocalProvider downloads', () => {
     const p = make();
     const controller = new AbortController();
     const answer = collect(generate(p, controller.signal));
-    while (p.status(model).status !== 'downloading') {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await expect.poll(() => p.status(model).status, { interval: 5, timeout: 20_000 }).toBe('downloading');
     controller.abort();
     expect(await rejection(answer)).toBeInstanceOf(GenerationCancelledError);
     expect(p.status(model).status).toBe('downloading');
     // Then its sha256 is checked ('verifying'), then it is ready.
-    while (['downloading', 'verifying'].includes(p.status(model).status)) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(p.status(model)).toEqual({ status: 'ready' });
+    await expect.poll(() => p.status(model), { interval: 10, timeout: 20_000 }).toEqual({ status: 'ready' });
   });
 
   it('reports a failed download as an unavailable model, with the reason in the status', async () => {

@@ -184,8 +184,8 @@ describe('LocalProvider limits', () => {
       // A's release brings the budget back: A, now idle and least recently used, goes.
       stopA.abort();
       expect(await rejection(longA.done)).toBeInstanceOf(GenerationCancelledError);
-      await new Promise((resolve) => setTimeout(resolve, 50)); // the unload after a release is asynchronous
-      expect(provider.loadedModels().map((m) => m.id)).toEqual(['b']);
+      // The unload after a release is asynchronous.
+      await expect.poll(() => provider.loadedModels().map((m) => m.id)).toEqual(['b']);
 
       stopB.abort();
       expect(await rejection(longB.done)).toBeInstanceOf(GenerationCancelledError);
