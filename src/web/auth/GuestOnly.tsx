@@ -1,5 +1,5 @@
 import { Navigate, Outlet, useSearchParams } from 'react-router';
-import { LoadingScreen, StartupErrorScreen } from '../components/StatusScreens';
+import { startupScreen } from '../components/StatusScreens';
 import { useAuth } from './auth.context';
 import { safeNextPath } from './safe-next';
 
@@ -12,11 +12,10 @@ export function GuestOnly() {
   const { state } = useAuth();
   const [searchParams] = useSearchParams();
 
+  if (state.status === 'loading' || state.status === 'error') {
+    return startupScreen(state);
+  }
   switch (state.status) {
-    case 'loading':
-      return <LoadingScreen />;
-    case 'error':
-      return <StartupErrorScreen message={state.message} />;
     case 'signedIn':
       return <Navigate to={safeNextPath(searchParams.get('next'), window.location.origin)} replace />;
     case 'signedOut':

@@ -1,6 +1,6 @@
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { MESSAGES } from '../../shared/messages';
-import { LoadingScreen, StartupErrorScreen } from '../components/StatusScreens';
+import { startupScreen } from '../components/StatusScreens';
 import { useAuth } from './auth.context';
 import type { LoginLocationState } from './login-state';
 import { loginPathFor } from './safe-next';
@@ -10,11 +10,10 @@ export function RequireAuth() {
   const { state } = useAuth();
   const location = useLocation();
 
+  if (state.status === 'loading' || state.status === 'error') {
+    return startupScreen(state);
+  }
   switch (state.status) {
-    case 'loading':
-      return <LoadingScreen />;
-    case 'error':
-      return <StartupErrorScreen message={state.message} />;
     case 'signedIn':
       return <Outlet />;
     case 'signedOut': {

@@ -37,16 +37,12 @@ type ControlProps<A> = Omit<A, 'id' | 'aria-invalid' | 'aria-describedby'>;
  * and aria-describedby: written once here for every kind of control.
  */
 export function Field({
-  id,
-  label,
-  labelNote,
-  error,
-  hint,
-  describedBy,
+  field,
   className,
   children,
   after,
-}: FieldProps & {
+}: {
+  field: FieldProps;
   /** Extra class on the wrapper. */
   className?: string | undefined;
   /** Renders the control with the aria attributes it needs. */
@@ -54,6 +50,7 @@ export function Field({
   /** Rendered after the hint (a strength meter, a model's status). */
   after?: ReactNode;
 }) {
+  const { id, label, labelNote, error, hint, describedBy } = field;
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
   const descriptions = [error ? errorId : null, hint ? hintId : null, describedBy ?? null]
@@ -113,7 +110,7 @@ export interface FormFieldProps extends ControlProps<InputHTMLAttributes<HTMLInp
 export function FormField(props: FormFieldProps) {
   const [field, { children, ...input }] = splitField(props);
   return (
-    <Field {...field} after={children}>
+    <Field field={field} after={children}>
       {(aria) => <input {...input} {...aria} id={field.id} className="field__input" />}
     </Field>
   );
@@ -131,7 +128,7 @@ export interface TextAreaFieldProps
 export function TextAreaField(props: TextAreaFieldProps) {
   const [field, { children, className, ...area }] = splitField(props);
   return (
-    <Field {...field} after={children}>
+    <Field field={field} after={children}>
       {(aria) => (
         <textarea
           {...area}
@@ -159,7 +156,7 @@ export interface SelectFieldProps
 export function SelectField(props: SelectFieldProps) {
   const [field, { fieldClassName, children, after, ...select }] = splitField(props);
   return (
-    <Field {...field} className={fieldClassName} after={after}>
+    <Field field={field} className={fieldClassName} after={after}>
       {(aria) => (
         <select {...select} {...aria} id={field.id} className="field__input field__select">
           {children}

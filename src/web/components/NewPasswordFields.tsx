@@ -1,6 +1,6 @@
 import type { Ref } from 'react';
 import type { FieldErrors } from '../api/api-client';
-import { FormField } from './FormField';
+import { FormField, type FormFieldProps } from './FormField';
 import { PasswordStrength } from './PasswordStrength';
 
 /** Shown under "Confirm new password" when the two fields differ (checked here, not by the API). */
@@ -79,4 +79,9 @@ export function NewPasswordFields({
       />
     </>
   );
+}
+
+/** A field for the account's current password (sign-in, or confirming a change). */
+export function CurrentPasswordField(props: Omit<FormFieldProps, 'type' | 'autoComplete' | 'required'>) {
+  return <FormField {...props} type="password" autoComplete="current-password" required />;
 }

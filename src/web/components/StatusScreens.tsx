@@ -1,4 +1,4 @@
-import { useAuth } from '../auth/auth.context';
+import { useAuth, type AuthState } from '../auth/auth.context';
 import './StatusScreens.css';
 
 /**
@@ -25,4 +25,9 @@ export function StartupErrorScreen({ message }: { message: string }) {
       </button>
     </div>
   );
+}
+
+/** The screen while the session check runs, or after it failed. */
+export function startupScreen(state: Extract<AuthState, { status: 'loading' | 'error' }>) {
+  return state.status === 'loading' ? <LoadingScreen /> : <StartupErrorScreen message={state.message} />;
 }

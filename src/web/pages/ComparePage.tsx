@@ -1,14 +1,13 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Language, ModelListing } from '../api/generation.api';
 import { useAuth } from '../auth/auth.context';
-import { TextAreaField } from '../components/FormField';
 import { PageHeading } from '../components/PageHeading';
 import { CompareColumn } from '../components/generation/CompareColumn';
 import { DiffPanel, ViewSwitch } from '../components/generation/DiffPanel';
 import { LanguageSelect } from '../components/generation/LanguageSelect';
 import { ModelChecklist } from '../components/generation/ModelChecklist';
+import { PromptField } from '../components/generation/PromptField';
 import { RunActions } from '../components/generation/RunActions';
-import { ShortcutHint, isSubmitShortcut } from '../components/generation/ShortcutHint';
 import { WorkbenchForm } from '../components/generation/Workbench';
 import type { ExtractedCode } from '../generation/extract-code';
 import type { RunSnapshot } from '../generation/generation-run';
@@ -118,13 +117,6 @@ export function ComparePage() {
     setDiffRight(next[1]?.modelId ?? null);
   };
 
-  const onPromptKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (isSubmitShortcut(event)) {
-      event.preventDefault();
-      submit();
-    }
-  };
-
   const explain = useCallback(
     (column: CompareColumnRun, snapshot: RunSnapshot, code: ExtractedCode) => {
       explainCode({
@@ -146,22 +138,20 @@ export function ComparePage() {
       <WorkbenchForm label="Compare models" onSubmit={submit}>
         <div className="compare-form">
           <div className="compare-form__prompt">
-            <TextAreaField
+            <PromptField
               id="compare-prompt"
-              name="prompt"
-              label="Describe the code you want"
               ref={promptRef}
               rows={5}
               value={prompt}
-              onChange={(event) => {
-                setPrompt(event.target.value);
+              onChange={(value) => {
+                setPrompt(value);
                 if (errors.prompt) {
                   setErrors({ ...errors, prompt: undefined });
                 }
               }}
-              onKeyDown={onPromptKeyDown}
+              onSubmit={submit}
+              action="compare"
               error={errors.prompt}
-              hint={<ShortcutHint action="compare" length={prompt.length} />}
             />
             <LanguageSelect id="compare-language" value={language} onChange={setLanguage} />
           </div>

@@ -5,6 +5,7 @@ import { requestPasswordReset } from '../api/auth.api';
 import { FormAlert, FormField, StatusRegion } from '../components/FormField';
 import { PageHeading } from '../components/PageHeading';
 import { NO_ERRORS, toFormErrors, type FormErrors } from './form-errors';
+import { BusyForm, SubmitButton } from '../components/BusyForm';
 
 const FIELDS = ['email'] as const;
 
@@ -63,14 +64,7 @@ export function ForgotPasswordPage() {
       <StatusRegion message={sent ? MESSAGES.resetRequested : null} tone="info" />
       <FormAlert messages={errors.general} />
 
-      <form
-        className="form"
-        aria-busy={submitting}
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
+      <BusyForm className="form" busy={submitting} onSubmit={submit}>
         <FormField
           id="forgot-email"
           name="email"
@@ -89,11 +83,10 @@ export function ForgotPasswordPage() {
           }}
           error={errors.fields['email']}
         />
-        <button type="submit" className="btn btn--primary btn--block" disabled={submitting}>
-          {submitting ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}
+        <SubmitButton busy={submitting} className="btn btn--primary btn--block">
           Send reset link
-        </button>
-      </form>
+        </SubmitButton>
+      </BusyForm>
 
       <p className="card__footer">
         Remembered it? <Link to="/login">Log in</Link>

@@ -1,16 +1,15 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Language } from '../api/generation.api';
-import { TextAreaField } from '../components/FormField';
 import { PageHeading } from '../components/PageHeading';
 import { AdvancedSettings } from '../components/generation/AdvancedSettings';
 import { AnswerBody } from '../components/generation/AnswerBody';
 import { LanguageSelect } from '../components/generation/LanguageSelect';
 import { ModelPicker } from '../components/generation/ModelPicker';
 import { PromptExamples } from '../components/generation/PromptExamples';
+import { PromptField } from '../components/generation/PromptField';
 import { RunActions } from '../components/generation/RunActions';
 import { RunErrorAlert } from '../components/generation/RunErrorAlert';
 import { RunStats } from '../components/generation/RunStats';
-import { ShortcutHint, isSubmitShortcut } from '../components/generation/ShortcutHint';
 import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
 import { codeOfAnswer } from '../generation/extract-code';
 import { readGenerateState } from '../generation/generate-handoff';
@@ -149,13 +148,6 @@ export function GeneratePage() {
     }
   };
 
-  const onPromptKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (isSubmitShortcut(event)) {
-      event.preventDefault();
-      submit();
-    }
-  };
-
   const explainThis = () => {
     if (!code || !snapshot) {
       return;
@@ -177,23 +169,21 @@ export function GeneratePage() {
       <p className="workbench__lead">Describe what you need in plain words; a code model writes it.</p>
 
       <WorkbenchForm label="Generate code" onSubmit={submit}>
-        <TextAreaField
+        <PromptField
           id="generate-prompt"
-          name="prompt"
-          label="Describe the code you want"
           ref={promptRef}
           rows={6}
           value={prompt}
           placeholder="For example: a function that checks whether a string is a palindrome"
-          onChange={(event) => {
-            setPrompt(event.target.value);
+          onChange={(value) => {
+            setPrompt(value);
             if (clientErrors['prompt']) {
               setClientErrors({});
             }
           }}
-          onKeyDown={onPromptKeyDown}
+          onSubmit={submit}
+          action="generate"
           error={fieldErrors['prompt']}
-          hint={<ShortcutHint action="generate" length={prompt.length} />}
         />
         <RunErrorAlert error={failure} />
 

@@ -9,6 +9,8 @@ import { PageHeading } from '../components/PageHeading';
 import type { ForgotPasswordLocationState } from './ForgotPasswordPage';
 import { formatRetryAfter } from './format-wait';
 import { NO_ERRORS, toFormErrors, type FormErrors } from './form-errors';
+import { BusyForm, SubmitButton } from '../components/BusyForm';
+import { CurrentPasswordField } from '../components/NewPasswordFields';
 
 const FIELDS = ['username', 'password'] as const;
 
@@ -59,14 +61,7 @@ export function LoginPage() {
       ) : null}
       <FormAlert messages={errors.general} />
 
-      <form
-        className="form"
-        aria-busy={submitting}
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
+      <BusyForm className="form" busy={submitting} onSubmit={submit}>
         <FormField
           id="login-username"
           name="username"
@@ -83,13 +78,10 @@ export function LoginPage() {
           }}
           error={errors.fields['username']}
         />
-        <FormField
+        <CurrentPasswordField
           id="login-password"
           name="password"
-          type="password"
           label="Password"
-          autoComplete="current-password"
-          required
           ref={passwordRef}
           value={password}
           onChange={(e) => {
@@ -102,11 +94,10 @@ export function LoginPage() {
             Forgot password?
           </Link>
         </p>
-        <button type="submit" className="btn btn--primary btn--block" disabled={submitting}>
-          {submitting ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}
+        <SubmitButton busy={submitting} className="btn btn--primary btn--block">
           Log in
-        </button>
-      </form>
+        </SubmitButton>
+      </BusyForm>
 
       <p className="card__footer">
         New to CodeGenie? <Link to={registerPath}>Register</Link>

@@ -14,7 +14,6 @@ import { PasswordForm } from '../components/profile/PasswordForm';
 import { SessionsList } from '../components/profile/SessionsList';
 import { UsageChart } from '../components/profile/UsageChart';
 import { formatLongDate } from '../components/profile/profile-format';
-import '../components/profile/profile.css';
 import { useModels } from '../generation/models.store';
 
 type Loadable<T> =

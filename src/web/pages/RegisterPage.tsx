@@ -8,6 +8,7 @@ import { FormAlert, FormField } from '../components/FormField';
 import { PageHeading } from '../components/PageHeading';
 import { PasswordStrength } from '../components/PasswordStrength';
 import { NO_ERRORS, toFormErrors, type FormErrors } from './form-errors';
+import { BusyForm, SubmitButton } from '../components/BusyForm';
 
 const FIELDS = ['username', 'email', 'password', 'displayName'] as const;
 type Field = (typeof FIELDS)[number];
@@ -80,15 +81,7 @@ export function RegisterPage() {
 
       <FormAlert messages={errors.general} />
 
-      <form
-        ref={formRef}
-        className="form"
-        aria-busy={submitting}
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
+      <BusyForm formRef={formRef} className="form" busy={submitting} onSubmit={submit}>
         <FormField
           id="register-username"
           name="username"
@@ -151,11 +144,10 @@ export function RegisterPage() {
           onChange={update('displayName')}
           error={errors.fields['displayName']}
         />
-        <button type="submit" className="btn btn--primary btn--block" disabled={submitting}>
-          {submitting ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}
+        <SubmitButton busy={submitting} className="btn btn--primary btn--block">
           Create account
-        </button>
-      </form>
+        </SubmitButton>
+      </BusyForm>
 
       <p className="card__footer">
         Already have an account? <Link to={loginPath}>Log in</Link>

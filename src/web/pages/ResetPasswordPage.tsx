@@ -9,6 +9,7 @@ import { FormAlert } from '../components/FormField';
 import { NewPasswordFields, confirmationError } from '../components/NewPasswordFields';
 import { PageHeading } from '../components/PageHeading';
 import { NO_ERRORS, toFormErrors, type FormErrors } from './form-errors';
+import { BusyForm, SubmitButton } from '../components/BusyForm';
 
 const FIELDS = ['newPassword', 'confirmPassword'] as const;
 type Field = (typeof FIELDS)[number];
@@ -205,14 +206,7 @@ export function ResetPasswordPage() {
       <>
         <p className="card__lead">Pick a password you do not use on any other site.</p>
         <FormAlert messages={errors.general} />
-        <form
-          className="form"
-          aria-busy={submitting}
-          onSubmit={(event) => {
-            event.preventDefault();
-            void submit();
-          }}
-        >
+        <BusyForm className="form" busy={submitting} onSubmit={submit}>
           <NewPasswordFields
             idPrefix="reset"
             values={values}
@@ -222,11 +216,10 @@ export function ResetPasswordPage() {
             newRef={newPasswordRef}
             confirmRef={confirmRef}
           />
-          <button type="submit" className="btn btn--primary btn--block" disabled={submitting}>
-            {submitting ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}
+          <SubmitButton busy={submitting} className="btn btn--primary btn--block">
             Set new password
-          </button>
-        </form>
+          </SubmitButton>
+        </BusyForm>
       </>
     );
   }

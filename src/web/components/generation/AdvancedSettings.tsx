@@ -38,6 +38,47 @@ export function AdvancedSettings({
     (draft.temperature !== String(defaults.temperature) ||
       draft.maxTokens !== String(defaults.maxTokens) ||
       draft.topP !== String(defaults.topP));
+  const fields: {
+    field: SamplingField;
+    suffix: string;
+    label: string;
+    hint: string;
+    inputMode: 'decimal' | 'numeric';
+    min: number;
+    max: number | undefined;
+    step: number | 'any';
+  }[] = [
+    {
+      field: 'temperature',
+      suffix: 'temperature',
+      label: 'Temperature',
+      hint: `0–2. Lower is more predictable${defaults ? `; default ${defaults.temperature}` : ''}.`,
+      inputMode: 'decimal',
+      min: 0,
+      max: 2,
+      step: 'any',
+    },
+    {
+      field: 'maxTokens',
+      suffix: 'max-tokens',
+      label: 'Max tokens',
+      hint: `Longest answer${limit ? ` (up to ${limit})` : ''}${defaults ? `; default ${defaults.maxTokens}` : ''}.`,
+      inputMode: 'numeric',
+      min: 1,
+      max: limit,
+      step: 1,
+    },
+    {
+      field: 'topP',
+      suffix: 'top-p',
+      label: 'Top-p',
+      hint: `Above 0, at most 1${defaults ? `; default ${defaults.topP}` : ''}.`,
+      inputMode: 'decimal',
+      min: 0.01,
+      max: 1,
+      step: 'any',
+    },
+  ];
   return (
     <details
       className="advanced"
@@ -51,51 +92,21 @@ export function AdvancedSettings({
         {changed ? <span className="advanced__changed"> (changed)</span> : null}
       </summary>
       <div className="advanced__body">
-        <FormField
-          id={`${idPrefix}-temperature`}
-          label="Temperature"
-          type="number"
-          inputMode="decimal"
-          min={0}
-          max={2}
-          step="any"
-          value={draft.temperature}
-          onChange={(event) => {
-            onChange('temperature', event.target.value);
-          }}
-          error={errors['temperature']}
-          hint={`0–2. Lower is more predictable${defaults ? `; default ${defaults.temperature}` : ''}.`}
-        />
-        <FormField
-          id={`${idPrefix}-max-tokens`}
-          label="Max tokens"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={limit}
-          step={1}
-          value={draft.maxTokens}
-          onChange={(event) => {
-            onChange('maxTokens', event.target.value);
-          }}
-          error={errors['maxTokens']}
-          hint={`Longest answer${limit ? ` (up to ${limit})` : ''}${defaults ? `; default ${defaults.maxTokens}` : ''}.`}
-        />
-        <FormField
-          id={`${idPrefix}-top-p`}
-          label="Top-p"
-          type="number"
-          inputMode="decimal"
-          min={0.01}
-          max={1}
-          step="any"
-          value={draft.topP}
-          onChange={(event) => {
-            onChange('topP', event.target.value);
-          }}
-          error={errors['topP']}
-          hint={`Above 0, at most 1${defaults ? `; default ${defaults.topP}` : ''}.`}
-        />
+        {fields.map(({ field, suffix, label, hint, ...input }) => (
+          <FormField
+            key={field}
+            id={`${idPrefix}-${suffix}`}
+            label={label}
+            type="number"
+            {...input}
+            value={draft[field]}
+            onChange={(event) => {
+              onChange(field, event.target.value);
+            }}
+            error={errors[field]}
+            hint={hint}
+          />
+        ))}
         <button
           type="button"
           className="btn btn--ghost btn--small advanced__reset"

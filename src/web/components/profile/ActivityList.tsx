@@ -1,5 +1,6 @@
 import type { ActivityEntry } from '../../api/profile.api';
 import { describeActivity, formatDateTime } from './profile-format';
+import './profile.css';
 
 /** Recent account events in plain words, newest first, with when, which browser and from where. */
 export function ActivityList({ entries }: { entries: readonly ActivityEntry[] }) {

@@ -3,7 +3,10 @@ import { Link } from 'react-router';
 import { deleteAccount } from '../../api/profile.api';
 import { useAuth } from '../../auth/auth.context';
 import { NO_ERRORS, toFormErrors, type FormErrors } from '../../pages/form-errors';
-import { FormAlert, FormField } from '../FormField';
+import { FormAlert } from '../FormField';
+import { ProfileForm } from './ProfileForm';
+import { CurrentPasswordField } from '../NewPasswordFields';
+import './profile.css';
 
 /** Deletes the account and all of its data after the password is confirmed; then the login page says so. */
 export function DeleteAccount({ username }: { username: string }) {
@@ -29,19 +32,15 @@ export function DeleteAccount({ username }: { username: string }) {
   };
 
   return (
-    <form
-      className="form profile-form"
-      aria-labelledby="profile-delete-heading"
-      aria-describedby="profile-delete-warning"
-      aria-busy={submitting}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
+    <ProfileForm
+      name="delete"
+      title="Delete my account"
+      busy={submitting}
+      onSubmit={submit}
+      submitLabel="Delete my account"
+      submitClassName="btn btn--danger"
+      describedBy="profile-delete-warning"
     >
-      <h2 id="profile-delete-heading" className="profile-card__title">
-        Delete my account
-      </h2>
       <div id="profile-delete-warning" className="profile-warning">
         <p>
           <strong>This cannot be undone.</strong> Your account <strong>{username}</strong> and everything in
@@ -54,13 +53,10 @@ export function DeleteAccount({ username }: { username: string }) {
       </div>
       <input type="text" name="username" autoComplete="username" value={username} readOnly hidden />
       <FormAlert messages={errors.general} />
-      <FormField
+      <CurrentPasswordField
         id="profile-delete-password"
         name="password"
-        type="password"
         label="Your password"
-        autoComplete="current-password"
-        required
         ref={passwordRef}
         value={password}
         hint="Enter your password to confirm that you want to delete your account."
@@ -72,12 +68,6 @@ export function DeleteAccount({ username }: { username: string }) {
         }}
         error={errors.fields['password']}
       />
-      <div className="profile-form__actions">
-        <button type="submit" className="btn btn--danger" disabled={submitting}>
-          {submitting ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}
-          Delete my account
-        </button>
-      </div>
-    </form>
+    </ProfileForm>
   );
 }

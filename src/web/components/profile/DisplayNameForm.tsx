@@ -3,6 +3,8 @@ import type { User } from '../../../shared/auth.schemas';
 import { updateDisplayName } from '../../api/profile.api';
 import { NO_ERRORS, toFormErrors, type FormErrors } from '../../pages/form-errors';
 import { FormAlert, FormField, StatusRegion } from '../FormField';
+import { ProfileForm } from './ProfileForm';
+import './profile.css';
 
 /** The display name, shown instead of the username; empty removes it. */
 export function DisplayNameForm({ user, onSaved }: { user: User; onSaved: (user: User) => void }) {
@@ -30,18 +32,14 @@ export function DisplayNameForm({ user, onSaved }: { user: User; onSaved: (user:
   };
 
   return (
-    <form
-      className="form profile-form"
-      aria-labelledby="profile-name-heading"
-      aria-busy={submitting}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
+    <ProfileForm
+      name="name"
+      title="Display name"
+      busy={submitting}
+      onSubmit={submit}
+      submitLabel="Save display name"
+      submitDisabled={unchanged}
     >
-      <h2 id="profile-name-heading" className="profile-card__title">
-        Display name
-      </h2>
       <StatusRegion message={done} tone="success" />
       <FormAlert messages={errors.general} />
       <FormField
@@ -62,12 +60,6 @@ export function DisplayNameForm({ user, onSaved }: { user: User; onSaved: (user:
         }}
         error={errors.fields['displayName']}
       />
-      <div className="profile-form__actions">
-        <button type="submit" className="btn btn--primary" disabled={submitting || unchanged}>
-          {submitting ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}
-          Save display name
-        </button>
-      </div>
-    </form>
+    </ProfileForm>
   );
 }

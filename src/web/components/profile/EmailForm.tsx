@@ -3,6 +3,9 @@ import type { User } from '../../../shared/auth.schemas';
 import { changeEmail } from '../../api/profile.api';
 import { NO_ERRORS, toFormErrors, type FormErrors } from '../../pages/form-errors';
 import { FormAlert, FormField, StatusRegion } from '../FormField';
+import { ProfileForm } from './ProfileForm';
+import { CurrentPasswordField } from '../NewPasswordFields';
+import './profile.css';
 
 const FIELDS = ['email', 'currentPassword'] as const;
 
@@ -54,18 +57,13 @@ export function EmailForm({ user, onSaved }: { user: User; onSaved: (user: User)
   };
 
   return (
-    <form
-      className="form profile-form"
-      aria-labelledby="profile-email-heading"
-      aria-busy={submitting}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
+    <ProfileForm
+      name="email"
+      title="Email address"
+      busy={submitting}
+      onSubmit={submit}
+      submitLabel="Change email"
     >
-      <h2 id="profile-email-heading" className="profile-card__title">
-        Email address
-      </h2>
       <p className="profile-muted">
         Now: <strong className="profile-strong">{user.email}</strong>
       </p>
@@ -89,13 +87,10 @@ export function EmailForm({ user, onSaved }: { user: User; onSaved: (user: User)
         }}
         error={errors.fields['email']}
       />
-      <FormField
+      <CurrentPasswordField
         id="profile-email-password"
         name="currentPassword"
-        type="password"
         label="Current password"
-        autoComplete="current-password"
-        required
         ref={passwordRef}
         value={password}
         hint="To make sure it is you."
@@ -105,12 +100,6 @@ export function EmailForm({ user, onSaved }: { user: User; onSaved: (user: User)
         }}
         error={errors.fields['currentPassword']}
       />
-      <div className="profile-form__actions">
-        <button type="submit" className="btn btn--primary" disabled={submitting}>
-          {submitting ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}
-          Change email
-        </button>
-      </div>
-    </form>
+    </ProfileForm>
   );
 }

@@ -1,5 +1,6 @@
 import type { ModelListing } from '../../api/generation.api';
 import type { ModelUsage } from '../../api/profile.api';
+import './usage.css';
 
 /** Requests and answer tokens per model, most used first, with each model's share as a bar. */
 export function ModelBreakdown({

@@ -2,9 +2,11 @@ import { useRef, useState } from 'react';
 import type { User } from '../../../shared/auth.schemas';
 import { changePassword } from '../../api/profile.api';
 import { NO_ERRORS, toFormErrors, type FormErrors } from '../../pages/form-errors';
-import { FormAlert, FormField, StatusRegion } from '../FormField';
-import { NewPasswordFields, confirmationError } from '../NewPasswordFields';
+import { FormAlert, StatusRegion } from '../FormField';
+import { confirmationError, CurrentPasswordField, NewPasswordFields } from '../NewPasswordFields';
 import { plural } from './profile-format';
+import { ProfileForm } from './ProfileForm';
+import './profile.css';
 
 const FIELDS = ['currentPassword', 'newPassword', 'confirmPassword'] as const;
 type Field = (typeof FIELDS)[number];
@@ -66,30 +68,22 @@ export function PasswordForm({ user, onChanged }: { user: User; onChanged: () =>
   };
 
   return (
-    <form
-      className="form profile-form"
-      aria-labelledby="profile-password-heading"
-      aria-busy={submitting}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
+    <ProfileForm
+      name="password"
+      title="Password"
+      busy={submitting}
+      onSubmit={submit}
+      submitLabel="Change password"
     >
-      <h2 id="profile-password-heading" className="profile-card__title">
-        Password
-      </h2>
       <p className="profile-muted">Changing it signs out every other device.</p>
       {/* For password managers: which account this password belongs to. */}
       <input type="text" name="username" autoComplete="username" value={user.username} readOnly hidden />
       <StatusRegion message={done} tone="success" />
       <FormAlert messages={errors.general} />
-      <FormField
+      <CurrentPasswordField
         id="profile-current-password"
         name="currentPassword"
-        type="password"
         label="Current password"
-        autoComplete="current-password"
-        required
         ref={currentRef}
         value={values.currentPassword}
         onChange={(event) => {
@@ -106,13 +100,7 @@ export function PasswordForm({ user, onChanged }: { user: User; onChanged: () =>
         newRef={newRef}
         confirmRef={confirmRef}
       />
-      <div className="profile-form__actions">
-        <button type="submit" className="btn btn--primary" disabled={submitting}>
-          {submitting ? <span className="spinner spinner--inline" aria-hidden="true" /> : null}
-          Change password
-        </button>
-      </div>
-    </form>
+    </ProfileForm>
   );
 }
 

@@ -5,6 +5,7 @@ import { signOutSession, type SessionInfo } from '../../api/profile.api';
 import { useAuth } from '../../auth/auth.context';
 import { StatusRegion } from '../FormField';
 import { formatDateTime } from './profile-format';
+import './profile.css';
 
 /**
  * Where the account is signed in, this device first and marked, each with

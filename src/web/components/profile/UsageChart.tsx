@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { DayCount } from '../../api/profile.api';
 import { formatDay, formatDayLong, plural } from './profile-format';
+import './usage.css';
 
 /** Chart units: each day gets a 10-unit slot, the tallest bar reaches 100. */
 const SLOT = 10;
