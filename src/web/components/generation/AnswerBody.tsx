@@ -30,7 +30,7 @@ export function AnswerBody({ run, model, asCode, language, what = 'answer' }: An
   return (
     <div className={active ? 'answer-body answer-body--live' : 'answer-body'}>
       {run.status === 'stopped' ? (
-        <p className="answer-body__note answer-body__note--stopped">
+        <p className="note">
           <strong>Stopped.</strong>{' '}
           {empty ? `No ${what} arrived before you stopped it.` : `This is the partial ${what}.`}
         </p>

@@ -52,7 +52,7 @@ function LineByLine({ run }: { run: GenerationRun }) {
   return (
     <>
       {snapshot.status === 'stopped' ? (
-        <p className="answer-body__note answer-body__note--stopped">
+        <p className="note">
           <strong>Stopped.</strong> These are the sections explained before you stopped it.
         </p>
       ) : null}

@@ -28,13 +28,13 @@ export function RecordAnswer({ record, model }: { record: HistoryRecord; model: 
         </div>
       ) : null}
       {record.status === 'cancelled' ? (
-        <p className="record-answer__note">
+        <p className="note">
           <strong>Stopped.</strong>{' '}
           {empty ? `No ${what} arrived before it was stopped.` : `This is the partial ${what}.`}
         </p>
       ) : null}
       {record.status === 'running' ? (
-        <p className="record-answer__note">
+        <p className="note">
           <strong>Still running.</strong> This is the {what} so far; reload the page to see more.
         </p>
       ) : null}
