@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { fixtureSession, fixtureUser, T0 } from '../store/store-fixtures.js';
+import { SqliteStore } from '../store/sqlite/sqlite.adapter.js';
+import type { ActivityRecord, Store } from '../store/store.port.js';
+import { copyStore } from './store-sync.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-store-sync-'));
+const stores: Store[] = [];
+let n = 0;
+
+function open(): Store {
+  const store = SqliteStore.open(path.join(dir, `store-${++n}.db`));
+  stores.push(store);
+  return store;
+}
+
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('copyStore, record by record', () => {
+  it('replaces a changed session, but reports a changed activity entry and leaves it (the log is append-only)', async () => {
+    const [source, target] = [open(), open()];
+    const user = await source.users.create(fixtureUser());
+    const session = fixtureSession(user.id);
+    const entry: ActivityRecord = {
+      id: 'a0000000-0000-4000-8000-000000000001',
+      userId: user.id,
+      kind: 'sign_in',
+      createdAt: T0,
+      ip: '127.0.0.1',
+      userAgent: 'source',
+      details: {},
+    };
+    await source.sessions.create(session);
+    await source.activity.append(entry);
+    await target.users.create(fixtureUser({ ...user }));
+    await target.sessions.create({ ...session, userAgent: 'stale' });
+    await target.activity.append({ ...entry, userAgent: 'target' });
+
+    const report = await copyStore(source, target, T0);
+
+    expect(await target.sessions.findById(session.id)).toEqual(session);
+    expect(report.written.sessions).toBe(1);
+    expect(await target.activity.listForUser(user.id, 10)).toEqual([{ ...entry, userAgent: 'target' }]);
+    expect(report.unchanged.activity).toBe(1);
+    expect(report.written.activity).toBe(0);
+    expect(report.problems).toEqual([
+      `activity ${entry.id}: differs in the target and was left as it is there`,
+    ]);
+  });
+});
