@@ -1,56 +1,24 @@
 /// <reference lib="dom" />
-import fs from 'node:fs';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer, WEB_ROOT } from '../helpers/app.js';
-import { CHROMIUM, launchBrowser, newContext, type LaunchedBrowser } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../helpers/browser.js';
 import { newAccount } from '../helpers/http.js';
 import { secret } from '../helpers/secrets.js';
 import { SCREENSHOTS } from '../helpers/screenshots.js';
+import { useBrowser, useWebServer } from './support/e2e-suite.js';
+import {
+  expectAccessible,
+  expectNoHorizontalOverflow,
+  openPage as openSignedOutPage,
+  type PageOptions,
+} from './support/generation-e2e.js';
 
 describe.skipIf(!CHROMIUM)('accounts in the browser', () => {
-  let server: TestServer;
-  let launched: LaunchedBrowser;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
-      throw new Error('dist/web is missing: run npm run build before the browser tests');
-    }
-    server = await startTestServer({ name: 'e2e-auth', web: true });
-    launched = await launchBrowser();
-    browser = launched.browser;
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await launched.close();
-    await server.close();
-  });
-
-  /** A page that fails the test on any console error, page error or CSP violation. */
-  async function openPage(options?: Parameters<typeof newContext>[1]) {
-    const context = await newContext(browser, options);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (msg) => {
-      if (
-        msg.type() === 'error' &&
-        !/401 \(Unauthorized\)|409 \(Conflict\)|400 \(Bad Request\)/.test(msg.text())
-      ) {
-        problems.push(msg.text());
-      }
-    });
-    page.on('pageerror', (err) => problems.push(err.message));
-    return { page, context, problems };
-  }
-
-  async function expectAccessible(page: Page, label: string) {
-    const results = await new AxeBuilder({ page }).analyze();
-    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${label}: ${v.id} (${v.nodes.length})`)).toEqual([]);
-  }
+  const server = useWebServer({ name: 'e2e-auth' });
+  const browser = useBrowser();
+  /** A signed-out page; 400, 401 and 409 are answers the pages expect and show to the user. */
+  const openPage = (options: PageOptions = {}) =>
+    openSignedOutPage(browser, { expectedStatuses: [400, 401, 409], ...options });
 
   it('register → login → shell → logout, with every message users know', async () => {
     const { page, context, problems } = await openPage();
@@ -150,8 +118,7 @@ describe.skipIf(!CHROMIUM)('accounts in the browser', () => {
     await page.goto(`${server.url}/login`);
     await expect.poll(() => page.getByRole('button', { name: 'Log in' }).isVisible()).toBe(true);
     // Nothing overflows sideways on a 375 px screen.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    await expectNoHorizontalOverflow(page);
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const [r = 255, g = 255, b = 255] = (bg.match(/\d+/g) ?? []).map(Number);
     expect(r + g + b).toBeLessThan(3 * 100);

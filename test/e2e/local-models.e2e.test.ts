@@ -1,15 +1,15 @@
 /// <reference lib="dom" />
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/app.js';
-import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../helpers/browser.js';
 import { pinnedLocalModel } from '../helpers/catalogue.js';
-import { startDownloadServer, type DownloadServer } from '../helpers/download-server.js';
+import { startDownloadServer } from '../helpers/download-server.js';
+import { useSuiteFixture, useTempDir } from '../helpers/suite.js';
 import { writeTinyGguf } from '../helpers/tiny-gguf.js';
-import { expectAccessible, openSignedInPage, requireBuiltWebApp } from './support/generation-e2e.js';
+import { useBrowser, useWebServer } from './support/e2e-suite.js';
+import { expectAccessible, openSignedInPage } from './support/generation-e2e.js';
 
 /**
  * Real llama.cpp in the browser flow: a tiny GGUF the helpers write (random
@@ -17,26 +17,22 @@ import { expectAccessible, openSignedInPage, requireBuiltWebApp } from './suppor
  * HTTP slowly enough to watch the download progress bar move.
  */
 describe.skipIf(!CHROMIUM)('local models in the browser', () => {
-  let server: TestServer;
-  let files: DownloadServer;
-  let launched: LaunchedBrowser;
-  let browser: Browser;
-  let dir: string;
-  let tinySize: number;
-
-  beforeAll(async () => {
-    requireBuiltWebApp();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-e2e-gguf-'));
-    const tinyFile = path.join(dir, 'tiny.gguf');
-    writeTinyGguf(tinyFile);
-    const bytes = fs.readFileSync(tinyFile);
-    tinySize = bytes.length;
-    // About 3 s for the ~430 KB file.
-    files = await startDownloadServer(bytes, { throttle: { chunkBytes: 16 * 1024, delayMs: 100 } });
+  const scratch = useTempDir('codegenie-e2e-gguf-');
+  /** The tiny GGUF, as a local file and served slowly over HTTP (about 3 s for the ~430 KB). */
+  const files = useSuiteFixture(
+    async () => {
+      const tinyFile = path.join(scratch.path, 'tiny.gguf');
+      writeTinyGguf(tinyFile);
+      const bytes = fs.readFileSync(tinyFile);
+      const served = await startDownloadServer(bytes, { throttle: { chunkBytes: 16 * 1024, delayMs: 100 } });
+      return { tinyFile, bytes, url: served.url, close: () => served.close() };
+    },
+    (served) => served.close(),
+  );
+  const server = useWebServer(() => {
     const defaults = { temperature: 0.2, maxTokens: 24, topP: 0.95 };
-    server = await startTestServer({
+    return {
       name: 'e2e-local',
-      web: true,
       catalogue: {
         defaultModel: 'tiny-local',
         models: [
@@ -45,22 +41,15 @@ describe.skipIf(!CHROMIUM)('local models in the browser', () => {
             name: 'Tiny local',
             provider: 'local',
             format: 'completion',
-            source: tinyFile,
+            source: files.tinyFile,
             defaults,
           },
-          pinnedLocalModel('tiny-remote-file', 'Tiny download', files.url, bytes, { defaults }),
+          pinnedLocalModel('tiny-remote-file', 'Tiny download', files.url, files.bytes, { defaults }),
         ],
       },
-    });
-    launched = await launchBrowser();
-    browser = launched.browser;
+    };
   });
-  afterAll(async () => {
-    await launched.close();
-    await server.close();
-    await files.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const browser = useBrowser();
 
   const badge = (page: Page) => page.locator('.answer .run-badge');
 
@@ -88,7 +77,7 @@ describe.skipIf(!CHROMIUM)('local models in the browser', () => {
     const status = page.locator('#generate-model-status');
     expect(await status.innerText()).toMatch(/Not downloaded/i);
     // The size the catalogue pins, in the words users read (kilobytes of 1,000 bytes).
-    const size = `${Math.round(tinySize / 1000)} KB`;
+    const size = `${Math.round(files.bytes.length / 1000)} KB`;
     expect(await status.innerText()).toContain(`${size}, downloads the first time it is used.`);
     expect(await page.getByLabel('Model').locator('option:checked').innerText()).toBe(
       `Tiny download (not downloaded, ${size})`,

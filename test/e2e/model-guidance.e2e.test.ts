@@ -1,15 +1,16 @@
 /// <reference lib="dom" />
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startTestServer, type TestServer } from '../helpers/app.js';
-import { CHROMIUM, launchBrowser, type LaunchedBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/app.js';
+import { CHROMIUM } from '../helpers/browser.js';
 import { pinnedLocalModel } from '../helpers/catalogue.js';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
+import { useSuiteFixture, useTempDir } from '../helpers/suite.js';
 import { writeTinyGguf } from '../helpers/tiny-gguf.js';
-import { openSignedInPage, requireBuiltWebApp } from './support/generation-e2e.js';
+import { useBrowser, useWebServer } from './support/e2e-suite.js';
+import { openSignedInPage } from './support/generation-e2e.js';
 
 /**
  * A server that cannot reach its download host: the Generate page tells the
@@ -17,42 +18,33 @@ import { openSignedInPage, requireBuiltWebApp } from './support/generation-e2e.j
  * (the guidance comes from GET /api/models, not from a one-off error).
  */
 describe.skipIf(!CHROMIUM)('guidance for a model that cannot be downloaded', () => {
-  let server: TestServer;
-  let launched: LaunchedBrowser;
-  let browser: Browser;
-  let dir: string;
-  let port: number;
-  let api: ReturnType<typeof apiClient>;
-
-  beforeAll(async () => {
-    requireBuiltWebApp();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-e2e-guidance-'));
-    const file = path.join(dir, 'tiny.gguf');
+  const scratch = useTempDir('codegenie-e2e-guidance-');
+  // The download host is down: nothing listens on its port.
+  const offline = useSuiteFixture(
+    async () => ({ port: await freePort() }),
+    () => undefined,
+  );
+  const server = useWebServer(() => {
+    const file = path.join(scratch.path, 'tiny.gguf');
     writeTinyGguf(file);
-    // The download host is down: nothing listens on its port.
-    port = await freePort();
-    const offline = `http://127.0.0.1:${port}/tiny.gguf`;
-    server = await startTestServer({
+    return {
       name: 'e2e-model-guidance',
-      web: true,
       catalogue: {
         defaultModel: 'tiny-offline',
         models: [
-          pinnedLocalModel('tiny-offline', 'Tiny Offline', offline, fs.readFileSync(file)),
+          pinnedLocalModel(
+            'tiny-offline',
+            'Tiny Offline',
+            `http://127.0.0.1:${offline.port}/tiny.gguf`,
+            fs.readFileSync(file),
+          ),
           { id: 'tiny-local', name: 'Tiny local', provider: 'local', format: 'completion', source: file },
         ],
       },
-    });
-    api = apiClient(server.url);
-    launched = await launchBrowser();
-    browser = launched.browser;
+    };
   });
-
-  afterAll(async () => {
-    await launched.close();
-    await server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const api = apiClient(() => server.url);
+  const browser = useBrowser();
 
   /** What a screen reader announces with the model picker: its accessible description. */
   async function pickerDescription(page: Page): Promise<string> {
@@ -73,7 +65,7 @@ describe.skipIf(!CHROMIUM)('guidance for a model that cannot be downloaded', () 
     expect(description).toContain("Check this server's internet access");
     expect(description).toContain('npm run models -- pull tiny-offline');
     expect(description).toContain('point MODELS_FILE at a model server');
-    expect(description).not.toContain(`127.0.0.1:${port}`);
+    expect(description).not.toContain(`127.0.0.1:${offline.port}`);
   }
 
   it('says on the Generate page what to do, and keeps saying it after a reload', async () => {

@@ -1,15 +1,18 @@
 /// <reference lib="dom" />
-import fs from 'node:fs';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer, WEB_ROOT } from '../helpers/app.js';
-import { CHROMIUM, launchBrowser, newContext, type LaunchedBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../helpers/browser.js';
 import { newAccount } from '../helpers/http.js';
 import { secret } from '../helpers/secrets.js';
-import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { SCREENSHOTS } from '../helpers/screenshots.js';
+import { useSmtpServer } from '../helpers/suite.js';
+import { useBrowser, useWebServer } from './support/e2e-suite.js';
+import {
+  expectAccessible,
+  openPage as openSignedOutPage,
+  type PageOptions,
+} from './support/generation-e2e.js';
 
 const NEUTRAL = 'If an account exists for that email, a reset link has been sent.';
 const INVALID_LINK = 'This reset link is invalid or has expired. Please request a new one.';
@@ -17,47 +20,12 @@ const RESET_DONE = 'Your password has been reset. Please log in.';
 const BAD_LOGIN = 'Invalid username or password. Please try again.';
 
 describe.skipIf(!CHROMIUM)('password reset in the browser', () => {
-  let smtp: TestSmtpServer;
-  let server: TestServer;
-  let launched: LaunchedBrowser;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
-      throw new Error('dist/web is missing: run npm run build before the browser tests');
-    }
-    smtp = await startSmtpServer();
-    server = await startTestServer({ name: 'e2e-reset', web: true, env: { SMTP_URL: smtp.url } });
-    launched = await launchBrowser();
-    browser = launched.browser;
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await launched.close();
-    await server.close();
-    await smtp.close();
-  });
-
-  /** A page that fails the test on any console error, page error or CSP violation. */
-  async function openPage(options?: Parameters<typeof newContext>[1]) {
-    const context = await newContext(browser, options);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (msg) => {
-      // 400 and 401 are answers the pages expect (used link, wrong password) and show to the user.
-      if (msg.type() === 'error' && !/401 \(Unauthorized\)|400 \(Bad Request\)/.test(msg.text())) {
-        problems.push(msg.text());
-      }
-    });
-    page.on('pageerror', (err) => problems.push(err.message));
-    return { page, context, problems };
-  }
-
-  async function expectAccessible(page: Page, label: string) {
-    const results = await new AxeBuilder({ page }).analyze();
-    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${label}: ${v.id} (${v.nodes.length})`)).toEqual([]);
-  }
+  const smtp = useSmtpServer();
+  const server = useWebServer(() => ({ name: 'e2e-reset', env: { SMTP_URL: smtp.url } }));
+  const browser = useBrowser();
+  /** A signed-out page; 400 and 401 are answers the pages expect (used link, wrong password) and show. */
+  const openPage = (options: PageOptions = {}) =>
+    openSignedOutPage(browser, { expectedStatuses: [400, 401], ...options });
 
   async function register(account: ReturnType<typeof newAccount>) {
     const res = await fetch(`${server.url}/api/auth/register`, {
