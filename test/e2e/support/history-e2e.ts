@@ -1,0 +1,69 @@
+import type { Page } from 'playwright-core';
+import type { PromptRecord } from '../../../src/server/store/store.port.js';
+import { fixturePrompt } from '../../../src/server/store/store-prompts.contract.js';
+import { remoteModel } from '../../helpers/catalogue.js';
+import { apiClient } from '../../helpers/http.js';
+import { useOpenAiServer } from '../../helpers/suite.js';
+import { useBrowser, useWebServer } from './e2e-suite.js';
+import { openSignedInPage } from './generation-e2e.js';
+
+const MINUTE = 60_000;
+
+/**
+ * What the History browser tests share: the app with two remote models,
+ * a browser, signed-in pages, records seeded straight into the store, and
+ * the History page's list.
+ */
+export function useHistorySuite(name: string) {
+  const upstream = useOpenAiServer();
+  const server = useWebServer(() => ({
+    name,
+    catalogue: {
+      defaultModel: 'remote-chat',
+      models: [
+        remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
+        remoteModel(upstream.baseUrl, 'remote-coder', 'Remote Coder'),
+      ],
+    },
+  }));
+  const api = apiClient(() => server.url);
+  const browser = useBrowser();
+
+  /** A fresh account signed in through the API, its session cookie in a new browser context. */
+  const signIn = (options: Parameters<typeof openSignedInPage>[2] = {}) =>
+    openSignedInPage(browser, server, options);
+
+  /** Records straight into the store, newest last in `records` (one minute apart, ending now). */
+  async function seed(userId: string, records: Partial<PromptRecord>[]): Promise<PromptRecord[]> {
+    const start = Date.now() - records.length * MINUTE;
+    const created: PromptRecord[] = [];
+    for (const [i, overrides] of records.entries()) {
+      const createdAt = new Date(start + i * MINUTE);
+      const record = fixturePrompt(userId, {
+        modelId: 'remote-chat',
+        status: 'completed',
+        output: 'Done.',
+        createdAt,
+        finishedAt: new Date(createdAt.getTime() + 1800),
+        totalMs: 1800,
+        firstTokenMs: 300,
+        promptTokens: 40,
+        completionTokens: 60,
+        ...overrides,
+      });
+      await server.store.prompts.create(record);
+      created.push(record);
+    }
+    return created;
+  }
+
+  async function openHistory(page: Page, query = ''): Promise<void> {
+    await page.goto(`${server.url}/history${query}`);
+    await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
+  }
+
+  const items = (page: Page) => page.locator('.history-item');
+  const titles = (page: Page) => page.locator('.history-item__link').allInnerTexts();
+
+  return { upstream, server, api, signIn, seed, openHistory, items, titles };
+}
