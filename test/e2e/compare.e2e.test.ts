@@ -11,6 +11,7 @@ import {
   expectAccessible,
   expectNoHorizontalOverflow,
   openSignedInPage,
+  runBadge,
   remoteModel,
 } from './support/generation-e2e.js';
 import { useBrowser, useWebServer } from './support/e2e-suite.js';
@@ -60,9 +61,9 @@ describe.skipIf(!CHROMIUM)('Compare in the browser', () => {
     upstream.script(SCRIPT);
   });
 
-  const column = (page: Page, name: string) =>
-    page.locator('.compare-column').filter({ has: page.getByRole('heading', { name, exact: true }) });
-  const badgeOf = (page: Page, name: string) => column(page, name).locator('.run-badge').innerText();
+  /** One model's column: an article named by its heading. */
+  const column = (page: Page, name: string) => page.getByRole('article', { name, exact: true });
+  const badgeOf = (page: Page, name: string) => runBadge(column(page, name)).innerText();
 
   async function openCompare(target: TestServer, options: Parameters<typeof openSignedInPage>[2] = {}) {
     const opened = await openSignedInPage(browser, target, options);
@@ -80,7 +81,7 @@ describe.skipIf(!CHROMIUM)('Compare in the browser', () => {
     await page.getByLabel('Language').selectOption('python');
     await page.getByRole('button', { name: 'Compare 3 models' }).click();
 
-    expect(await page.locator('.compare-column').count()).toBe(3);
+    expect(await page.getByRole('article').count()).toBe(3);
     // The fast model finishes and the broken one fails while the slow one is still writing.
     await expect.poll(() => badgeOf(page, 'Model A')).toBe('Done');
     await expect.poll(() => badgeOf(page, 'Broken Model')).toBe('Failed');
@@ -91,8 +92,8 @@ describe.skipIf(!CHROMIUM)('Compare in the browser', () => {
     await expect.poll(() => badgeOf(page, 'Model B'), { timeout: 20_000 }).toBe('Done');
     expect(await column(page, 'Model B').innerText()).toContain('Arguments are swapped on purpose.');
     // Each column has its own timings.
-    expect(await column(page, 'Model A').locator('.run-stats').innerText()).toMatch(/First token\s+\d/);
-    expect(await column(page, 'Model B').locator('.run-stats').innerText()).toMatch(/First token\s+\d/);
+    expect(await column(page, 'Model A').innerText()).toMatch(/First token\s+\d/);
+    expect(await column(page, 'Model B').innerText()).toMatch(/First token\s+\d/);
     // Every model was asked, each with the same prompt.
     const asked = upstream.requests.map((r) => r.body.model).sort();
     expect(asked).toEqual(['broken', 'model-a', 'model-b']);

@@ -4,16 +4,16 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../helpers/browser.js';
 import { DEFAULT_CODE } from '../helpers/openai-server.js';
-import { useOpenAiServer } from '../helpers/suite.js';
 import { MESSAGES } from '../../src/shared/messages.js';
 import {
   SCREENSHOTS,
   expectAccessible,
   expectNoHorizontalOverflow,
   openSignedInPage,
-  remoteModel,
+  runBadge,
+  runRegion,
 } from './support/generation-e2e.js';
-import { useBrowser, useWebServer } from './support/e2e-suite.js';
+import { useRemoteModelsSuite } from './support/e2e-suite.js';
 
 const LINE_BY_LINE = JSON.stringify({
   sections: [
@@ -23,21 +23,17 @@ const LINE_BY_LINE = JSON.stringify({
 });
 
 describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
-  const upstream = useOpenAiServer({ resetEachTest: true });
-  const server = useWebServer(() => ({
-    name: 'e2e-explain',
-    catalogue: {
-      defaultModel: 'remote-chat',
-      models: [
-        remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
-        // A base model: it completes code (Generate) but cannot explain it.
-        remoteModel(upstream.baseUrl, 'remote-base', 'Remote Base', { format: 'completion' }),
-      ],
-    },
-  }));
-  const browser = useBrowser();
+  const { upstream, server, browser } = useRemoteModelsSuite(
+    'e2e-explain',
+    [
+      ['remote-chat', 'Remote Chat'],
+      // A base model: it completes code (Generate) but cannot explain it.
+      ['remote-base', 'Remote Base', { format: 'completion' }],
+    ],
+    { resetEachTest: true },
+  );
 
-  const explanation = (page: Page) => page.locator('section[aria-labelledby="explanation-heading"]');
+  const explanation = (page: Page) => runRegion(page, 'Explanation');
   const editor = (page: Page) => page.getByRole('textbox', { name: 'Code to explain' });
   /** Picks a level or format: the visible label of a radio button. */
   const choose = async (page: Page, option: string) => {
@@ -50,7 +46,7 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
     await page.goto(`${server.url}/`);
     await page.getByLabel('Describe the code you want').fill('Add two numbers');
     await page.getByRole('button', { name: 'Generate' }).click();
-    await expect.poll(() => page.locator('.answer .run-badge').innerText()).toBe('Done');
+    await expect.poll(() => runBadge(runRegion(page)).innerText()).toBe('Done');
 
     await page.getByRole('button', { name: 'Explain this code' }).click();
     await page.waitForURL(`${server.url}/explain`);
@@ -72,7 +68,7 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
     // Linked: the id is that of the generation the code came from.
     const linked = await server.store.prompts.findById(sent.generationId ?? '');
     expect(linked).toMatchObject({ kind: 'generate', input: 'Add two numbers' });
-    await expect.poll(() => explanation(page).locator('.run-badge').innerText()).toBe('Done');
+    await expect.poll(() => runBadge(explanation(page)).innerText()).toBe('Done');
     expect(await explanation(page).locator('.markdown strong').innerText()).toBe('adds');
     expect(problems).toEqual([]);
     await context.close();
@@ -102,7 +98,7 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
     await choose(page, 'Beginner');
     // Ctrl+Enter in the editor explains.
     await editor(page).press('Control+Enter');
-    await expect.poll(() => explanation(page).locator('.run-badge').innerText()).toBe('Done');
+    await expect.poll(() => runBadge(explanation(page)).innerText()).toBe('Done');
     const body = upstream.requests[0]?.body;
     expect(body?.response_format?.type).toBe('json_schema');
     expect(body?.messages?.[0]?.content).toContain('beginner');
@@ -142,7 +138,7 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
     await editor(page).fill(DEFAULT_CODE);
     await choose(page, 'Line by line');
     await page.getByRole('button', { name: 'Explain', exact: true }).click();
-    await expect.poll(() => explanation(page).locator('.run-badge').innerText()).toBe('Done');
+    await expect.poll(() => runBadge(explanation(page)).innerText()).toBe('Done');
     // On a phone each section shows its own lines.
     expect(await page.locator('.sv-section').nth(1).locator('pre').innerText()).toContain('return a + b');
     await expectNoHorizontalOverflow(page);

@@ -6,13 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/app.js';
 import { CHROMIUM } from '../helpers/browser.js';
 import { DEFAULT_CODE } from '../helpers/openai-server.js';
-import { useOpenAiServer } from '../helpers/suite.js';
-import { useBrowser, useWebServer } from './support/e2e-suite.js';
+import { useRemoteModelsSuite } from './support/e2e-suite.js';
 import {
   SCREENSHOTS,
   expectAccessible,
   expectNoHorizontalOverflow,
   openSignedInPage,
+  runBadge,
+  runRegion,
   remoteModel,
 } from './support/generation-e2e.js';
 
@@ -20,20 +21,14 @@ import {
 const LONG_ANSWER = Array.from({ length: 60 }, (_, i) => `Step ${i + 1}. `);
 
 describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
-  const upstream = useOpenAiServer({ resetEachTest: true });
-  const server = useWebServer(() => ({
-    name: 'e2e-generate',
-    catalogue: {
-      defaultModel: 'remote-chat',
-      models: [
-        remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat', {
-          description: 'A chat model on the test server.',
-        }),
-        remoteModel(upstream.baseUrl, 'needs-key', 'Needs Key', { apiKeyEnv: 'CODEGENIE_E2E_UNSET_KEY' }),
-      ],
-    },
-  }));
-  const browser = useBrowser();
+  const { upstream, server, browser } = useRemoteModelsSuite(
+    'e2e-generate',
+    [
+      ['remote-chat', 'Remote Chat', { description: 'A chat model on the test server.' }],
+      ['needs-key', 'Needs Key', { apiKeyEnv: 'CODEGENIE_E2E_UNSET_KEY' }],
+    ],
+    { resetEachTest: true },
+  );
 
   async function openGenerate(options: Parameters<typeof openSignedInPage>[2] = {}) {
     const opened = await openSignedInPage(browser, server, options);
@@ -44,8 +39,8 @@ describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
     return opened;
   }
 
-  const badge = (page: Page) => page.locator('.answer .run-badge');
-  const answer = (page: Page) => page.locator('.answer .answer-body');
+  const badge = (page: Page) => runBadge(runRegion(page));
+  const answer = (page: Page) => runRegion(page);
 
   it('streams the answer as it arrives, with timings; Copy and Download give the code', async () => {
     upstream.script([{ type: 'answer', delayMs: 60 }]);
@@ -65,7 +60,7 @@ describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
       .toBe(true);
     await expect.poll(() => badge(page).innerText(), { timeout: 15_000 }).toBe('Done');
     expect(await answer(page).innerText()).toContain('Call it as add(2, 3).');
-    const stats = await page.locator('.answer .run-stats').innerText();
+    const stats = await runRegion(page).innerText();
     expect(stats).toMatch(/Elapsed\s+\d/);
     expect(stats).toMatch(/First token\s+\d+ ms/);
     expect(stats).toMatch(/Speed\s+[\d.]+ tokens\/s/);
@@ -131,7 +126,7 @@ describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
     const { page, context, problems } = await openGenerate();
     await page.getByLabel('Describe the code you want').fill('Anything');
     await page.getByRole('button', { name: 'Generate' }).click();
-    const alert = page.locator('form[aria-label="Generate code"] [role="alert"]');
+    const alert = page.getByRole('form', { name: 'Generate code' }).getByRole('alert');
     await expect
       .poll(() => alert.innerText())
       .toBe('The model provider rejected the API key for Remote Chat.');
@@ -183,7 +178,7 @@ describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
       await page.getByRole('button', { name: 'Generate' }).click();
       await expect.poll(() => badge(page).innerText()).toBe('Done');
       await page.getByRole('button', { name: 'Generate' }).click();
-      const alert = page.locator('form[aria-label="Generate code"] [role="alert"]');
+      const alert = page.getByRole('form', { name: 'Generate code' }).getByRole('alert');
       await expect
         .poll(() => alert.innerText())
         .toMatch(
@@ -224,7 +219,7 @@ describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
     expect(text).toContain('<img src=x onerror="window.__pwned=2">');
     expect(text).toContain('<style>body{display:none}</style>');
     // No element came out of the model's HTML, and no link runs script.
-    const rendered = page.locator('.answer .markdown');
+    const rendered = runRegion(page);
     expect(await rendered.locator('script, img, style, b, iframe').count()).toBe(0);
     expect(await page.locator('a[href^="javascript:" i]').count()).toBe(0);
     expect(await rendered.locator('[onerror], [onmouseover]').count()).toBe(0);

@@ -9,7 +9,7 @@ import { startDownloadServer } from '../helpers/download-server.js';
 import { useSuiteFixture, useTempDir } from '../helpers/suite.js';
 import { writeTinyGguf } from '../helpers/tiny-gguf.js';
 import { useBrowser, useWebServer } from './support/e2e-suite.js';
-import { expectAccessible, openSignedInPage } from './support/generation-e2e.js';
+import { expectAccessible, openSignedInPage, runBadge, runRegion } from './support/generation-e2e.js';
 
 /**
  * Real llama.cpp in the browser flow: a tiny GGUF the helpers write (random
@@ -51,7 +51,7 @@ describe.skipIf(!CHROMIUM)('local models in the browser', () => {
   });
   const browser = useBrowser();
 
-  const badge = (page: Page) => page.locator('.answer .run-badge');
+  const badge = (page: Page) => runBadge(runRegion(page));
 
   it('streams text from a local GGUF model, shown as code', async () => {
     const { page, context, problems } = await openSignedInPage(browser, server);
@@ -64,7 +64,7 @@ describe.skipIf(!CHROMIUM)('local models in the browser', () => {
     const code = await page.locator('.answer .code-block__code').innerText();
     expect(code.trim().length).toBeGreaterThan(0);
     expect(await page.locator('.answer .markdown').count()).toBe(0);
-    expect(await page.locator('.answer .run-stats').innerText()).toMatch(/Tokens\s+[1-9]/);
+    expect(await runRegion(page).innerText()).toMatch(/Tokens\s+[1-9]/);
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
@@ -98,7 +98,7 @@ describe.skipIf(!CHROMIUM)('local models in the browser', () => {
         { timeout: 15_000, interval: 300 },
       )
       .toBeGreaterThanOrEqual(2);
-    expect(await page.locator('.answer').innerText()).toMatch(/Downloading Tiny download/);
+    expect(await runRegion(page).innerText()).toMatch(/Downloading Tiny download/);
     await expectAccessible(page, 'generate-downloading');
 
     await expect.poll(() => badge(page).innerText(), { timeout: 90_000 }).toBe('Done');

@@ -4,33 +4,23 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../helpers/browser.js';
 import { apiClient, newAccount, registerAndLogin } from '../helpers/http.js';
-import { useOpenAiServer } from '../helpers/suite.js';
 import { RESULTS_DIR, secret } from '../helpers/secrets.js';
 import {
   SCREENSHOTS,
   expectAccessible,
   expectNoHorizontalOverflow,
-  remoteModel,
   openSignedInPage,
 } from './support/generation-e2e.js';
-import { useBrowser, useWebServer } from './support/e2e-suite.js';
+import { useRemoteModelsSuite } from './support/e2e-suite.js';
 
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
 describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
-  const upstream = useOpenAiServer();
-  const server = useWebServer(() => ({
-    name: 'e2e-profile',
-    catalogue: {
-      defaultModel: 'remote-chat',
-      models: [
-        remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
-        remoteModel(upstream.baseUrl, 'remote-coder', 'Remote Coder'),
-      ],
-    },
-  }));
+  const { server, browser } = useRemoteModelsSuite('e2e-profile', [
+    ['remote-chat', 'Remote Chat'],
+    ['remote-coder', 'Remote Coder'],
+  ]);
   const api = apiClient(() => server.url);
-  const browser = useBrowser();
 
   /** A fresh account signed in through the API, its session cookie in a new browser context. */
   const signIn = (options: Parameters<typeof openSignedInPage>[2] = {}) =>

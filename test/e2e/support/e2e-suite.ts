@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import type { TestServer, TestServerOptions } from '../../helpers/app.js';
 import { launchBrowser } from '../../helpers/browser.js';
-import { useSuiteFixture, useTestServer, type Lazy } from '../../helpers/suite.js';
+import { remoteModel } from '../../helpers/catalogue.js';
+import { useOpenAiServer, useSuiteFixture, useTestServer, type Lazy } from '../../helpers/suite.js';
 import { requireBuiltWebApp } from './generation-e2e.js';
 
 /*
@@ -25,4 +26,30 @@ export function useBrowser(): Browser {
     async () => (await launchBrowser()).browser,
     (browser) => browser.close(),
   );
+}
+
+/** A remote model on the fake server: its id (also the upstream model name), name and other catalogue fields. */
+export type RemoteModelSpec = [id: string, name: string, fields?: Record<string, unknown>];
+
+/**
+ * The usual browser suite: the fake OpenAI-compatible server, the app
+ * serving the web app with these remote models on it (the first is the
+ * default), and a browser.
+ */
+export function useRemoteModelsSuite(
+  name: string,
+  models: [RemoteModelSpec, ...RemoteModelSpec[]],
+  options: { resetEachTest?: boolean; env?: Record<string, string> } = {},
+) {
+  const upstream = useOpenAiServer({ resetEachTest: options.resetEachTest });
+  const server = useWebServer(() => ({
+    name,
+    env: options.env,
+    catalogue: {
+      defaultModel: models[0][0],
+      models: models.map(([id, label, fields]) => remoteModel(upstream.baseUrl, id, label, fields)),
+    },
+  }));
+  const browser = useBrowser();
+  return { upstream, server, browser };
 }

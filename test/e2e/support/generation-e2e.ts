@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { WEB_ROOT, type TestServer } from '../../helpers/app.js';
 import { apiClient, newAccount, registerAndLogin } from '../../helpers/http.js';
@@ -110,4 +110,14 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
 export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+}
+
+/** A run's panel (Generate's "Answer", Explain's "Explanation"): a region named by its heading. */
+export function runRegion(page: Page, name = 'Answer'): Locator {
+  return page.getByRole('region', { name, exact: true });
+}
+
+/** The state badge of the run shown in `scope`, by its words (Starting, Waiting, Writing, Done, Stopped, Failed). */
+export function runBadge(scope: Locator): Locator {
+  return scope.getByText(/^(Starting|Waiting|Writing|Done|Stopped|Failed)$/);
 }

@@ -1,10 +1,8 @@
 import type { Page } from 'playwright-core';
 import type { PromptRecord } from '../../../src/server/store/store.port.js';
 import { fixturePrompt } from '../../../src/server/store/store-prompts.contract.js';
-import { remoteModel } from '../../helpers/catalogue.js';
 import { apiClient } from '../../helpers/http.js';
-import { useOpenAiServer } from '../../helpers/suite.js';
-import { useBrowser, useWebServer } from './e2e-suite.js';
+import { useRemoteModelsSuite } from './e2e-suite.js';
 import { openSignedInPage } from './generation-e2e.js';
 
 const MINUTE = 60_000;
@@ -15,19 +13,11 @@ const MINUTE = 60_000;
  * the History page's list.
  */
 export function useHistorySuite(name: string) {
-  const upstream = useOpenAiServer();
-  const server = useWebServer(() => ({
-    name,
-    catalogue: {
-      defaultModel: 'remote-chat',
-      models: [
-        remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
-        remoteModel(upstream.baseUrl, 'remote-coder', 'Remote Coder'),
-      ],
-    },
-  }));
+  const { upstream, server, browser } = useRemoteModelsSuite(name, [
+    ['remote-chat', 'Remote Chat'],
+    ['remote-coder', 'Remote Coder'],
+  ]);
   const api = apiClient(() => server.url);
-  const browser = useBrowser();
 
   /** A fresh account signed in through the API, its session cookie in a new browser context. */
   const signIn = (options: Parameters<typeof openSignedInPage>[2] = {}) =>
@@ -62,8 +52,13 @@ export function useHistorySuite(name: string) {
     await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
   }
 
-  const items = (page: Page) => page.locator('.history-item');
-  const titles = (page: Page) => page.locator('.history-item__link').allInnerTexts();
+  const historyList = (page: Page) => page.getByRole('list', { name: 'History items' });
+  /** The list's items (each has a title heading; the facts under it are a list of their own). */
+  const items = (page: Page) =>
+    historyList(page)
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { level: 3 }) });
+  const titles = (page: Page) => historyList(page).getByRole('heading', { level: 3 }).allInnerTexts();
 
   return { upstream, server, api, signIn, seed, openHistory, items, titles };
 }
