@@ -27,3 +27,13 @@ export function localProviderOptions(overrides: Partial<LocalProviderOptions> = 
     ...overrides,
   };
 }
+
+/** What `promise` rejects with; fails the test when it resolves instead. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pinnedLocalModel } from '../../../../test/helpers/catalogue.js';
 import { startDownloadServer, type DownloadServer } from '../../../../test/helpers/download-server.js';
-import { localProviderOptions } from '../../../../test/helpers/local-provider.js';
+import { localProviderOptions, rejection } from '../../../../test/helpers/local-provider.js';
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
 import type { LocalModelEntry } from '../catalogue.js';
 import { GenerationCancelledError, ModelUnavailableError } from '../model-errors.js';
@@ -25,15 +25,6 @@ async function collect(chunks: AsyncIterable<Chunk>): Promise<{ text: string; co
     }
   }
   return { text, completionTokens };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
 }
 
 describe('LocalProvider downloads', () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { localProviderOptions } from '../../../../test/helpers/local-provider.js';
+import { localProviderOptions, rejection } from '../../../../test/helpers/local-provider.js';
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
 import type { LocalModelEntry } from '../catalogue.js';
 import { GenerationCancelledError, ModelBusyError, ModelUnavailableError } from '../model-errors.js';
@@ -53,15 +53,6 @@ async function startLong(
   // Its end is checked by the caller; keep it from counting as unhandled meanwhile.
   rest.catch(() => undefined);
   return { done: rest };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
 }
 
 describe('LocalProvider limits', () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localProviderOptions } from '../../../../test/helpers/local-provider.js';
+import { localProviderOptions, rejection } from '../../../../test/helpers/local-provider.js';
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
 import type { LocalModelEntry } from '../catalogue.js';
 import {
@@ -52,15 +52,6 @@ async function collect(stream: AsyncIterable<Chunk>): Promise<Collected> {
     throw new Error('the stream did not end with a usage chunk');
   }
   return { text: tokens.join(''), tokens, usage, chunks };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
 }
 
 describe('LocalProvider', () => {
