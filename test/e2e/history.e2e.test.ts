@@ -74,11 +74,18 @@ describe.skipIf(!CHROMIUM)('History in the browser', () => {
     await page.getByRole('link', { name: 'Add two numbers' }).click();
     await page.waitForURL(/\/history\/[\w-]+$/);
     await page.getByRole('heading', { name: 'Add two numbers', level: 1 }).waitFor();
-    const prompt = page.locator('.history-record__prompt');
-    expect(await prompt.innerText()).toBe('Add two numbers\nwith a docstring');
-    expect(await page.locator('.record-params').innerText()).toMatch(/Temperature\s*0\.2/);
-    await expect.poll(() => page.locator('.record-answer .code-block').innerText()).toContain('return a + b');
-    expect(await page.locator('.record-answer .inline-code').innerText()).toBe('add(2, 3)');
+    const request = page.getByRole('region', { name: 'Prompt' });
+    expect(await request.getByText('Add two numbers with a docstring').innerText()).toBe(
+      'Add two numbers\nwith a docstring',
+    );
+    expect(await request.innerText()).toMatch(/Temperature\s*0\.2/);
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Answer' }).innerText())
+      .toContain('return a + b');
+    // Inline code is an element of its own (not backticks in the text).
+    expect(
+      await page.getByRole('region', { name: 'Answer' }).getByText('add(2, 3)', { exact: true }).count(),
+    ).toBe(1);
     await expectAccessible(page, 'history-item');
 
     // "Explain this" hands the code to Explain.
@@ -113,7 +120,7 @@ describe.skipIf(!CHROMIUM)('History in the browser', () => {
     ]);
     await page.goto(`${server.url}/history/${record?.id ?? ''}`);
     await page.getByRole('heading', { name: 'Sum a list of numbers', level: 1 }).waitFor();
-    expect(await page.locator('.record-params').innerText()).toContain('"```\\n"');
+    expect(await page.getByRole('region', { name: 'Prompt' }).innerText()).toContain('"```\\n"');
     await page.getByRole('button', { name: 'Run again' }).click();
     await page.waitForURL(`${server.url}/`);
     expect(await page.evaluate(() => (history.state as { usr?: unknown } | null)?.usr)).toEqual({
@@ -147,7 +154,10 @@ describe.skipIf(!CHROMIUM)('History in the browser', () => {
     await expect.poll(() => titles(page)).toEqual(['Keep me too', 'Delete me please', 'Keep me']);
     await page.getByRole('link', { name: 'Delete me please' }).click();
     await page.getByRole('heading', { name: 'Delete me please', level: 1 }).waitFor();
-    expect(await page.locator('.record-answer strong').innerText()).toBe('answer');
+    // Rendered as Markdown: the bold word is an element of its own.
+    expect(
+      await page.getByRole('region', { name: 'Answer' }).getByText('answer', { exact: true }).count(),
+    ).toBe(1);
 
     const dialog = page.getByRole('dialog', { name: 'Delete this item?' });
     await page.getByRole('button', { name: 'Delete', exact: true }).click();

@@ -26,6 +26,10 @@ describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
   const signIn = (options: Parameters<typeof openSignedInPage>[2] = {}) =>
     openSignedInPage(browser, server, { accountPrefix: 'prof', ...options });
 
+  /** The devices listed under "Signed-in devices", one list item each. */
+  const signedInDevices = (page: Page) =>
+    page.getByRole('region', { name: 'Signed-in devices' }).getByRole('listitem');
+
   async function openProfile(page: Page) {
     await page.goto(`${server.url}/profile`);
     await page.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
@@ -71,12 +75,12 @@ describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
     expect((await api.post('/api/explain', { code: 'x = 1' }, { token })).status).toBe(200);
 
     await openProfile(page);
-    const details = page.locator('.profile-details');
+    const details = page.getByRole('region', { name: 'Account' });
     expect(await details.innerText()).toContain(account.username);
     expect(await details.innerText()).toContain(account.email);
     expect(await details.innerText()).toMatch(/Member since\s+\w+/);
 
-    const totals = await page.locator('.profile-totals').innerText();
+    const totals = await page.getByRole('region', { name: 'Usage' }).innerText();
     expect(totals).toMatch(/Code generated\s+2/);
     expect(totals).toMatch(/Code explained\s+1/);
     expect(totals).toMatch(/Last 30 days\s+3/);
@@ -95,12 +99,12 @@ describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
     expect(await byModel.locator('tbody tr').nth(1).innerText()).toMatch(/Remote Coder\s+1\s+33%/);
 
     // Sign-ins with time and browser, in plain words.
-    const activity = page.locator('.activity-list');
+    const activity = page.getByRole('region', { name: 'Recent activity' });
     expect(await activity.innerText()).toContain('Signed in');
     expect(await activity.innerText()).toContain('Firefox 128 on Windows');
 
     // Both devices are listed, this one marked.
-    const devices = page.locator('.session');
+    const devices = signedInDevices(page);
     expect(await devices.count()).toBe(2);
     expect(await devices.first().innerText()).toContain('This device');
     expect(await devices.nth(1).innerText()).toContain('Firefox 128 on Windows');
@@ -122,8 +126,8 @@ describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
     await expect
       .poll(() => page.getByRole('status').filter({ hasText: 'Display name saved: Ada Lovelace.' }).count())
       .toBe(1);
-    expect(await page.locator('.shell-user__name').innerText()).toBe('Ada Lovelace');
-    expect(await page.locator('.profile-details').innerText()).toContain('Ada Lovelace');
+    expect(await page.getByRole('banner').getByText('Ada Lovelace', { exact: true }).count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Account' }).innerText()).toContain('Ada Lovelace');
 
     // The email needs the current password; mistakes are said next to the field.
     const email = page.getByLabel('New email address');
@@ -149,7 +153,9 @@ describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
         page.getByText(`Your email address is now new.${account.email}.`, { exact: false }).isVisible(),
       )
       .toBe(true);
-    await expect.poll(() => page.locator('.activity-list').innerText()).toContain('Email address changed');
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Recent activity' }).innerText())
+      .toContain('Email address changed');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -192,9 +198,11 @@ describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
       .toBe(1);
     expect(await page.locator('#profile-current-password').inputValue()).toBe('');
     // The other device is gone from the list and from the server; this one stays signed in.
-    await expect.poll(() => page.locator('.session').count()).toBe(1);
+    await expect.poll(() => signedInDevices(page).count()).toBe(1);
     expect((await api.get('/api/auth/me', { token: other })).status).toBe(401);
-    await expect.poll(() => page.locator('.activity-list').innerText()).toContain('Password changed');
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Recent activity' }).innerText())
+      .toContain('Password changed');
 
     expect(await uiLogin(account.username, account.password)).toBe('refused');
     expect(await uiLogin(account.username, fresh)).toBe('signed in');
@@ -206,16 +214,16 @@ describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
     const { page, context, problems, account } = await signIn();
     const other = await otherDevice(account);
     await openProfile(page);
-    await expect.poll(() => page.locator('.session').count()).toBe(2);
+    await expect.poll(() => signedInDevices(page).count()).toBe(2);
     await page.getByRole('button', { name: /^Sign out Firefox 128 on Windows/ }).click();
     await expect
       .poll(() => page.getByRole('status').filter({ hasText: 'Signed out Firefox 128 on Windows.' }).count())
       .toBe(1);
-    expect(await page.locator('.session').count()).toBe(1);
-    expect(await page.locator('.session').innerText()).toContain('This device');
+    expect(await signedInDevices(page).count()).toBe(1);
+    expect(await signedInDevices(page).innerText()).toContain('This device');
     expect((await api.get('/api/auth/me', { token: other })).status).toBe(401);
     await expect
-      .poll(() => page.locator('.activity-list').innerText())
+      .poll(() => page.getByRole('region', { name: 'Recent activity' }).innerText())
       .toContain('Signed out another device');
 
     // "Sign out" on this device is a log out.
