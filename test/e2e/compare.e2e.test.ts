@@ -158,7 +158,7 @@ describe.skipIf(!CHROMIUM)('Compare in the browser', () => {
       await page.getByRole('button', { name: 'Compare 3 models' }).click();
       // A comparison counts once against the per-user limit: no column waits for a slot.
       await expect.poll(() => upstream.requests.length - before, { timeout: 10_000 }).toBe(3);
-      expect(await page.locator('.run-badge--waiting').count()).toBe(0);
+      expect(await page.getByText('Waiting', { exact: true }).count()).toBe(0);
       await expect.poll(() => badgeOf(page, 'Model A'), { timeout: 20_000 }).toBe('Done');
       await expect.poll(() => badgeOf(page, 'Broken Model'), { timeout: 20_000 }).toBe('Failed');
       await expect.poll(() => badgeOf(page, 'Model B'), { timeout: 20_000 }).toBe('Done');

@@ -35,9 +35,12 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
 
   const explanation = (page: Page) => runRegion(page, 'Explanation');
   const editor = (page: Page) => page.getByRole('textbox', { name: 'Code to explain' });
+  /** The line-by-line explanation's sections, one article each. */
+  const lineSections = (page: Page) =>
+    page.getByRole('list', { name: 'Explanation by lines' }).getByRole('article');
   /** Picks a level or format: the visible label of a radio button. */
   const choose = async (page: Page, option: string) => {
-    await page.locator('.segmented__label', { hasText: option }).click();
+    await page.locator('label').filter({ hasText: option }).click();
     expect(await page.getByRole('radio', { name: option }).isChecked()).toBe(true);
   };
 
@@ -69,7 +72,8 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
     const linked = await server.store.prompts.findById(sent.generationId ?? '');
     expect(linked).toMatchObject({ kind: 'generate', input: 'Add two numbers' });
     await expect.poll(() => runBadge(explanation(page)).innerText()).toBe('Done');
-    expect(await explanation(page).locator('.markdown strong').innerText()).toBe('adds');
+    // Rendered as Markdown: the bold word is an element of its own.
+    expect(await explanation(page).getByText('adds', { exact: true }).count()).toBe(1);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -103,7 +107,7 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
     expect(body?.response_format?.type).toBe('json_schema');
     expect(body?.messages?.[0]?.content).toContain('beginner');
 
-    const sections = page.locator('.sv-section');
+    const sections = lineSections(page);
     expect(await sections.count()).toBe(2);
     expect(await sections.nth(0).innerText()).toContain('Line 1');
     expect(await sections.nth(1).innerText()).toContain('Returns their sum.');
@@ -140,7 +144,7 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
     await page.getByRole('button', { name: 'Explain', exact: true }).click();
     await expect.poll(() => runBadge(explanation(page)).innerText()).toBe('Done');
     // On a phone each section shows its own lines.
-    expect(await page.locator('.sv-section').nth(1).locator('pre').innerText()).toContain('return a + b');
+    expect(await lineSections(page).nth(1).innerText()).toContain('return a + b');
     await expectNoHorizontalOverflow(page);
     await expectAccessible(page, 'explain-phone-dark');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'explain-phone-dark.png'), fullPage: true });
