@@ -98,7 +98,11 @@ describe('POST /api/auth/forgot-password', () => {
         socket.destroy();
       }
       await slow.close();
-      await new Promise<void>((resolve) => stalled.close(() => { resolve(); }));
+      await new Promise<void>((resolve) =>
+        stalled.close(() => {
+          resolve();
+        }),
+      );
     }
   });
 
