@@ -48,7 +48,8 @@ async function compare(
     );
   }
   const [a = 0, b = 0] = medians;
-  console.log(`  ratio of medians ${(b / a).toFixed(3)} (1.000 = the same; issue 2 asked within 10%)`);
+  // The tests this replaced asked for sign-in medians within 10% and reset-request medians within 2 ms.
+  console.log(`  ratio of medians ${(b / a).toFixed(3)} (1.000 = the same), difference ${f(b - a)} ms`);
 }
 
 async function expectStatus(res: Promise<{ status: number }>, status: number): Promise<void> {
