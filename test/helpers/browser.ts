@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 
 /** Debian's Chromium, or $CHROMIUM_PATH; never a downloaded browser. */
 export function findChromium(): string | undefined {
@@ -49,15 +49,4 @@ export async function launchBrowser(): Promise<LaunchedBrowser> {
       await browser.close();
     },
   };
-}
-
-/** A new context (cookie jar) at the given viewport and colour scheme. */
-export function newContext(
-  browser: Browser,
-  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
-): Promise<BrowserContext> {
-  return browser.newContext({
-    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
-    colorScheme: options.colorScheme ?? 'light',
-  });
 }
