@@ -34,7 +34,6 @@ const WEB = [
   'web-pages',
   'web-stores',
   'web-styles',
-  'web-theme',
 ];
 const SRC = [...SERVER, ...WEB, 'shared'];
 /** Web folders that may import the rest of the web app (page components aside) and shared. */

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { buildApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
-import { startSessionPurge } from './services/session-purge.job.js';
+import { startSessionPurge } from './jobs/session-purge.job.js';
 import { resolveSessionSecret } from './session-secret.js';
 import { createStore, describeStore } from './store/index.js';
 

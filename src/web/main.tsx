@@ -5,7 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { AuthProvider } from './auth/AuthProvider';
 import { router } from './router';
-import { applyStoredTheme } from './theme/theme.store';
+import { applyStoredTheme } from './stores/theme.store';
 
 // Before the first render, so a stored theme choice never flashes the other theme.
 applyStoredTheme();

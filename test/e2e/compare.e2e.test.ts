@@ -108,14 +108,16 @@ describe.skipIf(!CHROMIUM)('Compare in the browser', () => {
 
     // Diff: Model A on the left, Model B on the right; the differing lines are marked.
     await page.getByRole('button', { name: 'Diff' }).click();
-    await expect.poll(() => page.locator('.diff__summary').innerText()).toContain('2 lines differ.');
-    const changed = page.locator('.diff__row:not(.diff__row--same)');
+    await expect.poll(() => page.getByTestId('diff-summary').innerText()).toContain('2 lines differ.');
+    const changed = page.getByTestId('diff-row').and(page.locator(':not([data-kind="same"])'));
     expect(await changed.count()).toBe(2);
     expect(await changed.nth(0).innerText()).toContain('"""Add two numbers."""');
     expect(await changed.nth(1).innerText()).toContain('return a + b');
     expect(await changed.nth(1).innerText()).toContain('return b + a');
     expect(await changed.nth(1).locator('[data-change="changed"]').count()).toBe(2);
-    expect(await page.locator('.diff__row--same').first().innerText()).toContain('def add(a, b):');
+    expect(
+      await page.getByTestId('diff-row').and(page.locator('[data-kind="same"]')).first().innerText(),
+    ).toContain('def add(a, b):');
     await expectAccessible(page, 'compare-diff');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'compare-diff.png') });
 

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../helpers/browser.js';
 import { DEFAULT_CODE } from '../helpers/openai-server.js';
@@ -112,10 +112,10 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
     expect(await sections.nth(0).innerText()).toContain('Line 1');
     expect(await sections.nth(1).innerText()).toContain('Returns their sum.');
     await sections.nth(1).hover();
-    await expect.poll(() => page.locator('.sv-line--active').innerText()).toContain('return a + b');
+    await expect.poll(() => activeLine(page).innerText()).toContain('return a + b');
     await sections.nth(0).focus();
-    await expect.poll(() => page.locator('.sv-line--active').innerText()).toContain('def add(a, b):');
-    expect(await page.locator('.sv-line--active').count()).toBe(1);
+    await expect.poll(() => activeLine(page).innerText()).toContain('def add(a, b):');
+    expect(await activeLine(page).count()).toBe(1);
 
     await expectAccessible(page, 'explain');
     await page.setViewportSize({ width: 1280, height: 1180 });
@@ -198,3 +198,8 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
     await context.close();
   });
 });
+
+/** The code lines highlighted for the section in focus (line-by-line view). */
+function activeLine(page: Page): Locator {
+  return page.getByTestId('explained-line').and(page.locator('[data-active]'));
+}

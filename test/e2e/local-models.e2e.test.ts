@@ -61,9 +61,9 @@ describe.skipIf(!CHROMIUM)('local models in the browser', () => {
     await page.getByRole('button', { name: 'Generate' }).click();
     await expect.poll(() => badge(page).innerText(), { timeout: 60_000 }).toBe('Done');
     // A completion model answers with bare code: one code block, not Markdown.
-    const code = await page.locator('.answer .code-block__code').innerText();
+    const code = await runRegion(page).getByTestId('code-block-code').innerText();
     expect(code.trim().length).toBeGreaterThan(0);
-    expect(await page.locator('.answer .markdown').count()).toBe(0);
+    expect(await runRegion(page).getByTestId('markdown').count()).toBe(0);
     expect(await runRegion(page).innerText()).toMatch(/Tokens\s+[1-9]/);
     expect(problems).toEqual([]);
     await context.close();

@@ -87,8 +87,8 @@ describe.skipIf(!CHROMIUM)('Profile in the browser', () => {
     // The chart is one image with a name and a summary; the exact numbers are a table.
     const chart = page.getByRole('img', { name: 'Requests per day, last 30 days' });
     expect(await chart.count()).toBe(1);
-    expect(await page.locator('.usage-chart__bar:not(.usage-chart__bar--zero)').count()).toBe(1);
-    expect(await page.locator('.usage-chart__bar').count()).toBe(30);
+    expect(await page.getByTestId('usage-bar').and(page.locator(':not([data-zero])')).count()).toBe(1);
+    expect(await page.getByTestId('usage-bar').count()).toBe(30);
     expect(await page.getByText('3 requests in the last 30 days', { exact: false }).isVisible()).toBe(true);
     await page.getByText('Show the numbers').click();
     const today = page.getByRole('region', { name: 'Requests per day' }).locator('tbody tr').first();

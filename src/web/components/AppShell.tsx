@@ -3,7 +3,7 @@ import { NavLink, Outlet } from 'react-router';
 import { MESSAGES } from '../../shared/messages';
 import { ApiError } from '../api/api-client';
 import { useAuth } from '../auth/auth.context';
-import { resetWorkspaces } from '../generation/workspace';
+import { resetWorkspaces } from '../stores/workspace';
 import { Brand } from './Brand';
 import { SkipLink } from './SkipLink';
 import { ThemeToggle } from './ThemeToggle';

@@ -1,4 +1,4 @@
-import { setTheme, useTheme } from '../theme/theme.store';
+import { setTheme, useTheme } from '../stores/theme.store';
 import './ThemeToggle.css';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunSnapshot } from './generation-run';
+import type { RunSnapshot } from '../stores/generation-run';
 import { formatBytes, formatDuration, formatRate, runStats } from './run-stats';
 
 const base: RunSnapshot = {

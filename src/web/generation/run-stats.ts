@@ -1,4 +1,4 @@
-import type { RunSnapshot } from './generation-run';
+import type { RunSnapshot } from '../stores/generation-run';
 
 /** The numbers shown under an answer. */
 export interface RunStats {

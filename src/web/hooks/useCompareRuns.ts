@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState, useSyncExternalStore } from 'react';
 import type { Language } from '../api/generation.api';
-import { isRunActive, startRun, type GenerationRun, type RunSnapshot } from '../generation/generation-run';
+import { isRunActive, startRun, type GenerationRun, type RunSnapshot } from '../stores/generation-run';
 import { newUuid } from '../generation/uuid';
 
 /** One model's column: its run, and whether it answers with bare code. */

@@ -2,7 +2,7 @@ import { useCallback, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth/auth.context';
 import type { ExplainLocationState } from '../generation/explain-handoff';
-import type { Workspace } from '../generation/workspace';
+import type { Workspace } from '../stores/workspace';
 
 /** Workspace values that remember which router entry's hand-off was taken. */
 interface HandoffWorkspace {

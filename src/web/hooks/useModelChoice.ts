@@ -8,8 +8,8 @@ import {
   refreshModels,
   resolveModel,
   useModels,
-} from '../generation/models.store';
-import { readPreferences } from '../generation/workspace';
+} from '../stores/models.store';
+import { readPreferences } from '../stores/workspace';
 
 /** The user's choice as a page keeps it in its workspace. */
 export interface ModelChoice {

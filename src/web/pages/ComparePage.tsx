@@ -10,11 +10,11 @@ import { PromptField } from '../components/generation/PromptField';
 import { RunActions } from '../components/generation/RunActions';
 import { WorkbenchForm } from '../components/generation/Workbench';
 import type { ExtractedCode } from '../generation/extract-code';
-import type { RunSnapshot } from '../generation/generation-run';
+import type { RunSnapshot } from '../stores/generation-run';
 import { EMPTY_PROMPT, inputProblem } from '../generation/input-check';
 import { toApiLanguage, toCodeLanguage } from '../generation/languages';
-import { useModels } from '../generation/models.store';
-import { createWorkspace } from '../generation/workspace';
+import { useModels } from '../stores/models.store';
+import { createWorkspace } from '../stores/workspace';
 import { useCompareRuns, type CompareColumnRun } from '../hooks/useCompareRuns';
 import { useExplainCode } from '../hooks/useHandoff';
 

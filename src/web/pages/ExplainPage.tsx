@@ -10,10 +10,10 @@ import { RunActions } from '../components/generation/RunActions';
 import { RunErrorAlert } from '../components/generation/RunErrorAlert';
 import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
 import { readExplainState } from '../generation/explain-handoff';
-import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../generation/generation-run';
+import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../stores/generation-run';
 import { inputProblem } from '../generation/input-check';
 import { languageLabel, toCodeLanguage } from '../generation/languages';
-import { createWorkspace, savePreferences } from '../generation/workspace';
+import { createWorkspace, savePreferences } from '../stores/workspace';
 import { useWorkspaceHandoff } from '../hooks/useHandoff';
 import { useModelChoice } from '../hooks/useModelChoice';
 

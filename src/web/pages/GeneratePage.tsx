@@ -13,11 +13,11 @@ import { RunStats } from '../components/generation/RunStats';
 import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
 import { codeOfAnswer } from '../generation/extract-code';
 import { readGenerateState } from '../generation/generate-handoff';
-import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../generation/generation-run';
+import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../stores/generation-run';
 import { EMPTY_PROMPT, inputProblem } from '../generation/input-check';
 import { toApiLanguage, toCodeLanguage } from '../generation/languages';
 import { draftFromDefaults, readSampling, type SamplingDraft } from '../generation/sampling';
-import { createWorkspace, readPreferences, savePreferences } from '../generation/workspace';
+import { createWorkspace, readPreferences, savePreferences } from '../stores/workspace';
 import { useExplainCode, useWorkspaceHandoff } from '../hooks/useHandoff';
 import { useModelChoice } from '../hooks/useModelChoice';
 

@@ -14,7 +14,7 @@ import { formatDateTime, KIND_LABELS, languageName, modelName } from '../compone
 import { explainRecordCode, runAgainTarget } from '../components/history/record-handoff';
 import { codeOfAnswer } from '../generation/extract-code';
 import { toCodeLanguage } from '../generation/languages';
-import { useModels } from '../generation/models.store';
+import { useModels } from '../stores/models.store';
 import { useConfirm } from '../hooks/useConfirm';
 import { useExplainCode } from '../hooks/useHandoff';
 import { useHistoryRecord } from '../hooks/useHistoryRecord';

@@ -10,7 +10,7 @@ import { HistoryFilters } from '../components/history/HistoryFilters';
 import { HistoryList } from '../components/history/HistoryList';
 import { clearListNotice, peekListNotice } from '../components/history/history-cache';
 import { countFilters, readFilters } from '../components/history/history-format';
-import { useModels } from '../generation/models.store';
+import { useModels } from '../stores/models.store';
 import { useConfirm } from '../hooks/useConfirm';
 import { useHistoryList, type HistoryListState } from '../hooks/useHistoryList';
 

@@ -14,7 +14,7 @@ import { PasswordForm } from '../components/profile/PasswordForm';
 import { SessionsList } from '../components/profile/SessionsList';
 import { UsageChart } from '../components/profile/UsageChart';
 import { formatLongDate } from '../components/profile/profile-format';
-import { useModels } from '../generation/models.store';
+import { useModels } from '../stores/models.store';
 
 type Loadable<T> =
   { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; data: T };

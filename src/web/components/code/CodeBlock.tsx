@@ -38,7 +38,7 @@ export function CodeBlock({ code, language, title }: CodeBlockProps) {
       </figcaption>
       {/* Focusable so keyboard users can scroll long lines sideways. */}
       <pre className="code-block__pre" tabIndex={0} aria-label={`${title ?? name} code`}>
-        <code className="code-block__code">
+        <code className="code-block__code" data-testid="code-block-code">
           {highlighted.lines.map((line, index) => (
             <span key={index} className="code-line">
               <TokenSpans tokens={line} />

@@ -1,5 +1,5 @@
 import type { ModelListing } from '../../api/generation.api';
-import { isRunActive, type RunSnapshot } from '../../generation/generation-run';
+import { isRunActive, type RunSnapshot } from '../../stores/generation-run';
 import { toCodeLanguage, type CodeLanguage } from '../../generation/languages';
 import { CodeBlock } from '../code/CodeBlock';
 import { Markdown } from '../markdown/Markdown';

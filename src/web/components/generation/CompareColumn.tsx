@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { ModelListing } from '../../api/generation.api';
 import { codeOfAnswer, type ExtractedCode } from '../../generation/extract-code';
-import { isRunActive, useRunSnapshot, type RunSnapshot } from '../../generation/generation-run';
+import { isRunActive, useRunSnapshot, type RunSnapshot } from '../../stores/generation-run';
 import type { CodeLanguage } from '../../generation/languages';
 import type { CompareColumnRun } from '../../hooks/useCompareRuns';
 import { CopyButton } from '../code/CopyButton';

@@ -1,6 +1,6 @@
 import { SelectField } from '../FormField';
 import { codeOfAnswer } from '../../generation/extract-code';
-import type { RunSnapshot } from '../../generation/generation-run';
+import type { RunSnapshot } from '../../stores/generation-run';
 import type { CompareColumnRun } from '../../hooks/useCompareRuns';
 import { DiffView } from './DiffView';
 import './compare.css';

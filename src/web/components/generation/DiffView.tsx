@@ -34,7 +34,7 @@ export function DiffView({ left, right }: { left: DiffSide; right: DiffSide }) {
 
   return (
     <div className="diff">
-      <p className="diff__summary">
+      <p className="diff__summary" data-testid="diff-summary">
         {changedRows === 0
           ? 'The two answers have the same code.'
           : `${changedRows} ${changedRows === 1 ? 'line differs' : 'lines differ'}.`}
@@ -64,7 +64,12 @@ export function DiffView({ left, right }: { left: DiffSide; right: DiffSide }) {
           </thead>
           <tbody>
             {rows.map((row, index) => (
-              <tr key={index} className={`diff__row diff__row--${row.kind}`}>
+              <tr
+                key={index}
+                className={`diff__row diff__row--${row.kind}`}
+                data-testid="diff-row"
+                data-kind={row.kind}
+              >
                 <Cell
                   cell={row.left}
                   lines={leftLines}

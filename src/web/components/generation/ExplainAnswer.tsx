@@ -4,7 +4,7 @@ import {
   useRunSnapshot,
   type GenerationRun,
   type RunSnapshot,
-} from '../../generation/generation-run';
+} from '../../stores/generation-run';
 import { toCodeLanguage } from '../../generation/languages';
 import { completedSections } from '../../generation/sections';
 import { AnswerBody } from './AnswerBody';

@@ -1,5 +1,5 @@
 import type { ModelListing } from '../../api/generation.api';
-import { listedFor } from '../../generation/models.store';
+import { listedFor } from '../../stores/models.store';
 import type { ModelTaskName } from '../../../shared/models.schemas';
 import { SelectField } from '../FormField';
 import { ModelStatus, modelOptionLabel } from './ModelStatus';

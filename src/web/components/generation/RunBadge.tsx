@@ -1,4 +1,4 @@
-import type { RunStatus } from '../../generation/generation-run';
+import type { RunStatus } from '../../stores/generation-run';
 import './run-status.css';
 
 const LABELS: Record<RunStatus, string> = {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { isRunActive, type RunSnapshot } from '../../generation/generation-run';
+import { isRunActive, type RunSnapshot } from '../../stores/generation-run';
 import { formatDuration, formatRate, runStats } from '../../generation/run-stats';
 import './run-status.css';
 

@@ -60,6 +60,8 @@ export function SectionsView({ code, language, sections, partial }: SectionsView
                 <span
                   key={index}
                   data-line={line}
+                  data-testid="explained-line"
+                  data-active={inActive ? '' : undefined}
                   className={inActive ? 'sv-line sv-line--active' : 'sv-line'}
                   onMouseEnter={() => {
                     const owner = sectionOfLine(sections, line);

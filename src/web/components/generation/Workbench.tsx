@@ -1,5 +1,5 @@
 import type { ReactNode, Ref } from 'react';
-import { isRunActive, type RunSnapshot } from '../../generation/generation-run';
+import { isRunActive, type RunSnapshot } from '../../stores/generation-run';
 import { RunBadge, announcement } from './RunBadge';
 import './generation.css';
 

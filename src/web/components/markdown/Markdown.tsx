@@ -39,7 +39,7 @@ const REMARK_PLUGINS = [remarkGfm, remarkHtmlAsText];
  */
 export function Markdown({ text, defaultLanguage = null }: MarkdownProps) {
   return (
-    <div className="markdown">
+    <div className="markdown" data-testid="markdown">
       <ReactMarkdown
         remarkPlugins={REMARK_PLUGINS}
         urlTransform={safeUrl}

@@ -67,6 +67,8 @@ export function UsageChart({ days }: { days: readonly DayCount[] }) {
               <rect
                 key={day.date}
                 className={day.count === 0 ? 'usage-chart__bar usage-chart__bar--zero' : 'usage-chart__bar'}
+                data-testid="usage-bar"
+                data-zero={day.count === 0 ? '' : undefined}
                 x={index * SLOT + (SLOT - BAR) / 2}
                 y={HEIGHT - height}
                 width={BAR}

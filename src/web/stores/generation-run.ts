@@ -7,7 +7,7 @@ import {
   type GenerateRequest,
   type GenerationResult,
 } from '../api/generation.api';
-import { describeRunError, type RunError } from './describe-error';
+import { describeRunError, type RunError } from '../generation/describe-error';
 
 /**
  * `starting`: request sent, no `start` event yet (a local model may be loading

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelListing } from '../api/generation.api';
 import { MESSAGES } from '../../shared/messages';
-import { modelListing } from './model-listing.fixture';
+import { modelListing } from '../generation/model-listing.fixture';
 import { cannotDoReason, changesByItself, listedFor, pickInitialModel, resolveModel } from './models.store';
 
 const listing = (id: string, fields: Partial<ModelListing> = {}): ModelListing =>
