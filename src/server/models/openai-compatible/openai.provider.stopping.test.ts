@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CHAT_ANSWER, startOpenAiServer } from '../../../../test/helpers/openai-server.js';
-import { run, useOpenAiProviderSuite } from '../../../../test/helpers/openai-provider.js';
+import { run, SHORT_TIMEOUTS, useOpenAiProviderSuite } from '../../../../test/helpers/openai-provider.js';
 import {
   GenerationCancelledError,
   ProviderError,
@@ -106,7 +106,7 @@ describe('OpenAiCompatibleProvider: retries before the first token', () => {
 describe('OpenAiCompatibleProvider: timeouts', () => {
   it('stops waiting for response headers after the connect timeout', async () => {
     upstream.script([{ type: 'hang' }]);
-    const out = await run(provider().generate(request()));
+    const out = await run(provider({ timeouts: SHORT_TIMEOUTS }).generate(request()));
     expect(out.error).toBeInstanceOf(ProviderTimeoutError);
     expect((out.error as Error).message).toBe('Remote Coder did not respond within 0.3 s (connect timeout).');
     expect(upstream.requests).toHaveLength(1);
@@ -116,7 +116,7 @@ describe('OpenAiCompatibleProvider: timeouts', () => {
 
   it('stops when the first token never comes', async () => {
     upstream.script([{ type: 'answer', stallAfterChunks: 0 }]);
-    const out = await run(provider().generate(request()));
+    const out = await run(provider({ timeouts: SHORT_TIMEOUTS }).generate(request()));
     expect(out.error).toBeInstanceOf(ProviderTimeoutError);
     expect((out.error as Error).message).toBe(
       'Remote Coder sent no answer within 0.3 s (first-token timeout).',
@@ -128,7 +128,7 @@ describe('OpenAiCompatibleProvider: timeouts', () => {
 
   it('stops when the server goes silent between tokens', async () => {
     upstream.script([{ type: 'answer', text: 'one two three four', stallAfterChunks: 2 }]);
-    const out = await run(provider().generate(request()));
+    const out = await run(provider({ timeouts: SHORT_TIMEOUTS }).generate(request()));
     expect(out.tokens).toEqual(['one', ' two']);
     expect(out.error).toBeInstanceOf(ProviderTimeoutError);
     expect((out.error as Error).message).toBe(
