@@ -2,13 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ModelTaskName } from '../../shared/models.schemas';
 import type { ModelListing } from '../api/generation.api';
 import type { RunError } from '../generation/describe-error';
-import {
-  cannotDoReason,
-  listedFor,
-  refreshModels,
-  resolveModel,
-  useModels,
-} from '../stores/models.store';
+import { cannotDoReason, listedFor, refreshModels, resolveModel, useModels } from '../stores/models.store';
 import { readPreferences } from '../stores/workspace';
 
 /** The user's choice as a page keeps it in its workspace. */
