@@ -72,6 +72,32 @@ export function describePromptContract(getStore: () => Store): void {
       expect(await store.prompts.finish(randomUUID(), outcome)).toBe(false);
     });
 
+    it('saves the progress of a running record only, and keeps it when the record is marked failed', async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const running = await store.prompts.create(fixturePrompt(u.id));
+      const done = await store.prompts.create(
+        fixturePrompt(u.id, { status: 'completed', output: 'final', completionTokens: 9, finishedAt: T0 }),
+      );
+      expect(await store.prompts.saveProgress(running.id, 'def add(a, b):', 5)).toBe(true);
+      expect(await store.prompts.findById(running.id)).toEqual({
+        ...running,
+        output: 'def add(a, b):',
+        completionTokens: 5,
+      });
+      expect(await store.prompts.saveProgress(done.id, 'late', 1)).toBe(false);
+      expect(await store.prompts.findById(done.id)).toEqual(done);
+      expect(await store.prompts.saveProgress(randomUUID(), 'x', null)).toBe(false);
+
+      const error = { code: 'interrupted', message: 'The server stopped during this generation.' };
+      await store.prompts.failRunning(error, T0);
+      expect(await store.prompts.findById(running.id)).toMatchObject({
+        status: 'failed',
+        output: 'def add(a, b):',
+        completionTokens: 5,
+      });
+    });
+
     it('marks every running record failed, and only those', async () => {
       const store = getStore();
       const u = await store.users.create(fixtureUser());

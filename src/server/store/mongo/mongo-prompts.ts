@@ -41,6 +41,14 @@ export class MongoPrompts implements PromptRepository {
     return doc ? fromPromptDoc(doc) : null;
   }
 
+  async saveProgress(id: string, output: string, completionTokens: number | null): Promise<boolean> {
+    const filter = { _id: text(id, 'id'), status: 'running' as const };
+    const result = await atBoundary(() =>
+      this.c.prompts.updateOne(filter, { $set: { output, completionTokens } }),
+    );
+    return result.matchedCount > 0;
+  }
+
   async failRunning(error: { code: string; message: string }, at: Date): Promise<number> {
     const result = await atBoundary(() =>
       this.c.prompts.updateMany(

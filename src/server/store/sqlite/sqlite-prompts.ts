@@ -12,6 +12,8 @@ import type {
 interface PromptRow {
   id: string;
   user_id: string;
+  thread_id: string;
+  parent_id: string | null;
   kind: string;
   model_id: string;
   params: string;
@@ -43,6 +45,8 @@ export function toPrompt(row: PromptRow): PromptRecord {
   return {
     id: row.id,
     userId: row.user_id,
+    threadId: row.thread_id,
+    parentId: row.parent_id,
     kind: row.kind as PromptRecord['kind'],
     modelId: row.model_id,
     params: (json(row.params) ?? {}) as PromptRecord['params'],
@@ -85,8 +89,12 @@ export class SqlitePrompts implements PromptRepository {
   private readonly update;
   private readonly byId;
   private readonly failAll;
+  private readonly progress;
   private readonly deleteOne;
   private readonly deleteAll;
+  private readonly deleteEmptyThread;
+  private readonly deleteThreads;
+  private readonly byThread;
   private readonly countsByKind;
   private readonly countsByModel;
   private readonly countsByDay;
@@ -99,10 +107,12 @@ export class SqlitePrompts implements PromptRepository {
     private readonly commonMatches = COMMON_MATCHES,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO prompts (id, user_id, kind, model_id, params, input, language, output, code, sections, status,
-         error, prompt_tokens, completion_tokens, first_token_ms, total_ms, generation_id, created_at, finished_at)
-       VALUES (@id, @userId, @kind, @modelId, @params, @input, @language, @output, @code, @sections, @status,
-         @error, @promptTokens, @completionTokens, @firstTokenMs, @totalMs, @generationId, @createdAt, @finishedAt)`,
+      `INSERT INTO prompts (id, user_id, thread_id, parent_id, kind, model_id, params, input, language, output, code,
+         sections, status, error, prompt_tokens, completion_tokens, first_token_ms, total_ms, generation_id,
+         created_at, finished_at)
+       VALUES (@id, @userId, @threadId, @parentId, @kind, @modelId, @params, @input, @language, @output, @code,
+         @sections, @status, @error, @promptTokens, @completionTokens, @firstTokenMs, @totalMs, @generationId,
+         @createdAt, @finishedAt)`,
     );
     this.update = db.prepare(
       `UPDATE prompts SET status = @status, output = @output, code = @code, language = @language,
@@ -114,8 +124,20 @@ export class SqlitePrompts implements PromptRepository {
     this.failAll = db.prepare(
       "UPDATE prompts SET status = 'failed', error = ?, finished_at = ? WHERE status = 'running'",
     );
-    this.deleteOne = db.prepare('DELETE FROM prompts WHERE id = ? AND user_id = ?');
+    this.progress = db.prepare(
+      "UPDATE prompts SET output = ?, completion_tokens = ? WHERE id = ? AND status = 'running'",
+    );
+    this.deleteOne = db.prepare<[string, string], { thread_id: string }>(
+      'DELETE FROM prompts WHERE id = ? AND user_id = ? RETURNING thread_id',
+    );
     this.deleteAll = db.prepare('DELETE FROM prompts WHERE user_id = ?');
+    this.deleteEmptyThread = db.prepare(
+      'DELETE FROM threads WHERE id = ? AND NOT EXISTS (SELECT 1 FROM prompts WHERE thread_id = threads.id)',
+    );
+    this.deleteThreads = db.prepare('DELETE FROM threads WHERE user_id = ?');
+    this.byThread = db.prepare<[string, string], PromptRow>(
+      'SELECT * FROM prompts WHERE thread_id = ? AND user_id = ? ORDER BY created_at, id',
+    );
     this.matchRowids = db.prepare<[string, number], { rowid: number }>(
       'SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ? LIMIT ?',
     );
@@ -137,6 +159,8 @@ export class SqlitePrompts implements PromptRepository {
       ...outcomeParams(record),
       id: record.id,
       userId: record.userId,
+      threadId: record.threadId,
+      parentId: record.parentId,
       kind: record.kind,
       modelId: record.modelId,
       params: JSON.stringify(record.params),
@@ -154,6 +178,10 @@ export class SqlitePrompts implements PromptRepository {
   async findById(id: string): Promise<PromptRecord | null> {
     const row = this.byId.get(id);
     return row ? toPrompt(row) : null;
+  }
+
+  async saveProgress(id: string, output: string, completionTokens: number | null): Promise<boolean> {
+    return this.progress.run(output, completionTokens, id).changes > 0;
   }
 
   async failRunning(error: { code: string; message: string }, at: Date): Promise<number> {
@@ -236,12 +264,26 @@ export class SqlitePrompts implements PromptRepository {
     };
   }
 
+  async listThread(userId: string, threadId: string): Promise<PromptRecord[]> {
+    return this.byThread.all(threadId, userId).map(toPrompt);
+  }
+
   async deleteForUser(userId: string, id: string): Promise<boolean> {
-    return this.deleteOne.run(id, userId).changes > 0;
+    return this.db.transaction(() => {
+      const deleted = this.deleteOne.get(id, userId);
+      if (deleted) {
+        this.deleteEmptyThread.run(deleted.thread_id);
+      }
+      return deleted !== undefined;
+    })();
   }
 
   async deleteAllForUser(userId: string): Promise<number> {
-    return this.deleteAll.run(userId).changes;
+    return this.db.transaction(() => {
+      const n = this.deleteAll.run(userId).changes;
+      this.deleteThreads.run(userId);
+      return n;
+    })();
   }
 
   async statsForUser(userId: string, since: Date, until: Date): Promise<PromptStats> {
