@@ -28,10 +28,32 @@ export interface GenerationPlan {
   language: Language;
   /** Turns the finished output into the stored and returned fields. */
   finish: (output: string) => Pick<PromptOutcome, 'code' | 'language' | 'sections'>;
+  /** Earlier turns left out of the prompt because the thread no longer fits the model's context. */
+  omittedTurns: number;
+}
+
+/**
+ * An earlier turn of a thread, oldest first: what the user sent and what the
+ * model answered. The model is shown it again, in its own format, before
+ * the new request.
+ */
+export interface PriorTurn {
+  kind: 'generate' | 'explain';
+  /** The request (generate), the code (a thread's first explain turn) or the question (later explain turns). */
+  input: string;
+  /** The model's answer as it was written (the stored `output`). */
+  output: string;
+  /** The language recorded with the turn. */
+  language: string;
 }
 
 /** The plan of "write code that does X". */
-export function planGenerate(models: ModelRegistry, body: GenerateBody): GenerationPlan {
+export function planGenerate(
+  models: ModelRegistry,
+  body: GenerateBody,
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- earlier turns are rendered in the next commit
+  earlier: PriorTurn[] = [],
+): GenerationPlan {
   const model = models.get(body.modelId);
   const built = buildGeneratePrompt(model, body.prompt, body.language);
   return {
@@ -41,11 +63,17 @@ export function planGenerate(models: ModelRegistry, body: GenerateBody): Generat
     language: body.language,
     // A base model given the start of the code continues it: the answer is both.
     finish: (output) => ({ ...extractCode(built.codePrefix + output, body.language), sections: null }),
+    omittedTurns: 0,
   };
 }
 
 /** The plan of "explain this code"; ModelCannotExplainError for a model that only completes code. */
-export function planExplain(models: ModelRegistry, body: ExplainBody): GenerationPlan {
+export function planExplain(
+  models: ModelRegistry,
+  body: ExplainBody,
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- earlier turns are rendered in the next commit
+  earlier: PriorTurn[] = [],
+): GenerationPlan {
   const model = models.get(body.modelId);
   if (!tasksOf(model).includes('explain')) {
     throw new ModelCannotExplainError(model.name);
@@ -68,6 +96,7 @@ export function planExplain(models: ModelRegistry, body: ExplainBody): Generatio
       language,
       sections: body.format === 'line-by-line' ? parseSections(output, lineCount) : null,
     }),
+    omittedTurns: 0,
   };
 }
 
