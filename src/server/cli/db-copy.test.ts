@@ -134,6 +134,8 @@ async function seed(store: Store, users = USERS): Promise<Seeded> {
       const prompt: PromptRecord = {
         id: id('9e0', i, j),
         userId: user.id,
+        threadId: id('9e0', i, j),
+        parentId: null,
         kind: j === 1 ? 'explain' : 'generate',
         modelId: j % 2 === 0 ? 'deepseek-coder-1.3b' : 'qwen2.5-coder-0.5b',
         params:
@@ -275,7 +277,14 @@ describe('db:copy, SQLite to SQLite', () => {
     });
 
     const report = await copyStore(source, target, NOW);
-    expect(report.written).toEqual({ users: 1, sessions: 1, passwordResets: 1, activity: 1, prompts: 1 });
+    expect(report.written).toEqual({
+      users: 1,
+      sessions: 1,
+      passwordResets: 1,
+      activity: 1,
+      threads: 0,
+      prompts: 1,
+    });
     expect(report.problems).toEqual([]);
     expect(await dump(target)).toEqual(live(await dump(source)));
     expect(await countStore(target, NOW)).toEqual(await countStore(source, NOW));
@@ -391,6 +400,6 @@ describe('db:copy progress bar', () => {
   });
 
   it('counts kinds in a fixed order', () => {
-    expect(KINDS).toEqual(['users', 'sessions', 'passwordResets', 'activity', 'prompts']);
+    expect(KINDS).toEqual(['users', 'sessions', 'passwordResets', 'activity', 'threads', 'prompts']);
   });
 });

@@ -96,6 +96,7 @@ const LABELS: Record<Kind, string> = {
   sessions: 'sessions',
   passwordResets: 'password resets',
   activity: 'activity (history)',
+  threads: 'threads',
   prompts: 'prompts',
 };
 

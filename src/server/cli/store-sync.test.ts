@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fixtureSession, fixtureUser, T0 } from '../store/store-fixtures.js';
+import { fixturePrompt } from '../store/store-prompts.contract.js';
+import { fixtureThread } from '../store/store-threads.contract.js';
 import { SqliteStore } from '../store/sqlite/sqlite.adapter.js';
 import type { ActivityRecord, Store } from '../store/store.port.js';
 import { copyStore } from './store-sync.js';
@@ -55,5 +57,30 @@ describe('copyStore, record by record', () => {
     expect(report.problems).toEqual([
       `activity ${entry.id}: differs in the target and was left as it is there`,
     ]);
+  });
+});
+
+describe('copyStore, threads', () => {
+  it('copies threads with their turns, and brings a thread touched since up to date without losing its turns', async () => {
+    const [source, target] = [open(), open()];
+    const user = await source.users.create(fixtureUser());
+    const thread = await source.threads.create(fixtureThread(user.id));
+    const root = await source.prompts.create(
+      fixturePrompt(user.id, { id: thread.id, threadId: thread.id, parentId: null }),
+    );
+    const first = await copyStore(source, target, T0);
+    expect(first.written).toMatchObject({ threads: 1, prompts: 1 });
+    expect(await target.threads.findForUser(user.id, thread.id)).toEqual(thread);
+
+    const later = new Date(T0.getTime() + 60_000);
+    const followUp = await source.prompts.create(
+      fixturePrompt(user.id, { threadId: thread.id, parentId: root.id, createdAt: later }),
+    );
+    await source.threads.touch(thread.id, later);
+    const second = await copyStore(source, target, T0);
+    expect(second.written).toMatchObject({ threads: 1, prompts: 1 });
+    expect(await target.threads.findForUser(user.id, thread.id)).toEqual({ ...thread, updatedAt: later });
+    expect(await target.prompts.listThread(user.id, thread.id)).toEqual([root, followUp]);
+    expect((await copyStore(source, target, T0)).written).toMatchObject({ threads: 0, prompts: 0 });
   });
 });

@@ -8,7 +8,7 @@ import type { PromptRecord, Store, UserRecord } from '../store/store.port.js';
  */
 
 /** The record kinds, in copy order. */
-export const KINDS = ['users', 'sessions', 'passwordResets', 'activity', 'prompts'] as const;
+export const KINDS = ['users', 'sessions', 'passwordResets', 'activity', 'threads', 'prompts'] as const;
 export type Kind = (typeof KINDS)[number];
 export type Counts = Record<Kind, number>;
 
@@ -53,7 +53,14 @@ async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<void>)
   }
 }
 
-const zero = (): Counts => ({ users: 0, sessions: 0, passwordResets: 0, activity: 0, prompts: 0 });
+const zero = (): Counts => ({
+  users: 0,
+  sessions: 0,
+  passwordResets: 0,
+  activity: 0,
+  threads: 0,
+  prompts: 0,
+});
 
 /** Counts of what a copy wrote and what it found already equal, and what it could not copy. */
 export interface CopyReport {
@@ -99,6 +106,16 @@ export async function copyStore(
       await syncById(report, 'activity', activity, theirActivity, {
         create: (e) => target.activity.append(e),
       });
+      // Threads before their turns. Only updatedAt of a thread ever changes
+      // (a new turn): replacing it would delete its turns with it.
+      const [threads, theirThreads] = await Promise.all([
+        source.threads.listAllForUser(user.id),
+        target.threads.listAllForUser(user.id),
+      ]);
+      await syncById(report, 'threads', threads, theirThreads, {
+        create: (t) => target.threads.create(t),
+        update: (t) => target.threads.touch(t.id, t.updatedAt),
+      });
       for await (const page of promptPages(source, user.id)) {
         const theirs = await Promise.all(page.map((p) => target.prompts.findById(p.id)));
         await syncById(
@@ -123,6 +140,8 @@ interface SyncWrites<T> {
   create(item: T): Promise<unknown>;
   /** Deletes the target's copy before a changed record is created again; absent when the kind cannot be replaced. */
   remove?(there: T): Promise<unknown>;
+  /** Brings a changed record up to date in place (instead of remove and create). */
+  update?(item: T): Promise<unknown>;
 }
 
 /**
@@ -141,6 +160,11 @@ async function syncById<T extends { id: string }>(
   await inBatches(items, async (item) => {
     const there = have.get(item.id);
     const differs = !there || !isDeepStrictEqual(there, item);
+    if (there && differs && writes.update) {
+      await writes.update(item);
+      report.written[kind]++;
+      return;
+    }
     if (there && differs) {
       if (!writes.remove) {
         report.problems.push(`${kind} ${item.id}: differs in the target and was left as it is there`);
@@ -200,15 +224,17 @@ export async function countStore(
 ): Promise<Counts> {
   const counts = zero();
   for await (const user of allUsers(store)) {
-    const [sessions, resets, activity] = await Promise.all([
+    const [sessions, resets, activity, threads] = await Promise.all([
       store.sessions.listAllForUser(user.id),
       store.passwordResets.listForUser(user.id),
       store.activity.listForUser(user.id, ALL),
+      store.threads.listAllForUser(user.id),
     ]);
     counts.users++;
     counts.sessions += sessions.filter((s) => s.expiresAt > now).length;
     counts.passwordResets += resets.filter((r) => r.expiresAt > now).length;
     counts.activity += activity.length;
+    counts.threads += threads.length;
     for await (const page of promptPages(store, user.id)) {
       counts.prompts += page.length;
     }

@@ -128,9 +128,13 @@ export class GenerationService {
     generationId: string | null,
   ): PromptRecord {
     const { jsonSchema, ...stored } = params;
+    const id = randomUUID();
     return {
-      id: randomUUID(),
+      id,
       userId,
+      // A new thread's id is its first turn's id.
+      threadId: id,
+      parentId: null,
       kind,
       modelId: model.id,
       params: stored,

@@ -5,9 +5,13 @@ import { fixtureUser, T0 } from './store-fixtures.js';
 
 /** A running generate record of `userId`. */
 export function fixturePrompt(userId: string, overrides: Partial<PromptRecord> = {}): PromptRecord {
+  const id = overrides.id ?? randomUUID();
   return {
-    id: randomUUID(),
+    id,
     userId,
+    // A one-turn thread of its own unless the test says otherwise.
+    threadId: id,
+    parentId: null,
     kind: 'generate',
     modelId: 'deepseek-coder-1.3b',
     params: { temperature: 0.2, maxTokens: 256, topP: 0.95, stop: ['\n\n'], note: null },

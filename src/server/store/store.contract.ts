@@ -6,6 +6,7 @@ import { fixtureSession, fixtureUser, T0 } from './store-fixtures.js';
 import { describeHistoryContract } from './store-history.contract.js';
 import { describePromptContract } from './store-prompts.contract.js';
 import { describeResetAndActivityContract } from './store-resets.contract.js';
+import { describeThreadContract } from './store-threads.contract.js';
 
 /**
  * The behaviour every storage adapter must show. Each adapter's test file
@@ -149,6 +150,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeResetAndActivityContract(() => store);
     describePromptContract(() => store);
     describeHistoryContract(() => store);
+    describeThreadContract(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

@@ -51,7 +51,7 @@ export interface UserRepository {
   ): Promise<UserRecord | null>;
   /**
    * Deletes the user and every record of theirs in every collection
-   * (sessions, password resets, activity, prompts). Safe to call again after
+   * (sessions, password resets, activity, prompts, threads). Safe to call again after
    * a failure half-way. False when the user did not exist.
    */
   delete(id: string): Promise<boolean>;
@@ -150,6 +150,13 @@ export interface ActivityRepository {
 export interface PromptRecord {
   id: string;
   userId: string;
+  /** The thread (conversation) this turn belongs to; a thread's id is its first turn's id. */
+  threadId: string;
+  /**
+   * The turn this one follows; null for the thread's first position. Turns
+   * with the same parent in one thread are versions of one position (Regenerate).
+   */
+  parentId: string | null;
   kind: HistoryKind;
   modelId: string;
   /** Sampling parameters and, for explain, level and format. */
@@ -260,12 +267,43 @@ export interface PromptRepository {
    * InvalidInputError.
    */
   listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage>;
-  /** Deletes one record of the user; false when it is not theirs or absent. */
+  /**
+   * Every turn of the user's thread (every version), oldest first (createdAt,
+   * then id); empty when the thread is not theirs or absent.
+   */
+  listThread(userId: string, threadId: string): Promise<PromptRecord[]>;
+  /** Deletes one record of the user, and its thread when no turn is left; false when it is not theirs or absent. */
   deleteForUser(userId: string, id: string): Promise<boolean>;
-  /** Deletes every record of the user; returns how many. */
+  /** Deletes every record of the user, and every thread of theirs; returns how many records. */
   deleteAllForUser(userId: string): Promise<number>;
   /** Counts for the profile page; `perDay` covers `since` (a UTC midnight) to `until`. */
   statsForUser(userId: string, since: Date, until: Date): Promise<PromptStats>;
+}
+
+/**
+ * A conversation: a group of prompt records (its turns). `title` comes from
+ * the first turn (see threadTitle), `updatedAt` moves with every new turn.
+ */
+export interface ThreadRecord {
+  id: string;
+  userId: string;
+  title: string;
+  kind: HistoryKind;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ThreadRepository {
+  /** Inserts a thread (a new id: the id of its first turn). */
+  create(thread: ThreadRecord): Promise<ThreadRecord>;
+  /** The user's thread; null when it is someone else's or absent. */
+  findForUser(userId: string, id: string): Promise<ThreadRecord | null>;
+  /** Moves `updatedAt` (a new turn); false when the thread does not exist. */
+  touch(id: string, updatedAt: Date): Promise<boolean>;
+  /** Deletes the user's thread and all its turns; false when it is not theirs or absent. */
+  deleteForUser(userId: string, id: string): Promise<boolean>;
+  /** Every thread of the user, oldest first. For db:copy. */
+  listAllForUser(userId: string): Promise<ThreadRecord[]>;
 }
 
 export interface Store {
@@ -275,6 +313,8 @@ export interface Store {
   /** The activity log (`history`). */
   readonly activity: ActivityRepository;
   readonly prompts: PromptRepository;
+  /** Conversations: groups of prompt records. */
+  readonly threads: ThreadRepository;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

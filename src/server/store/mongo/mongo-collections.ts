@@ -1,13 +1,14 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
-import type { ActivityDoc, PromptDoc, ResetDoc, SessionDoc, UserDoc } from './mongo.mapping.js';
+import type { ActivityDoc, PromptDoc, ResetDoc, SessionDoc, ThreadDoc, UserDoc } from './mongo.mapping.js';
 
-/** The five collections; `users`, `prompts` and `history` are named as in the original system. */
+/** The six collections; `users`, `prompts` and `history` are named as in the original system. */
 export interface MongoCollections {
   users: Collection<UserDoc>;
   sessions: Collection<SessionDoc>;
   passwordResets: Collection<ResetDoc>;
   history: Collection<ActivityDoc>;
   prompts: Collection<PromptDoc>;
+  threads: Collection<ThreadDoc>;
 }
 
 /** Collection names in the database. */
@@ -17,6 +18,7 @@ export const COLLECTION_NAMES: Record<keyof MongoCollections, string> = {
   passwordResets: 'password_resets',
   history: 'history',
   prompts: 'prompts',
+  threads: 'threads',
 };
 
 export function openCollections(db: Db): MongoCollections {
@@ -26,6 +28,7 @@ export function openCollections(db: Db): MongoCollections {
     passwordResets: db.collection<ResetDoc>(COLLECTION_NAMES.passwordResets),
     history: db.collection<ActivityDoc>(COLLECTION_NAMES.history),
     prompts: db.collection<PromptDoc>(COLLECTION_NAMES.prompts),
+    threads: db.collection<ThreadDoc>(COLLECTION_NAMES.threads),
   };
 }
 
@@ -62,7 +65,9 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
     { key: NEWEST, name: 'prompts_user' },
     { key: { userId: 1, modelId: 1, createdAt: -1, _id: -1 }, name: 'prompts_user_model' },
     { key: { status: 1 }, name: 'prompts_running', partialFilterExpression: { status: 'running' } },
+    { key: { userId: 1, threadId: 1, createdAt: 1 }, name: 'prompts_thread' },
   ],
+  threads: [{ key: { userId: 1, updatedAt: -1, _id: -1 }, name: 'threads_user' }],
 };
 
 /** Creates every index (a no-op for those that exist). */

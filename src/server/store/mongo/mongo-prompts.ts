@@ -78,14 +78,35 @@ export class MongoPrompts implements PromptRepository {
     };
   }
 
+  async listThread(userId: string, threadId: string): Promise<PromptRecord[]> {
+    const user = text(userId, 'userId');
+    const thread = text(threadId, 'threadId');
+    const filter = { userId: user, threadId: thread };
+    const docs = await atBoundary(() => this.c.prompts.find(filter).sort({ createdAt: 1, _id: 1 }).toArray());
+    return docs.map(fromPromptDoc);
+  }
+
   async deleteForUser(userId: string, id: string): Promise<boolean> {
     const filter = { _id: text(id, 'id'), userId: text(userId, 'userId') };
-    return (await atBoundary(() => this.c.prompts.deleteOne(filter))).deletedCount > 0;
+    const doc = await atBoundary(() => this.c.prompts.findOneAndDelete(filter));
+    if (!doc) {
+      return false;
+    }
+    const threadId = doc.threadId ?? doc._id;
+    const left = await atBoundary(() =>
+      this.c.prompts.countDocuments({ userId: filter.userId, threadId }, { limit: 1 }),
+    );
+    if (left === 0) {
+      await atBoundary(() => this.c.threads.deleteOne({ _id: threadId, userId: filter.userId }));
+    }
+    return true;
   }
 
   async deleteAllForUser(userId: string): Promise<number> {
     const filter = { userId: text(userId, 'userId') };
-    return (await atBoundary(() => this.c.prompts.deleteMany(filter))).deletedCount;
+    const deleted = (await atBoundary(() => this.c.prompts.deleteMany(filter))).deletedCount;
+    await atBoundary(() => this.c.threads.deleteMany(filter));
+    return deleted;
   }
 
   async statsForUser(userId: string, since: Date, until: Date): Promise<PromptStats> {

@@ -70,7 +70,7 @@ export class MongoUsers implements UserRepository {
 
   /**
    * Ordered deletes, no transaction: the user's sessions, reset tokens,
-   * activity and prompts first, the user document last. A failure half-way
+   * activity, prompts and threads first, the user document last. A failure half-way
    * leaves the user in place, so calling again finishes the job; deleting
    * the dependents once more after the user catches a record a request still
    * in flight wrote in between. A transaction would need a replica set and,
@@ -104,6 +104,7 @@ export class MongoUsers implements UserRepository {
       await this.c.passwordResets.deleteMany(filter);
       await this.c.history.deleteMany(filter);
       await this.c.prompts.deleteMany(filter);
+      await this.c.threads.deleteMany(filter);
     });
   }
 

@@ -8,6 +8,7 @@ import { MongoActivity } from './mongo-activity.js';
 import { MongoPrompts } from './mongo-prompts.js';
 import { MongoResets } from './mongo-resets.js';
 import { MongoSessions } from './mongo-sessions.js';
+import { backfillThreads, MongoThreads } from './mongo-threads.js';
 import { MongoUsers } from './mongo-users.js';
 
 export interface MongoStoreOptions {
@@ -39,6 +40,7 @@ export class MongoStore implements Store {
   readonly passwordResets: MongoResets;
   readonly activity: MongoActivity;
   readonly prompts: MongoPrompts;
+  readonly threads: MongoThreads;
 
   private constructor(
     private readonly client: MongoClient,
@@ -50,6 +52,7 @@ export class MongoStore implements Store {
     this.passwordResets = new MongoResets(c);
     this.activity = new MongoActivity(c);
     this.prompts = new MongoPrompts(c);
+    this.threads = new MongoThreads(c);
   }
 
   /**
@@ -81,6 +84,7 @@ export class MongoStore implements Store {
           await client.connect();
           await store.db.command({ ping: 1 });
           await ensureIndexes(openCollections(store.db));
+          await backfillThreads(openCollections(store.db));
         })(),
         deadline,
       ]);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError, InvalidInputError, StoreUnavailableError } from '../../errors.js';
 import { fixtureUser, T0 } from '../store-fixtures.js';
 import { runningOutcome } from '../store.port.js';
+import { FakeMongod, type Handler } from '../../../../test/helpers/fake-mongod.js';
 import { MongoStore } from './mongo.adapter.js';
 
 /**
@@ -15,122 +16,6 @@ import { MongoStore } from './mongo.adapter.js';
  * value before anything is sent. The full behaviour is the contract suite's
  * (mongo.adapter.test.ts, against a real server).
  */
-
-const OP_REPLY = 1;
-const OP_QUERY = 2004;
-const OP_MSG = 2013;
-
-type Handler = (command: Document) => Document | undefined;
-
-class FakeMongod {
-  readonly commands: Document[] = [];
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(private readonly handler: Handler = () => undefined) {}
-
-  async start(port = 0): Promise<void> {
-    this.server = net.createServer((socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => {
-        this.sockets.delete(socket);
-      });
-      socket.on('error', () => undefined);
-      let buffer = Buffer.alloc(0);
-      socket.on('data', (chunk) => {
-        buffer = Buffer.concat([buffer, chunk]);
-        while (buffer.length >= 4 && buffer.length >= buffer.readInt32LE(0)) {
-          const length = buffer.readInt32LE(0);
-          this.answer(socket, buffer.subarray(0, length));
-          buffer = buffer.subarray(length);
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
-    const address = this.server.address();
-    this.port = typeof address === 'object' && address ? address.port : 0;
-  }
-
-  /** Stops listening and drops every connection, as a crashed or unplugged server would. */
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) {
-      socket.destroy();
-    }
-    await new Promise<void>((resolve) => {
-      if (this.server) {
-        this.server.close(() => {
-          resolve();
-        });
-      } else {
-        resolve();
-      }
-    });
-  }
-
-  private answer(socket: net.Socket, message: Buffer): void {
-    const requestId = message.readInt32LE(4);
-    const opCode = message.readInt32LE(12);
-    let command: Document;
-    if (opCode === OP_QUERY) {
-      const nameEnd = message.indexOf(0, 20);
-      const docStart = nameEnd + 1 + 8;
-      command = BSON.deserialize(message.subarray(docStart, docStart + message.readInt32LE(docStart)));
-    } else if (opCode === OP_MSG) {
-      // flagBits, then a kind-0 section (the command); kind-1 sections (document sequences) are not used here.
-      command = BSON.deserialize(message.subarray(21, 21 + message.readInt32LE(21)));
-    } else {
-      socket.destroy();
-      return;
-    }
-    this.commands.push(command);
-    const reply = BSON.serialize(this.handler(command) ?? this.defaultReply(command));
-    if (opCode === OP_QUERY) {
-      const header = Buffer.alloc(36);
-      header.writeInt32LE(36 + reply.length, 0);
-      header.writeInt32LE(requestId, 8);
-      header.writeInt32LE(OP_REPLY, 12);
-      header.writeInt32LE(1, 32); // numberReturned
-      socket.write(Buffer.concat([header, reply]));
-    } else {
-      const header = Buffer.alloc(21);
-      header.writeInt32LE(21 + reply.length, 0);
-      header.writeInt32LE(requestId, 8);
-      header.writeInt32LE(OP_MSG, 12);
-      socket.write(Buffer.concat([header, reply]));
-    }
-  }
-
-  private defaultReply(command: Document): Document {
-    const name = Object.keys(command)[0] ?? '';
-    if (name === 'hello' || name === 'isMaster' || name === 'ismaster') {
-      return {
-        ok: 1,
-        isWritablePrimary: true,
-        ismaster: true,
-        helloOk: true,
-        maxWireVersion: 21,
-        minWireVersion: 0,
-        maxBsonObjectSize: 16 * 1024 * 1024,
-        maxMessageSizeBytes: 48_000_000,
-        maxWriteBatchSize: 100_000,
-        localTime: new Date(),
-        logicalSessionTimeoutMinutes: 30,
-        connectionId: 1,
-      };
-    }
-    if (name === 'find' || name === 'aggregate') {
-      return {
-        ok: 1,
-        cursor: { id: BSON.Long.fromNumber(0), ns: `codegenie.${String(command[name])}`, firstBatch: [] },
-      };
-    }
-    if (name === 'insert' || name === 'update' || name === 'delete') {
-      return { ok: 1, n: 0, nModified: 0 };
-    }
-    return { ok: 1 };
-  }
-}
 
 const fakes: FakeMongod[] = [];
 const stores: MongoStore[] = [];
@@ -189,6 +74,7 @@ describe('mongo adapter over the wire protocol', () => {
       'password_resets',
       'history',
       'prompts',
+      'threads',
     ]);
     expect(created.every((c) => c.$db === 'cg_test')).toBe(true);
     const indexes = (name: string) => created.find((c) => c.createIndexes === name)?.indexes;
@@ -310,6 +196,8 @@ describe('mongo adapter over the wire protocol', () => {
   it('refuses operator objects and $-strings in every filter before anything is sent', async () => {
     const server = await fake();
     const store = await connect(`mongodb://127.0.0.1:${server.port}/cg`);
+    // Only what the calls below send: not the threads migration's query at start-up.
+    server.commands.length = 0;
     const op = { $gt: '' } as unknown as string;
     const at = op as unknown as Date;
     const n = op as unknown as number;
@@ -359,6 +247,15 @@ describe('mongo adapter over the wire protocol', () => {
       () => store.prompts.deleteForUser(op, 'p'),
       () => store.prompts.deleteForUser('u', op),
       () => store.prompts.deleteAllForUser(op),
+      () => store.prompts.listThread(op, 't'),
+      () => store.prompts.listThread('u', op),
+      () => store.threads.findForUser(op, 't'),
+      () => store.threads.findForUser('u', op),
+      () => store.threads.touch(op, T0),
+      () => store.threads.touch('t', at),
+      () => store.threads.deleteForUser(op, 't'),
+      () => store.threads.deleteForUser('u', op),
+      () => store.threads.listAllForUser(op),
       () => store.prompts.statsForUser(op, T0, T0),
       () => store.prompts.statsForUser('u', at, T0),
     ];
@@ -371,8 +268,54 @@ describe('mongo adapter over the wire protocol', () => {
   it('sends a search text as an escaped pattern, never as an operator', async () => {
     const server = await fake();
     const store = await connect(`mongodb://127.0.0.1:${server.port}/cg`);
+    server.commands.length = 0;
     await store.prompts.listForUser('u', { q: '$where: (a.*)' }, 10);
     const [find] = dataCommands(server);
     expect(JSON.stringify(find?.filter)).toContain(String.raw`\\$where: \\(a\\.\\*\\)`);
+  });
+
+  it('moves records written before threads into one-turn threads at start-up', async () => {
+    const old = {
+      _id: 'p1',
+      userId: 'u1',
+      kind: 'explain',
+      modelId: 'm',
+      params: { level: 'beginner', format: 'overview' },
+      input: 'def add(a, b):\n    return a + b',
+      language: 'python',
+      output: 'Adds.',
+      status: 'completed',
+      createdAt: T0,
+      finishedAt: T0,
+    };
+    let served = false;
+    const server = await fake((command) => {
+      if (command.find === 'prompts' && !served) {
+        served = true;
+        return { ok: 1, cursor: { id: BSON.Long.fromNumber(0), ns: 'cg.prompts', firstBatch: [old] } };
+      }
+      return undefined;
+    });
+    await connect(`mongodb://127.0.0.1:${server.port}/cg`);
+    const updates = server.commands.filter((c) => 'update' in c);
+    expect(updates.map((c) => c.update)).toEqual(['threads', 'prompts']);
+    expect(updates[0]?.updates).toEqual([
+      {
+        q: { _id: 'p1' },
+        u: {
+          $setOnInsert: {
+            userId: 'u1',
+            title: 'def add(a, b):… (beginner, overview)',
+            kind: 'explain',
+            createdAt: T0,
+            updatedAt: T0,
+          },
+        },
+        upsert: true,
+      },
+    ]);
+    expect(updates[1]?.updates).toEqual([
+      { q: { _id: 'p1' }, u: { $set: { threadId: 'p1', parentId: null } } },
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import type {
   PasswordResetRecord,
   PromptRecord,
   SessionRecord,
+  ThreadRecord,
   UserRecord,
 } from '../store.port.js';
 import {
@@ -13,12 +14,14 @@ import {
   fromPromptDoc,
   fromResetDoc,
   fromSessionDoc,
+  fromThreadDoc,
   fromUserDoc,
   outcomeSet,
   toActivityDoc,
   toPromptDoc,
   toResetDoc,
   toSessionDoc,
+  toThreadDoc,
   toUserDoc,
   usernameKey,
   type ActivityDoc,
@@ -77,6 +80,8 @@ const activity: ActivityRecord = {
 const prompt: PromptRecord = {
   id: 'p-1',
   userId: user.id,
+  threadId: 'p-0',
+  parentId: 'p-0',
   kind: 'explain',
   modelId: 'deepseek-coder-1.3b',
   params: {
@@ -156,6 +161,19 @@ describe('mongo mapping: documents and records', () => {
     expect(fromPromptDoc(viaBson(toPromptDoc(running)))).toEqual(running);
   });
 
+  it('round-trips threads', () => {
+    const thread: ThreadRecord = {
+      id: 'th-1',
+      userId: user.id,
+      title: 'def add(a, b): (beginner, overview)',
+      kind: 'explain',
+      createdAt: t(1),
+      updatedAt: t(2),
+    };
+    expect(fromThreadDoc(viaBson(toThreadDoc(thread)))).toEqual(thread);
+    expect(toThreadDoc(thread)).toMatchObject({ _id: 'th-1' });
+  });
+
   it('stores only the record’s fields, under _id', () => {
     const withExtra = { ...session, secret: 'x' } as SessionRecord;
     expect(Object.keys(toSessionDoc(withExtra)).sort()).toEqual(
@@ -203,6 +221,9 @@ describe('mongo mapping: documents and records', () => {
     ).toEqual({
       id: 'x',
       userId: 'u',
+      // Written before threads: its own one-turn thread.
+      threadId: 'x',
+      parentId: null,
       kind: 'generate',
       modelId: 'm',
       params: {},

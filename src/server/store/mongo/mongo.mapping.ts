@@ -5,6 +5,7 @@ import type {
   PromptOutcome,
   PromptRecord,
   SessionRecord,
+  ThreadRecord,
   UserRecord,
 } from '../store.port.js';
 
@@ -38,11 +39,19 @@ export type ResetDoc = DocOf<PasswordResetRecord>;
 /** `history` (the activity log). `details` may be missing in a document written by hand. */
 export type ActivityDoc = Omit<DocOf<ActivityRecord>, 'details'> & { details?: ActivityRecord['details'] };
 
-/** `prompts`. `params` may be missing in a document written by hand. */
-export type PromptDoc = Omit<PromptRecord, 'id' | 'params'> & {
+/**
+ * `prompts`. `params` may be missing in a document written by hand;
+ * `threadId` and `parentId` in one written before threads (a one-turn thread).
+ */
+export type PromptDoc = Omit<PromptRecord, 'id' | 'params' | 'threadId' | 'parentId'> & {
   _id: string;
   params?: PromptRecord['params'];
+  threadId?: string;
+  parentId?: string | null;
 };
+
+/** `threads`. */
+export type ThreadDoc = DocOf<ThreadRecord>;
 
 /**
  * The key of the unique username index. SQLite's NOCASE folds ASCII letters
@@ -100,6 +109,13 @@ const RESET_FIELDS: FieldsOf<PasswordResetRecord> = {
   expiresAt: true,
   usedAt: true,
 };
+const THREAD_FIELDS: FieldsOf<ThreadRecord> = {
+  userId: true,
+  title: true,
+  kind: true,
+  createdAt: true,
+  updatedAt: true,
+};
 const ACTIVITY_FIELDS: FieldsOf<ActivityRecord> = {
   userId: true,
   kind: true,
@@ -154,10 +170,20 @@ export function fromActivityDoc(doc: ActivityDoc): ActivityRecord {
   return fromDoc(doc, ACTIVITY_FIELDS, { ip: null, userAgent: null, details: {} });
 }
 
+export function toThreadDoc(thread: ThreadRecord): ThreadDoc {
+  return toDoc(thread, THREAD_FIELDS);
+}
+
+export function fromThreadDoc(doc: ThreadDoc): ThreadRecord {
+  return fromDoc(doc, THREAD_FIELDS, {});
+}
+
 export function toPromptDoc(record: PromptRecord): PromptDoc {
   return {
     _id: record.id,
     userId: record.userId,
+    threadId: record.threadId,
+    parentId: record.parentId,
     kind: record.kind,
     modelId: record.modelId,
     params: record.params,
@@ -172,6 +198,8 @@ export function fromPromptDoc(doc: PromptDoc): PromptRecord {
   return {
     id: doc._id,
     userId: doc.userId,
+    threadId: doc.threadId ?? doc._id,
+    parentId: doc.parentId ?? null,
     kind: doc.kind,
     modelId: doc.modelId,
     params: doc.params ?? {},

@@ -1,3 +1,6 @@
+import type Database from 'better-sqlite3';
+import { threadTitle } from '../../../shared/thread-title.js';
+
 /**
  * Versioned schema migrations, applied in order at start-up inside one
  * transaction each. Never edit a migration that has shipped: add a new one.
@@ -6,6 +9,17 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Run first, in the same transaction: registers SQL functions the migration's SQL calls. */
+  prepare?: (db: Database.Database) => void;
+}
+
+/** thread_title(kind, input, params): the title of a thread whose first turn is this record. */
+function registerThreadTitle(db: Database.Database): void {
+  db.function('thread_title', { deterministic: true }, (kind: unknown, input: unknown, params: unknown) => {
+    const parsed: unknown = typeof params === 'string' ? JSON.parse(params) : {};
+    const explain = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+    return threadTitle(kind === 'explain' ? 'explain' : 'generate', String(input), explain);
+  });
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -121,6 +135,33 @@ export const MIGRATIONS: readonly Migration[] = [
         INSERT INTO prompts_fts (rowid, input, output, code) VALUES (new.rowid, new.input, new.output, new.code);
       END;
       CREATE INDEX prompts_user_model ON prompts (user_id, model_id, created_at DESC, id DESC);
+    `,
+  },
+  {
+    version: 5,
+    name: 'threads',
+    // Every existing record becomes a one-turn thread: the thread's id is
+    // its first turn's id, so nothing is lost and old links keep working.
+    // No foreign key from prompts.thread_id: SQLite cannot add one with a
+    // default; the adapter deletes a thread's turns with it instead.
+    prepare: registerThreadTitle,
+    sql: `
+      CREATE TABLE threads (
+        id         TEXT PRIMARY KEY,
+        user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        title      TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX threads_user ON threads (user_id, updated_at DESC, id DESC);
+      ALTER TABLE prompts ADD COLUMN thread_id TEXT NOT NULL DEFAULT '';
+      ALTER TABLE prompts ADD COLUMN parent_id TEXT;
+      UPDATE prompts SET thread_id = id;
+      INSERT INTO threads (id, user_id, title, kind, created_at, updated_at)
+        SELECT id, user_id, thread_title(kind, input, params), kind, created_at, coalesce(finished_at, created_at)
+        FROM prompts;
+      CREATE INDEX prompts_thread ON prompts (thread_id, created_at, id);
     `,
   },
 ];

@@ -12,6 +12,8 @@ import type {
 interface PromptRow {
   id: string;
   user_id: string;
+  thread_id: string;
+  parent_id: string | null;
   kind: string;
   model_id: string;
   params: string;
@@ -43,6 +45,8 @@ export function toPrompt(row: PromptRow): PromptRecord {
   return {
     id: row.id,
     userId: row.user_id,
+    threadId: row.thread_id,
+    parentId: row.parent_id,
     kind: row.kind as PromptRecord['kind'],
     modelId: row.model_id,
     params: (json(row.params) ?? {}) as PromptRecord['params'],
@@ -88,6 +92,9 @@ export class SqlitePrompts implements PromptRepository {
   private readonly progress;
   private readonly deleteOne;
   private readonly deleteAll;
+  private readonly deleteEmptyThread;
+  private readonly deleteThreads;
+  private readonly byThread;
   private readonly countsByKind;
   private readonly countsByModel;
   private readonly countsByDay;
@@ -100,10 +107,12 @@ export class SqlitePrompts implements PromptRepository {
     private readonly commonMatches = COMMON_MATCHES,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO prompts (id, user_id, kind, model_id, params, input, language, output, code, sections, status,
-         error, prompt_tokens, completion_tokens, first_token_ms, total_ms, generation_id, created_at, finished_at)
-       VALUES (@id, @userId, @kind, @modelId, @params, @input, @language, @output, @code, @sections, @status,
-         @error, @promptTokens, @completionTokens, @firstTokenMs, @totalMs, @generationId, @createdAt, @finishedAt)`,
+      `INSERT INTO prompts (id, user_id, thread_id, parent_id, kind, model_id, params, input, language, output, code,
+         sections, status, error, prompt_tokens, completion_tokens, first_token_ms, total_ms, generation_id,
+         created_at, finished_at)
+       VALUES (@id, @userId, @threadId, @parentId, @kind, @modelId, @params, @input, @language, @output, @code,
+         @sections, @status, @error, @promptTokens, @completionTokens, @firstTokenMs, @totalMs, @generationId,
+         @createdAt, @finishedAt)`,
     );
     this.update = db.prepare(
       `UPDATE prompts SET status = @status, output = @output, code = @code, language = @language,
@@ -118,8 +127,17 @@ export class SqlitePrompts implements PromptRepository {
     this.progress = db.prepare(
       "UPDATE prompts SET output = ?, completion_tokens = ? WHERE id = ? AND status = 'running'",
     );
-    this.deleteOne = db.prepare('DELETE FROM prompts WHERE id = ? AND user_id = ?');
+    this.deleteOne = db.prepare<[string, string], { thread_id: string }>(
+      'DELETE FROM prompts WHERE id = ? AND user_id = ? RETURNING thread_id',
+    );
     this.deleteAll = db.prepare('DELETE FROM prompts WHERE user_id = ?');
+    this.deleteEmptyThread = db.prepare(
+      'DELETE FROM threads WHERE id = ? AND NOT EXISTS (SELECT 1 FROM prompts WHERE thread_id = threads.id)',
+    );
+    this.deleteThreads = db.prepare('DELETE FROM threads WHERE user_id = ?');
+    this.byThread = db.prepare<[string, string], PromptRow>(
+      'SELECT * FROM prompts WHERE thread_id = ? AND user_id = ? ORDER BY created_at, id',
+    );
     this.matchRowids = db.prepare<[string, number], { rowid: number }>(
       'SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ? LIMIT ?',
     );
@@ -141,6 +159,8 @@ export class SqlitePrompts implements PromptRepository {
       ...outcomeParams(record),
       id: record.id,
       userId: record.userId,
+      threadId: record.threadId,
+      parentId: record.parentId,
       kind: record.kind,
       modelId: record.modelId,
       params: JSON.stringify(record.params),
@@ -244,12 +264,26 @@ export class SqlitePrompts implements PromptRepository {
     };
   }
 
+  async listThread(userId: string, threadId: string): Promise<PromptRecord[]> {
+    return this.byThread.all(threadId, userId).map(toPrompt);
+  }
+
   async deleteForUser(userId: string, id: string): Promise<boolean> {
-    return this.deleteOne.run(id, userId).changes > 0;
+    return this.db.transaction(() => {
+      const deleted = this.deleteOne.get(id, userId);
+      if (deleted) {
+        this.deleteEmptyThread.run(deleted.thread_id);
+      }
+      return deleted !== undefined;
+    })();
   }
 
   async deleteAllForUser(userId: string): Promise<number> {
-    return this.deleteAll.run(userId).changes;
+    return this.db.transaction(() => {
+      const n = this.deleteAll.run(userId).changes;
+      this.deleteThreads.run(userId);
+      return n;
+    })();
   }
 
   async statsForUser(userId: string, since: Date, until: Date): Promise<PromptStats> {

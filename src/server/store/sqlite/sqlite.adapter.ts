@@ -8,6 +8,7 @@ import type {
   PromptRepository,
   SessionRepository,
   Store,
+  ThreadRepository,
   UserRepository,
 } from '../store.port.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
@@ -15,6 +16,7 @@ import { SqliteActivity } from './sqlite-activity.js';
 import { SqlitePrompts } from './sqlite-prompts.js';
 import { SqliteResets } from './sqlite-resets.js';
 import { SqliteSessions } from './sqlite-sessions.js';
+import { SqliteThreads } from './sqlite-threads.js';
 import { SqliteUsers } from './sqlite-users.js';
 
 /** Applies the migrations the database has not seen yet. */
@@ -33,6 +35,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
       continue;
     }
     db.transaction(() => {
+      m.prepare?.(db);
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         m.version,
@@ -58,6 +61,7 @@ export class SqliteStore implements Store {
   readonly passwordResets: PasswordResetRepository;
   readonly activity: ActivityRepository;
   readonly prompts: PromptRepository;
+  readonly threads: ThreadRepository;
   private readonly ping_;
 
   private constructor(
@@ -69,6 +73,7 @@ export class SqliteStore implements Store {
     this.passwordResets = new SqliteResets(db);
     this.activity = new SqliteActivity(db);
     this.prompts = new SqlitePrompts(db, options.commonSearchMatches);
+    this.threads = new SqliteThreads(db);
     this.ping_ = db.prepare('SELECT 1');
   }
 

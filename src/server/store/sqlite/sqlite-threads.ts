@@ -1,0 +1,82 @@
+import type Database from 'better-sqlite3';
+import type { ThreadRecord, ThreadRepository } from '../store.port.js';
+
+interface ThreadRow {
+  id: string;
+  user_id: string;
+  title: string;
+  kind: string;
+  created_at: number;
+  updated_at: number;
+}
+
+function toThread(row: ThreadRow): ThreadRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    title: row.title,
+    kind: row.kind as ThreadRecord['kind'],
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+/** Conversations in SQLite (`threads`); their turns are rows of `prompts`. */
+export class SqliteThreads implements ThreadRepository {
+  private readonly insert;
+  private readonly byId;
+  private readonly touchStmt;
+  private readonly deleteOne;
+  private readonly deleteTurns;
+  private readonly forUser;
+
+  constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO threads (id, user_id, title, kind, created_at, updated_at)
+       VALUES (@id, @userId, @title, @kind, @createdAt, @updatedAt)`,
+    );
+    this.byId = db.prepare<[string, string], ThreadRow>('SELECT * FROM threads WHERE id = ? AND user_id = ?');
+    this.touchStmt = db.prepare('UPDATE threads SET updated_at = ? WHERE id = ?');
+    this.deleteOne = db.prepare('DELETE FROM threads WHERE id = ? AND user_id = ?');
+    this.deleteTurns = db.prepare('DELETE FROM prompts WHERE thread_id = ? AND user_id = ?');
+    this.forUser = db.prepare<[string], ThreadRow>(
+      'SELECT * FROM threads WHERE user_id = ? ORDER BY created_at, id',
+    );
+  }
+
+  async create(thread: ThreadRecord): Promise<ThreadRecord> {
+    this.insert.run({
+      id: thread.id,
+      userId: thread.userId,
+      title: thread.title,
+      kind: thread.kind,
+      createdAt: thread.createdAt.getTime(),
+      updatedAt: thread.updatedAt.getTime(),
+    });
+    return structuredClone(thread);
+  }
+
+  async findForUser(userId: string, id: string): Promise<ThreadRecord | null> {
+    const row = this.byId.get(id, userId);
+    return row ? toThread(row) : null;
+  }
+
+  async touch(id: string, updatedAt: Date): Promise<boolean> {
+    return this.touchStmt.run(updatedAt.getTime(), id).changes > 0;
+  }
+
+  async deleteForUser(userId: string, id: string): Promise<boolean> {
+    // One transaction: a thread never outlives its turns or the other way round.
+    return this.db.transaction(() => {
+      const deleted = this.deleteOne.run(id, userId).changes > 0;
+      if (deleted) {
+        this.deleteTurns.run(id, userId);
+      }
+      return deleted;
+    })();
+  }
+
+  async listAllForUser(userId: string): Promise<ThreadRecord[]> {
+    return this.forUser.all(userId).map(toThread);
+  }
+}
