@@ -118,6 +118,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     services.models.start();
   });
   app.addHook('onClose', async () => {
+    // Runs outlive their connections, not the server: stop them and save their records.
+    await services.generation.close();
     await services.passwordReset.idle();
     await services.mail.close();
     await services.models.close();
@@ -191,6 +193,7 @@ function createServices(
     clock,
     limits: config.generation,
     log: app.log,
+    runs: { detachedGraceMs: config.generation.detachedGraceMs },
   });
   const history = new HistoryService(store, clock);
   const profile = new ProfileService({

@@ -214,6 +214,13 @@ const envSchema = z.object({
   GENERATIONS_RUNNING_PER_USER: positiveInt(1000)
     .default(2)
     .meta(doc('Generations one user may run at the same time.')),
+  RUN_DETACHED_GRACE_SECONDS: positiveInt(86_400)
+    .default(60)
+    .meta(
+      doc(
+        'A run whose page was closed goes on for this long with nobody attached (a refresh reattaches), then is stopped.',
+      ),
+    ),
 });
 
 /** The name of an environment variable the app reads. */
@@ -250,7 +257,12 @@ export interface Config {
     queueLength: number;
     timeouts: { connectMs: number; firstTokenRemoteMs: number; firstTokenLocalMs: number; idleMs: number };
   };
-  generation: { perMinute: number; runningPerUser: number };
+  generation: {
+    perMinute: number;
+    runningPerUser: number;
+    /** A run with no client attached for this long is stopped. */
+    detachedGraceMs: number;
+  };
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -329,7 +341,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         idleMs: e.MODEL_IDLE_TIMEOUT_SECONDS * 1000,
       },
     },
-    generation: { perMinute: e.GENERATIONS_PER_MINUTE, runningPerUser: e.GENERATIONS_RUNNING_PER_USER },
+    generation: {
+      perMinute: e.GENERATIONS_PER_MINUTE,
+      runningPerUser: e.GENERATIONS_RUNNING_PER_USER,
+      detachedGraceMs: e.RUN_DETACHED_GRACE_SECONDS * 1000,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

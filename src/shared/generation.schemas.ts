@@ -36,9 +36,21 @@ const samplingFields = {
   ...samplingSettingsSchema.shape,
 };
 
+/** How a run relates to the connection that started it. */
+const runFields = {
+  /**
+   * True: closing the connection stops the run at once (the old behaviour).
+   * Otherwise the run goes on and stays attachable at
+   * GET /api/generations/:id/events until it ends, is stopped, or has had
+   * nobody attached for RUN_DETACHED_GRACE_SECONDS.
+   */
+  stopOnDisconnect: z.boolean().optional(),
+};
+
 /** POST /api/generate. Length is checked by the service (413), not here (400). */
 export const generateBodySchema = z.strictObject({
   ...samplingFields,
+  ...runFields,
   prompt: z.string().trim().min(1, 'Describe the code you want.'),
   language: languageSchema.default('any'),
   stop: z.array(z.string().min(1).max(64)).max(8).optional(),
@@ -52,6 +64,7 @@ export const generateBodySchema = z.strictObject({
 /** POST /api/explain. */
 export const explainBodySchema = z.strictObject({
   ...samplingFields,
+  ...runFields,
   code: z.string().refine((c) => c.trim().length > 0, 'Paste some code to explain.'),
   language: languageSchema.default('any'),
   level: explainLevelSchema.default('intermediate'),
@@ -97,6 +110,17 @@ export const generationEventSchema = z.discriminatedUnion('event', [
   eventSchema('done', generationResultSchema),
   eventSchema('error', generationErrorSchema),
 ]);
+
+/**
+ * GET /api/generations/:id/events: `Last-Event-ID` (the `id:` of the last
+ * event the client has) continues after that event.
+ */
+export const runEventsHeadersSchema = z.object({
+  'last-event-id': z
+    .string()
+    .regex(/^\d{1,9}$/, 'Last-Event-ID must be the number of an event.')
+    .optional(),
+});
 
 /** POST /api/generations/:id/cancel. */
 export const cancelParamsSchema = z.object({ id: z.uuid('Not a generation id.') });

@@ -80,6 +80,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOGIN_MAX_FAILURES_PER_IP: '1000',
     RESET_MAX_PER_IP_PER_HOUR: '1000',
     GENERATIONS_PER_MINUTE: '1000',
+    // A run left by its client is stopped after this long: tests that close a stream wait 1 s, not 60.
+    RUN_DETACHED_GRACE_SECONDS: '1',
     MODELS_GPU: 'off',
     ...(options.catalogue ? { MODELS_FILE: modelsFile } : {}),
     ...options.env,

@@ -7,16 +7,24 @@ import {
   explainBodySchema,
   generateBodySchema,
   generationResultSchema,
+  runEventsHeadersSchema,
 } from '../../shared/generation.schemas.js';
-import { answerRun } from './sse.js';
+import { answerRun, sendEventStream } from './sse.js';
 import { AUTHENTICATED, errorResponses } from './schemas.js';
 
 const STREAM_DOC =
   'With `Accept: text/event-stream` the answer is an SSE stream: `event: start` {id, modelId}, ' +
   '`event: token` {text} per piece, then `event: done` (the JSON below) or `event: error` {code, message}. ' +
-  'Otherwise one JSON object equal to the `done` payload. Closing the connection stops the model.';
+  'Otherwise one JSON object equal to the `done` payload. Every event has an `id:`. Closing the connection ' +
+  'leaves the run going (attach again at GET /api/generations/{id}/events) until it ends, is stopped, or has ' +
+  'had nobody attached for RUN_DETACHED_GRACE_SECONDS; with `stopOnDisconnect: true` closing it stops the model.';
 
-/** POST /api/generate, POST /api/explain, POST /api/generations/:id/cancel. */
+const EVENTS_DOC =
+  'A run of yours as an SSE stream: every event written so far, then the rest live until `done` or `error`, ' +
+  'each with an `id:`. Send `Last-Event-ID` to continue after that event. A finished run replays from its ' +
+  'record: `start`, the whole answer as one `token`, then `done` (or `error` when it was stopped or failed).';
+
+/** POST /api/generate, POST /api/explain, GET /api/generations/:id/events, POST /api/generations/:id/cancel. */
 export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationService }> = async (
   app,
   { generation },
@@ -38,7 +46,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
     },
     async (request, reply) => {
       const run = await generation.startGenerate(authOf(request).user.id, request.body, clientInfo(request));
-      return answerRun(request, reply, run);
+      return answerRun(request, reply, run, request.body.stopOnDisconnect === true);
     },
   );
 
@@ -56,7 +64,27 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
     },
     async (request, reply) => {
       const run = await generation.startExplain(authOf(request).user.id, request.body, clientInfo(request));
-      return answerRun(request, reply, run);
+      return answerRun(request, reply, run, request.body.stopOnDisconnect === true);
+    },
+  );
+
+  app.get(
+    '/generations/:id/events',
+    {
+      schema: {
+        tags: ['generate'],
+        summary: 'Attach to a run of your own: what it wrote so far, then the rest live',
+        description: EVENTS_DOC,
+        security: AUTHENTICATED,
+        params: cancelParamsSchema,
+        headers: runEventsHeadersSchema,
+        response: errorResponses(400, 401, 404),
+      },
+    },
+    async (request, reply) => {
+      const after = Number(request.headers['last-event-id'] ?? '0');
+      const reader = await generation.attach(authOf(request).user.id, request.params.id, after);
+      return sendEventStream(request, reply, reader);
     },
   );
 

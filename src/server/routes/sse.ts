@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GenerationRun } from '../services/generation.service.js';
+import type { RunReader } from '../services/run-registry.js';
 import type { GenerationResult } from '../../shared/generation.schemas.js';
 
 /** Whether the client asked for a server-sent event stream. */
@@ -10,14 +11,17 @@ function wantsEventStream(request: FastifyRequest): boolean {
 const HEARTBEAT_MS = 15_000;
 
 /**
- * Streams a run as server-sent events: `event: start`, `event: token` per
- * piece, then `event: done` or `event: error`. Closing the connection aborts
- * the run at once. Resolves to the (hijacked) reply once the stream has ended.
+ * Writes a run's events as server-sent events, each with its number as
+ * `id:` (what a client sends back as `Last-Event-ID` to continue), until the
+ * run ends or the client goes. A client leaving detaches its reader and calls
+ * `onDisconnect`; the run itself goes on unless that stops it. Resolves to
+ * the (hijacked) reply once the stream has ended.
  */
-async function sendEventStream(
+export async function sendEventStream(
   request: FastifyRequest,
   reply: FastifyReply,
-  run: GenerationRun,
+  reader: RunReader,
+  onDisconnect: () => void = () => undefined,
 ): Promise<FastifyReply> {
   reply.hijack();
   const res = reply.raw;
@@ -30,44 +34,59 @@ async function sendEventStream(
     'x-accel-buffering': 'no',
   });
   const state = { open: true };
-  res.on('close', () => {
+  const leave = () => {
     if (state.open) {
       state.open = false;
-      request.log.info({ generationId: run.id }, 'client disconnected: stopping generation');
-      run.abort();
+      reader.close();
+      onDisconnect();
     }
-  });
+  };
+  res.on('close', leave);
   // The client may have gone while the run was being set up, before the
-  // listener above existed: then stop at once rather than decode for nobody.
+  // listener above existed.
   if (res.destroyed || request.raw.socket.destroyed) {
-    state.open = false;
-    run.abort();
+    leave();
   }
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   try {
-    for await (const e of run.events) {
+    for await (const { id, event: e } of reader) {
       if (!state.open) {
         break;
       }
-      res.write(`event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
+      res.write(`id: ${id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
     }
   } finally {
     clearInterval(heartbeat);
+    res.off('close', leave);
     state.open = false;
+    reader.close();
     res.end();
   }
   return reply;
 }
 
-/** Answers with the run as an event stream when the client asked for one, else as one JSON result. */
+/**
+ * Answers with the run as an event stream when the client asked for one,
+ * else as one JSON result. A client that goes away detaches; with
+ * `stopOnDisconnect` its run is stopped at once instead.
+ */
 export function answerRun(
   request: FastifyRequest,
   reply: FastifyReply,
   run: GenerationRun,
+  stopOnDisconnect = false,
 ): Promise<FastifyReply | GenerationResult> {
+  const onDisconnect = () => {
+    if (stopOnDisconnect) {
+      request.log.info({ generationId: run.id }, 'client disconnected: stopping generation');
+      run.abort();
+    } else {
+      request.log.info({ generationId: run.id }, 'client disconnected: the generation goes on, detached');
+    }
+  };
   return wantsEventStream(request)
-    ? sendEventStream(request, reply, run)
-    : collectResult(request, reply, run);
+    ? sendEventStream(request, reply, run.read(0), onDisconnect)
+    : collectResult(request, reply, run, onDisconnect);
 }
 
 /** Collects a run into its final result; a failure is rethrown as the typed error behind it. */
@@ -75,20 +94,25 @@ async function collectResult(
   request: FastifyRequest,
   reply: FastifyReply,
   run: GenerationRun,
-): Promise<GenerationResult> {
+  onDisconnect: () => void,
+): Promise<GenerationResult | FastifyReply> {
+  const reader = run.read(0);
+  const client = { gone: false };
   // The response's close, not the request's: the request stream closes as
   // soon as its body has been read.
   const onClose = () => {
     if (!reply.raw.writableEnded) {
-      run.abort();
+      client.gone = true;
+      reader.close();
+      onDisconnect();
     }
   };
   reply.raw.on('close', onClose);
   if (request.raw.socket.destroyed) {
-    run.abort();
+    onClose();
   }
   try {
-    for await (const e of run.events) {
+    for await (const { event: e } of reader) {
       if (e.event === 'done') {
         return e.data;
       }
@@ -97,8 +121,15 @@ async function collectResult(
         throw failure instanceof Error ? failure : new Error(e.data.message);
       }
     }
-    throw new Error('The generation ended without an answer.');
   } finally {
     reply.raw.off('close', onClose);
+    reader.close();
   }
+  if (client.gone) {
+    // Nobody to answer: end quietly rather than log an error for a closed socket.
+    reply.hijack();
+    reply.raw.end();
+    return reply;
+  }
+  throw new Error('The generation ended without an answer.');
 }

@@ -17,13 +17,23 @@ import {
   type ExplainBody,
   type GenerateBody,
   type GenerationEvent,
-  type GenerationResult,
 } from '../../shared/generation.schemas.js';
 import { tooLongMessage } from '../../shared/messages.js';
 import type { ActivityLog } from './activity.service.js';
 import { planExplain, planGenerate, type GenerationPlan } from './generation-plan.js';
 import type { ClientInfo } from './auth.service.js';
 import { GenerationLimiter, type GenerationLimits } from './generation-limiter.js';
+import { replayOf, resultOfRecord, startEventOf } from './run-replay.js';
+import {
+  RunRegistry,
+  systemTimers,
+  type LiveRun,
+  type RunReader,
+  type RunTimers,
+} from './run-registry.js';
+
+/** The output streamed so far is saved at least this often, so a crash loses at most this much. */
+const PROGRESS_SAVE_MS = 1000;
 
 export interface GenerationServiceDeps {
   store: Store;
@@ -32,14 +42,23 @@ export interface GenerationServiceDeps {
   clock: Clock;
   limits: GenerationLimits;
   log: Logger;
+  /** Runs outliving their connection: stopped after this long with nobody attached (default 60 s). */
+  runs?: { detachedGraceMs: number; timers?: RunTimers };
 }
 
-/** A started generation: its id and its event stream (start, token*, done | error). */
+/**
+ * A started generation: its id and its event stream (start, token*, done |
+ * error). The run belongs to the server: it goes on when its reader leaves,
+ * until it ends, is stopped, or has had nobody attached for the grace period.
+ */
 export interface GenerationRun {
   id: string;
   modelId: string;
+  /** Every event from the start; iterating attaches a reader (which detaches when the loop ends). */
   events: AsyncIterable<GenerationEvent>;
-  /** Stops it (the client went away); the partial output is kept as cancelled. */
+  /** Attaches a reader of the numbered events after `afterId` (0: all of them). */
+  read(afterId?: number): RunReader;
+  /** Stops it (the client asked for stop-on-disconnect and went away); the partial output is kept as cancelled. */
   abort(): void;
   /** After an `error` event: the typed error behind it (GenerationCancelledError when stopped). */
   failure(): unknown;
@@ -57,6 +76,8 @@ interface RunState {
   userId: string;
   controller: AbortController;
   failure: unknown;
+  /** Settles when the run has ended and its record is saved. */
+  ended?: Promise<void>;
 }
 
 /**
@@ -68,9 +89,45 @@ interface RunState {
 export class GenerationService {
   private readonly running = new Map<string, RunState>();
   private readonly limiter: GenerationLimiter;
+  private readonly live: RunRegistry;
+  private readonly timers: RunTimers;
 
   constructor(private readonly deps: GenerationServiceDeps) {
     this.limiter = new GenerationLimiter(deps.limits, deps.clock);
+    this.timers = deps.runs?.timers ?? systemTimers;
+    this.live = new RunRegistry(deps.runs?.detachedGraceMs ?? 60_000, this.timers);
+  }
+
+  /**
+   * The events of run `id` of `userId` after `afterId`: live (what was
+   * written so far, then the rest as it comes) while it runs, else replayed
+   * from its record (start, the whole answer as one token, done or error).
+   * Anyone else's run, or an unknown id, is not found.
+   */
+  async attach(userId: string, id: string, afterId = 0): Promise<RunReader> {
+    const live = this.live.find(userId, id);
+    if (live) {
+      return live.read(afterId);
+    }
+    const record = await this.deps.store.prompts.findById(id);
+    if (record?.userId !== userId) {
+      throw new NotFoundError('There is no generation with that id.');
+    }
+    // Between the end of a run and its retirement it is live above; after, the record is final.
+    return replayOf(record);
+  }
+
+  /** Stops every live run and waits until their records are saved (server shutdown). */
+  async close(): Promise<void> {
+    const ended: Promise<void>[] = [];
+    for (const state of this.running.values()) {
+      state.controller.abort();
+      if (state.ended) {
+        ended.push(state.ended);
+      }
+    }
+    await Promise.all(ended);
+    this.live.clear();
   }
 
   async startGenerate(userId: string, body: GenerateBody, client: ClientInfo): Promise<GenerationRun> {
@@ -174,15 +231,63 @@ export class GenerationService {
       this.limiter.end(spec.record.id);
       throw error;
     }
+    const live = this.live.add(spec.record.id, spec.userId, () => {
+      this.deps.log.info({ generationId: spec.record.id }, 'nobody attached: stopping generation');
+      controller.abort();
+    });
+    state.ended = this.pump(spec, this.stream(spec, provider, state), live);
     return {
       id: spec.record.id,
       modelId: spec.plan.model.id,
-      events: this.stream(spec, provider, state),
+      events: {
+        async *[Symbol.asyncIterator]() {
+          for await (const numbered of live.read(0)) {
+            yield numbered.event;
+          }
+        },
+      },
+      read: (afterId = 0) => live.read(afterId),
       abort: () => {
         controller.abort();
       },
       failure: () => state.failure,
     };
+  }
+
+  /**
+   * Drives a run to its end whoever reads it: writes each event to the live
+   * run for its readers, and saves the output so far at least once every
+   * PROGRESS_SAVE_MS while tokens arrive.
+   */
+  private async pump(spec: RunSpec, events: AsyncIterable<GenerationEvent>, live: LiveRun): Promise<void> {
+    const id = spec.record.id;
+    let output = '';
+    let tokens = 0;
+    let saveTimer: unknown;
+    const save = () => {
+      saveTimer = undefined;
+      this.deps.store.prompts.saveProgress(id, output, tokens).catch((error: unknown) => {
+        this.deps.log.warn({ err: error, promptId: id }, 'could not save the progress of a generation');
+      });
+    };
+    try {
+      for await (const event of events) {
+        if (event.event === 'token') {
+          output += event.data.text;
+          tokens += 1;
+          saveTimer ??= this.timers.setTimeout(save, PROGRESS_SAVE_MS);
+        }
+        live.push(event);
+      }
+    } catch (error) {
+      this.deps.log.error({ err: error, promptId: id }, 'generation stream failed');
+    } finally {
+      if (saveTimer !== undefined) {
+        this.timers.clearTimeout(saveTimer);
+      }
+      live.end();
+      this.live.retire(id);
+    }
   }
 
   private async *stream(
@@ -193,20 +298,22 @@ export class GenerationService {
     const started = performance.now();
     let output = '';
     let firstTokenMs: number | null = null;
-    let usage = { promptTokens: 0, completionTokens: 0 };
+    let tokenEvents = 0;
+    let usage: { promptTokens: number; completionTokens: number } | null = null;
     const outcome = (status: PromptOutcome['status'], error: PromptOutcome['error']): PromptOutcome => ({
       status,
       output,
       ...spec.plan.finish(output),
       error,
-      promptTokens: usage.promptTokens,
-      completionTokens: usage.completionTokens,
+      promptTokens: usage?.promptTokens ?? 0,
+      // A stopped run never gets the model's usage figures: count what was streamed.
+      completionTokens: usage?.completionTokens ?? tokenEvents,
       firstTokenMs,
       totalMs: Math.round(performance.now() - started),
       finishedAt: this.deps.clock.now(),
     });
     try {
-      yield { event: 'start', data: { id: spec.record.id, modelId: spec.plan.model.id } };
+      yield startEventOf(spec.record);
       for await (const chunk of provider.generate({
         model: spec.plan.model,
         input: spec.plan.built.input,
@@ -219,6 +326,7 @@ export class GenerationService {
           }
           firstTokenMs ??= Math.round(performance.now() - started);
           output += chunk.text;
+          tokenEvents += 1;
           yield { event: 'token', data: { text: chunk.text } };
         } else {
           usage = { promptTokens: chunk.promptTokens, completionTokens: chunk.completionTokens };
@@ -230,7 +338,7 @@ export class GenerationService {
       const done = outcome('completed', null);
       // Stored before `done` is sent: nothing the user saw can be lost.
       await this.deps.store.prompts.finish(spec.record.id, done);
-      yield { event: 'done', data: resultOf(spec, done) };
+      yield { event: 'done', data: resultOfRecord({ ...spec.record, ...done }) };
     } catch (error) {
       const aborted = error instanceof GenerationCancelledError || state.controller.signal.aborted;
       const typed = aborted ? new GenerationCancelledError() : error;
@@ -259,19 +367,6 @@ export class GenerationService {
       state.controller.abort();
     }
   }
-}
-
-function resultOf(spec: RunSpec, o: PromptOutcome): GenerationResult {
-  return {
-    id: spec.record.id,
-    modelId: spec.plan.model.id,
-    output: o.output,
-    code: o.code,
-    language: o.language,
-    ...(o.sections ? { sections: o.sections } : {}),
-    usage: { promptTokens: o.promptTokens ?? 0, completionTokens: o.completionTokens ?? 0 },
-    timings: { firstTokenMs: o.firstTokenMs, totalMs: o.totalMs ?? 0 },
-  };
 }
 
 function checkLength(field: 'prompt' | 'code', value: string): void {
