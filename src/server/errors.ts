@@ -102,6 +102,7 @@ const STATUS_BY_CODE = {
   // The model layer (models/model-errors.ts).
   model_not_found: 404,
   model_cannot_explain: 400,
+  model_cannot_follow_up: 400,
   prompt_too_long: 413,
   busy: 503,
   model_unavailable: 503,

@@ -24,6 +24,9 @@ export const MESSAGES = {
   internal: 'Something went wrong on our side. Please try again.',
   /** After a model's name: why a base model is not offered for Explain. */
   cannotExplain: 'is a code-completion model: it writes code but cannot explain it.',
+  /** After a model's name: why a base model takes no follow-up in a thread. */
+  cannotFollowUp:
+    'is a code-completion model: it cannot continue a conversation. Start a new request or pick a chat model.',
   // Why a remote model is unavailable. Users see these; the URL, host and port stay in the server log.
   modelServerUnreachable: 'The model server cannot be reached.',
   modelServerRefusedKey: 'The model server refused the API key.',

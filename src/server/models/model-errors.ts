@@ -24,6 +24,19 @@ export class ModelCannotExplainError extends AppError {
   }
 }
 
+/**
+ * A code-completion (base) model was given the earlier turns of a thread:
+ * it continues text and follows no conversation (see prompts.ts).
+ */
+export class ModelCannotFollowUpError extends AppError {
+  readonly code = 'model_cannot_follow_up';
+  constructor(modelName: string) {
+    super(`${modelName} ${MESSAGES.cannotFollowUp}`, {
+      fields: { modelId: `${modelName} ${MESSAGES.cannotFollowUp}` },
+    });
+  }
+}
+
 /** The generation queue is full: try again after `retryAfterSeconds`. */
 export class ModelBusyError extends AppError {
   readonly code = 'busy';

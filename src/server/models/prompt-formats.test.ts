@@ -213,3 +213,92 @@ describe('what the engine and `npm run models -- prompt` are told', () => {
     );
   });
 });
+
+/**
+ * A follow-up: the first request, the model's answer (code), and the new
+ * request. Each format's exact text, control tokens and stops, from the same
+ * templates as above: ChatML closes every message with <|im_end|>;
+ * DeepSeek-Coder closes every answer with <|EOT|>; Gemma closes every turn
+ * with <end_of_turn> and calls the answer "model"; Phi-2 chains its
+ * Instruct/Output form.
+ */
+describe('a follow-up (two turns)', () => {
+  const ANSWER = '```python\ndef add(a, b):\n    return a + b\n```';
+  const FOLLOW_UP: Conversation = {
+    system: 'SYS',
+    turns: [
+      { role: 'user', content: 'Write add(a, b) in Python' },
+      { role: 'assistant', content: ANSWER },
+      { role: 'user', content: 'Add type hints' },
+    ],
+  };
+
+  it('ChatML', () => {
+    const prompt = renderConversation('chatml', FOLLOW_UP);
+    expect(promptText(prompt, { withBos: true })).toBe(
+      '<|im_start|>system\nSYS<|im_end|>\n<|im_start|>user\nWrite add(a, b) in Python<|im_end|>\n' +
+        `<|im_start|>assistant\n${ANSWER}<|im_end|>\n<|im_start|>user\nAdd type hints<|im_end|>\n` +
+        '<|im_start|>assistant\n',
+    );
+    expect(controls(prompt)).toEqual([
+      ...Array<string[]>(4).fill(['special:<|im_start|>', 'special:<|im_end|>']).flat(),
+      'special:<|im_start|>',
+    ]);
+    expect(prompt.stop).toEqual([
+      { text: '<|im_end|>', special: true },
+      { text: '<|endoftext|>', special: true },
+    ]);
+  });
+
+  it('DeepSeek-Coder Instruct', () => {
+    const prompt = renderConversation('deepseek-coder', FOLLOW_UP);
+    expect(promptText(prompt, { withBos: true })).toBe(
+      `<｜begin▁of▁sentence｜>${DEEPSEEK_CODER_SYSTEM}\nSYS\n### Instruction:\nWrite add(a, b) in Python\n` +
+        `### Response:\n${ANSWER}\n<|EOT|>\n### Instruction:\nAdd type hints\n### Response:\n`,
+    );
+    expect(controls(prompt)).toEqual(['bos:<｜begin▁of▁sentence｜>', 'special:<|EOT|>']);
+    expect(prompt.stop).toEqual([{ text: '<|EOT|>', special: true }]);
+  });
+
+  it('Gemma', () => {
+    const prompt = renderConversation('gemma', FOLLOW_UP);
+    expect(promptText(prompt, { withBos: true })).toBe(
+      '<bos><start_of_turn>user\nSYS\n\nWrite add(a, b) in Python<end_of_turn>\n' +
+        `<start_of_turn>model\n${ANSWER}<end_of_turn>\n<start_of_turn>user\nAdd type hints<end_of_turn>\n` +
+        '<start_of_turn>model\n',
+    );
+    expect(controls(prompt)).toEqual([
+      'bos:<bos>',
+      ...Array<string[]>(3).fill(['special:<start_of_turn>', 'special:<end_of_turn>']).flat(),
+      'special:<start_of_turn>',
+    ]);
+    expect(prompt.stop).toEqual([{ text: '<end_of_turn>', special: true }]);
+  });
+
+  it('Phi-2', () => {
+    const prompt = renderConversation('phi-2', FOLLOW_UP);
+    expect(promptText(prompt, { withBos: true })).toBe(
+      `Instruct: SYS\n\nWrite add(a, b) in Python\nOutput: ${ANSWER}\nInstruct: Add type hints\nOutput:`,
+    );
+    expect(controls(prompt)).toEqual([]);
+    expect(prompt.stop).toEqual([
+      { text: '<|endoftext|>', special: true },
+      { text: '\nInstruct:', special: false },
+    ]);
+  });
+
+  it('keeps the instructions in the first turn only, however long the thread', () => {
+    const long: Conversation = {
+      system: 'SYS',
+      turns: [
+        ...FOLLOW_UP.turns.slice(0, 2),
+        { role: 'user', content: 'q2' },
+        { role: 'assistant', content: 'a2' },
+        { role: 'user', content: 'q3' },
+      ],
+    };
+    for (const format of ['chatml', 'deepseek-coder', 'gemma', 'phi-2'] as const) {
+      expect(promptText(renderConversation(format, long), { withBos: true }).split('SYS')).toHaveLength(2);
+    }
+  });
+});

@@ -156,7 +156,10 @@ function renderGemma(conversation: Conversation): RenderedPrompt {
  * Phi-2's QA form from its model card ("Intended Uses"):
  * `Instruct: {request}\nOutput:`; the model writes after `Output:`. Phi-2 is
  * a base model with no system role and no BOS: CodeGenie's instructions open
- * the first request. Earlier answers follow their `Output:`. Stops on
+ * the first request. Earlier answers follow their `Output:`: Phi-2 has no
+ * documented multi-turn instruction format (the card's "Alice: ... Bob:"
+ * chat is a dialogue between people, not requests and answers), so a
+ * thread chains the QA form its first turn already uses. Stops on
  * `<|endoftext|>` (its eos_token) and on the model starting a new
  * `Instruct:` of its own, which base models tend to do.
  */

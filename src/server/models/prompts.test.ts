@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelEntry } from './catalogue.js';
-import { ModelCannotExplainError } from './model-errors.js';
-import { promptText } from './prompt-formats.js';
-import { buildExplainPrompt, buildGeneratePrompt, normalizeLanguage, type BuiltPrompt } from './prompts.js';
+import { ModelCannotExplainError, ModelCannotFollowUpError } from './model-errors.js';
+import { promptText, renderCompletion } from './prompt-formats.js';
+import {
+  buildExplainPrompt,
+  buildGeneratePrompt,
+  estimatePromptTokens,
+  normalizeLanguage,
+  type BuiltPrompt,
+  type EarlierTurn,
+} from './prompts.js';
 
 const local = (id: string, format: Extract<ModelEntry, { provider: 'local' }>['format']): ModelEntry => ({
   id,
@@ -220,5 +227,140 @@ describe('normalizeLanguage', () => {
     expect(normalizeLanguage('sh')).toBe('bash');
     expect(normalizeLanguage('brainfuck')).toBeUndefined();
     expect(normalizeLanguage(undefined)).toBeUndefined();
+  });
+});
+
+describe('follow-ups in a thread', () => {
+  const GEN_SYSTEM =
+    "You are CodeGenie, an expert programmer. Write correct, idiomatic, well-commented code in Python for the user's request. " +
+    'Answer with one fenced code block labelled with python, followed by at most three short sentences on how to use it. ' +
+    'Do not repeat the request. When the user asks for a change, answer with the whole changed code.';
+  const first: EarlierTurn = {
+    sent: 'request',
+    input: 'Write add(a, b)',
+    output: '```python\ndef add(a, b):\n    return a + b\n```',
+    language: 'python',
+  };
+
+  it('gives a chat model the earlier request and answer as turns before the new request', () => {
+    const built = buildGeneratePrompt(chatml, 'Add type hints', 'python', [first]);
+    expect(textOf(built)).toBe(
+      `<|im_start|>system\n${GEN_SYSTEM}<|im_end|>\n<|im_start|>user\nWrite add(a, b)<|im_end|>\n` +
+        `<|im_start|>assistant\n${first.output}<|im_end|>\n<|im_start|>user\nAdd type hints<|im_end|>\n` +
+        '<|im_start|>assistant\n',
+    );
+    expect(built.codePrefix).toBe('');
+  });
+
+  it('sends a remote chat model the thread as messages', () => {
+    const built = buildGeneratePrompt(remoteChat, 'Add type hints', 'python', [first]);
+    expect(built.input).toEqual({
+      style: 'chat',
+      messages: [
+        { role: 'system', content: GEN_SYSTEM },
+        { role: 'user', content: 'Write add(a, b)' },
+        { role: 'assistant', content: first.output },
+        { role: 'user', content: 'Add type hints' },
+      ],
+    });
+  });
+
+  it('asks for the whole changed code only in a follow-up', () => {
+    expect(textOf(buildGeneratePrompt(chatml, 'Write add', 'python'))).not.toContain('whole changed code');
+  });
+
+  it('refuses a follow-up to a base model, which continues text and follows no conversation', () => {
+    const ask = (): BuiltPrompt => buildGeneratePrompt(base, 'Add type hints', 'python', [first]);
+    expect(ask).toThrow(ModelCannotFollowUpError);
+    expect(ask).toThrow(
+      'Model base is a code-completion model: it cannot continue a conversation. Start a new request or pick a chat model.',
+    );
+    expect(stopsOf(buildGeneratePrompt(base, 'Add type hints', 'python', []))).toEqual(PYTHON_TASK_STOPS);
+  });
+
+  const codeTurn: EarlierTurn = {
+    sent: 'code',
+    input: 'a = 1\nb = 2\nprint(a + b)\nprint(a)',
+    output: 'It prints 3, then 1.',
+    language: 'python',
+  };
+  const question: EarlierTurn = { sent: 'question', input: 'Why 3?', output: '1 + 2.', language: 'any' };
+
+  it('explains a follow-up question about the code the thread started with', () => {
+    const built = buildExplainPrompt(chatml, 'What does line 4 do?', 'python', 'beginner', 'overview', [
+      codeTurn,
+      question,
+    ]);
+    expect(textOf(built)).toBe(
+      '<|im_start|>system\nYou are CodeGenie, a patient programming teacher. Explain code for a beginner who knows little programming: use plain words, explain every concept you mention. ' +
+        'Start with a one-sentence summary, then explain how it works. Use Markdown; quote code in backticks. ' +
+        'Then answer follow-up questions about it.<|im_end|>\n' +
+        '<|im_start|>user\nExplain this Python code:\n```python\na = 1\nb = 2\nprint(a + b)\nprint(a)\n```<|im_end|>\n' +
+        '<|im_start|>assistant\nIt prints 3, then 1.<|im_end|>\n<|im_start|>user\nWhy 3?<|im_end|>\n' +
+        '<|im_start|>assistant\n1 + 2.<|im_end|>\n<|im_start|>user\nWhat does line 4 do?<|im_end|>\n<|im_start|>assistant\n',
+    );
+  });
+
+  it('keeps line-by-line follow-ups on the numbered lines of the thread’s code, not of the question', () => {
+    const text = textOf(
+      buildExplainPrompt(gemma, 'More simply, please', 'python', 'beginner', 'line-by-line', [codeTurn]),
+    );
+    expect(text).toContain('every line from 1 to 4, in order');
+    expect(text).toContain(
+      'Then answer follow-up questions about it in the same JSON form, covering every line again.\n\n' +
+        'Code with line numbers:\n  1 | a = 1\n  2 | b = 2\n  3 | print(a + b)\n  4 | print(a)<end_of_turn>\n',
+    );
+    expect(text).toContain(
+      '<start_of_turn>model\nIt prints 3, then 1.<end_of_turn>\n<start_of_turn>user\nMore simply, please<end_of_turn>\n',
+    );
+  });
+
+  it('explains new code after earlier requests, and shows explained code in a later request', () => {
+    const explain = textOf(buildExplainPrompt(chatml, 'x = 1', 'python', 'expert', 'overview', [first]));
+    expect(explain).not.toContain('follow-up');
+    expect(explain).toContain(
+      `<|im_start|>user\nWrite add(a, b)<|im_end|>\n<|im_start|>assistant\n${first.output}<|im_end|>\n` +
+        '<|im_start|>user\nExplain this Python code:\n```python\nx = 1\n```<|im_end|>\n<|im_start|>assistant\n',
+    );
+    const generate = textOf(
+      buildGeneratePrompt(chatml, 'Rewrite it in Go', 'go', [{ ...codeTurn, language: 'any' }]),
+    );
+    expect(generate).toContain(
+      '<|im_start|>user\nExplain this code:\n```\na = 1\nb = 2\nprint(a + b)\nprint(a)\n```<|im_end|>\n',
+    );
+  });
+});
+
+describe('estimatePromptTokens', () => {
+  it('counts 3 ASCII characters a token per piece, rounded up, other characters and control tokens 1 each', () => {
+    const built = buildGeneratePrompt(base, 'x', 'python');
+    expect(estimatePromptTokens(built.input)).toBe(Math.ceil(textOf(built).length / 3));
+    const text = (prompt: string): number =>
+      estimatePromptTokens({ style: 'text', prompt: renderCompletion(prompt, []) });
+    expect(text('')).toBe(0);
+    expect(text('abc')).toBe(1);
+    expect(text('abcd')).toBe(2);
+    expect(text('abcdef')).toBe(2);
+    expect(text('été')).toBe(3);
+    expect(text('ab😀')).toBe(3);
+    const turn = buildGeneratePrompt(chatml, 'abcd', 'python');
+    const parts = turn.input.style === 'text' ? turn.input.prompt.parts : [];
+    expect(parts.filter((p) => p.kind !== 'text')).toHaveLength(5);
+    expect(estimatePromptTokens(turn.input)).toBe(
+      5 + parts.reduce((n, p) => n + (p.kind === 'text' ? Math.ceil(p.text.length / 3) : 0), 0),
+    );
+  });
+
+  it('counts 8 tokens of template per message of a remote chat, and 8 for the answer’s cue', () => {
+    expect(
+      estimatePromptTokens({
+        style: 'chat',
+        messages: [
+          { role: 'system', content: 'abcd' },
+          { role: 'user', content: 'é' },
+        ],
+      }),
+    ).toBe(8 + (8 + 2) + (8 + 1));
+    expect(estimatePromptTokens({ style: 'chat', messages: [] })).toBe(8);
   });
 });

@@ -1,12 +1,12 @@
 import type { ModelEntry } from './catalogue.js';
-import { ModelCannotExplainError } from './model-errors.js';
+import { ModelCannotExplainError, ModelCannotFollowUpError } from './model-errors.js';
 import {
   renderCompletion,
   renderConversation,
   type Conversation,
   type PromptFormat,
 } from './prompt-formats.js';
-import type { ModelInput } from './provider.port.js';
+import type { ChatMessage, ModelInput } from './provider.port.js';
 import { LANGUAGE_NAMES, type CodeLanguage, type Language } from '../../shared/languages.js';
 import type { ExplainFormat, ExplainLevel } from '../../shared/generation.schemas.js';
 
@@ -43,6 +43,19 @@ const COMPLETION_FALLBACK: CodeLanguage = 'python';
  * used when the user gave code for the model to continue.
  */
 const PYTHON_TOP_LEVEL_STOPS = ['\ndef ', '\nclass ', '\nif ', '\nprint(', '\n#'];
+
+/**
+ * An earlier turn of a thread, shown to the model again before the new
+ * request: what the user sent, and the model's answer. In an Explain thread
+ * the first turn carries the code and later turns questions about it.
+ */
+export interface EarlierTurn {
+  /** A request for code (Generate), code to explain, or a question about the code explained earlier. */
+  sent: 'request' | 'code' | 'question';
+  input: string;
+  output: string;
+  language: Language;
+}
 
 export interface BuiltPrompt {
   input: ModelInput;
@@ -87,19 +100,57 @@ function instructionInput(
   return { style: 'text', prompt: renderConversation(format, conversation) };
 }
 
-/** The prompt for "write code that does X". */
-export function buildGeneratePrompt(model: ModelEntry, prompt: string, language: Language): BuiltPrompt {
+/**
+ * The user's side of an earlier turn, as the model was first sent it: a
+ * request or question as written, code as a fenced block (or numbered
+ * lines, when the explanation asked for is line by line).
+ */
+function sentMessage(turn: EarlierTurn, format: ExplainFormat): string {
+  return turn.sent === 'code' ? codeMessage(turn.input, turn.language, format) : turn.input;
+}
+
+/** The earlier turns as alternating user and assistant messages, then the new request. */
+function threadTurns(earlier: EarlierTurn[], format: ExplainFormat, current: string): ChatMessage[] {
+  return [
+    ...earlier.flatMap((turn): ChatMessage[] => [
+      { role: 'user', content: sentMessage(turn, format) },
+      { role: 'assistant', content: turn.output },
+    ]),
+    { role: 'user', content: current },
+  ];
+}
+
+/**
+ * The prompt for "write code that does X", after the thread's earlier
+ * turns (oldest first). A base (completion) model takes no earlier turns:
+ * ModelCannotFollowUpError. It continues text and follows no instruction,
+ * so "the previous code, then the change as a comment" gets more code after
+ * the old code rather than the old code changed; an earlier answer of a
+ * chat model (prose and a fenced block) or of a base model (stored without
+ * the code the user started it with) is no sound start either. A clear
+ * refusal beats an answer that silently is not the follow-up asked for.
+ */
+export function buildGeneratePrompt(
+  model: ModelEntry,
+  prompt: string,
+  language: Language,
+  earlier: EarlierTurn[] = [],
+): BuiltPrompt {
   if (model.format !== 'completion') {
     const lang = language === 'any' ? 'the most suitable language' : LANGUAGE_NAMES[language];
     const fence = language === 'any' ? 'the language name' : language;
     const system =
       `You are CodeGenie, an expert programmer. Write correct, idiomatic, well-commented code in ${lang} ` +
       `for the user's request. Answer with one fenced code block labelled with ${fence}, followed by at most ` +
-      'three short sentences on how to use it. Do not repeat the request.';
+      'three short sentences on how to use it. Do not repeat the request.' +
+      (earlier.length > 0 ? ' When the user asks for a change, answer with the whole changed code.' : '');
     return {
-      input: instructionInput(model.format, { system, turns: [{ role: 'user', content: prompt }] }),
+      input: instructionInput(model.format, { system, turns: threadTurns(earlier, 'overview', prompt) }),
       codePrefix: '',
     };
+  }
+  if (earlier.length > 0) {
+    throw new ModelCannotFollowUpError(model.name);
   }
   const lang = language === 'any' ? COMPLETION_FALLBACK : language;
   const c = LINE_COMMENT[lang];
@@ -155,50 +206,90 @@ function numbered(code: string): string {
     .join('\n');
 }
 
+/** The code to explain as the user's message: fenced, or with line numbers for a line-by-line answer. */
+function codeMessage(code: string, language: Language, format: ExplainFormat): string {
+  if (format === 'line-by-line') {
+    return `Code with line numbers:\n${numbered(code)}`;
+  }
+  const thisCode = language === 'any' ? 'this code' : `this ${LANGUAGE_NAMES[language]} code`;
+  return `Explain ${thisCode}:\n\`\`\`${language === 'any' ? '' : language}\n${code}\n\`\`\``;
+}
+
 /**
  * The prompt for "explain this code". `language` is the one the user chose
  * or the one detected from the code; "any" only when neither is known.
+ * After earlier turns whose first carries the code (an Explain thread),
+ * `input` is the user's question about that code ("what does line 7 do?"):
+ * the code stays in its turn, and `language` is that code's.
  */
 export function buildExplainPrompt(
   model: ModelEntry,
-  code: string,
+  input: string,
   language: Language,
   level: ExplainLevel,
   format: ExplainFormat,
+  earlier: EarlierTurn[] = [],
 ): BuiltPrompt {
   if (model.format === 'completion') {
     throw new ModelCannotExplainError(model.name);
   }
+  const codeTurn = earlier.find((t) => t.sent === 'code');
+  const code = codeTurn?.input ?? input;
+  const current = codeTurn === undefined ? codeMessage(input, language, format) : input;
   const theCode = language === 'any' ? 'the code' : `the ${LANGUAGE_NAMES[language]} code`;
-  const lineCount = code.split(/\r?\n/).length;
+  const followUps = codeTurn === undefined ? '' : ' Then answer follow-up questions about it';
+  let system: string;
   if (format === 'line-by-line') {
-    const system =
+    const lineCount = code.split(/\r?\n/).length;
+    system =
       `You are CodeGenie, a patient programming teacher. Explain ${theCode} below for ${LEVEL_GUIDE[level]}. ` +
       `Split it into consecutive sections of related lines that together cover every line from 1 to ${lineCount}, ` +
       'in order. Answer only with JSON of the form ' +
-      '{"sections": [{"startLine": 1, "endLine": 3, "explanation": "..."}]}.';
-    return {
-      input: instructionInput(model.format, {
-        system,
-        turns: [{ role: 'user', content: `Code with line numbers:\n${numbered(code)}` }],
-      }),
-      codePrefix: '',
-    };
+      '{"sections": [{"startLine": 1, "endLine": 3, "explanation": "..."}]}.' +
+      (followUps === '' ? '' : `${followUps} in the same JSON form, covering every line again.`);
+  } else {
+    system =
+      `You are CodeGenie, a patient programming teacher. Explain code for ${LEVEL_GUIDE[level]}. ` +
+      'Start with a one-sentence summary, then explain how it works. Use Markdown; quote code in backticks.' +
+      (followUps === '' ? '' : `${followUps}.`);
   }
-  const system =
-    `You are CodeGenie, a patient programming teacher. Explain code for ${LEVEL_GUIDE[level]}. ` +
-    'Start with a one-sentence summary, then explain how it works. Use Markdown; quote code in backticks.';
-  const fenceLabel = language === 'any' ? '' : language;
   return {
-    input: instructionInput(model.format, {
-      system,
-      turns: [
-        {
-          role: 'user',
-          content: `Explain ${theCode.replace(/^the /, 'this ')}:\n\`\`\`${fenceLabel}\n${code}\n\`\`\``,
-        },
-      ],
-    }),
+    input: instructionInput(model.format, { system, turns: threadTurns(earlier, format, current) }),
     codePrefix: '',
   };
+}
+
+/**
+ * Tokens a chat message costs beyond its text when a remote server applies
+ * a template we do not see: a role header and an end-of-turn marker (Llama
+ * 3's is 5 tokens, ChatML's 4); the same again for the answer's cue and BOS.
+ */
+const CHAT_MESSAGE_OVERHEAD = 8;
+
+/** The tokens of some text, estimated without the model's tokenizer (see estimatePromptTokens). */
+function textTokens(value: string): number {
+  const nonAscii = value.replace(/[\p{ASCII}]/gu, '').length;
+  return Math.ceil((value.length - nonAscii) / 3) + nonAscii;
+}
+
+/**
+ * A conservative estimate of the tokens of a prompt, for deciding at
+ * planning time, without the model's tokenizer, how much of a thread fits
+ * its context: every 3 ASCII characters of text (rounded up, per piece) a
+ * token, every other UTF-16 unit a token of its own, and each control token
+ * and BOS one; a remote chat's messages also count CHAT_MESSAGE_OVERHEAD
+ * each, and once more for the answer's cue. BPE tokenizers of code models
+ * average 3.5 to 4 characters of English or code per token, so this
+ * overestimates: a thread loses an old turn a little early rather than
+ * overflow. Should it still not fit (an odd tokenizer), the engine reports
+ * the prompt too long, as for any request.
+ */
+export function estimatePromptTokens(input: ModelInput): number {
+  if (input.style === 'chat') {
+    return input.messages.reduce(
+      (sum, m) => sum + CHAT_MESSAGE_OVERHEAD + textTokens(m.content),
+      CHAT_MESSAGE_OVERHEAD,
+    );
+  }
+  return input.prompt.parts.reduce((sum, p) => sum + (p.kind === 'text' ? textTokens(p.text) : 1), 0);
 }

@@ -1,13 +1,16 @@
 import { InvalidInputError } from '../errors.js';
 import { tasksOf, type ModelEntry } from '../models/catalogue.js';
-import { ModelCannotExplainError } from '../models/model-errors.js';
+import { ModelCannotExplainError, ModelCannotFollowUpError } from '../models/model-errors.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import { detectLanguage, extractCode, parseSections } from '../models/output.js';
 import {
   buildExplainPrompt,
   buildGeneratePrompt,
+  estimatePromptTokens,
   LINE_BY_LINE_SCHEMA,
+  normalizeLanguage,
   type BuiltPrompt,
+  type EarlierTurn,
 } from '../models/prompts.js';
 import type { GenerationParams } from '../models/provider.port.js';
 import type { PromptOutcome } from '../store/store.port.js';
@@ -47,45 +50,72 @@ export interface PriorTurn {
   language: string;
 }
 
-/** The plan of "write code that does X". */
+/** The plan of "write code that does X", after the thread's earlier turns (oldest first). */
 export function planGenerate(
   models: ModelRegistry,
   body: GenerateBody,
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- earlier turns are rendered in the next commit
   earlier: PriorTurn[] = [],
 ): GenerationPlan {
   const model = models.get(body.modelId);
-  const built = buildGeneratePrompt(model, body.prompt, body.language);
+  if (model.format === 'completion' && earlier.length > 0) {
+    // Refused up front, before trimming could leave the thread out altogether.
+    throw new ModelCannotFollowUpError(model.name);
+  }
+  const params = samplingParams(models, model, body, body.stop ?? []);
+  const { built, omittedTurns } = fitThread(
+    models,
+    model,
+    params,
+    threadOf(earlier),
+    () => false,
+    (kept) => buildGeneratePrompt(model, body.prompt, body.language, kept),
+  );
   return {
     model,
     built,
-    params: samplingParams(models, model, body, body.stop ?? []),
+    params,
     language: body.language,
     // A base model given the start of the code continues it: the answer is both.
     finish: (output) => ({ ...extractCode(built.codePrefix + output, body.language), sections: null }),
-    omittedTurns: 0,
+    omittedTurns,
   };
 }
 
-/** The plan of "explain this code"; ModelCannotExplainError for a model that only completes code. */
+/**
+ * The plan of "explain this code"; ModelCannotExplainError for a model that
+ * only completes code. In a thread whose first Explain turn carried the
+ * code, `body.code` is the follow-up question, and the answer is about that
+ * code (its language, its lines).
+ */
 export function planExplain(
   models: ModelRegistry,
   body: ExplainBody,
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- earlier turns are rendered in the next commit
   earlier: PriorTurn[] = [],
 ): GenerationPlan {
   const model = models.get(body.modelId);
   if (!tasksOf(model).includes('explain')) {
     throw new ModelCannotExplainError(model.name);
   }
-  // The prompt names the language: the chosen one, else the one the code shows.
-  const language = body.language === 'any' ? (detectLanguage(body.code) ?? 'any') : body.language;
-  const built = buildExplainPrompt(model, body.code, language, body.level, body.format);
+  const thread = threadOf(earlier);
+  const codeTurn = thread.find((t) => t.sent === 'code');
+  const code = codeTurn?.input ?? body.code;
+  // The prompt names the language: the chosen one, else the thread's, else the one the code shows.
+  const language =
+    body.language !== 'any' ? body.language : (codeTurn?.language ?? detectLanguage(code) ?? 'any');
   const params = samplingParams(models, model, body, []);
   if (body.format === 'line-by-line') {
     params.jsonSchema = LINE_BY_LINE_SCHEMA;
   }
-  const lineCount = body.code.split(/\r?\n/).length;
+  // Questions about the code mean nothing without it: its turn is never left out.
+  const { built, omittedTurns } = fitThread(
+    models,
+    model,
+    params,
+    thread,
+    (t) => t.sent === 'code',
+    (kept) => buildExplainPrompt(model, body.code, language, body.level, body.format, kept),
+  );
+  const lineCount = code.split(/\r?\n/).length;
   return {
     model,
     built,
@@ -96,8 +126,52 @@ export function planExplain(
       language,
       sections: body.format === 'line-by-line' ? parseSections(output, lineCount) : null,
     }),
-    omittedTurns: 0,
+    omittedTurns,
   };
+}
+
+/**
+ * The earlier turns as the prompt builders take them. In a thread, the
+ * first Explain turn carries the code and later ones questions about it.
+ */
+function threadOf(earlier: PriorTurn[]): EarlierTurn[] {
+  const firstExplain = earlier.findIndex((t) => t.kind === 'explain');
+  return earlier.map((t, i) => ({
+    sent: t.kind === 'generate' ? 'request' : i === firstExplain ? 'code' : 'question',
+    input: t.input,
+    output: t.output,
+    language: normalizeLanguage(t.language) ?? 'any',
+  }));
+}
+
+/**
+ * The prompt with as many of the thread's latest turns as fit the model's
+ * context less the answer's maxTokens, by estimatePromptTokens (prompts.ts:
+ * a conservative count without the tokenizer). The oldest turns not `kept`
+ * go first, a whole turn (request and answer) at a time; the new request
+ * always stays. If it does not fit even alone, it goes as it is, and the
+ * engine reports the prompt too long as it does for any request.
+ */
+function fitThread(
+  models: ModelRegistry,
+  model: ModelEntry,
+  params: GenerationParams,
+  thread: EarlierTurn[],
+  keep: (turn: EarlierTurn) => boolean,
+  build: (kept: EarlierTurn[]) => BuiltPrompt,
+): { built: BuiltPrompt; omittedTurns: number } {
+  const budget = models.maxTokensOf(model) - params.maxTokens;
+  let kept = thread;
+  let built = build(kept);
+  while (estimatePromptTokens(built.input) > budget) {
+    const oldest = kept.findIndex((t) => !keep(t));
+    if (oldest < 0) {
+      break;
+    }
+    kept = kept.filter((_, i) => i !== oldest);
+    built = build(kept);
+  }
+  return { built, omittedTurns: thread.length - kept.length };
 }
 
 /** The request's sampling settings over the model's defaults; maxTokens within the model's context. */
