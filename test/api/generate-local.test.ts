@@ -119,7 +119,11 @@ describe('local models through the API', () => {
     const controller = new AbortController();
     let id = '';
     await readSse(
-      await stream('/api/generate', { prompt: 'Write a lot', maxTokens: 3000 }, controller.signal),
+      await stream(
+        '/api/generate',
+        { prompt: 'Write a lot', maxTokens: 3000, stopOnDisconnect: true },
+        controller.signal,
+      ),
       (e, all) => {
         if (e.event === 'start') {
           id = e.data.id;
@@ -145,7 +149,11 @@ describe('local models through the API', () => {
 
   it('answers 503 busy with Retry-After when the queue is full', async () => {
     const controller = new AbortController();
-    const first = await stream('/api/generate', { prompt: 'long', maxTokens: 3000 }, controller.signal);
+    const first = await stream(
+      '/api/generate',
+      { prompt: 'long', maxTokens: 3000, stopOnDisconnect: true },
+      controller.signal,
+    );
     let busy: ApiResponse<Json> | undefined;
     await readSse(first, async (_e, all) => {
       if (!busy && all.some((x) => x.event === 'token')) {
