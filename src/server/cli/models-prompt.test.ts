@@ -96,6 +96,59 @@ describe('npm run models -- prompt', () => {
     expect(out.stderr).toContain("the server applies the model's own chat template");
   });
 
+  it('prints a follow-up’s prompt with the earlier turns in the model’s format', () => {
+    const out = renderPromptCommand(shipped, [
+      'deepseek-coder-1.3b',
+      '--task',
+      'generate',
+      '--language',
+      'python',
+      '--turn',
+      'reverse a string',
+      '--answer',
+      '```python\ns[::-1]\n```',
+      '--text',
+      'add a docstring',
+    ]);
+    expect(out.stdout).toBe(
+      `<｜begin▁of▁sentence｜>${DEEPSEEK_CODER_SYSTEM}\n${GENERATE_SYSTEM} When the user asks for a change, answer with the whole changed code.\n` +
+        '### Instruction:\nreverse a string\n### Response:\n```python\ns[::-1]\n```\n<|EOT|>\n' +
+        '### Instruction:\nadd a docstring\n### Response:\n',
+    );
+    expect(out.stderr).not.toContain('Left out');
+  });
+
+  it('asks an Explain follow-up about the code of the first turn, and says which turns do not fit', () => {
+    const out = renderPromptCommand(shipped, [
+      'phi-2',
+      '--task',
+      'explain',
+      '--turn',
+      'x = 1\nprint(x)',
+      '--answer',
+      'It prints 1.',
+      '--turn',
+      'y'.repeat(3 * 2048),
+      '--answer',
+      'z',
+      '--text',
+      'What does line 2 do?',
+    ]);
+    expect(out.stdout).toContain(
+      'Explain this Python code:\n```python\nx = 1\nprint(x)\n```\nOutput: It prints 1.\nInstruct: What does line 2 do?\nOutput:',
+    );
+    expect(out.stderr).toContain(
+      'Left out 1 earlier turn, the oldest: the thread does not fit the context of Phi-2 with room for 384 tokens of answer.\n',
+    );
+  });
+
+  it('refuses a follow-up to a code-completion model', () => {
+    const args = ['stable-code-3b', '--task', 'generate', '--turn', 'a', '--answer', 'b', '--text', 'c'];
+    expect(() => renderPromptCommand(shipped, args)).toThrow(
+      'Stable Code 3B is a code-completion model: it cannot continue a conversation. Start a new request or pick a chat model.',
+    );
+  });
+
   it.each([
     [['qwen2.5-coder-1.5b', '--text', 'x'], '--task must be generate or explain.'],
     [['qwen2.5-coder-1.5b', '--task', 'generate'], '--text is required'],
@@ -106,6 +159,10 @@ describe('npm run models -- prompt', () => {
     ],
     [['qwen2.5-coder-1.5b', '--task', 'generate', '--language', 'cobol', '--text', 'x'], 'language:'],
     [['qwen2.5-coder-1.5b', '--task', 'generate', '--bogus', '--text', 'x'], "Unknown option '--bogus'"],
+    [
+      ['qwen2.5-coder-1.5b', '--task', 'generate', '--turn', 'a', '--text', 'x'],
+      'Give each --turn its --answer, oldest first.',
+    ],
   ])('refuses %j as a usage error', (args, message) => {
     expect(() => renderPromptCommand(shipped, args)).toThrow(PromptUsageError);
     expect(() => renderPromptCommand(shipped, args)).toThrow(message);

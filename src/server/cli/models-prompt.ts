@@ -4,12 +4,21 @@ import type { Catalogue } from '../models/catalogue.js';
 import { ModelRegistry } from '../models/model-registry.js';
 import { promptText } from '../models/prompt-formats.js';
 import type { ModelInput } from '../models/provider.port.js';
-import { planExplain, planGenerate, type GenerationPlan } from '../services/generation-plan.js';
+import {
+  planExplain,
+  planGenerate,
+  type GenerationPlan,
+  type PriorTurn,
+} from '../services/generation-plan.js';
 import { explainBodySchema, generateBodySchema } from '../../shared/generation.schemas.js';
 
-export const PROMPT_USAGE = `  prompt <id> --task generate|explain [--language L] [--format overview|line-by-line] --text "..."
+export const PROMPT_USAGE = `  prompt <id> --task generate|explain [--language L] [--format overview|line-by-line]
+         [--turn "..." --answer "..."]... --text "..."
                Print the exact prompt the engine would send to the model (control
                tokens written out), then what generation stops on. Loads no weights.
+               Each --turn and --answer pair is an earlier turn of the thread,
+               oldest first (explain: the code, then questions about it), and
+               --text the follow-up; turns that would not fit are left out.
 `;
 
 /** What `prompt` writes: the prompt on stdout, notes about it on stderr. */
@@ -37,6 +46,8 @@ export function renderPromptCommand(catalogue: Catalogue, args: string[]): Promp
         language: { type: 'string' },
         format: { type: 'string' },
         text: { type: 'string' },
+        turn: { type: 'string', multiple: true },
+        answer: { type: 'string', multiple: true },
       },
     });
   } catch (error) {
@@ -53,7 +64,19 @@ export function renderPromptCommand(catalogue: Catalogue, args: string[]): Promp
   if (values.text === undefined) {
     throw new PromptUsageError('--text is required: the request (generate) or the code (explain).');
   }
-  return describe(planFor(values.task, new ModelRegistry(catalogue, {}), modelId, values));
+  const turns = values.turn ?? [];
+  const answers = values.answer ?? [];
+  if (turns.length !== answers.length) {
+    throw new PromptUsageError('Give each --turn its --answer, oldest first.');
+  }
+  const task = values.task;
+  const earlier = turns.map((input, i): PriorTurn => ({
+    kind: task,
+    input,
+    output: answers[i] ?? '',
+    language: values.language ?? 'any',
+  }));
+  return describe(planFor(task, new ModelRegistry(catalogue, {}), modelId, values, earlier));
 }
 
 /** The body as the API would read it; a usage error naming the bad fields. */
@@ -70,16 +93,34 @@ function planFor(
   registry: ModelRegistry,
   modelId: string,
   values: { language?: string | undefined; format?: string | undefined; text?: string | undefined },
+  earlier: PriorTurn[],
 ): GenerationPlan {
   const language = values.language ?? 'any';
   if (task === 'generate') {
     if (values.format !== undefined) {
       throw new PromptUsageError('--format is for --task explain.');
     }
-    return planGenerate(registry, bodyOf(generateBodySchema, { modelId, prompt: values.text, language }));
+    return planGenerate(
+      registry,
+      bodyOf(generateBodySchema, { modelId, prompt: values.text, language }),
+      earlier,
+    );
   }
   const format = values.format ?? 'overview';
-  return planExplain(registry, bodyOf(explainBodySchema, { modelId, code: values.text, language, format }));
+  return planExplain(
+    registry,
+    bodyOf(explainBodySchema, { modelId, code: values.text, language, format }),
+    earlier,
+  );
+}
+
+/** A note when the thread did not fit: how many earlier turns the prompt leaves out. */
+function omittedNote(plan: GenerationPlan): string {
+  if (plan.omittedTurns === 0) {
+    return '';
+  }
+  const turns = plan.omittedTurns === 1 ? '1 earlier turn' : `${plan.omittedTurns} earlier turns`;
+  return `Left out ${turns}, the oldest: the thread does not fit the context of ${plan.model.name} with room for ${plan.params.maxTokens} tokens of answer.\n`;
 }
 
 function describe(plan: GenerationPlan): PromptOutput {
@@ -92,7 +133,8 @@ function describe(plan: GenerationPlan): PromptOutput {
       stdout,
       stderr:
         `${model.name} (${model.id}): messages for /chat/completions; the server applies the model's own chat template.\n` +
-        (stops.length > 0 ? `Stops on: ${stops.map((s) => JSON.stringify(s)).join(', ')}\n` : ''),
+        (stops.length > 0 ? `Stops on: ${stops.map((s) => JSON.stringify(s)).join(', ')}\n` : '') +
+        omittedNote(plan),
     };
   }
   const stops = [
@@ -108,6 +150,7 @@ function describe(plan: GenerationPlan): PromptOutput {
     stderr:
       `\n---\n${model.name} (${model.id}), format ${input.prompt.format}: ${where}.\n` +
       `Stops on: ${stops.join(', ')}\n` +
-      (plan.built.codePrefix === '' ? '' : 'The answer continues the code at the end of the prompt.\n'),
+      (plan.built.codePrefix === '' ? '' : 'The answer continues the code at the end of the prompt.\n') +
+      omittedNote(plan),
   };
 }

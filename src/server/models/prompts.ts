@@ -220,7 +220,7 @@ function codeMessage(code: string, language: Language, format: ExplainFormat): s
  * or the one detected from the code; "any" only when neither is known.
  * After earlier turns whose first carries the code (an Explain thread),
  * `input` is the user's question about that code ("what does line 7 do?"):
- * the code stays in its turn, and `language` is that code's.
+ * the code stays in its turn, shown in `language`, which is that code's.
  */
 export function buildExplainPrompt(
   model: ModelEntry,
@@ -254,7 +254,14 @@ export function buildExplainPrompt(
       (followUps === '' ? '' : `${followUps}.`);
   }
   return {
-    input: instructionInput(model.format, { system, turns: threadTurns(earlier, format, current) }),
+    input: instructionInput(model.format, {
+      system,
+      turns: threadTurns(
+        earlier.map((t) => (t.sent === 'code' ? { ...t, language } : t)),
+        format,
+        current,
+      ),
+    }),
     codePrefix: '',
   };
 }

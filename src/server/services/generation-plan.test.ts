@@ -177,6 +177,13 @@ describe('planExplain in a thread', () => {
     expect(planExplain(models, explain('Why?', { language: 'go' }), [codeTurn]).language).toBe('go');
   });
 
+  it('detects the language of the thread’s code when its turn recorded none, and names it in that turn', () => {
+    const unnamed = { ...codeTurn, input: 'fn main() {\n    println!("hi");\n}', language: 'any' };
+    const plan = planExplain(models, explain('Why?'), [unnamed]);
+    expect(plan.language).toBe('rust');
+    expect(messages(plan)[1]?.content).toBe(`Explain this Rust code:\n\`\`\`rust\n${unnamed.input}\n\`\`\``);
+  });
+
   it('leaves out the oldest questions but never the code', () => {
     const budget = (tokens: number) => ({ level: 'expert', maxTokens: 1000 - tokens });
     const all = planExplain(models, explain('Why?', budget(CODE_AND_QUESTION + 3 * TURN_TOKENS)), [

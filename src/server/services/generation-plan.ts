@@ -100,8 +100,9 @@ export function planExplain(
   const codeTurn = thread.find((t) => t.sent === 'code');
   const code = codeTurn?.input ?? body.code;
   // The prompt names the language: the chosen one, else the thread's, else the one the code shows.
+  const recorded = codeTurn?.language ?? 'any';
   const language =
-    body.language !== 'any' ? body.language : (codeTurn?.language ?? detectLanguage(code) ?? 'any');
+    body.language !== 'any' ? body.language : recorded !== 'any' ? recorded : (detectLanguage(code) ?? 'any');
   const params = samplingParams(models, model, body, []);
   if (body.format === 'line-by-line') {
     params.jsonSchema = LINE_BY_LINE_SCHEMA;
