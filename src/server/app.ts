@@ -16,6 +16,7 @@ import { authRoutes } from './routes/auth.routes.js';
 import { generateRoutes } from './routes/generate.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { historyRoutes } from './routes/history.routes.js';
+import { threadsRoutes } from './routes/threads.routes.js';
 import { profileRoutes } from './routes/profile.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
 import { passwordResetRoutes } from './routes/password-reset.routes.js';
@@ -26,6 +27,7 @@ import { PasswordHasher } from './services/password-hasher.js';
 import { PasswordResetService, type ResetEvent } from './services/password-reset.service.js';
 import { GenerationService } from './services/generation.service.js';
 import { HistoryService } from './services/history.service.js';
+import { ThreadService } from './services/thread.service.js';
 import { ProfileService } from './services/profile.service.js';
 import { TokenService } from './services/token.service.js';
 import { createModelRegistry } from './models/index.js';
@@ -63,6 +65,7 @@ export interface AppServices {
   generation: GenerationService;
   models: ModelRegistry;
   history: HistoryService;
+  threads: ThreadService;
   profile: ProfileService;
 }
 
@@ -142,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(modelsRoutes, { models: services.models });
       await api.register(generateRoutes, { generation: services.generation });
       await api.register(historyRoutes, { history: services.history });
+      await api.register(threadsRoutes, { threads: services.threads });
       await api.register(profileRoutes, { profile: services.profile });
     },
     { prefix: '/api' },
@@ -196,6 +200,7 @@ function createServices(
     runs: { detachedGraceMs: config.generation.detachedGraceMs },
   });
   const history = new HistoryService(store, clock);
+  const threads = new ThreadService(store);
   const profile = new ProfileService({
     ...account,
     sessions: config.sessions,
@@ -203,5 +208,5 @@ function createServices(
       app.log.info({ audit: event }, `account: ${event.event}`);
     },
   });
-  return { auth, passwordReset, mail, activity, generation, models, history, profile };
+  return { auth, passwordReset, mail, activity, generation, models, history, threads, profile };
 }

@@ -47,9 +47,22 @@ const runFields = {
   stopOnDisconnect: z.boolean().optional(),
 };
 
+/** Where in a thread a request goes (see threads.schemas.ts). */
+const threadFields = {
+  /** Continue this thread of yours; without it a new thread starts. */
+  threadId: z.uuid('Not a thread id.').optional(),
+  /**
+   * The turn this one follows: null for the thread's first position, left
+   * out for after the thread's latest turn. A second request with the same
+   * parentId is a new version of that turn (Regenerate).
+   */
+  parentId: z.uuid('Not a turn id.').nullable().optional(),
+};
+
 /** POST /api/generate. Length is checked by the service (413), not here (400). */
 export const generateBodySchema = z.strictObject({
   ...samplingFields,
+  ...threadFields,
   ...runFields,
   prompt: z.string().trim().min(1, 'Describe the code you want.'),
   language: languageSchema.default('any'),
@@ -64,6 +77,7 @@ export const generateBodySchema = z.strictObject({
 /** POST /api/explain. */
 export const explainBodySchema = z.strictObject({
   ...samplingFields,
+  ...threadFields,
   ...runFields,
   code: z.string().refine((c) => c.trim().length > 0, 'Paste some code to explain.'),
   language: languageSchema.default('any'),
@@ -82,6 +96,10 @@ export const sectionSchema = z.object({
 /** The `done` event, and the whole answer of a non-streaming request. */
 export const generationResultSchema = z.object({
   id: z.string(),
+  /** The thread of this turn (a new thread's id is its first turn's id). */
+  threadId: z.string(),
+  /** The turn this one follows; null for the thread's first position. */
+  parentId: z.string().nullable(),
   modelId: z.string(),
   output: z.string(),
   code: z.string().nullable(),
@@ -105,7 +123,20 @@ function eventSchema<N extends GenerationEventName, D extends z.ZodType>(event: 
 
 /** Server-sent events of a streamed generation, in order: start, token*, then done or error. */
 export const generationEventSchema = z.discriminatedUnion('event', [
-  eventSchema('start', z.object({ id: z.string(), modelId: z.string() })),
+  eventSchema(
+    'start',
+    z.object({
+      id: z.string(),
+      modelId: z.string(),
+      threadId: z.string(),
+      parentId: z.string().nullable(),
+      /**
+       * Earlier turns of the thread left out of the model's context because
+       * they did not fit (oldest first). Absent when a finished run is replayed.
+       */
+      omittedTurns: z.number().int().optional(),
+    }),
+  ),
   eventSchema('token', z.object({ text: z.string() })),
   eventSchema('done', generationResultSchema),
   eventSchema('error', generationErrorSchema),

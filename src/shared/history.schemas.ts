@@ -41,6 +41,8 @@ export const historyQuerySchema = z.strictObject({
 /** One line of the history list. */
 export const historyItemSchema = z.object({
   id: z.string(),
+  /** The thread this record is a turn of (GET /api/threads/:id). */
+  threadId: z.string(),
   kind: historyKindSchema,
   modelId: z.string(),
   language: z.string(),

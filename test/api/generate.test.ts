@@ -41,6 +41,9 @@ describe('POST /api/generate', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       id: expect.any(String),
+      // A new thread: its id is the first turn's.
+      threadId: res.body.id,
+      parentId: null,
       modelId: 'remote-chat',
       output: DEFAULT_CHAT_ANSWER,
       code: DEFAULT_CODE.trimEnd(),
@@ -80,7 +83,16 @@ describe('POST /api/generate', () => {
       }
       return undefined;
     });
-    expect(events[0]).toEqual({ event: 'start', data: { id: expect.any(String), modelId: 'remote-chat' } });
+    expect(events[0]).toEqual({
+      event: 'start',
+      data: {
+        id: expect.any(String),
+        modelId: 'remote-chat',
+        threadId: events[0]?.data.id,
+        parentId: null,
+        omittedTurns: 0,
+      },
+    });
     const tokens = events.filter((e) => e.event === 'token');
     expect(tokens.length).toBeGreaterThan(5);
     const done = events.at(-1);

@@ -150,7 +150,10 @@ describe('GenerationService', () => {
     const events = await collect(run);
 
     expect(events.map((e) => e.event)).toEqual(['start', 'token', 'token', 'done']);
-    expect(events[0]).toEqual({ event: 'start', data: { id: run.id, modelId: 'chat-a' } });
+    expect(events[0]).toEqual({
+      event: 'start',
+      data: { id: run.id, modelId: 'chat-a', threadId: run.id, parentId: null, omittedTurns: 0 },
+    });
     expect(events[3]).toMatchObject({
       event: 'done',
       data: { id: run.id, output: 'Hello world', usage: { promptTokens: 7, completionTokens: 2 } },

@@ -23,14 +23,9 @@ import type { ActivityLog } from './activity.service.js';
 import { planExplain, planGenerate, type GenerationPlan } from './generation-plan.js';
 import type { ClientInfo } from './auth.service.js';
 import { GenerationLimiter, type GenerationLimits } from './generation-limiter.js';
+import { placeTurn, priorTurns, saveThreadOf, type TurnPlacement } from './thread.service.js';
 import { replayOf, resultOfRecord, startEventOf } from './run-replay.js';
-import {
-  RunRegistry,
-  systemTimers,
-  type LiveRun,
-  type RunReader,
-  type RunTimers,
-} from './run-registry.js';
+import { RunRegistry, systemTimers, type LiveRun, type RunReader, type RunTimers } from './run-registry.js';
 
 /** The output streamed so far is saved at least this often, so a crash loses at most this much. */
 const PROGRESS_SAVE_MS = 1000;
@@ -132,14 +127,16 @@ export class GenerationService {
 
   async startGenerate(userId: string, body: GenerateBody, client: ClientInfo): Promise<GenerationRun> {
     checkLength('prompt', body.prompt);
-    const plan = planGenerate(this.deps.models, body);
-    const record = this.newRecord(userId, 'generate', plan, plan.params, body.prompt, null);
+    const place = await placeTurn(this.deps.store, userId, body);
+    const plan = planGenerate(this.deps.models, body, priorTurns(place.earlier));
+    const record = this.newRecord(userId, 'generate', plan, plan.params, body.prompt, null, place);
     return this.start({ userId, groupId: body.groupId, kind: 'generate', plan, record }, client);
   }
 
   async startExplain(userId: string, body: ExplainBody, client: ClientInfo): Promise<GenerationRun> {
     checkLength('code', body.code);
-    const plan = planExplain(this.deps.models, body);
+    const place = await placeTurn(this.deps.store, userId, body);
+    const plan = planExplain(this.deps.models, body, priorTurns(place.earlier));
     if (body.generationId !== undefined) {
       const linked = await this.deps.store.prompts.findById(body.generationId);
       if (linked?.userId !== userId) {
@@ -155,6 +152,7 @@ export class GenerationService {
       { ...plan.params, level: body.level, format: body.format },
       body.code,
       body.generationId ?? null,
+      place,
     );
     return this.start({ userId, kind: 'explain', plan, record }, client);
   }
@@ -183,6 +181,7 @@ export class GenerationService {
     params: GenerationParams & { level?: string; format?: string },
     input: string,
     generationId: string | null,
+    place: TurnPlacement,
   ): PromptRecord {
     const { jsonSchema, ...stored } = params;
     const id = randomUUID();
@@ -190,8 +189,8 @@ export class GenerationService {
       id,
       userId,
       // A new thread's id is its first turn's id.
-      threadId: id,
-      parentId: null,
+      threadId: place.thread?.id ?? id,
+      parentId: place.parentId,
       kind,
       modelId: model.id,
       params: stored,
@@ -220,6 +219,7 @@ export class GenerationService {
     const state: RunState = { userId: spec.userId, controller, failure: undefined };
     this.running.set(spec.record.id, state);
     try {
+      await saveThreadOf(this.deps.store, spec.record);
       await this.deps.store.prompts.create(spec.record);
       await this.deps.activity.record(spec.userId, 'generation', client, {
         promptId: spec.record.id,
@@ -313,7 +313,10 @@ export class GenerationService {
       finishedAt: this.deps.clock.now(),
     });
     try {
-      yield startEventOf(spec.record);
+      yield {
+        event: 'start',
+        data: { ...startEventOf(spec.record).data, omittedTurns: spec.plan.omittedTurns },
+      };
       for await (const chunk of provider.generate({
         model: spec.plan.model,
         input: spec.plan.built.input,

@@ -21,6 +21,7 @@ export function toHistoryItem(p: PromptRecord): HistoryItem {
   const seconds = p.totalMs !== null && p.firstTokenMs !== null ? (p.totalMs - p.firstTokenMs) / 1000 : null;
   return {
     id: p.id,
+    threadId: p.threadId,
     kind: p.kind,
     modelId: p.modelId,
     language: p.language,

@@ -33,7 +33,10 @@ class ManualTimers implements RunTimers {
 }
 
 const token = (text: string): GenerationEvent => ({ event: 'token', data: { text } });
-const start: GenerationEvent = { event: 'start', data: { id: 'run-1', modelId: 'chat-a' } };
+const start: GenerationEvent = {
+  event: 'start',
+  data: { id: 'run-1', modelId: 'chat-a', threadId: 'run-1', parentId: null },
+};
 const failed: GenerationEvent = {
   event: 'error',
   data: { code: 'cancelled', message: 'The generation was stopped.' },
@@ -201,7 +204,13 @@ describe('replayEvents', () => {
       finishedAt: new Date(1),
     });
     expect(replayEvents(done)).toEqual([
-      { id: 1, event: { event: 'start', data: { id: 'run-1', modelId: 'chat-a' } } },
+      {
+        id: 1,
+        event: {
+          event: 'start',
+          data: { id: 'run-1', modelId: 'chat-a', threadId: 'run-1', parentId: null },
+        },
+      },
       { id: 2, event: token('def add(a, b): return a + b') },
       {
         id: 3,
@@ -209,6 +218,8 @@ describe('replayEvents', () => {
           event: 'done',
           data: {
             id: 'run-1',
+            threadId: 'run-1',
+            parentId: null,
             modelId: 'chat-a',
             output: 'def add(a, b): return a + b',
             code: 'def add(a, b): return a + b',
@@ -223,7 +234,7 @@ describe('replayEvents', () => {
 
   it('replays a stopped run as cancelled and a failed one with its error', () => {
     expect(replayEvents(record({ status: 'cancelled', output: 'def' })).map((e) => e.event)).toEqual([
-      { event: 'start', data: { id: 'run-1', modelId: 'chat-a' } },
+      { event: 'start', data: { id: 'run-1', modelId: 'chat-a', threadId: 'run-1', parentId: null } },
       token('def'),
       failed,
     ]);

@@ -4,13 +4,18 @@ import type { NumberedEvent, RunReader } from './run-registry.js';
 
 /** The `start` event of a run. */
 export function startEventOf(record: PromptRecord): GenerationEvent & { event: 'start' } {
-  return { event: 'start', data: { id: record.id, modelId: record.modelId } };
+  return {
+    event: 'start',
+    data: { id: record.id, modelId: record.modelId, threadId: record.threadId, parentId: record.parentId },
+  };
 }
 
 /** The `done` payload (and the JSON answer) of a finished run. */
 export function resultOfRecord(record: PromptRecord): GenerationResult {
   return {
     id: record.id,
+    threadId: record.threadId,
+    parentId: record.parentId,
     modelId: record.modelId,
     output: record.output,
     code: record.code,

@@ -5,12 +5,17 @@ import { streamRun } from './generation.api';
 
 /** One of each event, as the server's sse.ts writes them. */
 const EVENTS: GenerationEvent[] = [
-  { event: 'start', data: { id: 'run-1', modelId: 'tiny' } },
+  {
+    event: 'start',
+    data: { id: 'run-1', modelId: 'tiny', threadId: 'run-1', parentId: null, omittedTurns: 0 },
+  },
   { event: 'token', data: { text: 'def add' } },
   {
     event: 'done',
     data: {
       id: 'run-1',
+      threadId: 'run-1',
+      parentId: null,
       modelId: 'tiny',
       output: 'def add(a, b):\n    return a + b',
       code: null,

@@ -51,6 +51,8 @@ describe('runStats', () => {
       tokenEvents: 30,
       result: {
         id: 'g1',
+        threadId: 'g1',
+        parentId: null,
         modelId: 'm',
         output: '',
         code: null,

@@ -1,0 +1,142 @@
+import { NotFoundError } from '../errors.js';
+import type { PromptRecord, Store, ThreadRecord } from '../store/store.port.js';
+import type { Thread, ThreadTurn } from '../../shared/threads.schemas.js';
+import { threadTitle } from '../../shared/thread-title.js';
+import type { PriorTurn } from './generation-plan.js';
+import { toHistoryItem } from './history.service.js';
+
+const NO_THREAD = 'There is no such thread of yours.';
+const NO_TURN = 'There is no such turn in this thread.';
+
+/** Where a new turn goes: which thread (null: a new one), after which turn, and the turns before it. */
+export interface TurnPlacement {
+  /** The thread continued; null when the request starts a new one. */
+  thread: ThreadRecord | null;
+  parentId: string | null;
+  /** The chain of turns the new one follows, oldest first: the model's context. */
+  earlier: PromptRecord[];
+}
+
+/**
+ * Finds where a request's turn goes. Without `threadId` a new thread starts.
+ * With it: after `parentId` (null: the first position; left out: after the
+ * thread's latest turn). Another user's thread, or a parent not in the
+ * thread, is not found.
+ */
+export async function placeTurn(
+  store: Store,
+  userId: string,
+  request: { threadId?: string; parentId?: string | null },
+): Promise<TurnPlacement> {
+  if (request.threadId === undefined) {
+    if (request.parentId) {
+      throw new NotFoundError(NO_TURN);
+    }
+    return { thread: null, parentId: null, earlier: [] };
+  }
+  const thread = await store.threads.findForUser(userId, request.threadId);
+  if (!thread) {
+    throw new NotFoundError(NO_THREAD);
+  }
+  const turns = await store.prompts.listThread(userId, thread.id);
+  const parentId = request.parentId === undefined ? (turns.at(-1)?.id ?? null) : request.parentId;
+  return { thread, parentId, earlier: ancestry(turns, parentId) };
+}
+
+/**
+ * The turn `parentId` and the turns it follows, up to the first position,
+ * oldest first: the versions actually chosen on the way, not their siblings.
+ * NotFoundError when `parentId` is not one of `turns`.
+ */
+export function ancestry(turns: readonly PromptRecord[], parentId: string | null): PromptRecord[] {
+  const byId = new Map(turns.map((t) => [t.id, t]));
+  const chain: PromptRecord[] = [];
+  // Bounded by the number of turns: a damaged link can never loop forever.
+  for (let id = parentId; id !== null && chain.length <= turns.length;) {
+    const turn = byId.get(id);
+    if (!turn) {
+      throw new NotFoundError(NO_TURN);
+    }
+    chain.push(turn);
+    id = turn.parentId;
+  }
+  return chain.reverse();
+}
+
+/** What the planner takes of earlier turns. */
+export function priorTurns(earlier: readonly PromptRecord[]): PriorTurn[] {
+  return earlier.map((t) => ({ kind: t.kind, input: t.input, output: t.output, language: t.language }));
+}
+
+/** The thread a record starts: its id is the record's, its title from the record's input. */
+export function threadStartedBy(record: PromptRecord): ThreadRecord {
+  return {
+    id: record.threadId,
+    userId: record.userId,
+    title: threadTitle(record.kind, record.input, record.params),
+    kind: record.kind,
+    createdAt: record.createdAt,
+    updatedAt: record.createdAt,
+  };
+}
+
+/** The API view of one turn. */
+export function toThreadTurn(p: PromptRecord): ThreadTurn {
+  const item = toHistoryItem(p);
+  const base = {
+    id: p.id,
+    parentId: p.parentId,
+    modelId: p.modelId,
+    output: p.output,
+    language: p.language,
+    status: p.status,
+    params: p.params,
+    sections: p.sections,
+    error: p.error,
+    usage: { promptTokens: p.promptTokens, completionTokens: p.completionTokens },
+    timings: { firstTokenMs: p.firstTokenMs, totalMs: p.totalMs, tokensPerSecond: item.tokensPerSecond },
+    createdAt: item.createdAt,
+    finishedAt: item.finishedAt,
+  };
+  return p.kind === 'generate'
+    ? { kind: 'generate', ...base, prompt: p.input, code: p.code }
+    : { kind: 'explain', ...base, code: p.input };
+}
+
+/** Reading and deleting whole threads. */
+export class ThreadService {
+  constructor(private readonly store: Store) {}
+
+  /** The thread with every turn; another user's thread is "not found", never "forbidden". */
+  async get(userId: string, id: string): Promise<Thread> {
+    const thread = await this.store.threads.findForUser(userId, id);
+    if (!thread) {
+      throw new NotFoundError(NO_THREAD);
+    }
+    const turns = await this.store.prompts.listThread(userId, id);
+    return {
+      id: thread.id,
+      title: thread.title,
+      kind: thread.kind,
+      createdAt: thread.createdAt.toISOString(),
+      updatedAt: thread.updatedAt.toISOString(),
+      turns: turns.map(toThreadTurn),
+    };
+  }
+
+  /** Deletes the thread and all its turns. */
+  async delete(userId: string, id: string): Promise<void> {
+    if (!(await this.store.threads.deleteForUser(userId, id))) {
+      throw new NotFoundError(NO_THREAD);
+    }
+  }
+}
+
+/** Saves a new turn's thread: creates it for a thread's first turn, else moves its updatedAt. */
+export async function saveThreadOf(store: Store, record: PromptRecord): Promise<void> {
+  if (record.threadId === record.id) {
+    await store.threads.create(threadStartedBy(record));
+  } else {
+    await store.threads.touch(record.threadId, record.createdAt);
+  }
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { sectionSchema } from './generation.schemas.js';
+import { historyKindSchema, historyStatusSchema } from './history.schemas.js';
+
+/**
+ * Threads: a generation or explanation and its follow-ups and regenerations.
+ * Each turn names the turn it follows (`parentId`, null for the first
+ * position); turns with the same parent are versions of one position. The
+ * client builds the tree from the flat list.
+ */
+
+/** GET and DELETE /api/threads/:id. */
+export const threadIdParamsSchema = z.object({ id: z.uuid('Not a thread id.') });
+
+const turnBase = {
+  id: z.string(),
+  /** The turn this one follows; null for the thread's first position. */
+  parentId: z.string().nullable(),
+  modelId: z.string(),
+  output: z.string(),
+  language: z.string(),
+  status: historyStatusSchema,
+  /** Sampling settings and, for Explain, level and format: what a Regenerate sends again. */
+  params: z.record(z.string(), z.unknown()),
+  sections: z.array(sectionSchema).nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  usage: z.object({ promptTokens: z.number().nullable(), completionTokens: z.number().nullable() }),
+  timings: z.object({
+    firstTokenMs: z.number().nullable(),
+    totalMs: z.number().nullable(),
+    tokensPerSecond: z.number().nullable(),
+  }),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+};
+
+/** One turn (one version of one position) of a thread. */
+export const threadTurnSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('generate'),
+    ...turnBase,
+    prompt: z.string(),
+    /** The code extracted from the answer, or null. */
+    code: z.string().nullable(),
+  }),
+  z.object({
+    kind: z.literal('explain'),
+    ...turnBase,
+    /** The code explained. */
+    code: z.string(),
+  }),
+]);
+
+/** GET /api/threads/:id: the thread and every turn, every version, oldest first. */
+export const threadSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: historyKindSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  turns: z.array(threadTurnSchema),
+});
+
+export type ThreadTurn = z.infer<typeof threadTurnSchema>;
+export type Thread = z.infer<typeof threadSchema>;
