@@ -67,6 +67,8 @@ export const historyRecordSchema = historyItemSchema.extend({
   promptTokens: z.number().nullable(),
   firstTokenMs: z.number().nullable(),
   generationId: z.string().nullable(),
+  /** The turn of its thread this one follows; null for the thread's first position. */
+  parentId: z.string().nullable(),
 });
 
 export const historyPageSchema = z.object({

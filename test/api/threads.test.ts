@@ -227,6 +227,20 @@ describe('deleting a thread and the history', () => {
     expect(again.status).toBe(404);
   });
 
+  it('exports each record with its thread and the turn it follows', async () => {
+    const me = await registerAndLogin(api, newAccount('exporter'));
+    const first = await generate({ prompt: 'Export a thread' }, me.token);
+    const second = await generate({ prompt: 'And its follow-up', threadId: first.body.id }, me.token);
+    const json = await api.get('/api/history/export?format=json', { token: me.token });
+    expect(json.body.items).toEqual([
+      expect.objectContaining({ id: second.body.id, threadId: first.body.id, parentId: first.body.id }),
+      expect.objectContaining({ id: first.body.id, threadId: first.body.id, parentId: null }),
+    ]);
+    const md = String((await api.get('/api/history/export?format=markdown', { token: me.token })).body);
+    expect(md).toContain(`- Thread: ${first.body.id}, after ${first.body.id}\n`);
+    expect(md).toContain(`- Thread: ${first.body.id}\n`);
+  });
+
   it('lists the thread routes and fields in the OpenAPI document', async () => {
     const doc = (await api.get('/api/openapi.json')).body;
     expect(Object.keys(doc.paths['/api/threads/{id}'])).toEqual(expect.arrayContaining(['get', 'delete']));

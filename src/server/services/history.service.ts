@@ -51,6 +51,7 @@ export function toHistoryRecord(p: PromptRecord): HistoryRecord {
     promptTokens: p.promptTokens,
     firstTokenMs: p.firstTokenMs,
     generationId: p.generationId,
+    parentId: p.parentId,
   };
 }
 
@@ -140,6 +141,8 @@ export class HistoryService {
         `- Model: ${r.modelId}`,
         `- Language: ${r.language}`,
         `- Status: ${r.status}${r.error ? ` (${r.error.message})` : ''}`,
+        // The thread structure: which thread, and which turn this one follows.
+        `- Thread: ${r.threadId}${r.parentId ? `, after ${r.parentId}` : ''}`,
         '',
         r.kind === 'generate' ? '### Prompt' : '### Code',
         '',
