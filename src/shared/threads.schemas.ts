@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sectionSchema } from './generation.schemas.js';
-import { historyKindSchema, historyStatusSchema } from './history.schemas.js';
+import { historyKindSchema, historyQuerySchema, historyStatusSchema } from './history.schemas.js';
 
 /**
  * Threads: a generation or explanation and its follow-ups and regenerations.
@@ -61,5 +61,37 @@ export const threadSchema = z.object({
   turns: z.array(threadTurnSchema),
 });
 
+/**
+ * GET /api/threads: the History page's list of threads, with the history's
+ * search and filters (a thread matches when one of its turns meets them all;
+ * `q` searches every turn) and cursor paging, most recently updated first.
+ */
+export const threadsQuerySchema = historyQuerySchema;
+
+/** One line of the threads list. */
+export const threadListItemSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: historyKindSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Every turn, every version. */
+  turnCount: z.number().int(),
+  /** The most recent turn: its status is the thread's latest status. */
+  latest: z.object({
+    id: z.string(),
+    status: historyStatusSchema,
+    modelId: z.string(),
+    language: z.string(),
+  }),
+});
+
+export const threadPageSchema = z.object({
+  items: z.array(threadListItemSchema),
+  nextCursor: z.string().nullable(),
+});
+
+export type ThreadListItem = z.infer<typeof threadListItemSchema>;
+export type ThreadPage = z.infer<typeof threadPageSchema>;
 export type ThreadTurn = z.infer<typeof threadTurnSchema>;
 export type Thread = z.infer<typeof threadSchema>;

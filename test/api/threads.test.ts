@@ -156,6 +156,40 @@ describe('continuing a thread', () => {
   });
 });
 
+describe('GET /api/threads', () => {
+  it('lists my threads with turn count and latest status, searches every turn, and pages by cursor', async () => {
+    const me = await registerAndLogin(api, newAccount('lister'));
+    const list = (query = '') => api.get(`/api/threads${query}`, { token: me.token });
+    const a = await generate({ prompt: 'Reverse a list' }, me.token);
+    const followUp = await generate({ prompt: 'Use slicing', threadId: a.body.id }, me.token);
+    const b = await generate({ prompt: 'Parse JSON' }, me.token);
+
+    const all = await list();
+    expect(all.status).toBe(200);
+    expect(all.body.items).toEqual([
+      expect.objectContaining({ id: b.body.id, title: 'Parse JSON', kind: 'generate', turnCount: 1 }),
+      {
+        id: a.body.id,
+        title: 'Reverse a list',
+        kind: 'generate',
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+        turnCount: 2,
+        latest: { id: followUp.body.id, status: 'completed', modelId: 'remote-chat', language: 'python' },
+      },
+    ]);
+    expect((await list('?q=slicing')).body.items.map((t: Json) => t.id)).toEqual([a.body.id]);
+    const first = await list('?limit=1');
+    expect(first.body.items.map((t: Json) => t.id)).toEqual([b.body.id]);
+    const second = await list(`?limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.body).toEqual({ items: [expect.objectContaining({ id: a.body.id })], nextCursor: null });
+    expect(
+      (await api.get('/api/threads', { token: session.token })).body.items.map((t: Json) => t.id),
+    ).not.toContain(a.body.id);
+    expect((await list('?status=nope')).status).toBe(400);
+  });
+});
+
 describe('explain threads', () => {
   it('titles the thread from the first line of the code and the level and format', async () => {
     upstream.script([{ type: 'answer', text: 'It adds.' }]);
@@ -244,6 +278,7 @@ describe('deleting a thread and the history', () => {
   it('lists the thread routes and fields in the OpenAPI document', async () => {
     const doc = (await api.get('/api/openapi.json')).body;
     expect(Object.keys(doc.paths['/api/threads/{id}'])).toEqual(expect.arrayContaining(['get', 'delete']));
+    expect(Object.keys(doc.paths['/api/threads'])).toContain('get');
     const body = doc.paths['/api/generate'].post.requestBody.content['application/json'].schema;
     expect(body.properties).toHaveProperty('threadId');
     expect(body.properties).toHaveProperty('parentId');

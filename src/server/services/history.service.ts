@@ -55,6 +55,25 @@ export function toHistoryRecord(p: PromptRecord): HistoryRecord {
   };
 }
 
+/** The store's filters of a history (or threads) listing; InvalidInputError when `to` is not after `from`. */
+export function toPromptQuery(query: Omit<HistoryQuery, 'limit' | 'cursor'>): PromptQuery {
+  const filters: PromptQuery = {
+    q: query.q || undefined,
+    modelId: query.modelId,
+    kind: query.kind,
+    language: query.language,
+    status: query.status,
+    from: query.from === undefined ? undefined : new Date(query.from),
+    to: query.to === undefined ? undefined : endOf(query.to),
+  };
+  if (filters.from && filters.to && filters.from >= filters.to) {
+    throw new InvalidInputError(undefined, {
+      fields: { to: 'The end date must be after the start date.' },
+    });
+  }
+  return filters;
+}
+
 /** Everything a user asked, for the History page and its export. */
 export class HistoryService {
   constructor(
@@ -63,20 +82,7 @@ export class HistoryService {
   ) {}
 
   async list(userId: string, query: HistoryQuery): Promise<HistoryPage> {
-    const filters: PromptQuery = {
-      q: query.q || undefined,
-      modelId: query.modelId,
-      kind: query.kind,
-      language: query.language,
-      status: query.status,
-      from: query.from === undefined ? undefined : new Date(query.from),
-      to: query.to === undefined ? undefined : endOf(query.to),
-    };
-    if (filters.from && filters.to && filters.from >= filters.to) {
-      throw new InvalidInputError(undefined, {
-        fields: { to: 'The end date must be after the start date.' },
-      });
-    }
+    const filters = toPromptQuery(query);
     const page = await this.store.prompts.listForUser(userId, filters, query.limit, query.cursor);
     return { items: page.items.map(toHistoryItem), nextCursor: page.nextCursor };
   }

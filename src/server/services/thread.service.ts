@@ -1,9 +1,10 @@
 import { NotFoundError } from '../errors.js';
 import type { PromptRecord, Store, ThreadRecord } from '../store/store.port.js';
-import type { Thread, ThreadTurn } from '../../shared/threads.schemas.js';
+import type { HistoryQuery } from '../../shared/history.schemas.js';
+import type { Thread, ThreadPage, ThreadTurn } from '../../shared/threads.schemas.js';
 import { threadTitle } from '../../shared/thread-title.js';
 import type { PriorTurn } from './generation-plan.js';
-import { toHistoryItem } from './history.service.js';
+import { toHistoryItem, toPromptQuery } from './history.service.js';
 
 const NO_THREAD = 'There is no such thread of yours.';
 const NO_TURN = 'There is no such turn in this thread.';
@@ -106,6 +107,28 @@ export function toThreadTurn(p: PromptRecord): ThreadTurn {
 /** Reading and deleting whole threads. */
 export class ThreadService {
   constructor(private readonly store: Store) {}
+
+  /** The History page's list: threads with a turn matching the filters, most recently updated first. */
+  async list(userId: string, query: HistoryQuery): Promise<ThreadPage> {
+    const page = await this.store.threads.listForUser(
+      userId,
+      toPromptQuery(query),
+      query.limit,
+      query.cursor,
+    );
+    return {
+      items: page.items.map((t) => ({
+        id: t.id,
+        title: t.title,
+        kind: t.kind,
+        createdAt: t.createdAt.toISOString(),
+        updatedAt: t.updatedAt.toISOString(),
+        turnCount: t.turnCount,
+        latest: t.latest,
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
 
   /** The thread with every turn; another user's thread is "not found", never "forbidden". */
   async get(userId: string, id: string): Promise<Thread> {

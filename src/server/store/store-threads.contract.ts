@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { InvalidInputError } from '../errors.js';
 import { describe, expect, it } from 'vitest';
 import type { PromptRecord, Store, ThreadRecord } from './store.port.js';
 import { fixtureUser, T0 } from './store-fixtures.js';
@@ -124,6 +125,78 @@ export function describeThreadContract(getStore: () => Store): void {
       const later = await store.threads.create(fixtureThread(u.id, { createdAt: at(2) }));
       const earlier = await store.threads.create(fixtureThread(u.id, { createdAt: at(1) }));
       expect(await store.threads.listAllForUser(u.id)).toEqual([earlier, later]);
+    });
+
+    it('lists threads most recently updated first, with turn count and latest turn, by cursor pages', async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const other = await store.users.create(fixtureUser());
+      await seedThread(store, other.id);
+      const seeded = [];
+      for (let i = 0; i < 5; i++) {
+        const s = await seedThread(store, u.id);
+        await store.threads.touch(s.thread.id, at(1000 + i));
+        seeded.push({ ...s, updatedAt: at(1000 + i) });
+      }
+      const first = await store.threads.listForUser(u.id, {}, 3);
+      expect(first.items.map((t) => t.id)).toEqual(
+        seeded
+          .slice(2)
+          .reverse()
+          .map((s) => s.thread.id),
+      );
+      expect(first.items[0]).toEqual({
+        ...seeded[4]?.thread,
+        updatedAt: at(1004),
+        turnCount: 4,
+        latest: {
+          id: seeded[4]?.followUp.id,
+          status: 'running',
+          modelId: 'deepseek-coder-1.3b',
+          language: 'python',
+        },
+      });
+      expect(first.nextCursor).not.toBeNull();
+      const second = await store.threads.listForUser(u.id, {}, 3, first.nextCursor ?? undefined);
+      expect(second.items.map((t) => t.id)).toEqual([seeded[1]?.thread.id, seeded[0]?.thread.id]);
+      expect(second.nextCursor).toBeNull();
+      await expect(store.threads.listForUser(u.id, {}, 3, 'not-a-cursor')).rejects.toBeInstanceOf(
+        InvalidInputError,
+      );
+    });
+
+    it('finds a thread by any of its turns, with every filter on one turn', async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const plain = await seedThread(store, u.id);
+      const thread = await store.threads.create(fixtureThread(u.id, { updatedAt: at(50) }));
+      await store.prompts.create(
+        fixturePrompt(u.id, { id: thread.id, threadId: thread.id, input: 'Sort a list', createdAt: at(0) }),
+      );
+      await store.prompts.create(
+        fixturePrompt(u.id, {
+          threadId: thread.id,
+          parentId: thread.id,
+          input: 'Now as a LinkedListNode',
+          modelId: 'qwen2.5-coder-0.5b',
+          language: 'go',
+          status: 'completed',
+          createdAt: at(40),
+        }),
+      );
+      const ids = async (query: Parameters<Store['threads']['listForUser']>[1]) =>
+        (await store.threads.listForUser(u.id, query, 10)).items.map((t) => t.id);
+      expect(await ids({})).toEqual([thread.id, plain.thread.id]);
+      expect(await ids({ q: 'linkedlist' })).toEqual([thread.id]);
+      expect(await ids({ q: 'ed' })).toEqual([thread.id]);
+      expect(await ids({ modelId: 'qwen2.5-coder-0.5b', language: 'go', status: 'completed' })).toEqual([
+        thread.id,
+      ]);
+      // Two filters met by two different turns only: no match.
+      expect(await ids({ q: 'Sort a list', modelId: 'qwen2.5-coder-0.5b' })).toEqual([]);
+      expect(await ids({ from: at(35), to: at(45) })).toEqual([thread.id]);
+      expect(await ids({ kind: 'explain' })).toEqual([]);
+      expect(await ids({ status: 'running' })).toEqual([thread.id, plain.thread.id]);
     });
   });
 }

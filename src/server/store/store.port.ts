@@ -293,6 +293,20 @@ export interface ThreadRecord {
   updatedAt: Date;
 }
 
+/** One line of a threads listing: the thread, its number of turns and its latest turn. */
+export interface ThreadSummary extends ThreadRecord {
+  /** Every turn, every version. */
+  turnCount: number;
+  /** The most recently created turn. */
+  latest: Pick<PromptRecord, 'id' | 'status' | 'modelId' | 'language'>;
+}
+
+/** A page of threads, most recently updated first; `nextCursor` is null on the last page. */
+export interface ThreadPage {
+  items: ThreadSummary[];
+  nextCursor: string | null;
+}
+
 export interface ThreadRepository {
   /** Inserts a thread (a new id: the id of its first turn). */
   create(thread: ThreadRecord): Promise<ThreadRecord>;
@@ -304,6 +318,14 @@ export interface ThreadRepository {
   deleteForUser(userId: string, id: string): Promise<boolean>;
   /** Every thread of the user, oldest first. For db:copy. */
   listAllForUser(userId: string): Promise<ThreadRecord[]>;
+  /**
+   * The user's threads with at least one turn matching `query` (every
+   * filter on the same turn; search covers every turn), most recently
+   * updated first (updatedAt, then id), `limit` at most. A thread updated
+   * while a client pages moves to the front: it is not shown twice. An
+   * invalid cursor throws InvalidInputError.
+   */
+  listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<ThreadPage>;
 }
 
 export interface Store {

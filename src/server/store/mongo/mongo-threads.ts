@@ -1,9 +1,22 @@
 import { threadTitle } from '../../../shared/thread-title.js';
-import type { ThreadRecord, ThreadRepository } from '../store.port.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import type {
+  PromptQuery,
+  ThreadPage,
+  ThreadRecord,
+  ThreadRepository,
+  ThreadSummary,
+} from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
-import { date, text } from './mongo-filters.js';
-import { fromThreadDoc, toThreadDoc, type PromptDoc } from './mongo.mapping.js';
+import { date, limitValue, promptListFilter, text } from './mongo-filters.js';
+import { fromThreadDoc, toThreadDoc, type PromptDoc, type ThreadDoc } from './mongo.mapping.js';
+
+/** A thread with its turns' count and its latest turn, as the listing's pipeline returns it. */
+type SummaryDoc = ThreadDoc & {
+  turnCount: number;
+  latest: Pick<PromptDoc, '_id' | 'status' | 'modelId' | 'language'>;
+};
 
 const BACKFILL_BATCH = 500;
 
@@ -42,6 +55,66 @@ export class MongoThreads implements ThreadRepository {
     const filter = { userId: text(userId, 'userId') };
     const docs = await atBoundary(() => this.c.threads.find(filter).sort({ createdAt: 1, _id: 1 }).toArray());
     return docs.map(fromThreadDoc);
+  }
+
+  async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<ThreadPage> {
+    const user = text(userId, 'userId');
+    const n = limitValue(limit);
+    const match: Record<string, unknown> = { userId: user };
+    if (cursor !== undefined) {
+      const at = decodeCursor(text(cursor, 'cursor'));
+      const updatedAt = new Date(at.createdAt);
+      match.$or = [{ updatedAt: { $lt: updatedAt } }, { updatedAt, _id: { $lt: at.id } }];
+    }
+    // Every filter on one turn: the prompts listing's filter, inside $elemMatch.
+    const turnFilter = promptListFilter(user, query);
+    const pipeline = [
+      { $match: match },
+      { $sort: { updatedAt: -1, _id: -1 } },
+      {
+        $lookup: {
+          from: 'prompts',
+          localField: '_id',
+          foreignField: 'threadId',
+          pipeline: [
+            { $match: { userId: user } },
+            { $sort: { createdAt: -1, _id: -1 } },
+            { $project: { params: 0, sections: 0 } },
+          ],
+          as: 'turns',
+        },
+      },
+      { $match: { turns: { $elemMatch: turnFilter } } },
+      { $limit: n + 1 },
+      {
+        $project: {
+          userId: 1,
+          title: 1,
+          kind: 1,
+          createdAt: 1,
+          updatedAt: 1,
+          turnCount: { $size: '$turns' },
+          latest: { $first: '$turns' },
+        },
+      },
+    ];
+    const docs = await atBoundary(() => this.c.threads.aggregate<SummaryDoc>(pipeline).toArray());
+    const items = docs.slice(0, n).map((doc): ThreadSummary => ({
+      ...fromThreadDoc(doc),
+      turnCount: doc.turnCount,
+      latest: {
+        id: doc.latest._id,
+        status: doc.latest.status,
+        modelId: doc.latest.modelId,
+        language: doc.latest.language,
+      },
+    }));
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor:
+        docs.length > n && last ? encodeCursor({ createdAt: last.updatedAt.getTime(), id: last.id }) : null,
+    };
   }
 }
 

@@ -256,6 +256,9 @@ describe('mongo adapter over the wire protocol', () => {
       () => store.threads.deleteForUser(op, 't'),
       () => store.threads.deleteForUser('u', op),
       () => store.threads.listAllForUser(op),
+      () => store.threads.listForUser(op, {}, 10),
+      () => store.threads.listForUser('u', { modelId: op }, 10),
+      () => store.threads.listForUser('u', {}, 10, op),
       () => store.prompts.statsForUser(op, T0, T0),
       () => store.prompts.statsForUser('u', at, T0),
     ];

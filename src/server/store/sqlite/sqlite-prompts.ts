@@ -34,7 +34,7 @@ interface PromptRow {
 }
 
 /** Above this many matches in the whole store, a search walks the user's records instead. */
-const COMMON_MATCHES = 5000;
+export const COMMON_MATCHES = 5000;
 
 function json(text: string | null): unknown {
   return text === null ? null : JSON.parse(text);

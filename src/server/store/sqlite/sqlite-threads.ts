@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { ThreadRecord, ThreadRepository } from '../store.port.js';
+import type { PromptQuery, ThreadPage, ThreadRecord, ThreadRepository } from '../store.port.js';
+import { SqliteThreadListing } from './sqlite-thread-listing.js';
 
 interface ThreadRow {
   id: string;
@@ -29,8 +30,13 @@ export class SqliteThreads implements ThreadRepository {
   private readonly deleteOne;
   private readonly deleteTurns;
   private readonly forUser;
+  private readonly listing: SqliteThreadListing;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    commonMatches: number,
+  ) {
+    this.listing = new SqliteThreadListing(db, commonMatches);
     this.insert = db.prepare(
       `INSERT INTO threads (id, user_id, title, kind, created_at, updated_at)
        VALUES (@id, @userId, @title, @kind, @createdAt, @updatedAt)`,
@@ -78,5 +84,9 @@ export class SqliteThreads implements ThreadRepository {
 
   async listAllForUser(userId: string): Promise<ThreadRecord[]> {
     return this.forUser.all(userId).map(toThread);
+  }
+
+  async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<ThreadPage> {
+    return this.listing.list(userId, query, limit, cursor);
   }
 }

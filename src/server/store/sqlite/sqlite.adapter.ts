@@ -13,7 +13,7 @@ import type {
 } from '../store.port.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteActivity } from './sqlite-activity.js';
-import { SqlitePrompts } from './sqlite-prompts.js';
+import { COMMON_MATCHES, SqlitePrompts } from './sqlite-prompts.js';
 import { SqliteResets } from './sqlite-resets.js';
 import { SqliteSessions } from './sqlite-sessions.js';
 import { SqliteThreads } from './sqlite-threads.js';
@@ -73,7 +73,7 @@ export class SqliteStore implements Store {
     this.passwordResets = new SqliteResets(db);
     this.activity = new SqliteActivity(db);
     this.prompts = new SqlitePrompts(db, options.commonSearchMatches);
-    this.threads = new SqliteThreads(db);
+    this.threads = new SqliteThreads(db, options.commonSearchMatches ?? COMMON_MATCHES);
     this.ping_ = db.prepare('SELECT 1');
   }
 
