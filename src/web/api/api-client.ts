@@ -110,8 +110,9 @@ export async function apiRequest<T>(
 }
 
 /**
- * POSTs `body` as JSON to `/api` + `path`, asking for a server-sent event
- * stream, and returns the open stream. An answer that is not a stream (any
+ * POSTs `body` as JSON to `/api` + `path` (or GETs it when `body` is
+ * undefined, with any extra `headers` such as Last-Event-ID), asking for a
+ * server-sent event stream, and returns the open stream. An answer that is not a stream (any
  * error before the model starts: validation, limits, busy ...) is thrown as
  * `ApiError` exactly like `apiRequest` does; a 401 tells the unauthorized
  * listener, since streams always need a session.
@@ -120,16 +121,27 @@ export async function openEventStream(
   path: string,
   body: unknown,
   signal: AbortSignal,
+  headers: Record<string, string> = {},
 ): Promise<ReadableStream<BufferSource>> {
   let response: Response;
   try {
-    response = await fetch(`/api${path}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-      signal,
-    });
+    response = await fetch(
+      `/api${path}`,
+      body === undefined
+        ? {
+            method: 'GET',
+            credentials: 'same-origin',
+            headers: { Accept: 'text/event-stream', ...headers },
+            signal,
+          }
+        : {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: { Accept: 'text/event-stream', 'Content-Type': 'application/json', ...headers },
+            body: JSON.stringify(body),
+            signal,
+          },
+    );
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') {
       throw cause;

@@ -28,6 +28,12 @@ export type StreamError = GenerationError;
 /** The events of one streamed run, in order: start, token*, then done or error. */
 export type StreamEvent = GenerationEvent;
 
+/** A stream event with its `id:` (its number in the run; what Last-Event-ID continues after). */
+export interface NumberedStreamEvent {
+  id: number | null;
+  event: StreamEvent;
+}
+
 /** The model catalogue with each model's live status. */
 export function fetchModels(signal?: AbortSignal): Promise<ModelListing[]> {
   return apiRequest<ModelListing[]>('GET', '/models', {
@@ -45,15 +51,47 @@ export async function cancelGeneration(id: string): Promise<void> {
 
 /**
  * Starts a generate or explain run and yields its events as they arrive.
- * Errors before the stream starts are thrown as `ApiError`; aborting `signal`
- * closes the connection, which stops the model on the server at once.
+ * Errors before the stream starts are thrown as `ApiError`. Aborting `signal`
+ * closes the connection; the run goes on on the server (attach again with
+ * `attachRun`) unless the body asked for `stopOnDisconnect`.
  */
 export async function* streamRun(
   kind: 'generate' | 'explain',
   body: GenerateRequest | ExplainRequest,
   signal: AbortSignal,
 ): AsyncGenerator<StreamEvent> {
-  const stream = await openEventStream(`/${kind}`, body, signal);
+  for await (const numbered of openRun(kind, body, signal)) {
+    yield numbered.event;
+  }
+}
+
+/** Like `streamRun`, with each event's number. */
+export async function* openRun(
+  kind: 'generate' | 'explain',
+  body: GenerateRequest | ExplainRequest,
+  signal: AbortSignal,
+): AsyncGenerator<NumberedStreamEvent> {
+  yield* readEvents(await openEventStream(`/${kind}`, body, signal));
+}
+
+/**
+ * Attaches to run `id` (GET /api/generations/:id/events): the events after
+ * `lastEventId` (all of them when null), then the rest live. A run that has
+ * finished replays from its record: `start` again, the whole answer, `done`.
+ */
+export async function* attachRun(
+  id: string,
+  lastEventId: number | null,
+  signal: AbortSignal,
+): AsyncGenerator<NumberedStreamEvent> {
+  const headers: Record<string, string> =
+    lastEventId === null ? {} : { 'Last-Event-ID': String(lastEventId) };
+  yield* readEvents(
+    await openEventStream(`/generations/${encodeURIComponent(id)}/events`, undefined, signal, headers),
+  );
+}
+
+async function* readEvents(stream: ReadableStream<BufferSource>): AsyncGenerator<NumberedStreamEvent> {
   const reader = stream
     .pipeThrough(new TextDecoderStream())
     .pipeThrough(new EventSourceParserStream())
@@ -66,7 +104,8 @@ export async function* streamRun(
       }
       const event = toStreamEvent(value.event, value.data);
       if (event) {
-        yield event;
+        const id = value.id === undefined ? Number.NaN : Number(value.id);
+        yield { id: Number.isInteger(id) ? id : null, event };
       }
     }
   } finally {

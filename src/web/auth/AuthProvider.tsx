@@ -3,6 +3,7 @@ import * as authApi from '../api/auth.api';
 import { ApiError, onUnauthorized } from '../api/api-client';
 import { MESSAGES } from '../../shared/messages';
 import type { User } from '../../shared/auth.schemas';
+import { forgetPageMemory } from '../stores/page-memory';
 import { AuthContext, type AuthContextValue, type AuthState, type SignOutNotice } from './auth.context';
 
 /**
@@ -63,6 +64,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         throw error;
       }
     }
+    // Drafts and remembered runs may be private: nothing of them stays in this browser.
+    forgetPageMemory();
     setState({ status: 'signedOut', reason: 'logout' });
   }, []);
 
@@ -76,6 +79,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const endSession = useCallback((notice: SignOutNotice) => {
+    forgetPageMemory();
     setState({ status: 'signedOut', reason: 'ended', notice });
   }, []);
 

@@ -10,7 +10,7 @@ import { PromptField } from '../components/generation/PromptField';
 import { RunActions } from '../components/generation/RunActions';
 import { WorkbenchForm } from '../components/generation/Workbench';
 import type { ExtractedCode } from '../generation/extract-code';
-import type { RunSnapshot } from '../stores/generation-run';
+import { attachToRun, type RunSnapshot } from '../stores/generation-run';
 import { EMPTY_PROMPT, inputProblem } from '../generation/input-check';
 import { toApiLanguage, toCodeLanguage } from '../generation/languages';
 import { useModels } from '../stores/models.store';
@@ -45,6 +45,28 @@ const workspace = createWorkspace<CompareWorkspace>(
     for (const column of values.columns) {
       column.run.stop();
     }
+  },
+  {
+    page: 'compare',
+    draftOf: (values) => values.prompt,
+    runsOf: (values) =>
+      values.columns.map(({ run, modelId, name, asCode }) => ({ run, column: { modelId, name, asCode } })),
+    restore: (memory, values) => {
+      const columns = (memory.runs ?? []).flatMap(({ id, request, column }): CompareColumnRun[] =>
+        column ? [{ ...column, run: attachToRun(id, request) }] : [],
+      );
+      return {
+        prompt: memory.draft ?? values.prompt,
+        ...(columns.length > 0
+          ? {
+              columns,
+              language: columns[0]?.run.request.body.language ?? values.language,
+              diffLeft: columns[0]?.modelId ?? null,
+              diffRight: columns[1]?.modelId ?? null,
+            }
+          : {}),
+      };
+    },
   },
 );
 

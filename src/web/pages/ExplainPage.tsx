@@ -10,7 +10,13 @@ import { RunActions } from '../components/generation/RunActions';
 import { RunErrorAlert } from '../components/generation/RunErrorAlert';
 import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
 import { readExplainState } from '../generation/explain-handoff';
-import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../stores/generation-run';
+import {
+  attachToRun,
+  isRunActive,
+  startRun,
+  useRunSnapshot,
+  type GenerationRun,
+} from '../stores/generation-run';
 import { inputProblem } from '../generation/input-check';
 import { languageLabel, toCodeLanguage } from '../generation/languages';
 import { createWorkspace, savePreferences } from '../stores/workspace';
@@ -52,6 +58,26 @@ const workspace = createWorkspace<ExplainWorkspace>(
   }),
   (values) => {
     values.run?.stop();
+  },
+  {
+    page: 'explain',
+    draftOf: (values) => values.code,
+    runsOf: (values) => (values.run ? [{ run: values.run }] : []),
+    restore: (memory, values) => {
+      const last = memory.runs?.[0];
+      if (last?.request.kind !== 'explain') {
+        return { code: memory.draft ?? values.code };
+      }
+      const body = last.request.body;
+      return {
+        code: memory.draft ?? values.code,
+        run: attachToRun(last.id, last.request),
+        language: body.language ?? values.language,
+        level: body.level ?? values.level,
+        format: body.format ?? values.format,
+        generationId: body.generationId ?? null,
+      };
+    },
   },
 );
 

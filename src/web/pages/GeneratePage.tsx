@@ -13,7 +13,13 @@ import { RunStats } from '../components/generation/RunStats';
 import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
 import { codeOfAnswer } from '../generation/extract-code';
 import { readGenerateState } from '../generation/generate-handoff';
-import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../stores/generation-run';
+import {
+  attachToRun,
+  isRunActive,
+  startRun,
+  useRunSnapshot,
+  type GenerationRun,
+} from '../stores/generation-run';
 import { EMPTY_PROMPT, inputProblem } from '../generation/input-check';
 import { toApiLanguage, toCodeLanguage } from '../generation/languages';
 import { draftFromDefaults, readSampling, type SamplingDraft } from '../generation/sampling';
@@ -45,6 +51,21 @@ const workspace = createWorkspace<GenerateWorkspace>(
   }),
   (values) => {
     values.run?.stop();
+  },
+  {
+    page: 'generate',
+    draftOf: (values) => values.prompt,
+    // A request refused before it started leaves the one before on screen.
+    runsOf: (values) => [values.run, values.previous].flatMap((run) => (run ? [{ run }] : [])),
+    restore: (memory, values) => {
+      const last = memory.runs?.[0];
+      return {
+        prompt: memory.draft ?? values.prompt,
+        ...(last?.request.kind === 'generate'
+          ? { run: attachToRun(last.id, last.request), language: last.request.body.language ?? null }
+          : {}),
+      };
+    },
   },
 );
 

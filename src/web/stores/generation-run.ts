@@ -1,11 +1,13 @@
 import { useSyncExternalStore } from 'react';
 import { ApiError } from '../api/api-client';
 import {
+  attachRun,
   cancelGeneration,
-  streamRun,
+  openRun,
   type ExplainRequest,
   type GenerateRequest,
   type GenerationResult,
+  type StreamEvent,
 } from '../api/generation.api';
 import { describeRunError, type RunError } from '../generation/describe-error';
 
@@ -64,12 +66,17 @@ const FLUSH_MS = 50;
 const CANCEL_GRACE_MS = 1500;
 /** After another run ends, the server needs a moment to free its slot. */
 const NUDGE_DELAY_MS = 300;
+/** A stream that breaks is attached again (after its last event) this many times in a row without progress. */
+const MAX_RESUMES = 3;
 
 /**
  * One generate or explain request streaming into the page. Lives outside
  * React (started from an event handler, so StrictMode never starts it twice)
  * and keeps running when its page unmounts: the pages keep their last run in
  * a workspace so going to Explain and back shows the answer still there.
+ * The run itself belongs to the server: after a refresh the page attaches to
+ * it again by id (`attachTo`), and a stream that breaks resumes after its
+ * last event.
  */
 export class GenerationRun {
   private snapshot: RunSnapshot;
@@ -81,15 +88,19 @@ export class GenerationRun {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryNow: (() => void) | undefined;
   private stopRequested = false;
+  /** The number of the last event read: a broken stream continues after it. */
+  private lastEventId: number | null = null;
 
   constructor(
     readonly request: RunRequest,
     private readonly options: RunOptions = {},
+    /** The id of a run already on the server to attach to instead of sending the request. */
+    private readonly attachTo: string | null = null,
   ) {
     this.snapshot = {
       status: 'starting',
       modelId: request.body.modelId,
-      id: null,
+      id: attachTo,
       output: '',
       result: null,
       error: null,
@@ -177,46 +188,36 @@ export class GenerationRun {
   getSnapshot = (): RunSnapshot => this.snapshot;
 
   private async read(): Promise<void> {
-    for await (const event of streamRun(this.request.kind, this.request.body, this.controller.signal)) {
-      if (this.stopRequested) {
-        if (event.event === 'start') {
-          // Stop was pressed before the server named the run.
-          this.update({ id: event.data.id, modelId: event.data.modelId });
-          this.cancelThenAbort(event.data.id);
+    const signal = this.controller.signal;
+    let source =
+      this.attachTo === null
+        ? openRun(this.request.kind, this.request.body, signal)
+        : attachRun(this.attachTo, null, signal);
+    for (let resumes = 0; ; resumes += 1) {
+      const before = this.lastEventId;
+      try {
+        for await (const { id, event } of source) {
+          this.lastEventId = id ?? this.lastEventId;
+          this.handle(event);
         }
-        continue;
-      }
-      switch (event.event) {
-        case 'start':
-          this.update({ status: 'streaming', id: event.data.id, modelId: event.data.modelId });
-          break;
-        case 'token':
-          if (this.snapshot.firstTokenAt === null) {
-            this.update({ firstTokenAt: performance.now() });
-          }
-          this.pendingText += event.data.text;
-          this.pendingTokens += 1;
-          this.flushTimer ??= setTimeout(() => {
-            this.flush();
-          }, FLUSH_MS);
-          break;
-        case 'done':
-          this.flush();
-          this.finish({ status: 'done', result: event.data, output: event.data.output });
-          break;
-        case 'error':
-          this.flush();
-          this.finish(
-            event.data.code === 'cancelled'
-              ? { status: 'stopped' }
-              : { status: 'failed', error: describeRunError(event.data) },
-          );
-          break;
-        default: {
-          const unreachable: never = event;
-          return unreachable;
+      } catch (error) {
+        // Nothing to resume before the server named the run; a stop closed it on purpose.
+        if (this.snapshot.id === null || this.stopRequested || signal.aborted) {
+          throw error;
         }
       }
+      const id = this.snapshot.id;
+      if (!isRunActive(this.snapshot) || this.stopRequested || id === null) {
+        break;
+      }
+      if (this.lastEventId !== before) {
+        resumes = 0;
+      }
+      if (resumes >= MAX_RESUMES) {
+        break;
+      }
+      // The connection broke mid-answer, but the run goes on on the server: continue after the last event.
+      source = attachRun(id, this.lastEventId, signal);
     }
     if (isRunActive(this.snapshot) && !this.stopRequested) {
       this.flush();
@@ -228,6 +229,59 @@ export class GenerationRun {
           fields: {},
         },
       });
+    }
+  }
+
+  private handle(event: StreamEvent): void {
+    if (this.stopRequested) {
+      if (event.event === 'start' && this.snapshot.id === null) {
+        // Stop was pressed before the server named the run.
+        this.update({ id: event.data.id, modelId: event.data.modelId });
+        this.cancelThenAbort(event.data.id);
+      }
+      return;
+    }
+    switch (event.event) {
+      case 'start':
+        // A finished run replays from its start: begin the answer afresh.
+        clearTimeout(this.flushTimer);
+        this.flushTimer = undefined;
+        this.pendingText = '';
+        this.pendingTokens = 0;
+        this.update({
+          status: 'streaming',
+          id: event.data.id,
+          modelId: event.data.modelId,
+          output: '',
+          tokenEvents: 0,
+        });
+        break;
+      case 'token':
+        if (this.snapshot.firstTokenAt === null) {
+          this.update({ firstTokenAt: performance.now() });
+        }
+        this.pendingText += event.data.text;
+        this.pendingTokens += 1;
+        this.flushTimer ??= setTimeout(() => {
+          this.flush();
+        }, FLUSH_MS);
+        break;
+      case 'done':
+        this.flush();
+        this.finish({ status: 'done', result: event.data, output: event.data.output });
+        break;
+      case 'error':
+        this.flush();
+        this.finish(
+          event.data.code === 'cancelled'
+            ? { status: 'stopped' }
+            : { status: 'failed', error: describeRunError(event.data) },
+        );
+        break;
+      default: {
+        const unreachable: never = event;
+        return unreachable;
+      }
     }
   }
 
@@ -307,6 +361,17 @@ export class GenerationRun {
 /** Starts a run and returns it; the promise of its end is deliberately not awaited. */
 export function startRun(request: RunRequest, options?: RunOptions): GenerationRun {
   const run = new GenerationRun(request, options);
+  void run.start();
+  return run;
+}
+
+/**
+ * Attaches to run `id`, started earlier with `request` (by this page before a
+ * refresh, or in another tab): what it wrote so far, then the rest live, or
+ * the finished answer.
+ */
+export function attachToRun(id: string, request: RunRequest): GenerationRun {
+  const run = new GenerationRun(request, {}, id);
   void run.start();
   return run;
 }

@@ -1,4 +1,12 @@
+import { isRunActive, type GenerationRun } from './generation-run';
 import { resetModels } from './models.store';
+import {
+  readPageMemory,
+  writePageMemory,
+  type PageMemory,
+  type PageName,
+  type RememberedRun,
+} from './page-memory';
 
 /**
  * What a page keeps while the user visits other pages (in memory only): the
@@ -16,18 +24,61 @@ interface Entry {
   reset(): void;
 }
 
+/**
+ * What of a page's workspace the browser keeps for its user, so that a
+ * refresh (or another tab) shows the unsent draft and the runs on screen.
+ */
+export interface BrowserKept<T> {
+  page: PageName;
+  /** The prompt or code in the form. */
+  draftOf(values: T): string;
+  /** The runs on screen, newest first, with Compare's column facts. */
+  runsOf(values: T): { run: GenerationRun; column?: RememberedRun['column'] }[];
+  /** Values restored from what the browser kept, on the first read for a user. */
+  restore(memory: PageMemory, values: T): Partial<T>;
+}
+
 const all: Entry[] = [];
 
 /**
  * A page's workspace. `onReset` runs on sign-out with the values being
- * forgotten (to stop the runs they hold).
+ * forgotten (to stop the runs they hold). With `browser`, the draft and the
+ * runs on screen are also kept in the browser for the user.
  */
 export function createWorkspace<T extends object>(
   initial: () => T,
   onReset?: (values: T) => void,
+  browser?: BrowserKept<T>,
 ): Workspace<T> {
   let values = initial();
   let owner: string | null = null;
+  const watched = new WeakSet<GenerationRun>();
+  const keep = () => {
+    if (!browser || owner === null || owner === '') {
+      return;
+    }
+    const user = owner;
+    const runs: RememberedRun[] = [];
+    for (const { run, column } of browser.runsOf(values)) {
+      const snapshot = run.getSnapshot();
+      if (snapshot.id !== null) {
+        runs.push({ id: snapshot.id, request: run.request, ...(column ? { column } : {}) });
+      } else if (isRunActive(snapshot) && !watched.has(run)) {
+        // Its id comes with the `start` event: keep the page again then.
+        watched.add(run);
+        const unsubscribe = run.subscribe(() => {
+          const now = run.getSnapshot();
+          if (now.id !== null || !isRunActive(now)) {
+            unsubscribe();
+            if (owner === user) {
+              keep();
+            }
+          }
+        });
+      }
+    }
+    writePageMemory(user, browser.page, { draft: browser.draftOf(values), runs });
+  };
   const reset = () => {
     onReset?.(values);
     values = initial();
@@ -39,11 +90,15 @@ export function createWorkspace<T extends object>(
       if (owner !== userId) {
         reset();
         owner = userId;
+        if (browser && userId !== '') {
+          values = { ...values, ...browser.restore(readPageMemory(userId, browser.page), values) };
+        }
       }
       return values;
     },
     write(change) {
       values = { ...values, ...change };
+      keep();
     },
   };
 }

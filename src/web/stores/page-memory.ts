@@ -1,0 +1,85 @@
+import type { RunRequest } from './generation-run';
+
+/** The pages whose unsent text and live runs survive a refresh. */
+export type PageName = 'generate' | 'explain' | 'compare';
+
+/** A run a page was showing: enough to attach to it again and show it as before. */
+export interface RememberedRun {
+  id: string;
+  request: RunRequest;
+  /** Compare's column: the model it ran and how its answer is shown. */
+  column?: { modelId: string; name: string; asCode: boolean };
+}
+
+/** What the browser keeps of a page for one user. */
+export interface PageMemory {
+  /** The prompt (or code) in the form, sent or not. */
+  draft?: string;
+  /** The runs on screen, newest first (Compare: one per column). */
+  runs?: RememberedRun[];
+}
+
+const PREFIX = 'codegenie.page.';
+
+const keyOf = (userId: string, page: PageName) => `${PREFIX}${userId}.${page}`;
+
+function isRememberedRun(value: unknown): value is RememberedRun {
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  const { id, request } = value as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof request !== 'object' || request === null) {
+    return false;
+  }
+  const { kind, body } = request as Record<string, unknown>;
+  return (kind === 'generate' || kind === 'explain') && typeof body === 'object' && body !== null;
+}
+
+/**
+ * What the browser kept of `page` for `userId` (localStorage: another tab of
+ * the same user sees it too); nothing when storage is disabled or the entry
+ * is not ours.
+ */
+export function readPageMemory(userId: string, page: PageName): PageMemory {
+  try {
+    const raw = localStorage.getItem(keyOf(userId, page));
+    const parsed: unknown = raw ? JSON.parse(raw) : null;
+    if (typeof parsed !== 'object' || parsed === null) {
+      return {};
+    }
+    const { draft, runs } = parsed as Record<string, unknown>;
+    return {
+      ...(typeof draft === 'string' ? { draft } : {}),
+      ...(Array.isArray(runs) ? { runs: runs.filter(isRememberedRun) } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** Keeps `memory` as what the browser remembers of `page` for `userId`. */
+export function writePageMemory(userId: string, page: PageName, memory: PageMemory): void {
+  try {
+    localStorage.setItem(keyOf(userId, page), JSON.stringify(memory));
+  } catch {
+    // Storage disabled or full: the page is kept in memory only, until a reload.
+  }
+}
+
+/** Forgets every page of every user (sign-out: drafts may be private). */
+export function forgetPageMemory(): void {
+  try {
+    const keys: string[] = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key?.startsWith(PREFIX)) {
+        keys.push(key);
+      }
+    }
+    for (const key of keys) {
+      localStorage.removeItem(key);
+    }
+  } catch {
+    // Storage disabled: nothing was kept.
+  }
+}
