@@ -1,7 +1,9 @@
 /**
  * History list and search speed (issue 6): one user with 100,000 records in
  * a store of 1,000,000, on the real SQLite adapter. Reports p50/p95/max of
- * the first page and of searches. Run with `npm run bench`.
+ * the first page and of searches, of the history (records) and of the
+ * threads list (each record a one-turn thread, as after the threads
+ * migration). Run with `npm run bench`.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -104,9 +106,15 @@ async function main(): Promise<void> {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = OFF');
     const insert = db.prepare(
-      `INSERT INTO prompts (id, user_id, kind, model_id, params, input, language, output, code, sections, status, error,
-        prompt_tokens, completion_tokens, first_token_ms, total_ms, generation_id, created_at, finished_at)
-       VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, NULL, 'completed', NULL, 50, 200, 300, 4000, NULL, ?, ?)`,
+      `INSERT INTO prompts (id, user_id, thread_id, parent_id, kind, model_id, params, input, language, output, code,
+        sections, status, error, prompt_tokens, completion_tokens, first_token_ms, total_ms, generation_id, created_at,
+        finished_at)
+       VALUES (@id, @user, @id, NULL, @kind, @model, '{}', @input, @language, @output, @code, NULL, 'completed', NULL,
+        50, 200, 300, 4000, NULL, @at, @at + 4000)`,
+    );
+    const insertThread = db.prepare(
+      `INSERT INTO threads (id, user_id, title, kind, created_at, updated_at)
+       VALUES (@id, @user, substr(@input, 1, 80), @kind, @at, @at + 4000)`,
     );
     const heavy = users[0] ?? '';
     const t0 = Date.now() - TOTAL * 1000;
@@ -117,18 +125,19 @@ async function main(): Promise<void> {
         const at = t0 + i * 1000;
         // A scrambled index, so the heavy user's records vary in model, kind and language too.
         const v = Math.imul(i, 2654435761) >>> 7;
-        insert.run(
-          randomUUID(),
+        const row = {
+          id: randomUUID(),
           user,
-          v % 4 === 0 ? 'explain' : 'generate',
-          pick(MODELS, v),
-          `Write a ${pick(LANGS, v >>> 3)} function to ${text(v, 6)} #${i}`,
-          pick(LANGS, v >>> 3),
-          `Here is the code:\n\`\`\`\n${text(i + 1, 30)}\n\`\`\`\nIt ${text(i + 2, 12)}.`,
-          text(i + 1, 30),
+          kind: v % 4 === 0 ? 'explain' : 'generate',
+          model: pick(MODELS, v),
+          input: `Write a ${pick(LANGS, v >>> 3)} function to ${text(v, 6)} #${i}`,
+          language: pick(LANGS, v >>> 3),
+          output: `Here is the code:\n\`\`\`\n${text(i + 1, 30)}\n\`\`\`\nIt ${text(i + 2, 12)}.`,
+          code: text(i + 1, 30),
           at,
-          at + 4000,
-        );
+        };
+        insertThread.run(row);
+        insert.run(row);
       }
     });
     for (let i = 0; i < TOTAL; i += 10_000) {
@@ -164,6 +173,21 @@ async function main(): Promise<void> {
     await time('search: two words ("binary tree")', list({ q: 'binary tree' }));
     await time('search: absent text ("zebracorn")', list({ q: 'zebracorn' }));
     await time('search: 2 characters ("qu", LIKE scan)', list({ q: 'qu' }));
+
+    const threads = (query: PromptQuery) => () => s.threads.listForUser(heavy, query, 20);
+    console.log(`\nThreads list of the same user (one-turn threads, ${RUNS} runs each):`);
+    await time('first page (20 most recently updated)', threads({}));
+    const threads1 = await s.threads.listForUser(heavy, {}, 20);
+    await time('second page (cursor)', () =>
+      s.threads.listForUser(heavy, {}, 20, threads1.nextCursor ?? undefined),
+    );
+    await time('filter: model', threads({ modelId: 'phi-2' }));
+    await time('filter: kind + language', threads({ kind: 'explain', language: 'rust' }));
+    await time('search: rare text ("#12345 ")', threads({ q: '#12345 ' }));
+    await time('search: common word ("matrix")', threads({ q: 'matrix' }));
+    await time('search: two words ("binary tree")', threads({ q: 'binary tree' }));
+    await time('search: absent text ("zebracorn")', threads({ q: 'zebracorn' }));
+    await time('search: 2 characters ("qu", LIKE scan)', threads({ q: 'qu' }));
     await s.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -111,10 +111,13 @@ export class SqliteThreadListing {
         params.like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       }
     }
+    let from = 'threads t';
     if (candidates) {
+      // The matching turns by rowid, then their threads by primary key: never a walk of the user's records.
       where.push(
-        `t.id IN (SELECT p.thread_id FROM prompts p WHERE p.user_id = @userId AND ${turn.join(' AND ')})`,
+        `t.id IN (SELECT p.thread_id FROM prompts p NOT INDEXED WHERE p.user_id = @userId AND ${turn.join(' AND ')})`,
       );
+      from = 'threads t INDEXED BY sqlite_autoindex_threads_1';
     } else {
       // With no filter: any turn. A thread whose turns are all gone (a crash between two writes) is no line.
       where.push(`EXISTS (SELECT 1 FROM prompts p WHERE ${['p.thread_id = t.id', ...turn].join(' AND ')})`);
@@ -122,7 +125,7 @@ export class SqliteThreadListing {
     const sql = `SELECT t.*, (SELECT count(*) FROM prompts c WHERE c.thread_id = t.id) AS turn_count,
         ${latest('id')} AS latest_id, ${latest('status')} AS latest_status,
         ${latest('model_id')} AS latest_model_id, ${latest('language')} AS latest_language
-      FROM threads t WHERE ${where.join(' AND ')}
+      FROM ${from} WHERE ${where.join(' AND ')}
       ORDER BY t.updated_at DESC, t.id DESC LIMIT @limit`;
     let statement = this.statements.get(sql);
     if (!statement) {
