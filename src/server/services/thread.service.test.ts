@@ -35,6 +35,11 @@ describe('ancestry', () => {
     expect(() => ancestry(turns, 'z')).toThrow(NotFoundError);
   });
 
+  it('starts after an earlier turn deleted from the history', () => {
+    const gap = turns.filter((t) => t.id !== 'c');
+    expect(ancestry(gap, 'e').map((t) => t.id)).toEqual(['e']);
+  });
+
   it('stops on a loop of damaged links instead of running forever', () => {
     const looped = [turn('x', 'y'), turn('y', 'x')];
     expect(ancestry(looped, 'x').length).toBeLessThanOrEqual(3);

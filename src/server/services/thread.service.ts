@@ -56,7 +56,11 @@ export function ancestry(turns: readonly PromptRecord[], parentId: string | null
   for (let id = parentId; id !== null && chain.length <= turns.length;) {
     const turn = byId.get(id);
     if (!turn) {
-      throw new NotFoundError(NO_TURN);
+      if (chain.length === 0) {
+        throw new NotFoundError(NO_TURN);
+      }
+      // An earlier turn deleted from the history: the context starts after it.
+      break;
     }
     chain.push(turn);
     id = turn.parentId;
