@@ -120,9 +120,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onReady', async () => {
     services.models.start();
   });
-  app.addHook('onClose', async () => {
-    // Runs outlive their connections, not the server: stop them and save their records.
+  // Runs outlive their connections, not the server: stop them and save their records before
+  // the server waits for open requests, which include every attached stream.
+  app.addHook('preClose', async () => {
     await services.generation.close();
+  });
+  app.addHook('onClose', async () => {
     await services.passwordReset.idle();
     await services.mail.close();
     await services.models.close();

@@ -1,7 +1,10 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
+import { startTestServer } from '../helpers/app.js';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
 import { postForStream } from '../helpers/sse.js';
-import { useOpenAiServer, useSignedInUser, useTestServer } from '../helpers/suite.js';
+import { useOpenAiServer, useSignedInUser, useTempDir, useTestServer } from '../helpers/suite.js';
 import { generateCatalogue } from './support/generate-suite.js';
 
 /**
@@ -248,5 +251,49 @@ describe('a run nobody attaches to, and a finished run', () => {
     expect(replay.map((e) => e.id)).toEqual([1, 2, 3]);
     expect(replay[1]?.data.text).toBe(ANSWER);
     expect(replay[2]?.data).toEqual(done.at(-1)?.data);
+  });
+});
+
+describe('shutting down', () => {
+  const upstream = useOpenAiServer({ resetEachTest: true });
+  const dir = useTempDir('codegenie-runs-shutdown-');
+
+  it('stops the live runs and records them failed (interrupted) with their output, without waiting for them', async () => {
+    const server = await startTestServer({
+      name: 'runs-shutdown',
+      dataDir: dir.path,
+      catalogue: generateCatalogue(upstream.baseUrl),
+      env: { RUN_DETACHED_GRACE_SECONDS: '600' },
+    });
+    const session = await registerAndLogin(apiClient(server.url));
+    // The model stalls mid-answer and the client stays attached: only the shutdown can end this run.
+    upstream.script([{ type: 'answer', text: ANSWER, stallAfterChunks: 2 }]);
+    const res = await postForStream(`${server.url}/api/generate`, session.token, { prompt: 'count' });
+    const reading = readNumbered(res);
+    const upstreamRequest = await upstream.waitForRequest(0);
+    await expect.poll(() => upstreamRequest.chunksSent).toBe(2);
+    await expect
+      .poll(async () => (await server.store.prompts.listForUser(session.user.id, {}, 1)).items[0]?.output)
+      .toBe('one two');
+
+    await server.close();
+
+    const events = await reading;
+    expect(events.at(-1)).toMatchObject({
+      event: 'error',
+      data: { code: 'interrupted', message: 'The server stopped during this generation.' },
+    });
+    await upstreamRequest.ended;
+    expect(upstreamRequest.outcome).toBe('client-closed');
+    const store = SqliteStore.open(path.join(dir.path, 'codegenie.db'));
+    try {
+      expect(await store.prompts.findById(events[0]?.data.id as string)).toMatchObject({
+        status: 'failed',
+        output: tokensOf(events),
+        error: { code: 'interrupted' },
+      });
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -29,6 +29,8 @@ import { RunRegistry, systemTimers, type LiveRun, type RunReader, type RunTimers
 
 /** The output streamed so far is saved at least this often, so a crash loses at most this much. */
 const PROGRESS_SAVE_MS = 1000;
+/** How a run ends when the server shuts down under it (as start-up marks one a crash left). */
+const SERVER_STOPPED = { code: 'interrupted', message: 'The server stopped during this generation.' };
 
 export interface GenerationServiceDeps {
   store: Store;
@@ -86,6 +88,7 @@ export class GenerationService {
   private readonly limiter: GenerationLimiter;
   private readonly live: RunRegistry;
   private readonly timers: RunTimers;
+  private closing = false;
 
   constructor(private readonly deps: GenerationServiceDeps) {
     this.limiter = new GenerationLimiter(deps.limits, deps.clock);
@@ -114,6 +117,7 @@ export class GenerationService {
 
   /** Stops every live run and waits until their records are saved (server shutdown). */
   async close(): Promise<void> {
+    this.closing = true;
     const ended: Promise<void>[] = [];
     for (const state of this.running.values()) {
       state.controller.abort();
@@ -346,15 +350,19 @@ export class GenerationService {
       const aborted = error instanceof GenerationCancelledError || state.controller.signal.aborted;
       const typed = aborted ? new GenerationCancelledError() : error;
       state.failure = typed;
+      // Stopped by the user or for want of a reader; a shutdown is no one's choice: it fails the run.
+      const stopped = aborted && !this.closing;
       const failure =
-        typed instanceof AppError
-          ? { code: typed.code, message: typed.message }
-          : { code: 'internal', message: 'The model failed unexpectedly.' };
+        aborted && this.closing
+          ? SERVER_STOPPED
+          : typed instanceof AppError
+            ? { code: typed.code, message: typed.message }
+            : { code: 'internal', message: 'The model failed unexpectedly.' };
       if (!(typed instanceof AppError)) {
         this.deps.log.error({ err: error, promptId: spec.record.id }, 'generation failed');
       }
       await this.deps.store.prompts
-        .finish(spec.record.id, outcome(aborted ? 'cancelled' : 'failed', aborted ? null : failure))
+        .finish(spec.record.id, outcome(stopped ? 'cancelled' : 'failed', stopped ? null : failure))
         .catch((e: unknown) => {
           this.deps.log.error({ err: e }, 'could not save the generation outcome');
         });
