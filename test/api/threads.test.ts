@@ -209,6 +209,24 @@ describe('explain threads', () => {
     });
     expect(thread.body.turns[0]).not.toHaveProperty('prompt');
   });
+
+  it('sends a follow-up question with the code and the earlier explanation', async () => {
+    upstream.script([{ type: 'answer', text: 'It adds a and b.' }]);
+    const code = 'def add(a, b):\n    return a + b';
+    const first = await api.post('/api/explain', { code, language: 'python' }, { token: session.token });
+    const question = await api.post(
+      '/api/explain',
+      { code: 'What does line 2 do?', threadId: first.body.threadId },
+      { token: session.token },
+    );
+    expect(question.status).toBe(200);
+    expect(question.body).toMatchObject({ threadId: first.body.id, parentId: first.body.id });
+    const messages = sentMessages(1).slice(1);
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(messages[0]?.content).toContain('return a + b');
+    expect(messages[1]?.content).toBe('It adds a and b.');
+    expect(messages[2]?.content).toContain('What does line 2 do?');
+  });
 });
 
 describe('another user’s thread', () => {
