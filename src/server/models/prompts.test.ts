@@ -301,6 +301,13 @@ describe('follow-ups in a thread', () => {
     );
   });
 
+  it('shows the thread’s code in the language the request names, not the one its turn recorded', () => {
+    const text = textOf(
+      buildExplainPrompt(chatml, 'Why?', 'python', 'expert', 'overview', [{ ...codeTurn, language: 'any' }]),
+    );
+    expect(text).toContain('<|im_start|>user\nExplain this Python code:\n```python\na = 1\n');
+  });
+
   it('keeps line-by-line follow-ups on the numbered lines of the thread’s code, not of the question', () => {
     const text = textOf(
       buildExplainPrompt(gemma, 'More simply, please', 'python', 'beginner', 'line-by-line', [codeTurn]),

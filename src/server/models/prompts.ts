@@ -100,20 +100,27 @@ function instructionInput(
   return { style: 'text', prompt: renderConversation(format, conversation) };
 }
 
-/**
- * The user's side of an earlier turn, as the model was first sent it: a
- * request or question as written, code as a fenced block (or numbered
- * lines, when the explanation asked for is line by line).
- */
-function sentMessage(turn: EarlierTurn, format: ExplainFormat): string {
-  return turn.sent === 'code' ? codeMessage(turn.input, turn.language, format) : turn.input;
+/** How the code of an earlier turn is shown: as the explanation format asks, in the language given or its own. */
+interface CodeShown {
+  format: ExplainFormat;
+  language?: Language;
 }
 
-/** The earlier turns as alternating user and assistant messages, then the new request. */
-function threadTurns(earlier: EarlierTurn[], format: ExplainFormat, current: string): ChatMessage[] {
+/**
+ * The earlier turns as alternating user and assistant messages, as the
+ * model was first sent them (a request or question as written, code as
+ * `codeMessage` shows it), then the new request.
+ */
+function threadTurns(earlier: EarlierTurn[], shown: CodeShown, current: string): ChatMessage[] {
   return [
     ...earlier.flatMap((turn): ChatMessage[] => [
-      { role: 'user', content: sentMessage(turn, format) },
+      {
+        role: 'user',
+        content:
+          turn.sent === 'code'
+            ? codeMessage(turn.input, shown.language ?? turn.language, shown.format)
+            : turn.input,
+      },
       { role: 'assistant', content: turn.output },
     ]),
     { role: 'user', content: current },
@@ -145,7 +152,10 @@ export function buildGeneratePrompt(
       'three short sentences on how to use it. Do not repeat the request.' +
       (earlier.length > 0 ? ' When the user asks for a change, answer with the whole changed code.' : '');
     return {
-      input: instructionInput(model.format, { system, turns: threadTurns(earlier, 'overview', prompt) }),
+      input: instructionInput(model.format, {
+        system,
+        turns: threadTurns(earlier, { format: 'overview' }, prompt),
+      }),
       codePrefix: '',
     };
   }
@@ -208,11 +218,11 @@ function numbered(code: string): string {
 
 /** The code to explain as the user's message: fenced, or with line numbers for a line-by-line answer. */
 function codeMessage(code: string, language: Language, format: ExplainFormat): string {
-  if (format === 'line-by-line') {
-    return `Code with line numbers:\n${numbered(code)}`;
+  if (format === 'overview') {
+    const thisCode = language === 'any' ? 'this code' : `this ${LANGUAGE_NAMES[language]} code`;
+    return `Explain ${thisCode}:\n\`\`\`${language === 'any' ? '' : language}\n${code}\n\`\`\``;
   }
-  const thisCode = language === 'any' ? 'this code' : `this ${LANGUAGE_NAMES[language]} code`;
-  return `Explain ${thisCode}:\n\`\`\`${language === 'any' ? '' : language}\n${code}\n\`\`\``;
+  return `Code with line numbers:\n${numbered(code)}`;
 }
 
 /**
@@ -256,11 +266,7 @@ export function buildExplainPrompt(
   return {
     input: instructionInput(model.format, {
       system,
-      turns: threadTurns(
-        earlier.map((t) => (t.sent === 'code' ? { ...t, language } : t)),
-        format,
-        current,
-      ),
+      turns: threadTurns(earlier, { format, language }, current),
     }),
     codePrefix: '',
   };
