@@ -14,6 +14,9 @@ const base: RunSnapshot = {
   firstTokenAt: null,
   endedAt: null,
   tokenEvents: 0,
+  threadId: null,
+  parentId: null,
+  omittedTurns: 0,
 };
 
 describe('runStats', () => {

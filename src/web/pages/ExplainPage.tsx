@@ -1,4 +1,5 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import type { ExplainFormat, ExplainLevel, ExplainRequest, Language } from '../api/generation.api';
 import { PageHeading } from '../components/PageHeading';
 import { detectLanguage } from '../components/code/highlight';
@@ -8,82 +9,23 @@ import { LanguageSelect } from '../components/generation/LanguageSelect';
 import { ModelPicker } from '../components/generation/ModelPicker';
 import { RunActions } from '../components/generation/RunActions';
 import { RunErrorAlert } from '../components/generation/RunErrorAlert';
+import { SectionsView } from '../components/generation/SectionsView';
 import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
+import { Conversation, type TurnParams } from '../components/thread/Conversation';
+import { StoredAnswer } from '../components/thread/StoredAnswer';
 import { readExplainState } from '../generation/explain-handoff';
-import {
-  attachToRun,
-  isRunActive,
-  startRun,
-  useRunSnapshot,
-  type GenerationRun,
-} from '../stores/generation-run';
+import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../stores/generation-run';
 import { inputProblem } from '../generation/input-check';
 import { languageLabel, toCodeLanguage } from '../generation/languages';
-import { createWorkspace, savePreferences } from '../stores/workspace';
+import { explainWorkspace } from '../stores/explain-workspace';
+import { savePreferences } from '../stores/workspace';
 import { useWorkspaceHandoff } from '../hooks/useHandoff';
 import { useModelChoice } from '../hooks/useModelChoice';
-
-interface ExplainWorkspace {
-  code: string;
-  language: Language;
-  level: ExplainLevel;
-  format: ExplainFormat;
-  modelId: string | null;
-  /**
-   * Whether the user chose `modelId` here. A model handed over with the code
-   * (the one that wrote it) is used only if it can explain.
-   */
-  modelPicked: boolean;
-  /** The generation the code came from, while it is linked. */
-  generationId: string | null;
-  /** Where the handed-over code came from ("your generation"). */
-  source: string | null;
-  /** The router entry whose handed-over code was already taken (Back must not overwrite edits). */
-  handoffKey: string | null;
-  run: GenerationRun | null;
-}
-
-const workspace = createWorkspace<ExplainWorkspace>(
-  () => ({
-    code: '',
-    language: 'any',
-    level: 'intermediate',
-    format: 'overview',
-    modelId: null,
-    modelPicked: false,
-    generationId: null,
-    source: null,
-    handoffKey: null,
-    run: null,
-  }),
-  (values) => {
-    values.run?.stop();
-  },
-  {
-    page: 'explain',
-    draftOf: (values) => values.code,
-    runsOf: (values) => (values.run ? [{ run: values.run }] : []),
-    restore: (memory, values) => {
-      const last = memory.runs?.[0];
-      if (last?.request.kind !== 'explain') {
-        return { code: memory.draft ?? values.code };
-      }
-      const body = last.request.body;
-      return {
-        code: memory.draft ?? values.code,
-        run: attachToRun(last.id, last.request),
-        language: body.language ?? values.language,
-        level: body.level ?? values.level,
-        format: body.format ?? values.format,
-        generationId: body.generationId ?? null,
-      };
-    },
-  },
-);
+import { useThread } from '../hooks/useThread';
 
 /** Paste code (or arrive with it from Generate) and get it explained, as an overview or line by line. */
 export function ExplainPage() {
-  const saved = useWorkspaceHandoff(workspace, readExplainState, (values, handoff) => ({
+  const saved = useWorkspaceHandoff(explainWorkspace, readExplainState, (values, handoff) => ({
     code: handoff.code,
     language: handoff.language ?? values.language,
     ...(handoff.modelId ? { modelId: handoff.modelId, modelPicked: false } : {}),
@@ -98,11 +40,19 @@ export function ExplainPage() {
   const [generationId, setGenerationId] = useState<string | null>(saved.generationId);
   const [source, setSource] = useState<string | null>(saved.source);
   const [codeError, setCodeError] = useState<string | null>(null);
-  const [run, setRun] = useState<GenerationRun | null>(saved.run);
+  // "Continue in Explain" from History: ?thread=<id>; the saved run stays only if it is of that thread.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const openedId = searchParams.get('thread');
+  const [run, setRun] = useState<GenerationRun | null>(() =>
+    openedId !== null && saved.run?.getSnapshot().threadId !== openedId ? null : saved.run,
+  );
 
   const snapshot = useRunSnapshot(run);
   const active = isRunActive(snapshot);
   const failure = snapshot?.status === 'failed' ? snapshot.error : null;
+  const thread = useThread(run, snapshot, openedId);
+  // A refused follow-up or Regenerate says why under the conversation, not in the form above.
+  const threadFailure = failure && snapshot?.id === null && snapshot.threadId !== null ? failure : null;
   // Never a code-completion model unless the user picks one here (it is listed, unavailable, with the reason).
   const models = useModelChoice({
     task: 'explain',
@@ -115,7 +65,7 @@ export function ExplainPage() {
   const { id: chosenModel, picked: modelPicked } = models.choice;
 
   useEffect(() => {
-    workspace.write({
+    explainWorkspace.write({
       code,
       language,
       level,
@@ -169,6 +119,28 @@ export function ExplainPage() {
   );
   const editorLanguage = language === 'any' ? detected : toCodeLanguage(language);
 
+  /** Sends a turn of the thread on screen: a question about the code, or a Regenerate (same parent). */
+  const sendInThread = (text: string, parentId: string | null, chosen: string | null, params: TurnParams) => {
+    if (active || thread.threadId === null) {
+      return false;
+    }
+    // A question is answered in prose unless Regenerate repeats a line-by-line turn.
+    const body = { code: text, language, level, format: 'overview' as const, ...params };
+    setRun(
+      startRun({
+        kind: 'explain',
+        body: { ...body, ...(chosen ? { modelId: chosen } : {}), threadId: thread.threadId, parentId },
+      }),
+    );
+    return true;
+  };
+  const newConversation = () => {
+    setRun(null);
+    if (openedId !== null) {
+      setSearchParams({}, { replace: true });
+    }
+  };
+
   const unlink = () => {
     setGenerationId(null);
     setSource(null);
@@ -213,7 +185,9 @@ export function ExplainPage() {
 
         <ExplainOptions level={level} format={format} onLevel={setLevel} onFormat={setFormat} />
 
-        <RunErrorAlert error={failure ? { ...failure, message: linkError ?? failure.message } : null} />
+        <RunErrorAlert
+          error={failure && !threadFailure ? { ...failure, message: linkError ?? failure.message } : null}
+        />
 
         <RunActions
           active={active}
@@ -243,7 +217,36 @@ export function ExplainPage() {
         what="explanation"
         snapshot={snapshot}
       >
-        {snapshot && run ? (
+        {thread.chain.length > 0 ? (
+          <Conversation
+            idPrefix="explain"
+            thread={thread}
+            active={active}
+            omittedTurns={snapshot?.omittedTurns ?? 0}
+            models={models.models}
+            chosenModel={model}
+            chosenModelId={modelId}
+            failure={threadFailure}
+            placeholder="For example: what does line 7 do?"
+            renderLive={() =>
+              snapshot && run ? <ExplainAnswer run={run} snapshot={snapshot} model={runModel} /> : null
+            }
+            renderStored={(turn) =>
+              turn.kind === 'explain' && turn.sections && turn.sections.length > 0 ? (
+                <SectionsView
+                  code={turn.code}
+                  language={toCodeLanguage(turn.language)}
+                  sections={turn.sections}
+                  partial={false}
+                />
+              ) : (
+                <StoredAnswer turn={turn} model={models.find(turn.modelId)} what="explanation" />
+              )
+            }
+            onSend={sendInThread}
+            onNewConversation={newConversation}
+          />
+        ) : snapshot && run ? (
           <ExplainAnswer run={run} snapshot={snapshot} model={runModel} />
         ) : (
           <p className="answer__empty">

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import type { Language } from '../api/generation.api';
 import { PageHeading } from '../components/PageHeading';
 import { AdvancedSettings } from '../components/generation/AdvancedSettings';
@@ -11,70 +12,26 @@ import { RunActions } from '../components/generation/RunActions';
 import { RunErrorAlert } from '../components/generation/RunErrorAlert';
 import { RunStats } from '../components/generation/RunStats';
 import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
+import { Conversation, type TurnParams } from '../components/thread/Conversation';
+import { StoredAnswer } from '../components/thread/StoredAnswer';
 import { codeOfAnswer } from '../generation/extract-code';
 import { readGenerateState } from '../generation/generate-handoff';
-import {
-  attachToRun,
-  isRunActive,
-  startRun,
-  useRunSnapshot,
-  type GenerationRun,
-} from '../stores/generation-run';
+import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../stores/generation-run';
 import { EMPTY_PROMPT, inputProblem } from '../generation/input-check';
 import { toApiLanguage, toCodeLanguage } from '../generation/languages';
 import { draftFromDefaults, readSampling, type SamplingDraft } from '../generation/sampling';
-import { createWorkspace, readPreferences, savePreferences } from '../stores/workspace';
+import { generateWorkspace } from '../stores/generate-workspace';
+import { readPreferences, savePreferences } from '../stores/workspace';
 import { useExplainCode, useWorkspaceHandoff } from '../hooks/useHandoff';
 import { useModelChoice } from '../hooks/useModelChoice';
-
-interface GenerateWorkspace {
-  prompt: string;
-  language: Language | null;
-  modelId: string | null;
-  draft: SamplingDraft | null;
-  run: GenerationRun | null;
-  /** The run before, shown again when the latest request is refused before it starts. */
-  previous: GenerationRun | null;
-  /** The history entry whose "Run again" state was taken, so Back does not take it twice. */
-  handoffKey: string | null;
-}
-
-const workspace = createWorkspace<GenerateWorkspace>(
-  () => ({
-    prompt: '',
-    language: null,
-    modelId: null,
-    draft: null,
-    run: null,
-    previous: null,
-    handoffKey: null,
-  }),
-  (values) => {
-    values.run?.stop();
-  },
-  {
-    page: 'generate',
-    draftOf: (values) => values.prompt,
-    // A request refused before it started leaves the one before on screen.
-    runsOf: (values) => [values.run, values.previous].flatMap((run) => (run ? [{ run }] : [])),
-    restore: (memory, values) => {
-      const last = memory.runs?.[0];
-      return {
-        prompt: memory.draft ?? values.prompt,
-        ...(last?.request.kind === 'generate'
-          ? { run: attachToRun(last.id, last.request), language: last.request.body.language ?? null }
-          : {}),
-      };
-    },
-  },
-);
+import { useThread } from '../hooks/useThread';
 
 type FieldErrors = Partial<Record<string, string>>;
 
 /** Home page: describe code, pick a model and language, and watch the answer stream in. */
 export function GeneratePage() {
   // "Run again" from History: the earlier prompt, model, language and settings.
-  const saved = useWorkspaceHandoff(workspace, readGenerateState, (values, handoff) => {
+  const saved = useWorkspaceHandoff(generateWorkspace, readGenerateState, (values, handoff) => {
     const s = handoff.settings;
     return {
       prompt: handoff.prompt,
@@ -95,8 +52,13 @@ export function GeneratePage() {
   const [draft, setDraft] = useState<SamplingDraft | null>(saved.draft);
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
-  const [run, setRun] = useState<GenerationRun | null>(saved.run);
-  const [previous, setPrevious] = useState<GenerationRun | null>(saved.previous);
+  // "Continue in Generate" from History: ?thread=<id>; the saved run stays only if it is of that thread.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const openedId = searchParams.get('thread');
+  const [run, setRun] = useState<GenerationRun | null>(() =>
+    openedId !== null && saved.run?.getSnapshot().threadId !== openedId ? null : saved.run,
+  );
+  const [previous, setPrevious] = useState<GenerationRun | null>(openedId !== null ? null : saved.previous);
   const promptRef = useRef<HTMLTextAreaElement>(null);
   const answerRef = useRef<HTMLElement>(null);
 
@@ -108,6 +70,8 @@ export function GeneratePage() {
   const shownRun = refused && previous ? previous : run;
   const snapshot = refused && previousSnapshot ? previousSnapshot : latest;
   const failure = latest?.status === 'failed' ? latest.error : null;
+  // A refused follow-up or Regenerate says why under the conversation, not in the form above.
+  const threadFailure = refused && latest.threadId !== null ? failure : null;
   const models = useModelChoice({
     task: 'generate',
     // Picked: a model handed over from History is used whenever it is still listed.
@@ -120,9 +84,10 @@ export function GeneratePage() {
   // Completion models answer with bare code, shown as one code block rather than Markdown.
   const asCode = runModel?.format === 'completion';
   const shownDraft = draft ?? draftFromDefaults(model);
+  const thread = useThread(shownRun, snapshot, openedId);
 
   useEffect(() => {
-    workspace.write({
+    generateWorkspace.write({
       prompt,
       language,
       modelId: models.choice.id,
@@ -169,6 +134,52 @@ export function GeneratePage() {
     }
   };
 
+  /** Sends a turn of the thread on screen: a follow-up, or a Regenerate (same parent). */
+  const sendInThread = (text: string, parentId: string | null, chosen: string | null, params: TurnParams) => {
+    if (active || thread.threadId === null) {
+      return false;
+    }
+    setPrevious(refused ? previous : run);
+    const { temperature, maxTokens, topP } = params;
+    const body = {
+      prompt: text,
+      language,
+      ...(chosen ? { modelId: chosen } : {}),
+      temperature,
+      maxTokens,
+      topP,
+    };
+    setRun(startRun({ kind: 'generate', body: { ...body, threadId: thread.threadId, parentId } }));
+    return true;
+  };
+  const newConversation = () => {
+    setRun(null);
+    setPrevious(null);
+    if (openedId !== null) {
+      setSearchParams({}, { replace: true });
+    }
+    promptRef.current?.focus();
+  };
+  const liveAnswer = () =>
+    snapshot ? (
+      <>
+        <RunStats run={snapshot} />
+        <AnswerBody
+          run={snapshot}
+          model={runModel}
+          asCode={asCode}
+          language={toCodeLanguage(shownRun?.request.body.language)}
+        />
+        {code ? (
+          <div className="answer__actions">
+            <button type="button" className="btn btn--secondary" onClick={explainThis}>
+              Explain this code
+            </button>
+          </div>
+        ) : null}
+      </>
+    ) : null;
+
   const explainThis = () => {
     if (!code || !snapshot) {
       return;
@@ -206,7 +217,7 @@ export function GeneratePage() {
           action="generate"
           error={fieldErrors['prompt']}
         />
-        <RunErrorAlert error={failure} />
+        <RunErrorAlert error={threadFailure ? null : failure} />
 
         <div className="form__row">
           <ModelPicker
@@ -253,23 +264,24 @@ export function GeneratePage() {
       </WorkbenchForm>
 
       <AnswerSection headingId="answer-heading" title="Answer" snapshot={snapshot} sectionRef={answerRef}>
-        {snapshot ? (
-          <>
-            <RunStats run={snapshot} />
-            <AnswerBody
-              run={snapshot}
-              model={runModel}
-              asCode={asCode}
-              language={toCodeLanguage(shownRun?.request.body.language)}
-            />
-            {code ? (
-              <div className="answer__actions">
-                <button type="button" className="btn btn--secondary" onClick={explainThis}>
-                  Explain this code
-                </button>
-              </div>
-            ) : null}
-          </>
+        {thread.chain.length > 0 ? (
+          <Conversation
+            idPrefix="generate"
+            thread={thread}
+            active={active}
+            omittedTurns={snapshot?.omittedTurns ?? 0}
+            models={models.models}
+            chosenModel={model}
+            chosenModelId={modelId}
+            failure={threadFailure}
+            placeholder="For example: now add type hints"
+            renderLive={liveAnswer}
+            renderStored={(turn) => <StoredAnswer turn={turn} model={models.find(turn.modelId)} />}
+            onSend={sendInThread}
+            onNewConversation={newConversation}
+          />
+        ) : snapshot ? (
+          liveAnswer()
         ) : (
           <PromptExamples
             onPick={(examplePrompt, exampleLanguage) => {

@@ -38,6 +38,11 @@ export interface RunSnapshot {
   endedAt: number | null;
   /** Token events received: the live count until `done` gives the real one. */
   tokenEvents: number;
+  /** The thread and the turn this run follows, from the `start` event. */
+  threadId: string | null;
+  parentId: string | null;
+  /** Earlier turns of the thread left out of the model's context (from `start`; 0 on a replay). */
+  omittedTurns: number;
 }
 
 /** Whether the run may still change (and can be stopped). */
@@ -109,6 +114,9 @@ export class GenerationRun {
       firstTokenAt: null,
       endedAt: null,
       tokenEvents: 0,
+      threadId: request.body.threadId ?? null,
+      parentId: request.body.parentId ?? null,
+      omittedTurns: 0,
     };
   }
 
@@ -254,6 +262,9 @@ export class GenerationRun {
           modelId: event.data.modelId,
           output: '',
           tokenEvents: 0,
+          threadId: event.data.threadId,
+          parentId: event.data.parentId,
+          omittedTurns: event.data.omittedTurns ?? this.snapshot.omittedTurns,
         });
         break;
       case 'token':

@@ -1,0 +1,103 @@
+import type { ReactNode } from 'react';
+import { MESSAGES } from '../../../shared/messages';
+import type { ModelListing } from '../../api/generation.api';
+import type { ThreadTurn } from '../../api/threads.api';
+import type { RunError } from '../../generation/describe-error';
+import type { ThreadState } from '../../hooks/useThread';
+import { FollowUpForm } from './FollowUpForm';
+import { ThreadTurns } from './ThreadTurns';
+
+/** What a turn's request carried besides its text, sent again by Regenerate. */
+export interface TurnParams {
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  level?: 'beginner' | 'intermediate' | 'expert';
+  format?: 'overview' | 'line-by-line';
+}
+
+/** A stored turn's settings (sampling, and Explain's level and format). */
+export function paramsOf(turn: ThreadTurn, sameModel: boolean): TurnParams {
+  const { temperature, maxTokens, topP, level, format } = turn.params;
+  return {
+    // Another model starts from its own sampling defaults.
+    ...(sameModel && typeof temperature === 'number' ? { temperature } : {}),
+    ...(sameModel && typeof maxTokens === 'number' ? { maxTokens } : {}),
+    ...(sameModel && typeof topP === 'number' ? { topP } : {}),
+    ...(level === 'beginner' || level === 'intermediate' || level === 'expert' ? { level } : {}),
+    ...(format === 'overview' || format === 'line-by-line' ? { format } : {}),
+  };
+}
+
+/** The text a turn sent: Generate's prompt, Explain's code or question. */
+function textOf(turn: ThreadTurn): string {
+  return turn.kind === 'generate' ? turn.prompt : turn.code;
+}
+
+/**
+ * A page's conversation: the turns on screen (the live one drawn by
+ * `renderLive`), Regenerate and versions on each, and the follow-up box.
+ */
+export function Conversation({
+  idPrefix,
+  thread,
+  active,
+  omittedTurns,
+  models,
+  chosenModel,
+  chosenModelId,
+  failure,
+  placeholder,
+  renderLive,
+  renderStored,
+  onSend,
+  onNewConversation,
+}: {
+  idPrefix: string;
+  thread: ThreadState;
+  active: boolean;
+  omittedTurns: number;
+  models: readonly ModelListing[] | null;
+  /** The model picked in the page's form: follow-ups go to it. */
+  chosenModel: ModelListing | null;
+  chosenModelId: string | null;
+  /** Why the last follow-up or Regenerate was refused. */
+  failure: RunError | null;
+  placeholder: string;
+  renderLive: () => ReactNode;
+  renderStored: (turn: ThreadTurn) => ReactNode;
+  /** Sends a turn after `parentId` in the thread; false when nothing was sent. */
+  onSend: (text: string, parentId: string | null, modelId: string | null, params: TurnParams) => boolean;
+  onNewConversation: () => void;
+}) {
+  const lastTurn = thread.chain.at(-1)?.turn ?? null;
+  return (
+    <>
+      <ThreadTurns
+        chain={thread.chain}
+        liveId={thread.liveId}
+        renderLive={renderLive}
+        renderStored={renderStored}
+        omittedTurns={omittedTurns}
+        models={models}
+        busy={active}
+        onSelect={thread.select}
+        onRegenerate={(turn, modelId) => {
+          onSend(textOf(turn), turn.parentId, modelId, paramsOf(turn, modelId === turn.modelId));
+        }}
+        usable={(listing) => listing.status !== 'unavailable' && listing.format !== 'completion'}
+      />
+      <FollowUpForm
+        idPrefix={idPrefix}
+        placeholder={placeholder}
+        busy={active}
+        error={failure}
+        cannotFollowUp={
+          chosenModel?.format === 'completion' ? `${chosenModel.name} ${MESSAGES.cannotFollowUp}` : null
+        }
+        onSend={(text) => onSend(text, lastTurn?.id ?? null, chosenModelId, {})}
+        onNewConversation={onNewConversation}
+      />
+    </>
+  );
+}

@@ -1,0 +1,132 @@
+import { useEffect, useMemo, useState } from 'react';
+import { fetchThread, type Thread, type ThreadTurn } from '../api/threads.api';
+import { isRunActive, type GenerationRun, type RunSnapshot } from '../stores/generation-run';
+import {
+  chainOf,
+  choose,
+  withTurn,
+  type ChainStep,
+  type TreeTurn,
+  type VersionChoices,
+} from '../generation/thread-tree';
+
+/** The id of a run's turn before its `start` event names it. */
+export const PENDING_TURN = 'pending';
+
+/** Sorts after every stored `createdAt`: the live turn is the newest version of its position. */
+const LIVE_CREATED_AT = '9999';
+
+/** What a page shows of its thread. */
+export interface ThreadState {
+  /** The thread on screen (the run's, or one opened from History); null for none yet. */
+  threadId: string | null;
+  /** The turns shown, first position first: the chosen (or latest) version of each. */
+  chain: ChainStep<ThreadTurn>[];
+  /** The turn drawn live from the run (its id, or PENDING_TURN); null when the run is not in the chain. */
+  liveId: string | null;
+  choices: VersionChoices;
+  /** Shows `turn` at its position (and that version's branch after it). */
+  select: (turn: TreeTurn) => void;
+}
+
+/**
+ * The turn the run is writing, for the tree: from its request and snapshot,
+ * in place of the stored turn with its id (the stored one may lag behind).
+ */
+export function liveTurnOf(
+  run: GenerationRun,
+  snapshot: RunSnapshot,
+  stored: ThreadTurn | undefined,
+): ThreadTurn {
+  const common = {
+    id: snapshot.id ?? PENDING_TURN,
+    parentId: snapshot.parentId,
+    modelId: snapshot.modelId ?? '',
+    output: snapshot.output,
+    language: snapshot.result?.language ?? run.request.body.language ?? 'any',
+    status: isRunActive(snapshot)
+      ? ('running' as const)
+      : snapshot.status === 'done'
+        ? ('completed' as const)
+        : snapshot.status === 'stopped'
+          ? ('cancelled' as const)
+          : ('failed' as const),
+    params: stored?.params ?? {},
+    sections: snapshot.result?.sections ?? null,
+    error: snapshot.error ? { code: snapshot.error.code, message: snapshot.error.message } : null,
+    usage: { promptTokens: null, completionTokens: null },
+    timings: { firstTokenMs: null, totalMs: null, tokensPerSecond: null },
+    createdAt: stored?.createdAt ?? LIVE_CREATED_AT,
+    finishedAt: null,
+  };
+  return run.request.kind === 'generate'
+    ? { ...common, kind: 'generate', prompt: run.request.body.prompt, code: snapshot.result?.code ?? null }
+    : { ...common, kind: 'explain', code: run.request.body.code };
+}
+
+/**
+ * The thread of the page's run (or of `openedId`, a thread opened from
+ * History): fetched when it becomes known and again when the run ends, with
+ * the run's own turn drawn live in it. `initialChoices` restores the versions
+ * the user had on screen.
+ */
+export function useThread(
+  run: GenerationRun | null,
+  snapshot: RunSnapshot | null,
+  openedId: string | null,
+  initialChoices: VersionChoices = {},
+): ThreadState {
+  const [thread, setThread] = useState<Thread | null>(null);
+  const [choices, setChoices] = useState<VersionChoices>(initialChoices);
+  // A refused request (no id) leaves the thread it was sent in on screen.
+  const threadId = snapshot?.threadId ?? openedId;
+  const liveRun = run && snapshot && (snapshot.id !== null || isRunActive(snapshot)) ? run : null;
+  const liveKey =
+    liveRun && snapshot ? `${snapshot.id ?? PENDING_TURN}:${String(isRunActive(snapshot))}` : '';
+
+  useEffect(() => {
+    if (threadId === null) {
+      return;
+    }
+    const controller = new AbortController();
+    fetchThread(threadId, controller.signal).then(setThread, () => {
+      // Gone or offline: the run's own turn is still drawn; the next change fetches again.
+    });
+    return () => {
+      controller.abort();
+    };
+  }, [threadId, liveKey]);
+
+  // A new run's turn is the one shown at its position.
+  const liveId = liveRun && snapshot ? (snapshot.id ?? PENDING_TURN) : null;
+  const liveParent = snapshot?.parentId ?? null;
+  const [shownLive, setShownLive] = useState<string | null>(null);
+  if (liveId !== null && liveId !== shownLive) {
+    setShownLive(liveId);
+    setChoices((current) => choose(current, { id: liveId, parentId: liveParent, createdAt: '' }));
+  }
+
+  const turns = useMemo(() => {
+    const stored = thread && thread.id === threadId ? thread.turns : [];
+    if (!liveRun || !snapshot) {
+      return stored;
+    }
+    const live = liveTurnOf(
+      liveRun,
+      snapshot,
+      stored.find((turn) => turn.id === snapshot.id),
+    );
+    return withTurn(stored, live);
+  }, [thread, threadId, liveRun, snapshot]);
+
+  const chain = useMemo(() => chainOf(turns, choices), [turns, choices]);
+  return {
+    threadId,
+    chain,
+    liveId: liveId !== null && chain.some((step) => step.turn.id === liveId) ? liveId : null,
+    choices,
+    select: (turn) => {
+      setChoices((current) => choose(current, turn));
+    },
+  };
+}
