@@ -77,6 +77,10 @@ export const router = createBrowserRouter([
                 lazy: async () => ({ Component: (await import('./pages/HistoryPage')).HistoryPage }),
               },
               {
+                path: 'history/threads/:id',
+                lazy: async () => ({ Component: (await import('./pages/ThreadPage')).ThreadPage }),
+              },
+              {
                 path: 'history/:id',
                 lazy: async () => ({
                   Component: (await import('./pages/HistoryItemPage')).HistoryItemPage,

@@ -23,9 +23,11 @@ describe.skipIf(!CHROMIUM)('History in the browser', () => {
     ).toBe(200);
 
     await openHistory(page);
-    await expect
-      .poll(() => titles(page))
-      .toEqual(['x = [i * i for i in range(5)]', 'Reverse a string', 'Add two numbers']);
+    // The list shows threads: an explanation's title adds its level and format, and a prompt's
+    // first line ends with an ellipsis when more follows.
+    const explained = 'x = [i * i for i in range(5)] (intermediate, overview)';
+    const added = 'Add two numbers…';
+    await expect.poll(() => titles(page)).toEqual([explained, 'Reverse a string', added]);
     const first = items(page).nth(2);
     expect(await first.innerText()).toMatch(
       /Generate[\s\S]*Completed[\s\S]*Remote Chat[\s\S]*Python[\s\S]*Today/,
@@ -38,7 +40,7 @@ describe.skipIf(!CHROMIUM)('History in the browser', () => {
     expect(page.url()).toContain('q=reverse');
     // The whole prompt is searched, not only its first line.
     await page.getByRole('searchbox', { name: 'Search' }).fill('docstring');
-    await expect.poll(() => titles(page)).toEqual(['Add two numbers']);
+    await expect.poll(() => titles(page)).toEqual([added]);
     await page.getByRole('searchbox', { name: 'Search' }).fill('nothing like this');
     await expect
       .poll(() => page.getByText('Nothing in your history matches “nothing like this”.').isVisible())
@@ -49,7 +51,7 @@ describe.skipIf(!CHROMIUM)('History in the browser', () => {
 
     // Filters: kind, model, language; "Clear filters" brings everything back.
     await page.getByLabel('Kind').selectOption('explain');
-    await expect.poll(() => titles(page)).toEqual(['x = [i * i for i in range(5)]']);
+    await expect.poll(() => titles(page)).toEqual([explained]);
     await page.getByLabel('Kind').selectOption('');
     await page.getByLabel('Model').selectOption('remote-coder');
     await expect.poll(() => titles(page)).toEqual(['Reverse a string']);
@@ -101,7 +103,7 @@ describe.skipIf(!CHROMIUM)('History in the browser', () => {
     await page.getByRole('link', { name: 'Back to history' }).click();
     await page.waitForURL(`${server.url}/history`);
     await expect.poll(() => items(page).count()).toBe(3);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Add two numbers');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(added);
 
     expect(problems).toEqual([]);
     await context.close();

@@ -2,12 +2,8 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import { NavigationType, useNavigationType } from 'react-router';
 import { MESSAGES } from '../../shared/messages';
 import { ApiError } from '../api/api-client';
-import {
-  deleteAllHistory,
-  fetchHistoryPage,
-  type HistoryFilters,
-  type HistoryItem,
-} from '../api/history.api';
+import { deleteAllHistory, type HistoryFilters } from '../api/history.api';
+import { fetchThreadsPage, type ThreadListItem } from '../api/threads.api';
 import { clearListSnapshot, readListSnapshot, saveListSnapshot } from '../components/history/history-cache';
 import { filtersKey, toApiFilters } from '../components/history/history-format';
 
@@ -16,8 +12,8 @@ const PAGE_SIZE = 20;
 /** The list as loaded for one set of filters. */
 export interface HistoryListState {
   key: string;
-  /** null until the first page for these filters arrived. */
-  items: HistoryItem[] | null;
+  /** The threads; null until the first page for these filters arrived. */
+  items: ThreadListItem[] | null;
   nextCursor: string | null;
   loading: boolean;
   error: ApiError | null;
@@ -31,7 +27,7 @@ export function asApiError(error: unknown): ApiError {
 }
 
 /**
- * The History list for `filters`: the first page (aborted when the filters
+ * The History list of threads for `filters`: the first page (aborted when the filters
  * change again), "Load more" pages, "Delete all", and Back from an item
  * restoring the same pages at the same scroll place with focus on the item.
  * `skip` (an invalid date range) fetches nothing.
@@ -69,7 +65,7 @@ export function useHistoryList(userId: string, filters: HistoryFilters, skip: bo
       return;
     }
     const controller = new AbortController();
-    fetchHistoryPage(toApiFilters(filters), { limit: PAGE_SIZE, signal: controller.signal }).then(
+    fetchThreadsPage(toApiFilters(filters), { limit: PAGE_SIZE, signal: controller.signal }).then(
       (page) => {
         setList({ key, items: page.items, nextCursor: page.nextCursor, loading: false, error: null });
       },
@@ -117,7 +113,7 @@ export function useHistoryList(userId: string, filters: HistoryFilters, skip: bo
     setLoadingMore(true);
     setMoreError(null);
     try {
-      const page = await fetchHistoryPage(toApiFilters(filters), {
+      const page = await fetchThreadsPage(toApiFilters(filters), {
         limit: PAGE_SIZE,
         cursor: list.nextCursor,
       });

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { PromptRecord } from '../../../src/server/store/store.port.js';
+import { saveThreadOf } from '../../../src/server/services/thread.service.js';
 import { fixturePrompt } from '../../../src/server/store/store-prompts.contract.js';
 import { apiClient } from '../../helpers/http.js';
 import { useRemoteModelsSuite } from './e2e-suite.js';
@@ -42,6 +43,8 @@ export function useHistorySuite(name: string) {
         ...overrides,
       });
       await server.store.prompts.create(record);
+      // Its thread, as the generation service saves one (History lists threads).
+      await saveThreadOf(server.store, record);
       created.push(record);
     }
     return created;

@@ -1,15 +1,14 @@
 import type { Ref } from 'react';
 import { Link } from 'react-router';
-import type { HistoryItem } from '../../api/history.api';
 import type { ModelListing } from '../../api/generation.api';
-import { formatDuration, formatRate } from '../../generation/run-stats';
+import type { ThreadListItem } from '../../api/threads.api';
 import { formatWhen, languageName, modelName } from './history-format';
 import { RecordTags } from './RecordTags';
 import './history.css';
 
-/** Props of the list of records. */
+/** Props of the list of threads. */
 export interface HistoryListProps {
-  items: readonly HistoryItem[];
+  items: readonly ThreadListItem[];
   models: readonly ModelListing[] | null;
   /** Called as an item's link is followed (the page saves where the user was). */
   onOpen: (id: string) => void;
@@ -18,10 +17,18 @@ export interface HistoryListProps {
   firstNewRef?: Ref<HTMLAnchorElement>;
 }
 
+/** Where a thread opens: a one-turn thread as its record, a longer one as the whole conversation. */
+export function threadPath(item: Pick<ThreadListItem, 'id' | 'turnCount' | 'latest'>): string {
+  return item.turnCount === 1
+    ? `/history/${encodeURIComponent(item.latest.id)}`
+    : `/history/threads/${encodeURIComponent(item.id)}`;
+}
+
 /**
- * One card per record: kind, status, the first line of the prompt as the
- * link (its accessible name stays short), then model, language, time,
- * duration and speed. The whole card is clickable; the link alone is focusable.
+ * One card per thread: kind, latest status, the title as the link (its
+ * accessible name stays short), then the latest turn's model and language,
+ * when it was last updated and how many turns (every version) it has. The
+ * whole card is clickable; the link alone is focusable.
  */
 export function HistoryList({ items, models, onOpen, firstNewId, firstNewRef }: HistoryListProps) {
   const now = new Date();
@@ -29,10 +36,10 @@ export function HistoryList({ items, models, onOpen, firstNewId, firstNewRef }: 
     <ol className="history-list" aria-label="History items">
       {items.map((item) => (
         <li key={item.id} className="history-item">
-          <RecordTags kind={item.kind} status={item.status} className="history-item__tags" />
+          <RecordTags kind={item.kind} status={item.latest.status} className="history-item__tags" />
           <h3 className="history-item__title">
             <Link
-              to={`/history/${encodeURIComponent(item.id)}`}
+              to={threadPath(item)}
               state={{ fromList: true }}
               className="history-item__link"
               data-id={item.id}
@@ -47,22 +54,16 @@ export function HistoryList({ items, models, onOpen, firstNewId, firstNewRef }: 
           <ul className="history-item__meta">
             <li>
               <span className="visually-hidden">Model: </span>
-              {modelName(models, item.modelId)}
+              {modelName(models, item.latest.modelId)}
             </li>
             <li>
               <span className="visually-hidden">Language: </span>
-              {languageName(item.language)}
+              {languageName(item.latest.language)}
             </li>
             <li>
-              <time dateTime={item.createdAt}>{formatWhen(item.createdAt, now)}</time>
+              <time dateTime={item.updatedAt}>{formatWhen(item.updatedAt, now)}</time>
             </li>
-            {item.totalMs !== null ? (
-              <li>
-                <span className="visually-hidden">Took </span>
-                {formatDuration(item.totalMs)}
-              </li>
-            ) : null}
-            {item.tokensPerSecond !== null ? <li>{formatRate(item.tokensPerSecond)}</li> : null}
+            <li>{item.turnCount === 1 ? '1 turn' : `${item.turnCount} turns`}</li>
           </ul>
         </li>
       ))}

@@ -1,9 +1,13 @@
+import { Link } from 'react-router';
 import type { HistoryRecord } from '../../api/history.api';
 import { CopyButton } from '../code/CopyButton';
 import { DownloadButton } from '../code/DownloadButton';
 import './history-record.css';
 
-/** A record's buttons: Run again, Explain this (a generation with code), Copy, Download, Delete. */
+/**
+ * A record's buttons: Run again, Continue in Generate/Explain (its thread, for a
+ * follow-up), Explain this (a generation with code), Copy, Download, Delete.
+ */
 export function RecordActions({
   record,
   canExplain,
@@ -25,6 +29,12 @@ export function RecordActions({
       <button type="button" className="btn btn--primary" onClick={onRunAgain}>
         Run again
       </button>
+      <Link
+        className="btn btn--secondary"
+        to={`${record.kind === 'explain' ? '/explain' : '/'}?thread=${encodeURIComponent(record.threadId)}`}
+      >
+        Continue in {record.kind === 'explain' ? 'Explain' : 'Generate'}
+      </Link>
       {canExplain ? (
         <button type="button" className="btn btn--secondary" onClick={onExplain}>
           Explain this

@@ -1,4 +1,4 @@
-import type { HistoryItem } from '../../api/history.api';
+import type { ThreadListItem } from '../../api/threads.api';
 
 /**
  * The History list as the user last saw it (in memory only), so that Back
@@ -9,7 +9,7 @@ export interface HistoryListSnapshot {
   userId: string;
   /** `filtersKey()` of the filters the pages were loaded with. */
   key: string;
-  items: HistoryItem[];
+  items: ThreadListItem[];
   nextCursor: string | null;
   /** Where the page was scrolled to when an item was opened. */
   scrollY: number;

@@ -19,7 +19,8 @@ export interface ThreadTurnsProps {
   /** A run is going: Regenerate waits. */
   busy: boolean;
   onSelect: (turn: ThreadTurn) => void;
-  onRegenerate: (turn: ThreadTurn, modelId: string) => void;
+  /** Regenerate a turn; without it (a thread read in History) there is no Retry. */
+  onRegenerate?: (turn: ThreadTurn, modelId: string) => void;
   /** The models that can take this thread's turns. */
   usable: (model: ModelListing) => boolean;
 }
@@ -91,37 +92,39 @@ function TurnControls({
           }}
         />
       ) : null}
-      <div className="thread-turn__regenerate">
-        <label htmlFor={selectId} className="visually-hidden">
-          Retry with
-        </label>
-        <select
-          id={selectId}
-          value={modelId}
-          onChange={(event) => {
-            setModelId(event.target.value);
-          }}
-        >
-          {choices.length === 0 ? <option value={step.turn.modelId}>{step.turn.modelId}</option> : null}
-          {choices.map((model) => (
-            <option key={model.id} value={model.id}>
-              {model.name}
-            </option>
-          ))}
-        </select>
-        <button
-          type="button"
-          className="btn btn--secondary"
-          disabled={busy}
-          // Not "Regenerate": the page's own Generate button is found by that word.
-          title="Regenerate: write another version of this answer"
-          onClick={() => {
-            onRegenerate(step.turn, modelId);
-          }}
-        >
-          Retry
-        </button>
-      </div>
+      {onRegenerate ? (
+        <div className="thread-turn__regenerate">
+          <label htmlFor={selectId} className="visually-hidden">
+            Retry with
+          </label>
+          <select
+            id={selectId}
+            value={modelId}
+            onChange={(event) => {
+              setModelId(event.target.value);
+            }}
+          >
+            {choices.length === 0 ? <option value={step.turn.modelId}>{step.turn.modelId}</option> : null}
+            {choices.map((model) => (
+              <option key={model.id} value={model.id}>
+                {model.name}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            className="btn btn--secondary"
+            disabled={busy}
+            // Not "Regenerate": the page's own Generate button is found by that word.
+            title="Regenerate: write another version of this answer"
+            onClick={() => {
+              onRegenerate(step.turn, modelId);
+            }}
+          >
+            Retry
+          </button>
+        </div>
+      ) : null}
     </div>
   );
 }
