@@ -1,7 +1,9 @@
 /// <reference lib="dom" />
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { MESSAGES } from '../../src/shared/messages.js';
 import { CHROMIUM } from '../helpers/browser.js';
+import { apiClient } from '../helpers/http.js';
 import { useRemoteModelsSuite } from './support/e2e-suite.js';
 import { expectAccessible, openSignedInPage, runBadge, runRegion } from './support/generation-e2e.js';
 
@@ -17,10 +19,13 @@ describe.skipIf(!CHROMIUM)('Threads in the browser', () => {
     [
       ['remote-chat', 'Remote Chat'],
       ['remote-coder', 'Remote Coder'],
+      // A base model: it continues text, so it takes no follow-ups.
+      ['remote-base', 'Remote Base', { format: 'completion' }],
     ],
     { resetEachTest: true },
   );
 
+  const api = apiClient(() => server.url);
   const conversation = (page: Page) => page.getByRole('list', { name: 'Conversation' });
   const turn = (page: Page, n: number): Locator =>
     conversation(page).getByRole('listitem', { name: `Turn ${n}`, exact: true });
@@ -107,8 +112,7 @@ describe.skipIf(!CHROMIUM)('Threads in the browser', () => {
     await page.goto(`${server.url}/explain`);
     await expect.poll(() => page.getByLabel('Model', { exact: true }).inputValue()).toBe('remote-chat');
     await page.getByRole('textbox', { name: 'Code to explain' }).click();
-    await page.keyboard.type('def add(a, b):\n');
-    await page.keyboard.type('return a + b');
+    await page.keyboard.insertText('def add(a, b):\n    return a + b');
     await page.getByRole('button', { name: 'Explain', exact: true }).click();
     await done(page, 'Explanation');
     expect(await turn(page, 1).innerText()).toContain('It adds two numbers.');
@@ -125,6 +129,56 @@ describe.skipIf(!CHROMIUM)('Threads in the browser', () => {
     expect(messages.some((m) => m.role === 'assistant' && m.content === 'It adds two numbers.')).toBe(true);
     expect(String(messages.at(-1)?.content)).toContain('what does line 2 do?');
     await expectAccessible(page, 'explain thread');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('says why a completion model takes no follow-up, and deletes a conversation from History', async () => {
+    upstream.script([
+      { type: 'answer', text: fence(FIRST) },
+      { type: 'answer', text: fence(TYPED) },
+    ]);
+    const { page, context, problems, token } = await openSignedInPage(browser, server, {
+      expectedStatuses: [400, 404],
+    });
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => page.getByLabel('Model', { exact: true }).inputValue()).toBe('remote-chat');
+    await page.getByLabel('Describe the code you want').fill('Add two numbers');
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await done(page);
+
+    // The base model is refused before anything reaches it; the box says why, then the answer does.
+    await page.getByLabel('Model', { exact: true }).selectOption('remote-base');
+    const reason = `Remote Base ${MESSAGES.cannotFollowUp}`;
+    await expect.poll(() => page.getByText(reason, { exact: true }).count()).toBe(1);
+    await page.getByLabel('Ask a follow-up').fill('now add type hints');
+    await page.getByRole('button', { name: 'Send follow-up' }).click();
+    const form = page.getByRole('form', { name: 'Follow-up' });
+    await expect.poll(() => form.getByRole('alert').innerText()).toContain(reason);
+    expect(upstream.requests).toHaveLength(1);
+    // The conversation stays on screen, and the follow-up can go to a chat model instead.
+    expect(await turn(page, 1).innerText()).toContain('return a + b');
+    expect(await page.getByLabel('Ask a follow-up').inputValue()).toBe('now add type hints');
+    await page.getByLabel('Model', { exact: true }).selectOption('remote-chat');
+    await page.getByRole('button', { name: 'Send follow-up' }).click();
+    await expect.poll(() => turn(page, 2).innerText(), { timeout: 15_000 }).toContain('a: int, b: int');
+    await done(page);
+    expect(await form.getByRole('alert').count()).toBe(0);
+
+    await page.goto(`${server.url}/history`);
+    const list = page.getByRole('list', { name: 'History items' });
+    await list.getByRole('link', { name: 'Add two numbers' }).click();
+    await page.getByRole('heading', { name: 'Add two numbers', level: 1 }).waitFor();
+    const threadId = page.url().split('/').at(-1) ?? '';
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this conversation?' });
+    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.waitForURL(`${server.url}/history`);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Deleted “Add two numbers”' }).count())
+      .toBe(1);
+    expect(await page.getByText('Your history is empty.', { exact: false }).isVisible()).toBe(true);
+    expect((await api.get(`/api/threads/${threadId}`, { token })).status).toBe(404);
     expect(problems).toEqual([]);
     await context.close();
   });

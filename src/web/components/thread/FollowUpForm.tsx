@@ -25,12 +25,21 @@ export function FollowUpForm({
   error: RunError | null;
   /** Why the chosen model takes no follow-up, said before trying; null when it can. */
   cannotFollowUp: string | null;
-  /** Sends `text`; resolves true when the request started (the box then empties). */
+  /** Sends `text`; true when the request was sent (the box then empties, and refills if it is refused). */
   onSend: (text: string) => boolean;
   onNewConversation: () => void;
 }) {
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  // A refused follow-up gives its text back, so another model is one click away.
+  const [lastSent, setLastSent] = useState('');
+  const [shownError, setShownError] = useState(error);
+  if (error !== shownError) {
+    setShownError(error);
+    if (error !== null && text === '') {
+      setText(lastSent);
+    }
+  }
   const fieldId = `${idPrefix}-follow-up`;
   const send = () => {
     if (busy) {
@@ -42,6 +51,7 @@ export function FollowUpForm({
     }
     setProblem(null);
     if (onSend(text.trim())) {
+      setLastSent(text);
       setText('');
     }
   };
