@@ -18,7 +18,8 @@ describe.skipIf(!CHROMIUM)('Threads in the browser', () => {
     'e2e-threads',
     [
       ['remote-chat', 'Remote Chat'],
-      ['remote-coder', 'Remote Coder'],
+      // A small context: a long thread no longer fits it.
+      ['remote-coder', 'Remote Coder', { contextLength: 2048 }],
       // A base model: it continues text, so it takes no follow-ups.
       ['remote-base', 'Remote Base', { format: 'completion' }],
     ],
@@ -179,6 +180,47 @@ describe.skipIf(!CHROMIUM)('Threads in the browser', () => {
       .toBe(1);
     expect(await page.getByText('Your history is empty.', { exact: false }).isVisible()).toBe(true);
     expect((await api.get(`/api/threads/${threadId}`, { token })).status).toBe(404);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('says when earlier turns were left out because the thread no longer fits the model', async () => {
+    const { page, context, problems } = await openSignedInPage(browser, server);
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => page.getByLabel('Model', { exact: true }).inputValue()).toBe('remote-chat');
+    await page.getByLabel('Model', { exact: true }).selectOption('remote-coder');
+    // About 1,000 tokens by CodeGenie's estimate (3 characters a token).
+    await page
+      .getByLabel('Describe the code you want')
+      .fill(`Write a parser for this format: ${'field;'.repeat(500)}`);
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await done(page);
+    await page.getByLabel('Ask a follow-up').fill('Handle empty fields');
+    await page.getByRole('button', { name: 'Send follow-up' }).click();
+    await expect
+      .poll(() =>
+        conversation(page)
+          .getByRole('listitem', { name: /^Turn \d$/ })
+          .count(),
+      )
+      .toBe(2);
+    await done(page);
+    expect(await conversation(page).innerText()).not.toContain('left out');
+
+    // 2,048 - 900 tokens of answer leaves room for the second turn but not the first as well.
+    await page.getByText('Advanced settings').click();
+    await page.getByLabel('Max tokens').fill('900');
+    await page.getByLabel('Ask a follow-up').fill('Add tests');
+    await page.getByRole('button', { name: 'Send follow-up' }).click();
+    await expect
+      .poll(() => turn(page, 3).innerText(), { timeout: 15_000 })
+      .toContain("1 earlier turn was left out: the conversation no longer fits this model's context.");
+    await done(page);
+    expect(upstream.requests[2]?.body.max_tokens).toBe(900);
+    const sent = upstream.requests[2]?.body.messages ?? [];
+    expect(sent.at(-1)?.content).toBe('Add tests');
+    expect(sent.some((m) => m.content.includes('Handle empty fields'))).toBe(true);
+    expect(sent.some((m) => m.content.includes('Write a parser'))).toBe(false);
     expect(problems).toEqual([]);
     await context.close();
   });

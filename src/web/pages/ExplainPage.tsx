@@ -11,7 +11,7 @@ import { RunActions } from '../components/generation/RunActions';
 import { RunErrorAlert } from '../components/generation/RunErrorAlert';
 import { SectionsView } from '../components/generation/SectionsView';
 import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
-import { Conversation, type TurnParams } from '../components/thread/Conversation';
+import { Conversation, type SendInThread } from '../components/thread/Conversation';
 import { StoredAnswer } from '../components/thread/StoredAnswer';
 import { readExplainState } from '../generation/explain-handoff';
 import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../stores/generation-run';
@@ -120,12 +120,12 @@ export function ExplainPage() {
   const editorLanguage = language === 'any' ? detected : toCodeLanguage(language);
 
   /** Sends a turn of the thread on screen: a question about the code, or a Regenerate (same parent). */
-  const sendInThread = (text: string, parentId: string | null, chosen: string | null, params: TurnParams) => {
+  const sendInThread: SendInThread = (text, parentId, chosen, params) => {
     if (active || thread.threadId === null) {
       return false;
     }
     // A question is answered in prose unless Regenerate repeats a line-by-line turn.
-    const body = { code: text, language, level, format: 'overview' as const, ...params };
+    const body = { code: text, language, level, format: 'overview' as const, ...(params ?? {}) };
     setRun(
       startRun({
         kind: 'explain',

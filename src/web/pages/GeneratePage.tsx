@@ -12,7 +12,7 @@ import { RunActions } from '../components/generation/RunActions';
 import { RunErrorAlert } from '../components/generation/RunErrorAlert';
 import { RunStats } from '../components/generation/RunStats';
 import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
-import { Conversation, type TurnParams } from '../components/thread/Conversation';
+import { Conversation, type SendInThread } from '../components/thread/Conversation';
 import { StoredAnswer } from '../components/thread/StoredAnswer';
 import { codeOfAnswer } from '../generation/extract-code';
 import { readGenerateState } from '../generation/generate-handoff';
@@ -135,12 +135,13 @@ export function GeneratePage() {
   };
 
   /** Sends a turn of the thread on screen: a follow-up, or a Regenerate (same parent). */
-  const sendInThread = (text: string, parentId: string | null, chosen: string | null, params: TurnParams) => {
+  const sendInThread: SendInThread = (text, parentId, chosen, params) => {
     if (active || thread.threadId === null) {
       return false;
     }
     setPrevious(refused ? previous : run);
-    const { temperature, maxTokens, topP } = params;
+    // A follow-up takes the form's settings (those that are valid); Retry repeats the turn's.
+    const { temperature, maxTokens, topP } = params ?? readSampling(shownDraft, model).settings;
     const body = {
       prompt: text,
       language,

@@ -29,6 +29,17 @@ export function paramsOf(turn: ThreadTurn, sameModel: boolean): TurnParams {
   };
 }
 
+/**
+ * Sends a turn after `parentId` in the thread; false when nothing was sent.
+ * `params` null (a follow-up): the settings in the page's form.
+ */
+export type SendInThread = (
+  text: string,
+  parentId: string | null,
+  modelId: string | null,
+  params: TurnParams | null,
+) => boolean;
+
 /** The text a turn sent: Generate's prompt, Explain's code or question. */
 function textOf(turn: ThreadTurn): string {
   return turn.kind === 'generate' ? turn.prompt : turn.code;
@@ -66,8 +77,7 @@ export function Conversation({
   placeholder: string;
   renderLive: () => ReactNode;
   renderStored: (turn: ThreadTurn) => ReactNode;
-  /** Sends a turn after `parentId` in the thread; false when nothing was sent. */
-  onSend: (text: string, parentId: string | null, modelId: string | null, params: TurnParams) => boolean;
+  onSend: SendInThread;
   onNewConversation: () => void;
 }) {
   const lastTurn = thread.chain.at(-1)?.turn ?? null;
@@ -95,7 +105,7 @@ export function Conversation({
         cannotFollowUp={
           chosenModel?.format === 'completion' ? `${chosenModel.name} ${MESSAGES.cannotFollowUp}` : null
         }
-        onSend={(text) => onSend(text, lastTurn?.id ?? null, chosenModelId, {})}
+        onSend={(text) => onSend(text, lastTurn?.id ?? null, chosenModelId, null)}
         onNewConversation={onNewConversation}
       />
     </>
