@@ -3,31 +3,12 @@ import { MESSAGES } from '../../../shared/messages';
 import type { ModelListing } from '../../api/generation.api';
 import type { ThreadTurn } from '../../api/threads.api';
 import type { RunError } from '../../generation/describe-error';
+import { paramsOf, type TurnParams } from '../../generation/turn-params';
 import type { ThreadState } from '../../hooks/useThread';
 import { FollowUpForm } from './FollowUpForm';
 import { ThreadTurns } from './ThreadTurns';
 
-/** What a turn's request carried besides its text, sent again by Regenerate. */
-export interface TurnParams {
-  temperature?: number;
-  maxTokens?: number;
-  topP?: number;
-  level?: 'beginner' | 'intermediate' | 'expert';
-  format?: 'overview' | 'line-by-line';
-}
-
-/** A stored turn's settings (sampling, and Explain's level and format). */
-export function paramsOf(turn: ThreadTurn, sameModel: boolean): TurnParams {
-  const { temperature, maxTokens, topP, level, format } = turn.params;
-  return {
-    // Another model starts from its own sampling defaults.
-    ...(sameModel && typeof temperature === 'number' ? { temperature } : {}),
-    ...(sameModel && typeof maxTokens === 'number' ? { maxTokens } : {}),
-    ...(sameModel && typeof topP === 'number' ? { topP } : {}),
-    ...(level === 'beginner' || level === 'intermediate' || level === 'expert' ? { level } : {}),
-    ...(format === 'overview' || format === 'line-by-line' ? { format } : {}),
-  };
-}
+export type { TurnParams } from '../../generation/turn-params';
 
 /**
  * Sends a turn after `parentId` in the thread; false when nothing was sent.
