@@ -15,6 +15,7 @@ import { classHighlighter } from '@lezer/highlight';
 import type { CodeLanguage } from '../../generation/languages';
 import editorCss from './code-editor.css?inline';
 import { loadEditorLanguage } from './editor-languages';
+import { createEditorEcho } from './editor-echo';
 
 /** Props of the code editor. */
 export interface CodeEditorProps {
@@ -70,6 +71,7 @@ export function CodeEditor({
   const onSubmitRef = useRef(onSubmit);
   // The editor is built once; these are read only then.
   const initial = useRef({ value, label, description, placeholderText });
+  const echo = useRef(createEditorEcho());
 
   useEffect(() => {
     onChangeRef.current = onChange;
@@ -122,7 +124,9 @@ export function CodeEditor({
           }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) {
-              onChangeRef.current(update.state.doc.toString());
+              const text = update.state.doc.toString();
+              echo.current.sent(text);
+              onChangeRef.current(text);
             }
           }),
           languageSlot.current.of([]),
@@ -137,10 +141,11 @@ export function CodeEditor({
     };
   }, []);
 
-  // Text set from outside (arriving from Generate, Clear) replaces the document.
+  // Text set from outside (arriving from Generate, Clear) replaces the
+  // document; a late echo of the user's own typing never does.
   useEffect(() => {
     const view = viewRef.current;
-    if (view && view.state.doc.toString() !== value) {
+    if (view && echo.current.isOutside(value) && view.state.doc.toString() !== value) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value } });
     }
   }, [value]);
