@@ -4,6 +4,7 @@ import { ConflictError, InvalidInputError } from '../errors.js';
 import type { PromptRecord, Store } from './store.port.js';
 import { fixtureSession, fixtureUser, T0 } from './store-fixtures.js';
 import { fixturePrompt } from './store-prompts.contract.js';
+import { fixtureThread } from './store-threads.contract.js';
 
 const MIN = 60_000;
 
@@ -110,6 +111,36 @@ export function describeHistoryContract(getStore: () => Store): void {
       expect(await ids({ from: new Date(T0.getTime() + 15 * MIN) })).toEqual([y.id]);
       expect(await ids({ to: new Date(T0.getTime() + 15 * MIN) })).toEqual([x.id]);
       expect(await ids({ modelId: 'm1', status: 'completed' })).toEqual([]);
+    });
+
+    it('finds every run of unknown language with language "any" ("Not specified"), in records and threads', async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const made: PromptRecord[] = [];
+      for (const [i, language] of ['any', 'text', 'python'].entries()) {
+        const thread = await store.threads.create(
+          fixtureThread(u.id, { updatedAt: new Date(T0.getTime() + i * MIN) }),
+        );
+        made.push(
+          await store.prompts.create(
+            fixturePrompt(u.id, {
+              id: thread.id,
+              threadId: thread.id,
+              language,
+              createdAt: new Date(T0.getTime() + i * MIN),
+            }),
+          ),
+        );
+      }
+      const [stopped, undetected, python] = made.map((p) => p.id);
+      const records = async (q: object) =>
+        (await store.prompts.listForUser(u.id, q, 10)).items.map((p) => p.id);
+      const threads = async (q: object) =>
+        (await store.threads.listForUser(u.id, q, 10)).items.map((t) => t.id);
+      expect(await records({ language: 'any' })).toEqual([undetected, stopped]);
+      expect(await threads({ language: 'any' })).toEqual([undetected, stopped]);
+      expect(await records({ language: 'python' })).toEqual([python]);
+      expect(await threads({ language: 'python' })).toEqual([python]);
     });
 
     it('searches prompt, output and code, case-insensitively, as plain text', async () => {

@@ -109,6 +109,12 @@ describe('mongo filters: history listing', () => {
     expect(promptListFilter('u1', {})).toEqual({ $and: [{ userId: 'u1' }] });
   });
 
+  it('matches "any" and "text" for language "any" (an unknown language, as the History page\'s "Not specified")', () => {
+    expect(promptListFilter('u1', { language: 'any' })).toEqual({
+      $and: [{ userId: 'u1' }, { language: { $in: ['any', 'text'] } }],
+    });
+  });
+
   it('continues after the cursor position: older, or as old with a smaller id', () => {
     const cursor = encodeCursor({ createdAt: 1_767_225_600_000, id: 'abc-123' });
     const at = new Date(1_767_225_600_000);

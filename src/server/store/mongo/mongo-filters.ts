@@ -1,6 +1,7 @@
 import type { Filter } from 'mongodb';
 import { InvalidInputError } from '../../errors.js';
 import { decodeCursor } from '../cursor.js';
+import { storedLanguages } from '../language-filter.js';
 import type { PromptQuery, PromptRecord } from '../store.port.js';
 import type { PromptDoc } from './mongo.mapping.js';
 
@@ -84,7 +85,9 @@ export function promptListFilter(userId: string, query: PromptQuery, cursor?: st
     and.push({ kind: text(query.kind, 'kind') as PromptRecord['kind'] });
   }
   if (query.language !== undefined) {
-    and.push({ language: text(query.language, 'language') });
+    const language = text(query.language, 'language');
+    const languages = storedLanguages(language);
+    and.push(languages.length === 1 ? { language } : { language: { $in: languages } });
   }
   if (query.status !== undefined) {
     and.push({ status: text(query.status, 'status') as PromptRecord['status'] });

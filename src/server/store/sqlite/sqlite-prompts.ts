@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { storedLanguages } from '../language-filter.js';
 import type {
   PromptOutcome,
   PromptPage,
@@ -197,7 +198,6 @@ export class SqlitePrompts implements PromptRepository {
     const equal = {
       model_id: query.modelId,
       kind: query.kind,
-      language: query.language,
       status: query.status,
     };
     for (const [column, value] of Object.entries(equal)) {
@@ -205,6 +205,10 @@ export class SqlitePrompts implements PromptRepository {
         where.push(`${column} = @${column}`);
         params[column] = value;
       }
+    }
+    if (query.language !== undefined) {
+      where.push('language IN (SELECT value FROM json_each(@languages))');
+      params.languages = JSON.stringify(storedLanguages(query.language));
     }
     if (query.from) {
       where.push('created_at >= @from');

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { storedLanguages } from '../language-filter.js';
 import type { PromptQuery, ThreadPage, ThreadSummary } from '../store.port.js';
 
 interface SummaryRow {
@@ -71,7 +72,6 @@ export class SqliteThreadListing {
     const equal = {
       model_id: query.modelId,
       kind: query.kind,
-      language: query.language,
       status: query.status,
     };
     for (const [column, value] of Object.entries(equal)) {
@@ -79,6 +79,10 @@ export class SqliteThreadListing {
         turn.push(`p.${column} = @${column}`);
         params[column] = value;
       }
+    }
+    if (query.language !== undefined) {
+      turn.push('p.language IN (SELECT value FROM json_each(@languages))');
+      params.languages = JSON.stringify(storedLanguages(query.language));
     }
     if (query.from) {
       turn.push('p.created_at >= @from');
