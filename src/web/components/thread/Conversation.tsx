@@ -6,7 +6,7 @@ import type { RunError } from '../../generation/describe-error';
 import { paramsOf, type TurnParams } from '../../generation/turn-params';
 import type { ThreadState } from '../../hooks/useThread';
 import { FollowUpForm } from './FollowUpForm';
-import { ThreadTurns } from './ThreadTurns';
+import { sentText, ThreadTurns } from './ThreadTurns';
 
 export type { TurnParams } from '../../generation/turn-params';
 
@@ -21,14 +21,9 @@ export type SendInThread = (
   params: TurnParams | null,
 ) => boolean;
 
-/** The text a turn sent: Generate's prompt, Explain's code or question. */
-function textOf(turn: ThreadTurn): string {
-  return turn.kind === 'generate' ? turn.prompt : turn.code;
-}
-
 /**
  * A page's conversation: the turns on screen (the live one drawn by
- * `renderLive`), Regenerate and versions on each, and the follow-up box.
+ * `renderLive`), Edit, Regenerate and versions on each, and the follow-up box.
  */
 export function Conversation({
   idPrefix,
@@ -74,8 +69,10 @@ export function Conversation({
         busy={active}
         onSelect={thread.select}
         onRegenerate={(turn, modelId) => {
-          onSend(textOf(turn), turn.parentId, modelId, paramsOf(turn, modelId === turn.modelId));
+          onSend(sentText(turn), turn.parentId, modelId, paramsOf(turn, modelId === turn.modelId));
         }}
+        // An edited request goes to the turn's own model with its settings, after the same parent.
+        onEdit={(turn, text) => onSend(text, turn.parentId, turn.modelId, paramsOf(turn, true))}
         usable={(listing) => listing.status !== 'unavailable' && listing.format !== 'completion'}
       />
       <FollowUpForm

@@ -3,6 +3,7 @@ import type { ModelListing } from '../../api/generation.api';
 import type { ThreadTurn } from '../../api/threads.api';
 import type { ChainStep } from '../../generation/thread-tree';
 import { modelName } from '../history/history-format';
+import { TurnEditor } from './TurnEditor';
 import { VersionSwitcher } from './VersionSwitcher';
 import './thread.css';
 
@@ -21,6 +22,11 @@ export interface ThreadTurnsProps {
   onSelect: (turn: ThreadTurn) => void;
   /** Regenerate a turn; without it (a thread read in History) there is no Retry. */
   onRegenerate?: (turn: ThreadTurn, modelId: string) => void;
+  /**
+   * Sends an edited request as a new version of `turn`; true when sent.
+   * Without it (a thread read in History) requests cannot be edited.
+   */
+  onEdit?: (turn: ThreadTurn, text: string) => boolean;
   /** The models that can take this thread's turns. */
   usable: (model: ModelListing) => boolean;
 }
@@ -33,20 +39,54 @@ export function requestOf(turn: ThreadTurn, position: number): string {
   return position === 0 ? 'Explain this code.' : turn.code;
 }
 
+/** The text a turn sent: Generate's prompt, Explain's code or question. */
+export function sentText(turn: ThreadTurn): string {
+  return turn.kind === 'generate' ? turn.prompt : turn.code;
+}
+
 /**
  * The turns of the chain on screen, each its request then its answer, with
- * "2 / 3" and arrows where a position has versions, and Regenerate (with the
- * same or another model) under each answer.
+ * "2 / 3" and arrows where a position has versions, Edit on each request (a
+ * new version of that turn) and Regenerate (with the same or another model)
+ * under each answer.
  */
 export function ThreadTurns(props: ThreadTurnsProps) {
-  const { chain, liveId } = props;
+  const { chain, liveId, onEdit } = props;
+  const [editing, setEditing] = useState<string | null>(null);
   return (
     <ol className="thread" aria-label="Conversation">
       {chain.map((step, position) => (
         <li key={step.turn.id} className="thread-turn" aria-label={`Turn ${position + 1}`}>
           <div className="thread-turn__request">
             <span className="thread-turn__who">You</span>
-            <p className="thread-turn__text">{requestOf(step.turn, position)}</p>
+            {onEdit && editing === step.turn.id ? (
+              <TurnEditor
+                id={`edit-${step.turn.id}`}
+                initialText={sentText(step.turn)}
+                busy={props.busy}
+                onSend={(text) => onEdit(step.turn, text)}
+                onCancel={() => {
+                  setEditing(null);
+                }}
+              />
+            ) : (
+              <>
+                <p className="thread-turn__text">{requestOf(step.turn, position)}</p>
+                {onEdit ? (
+                  <button
+                    type="button"
+                    className="btn btn--ghost thread-turn__edit-button"
+                    disabled={props.busy}
+                    aria-label={`Edit request ${position + 1}`}
+                    onClick={() => {
+                      setEditing(step.turn.id);
+                    }}
+                  >
+                    Edit
+                  </button>
+                ) : null}
+              </>
+            )}
           </div>
           <div className="thread-turn__answer">
             {step.turn.id === liveId && props.omittedTurns > 0 ? (
