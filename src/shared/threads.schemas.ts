@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sectionSchema } from './generation.schemas.js';
-import { historyKindSchema, historyQuerySchema, historyStatusSchema } from './history.schemas.js';
+import { historyQuerySchema, historyStatusSchema } from './history.schemas.js';
 
 /**
  * Threads: a generation or explanation and its follow-ups and regenerations.
@@ -8,6 +8,12 @@ import { historyKindSchema, historyQuerySchema, historyStatusSchema } from './hi
  * position); turns with the same parent are versions of one position. The
  * client builds the tree from the flat list.
  */
+
+/**
+ * A thread's kind: its first turn's, or 'compare' for the runs of one Compare
+ * (generate requests sharing a groupId): one version of the first position a model.
+ */
+export const threadKindSchema = z.enum(['generate', 'explain', 'compare']);
 
 /** GET and DELETE /api/threads/:id. */
 export const threadIdParamsSchema = z.object({ id: z.uuid('Not a thread id.') });
@@ -55,7 +61,7 @@ export const threadTurnSchema = z.discriminatedUnion('kind', [
 export const threadSchema = z.object({
   id: z.string(),
   title: z.string(),
-  kind: historyKindSchema,
+  kind: threadKindSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
   turns: z.array(threadTurnSchema),
@@ -72,7 +78,7 @@ export const threadsQuerySchema = historyQuerySchema;
 export const threadListItemSchema = z.object({
   id: z.string(),
   title: z.string(),
-  kind: historyKindSchema,
+  kind: threadKindSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
   /** Every turn, every version. */
@@ -91,6 +97,7 @@ export const threadPageSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
+export type ThreadKind = z.infer<typeof threadKindSchema>;
 export type ThreadListItem = z.infer<typeof threadListItemSchema>;
 export type ThreadPage = z.infer<typeof threadPageSchema>;
 export type ThreadTurn = z.infer<typeof threadTurnSchema>;

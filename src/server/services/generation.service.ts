@@ -23,7 +23,13 @@ import type { ActivityLog } from './activity.service.js';
 import { planExplain, planGenerate, type GenerationPlan } from './generation-plan.js';
 import type { ClientInfo } from './auth.service.js';
 import { GenerationLimiter, type GenerationLimits } from './generation-limiter.js';
-import { placeTurn, priorTurns, saveThreadOf, type TurnPlacement } from './thread.service.js';
+import {
+  placeGenerateTurn,
+  placeTurn,
+  priorTurns,
+  ThreadSaver,
+  type TurnPlacement,
+} from './thread.service.js';
 import { replayOf, resultOfRecord, startEventOf } from './run-replay.js';
 import { RunRegistry, systemTimers, type LiveRun, type RunReader, type RunTimers } from './run-registry.js';
 
@@ -67,6 +73,7 @@ interface RunSpec {
   kind: PromptRecord['kind'];
   plan: GenerationPlan;
   record: PromptRecord;
+  group?: TurnPlacement['group']; // a Compare's thread
 }
 
 interface RunState {
@@ -88,11 +95,13 @@ export class GenerationService {
   private readonly limiter: GenerationLimiter;
   private readonly live: RunRegistry;
   private readonly timers: RunTimers;
+  private readonly threads: ThreadSaver;
   private closing = false;
 
   constructor(private readonly deps: GenerationServiceDeps) {
     this.limiter = new GenerationLimiter(deps.limits, deps.clock);
     this.timers = deps.runs?.timers ?? systemTimers;
+    this.threads = new ThreadSaver(deps.store);
     this.live = new RunRegistry(deps.runs?.detachedGraceMs ?? 60_000, this.timers);
   }
 
@@ -131,10 +140,13 @@ export class GenerationService {
 
   async startGenerate(userId: string, body: GenerateBody, client: ClientInfo): Promise<GenerationRun> {
     checkLength('prompt', body.prompt);
-    const place = await placeTurn(this.deps.store, userId, body);
+    const place = await placeGenerateTurn(this.deps.store, userId, body, this.deps.clock.now());
     const plan = planGenerate(this.deps.models, body, priorTurns(place.earlier));
     const record = this.newRecord(userId, 'generate', plan, plan.params, body.prompt, null, place);
-    return this.start({ userId, groupId: body.groupId, kind: 'generate', plan, record }, client);
+    return this.start(
+      { userId, groupId: body.groupId, kind: 'generate', plan, record, group: place.group },
+      client,
+    );
   }
 
   async startExplain(userId: string, body: ExplainBody, client: ClientInfo): Promise<GenerationRun> {
@@ -223,7 +235,7 @@ export class GenerationService {
     const state: RunState = { userId: spec.userId, controller, failure: undefined };
     this.running.set(spec.record.id, state);
     try {
-      await saveThreadOf(this.deps.store, spec.record);
+      await this.threads.save(spec.record, spec.group);
       await this.deps.store.prompts.create(spec.record);
       await this.deps.activity.record(spec.userId, 'generation', client, {
         promptId: spec.record.id,

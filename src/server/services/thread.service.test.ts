@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../errors.js';
 import { fixturePrompt } from '../store/store-prompts.contract.js';
 import type { PromptRecord } from '../store/store.port.js';
-import { ancestry, priorTurns, threadStartedBy, toThreadTurn } from './thread.service.js';
+import {
+  ancestry,
+  compareThreadId,
+  placeGenerateTurn,
+  priorTurns,
+  threadStartedBy,
+  toThreadTurn,
+} from './thread.service.js';
 
 /** A turn of thread `t` with id `id` following `parentId`. */
 function turn(id: string, parentId: string | null, overrides: Partial<PromptRecord> = {}): PromptRecord {
@@ -89,5 +96,38 @@ describe('turns as the planner and the API see them', () => {
     const explained = toThreadTurn(turn('b', 'a', { kind: 'explain' }));
     expect(explained).toMatchObject({ kind: 'explain', code: 'in b', parentId: 'a' });
     expect(explained).not.toHaveProperty('prompt');
+  });
+});
+
+describe('a Compare’s thread', () => {
+  const groupId = '5b3c1f0e-8a2d-4c1b-9e7f-0a1b2c3d4e5f';
+  const noStore = {} as Parameters<typeof placeGenerateTurn>[0];
+  const now = new Date('2026-01-01T10:00:00.000Z');
+
+  it('has an id that is a UUID, the same for a user and group, another for another user or group', () => {
+    const id = compareThreadId('u', groupId);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(compareThreadId('u', groupId)).toBe(id);
+    expect(compareThreadId('v', groupId)).not.toBe(id);
+    expect(compareThreadId('u', '6b3c1f0e-8a2d-4c1b-9e7f-0a1b2c3d4e5f')).not.toBe(id);
+  });
+
+  it('places a run of a group at the first position of that thread, titled from the prompt, without asking the store', async () => {
+    const place = await placeGenerateTurn(noStore, 'u', { groupId, prompt: 'Sort a list\nfast' }, now);
+    const thread = {
+      id: compareThreadId('u', groupId),
+      userId: 'u',
+      title: 'Sort a list…',
+      kind: 'compare',
+      createdAt: now,
+      updatedAt: now,
+    };
+    expect(place).toEqual({ thread, parentId: null, earlier: [], group: thread });
+  });
+
+  it('refuses a group run naming a parent without a thread', async () => {
+    await expect(
+      placeGenerateTurn(noStore, 'u', { groupId, prompt: 'x', parentId: 'p' }, now),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 });

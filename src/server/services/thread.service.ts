@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { NotFoundError } from '../errors.js';
 import type { PromptRecord, Store, ThreadRecord } from '../store/store.port.js';
 import type { HistoryQuery } from '../../shared/history.schemas.js';
@@ -16,6 +17,8 @@ export interface TurnPlacement {
   parentId: string | null;
   /** The chain of turns the new one follows, oldest first: the model's context. */
   earlier: PromptRecord[];
+  /** A Compare's thread, saved with the group's first run (the others find it). */
+  group?: ThreadRecord;
 }
 
 /**
@@ -35,6 +38,51 @@ export async function placeTurn(
     }
     return { thread: null, parentId: null, earlier: [] };
   }
+  return placeInThread(store, userId, request.threadId, request.parentId);
+}
+
+/**
+ * Where a Compare's run goes: the first position of the group's thread (one
+ * a user and group, its id derived from both, so runs started at once agree
+ * on it without asking each other). A request naming a thread goes there.
+ */
+export async function placeGenerateTurn(
+  store: Store,
+  userId: string,
+  request: { threadId?: string; parentId?: string | null; groupId?: string; prompt: string },
+  now: Date,
+): Promise<TurnPlacement> {
+  if (request.groupId === undefined || request.threadId !== undefined) {
+    return placeTurn(store, userId, request);
+  }
+  if (request.parentId) {
+    throw new NotFoundError(NO_TURN);
+  }
+  const group: ThreadRecord = {
+    id: compareThreadId(userId, request.groupId),
+    userId,
+    title: threadTitle('generate', request.prompt),
+    kind: 'compare',
+    createdAt: now,
+    updatedAt: now,
+  };
+  return { thread: group, parentId: null, earlier: [], group };
+}
+
+/** The id of the thread of a user's Compare `groupId`: a UUID derived from both. */
+export function compareThreadId(userId: string, groupId: string): string {
+  const hex = createHash('sha256').update(`compare:${userId}:${groupId}`).digest('hex');
+  // Shaped as a version-4-style UUID so GET /api/threads/:id accepts it.
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+async function placeInThread(
+  store: Store,
+  userId: string,
+  threadId: string,
+  requestedParent: string | null | undefined,
+): Promise<TurnPlacement> {
+  const request = { threadId, parentId: requestedParent };
   const thread = await store.threads.findForUser(userId, request.threadId);
   if (!thread) {
     throw new NotFoundError(NO_THREAD);
@@ -159,11 +207,46 @@ export class ThreadService {
   }
 }
 
-/** Saves a new turn's thread: creates it for a thread's first turn, else moves its updatedAt. */
-export async function saveThreadOf(store: Store, record: PromptRecord): Promise<void> {
-  if (record.threadId === record.id) {
+/**
+ * Saves a new turn's thread: creates it for a thread's first turn (or a
+ * Compare's `group` thread not yet saved), else moves its updatedAt.
+ */
+export async function saveThreadOf(store: Store, record: PromptRecord, group?: ThreadRecord): Promise<void> {
+  if (group) {
+    if (!(await store.threads.touch(group.id, record.createdAt))) {
+      await store.threads.create(group);
+    }
+  } else if (record.threadId === record.id) {
     await store.threads.create(threadStartedBy(record));
   } else {
     await store.threads.touch(record.threadId, record.createdAt);
+  }
+}
+
+/**
+ * Saves turns' threads. A Compare's runs start at once: their saves of the
+ * group's thread go one after another, so the first creates it and the
+ * others find it.
+ */
+export class ThreadSaver {
+  private readonly pending = new Map<string, Promise<void>>();
+
+  constructor(private readonly store: Store) {}
+
+  async save(record: PromptRecord, group?: ThreadRecord): Promise<void> {
+    if (!group) {
+      await saveThreadOf(this.store, record);
+      return;
+    }
+    const before = this.pending.get(group.id) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(() => saveThreadOf(this.store, record, group));
+    this.pending.set(group.id, mine);
+    try {
+      await mine;
+    } finally {
+      if (this.pending.get(group.id) === mine) {
+        this.pending.delete(group.id);
+      }
+    }
   }
 }

@@ -11,6 +11,7 @@
  */
 import type { Section } from '../../shared/generation.schemas.js';
 import type { HistoryKind, HistoryStatus } from '../../shared/history.schemas.js';
+import type { ThreadKind } from '../../shared/threads.schemas.js';
 import type { ActivityKind } from '../../shared/profile.schemas.js';
 
 /** A stored account. `passwordHash` never leaves the services. */
@@ -288,7 +289,7 @@ export interface ThreadRecord {
   id: string;
   userId: string;
   title: string;
-  kind: HistoryKind;
+  kind: ThreadKind;
   createdAt: Date;
   updatedAt: Date;
 }

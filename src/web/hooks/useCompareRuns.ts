@@ -62,6 +62,8 @@ export function useCompareRuns(initial: CompareColumnRun[]) {
     waitingForModel: snapshots.some((s) => isRunActive(s) && s.firstTokenAt === null),
     doneCount: snapshots.filter((s) => !isRunActive(s)).length,
     start,
+    /** Shows these columns instead (a stored Compare reopened). */
+    show: setColumns,
     stopAll: () => {
       for (const column of columns) {
         column.run.stop();

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import type { Language, ModelListing } from '../api/generation.api';
 import { useAuth } from '../auth/auth.context';
 import { PageHeading } from '../components/PageHeading';
@@ -17,6 +18,7 @@ import { useModels } from '../stores/models.store';
 import { createWorkspace } from '../stores/workspace';
 import { useCompareRuns, type CompareColumnRun } from '../hooks/useCompareRuns';
 import { useExplainCode } from '../hooks/useHandoff';
+import { useCompareThread } from '../hooks/useCompareThread';
 
 const MIN_MODELS = 2;
 const MAX_MODELS = 5;
@@ -98,6 +100,17 @@ export function ComparePage() {
   const { columns, anyActive } = runs;
   const { models, error: modelsError } = useModels(runs.waitingForModel);
 
+  // From History: /compare?thread=<id> shows that Compare's columns again.
+  const [search, setSearch] = useSearchParams();
+  const reopenProblem = useCompareThread(search.get('thread'), models, (stored) => {
+    setPrompt(stored.prompt);
+    setLanguage(stored.language);
+    setChosen(stored.columns.map((c) => c.modelId));
+    runs.show(stored.columns);
+    setDiffLeft(stored.columns[0]?.modelId ?? null);
+    setDiffRight(stored.columns[1]?.modelId ?? null);
+  });
+
   const selected = (chosen ?? (models ? initialSelection(models) : [])).filter(
     (id) => !models || models.some((m) => m.id === id),
   );
@@ -126,6 +139,9 @@ export function ComparePage() {
     }
     if (problems.models) {
       return;
+    }
+    if (search.has('thread')) {
+      setSearch({}, { replace: true });
     }
     const next = runs.start(
       text,
@@ -218,6 +234,11 @@ export function ComparePage() {
               ? `Comparing ${columns.length} models: ${runs.doneCount} finished.`
               : `All ${columns.length} answers are in.`}
         </p>
+        {reopenProblem ? (
+          <div role="alert" className="alert alert--error">
+            <p>{reopenProblem}</p>
+          </div>
+        ) : null}
 
         {columns.length === 0 ? (
           <div className="card card--tight answer__empty">

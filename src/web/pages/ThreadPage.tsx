@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/api-client';
 import { deleteThread, type Thread } from '../api/threads.api';
 import { PageHeading } from '../components/PageHeading';
@@ -82,6 +82,10 @@ export function ThreadPage() {
         </>,
       );
     case 'ready':
+      if (loaded.thread.kind === 'compare') {
+        // A Compare reopens as its columns.
+        return <Navigate replace to={`/compare?thread=${encodeURIComponent(loaded.thread.id)}`} />;
+      }
       return <ThreadView thread={loaded.thread} backLink={backLink} onDeleted={backToList} />;
     default: {
       const unreachable: never = loaded;
@@ -121,7 +125,9 @@ function ThreadView({
   return (
     <div className="history-record">
       {backLink}
-      <PageHeading>{thread.title || `${KIND_LABELS[thread.kind]} conversation`}</PageHeading>
+      <PageHeading>
+        {thread.title || `${thread.kind === 'compare' ? 'Compare' : KIND_LABELS[thread.kind]} conversation`}
+      </PageHeading>
       <p>
         {count === 1 ? '1 turn' : `${count} turns`}, started{' '}
         <time dateTime={thread.createdAt}>{formatDateTime(thread.createdAt)}</time>.

@@ -17,8 +17,14 @@ export interface HistoryListProps {
   firstNewRef?: Ref<HTMLAnchorElement>;
 }
 
-/** Where a thread opens: a one-turn thread as its record, a longer one as the whole conversation. */
-export function threadPath(item: Pick<ThreadListItem, 'id' | 'turnCount' | 'latest'>): string {
+/**
+ * Where a thread opens: a Compare on the Compare page with its columns, a
+ * one-turn thread as its record, a longer one as the whole conversation.
+ */
+export function threadPath(item: Pick<ThreadListItem, 'id' | 'kind' | 'turnCount' | 'latest'>): string {
+  if (item.kind === 'compare') {
+    return `/compare?thread=${encodeURIComponent(item.id)}`;
+  }
   return item.turnCount === 1
     ? `/history/${encodeURIComponent(item.latest.id)}`
     : `/history/threads/${encodeURIComponent(item.id)}`;
@@ -52,10 +58,14 @@ export function HistoryList({ items, models, onOpen, firstNewId, firstNewRef }: 
             </Link>
           </h3>
           <ul className="history-item__meta">
-            <li>
-              <span className="visually-hidden">Model: </span>
-              {modelName(models, item.latest.modelId)}
-            </li>
+            {item.kind === 'compare' ? (
+              <li>{`Compare · ${item.turnCount} models`}</li>
+            ) : (
+              <li>
+                <span className="visually-hidden">Model: </span>
+                {modelName(models, item.latest.modelId)}
+              </li>
+            )}
             <li>
               <span className="visually-hidden">Language: </span>
               {languageName(item.latest.language)}
@@ -63,7 +73,9 @@ export function HistoryList({ items, models, onOpen, firstNewId, firstNewRef }: 
             <li>
               <time dateTime={item.updatedAt}>{formatWhen(item.updatedAt, now)}</time>
             </li>
-            <li>{item.turnCount === 1 ? '1 turn' : `${item.turnCount} turns`}</li>
+            {item.kind === 'compare' ? null : (
+              <li>{item.turnCount === 1 ? '1 turn' : `${item.turnCount} turns`}</li>
+            )}
           </ul>
         </li>
       ))}

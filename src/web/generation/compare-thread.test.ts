@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { Thread, ThreadTurn } from '../api/threads.api';
+import { storedCompareOf } from './compare-thread';
+import { modelListing } from './model-listing.fixture';
+
+const turn = (id: string, modelId: string, fields: Partial<ThreadTurn> = {}): ThreadTurn =>
+  ({
+    kind: 'generate',
+    id,
+    parentId: null,
+    modelId,
+    prompt: 'Reverse a string',
+    output: `answer of ${modelId}`,
+    code: null,
+    language: 'python',
+    status: 'completed',
+    params: {},
+    sections: null,
+    error: null,
+    usage: { promptTokens: null, completionTokens: null },
+    timings: { firstTokenMs: null, totalMs: null, tokensPerSecond: null },
+    createdAt: '2026-01-01T10:00:00.000Z',
+    finishedAt: null,
+    ...fields,
+  }) as ThreadTurn;
+
+const thread = (turns: ThreadTurn[]): Thread => ({
+  id: 't',
+  title: 'Reverse a string',
+  kind: 'compare',
+  createdAt: '2026-01-01T10:00:00.000Z',
+  updatedAt: '2026-01-01T10:00:00.000Z',
+  turns,
+});
+
+describe('storedCompareOf', () => {
+  it('makes a column of each version of the first position, with the model’s name and whether it answers with code', () => {
+    const models = [
+      modelListing({ id: 'a', name: 'Model A' }),
+      modelListing({ id: 'b', name: 'Model B', format: 'completion' }),
+    ];
+    expect(storedCompareOf(thread([turn('1', 'a'), turn('2', 'b'), turn('3', 'gone')]), models)).toEqual({
+      prompt: 'Reverse a string',
+      language: 'python',
+      columns: [
+        { runId: '1', modelId: 'a', name: 'Model A', asCode: false },
+        { runId: '2', modelId: 'b', name: 'Model B', asCode: true },
+        { runId: '3', modelId: 'gone', name: 'gone', asCode: false },
+      ],
+    });
+  });
+
+  it('leaves out follow-ups and a model’s second version, and reads an unknown language as any', () => {
+    const stored = storedCompareOf(
+      thread([
+        turn('1', 'a', { language: 'klingon' }),
+        turn('2', 'a'),
+        turn('3', 'b', { parentId: '1' }),
+        turn('4', 'c'),
+      ]),
+      null,
+    );
+    expect(stored?.language).toBe('any');
+    expect(stored?.columns.map((c) => c.runId)).toEqual(['1', '4']);
+  });
+
+  it('is null for a thread without a generated first position', () => {
+    expect(storedCompareOf(thread([]), null)).toBeNull();
+    expect(storedCompareOf(thread([turn('1', 'a', { kind: 'explain', code: 'x' })]), null)).toBeNull();
+  });
+});

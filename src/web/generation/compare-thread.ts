@@ -1,0 +1,57 @@
+import type { ModelListing } from '../api/generation.api';
+import type { Thread } from '../api/threads.api';
+import { LANGUAGES, type Language } from '../../shared/languages';
+
+/** One column of a stored Compare: its model and the turn (run) that holds its answer. */
+export interface StoredCompareColumn {
+  runId: string;
+  modelId: string;
+  name: string;
+  asCode: boolean;
+}
+
+/** A stored Compare as the Compare page shows it again. */
+export interface StoredCompare {
+  prompt: string;
+  language: Language;
+  columns: StoredCompareColumn[];
+}
+
+/**
+ * The Compare a thread holds: its first position's versions, one column a
+ * model in the order they were started (a model met twice keeps its first
+ * column). Null when the thread has no generate turn at its first position.
+ */
+export function storedCompareOf(
+  thread: Thread,
+  models: readonly ModelListing[] | null,
+): StoredCompare | null {
+  const seen = new Set<string>();
+  const firsts = thread.turns.flatMap((turn) => {
+    if (turn.kind !== 'generate' || turn.parentId !== null || seen.has(turn.modelId)) {
+      return [];
+    }
+    seen.add(turn.modelId);
+    return [turn];
+  });
+  const first = firsts[0];
+  if (!first) {
+    return null;
+  }
+  const language = (LANGUAGES as readonly string[]).includes(first.language)
+    ? (first.language as Language)
+    : 'any';
+  return {
+    prompt: first.prompt,
+    language,
+    columns: firsts.map((turn) => {
+      const model = models?.find((m) => m.id === turn.modelId);
+      return {
+        runId: turn.id,
+        modelId: turn.modelId,
+        name: model?.name ?? turn.modelId,
+        asCode: model?.format === 'completion',
+      };
+    }),
+  };
+}

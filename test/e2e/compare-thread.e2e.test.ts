@@ -1,0 +1,63 @@
+/// <reference lib="dom" />
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../helpers/browser.js';
+import { openSignedInPage, runBadge } from './support/generation-e2e.js';
+import { useRemoteModelsSuite } from './support/e2e-suite.js';
+
+/** A Compare in History: one entry that reopens as its columns. */
+describe.skipIf(!CHROMIUM)('A Compare in History', () => {
+  const { upstream, server, browser } = useRemoteModelsSuite('e2e-compare-thread', [
+    ['model-a', 'Model A'],
+    ['model-b', 'Model B'],
+  ]);
+  beforeEach(() => {
+    upstream.reset();
+    upstream.script((request) => {
+      const code = request.body.model === 'model-a' ? 'return a + b' : 'return b + a';
+      return {
+        type: 'answer',
+        text: `Answer of ${request.body.model ?? ''}:\n\n\`\`\`python\ndef add(a, b):\n    ${code}\n\`\`\`\n`,
+      };
+    });
+  });
+
+  const column = (page: Page, name: string) => page.getByRole('article', { name, exact: true });
+  const historyItems = (page: Page) =>
+    page
+      .getByRole('list', { name: 'History items' })
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { level: 3 }) });
+
+  it('lists a Compare of two models once, and opening it shows both columns with their answers and the Diff', async () => {
+    const { page, context, problems } = await openSignedInPage(browser, server);
+    await page.goto(`${server.url}/compare`);
+    await expect.poll(() => page.getByLabel('Model B', { exact: true }).isChecked()).toBe(true);
+    await page.getByLabel('Describe the code you want').fill('Add two numbers');
+    await page.getByLabel('Language').selectOption('python');
+    await page.getByRole('button', { name: 'Compare 2 models' }).click();
+    await expect.poll(() => runBadge(column(page, 'Model A')).innerText()).toBe('Done');
+    await expect.poll(() => runBadge(column(page, 'Model B')).innerText()).toBe('Done');
+
+    await page.goto(`${server.url}/history`);
+    await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
+    await expect.poll(() => historyItems(page).count()).toBe(1);
+    const entry = historyItems(page).first();
+    expect(await entry.innerText()).toContain('Compare · 2 models');
+    await entry.getByRole('link', { name: 'Add two numbers' }).click();
+
+    await page.waitForURL(/\/compare\?thread=/);
+    await expect.poll(() => page.getByRole('article').count()).toBe(2);
+    await expect.poll(() => column(page, 'Model A').innerText()).toContain('Answer of model-a');
+    await expect.poll(() => column(page, 'Model B').innerText()).toContain('Answer of model-b');
+    expect(await runBadge(column(page, 'Model A')).innerText()).toBe('Done');
+    expect(await page.getByLabel('Describe the code you want').inputValue()).toBe('Add two numbers');
+    // Nothing was asked of the models again.
+    expect(upstream.requests).toHaveLength(2);
+
+    await page.getByRole('button', { name: 'Diff' }).click();
+    await expect.poll(() => page.getByTestId('diff-summary').innerText()).toContain('1 line differs.');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
