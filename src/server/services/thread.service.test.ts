@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import { fixturePrompt } from '../store/store-prompts.contract.js';
-import type { PromptRecord } from '../store/store.port.js';
+import type { PromptRecord, Store, ThreadRecord } from '../store/store.port.js';
 import {
   ancestry,
   compareThreadId,
   placeGenerateTurn,
   priorTurns,
+  saveThreadOf,
   threadStartedBy,
   toThreadTurn,
 } from './thread.service.js';
@@ -123,6 +124,55 @@ describe('a Compare’s thread', () => {
       updatedAt: now,
     };
     expect(place).toEqual({ thread, parentId: null, earlier: [], group: thread });
+  });
+
+  it('joins the thread when another server instance created it between the touch and the create', async () => {
+    const thread: ThreadRecord = {
+      id: compareThreadId('u', groupId),
+      userId: 'u',
+      title: 'Sort a list',
+      kind: 'compare',
+      createdAt: now,
+      updatedAt: now,
+    };
+    let exists = false;
+    const touches: boolean[] = [];
+    const store = {
+      threads: {
+        // The other instance's create lands just after this instance's first touch.
+        touch: async () => {
+          touches.push(exists);
+          const found = exists;
+          exists = true;
+          return found;
+        },
+        create: async () => {
+          throw new ConflictError('A thread with this id already exists.');
+        },
+      },
+    } as unknown as Store;
+    await saveThreadOf(store, turn('r', null, { threadId: thread.id, createdAt: now }), thread);
+    expect(touches).toEqual([false, true]);
+  });
+
+  it('passes on other failures to create the thread', async () => {
+    const thread = {
+      id: 't',
+      userId: 'u',
+      title: 'x',
+      kind: 'compare',
+      createdAt: now,
+      updatedAt: now,
+    } as const;
+    const store = {
+      threads: {
+        touch: async () => false,
+        create: async () => {
+          throw new Error('disk I/O error');
+        },
+      },
+    } as unknown as Store;
+    await expect(saveThreadOf(store, turn('r', null), thread)).rejects.toThrow('disk I/O error');
   });
 
   it('refuses a group run naming a parent without a thread', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import type { PromptRecord, Store, ThreadRecord } from '../store/store.port.js';
 import type { HistoryQuery } from '../../shared/history.schemas.js';
 import type { Thread, ThreadPage, ThreadTurn } from '../../shared/threads.schemas.js';
@@ -214,7 +214,12 @@ export class ThreadService {
 export async function saveThreadOf(store: Store, record: PromptRecord, group?: ThreadRecord): Promise<void> {
   if (group) {
     if (!(await store.threads.touch(group.id, record.createdAt))) {
-      await store.threads.create(group);
+      await store.threads.create(group).catch(async (error: unknown) => {
+        // Another server instance on the same store created it since the touch.
+        if (!(error instanceof ConflictError && (await store.threads.touch(group.id, record.createdAt)))) {
+          throw error;
+        }
+      });
     }
   } else if (record.threadId === record.id) {
     await store.threads.create(threadStartedBy(record));

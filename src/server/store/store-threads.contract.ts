@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidInputError } from '../errors.js';
+import { ConflictError, InvalidInputError } from '../errors.js';
 import { describe, expect, it } from 'vitest';
 import type { PromptRecord, Store, ThreadRecord } from './store.port.js';
 import { fixtureUser, T0 } from './store-fixtures.js';
@@ -47,6 +47,14 @@ export function describeThreadContract(getStore: () => Store): void {
       expect(await store.threads.findForUser(a.id, thread.id)).toEqual(thread);
       expect(await store.threads.findForUser(b.id, thread.id)).toBeNull();
       expect(await store.threads.findForUser(a.id, randomUUID())).toBeNull();
+    });
+
+    it('refuses a second thread with the same id as a conflict (another instance created it first)', async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const thread = await store.threads.create(fixtureThread(u.id));
+      await expect(store.threads.create({ ...thread, title: 'again' })).rejects.toBeInstanceOf(ConflictError);
+      expect(await store.threads.findForUser(u.id, thread.id)).toEqual(thread);
     });
 
     it('moves updatedAt with touch, and says when there is no such thread', async () => {

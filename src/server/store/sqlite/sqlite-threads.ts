@@ -1,4 +1,5 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
+import { ConflictError } from '../../errors.js';
 import type { PromptQuery, ThreadPage, ThreadRecord, ThreadRepository } from '../store.port.js';
 import { SqliteThreadListing } from './sqlite-thread-listing.js';
 
@@ -51,14 +52,21 @@ export class SqliteThreads implements ThreadRepository {
   }
 
   async create(thread: ThreadRecord): Promise<ThreadRecord> {
-    this.insert.run({
-      id: thread.id,
-      userId: thread.userId,
-      title: thread.title,
-      kind: thread.kind,
-      createdAt: thread.createdAt.getTime(),
-      updatedAt: thread.updatedAt.getTime(),
-    });
+    try {
+      this.insert.run({
+        id: thread.id,
+        userId: thread.userId,
+        title: thread.title,
+        kind: thread.kind,
+        createdAt: thread.createdAt.getTime(),
+        updatedAt: thread.updatedAt.getTime(),
+      });
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new ConflictError('A thread with this id already exists.', { fields: { id: 'exists' } });
+      }
+      throw error;
+    }
     return structuredClone(thread);
   }
 
