@@ -1,10 +1,11 @@
 import type { ReactNode } from 'react';
-import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { ApiError } from '../api/api-client';
-import { deleteHistoryRecord, type HistoryRecord } from '../api/history.api';
+import { deleteHistoryRecord, fetchHistoryRecord, type HistoryRecord } from '../api/history.api';
 import { PageHeading } from '../components/PageHeading';
 import { CodeBlock } from '../components/code/CodeBlock';
 import { ConfirmDialog } from '../components/history/ConfirmDialog';
+import { LoadedEntry } from '../components/history/LoadedEntry';
 import { RecordActions } from '../components/history/RecordActions';
 import { RecordAnswer } from '../components/history/RecordAnswer';
 import { RecordParams, RecordStats } from '../components/history/RecordDetails';
@@ -17,79 +18,18 @@ import { toCodeLanguage } from '../generation/languages';
 import { useModels } from '../stores/models.store';
 import { useConfirm } from '../hooks/useConfirm';
 import { useExplainCode } from '../hooks/useHandoff';
-import { useHistoryRecord } from '../hooks/useHistoryRecord';
 
 /** One history record: what was asked, with which settings, the answer, and what to do with it. */
 export function HistoryItemPage() {
   const { id = '' } = useParams();
-  const location = useLocation();
-  const navigate = useNavigate();
   const { models } = useModels();
-  const { loaded, retry } = useHistoryRecord(id);
-  // Opened from the list: Back returns to it (same pages, same place) instead of a fresh list.
-  const fromList = isFromList(location.state);
-
-  const backToList = () => {
-    if (fromList) {
-      void navigate(-1);
-    } else {
-      void navigate('/history', { replace: true });
-    }
-  };
-
-  const backLink = (
-    <p className="history-record__back">
-      <Link
-        to="/history"
-        onClick={(event) => {
-          if (fromList) {
-            event.preventDefault();
-            void navigate(-1);
-          }
-        }}
-      >
-        <span aria-hidden="true">← </span>Back to history
-      </Link>
-    </p>
+  return (
+    <LoadedEntry id={id} load={fetchHistoryRecord} words={{ title: 'History item', noun: 'item' }}>
+      {(record, { backLink, backToList }) => (
+        <RecordView record={record} backLink={backLink} onDeleted={backToList} models={models} />
+      )}
+    </LoadedEntry>
   );
-  const frame = (heading: string, body: ReactNode) => (
-    <div className="history-record">
-      {backLink}
-      <PageHeading>{heading}</PageHeading>
-      {body}
-    </div>
-  );
-
-  switch (loaded.status) {
-    case 'loading':
-      return frame(
-        'History item',
-        <p role="status" className="history-record__loading">
-          <span className="spinner spinner--inline" aria-hidden="true" />
-          Loading…
-        </p>,
-      );
-    case 'notFound':
-      return frame('Item not found', <p>This item is not in your history. It may have been deleted.</p>);
-    case 'error':
-      return frame(
-        'History item',
-        <>
-          <div role="alert" className="alert alert--error">
-            <p>This item could not be loaded. {loaded.message}</p>
-          </div>
-          <button type="button" className="btn btn--secondary" onClick={retry}>
-            Try again
-          </button>
-        </>,
-      );
-    case 'ready':
-      return <RecordView record={loaded.record} backLink={backLink} onDeleted={backToList} models={models} />;
-    default: {
-      const unreachable: never = loaded;
-      return unreachable;
-    }
-  }
 }
 
 /** A loaded record. */
@@ -201,12 +141,6 @@ function RecordView({
         </p>
       </ConfirmDialog>
     </div>
-  );
-}
-
-function isFromList(state: unknown): boolean {
-  return (
-    typeof state === 'object' && state !== null && (state as Record<string, unknown>)['fromList'] === true
   );
 }
 

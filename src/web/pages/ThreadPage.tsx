@@ -1,9 +1,10 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
+import { Link, Navigate, useParams } from 'react-router';
 import { ApiError } from '../api/api-client';
-import { deleteThread, type Thread } from '../api/threads.api';
+import { deleteThread, fetchThread, type Thread } from '../api/threads.api';
 import { PageHeading } from '../components/PageHeading';
 import { ConfirmDialog } from '../components/history/ConfirmDialog';
+import { LoadedEntry } from '../components/history/LoadedEntry';
 import { forgetListItem, setListNotice } from '../components/history/history-cache';
 import { formatDateTime, KIND_LABELS } from '../components/history/history-format';
 import { StoredAnswer } from '../components/thread/StoredAnswer';
@@ -11,87 +12,22 @@ import { ThreadTurns } from '../components/thread/ThreadTurns';
 import { chainOf, choose, type VersionChoices } from '../generation/thread-tree';
 import { useModels } from '../stores/models.store';
 import { useConfirm } from '../hooks/useConfirm';
-import { useThreadRecord } from '../hooks/useThreadRecord';
 
 /** One thread from History: every turn, each version behind its arrows, and what to do with it. */
 export function ThreadPage() {
   const { id = '' } = useParams();
-  const location = useLocation();
-  const navigate = useNavigate();
-  const { loaded, retry } = useThreadRecord(id);
-  // Opened from the list: Back returns to it (same pages, same place) instead of a fresh list.
-  const fromList =
-    typeof location.state === 'object' &&
-    location.state !== null &&
-    (location.state as Record<string, unknown>)['fromList'] === true;
-
-  const backToList = () => {
-    if (fromList) {
-      void navigate(-1);
-    } else {
-      void navigate('/history', { replace: true });
-    }
-  };
-  const backLink = (
-    <p className="history-record__back">
-      <Link
-        to="/history"
-        onClick={(event) => {
-          if (fromList) {
-            event.preventDefault();
-            void navigate(-1);
-          }
-        }}
-      >
-        <span aria-hidden="true">← </span>Back to history
-      </Link>
-    </p>
-  );
-  const frame = (heading: string, body: ReactNode) => (
-    <div className="history-record">
-      {backLink}
-      <PageHeading>{heading}</PageHeading>
-      {body}
-    </div>
-  );
-
-  switch (loaded.status) {
-    case 'loading':
-      return frame(
-        'Conversation',
-        <p role="status" className="history-record__loading">
-          <span className="spinner spinner--inline" aria-hidden="true" />
-          Loading…
-        </p>,
-      );
-    case 'notFound':
-      return frame(
-        'Conversation not found',
-        <p>This conversation is not in your history. It may have been deleted.</p>,
-      );
-    case 'error':
-      return frame(
-        'Conversation',
-        <>
-          <div role="alert" className="alert alert--error">
-            <p>This conversation could not be loaded. {loaded.message}</p>
-          </div>
-          <button type="button" className="btn btn--secondary" onClick={retry}>
-            Try again
-          </button>
-        </>,
-      );
-    case 'ready':
-      if (loaded.thread.kind === 'compare') {
-        // A Compare reopens as its columns.
-        return <Navigate replace to={`/compare?thread=${encodeURIComponent(loaded.thread.id)}`} />;
+  return (
+    <LoadedEntry id={id} load={fetchThread} words={{ title: 'Conversation', noun: 'conversation' }}>
+      {(thread, { backLink, backToList }) =>
+        thread.kind === 'compare' ? (
+          // A Compare reopens as its columns.
+          <Navigate replace to={`/compare?thread=${encodeURIComponent(thread.id)}`} />
+        ) : (
+          <ThreadView thread={thread} backLink={backLink} onDeleted={backToList} />
+        )
       }
-      return <ThreadView thread={loaded.thread} backLink={backLink} onDeleted={backToList} />;
-    default: {
-      const unreachable: never = loaded;
-      return unreachable;
-    }
-  }
+    </LoadedEntry>
+  );
 }
 
 function ThreadView({

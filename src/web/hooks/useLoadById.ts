@@ -1,25 +1,31 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api/api-client';
-import { fetchHistoryRecord, type HistoryRecord } from '../api/history.api';
 import { asApiError } from './useHistoryList';
 
-/** Where loading one history record stands. */
-export type LoadedRecord =
+/** Where loading one thing by id stands. */
+export type Loaded<T> =
   | { status: 'loading' }
   | { status: 'notFound' }
   | { status: 'error'; message: string }
-  | { status: 'ready'; record: HistoryRecord };
+  | { status: 'ready'; value: T };
 
-/** One history record, fetched (and the fetch aborted) as `id` changes; `retry` fetches it again. */
-export function useHistoryRecord(id: string): { loaded: LoadedRecord; retry: () => void } {
-  const [loaded, setLoaded] = useState<LoadedRecord>({ status: 'loading' });
+/**
+ * One thing (a history record, a thread) fetched by `load` as `id` changes,
+ * the fetch aborted when it changes again or the page goes; `retry` fetches
+ * it again. `load` must be a stable function (a module's export).
+ */
+export function useLoadById<T>(
+  id: string,
+  load: (id: string, signal: AbortSignal) => Promise<T>,
+): { loaded: Loaded<T>; retry: () => void } {
+  const [loaded, setLoaded] = useState<Loaded<T>>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     const controller = new AbortController();
-    fetchHistoryRecord(id, controller.signal).then(
-      (record) => {
-        setLoaded({ status: 'ready', record });
+    load(id, controller.signal).then(
+      (value) => {
+        setLoaded({ status: 'ready', value });
       },
       (error: unknown) => {
         if (controller.signal.aborted) {
@@ -35,7 +41,7 @@ export function useHistoryRecord(id: string): { loaded: LoadedRecord; retry: () 
     return () => {
       controller.abort();
     };
-  }, [id, attempt]);
+  }, [id, load, attempt]);
 
   return {
     loaded,
