@@ -21,8 +21,24 @@ export type {
 /** One page of the user's history, newest first; pass `nextCursor` back for the next page. */
 export function fetchHistoryPage(
   filters: HistoryFilters,
-  options: { cursor?: string | null; limit?: number; signal?: AbortSignal } = {},
+  options: ListingOptions = {},
 ): Promise<HistoryPage> {
+  return fetchListingPage<HistoryPage>('/history', filters, options);
+}
+
+/** The options of a page of a History listing (records or threads). */
+export interface ListingOptions {
+  cursor?: string | null;
+  limit?: number;
+  signal?: AbortSignal;
+}
+
+/** One page of a History listing at `path`: the filters set, the page size and the cursor. */
+export function fetchListingPage<Page>(
+  path: string,
+  filters: HistoryFilters,
+  options: ListingOptions,
+): Promise<Page> {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(filters)) {
     if (typeof value === 'string' && value !== '') {
@@ -33,7 +49,7 @@ export function fetchHistoryPage(
   if (options.cursor) {
     query.set('cursor', options.cursor);
   }
-  return apiRequest<HistoryPage>('GET', `/history?${query.toString()}`, {
+  return apiRequest<Page>('GET', `${path}?${query.toString()}`, {
     sessionRequired: true,
     ...(options.signal ? { signal: options.signal } : {}),
   });

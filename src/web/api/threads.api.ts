@@ -1,6 +1,7 @@
 import type { HistoryFilters } from '../../shared/history.schemas';
 import type { Thread, ThreadPage } from '../../shared/threads.schemas';
 import { apiRequest } from './api-client';
+import { fetchListingPage, type ListingOptions } from './history.api';
 
 // Every shape here is the shared schema's (type-only imports: zod stays out of the bundle).
 export type { Thread, ThreadListItem, ThreadPage, ThreadTurn } from '../../shared/threads.schemas';
@@ -19,22 +20,6 @@ export async function deleteThread(id: string): Promise<void> {
 }
 
 /** One page of the user's threads, most recently updated first; pass `nextCursor` back for the next. */
-export function fetchThreadsPage(
-  filters: HistoryFilters,
-  options: { cursor?: string | null; limit?: number; signal?: AbortSignal } = {},
-): Promise<ThreadPage> {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(filters)) {
-    if (typeof value === 'string' && value !== '') {
-      query.set(name, value);
-    }
-  }
-  query.set('limit', String(options.limit ?? 20));
-  if (options.cursor) {
-    query.set('cursor', options.cursor);
-  }
-  return apiRequest<ThreadPage>('GET', `/threads?${query.toString()}`, {
-    sessionRequired: true,
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+export function fetchThreadsPage(filters: HistoryFilters, options: ListingOptions = {}): Promise<ThreadPage> {
+  return fetchListingPage<ThreadPage>('/threads', filters, options);
 }
