@@ -1,15 +1,30 @@
 import type Database from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { storedLanguages } from '../language-filter.js';
-import type { PromptQuery, ThreadPage, ThreadSummary } from '../store.port.js';
+import type { PromptQuery, ThreadPage, ThreadRecord, ThreadSummary } from '../store.port.js';
 
-interface SummaryRow {
+/** A row of `threads`. */
+export interface ThreadRow {
   id: string;
   user_id: string;
   title: string;
   kind: string;
   created_at: number;
   updated_at: number;
+}
+
+export function toThread(row: ThreadRow): ThreadRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    title: row.title,
+    kind: row.kind as ThreadRecord['kind'],
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+interface SummaryRow extends ThreadRow {
   turn_count: number;
   latest_id: string;
   latest_status: string;
@@ -19,12 +34,7 @@ interface SummaryRow {
 
 function toSummary(row: SummaryRow): ThreadSummary {
   return {
-    id: row.id,
-    userId: row.user_id,
-    title: row.title,
-    kind: row.kind as ThreadSummary['kind'],
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
+    ...toThread(row),
     turnCount: row.turn_count,
     latest: {
       id: row.latest_id,

@@ -1,27 +1,7 @@
 import Database from 'better-sqlite3';
 import { ConflictError } from '../../errors.js';
 import type { PromptQuery, ThreadPage, ThreadRecord, ThreadRepository } from '../store.port.js';
-import { SqliteThreadListing } from './sqlite-thread-listing.js';
-
-interface ThreadRow {
-  id: string;
-  user_id: string;
-  title: string;
-  kind: string;
-  created_at: number;
-  updated_at: number;
-}
-
-function toThread(row: ThreadRow): ThreadRecord {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    title: row.title,
-    kind: row.kind as ThreadRecord['kind'],
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
+import { SqliteThreadListing, toThread, type ThreadRow } from './sqlite-thread-listing.js';
 
 /** Conversations in SQLite (`threads`); their turns are rows of `prompts`. */
 export class SqliteThreads implements ThreadRepository {
