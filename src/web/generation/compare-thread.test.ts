@@ -2,27 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Thread, ThreadTurn } from '../api/threads.api';
 import { storedCompareOf } from './compare-thread';
 import { modelListing } from './model-listing.fixture';
+import { threadTurn } from './thread-turn.fixture';
 
 const turn = (id: string, modelId: string, fields: Partial<ThreadTurn> = {}): ThreadTurn =>
-  ({
-    kind: 'generate',
-    id,
-    parentId: null,
-    modelId,
-    prompt: 'Reverse a string',
-    output: `answer of ${modelId}`,
-    code: null,
-    language: 'python',
-    status: 'completed',
-    params: {},
-    sections: null,
-    error: null,
-    usage: { promptTokens: null, completionTokens: null },
-    timings: { firstTokenMs: null, totalMs: null, tokensPerSecond: null },
-    createdAt: '2026-01-01T10:00:00.000Z',
-    finishedAt: null,
-    ...fields,
-  }) as ThreadTurn;
+  threadTurn({ id, modelId, prompt: 'Reverse a string', output: `answer of ${modelId}`, ...fields });
 
 const thread = (turns: ThreadTurn[]): Thread => ({
   id: 't',

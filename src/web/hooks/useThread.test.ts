@@ -1,27 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { chainOf, withTurn } from '../generation/thread-tree';
 import { GenerationRun } from '../stores/generation-run';
-import type { ThreadTurn } from '../api/threads.api';
+import { threadTurn } from '../generation/thread-turn.fixture';
 import { liveTurnOf, PENDING_TURN } from './useThread';
 
-const stored: ThreadTurn = {
-  kind: 'generate',
-  id: 'a',
-  parentId: null,
-  modelId: 'm',
-  prompt: 'Add two numbers',
-  output: 'def add(a, b): ...',
-  code: null,
-  language: 'python',
-  status: 'completed',
-  params: {},
-  sections: null,
-  error: null,
-  usage: { promptTokens: 1, completionTokens: 1 },
-  timings: { firstTokenMs: 1, totalMs: 1, tokensPerSecond: 1 },
-  createdAt: '2026-01-01T10:00:00.000Z',
-  finishedAt: null,
-};
+const stored = threadTurn();
 
 describe('liveTurnOf (the run drawn into its thread)', () => {
   const run = new GenerationRun({
