@@ -20,3 +20,23 @@ export function decodeCursor(cursor: string): CursorPosition {
   }
   return { createdAt: Number(match[1]), id: match[2] ?? '' };
 }
+
+/**
+ * A page of a newest-first listing read with one row more than `limit`: the
+ * first `limit` rows as items, and a cursor after the last one when the extra
+ * row says there is more. `at`: the item's time the listing is ordered by.
+ */
+export function pageOf<Row, Item extends { id: string }>(
+  rows: readonly Row[],
+  limit: number,
+  toItem: (row: Row) => Item,
+  at: (item: Item) => Date,
+): { items: Item[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit).map(toItem);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ createdAt: at(last).getTime(), id: last.id }) : null,
+  };
+}

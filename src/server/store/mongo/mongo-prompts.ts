@@ -1,4 +1,4 @@
-import { encodeCursor } from '../cursor.js';
+import { pageOf } from '../cursor.js';
 import type {
   PromptOutcome,
   PromptPage,
@@ -69,13 +69,7 @@ export class MongoPrompts implements PromptRepository {
         .limit(n + 1)
         .toArray(),
     );
-    const items = docs.slice(0, n).map(fromPromptDoc);
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor:
-        docs.length > n && last ? encodeCursor({ createdAt: last.createdAt.getTime(), id: last.id }) : null,
-    };
+    return pageOf(docs, n, fromPromptDoc, (p) => p.createdAt);
   }
 
   async listThread(userId: string, threadId: string): Promise<PromptRecord[]> {

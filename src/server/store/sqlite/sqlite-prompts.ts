@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
-import { decodeCursor, encodeCursor } from '../cursor.js';
-import { storedLanguages } from '../language-filter.js';
+import { decodeCursor, pageOf } from '../cursor.js';
 import type {
   PromptOutcome,
   PromptPage,
@@ -9,6 +8,7 @@ import type {
   PromptRepository,
   PromptStats,
 } from '../store.port.js';
+import { SqlitePromptFilter } from './sqlite-prompt-filter.js';
 
 interface PromptRow {
   id: string;
@@ -99,14 +99,15 @@ export class SqlitePrompts implements PromptRepository {
   private readonly countsByKind;
   private readonly countsByModel;
   private readonly countsByDay;
-  private readonly matchRowids;
+  private readonly filter: SqlitePromptFilter;
   /** Listing statements by their SQL (filters change the WHERE clause). */
   private readonly listings = new Map<string, Database.Statement<Record<string, unknown>, PromptRow>>();
 
   constructor(
     private readonly db: Database.Database,
-    private readonly commonMatches = COMMON_MATCHES,
+    commonMatches = COMMON_MATCHES,
   ) {
+    this.filter = new SqlitePromptFilter(db, commonMatches);
     this.insert = db.prepare(
       `INSERT INTO prompts (id, user_id, thread_id, parent_id, kind, model_id, params, input, language, output, code,
          sections, status, error, prompt_tokens, completion_tokens, first_token_ms, total_ms, generation_id,
@@ -138,9 +139,6 @@ export class SqlitePrompts implements PromptRepository {
     this.deleteThreads = db.prepare('DELETE FROM threads WHERE user_id = ?');
     this.byThread = db.prepare<[string, string], PromptRow>(
       'SELECT * FROM prompts WHERE thread_id = ? AND user_id = ? ORDER BY created_at, id',
-    );
-    this.matchRowids = db.prepare<[string, number], { rowid: number }>(
-      'SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ? LIMIT ?',
     );
     this.countsByKind = db.prepare<[string], { kind: string; n: number }>(
       'SELECT kind, count(*) AS n FROM prompts WHERE user_id = ? GROUP BY kind',
@@ -190,82 +188,26 @@ export class SqlitePrompts implements PromptRepository {
   }
 
   async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage> {
-    const where = ['user_id = @userId'];
-    // For a rare search text the candidates are few rowids: look them up
-    // directly rather than let the planner walk the user's index for the order.
-    let from = 'prompts';
-    const params: Record<string, unknown> = { userId, limit: limit + 1 };
-    const equal = {
-      model_id: query.modelId,
-      kind: query.kind,
-      status: query.status,
-    };
-    for (const [column, value] of Object.entries(equal)) {
-      if (value !== undefined) {
-        where.push(`${column} = @${column}`);
-        params[column] = value;
-      }
-    }
-    if (query.language !== undefined) {
-      where.push('language IN (SELECT value FROM json_each(@languages))');
-      params.languages = JSON.stringify(storedLanguages(query.language));
-    }
-    if (query.from) {
-      where.push('created_at >= @from');
-      params.from = query.from.getTime();
-    }
-    if (query.to) {
-      where.push('created_at < @to');
-      params.to = query.to.getTime();
-    }
+    const filter = this.filter.conditions(query);
+    const params: Record<string, unknown> = { userId, limit: limit + 1, ...filter.params };
+    const where = ['user_id = @userId', ...filter.columns];
     if (cursor !== undefined) {
       const at = decodeCursor(cursor);
       where.push('(created_at < @cursorAt OR (created_at = @cursorAt AND id < @cursorId))');
       params.cursorAt = at.createdAt;
       params.cursorId = at.id;
     }
-    const q = query.q?.trim();
-    if (q) {
-      if (Array.from(q).length >= 3) {
-        // The trigram index finds substrings of 3 characters or more. A rare
-        // text: its matches, read once from the index, are the candidates. A
-        // common one: walk the user's records newest first and check each
-        // against the index, which stops as soon as the page is full.
-        const match = `"${q.replaceAll('"', '""')}"`;
-        const hits = this.matchRowids.all(match, this.commonMatches);
-        if (hits.length < this.commonMatches) {
-          where.push('rowid IN (SELECT value FROM json_each(@rowids))');
-          params.rowids = JSON.stringify(hits.map((h) => h.rowid));
-          from = 'prompts NOT INDEXED';
-        } else {
-          where.push(
-            'EXISTS (SELECT 1 FROM prompts_fts WHERE prompts_fts MATCH @match AND prompts_fts.rowid = prompts.rowid)',
-          );
-          params.match = match;
-        }
-      } else {
-        where.push(
-          "(input LIKE @like ESCAPE '\\' OR output LIKE @like ESCAPE '\\' OR code LIKE @like ESCAPE '\\')",
-        );
-        params.like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      }
-    }
+    where.push(...filter.search);
+    // For a rare search text the candidates are few rowids: look them up
+    // directly rather than let the planner walk the user's index for the order.
+    const from = filter.byRowid ? 'prompts NOT INDEXED' : 'prompts';
     const sql = `SELECT * FROM ${from} WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
     let statement = this.listings.get(sql);
     if (!statement) {
       statement = this.db.prepare<Record<string, unknown>, PromptRow>(sql);
       this.listings.set(sql, statement);
     }
-    const rows = statement.all(params);
-    const items = rows.slice(0, limit).map(toPrompt);
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor:
-        rows.length > limit && last
-          ? encodeCursor({ createdAt: last.createdAt.getTime(), id: last.id })
-          : null,
-    };
+    return pageOf(statement.all(params), limit, toPrompt, (p) => p.createdAt);
   }
 
   async listThread(userId: string, threadId: string): Promise<PromptRecord[]> {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { decodeCursor, encodeCursor } from '../cursor.js';
-import { storedLanguages } from '../language-filter.js';
+import { decodeCursor, pageOf } from '../cursor.js';
 import type { PromptQuery, ThreadPage, ThreadRecord, ThreadSummary } from '../store.port.js';
+import { SqlitePromptFilter } from './sqlite-prompt-filter.js';
 
 /** A row of `threads`. */
 export interface ThreadRow {
@@ -57,16 +57,14 @@ const latest = (column: string) =>
  * while the user's threads are walked newest first.
  */
 export class SqliteThreadListing {
-  private readonly matchRowids;
+  private readonly filter: SqlitePromptFilter;
   private readonly statements = new Map<string, Database.Statement<Record<string, unknown>, SummaryRow>>();
 
   constructor(
     private readonly db: Database.Database,
-    private readonly commonMatches: number,
+    commonMatches: number,
   ) {
-    this.matchRowids = db.prepare<[string, number], { rowid: number }>(
-      'SELECT rowid FROM prompts_fts WHERE prompts_fts MATCH ? LIMIT ?',
-    );
+    this.filter = new SqlitePromptFilter(db, commonMatches);
   }
 
   list(userId: string, query: PromptQuery, limit: number, cursor?: string): ThreadPage {
@@ -78,55 +76,11 @@ export class SqliteThreadListing {
       params.cursorAt = at.createdAt;
       params.cursorId = at.id;
     }
-    const turn: string[] = [];
-    const equal = {
-      model_id: query.modelId,
-      kind: query.kind,
-      status: query.status,
-    };
-    for (const [column, value] of Object.entries(equal)) {
-      if (value !== undefined) {
-        turn.push(`p.${column} = @${column}`);
-        params[column] = value;
-      }
-    }
-    if (query.language !== undefined) {
-      turn.push('p.language IN (SELECT value FROM json_each(@languages))');
-      params.languages = JSON.stringify(storedLanguages(query.language));
-    }
-    if (query.from) {
-      turn.push('p.created_at >= @from');
-      params.from = query.from.getTime();
-    }
-    if (query.to) {
-      turn.push('p.created_at < @to');
-      params.to = query.to.getTime();
-    }
-    let candidates = false;
-    const q = query.q?.trim();
-    if (q) {
-      if (Array.from(q).length >= 3) {
-        const match = `"${q.replaceAll('"', '""')}"`;
-        const hits = this.matchRowids.all(match, this.commonMatches);
-        if (hits.length < this.commonMatches) {
-          turn.push('p.rowid IN (SELECT value FROM json_each(@rowids))');
-          params.rowids = JSON.stringify(hits.map((h) => h.rowid));
-          candidates = true;
-        } else {
-          turn.push(
-            'EXISTS (SELECT 1 FROM prompts_fts WHERE prompts_fts MATCH @match AND prompts_fts.rowid = p.rowid)',
-          );
-          params.match = match;
-        }
-      } else {
-        turn.push(
-          "(p.input LIKE @like ESCAPE '\\' OR p.output LIKE @like ESCAPE '\\' OR p.code LIKE @like ESCAPE '\\')",
-        );
-        params.like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      }
-    }
+    const filter = this.filter.conditions(query, 'p');
+    Object.assign(params, filter.params);
+    const turn = [...filter.columns, ...filter.search];
     let from = 'threads t';
-    if (candidates) {
+    if (filter.byRowid) {
       // The matching turns by rowid, then their threads by primary key: never a walk of the user's records.
       where.push(
         `t.id IN (SELECT p.thread_id FROM prompts p NOT INDEXED WHERE p.user_id = @userId AND ${turn.join(' AND ')})`,
@@ -146,15 +100,6 @@ export class SqliteThreadListing {
       statement = this.db.prepare<Record<string, unknown>, SummaryRow>(sql);
       this.statements.set(sql, statement);
     }
-    const rows = statement.all(params);
-    const items = rows.slice(0, limit).map(toSummary);
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor:
-        rows.length > limit && last
-          ? encodeCursor({ createdAt: last.updatedAt.getTime(), id: last.id })
-          : null,
-    };
+    return pageOf(statement.all(params), limit, toSummary, (t) => t.updatedAt);
   }
 }
