@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chainOf, withTurn } from '../generation/thread-tree';
 import { GenerationRun } from '../stores/generation-run';
 import { threadTurn } from '../generation/thread-turn.fixture';
-import { liveTurnOf, PENDING_TURN } from './useThread';
+import { liveTurnOf, nextChoiceState, PENDING_TURN, type ChoiceState } from './useThread';
 
 const stored = threadTurn();
 
@@ -41,5 +41,52 @@ describe('liveTurnOf (the run drawn into its thread)', () => {
     expect(liveTurnOf(run, { ...base, id: 'b', status: 'done' }, undefined).status).toBe('completed');
     expect(liveTurnOf(run, { ...base, id: 'b', status: 'stopped' }, undefined).status).toBe('cancelled');
     expect(liveTurnOf(run, { ...base, id: 'b', status: 'failed' }, undefined).status).toBe('failed');
+  });
+});
+
+describe('nextChoiceState (the versions on screen, kept across a refresh)', () => {
+  const kept: Record<string, ChoiceState> = {
+    t: { threadId: 't', choices: { a: 'b1' }, live: 'b2' },
+  };
+  const load = (threadId: string | null): ChoiceState =>
+    (threadId !== null ? kept[threadId] : undefined) ?? { threadId, choices: {}, live: null };
+
+  it('shows a new run’s turn at its position, once', () => {
+    const start = load('t');
+    const next = nextChoiceState(start, 't', { id: 'b3', parentId: 'a' }, load);
+    expect(next).toEqual({ threadId: 't', choices: { a: 'b3' }, live: 'b3' });
+    // The user goes back a version while the same run is still attached: their choice stays.
+    const back = { ...next, choices: { a: 'b1' } };
+    expect(nextChoiceState(back, 't', { id: 'b3', parentId: 'a' }, load)).toBe(back);
+  });
+
+  it('after a refresh, keeps the version the user had chosen over the run attached again', () => {
+    // b2 is the run the page attaches to again; b1 was on screen.
+    const reloaded = nextChoiceState(load(null), 't', { id: 'b2', parentId: 'a' }, load);
+    expect(reloaded.choices).toEqual({ a: 'b1' });
+    expect(
+      chainOf(
+        [
+          stored,
+          threadTurn({ id: 'b1', parentId: 'a' }),
+          threadTurn({ id: 'b2', parentId: 'a', createdAt: '2026-01-01T10:05:00.000Z' }),
+        ],
+        reloaded.choices,
+      ).map((step) => step.turn.id),
+    ).toEqual(['a', 'b1']);
+  });
+
+  it('loads the kept versions of the thread that comes on screen, and nothing for a new one', () => {
+    const state = nextChoiceState(load('t'), 'u', null, load);
+    expect(state).toEqual({ threadId: 'u', choices: {}, live: null });
+    const same = nextChoiceState(state, 'u', null, load);
+    expect(same).toBe(state);
+    // A new conversation: its first run is shown once the server names its thread.
+    const pending = nextChoiceState(load(null), null, { id: PENDING_TURN, parentId: null }, load);
+    expect(nextChoiceState(pending, 'v', { id: 'v', parentId: null }, load)).toEqual({
+      threadId: 'v',
+      choices: { '': 'v' },
+      live: 'v',
+    });
   });
 });

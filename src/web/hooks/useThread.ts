@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { fetchThread, type Thread, type ThreadTurn } from '../api/threads.api';
+import { useAuth } from '../auth/auth.context';
 import { isRunActive, type GenerationRun, type RunSnapshot } from '../stores/generation-run';
+import { readThreadVersions, writeThreadVersions, type ThreadVersions } from '../stores/page-memory';
 import {
   chainOf,
   choose,
@@ -64,20 +66,77 @@ export function liveTurnOf(
     : { ...common, kind: 'explain', code: run.request.body.code };
 }
 
+/** The versions chosen in one thread, and the run's turn already put on screen. */
+export interface ChoiceState extends ThreadVersions {
+  threadId: string | null;
+}
+
+/**
+ * The versions to show in `threadId`: `state` while it is that thread's,
+ * else what was kept for it (`load`); with the turn of `live` chosen at its
+ * position when that run's turn was not shown before (a new run), but not
+ * again (the same run attached after a refresh keeps the user's choice).
+ */
+export function nextChoiceState(
+  state: ChoiceState,
+  threadId: string | null,
+  live: { id: string; parentId: string | null } | null,
+  load: (threadId: string | null) => ChoiceState,
+): ChoiceState {
+  const current = state.threadId === threadId ? state : load(threadId);
+  if (live === null || live.id === current.live) {
+    return current;
+  }
+  return { ...current, choices: choose(current.choices, { ...live, createdAt: '' }), live: live.id };
+}
+
+/**
+ * The versions on screen in thread `threadId`: those the user had chosen
+ * there before (kept in the browser for the user, so a refresh or a reopen
+ * from History shows the same versions and a follow-up continues from them),
+ * with the turn of a new `live` run shown at its position.
+ */
+export function useVersionChoices(
+  threadId: string | null,
+  live: { id: string; parentId: string | null } | null,
+): { choices: VersionChoices; select: (turn: TreeTurn) => void } {
+  const { user } = useAuth();
+  const userId = user?.id ?? '';
+  const load = (id: string | null): ChoiceState => {
+    const kept = id !== null && userId !== '' ? readThreadVersions(userId, id) : null;
+    return { threadId: id, choices: kept?.choices ?? {}, live: kept?.live ?? null };
+  };
+  const [state, setState] = useState(() => load(threadId));
+  const next = nextChoiceState(state, threadId, live, load);
+  if (next !== state) {
+    setState(next);
+  }
+
+  useEffect(() => {
+    if (state.threadId !== null && userId !== '') {
+      writeThreadVersions(userId, state.threadId, { choices: state.choices, live: state.live });
+    }
+  }, [userId, state]);
+
+  return {
+    choices: next.choices,
+    select: (turn) => {
+      setState((current) => ({ ...current, choices: choose(current.choices, turn) }));
+    },
+  };
+}
+
 /**
  * The thread of the page's run (or of `openedId`, a thread opened from
  * History): fetched when it becomes known and again when the run ends, with
- * the run's own turn drawn live in it. `initialChoices` restores the versions
- * the user had on screen.
+ * the run's own turn drawn live in it, and the versions the user chose there.
  */
 export function useThread(
   run: GenerationRun | null,
   snapshot: RunSnapshot | null,
   openedId: string | null,
-  initialChoices: VersionChoices = {},
 ): ThreadState {
   const [thread, setThread] = useState<Thread | null>(null);
-  const [choices, setChoices] = useState<VersionChoices>(initialChoices);
   // A refused request (no id) leaves the thread it was sent in on screen.
   const threadId = snapshot?.threadId ?? openedId;
   const liveRun = run && snapshot && (snapshot.id !== null || isRunActive(snapshot)) ? run : null;
@@ -100,11 +159,10 @@ export function useThread(
   // A new run's turn is the one shown at its position.
   const liveId = liveRun && snapshot ? (snapshot.id ?? PENDING_TURN) : null;
   const liveParent = snapshot?.parentId ?? null;
-  const [shownLive, setShownLive] = useState<string | null>(null);
-  if (liveId !== null && liveId !== shownLive) {
-    setShownLive(liveId);
-    setChoices((current) => choose(current, { id: liveId, parentId: liveParent, createdAt: '' }));
-  }
+  const { choices, select } = useVersionChoices(
+    threadId,
+    liveId === null ? null : { id: liveId, parentId: liveParent },
+  );
 
   const turns = useMemo(() => {
     const stored = thread && thread.id === threadId ? thread.turns : [];
@@ -125,8 +183,6 @@ export function useThread(
     chain,
     liveId: liveId !== null && chain.some((step) => step.turn.id === liveId) ? liveId : null,
     choices,
-    select: (turn) => {
-      setChoices((current) => choose(current, turn));
-    },
+    select,
   };
 }

@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Link, Navigate, useParams } from 'react-router';
 import { ApiError } from '../api/api-client';
 import { deleteThread, fetchThread, type Thread } from '../api/threads.api';
@@ -9,9 +9,10 @@ import { forgetListItem, setListNotice } from '../components/history/history-cac
 import { formatDateTime, KIND_LABELS } from '../components/history/history-format';
 import { StoredAnswer } from '../components/thread/StoredAnswer';
 import { ThreadTurns } from '../components/thread/ThreadTurns';
-import { chainOf, choose, type VersionChoices } from '../generation/thread-tree';
+import { chainOf } from '../generation/thread-tree';
 import { useModels } from '../stores/models.store';
 import { useConfirm } from '../hooks/useConfirm';
+import { useVersionChoices } from '../hooks/useThread';
 
 /** One thread from History: every turn, each version behind its arrows, and what to do with it. */
 export function ThreadPage() {
@@ -40,7 +41,8 @@ function ThreadView({
   onDeleted: () => void;
 }) {
   const { models } = useModels();
-  const [choices, setChoices] = useState<VersionChoices>({});
+  // The versions the user last had on screen in this thread (here, in Generate or in Explain).
+  const { choices, select } = useVersionChoices(thread.id, null);
   const chain = useMemo(() => chainOf(thread.turns, choices), [thread.turns, choices]);
   const remove = useConfirm(async () => {
     try {
@@ -95,9 +97,7 @@ function ThreadView({
           omittedTurns={0}
           models={models}
           busy={false}
-          onSelect={(turn) => {
-            setChoices((current) => choose(current, turn));
-          }}
+          onSelect={select}
           usable={() => false}
         />
       </section>

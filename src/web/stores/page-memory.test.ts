@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GenerationRun, type RunRequest } from './generation-run';
-import { forgetPageMemory, readPageMemory, writePageMemory } from './page-memory';
+import {
+  forgetPageMemory,
+  MAX_REMEMBERED_THREADS,
+  readPageMemory,
+  readThreadVersions,
+  writePageMemory,
+  writeThreadVersions,
+} from './page-memory';
 import { createWorkspace } from './workspace';
 
 /** The part of the Web Storage API the page memory uses, in memory. */
@@ -84,6 +91,37 @@ describe('page memory', () => {
     expect(readPageMemory('user-1', 'generate')).toEqual({});
     expect(readPageMemory('user-2', 'compare')).toEqual({});
     expect(localStorage.getItem('codegenie.generation')).toBe('{"modelId":"m"}');
+  });
+
+  it('keeps the versions on screen per user and thread, the most recent threads only, and forgets them on sign-out', () => {
+    writeThreadVersions('user-1', 't1', { choices: { '': 'a', a: 'b1' }, live: 'b2' });
+    writeThreadVersions('user-1', 't2', { choices: {}, live: null });
+    expect(readThreadVersions('user-1', 't1')).toEqual({ choices: { '': 'a', a: 'b1' }, live: 'b2' });
+    expect(readThreadVersions('user-2', 't1')).toBeNull();
+    expect(readThreadVersions('user-1', 'other')).toBeNull();
+
+    for (let i = 0; i < MAX_REMEMBERED_THREADS; i++) {
+      writeThreadVersions('user-1', `new-${String(i)}`, { choices: {}, live: null });
+    }
+    expect(readThreadVersions('user-1', 't1')).toBeNull();
+    expect(readThreadVersions('user-1', 'new-0')).not.toBeNull();
+
+    forgetPageMemory();
+    expect(readThreadVersions('user-1', 'new-0')).toBeNull();
+  });
+
+  it('ignores kept versions that are not ours', () => {
+    localStorage.setItem(
+      'codegenie.page.user-1.threads',
+      JSON.stringify([
+        { threadId: 't', choices: { a: 5 }, live: null },
+        { threadId: 'u', choices: {}, live: 'x' },
+      ]),
+    );
+    expect(readThreadVersions('user-1', 't')).toBeNull();
+    expect(readThreadVersions('user-1', 'u')).toEqual({ choices: {}, live: 'x' });
+    localStorage.setItem('codegenie.page.user-1.threads', '{not json');
+    expect(readThreadVersions('user-1', 'u')).toBeNull();
   });
 
   it('ignores what is not a remembered run, and works with storage disabled', () => {
