@@ -4,6 +4,7 @@ import type { RunSnapshot, RunStatus } from '../../stores/generation-run';
 import { toCodeLanguage } from '../../generation/languages';
 import { AnswerBody } from '../generation/AnswerBody';
 import { RunErrorAlert } from '../generation/RunErrorAlert';
+import { SectionsView } from '../generation/SectionsView';
 
 const STATUS: Record<ThreadTurn['status'], RunStatus> = {
   running: 'streaming',
@@ -49,7 +50,10 @@ export function turnSnapshot(turn: ThreadTurn): RunSnapshot {
   };
 }
 
-/** A turn that is not the page's live run: its saved answer (or why it failed). */
+/**
+ * A turn that is not the page's live run: its saved answer (or why it
+ * failed); a line-by-line explanation as its sections beside the code.
+ */
 export function StoredAnswer({
   turn,
   model,
@@ -60,6 +64,16 @@ export function StoredAnswer({
   what?: string;
 }) {
   const snapshot = turnSnapshot(turn);
+  if (turn.kind === 'explain' && turn.sections && turn.sections.length > 0) {
+    return (
+      <SectionsView
+        code={turn.code}
+        language={toCodeLanguage(turn.language)}
+        sections={turn.sections}
+        partial={false}
+      />
+    );
+  }
   return (
     <>
       <RunErrorAlert error={snapshot.error} />
