@@ -2,15 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../errors.js';
-import type {
-  ActivityRepository,
-  PasswordResetRepository,
-  PromptRepository,
-  SessionRepository,
-  Store,
-  ThreadRepository,
-  UserRepository,
-} from '../store.port.js';
+import type { Store } from '../store.port.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteActivity } from './sqlite-activity.js';
 import { COMMON_MATCHES, SqlitePrompts } from './sqlite-prompts.js';
@@ -56,12 +48,12 @@ export interface SqliteStoreOptions {
 
 /** The embedded default store: one SQLite file in WAL mode. */
 export class SqliteStore implements Store {
-  readonly users: UserRepository;
-  readonly sessions: SessionRepository;
-  readonly passwordResets: PasswordResetRepository;
-  readonly activity: ActivityRepository;
-  readonly prompts: PromptRepository;
-  readonly threads: ThreadRepository;
+  readonly users: SqliteUsers;
+  readonly sessions: SqliteSessions;
+  readonly passwordResets: SqliteResets;
+  readonly activity: SqliteActivity;
+  readonly prompts: SqlitePrompts;
+  readonly threads: SqliteThreads;
   private readonly ping_;
 
   private constructor(
