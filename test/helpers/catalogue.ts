@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LocalModelEntry } from '../../src/server/models/catalogue.js';
+import type { LocalModelEntry, OpenAiModelEntry } from '../../src/server/models/catalogue.js';
 
 /**
  * A local completion model downloaded from `source` and pinned to `bytes`
@@ -39,6 +39,22 @@ export function remoteModel(
     baseUrl,
     model: id,
     contextLength: 4096,
+    ...fields,
+  };
+}
+
+/**
+ * A remote chat model whose server is never called (port 9, where nothing
+ * listens): for what CodeGenie would send it, its prompts and plans.
+ */
+export function offlineChatModel(fields: Partial<OpenAiModelEntry> = {}): OpenAiModelEntry {
+  return {
+    id: 'remote',
+    name: 'Remote',
+    provider: 'openai-compatible',
+    format: 'chat',
+    baseUrl: 'http://127.0.0.1:9/v1',
+    model: 'coder',
     ...fields,
   };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { offlineChatModel } from '../../../test/helpers/catalogue.js';
 import { runCli, type CliRun } from '../../../test/helpers/cli.js';
 import { loadCatalogue } from '../models/catalogue.js';
 import { DEEPSEEK_CODER_SYSTEM } from '../models/prompt-formats.js';
@@ -28,48 +29,57 @@ const SHIPPED_GENERATE_PROMPTS: Record<string, string> = {
   'replit-code-v1.5-3b': '# Language: Python\n# Task:\n# reverse a string\n# Solution:\n',
 };
 
+/** What an operator asks `prompt` for; earlier turns as [request, answer] pairs, oldest first. */
+interface PromptAsk {
+  task: string;
+  language?: string;
+  format?: string;
+  turns?: [string, string][];
+  text: string;
+}
+
+/** The command line of `prompt` for model `id`. */
+function promptArgs(id: string, { task, language, format, turns = [], text }: PromptAsk): string[] {
+  return [
+    id,
+    '--task',
+    task,
+    ...(language === undefined ? [] : ['--language', language]),
+    ...(format === undefined ? [] : ['--format', format]),
+    ...turns.flatMap(([turn, answer]) => ['--turn', turn, '--answer', answer]),
+    '--text',
+    text,
+  ];
+}
+
+/** What `prompt` prints for model `id` of the shipped catalogue. */
+const prompt = (id: string, ask: PromptAsk) => renderPromptCommand(shipped, promptArgs(id, ask));
+
+const REVERSE_IN_PYTHON: PromptAsk = { task: 'generate', language: 'python', text: 'reverse a string' };
+
 describe('npm run models -- prompt', () => {
   it('covers every shipped model', () => {
     expect(Object.keys(SHIPPED_GENERATE_PROMPTS).sort()).toEqual(shipped.models.map((m) => m.id).sort());
   });
 
   it.each(Object.entries(SHIPPED_GENERATE_PROMPTS))('prints the exact prompt of %s', (id, expected) => {
-    const out = renderPromptCommand(shipped, [
-      id,
-      '--task',
-      'generate',
-      '--language',
-      'python',
-      '--text',
-      'reverse a string',
-    ]);
-    expect(out.stdout).toBe(expected);
+    expect(prompt(id, REVERSE_IN_PYTHON).stdout).toBe(expected);
   });
 
   it('says what generation stops on, control tokens marked', () => {
-    const deepseek = renderPromptCommand(shipped, [
-      'deepseek-coder-1.3b',
-      '--task',
-      'generate',
-      '--text',
-      'x',
-    ]);
+    const deepseek = prompt('deepseek-coder-1.3b', { task: 'generate', text: 'x' });
     expect(deepseek.stderr).toContain('format deepseek-coder: sent to llama.cpp as it is.');
     expect(deepseek.stderr).toContain('Stops on: "<|EOT|>" (control token)\n');
-    const phi = renderPromptCommand(shipped, ['phi-2', '--task', 'explain', '--text', 'x = 1']);
+    const phi = prompt('phi-2', { task: 'explain', text: 'x = 1' });
     expect(phi.stderr).toContain('Stops on: "<|endoftext|>" (control token), "\\nInstruct:"\n');
   });
 
   it('prints an explanation prompt naming the language it detects in the code', () => {
-    const out = renderPromptCommand(shipped, [
-      'qwen2.5-coder-1.5b',
-      '--task',
-      'explain',
-      '--format',
-      'line-by-line',
-      '--text',
-      'done = False\nwhile not done:\n    done = True',
-    ]);
+    const out = prompt('qwen2.5-coder-1.5b', {
+      task: 'explain',
+      format: 'line-by-line',
+      text: 'done = False\nwhile not done:\n    done = True',
+    });
     expect(out.stdout).toContain('Explain the Python code below for a developer who knows the basics');
     expect(out.stdout).toContain('Code with line numbers:\n  1 | done = False\n  2 | while not done:');
   });
@@ -77,19 +87,9 @@ describe('npm run models -- prompt', () => {
   it('shows a remote chat model’s messages, which its server templates', () => {
     const remote = {
       ...shipped,
-      models: [
-        ...shipped.models,
-        {
-          id: 'remote',
-          name: 'Remote',
-          provider: 'openai-compatible' as const,
-          format: 'chat' as const,
-          baseUrl: 'http://127.0.0.1:9/v1',
-          model: 'm',
-        },
-      ],
+      models: [...shipped.models, offlineChatModel()],
     };
-    const out = renderPromptCommand(remote, ['remote', '--task', 'generate', '--text', 'hi']);
+    const out = renderPromptCommand(remote, promptArgs('remote', { task: 'generate', text: 'hi' }));
     expect(out.stdout).toBe(
       `[system]\n${GENERATE_SYSTEM.replace('in Python', 'in the most suitable language').replace('labelled with python', 'labelled with the language name')}\n\n[user]\nhi\n`,
     );
@@ -97,19 +97,12 @@ describe('npm run models -- prompt', () => {
   });
 
   it('prints a follow-up’s prompt with the earlier turns in the model’s format', () => {
-    const out = renderPromptCommand(shipped, [
-      'deepseek-coder-1.3b',
-      '--task',
-      'generate',
-      '--language',
-      'python',
-      '--turn',
-      'reverse a string',
-      '--answer',
-      '```python\ns[::-1]\n```',
-      '--text',
-      'add a docstring',
-    ]);
+    const out = prompt('deepseek-coder-1.3b', {
+      task: 'generate',
+      language: 'python',
+      turns: [['reverse a string', '```python\ns[::-1]\n```']],
+      text: 'add a docstring',
+    });
     expect(out.stdout).toBe(
       `<｜begin▁of▁sentence｜>${DEEPSEEK_CODER_SYSTEM}\n${GENERATE_SYSTEM} When the user asks for a change, answer with the whole changed code.\n` +
         '### Instruction:\nreverse a string\n### Response:\n```python\ns[::-1]\n```\n<|EOT|>\n' +
@@ -119,21 +112,14 @@ describe('npm run models -- prompt', () => {
   });
 
   it('asks an Explain follow-up about the code of the first turn, and says which turns do not fit', () => {
-    const out = renderPromptCommand(shipped, [
-      'phi-2',
-      '--task',
-      'explain',
-      '--turn',
-      'x = 1\nprint(x)',
-      '--answer',
-      'It prints 1.',
-      '--turn',
-      'y'.repeat(3 * 2048),
-      '--answer',
-      'z',
-      '--text',
-      'What does line 2 do?',
-    ]);
+    const out = prompt('phi-2', {
+      task: 'explain',
+      turns: [
+        ['x = 1\nprint(x)', 'It prints 1.'],
+        ['y'.repeat(3 * 2048), 'z'],
+      ],
+      text: 'What does line 2 do?',
+    });
     expect(out.stdout).toContain(
       'Explain this Python code:\n```python\nx = 1\nprint(x)\n```\nOutput: It prints 1.\nInstruct: What does line 2 do?\nOutput:',
     );
@@ -143,8 +129,7 @@ describe('npm run models -- prompt', () => {
   });
 
   it('refuses a follow-up to a code-completion model', () => {
-    const args = ['stable-code-3b', '--task', 'generate', '--turn', 'a', '--answer', 'b', '--text', 'c'];
-    expect(() => renderPromptCommand(shipped, args)).toThrow(
+    expect(() => prompt('stable-code-3b', { task: 'generate', turns: [['a', 'b']], text: 'c' })).toThrow(
       'Stable Code 3B is a code-completion model: it cannot continue a conversation. Start a new request or pick a chat model.',
     );
   });
@@ -175,15 +160,7 @@ describe('npm run models -- prompt', () => {
         env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', MODELS_FILE: '' },
       });
     try {
-      const ok = await run(
-        'gemma-3-1b',
-        '--task',
-        'generate',
-        '--language',
-        'python',
-        '--text',
-        'reverse a string',
-      );
+      const ok = await run(...promptArgs('gemma-3-1b', REVERSE_IN_PYTHON));
       expect(ok).toMatchObject({ code: 0, stdout: SHIPPED_GENERATE_PROMPTS['gemma-3-1b'] });
       const refused = await run('stable-code-3b', '--task', 'explain', '--text', 'x = 1');
       expect(refused.code).toBe(1);

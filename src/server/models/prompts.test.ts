@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { offlineChatModel } from '../../../test/helpers/catalogue.js';
 import type { ModelEntry } from './catalogue.js';
 import { ModelCannotExplainError, ModelCannotFollowUpError } from './model-errors.js';
 import { promptText, renderCompletion } from './prompt-formats.js';
@@ -21,14 +22,7 @@ const local = (id: string, format: Extract<ModelEntry, { provider: 'local' }>['f
 const chatml = local('qwen', 'chatml');
 const gemma = local('gemma', 'gemma');
 const base = local('base', 'completion');
-const remoteChat: ModelEntry = {
-  id: 'remote',
-  name: 'Remote',
-  provider: 'openai-compatible',
-  format: 'chat',
-  baseUrl: 'http://127.0.0.1:9/v1',
-  model: 'coder',
-};
+const remoteChat = offlineChatModel();
 
 /** The prompt as one string (rendered text, or the messages of a remote chat). */
 function textOf(built: BuiltPrompt): string {

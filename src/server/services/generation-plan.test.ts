@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { offlineChatModel } from '../../../test/helpers/catalogue.js';
 import type { Catalogue, ModelEntry } from '../models/catalogue.js';
 import { ModelCannotExplainError, ModelCannotFollowUpError } from '../models/model-errors.js';
 import { ModelRegistry } from '../models/model-registry.js';
@@ -14,15 +15,7 @@ import { explainBodySchema, generateBodySchema } from '../../shared/generation.s
  * the answer's cue, plus the text's ASCII characters / 3 rounded up.
  */
 
-const remote: ModelEntry = {
-  id: 'remote',
-  name: 'Remote',
-  provider: 'openai-compatible',
-  format: 'chat',
-  baseUrl: 'http://127.0.0.1:9/v1',
-  model: 'coder',
-  contextLength: 1000,
-};
+const remote = offlineChatModel({ contextLength: 1000 });
 const qwen: ModelEntry = {
   id: 'qwen',
   name: 'Qwen',
