@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ModelEntry } from '../models/catalogue.js';
+import { offlineChatModel } from '../../../test/helpers/catalogue.js';
 import type { ProblemResult } from './eval-run.js';
 import { buildReport, renderMarkdown, summaryText, totalsOf, writeReports } from './report.js';
 
@@ -33,14 +33,7 @@ const RESULTS = [
   result('T/4', 'error', 1500, 'x'.repeat(300)),
 ];
 
-const MODEL: ModelEntry = {
-  id: 'coder',
-  name: 'Coder',
-  provider: 'openai-compatible',
-  format: 'chat',
-  baseUrl: 'http://127.0.0.1:1/v1',
-  model: 'm',
-};
+const MODEL = offlineChatModel({ id: 'coder', name: 'Coder', model: 'm' });
 
 function report(
   stoppedEarly: string | null,
@@ -72,6 +65,41 @@ function report(
     results: options.results ?? RESULTS,
     stoppedEarly,
   });
+}
+
+/** The whole Markdown report of a Coder run here: what differs between runs, in the report's fixed frame. */
+function expectedMarkdown(run: {
+  headline: string;
+  totals: string;
+  data: string;
+  maxTokens: string;
+  rows: string[];
+}): string {
+  return [
+    '# Eval: Coder (coder)',
+    '',
+    run.headline,
+    '',
+    '| Passed | Failed | Timed out | No code | Errors | Model time |',
+    '| --- | --- | --- | --- | --- | --- |',
+    run.totals,
+    '',
+    '## Settings',
+    '',
+    '- Model: coder, openai-compatible, prompt format chat',
+    `- Data: HumanEval.jsonl.gz (sha256 ${'ab'.repeat(32)}), ${run.data}`,
+    `- Temperature 0, max tokens ${run.maxTokens}`,
+    '- Time limit 10 s and memory limit 1024 MiB per program; Python 3.11.7',
+    '- Instruction: Complete the following Python function. Answer with the whole function in one Python code block.',
+    '- Started 2025-03-04T05:06:07.890Z, finished 2025-03-04T05:16:07.000Z',
+    '',
+    '## Problems',
+    '',
+    '| Task | Outcome | Model time | Tokens | Detail |',
+    '| --- | --- | --- | --- | --- |',
+    ...run.rows,
+    '',
+  ].join('\n');
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-report-'));
@@ -174,35 +202,19 @@ describe('what the reports say', () => {
 
   it('writes the whole Markdown report', () => {
     expect(renderMarkdown(report(null))).toBe(
-      [
-        '# Eval: Coder (coder)',
-        '',
-        '**pass@1 20.0%** (1 of 5 problems)',
-        '',
-        '| Passed | Failed | Timed out | No code | Errors | Model time |',
-        '| --- | --- | --- | --- | --- | --- |',
-        '| 1 | 1 | 1 | 1 | 1 | 8.0 s |',
-        '',
-        '## Settings',
-        '',
-        '- Model: coder, openai-compatible, prompt format chat',
-        `- Data: HumanEval.jsonl.gz (sha256 ${'ab'.repeat(32)}), 0 problems`,
-        "- Temperature 0, max tokens the model's default",
-        '- Time limit 10 s and memory limit 1024 MiB per program; Python 3.11.7',
-        '- Instruction: Complete the following Python function. Answer with the whole function in one Python code block.',
-        '- Started 2025-03-04T05:06:07.890Z, finished 2025-03-04T05:16:07.000Z',
-        '',
-        '## Problems',
-        '',
-        '| Task | Outcome | Model time | Tokens | Detail |',
-        '| --- | --- | --- | --- | --- |',
-        '| T/0 | passed | 1.0 s | 7 |  |',
-        '| T/1 | failed | 2.0 s | 7 | AssertionError: a \\| b more |',
-        '| T/2 | timed-out | 3.0 s | 7 | stopped after 10 s |',
-        '| T/3 | no-code | 0.5 s | 7 |  |',
-        `| T/4 | error | 1.5 s | 7 | ${'x'.repeat(119)}… |`,
-        '',
-      ].join('\n'),
+      expectedMarkdown({
+        headline: '**pass@1 20.0%** (1 of 5 problems)',
+        totals: '| 1 | 1 | 1 | 1 | 1 | 8.0 s |',
+        data: '0 problems',
+        maxTokens: "the model's default",
+        rows: [
+          '| T/0 | passed | 1.0 s | 7 |  |',
+          '| T/1 | failed | 2.0 s | 7 | AssertionError: a \\| b more |',
+          '| T/2 | timed-out | 3.0 s | 7 | stopped after 10 s |',
+          '| T/3 | no-code | 0.5 s | 7 |  |',
+          `| T/4 | error | 1.5 s | 7 | ${'x'.repeat(119)}… |`,
+        ],
+      }),
     );
   });
 
@@ -213,32 +225,13 @@ describe('what the reports say', () => {
       results: [result('T/0', 'passed', 1000), result('T/1', 'failed', 2000, 'AssertionError')],
     });
     expect(renderMarkdown(partial)).toBe(
-      [
-        '# Eval: Coder (coder)',
-        '',
-        '**pass@1 50.0%** (1 of 2 problems). Incomplete: interrupted.',
-        '',
-        '| Passed | Failed | Timed out | No code | Errors | Model time |',
-        '| --- | --- | --- | --- | --- | --- |',
-        '| 1 | 1 | 0 | 0 | 0 | 3.0 s |',
-        '',
-        '## Settings',
-        '',
-        '- Model: coder, openai-compatible, prompt format chat',
-        `- Data: HumanEval.jsonl.gz (sha256 ${'ab'.repeat(32)}), 3 problems, --limit 2`,
-        '- Temperature 0, max tokens 300',
-        '- Time limit 10 s and memory limit 1024 MiB per program; Python 3.11.7',
-        '- Instruction: Complete the following Python function. Answer with the whole function in one Python code block.',
-        '- Started 2025-03-04T05:06:07.890Z, finished 2025-03-04T05:16:07.000Z',
-        '',
-        '## Problems',
-        '',
-        '| Task | Outcome | Model time | Tokens | Detail |',
-        '| --- | --- | --- | --- | --- |',
-        '| T/0 | passed | 1.0 s | 7 |  |',
-        '| T/1 | failed | 2.0 s | 7 | AssertionError |',
-        '',
-      ].join('\n'),
+      expectedMarkdown({
+        headline: '**pass@1 50.0%** (1 of 2 problems). Incomplete: interrupted.',
+        totals: '| 1 | 1 | 0 | 0 | 0 | 3.0 s |',
+        data: '3 problems, --limit 2',
+        maxTokens: '300',
+        rows: ['| T/0 | passed | 1.0 s | 7 |  |', '| T/1 | failed | 2.0 s | 7 | AssertionError |'],
+      }),
     );
     expect(renderMarkdown(report(null))).toContain("- Temperature 0, max tokens the model's default\n");
   });
