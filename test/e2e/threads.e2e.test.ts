@@ -148,6 +148,8 @@ describe.skipIf(!CHROMIUM)('Threads in the browser', () => {
     await page.getByRole('button', { name: 'Generate', exact: true }).click();
     await done(page);
 
+    // With a conversation open, the picker marks the model that takes no follow-up.
+    expect(await page.getByRole('option', { name: 'Remote Base (ready; no follow-ups)' }).count()).toBe(1);
     // The base model is refused before anything reaches it; the box says why, then the answer does.
     await page.getByLabel('Model', { exact: true }).selectOption('remote-base');
     const reason = `Remote Base ${MESSAGES.cannotFollowUp}`;
@@ -165,6 +167,19 @@ describe.skipIf(!CHROMIUM)('Threads in the browser', () => {
     await expect.poll(() => turn(page, 2).innerText(), { timeout: 15_000 }).toContain('a: int, b: int');
     await done(page);
     expect(await form.getByRole('alert').count()).toBe(0);
+
+    // Retry after earlier turns lists the base model as unavailable; chosen, it says why and Retry is off.
+    const retryWith = turn(page, 2).getByLabel('Retry with');
+    expect(await retryWith.getByRole('option', { name: 'Remote Base (unavailable)' }).count()).toBe(1);
+    await retryWith.selectOption('remote-base');
+    await expect.poll(() => turn(page, 2).getByText(reason, { exact: true }).count()).toBe(1);
+    expect(await turn(page, 2).getByRole('button', { name: 'Retry' }).isDisabled()).toBe(true);
+    await expectAccessible(page, 'thread-retry-cannot-follow-up');
+    // The first turn follows nothing: the base model may write it again.
+    const firstRetry = turn(page, 1).getByLabel('Retry with');
+    expect(await firstRetry.getByRole('option', { name: 'Remote Base (ready)' }).count()).toBe(1);
+    await retryWith.selectOption('remote-chat');
+    expect(await turn(page, 2).getByRole('button', { name: 'Retry' }).isEnabled()).toBe(true);
 
     await page.goto(`${server.url}/history`);
     const list = page.getByRole('list', { name: 'History items' });

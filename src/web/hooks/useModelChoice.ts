@@ -63,3 +63,6 @@ export function useModelChoice({
     find: (id: string | null | undefined): ModelListing | null => models?.find((m) => m.id === id) ?? null,
   };
 }
+
+/** What a page knows of its model choice. */
+export type ModelChoiceState = ReturnType<typeof useModelChoice>;

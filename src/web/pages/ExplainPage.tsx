@@ -1,5 +1,4 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import type { ExplainFormat, ExplainLevel, ExplainRequest, Language } from '../api/generation.api';
 import { PageHeading } from '../components/PageHeading';
 import { detectLanguage } from '../components/code/highlight';
@@ -14,14 +13,14 @@ import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench
 import { Conversation, type SendInThread } from '../components/thread/Conversation';
 import { StoredAnswer } from '../components/thread/StoredAnswer';
 import { readExplainState } from '../generation/explain-handoff';
-import { isRunActive, startRun, useRunSnapshot, type GenerationRun } from '../stores/generation-run';
+import { isRunActive, startRun, useRunSnapshot } from '../stores/generation-run';
 import { inputProblem } from '../generation/input-check';
 import { languageLabel, toCodeLanguage } from '../generation/languages';
 import { explainWorkspace } from '../stores/explain-workspace';
 import { savePreferences } from '../stores/workspace';
 import { useWorkspaceHandoff } from '../hooks/useHandoff';
 import { useModelChoice } from '../hooks/useModelChoice';
-import { useThread } from '../hooks/useThread';
+import { useConversation, useOpenedThread } from '../hooks/useConversation';
 
 /** Paste code (or arrive with it from Generate) and get it explained, as an overview or line by line. */
 export function ExplainPage() {
@@ -40,19 +39,13 @@ export function ExplainPage() {
   const [generationId, setGenerationId] = useState<string | null>(saved.generationId);
   const [source, setSource] = useState<string | null>(saved.source);
   const [codeError, setCodeError] = useState<string | null>(null);
-  // "Continue in Explain" from History: ?thread=<id>; the saved run stays only if it is of that thread.
-  const [searchParams, setSearchParams] = useSearchParams();
-  const openedId = searchParams.get('thread');
-  const [run, setRun] = useState<GenerationRun | null>(() =>
-    openedId !== null && saved.run?.getSnapshot().threadId !== openedId ? null : saved.run,
-  );
+  const { openedId, run, setRun, leave } = useOpenedThread(saved.run);
 
   const snapshot = useRunSnapshot(run);
   const active = isRunActive(snapshot);
   const failure = snapshot?.status === 'failed' ? snapshot.error : null;
-  const thread = useThread(run, snapshot, openedId);
-  // A refused follow-up or Regenerate says why under the conversation, not in the form above.
-  const threadFailure = failure && snapshot?.id === null && snapshot.threadId !== null ? failure : null;
+  const conversation = useConversation(run, snapshot, snapshot, openedId);
+  const threadFailure = conversation.failure;
   // Never a code-completion model unless the user picks one here (it is listed, unavailable, with the reason).
   const models = useModelChoice({
     task: 'explain',
@@ -104,7 +97,7 @@ export function ExplainPage() {
     };
     setRun(startRun({ kind: 'explain', body }));
     savePreferences(modelId ? { modelId } : {});
-  }, [run, cannotExplain, code, language, level, format, modelId, generationId]);
+  }, [run, setRun, cannotExplain, code, language, level, format, modelId, generationId]);
 
   const onCodeChange = useCallback((value: string) => {
     setCode(value);
@@ -120,25 +113,15 @@ export function ExplainPage() {
   const editorLanguage = language === 'any' ? detected : toCodeLanguage(language);
 
   /** Sends a turn of the thread on screen: a question about the code, or a Regenerate (same parent). */
-  const sendInThread: SendInThread = (text, parentId, chosen, params) => {
-    if (active || thread.threadId === null) {
-      return false;
-    }
+  const sendInThread: SendInThread = ({ text, threadId, parentId, modelId: chosen, params }) => {
     // A question is answered in prose unless Regenerate repeats a line-by-line turn.
     const body = { code: text, language, level, format: 'overview' as const, ...(params ?? {}) };
     setRun(
       startRun({
         kind: 'explain',
-        body: { ...body, ...(chosen ? { modelId: chosen } : {}), threadId: thread.threadId, parentId },
+        body: { ...body, ...(chosen ? { modelId: chosen } : {}), threadId, parentId },
       }),
     );
-    return true;
-  };
-  const newConversation = () => {
-    setRun(null);
-    if (openedId !== null) {
-      setSearchParams({}, { replace: true });
-    }
   };
 
   const unlink = () => {
@@ -158,14 +141,7 @@ export function ExplainPage() {
         {source && generationId ? <HandoffNotice source={source} onUnlink={unlink} /> : null}
 
         <div className="form__row">
-          <ModelPicker
-            id="explain-model"
-            models={models.models}
-            loadError={models.loadError}
-            value={modelId}
-            onChange={models.choose}
-            task="explain"
-          />
+          <ModelPicker id="explain-model" choice={models} task="explain" />
           <LanguageSelect
             id="explain-language"
             label="Language of the code"
@@ -217,17 +193,11 @@ export function ExplainPage() {
         what="explanation"
         snapshot={snapshot}
       >
-        {thread.chain.length > 0 ? (
+        {conversation.thread.chain.length > 0 ? (
           <Conversation
-            idPrefix="explain"
-            thread={thread}
-            active={active}
-            omittedTurns={snapshot?.omittedTurns ?? 0}
-            models={models.models}
-            chosenModel={model}
-            chosenModelId={modelId}
-            failure={threadFailure}
-            placeholder="For example: what does line 7 do?"
+            kind="explain"
+            conversation={conversation}
+            models={models}
             renderLive={() =>
               snapshot && run ? <ExplainAnswer run={run} snapshot={snapshot} model={runModel} /> : null
             }
@@ -244,7 +214,7 @@ export function ExplainPage() {
               )
             }
             onSend={sendInThread}
-            onNewConversation={newConversation}
+            onNewConversation={leave}
           />
         ) : snapshot && run ? (
           <ExplainAnswer run={run} snapshot={snapshot} model={runModel} />

@@ -1,5 +1,4 @@
 import { useEffect, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import type { Language } from '../api/generation.api';
 import { PageHeading } from '../components/PageHeading';
 import { AdvancedSettings } from '../components/generation/AdvancedSettings';
@@ -24,7 +23,7 @@ import { generateWorkspace } from '../stores/generate-workspace';
 import { readPreferences, savePreferences } from '../stores/workspace';
 import { useExplainCode, useWorkspaceHandoff } from '../hooks/useHandoff';
 import { useModelChoice } from '../hooks/useModelChoice';
-import { useThread } from '../hooks/useThread';
+import { useConversation, useOpenedThread } from '../hooks/useConversation';
 
 type FieldErrors = Partial<Record<string, string>>;
 
@@ -52,12 +51,7 @@ export function GeneratePage() {
   const [draft, setDraft] = useState<SamplingDraft | null>(saved.draft);
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
-  // "Continue in Generate" from History: ?thread=<id>; the saved run stays only if it is of that thread.
-  const [searchParams, setSearchParams] = useSearchParams();
-  const openedId = searchParams.get('thread');
-  const [run, setRun] = useState<GenerationRun | null>(() =>
-    openedId !== null && saved.run?.getSnapshot().threadId !== openedId ? null : saved.run,
-  );
+  const { openedId, run, setRun, leave } = useOpenedThread(saved.run);
   const [previous, setPrevious] = useState<GenerationRun | null>(openedId !== null ? null : saved.previous);
   const promptRef = useRef<HTMLTextAreaElement>(null);
   const answerRef = useRef<HTMLElement>(null);
@@ -70,8 +64,6 @@ export function GeneratePage() {
   const shownRun = refused && previous ? previous : run;
   const snapshot = refused && previousSnapshot ? previousSnapshot : latest;
   const failure = latest?.status === 'failed' ? latest.error : null;
-  // A refused follow-up or Regenerate says why under the conversation, not in the form above.
-  const threadFailure = refused && latest.threadId !== null ? failure : null;
   const models = useModelChoice({
     task: 'generate',
     // Picked: a model handed over from History is used whenever it is still listed.
@@ -84,7 +76,8 @@ export function GeneratePage() {
   // Completion models answer with bare code, shown as one code block rather than Markdown.
   const asCode = runModel?.format === 'completion';
   const shownDraft = draft ?? draftFromDefaults(model);
-  const thread = useThread(shownRun, snapshot, openedId);
+  const conversation = useConversation(shownRun, snapshot, latest, openedId);
+  const { thread, failure: threadFailure } = conversation;
 
   useEffect(() => {
     generateWorkspace.write({
@@ -135,10 +128,7 @@ export function GeneratePage() {
   };
 
   /** Sends a turn of the thread on screen: a follow-up, or a Regenerate (same parent). */
-  const sendInThread: SendInThread = (text, parentId, chosen, params) => {
-    if (active || thread.threadId === null) {
-      return false;
-    }
+  const sendInThread: SendInThread = ({ text, threadId, parentId, modelId: chosen, params }) => {
     setPrevious(refused ? previous : run);
     // A follow-up takes the form's settings (those that are valid); Retry repeats the turn's.
     const { temperature, maxTokens, topP } = params ?? readSampling(shownDraft, model).settings;
@@ -150,15 +140,11 @@ export function GeneratePage() {
       maxTokens,
       topP,
     };
-    setRun(startRun({ kind: 'generate', body: { ...body, threadId: thread.threadId, parentId } }));
-    return true;
+    setRun(startRun({ kind: 'generate', body: { ...body, threadId, parentId } }));
   };
   const newConversation = () => {
-    setRun(null);
+    leave();
     setPrevious(null);
-    if (openedId !== null) {
-      setSearchParams({}, { replace: true });
-    }
     promptRef.current?.focus();
   };
   const liveAnswer = () =>
@@ -223,14 +209,12 @@ export function GeneratePage() {
         <div className="form__row">
           <ModelPicker
             id="generate-model"
-            models={models.models}
-            loadError={models.loadError}
-            value={modelId}
-            onChange={(id) => {
-              models.choose(id);
-              // New model, new defaults.
+            choice={models}
+            // New model, new defaults.
+            onChange={() => {
               setDraft(null);
             }}
+            followUp={thread.chain.length > 0}
           />
           <LanguageSelect id="generate-language" value={language} onChange={setLanguage} />
         </div>
@@ -267,15 +251,9 @@ export function GeneratePage() {
       <AnswerSection headingId="answer-heading" title="Answer" snapshot={snapshot} sectionRef={answerRef}>
         {thread.chain.length > 0 ? (
           <Conversation
-            idPrefix="generate"
-            thread={thread}
-            active={active}
-            omittedTurns={snapshot?.omittedTurns ?? 0}
-            models={models.models}
-            chosenModel={model}
-            chosenModelId={modelId}
-            failure={threadFailure}
-            placeholder="For example: now add type hints"
+            kind="generate"
+            conversation={conversation}
+            models={models}
             renderLive={liveAnswer}
             renderStored={(turn) => <StoredAnswer turn={turn} model={models.find(turn.modelId)} />}
             onSend={sendInThread}

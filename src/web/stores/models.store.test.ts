@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ModelListing } from '../api/generation.api';
 import { MESSAGES } from '../../shared/messages';
 import { modelListing } from '../generation/model-listing.fixture';
-import { cannotDoReason, changesByItself, listedFor, pickInitialModel, resolveModel } from './models.store';
+import {
+  cannotDoReason,
+  changesByItself,
+  followUpReason,
+  listedFor,
+  pickInitialModel,
+  resolveModel,
+} from './models.store';
 
 const listing = (id: string, fields: Partial<ModelListing> = {}): ModelListing =>
   modelListing({ id, name: id.toUpperCase(), ...fields });
@@ -22,6 +29,21 @@ describe('models for a task', () => {
     expect(cannotDoReason(base, 'generate')).toBeNull();
     expect(listedFor(base, 'generate')).toBe(base);
     expect(listedFor(chat, 'explain')).toBe(chat);
+  });
+
+  it('lists a completion model as unavailable for a turn after earlier ones, with the follow-up reason', () => {
+    expect(followUpReason(base)).toBe(`BASE ${MESSAGES.cannotFollowUp}`);
+    expect(followUpReason(chat)).toBeNull();
+    expect(listedFor(base, 'generate', true)).toMatchObject({
+      status: 'unavailable',
+      reason: `BASE ${MESSAGES.cannotFollowUp}`,
+    });
+    // A thread's first turn takes no earlier ones: the base model may write it again.
+    expect(listedFor(base, 'generate', false)).toBe(base);
+    // On Explain it cannot explain at all, which says more than "no follow-ups".
+    expect(cannotDoReason(base, 'explain', true)).toBe(`BASE ${MESSAGES.cannotExplain}`);
+    expect(listedFor(chat, 'generate', true)).toBe(chat);
+    expect(listedFor(chat, 'explain', true)).toBe(chat);
   });
 
   it('never preselects a model that cannot explain on Explain, even the default or the remembered one', () => {

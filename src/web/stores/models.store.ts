@@ -111,20 +111,34 @@ export function resetModels(): void {
 }
 
 /**
- * Why a page for `task` cannot use `model`, or null when it can: a base
- * (code-completion) model on Explain. Generate offers every model, as the
- * server runs every model for it.
+ * Why `model` cannot take a turn after earlier ones (a follow-up, or another
+ * version of a later turn), or null when it can: a base (code-completion)
+ * model continues text, so the server refuses it with `model_cannot_follow_up`.
  */
-export function cannotDoReason(model: ModelListing, task: ModelTaskName): string | null {
-  if (task === 'generate' || model.tasks.includes(task)) {
-    return null;
-  }
-  return `${model.name} ${MESSAGES.cannotExplain}`;
+export function followUpReason(model: Pick<ModelListing, 'name' | 'format'>): string | null {
+  return model.format === 'completion' ? `${model.name} ${MESSAGES.cannotFollowUp}` : null;
 }
 
-/** The model as a page for `task` lists it: unavailable, with the plain reason, when it cannot do the task. */
-export function listedFor(model: ModelListing, task: ModelTaskName): ModelListing {
-  const reason = cannotDoReason(model, task);
+/**
+ * Why a page for `task` cannot use `model`, or null when it can: a base
+ * (code-completion) model on Explain, or, for a turn after earlier ones
+ * (`followUp`), on either page. Generate offers every model for a new
+ * request, as the server runs every model for it.
+ */
+export function cannotDoReason(model: ModelListing, task: ModelTaskName, followUp = false): string | null {
+  if (task !== 'generate' && !model.tasks.includes(task)) {
+    return `${model.name} ${MESSAGES.cannotExplain}`;
+  }
+  return followUp ? followUpReason(model) : null;
+}
+
+/**
+ * The model as a page for `task` lists it: unavailable, with the plain
+ * reason, when it cannot do the task (or, with `followUp`, cannot take a
+ * turn after earlier ones).
+ */
+export function listedFor(model: ModelListing, task: ModelTaskName, followUp = false): ModelListing {
+  const reason = cannotDoReason(model, task, followUp);
   return reason === null ? model : { ...model, status: 'unavailable', reason };
 }
 

@@ -2,9 +2,12 @@ import type { ModelListing } from '../../api/generation.api';
 import { formatBytes } from '../../generation/run-stats';
 import './model-status.css';
 
-/** "Remote Chat (ready)", "Phi-2 (not downloaded, 1.8 GB)" ...: a model in a plain-text list. */
-export function modelOptionLabel(model: ModelListing): string {
-  return `${model.name} (${statusWords(model)})`;
+/**
+ * "Remote Chat (ready)", "Phi-2 (not downloaded, 1.8 GB)" ...: a model in a
+ * plain-text list; a `note` follows the status ("ready; no follow-ups").
+ */
+export function modelOptionLabel(model: ModelListing, note?: string): string {
+  return `${model.name} (${statusWords(model)}${note ? `; ${note}` : ''})`;
 }
 
 /** The status in a few words. */

@@ -1,62 +1,67 @@
 import type { ReactNode } from 'react';
-import { MESSAGES } from '../../../shared/messages';
-import type { ModelListing } from '../../api/generation.api';
 import type { ThreadTurn } from '../../api/threads.api';
-import type { RunError } from '../../generation/describe-error';
 import { paramsOf, type TurnParams } from '../../generation/turn-params';
-import type { ThreadState } from '../../hooks/useThread';
+import type { ModelChoiceState } from '../../hooks/useModelChoice';
+import type { ConversationState } from '../../hooks/useConversation';
+import { isRunActive } from '../../stores/generation-run';
+import { followUpReason } from '../../stores/models.store';
 import { FollowUpForm } from './FollowUpForm';
 import { sentText, ThreadTurns } from './ThreadTurns';
 
 export type { TurnParams } from '../../generation/turn-params';
 
-/**
- * Sends a turn after `parentId` in the thread; false when nothing was sent.
- * `params` null (a follow-up): the settings in the page's form.
- */
-export type SendInThread = (
-  text: string,
-  parentId: string | null,
-  modelId: string | null,
-  params: TurnParams | null,
-) => boolean;
+/** A turn to send in the thread on screen, after `parentId`. */
+export interface TurnToSend {
+  text: string;
+  threadId: string;
+  parentId: string | null;
+  /** null: the page's default model. */
+  modelId: string | null;
+  /** null (a follow-up): the settings in the page's form. */
+  params: TurnParams | null;
+}
+
+/** Starts the page's run for `turn` (called only while no run is going). */
+export type SendInThread = (turn: TurnToSend) => void;
+
+/** What the follow-up box suggests, by page. */
+const PLACEHOLDERS = {
+  generate: 'For example: now add type hints',
+  explain: 'For example: what does line 7 do?',
+} as const;
 
 /**
  * A page's conversation: the turns on screen (the live one drawn by
  * `renderLive`), Edit, Regenerate and versions on each, and the follow-up box.
  */
 export function Conversation({
-  idPrefix,
-  thread,
-  active,
-  omittedTurns,
+  kind,
+  conversation,
   models,
-  chosenModel,
-  chosenModelId,
-  failure,
-  placeholder,
   renderLive,
   renderStored,
   onSend,
   onNewConversation,
 }: {
-  idPrefix: string;
-  thread: ThreadState;
-  active: boolean;
-  omittedTurns: number;
-  models: readonly ModelListing[] | null;
-  /** The model picked in the page's form: follow-ups go to it. */
-  chosenModel: ModelListing | null;
-  chosenModelId: string | null;
-  /** Why the last follow-up or Regenerate was refused. */
-  failure: RunError | null;
-  placeholder: string;
+  kind: keyof typeof PLACEHOLDERS;
+  conversation: ConversationState;
+  /** The page's model choice: follow-ups go to the model picked in its form. */
+  models: Pick<ModelChoiceState, 'models' | 'model' | 'modelId'>;
   renderLive: () => ReactNode;
   renderStored: (turn: ThreadTurn) => ReactNode;
   onSend: SendInThread;
   onNewConversation: () => void;
 }) {
+  const { thread, snapshot, failure } = conversation;
+  const active = isRunActive(snapshot);
   const lastTurn = thread.chain.at(-1)?.turn ?? null;
+  const send = (text: string, parentId: string | null, modelId: string | null, params: TurnParams | null) => {
+    if (active || thread.threadId === null) {
+      return false;
+    }
+    onSend({ text, threadId: thread.threadId, parentId, modelId, params });
+    return true;
+  };
   return (
     <>
       <ThreadTurns
@@ -64,26 +69,23 @@ export function Conversation({
         liveId={thread.liveId}
         renderLive={renderLive}
         renderStored={renderStored}
-        omittedTurns={omittedTurns}
-        models={models}
+        omittedTurns={snapshot?.omittedTurns ?? 0}
+        models={models.models}
         busy={active}
         onSelect={thread.select}
         onRegenerate={(turn, modelId) => {
-          onSend(sentText(turn), turn.parentId, modelId, paramsOf(turn, modelId === turn.modelId));
+          send(sentText(turn), turn.parentId, modelId, paramsOf(turn, modelId === turn.modelId));
         }}
         // An edited request goes to the turn's own model with its settings, after the same parent.
-        onEdit={(turn, text) => onSend(text, turn.parentId, turn.modelId, paramsOf(turn, true))}
-        usable={(listing) => listing.status !== 'unavailable' && listing.format !== 'completion'}
+        onEdit={(turn, text) => send(text, turn.parentId, turn.modelId, paramsOf(turn, true))}
       />
       <FollowUpForm
-        idPrefix={idPrefix}
-        placeholder={placeholder}
+        idPrefix={kind}
+        placeholder={PLACEHOLDERS[kind]}
         busy={active}
         error={failure}
-        cannotFollowUp={
-          chosenModel?.format === 'completion' ? `${chosenModel.name} ${MESSAGES.cannotFollowUp}` : null
-        }
-        onSend={(text) => onSend(text, lastTurn?.id ?? null, chosenModelId, null)}
+        cannotFollowUp={models.model ? followUpReason(models.model) : null}
+        onSend={(text) => send(text, lastTurn?.id ?? null, models.modelId, null)}
         onNewConversation={onNewConversation}
       />
     </>

@@ -1,8 +1,5 @@
-import { useState } from 'react';
 import type { RunError } from '../../generation/describe-error';
-import { TextAreaField } from '../FormField';
-import { RunErrorAlert } from '../generation/RunErrorAlert';
-import { isSubmitShortcut } from '../generation/ShortcutHint';
+import { ThreadPromptForm } from './ThreadPromptForm';
 
 /**
  * "Ask a follow-up" under the latest answer: sent in the same thread after
@@ -29,71 +26,18 @@ export function FollowUpForm({
   onSend: (text: string) => boolean;
   onNewConversation: () => void;
 }) {
-  const [text, setText] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  // A refused follow-up gives its text back, so another model is one click away.
-  const [lastSent, setLastSent] = useState('');
-  const [shownError, setShownError] = useState(error);
-  if (error !== shownError) {
-    setShownError(error);
-    if (error !== null && text === '') {
-      setText(lastSent);
-    }
-  }
-  const fieldId = `${idPrefix}-follow-up`;
-  const send = () => {
-    if (busy) {
-      return;
-    }
-    if (text.trim() === '') {
-      setProblem('Write what you want changed or explained.');
-      return;
-    }
-    setProblem(null);
-    if (onSend(text.trim())) {
-      setLastSent(text);
-      setText('');
-    }
-  };
   return (
-    <form
+    <ThreadPromptForm
+      name="Follow-up"
       className="follow-up"
-      aria-label="Follow-up"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        send();
-      }}
-    >
-      <TextAreaField
-        id={fieldId}
-        name="followUp"
-        label="Ask a follow-up"
-        rows={3}
-        value={text}
-        placeholder={placeholder}
-        onChange={(event) => {
-          setText(event.target.value);
-          setProblem(null);
-        }}
-        onKeyDown={(event) => {
-          if (isSubmitShortcut(event)) {
-            event.preventDefault();
-            send();
-          }
-        }}
-        error={problem ?? undefined}
-        hint={cannotFollowUp ?? undefined}
-      />
-      <RunErrorAlert error={error} />
-      <div className="form__actions">
-        <button type="submit" className="btn btn--primary" disabled={busy}>
-          Send follow-up
-        </button>
-        <button type="button" className="btn btn--ghost" onClick={onNewConversation}>
-          New conversation
-        </button>
-      </div>
-    </form>
+      field={{ id: `${idPrefix}-follow-up`, name: 'followUp', label: 'Ask a follow-up', placeholder }}
+      hint={cannotFollowUp}
+      busy={busy}
+      refusal={error}
+      emptyProblem="Write what you want changed or explained."
+      submitLabel="Send follow-up"
+      onSend={onSend}
+      other={{ label: 'New conversation', onClick: onNewConversation }}
+    />
   );
 }

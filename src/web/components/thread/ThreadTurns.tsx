@@ -2,9 +2,8 @@ import { useState, type ReactNode } from 'react';
 import type { ModelListing } from '../../api/generation.api';
 import type { ThreadTurn } from '../../api/threads.api';
 import type { ChainStep } from '../../generation/thread-tree';
-import { modelName } from '../history/history-format';
+import { TurnControls } from './TurnControls';
 import { TurnEditor } from './TurnEditor';
-import { VersionSwitcher } from './VersionSwitcher';
 import './thread.css';
 
 /** Props of a thread's chain of turns. */
@@ -21,14 +20,14 @@ export interface ThreadTurnsProps {
   busy: boolean;
   onSelect: (turn: ThreadTurn) => void;
   /** Regenerate a turn; without it (a thread read in History) there is no Retry. */
-  onRegenerate?: (turn: ThreadTurn, modelId: string) => void;
+  onRegenerate?: ((turn: ThreadTurn, modelId: string) => void) | undefined;
   /**
    * Sends an edited request as a new version of `turn`; true when sent.
    * Without it (a thread read in History) requests cannot be edited.
    */
   onEdit?: (turn: ThreadTurn, text: string) => boolean;
-  /** The models that can take this thread's turns. */
-  usable: (model: ModelListing) => boolean;
+  /** The models offered for Retry besides a turn's own; every listed one (each as it can take the turn) when left out. */
+  usable?: (model: ModelListing) => boolean;
 }
 
 /** What the user sent in a turn, in words. */
@@ -98,73 +97,10 @@ export function ThreadTurns(props: ThreadTurnsProps) {
               </p>
             ) : null}
             {step.turn.id === liveId ? props.renderLive() : props.renderStored(step.turn)}
-            <TurnControls step={step} {...props} />
+            <TurnControls step={step} position={position} {...props} />
           </div>
         </li>
       ))}
     </ol>
-  );
-}
-
-function TurnControls({
-  step,
-  models,
-  busy,
-  onSelect,
-  onRegenerate,
-  usable,
-}: ThreadTurnsProps & { step: ChainStep<ThreadTurn> }) {
-  const [modelId, setModelId] = useState(step.turn.modelId);
-  const choices = (models ?? []).filter((model) => model.id === step.turn.modelId || usable(model));
-  const selectId = `regenerate-model-${step.turn.id}`;
-  return (
-    <div className="thread-turn__controls">
-      <span className="thread-turn__model">{modelName(models, step.turn.modelId)}</span>
-      {step.versions.length > 1 ? (
-        <VersionSwitcher
-          index={step.index}
-          count={step.versions.length}
-          onShow={(index) => {
-            const turn = step.versions[index];
-            if (turn) {
-              onSelect(turn);
-            }
-          }}
-        />
-      ) : null}
-      {onRegenerate ? (
-        <div className="thread-turn__regenerate">
-          <label htmlFor={selectId} className="visually-hidden">
-            Retry with
-          </label>
-          <select
-            id={selectId}
-            value={modelId}
-            onChange={(event) => {
-              setModelId(event.target.value);
-            }}
-          >
-            {choices.length === 0 ? <option value={step.turn.modelId}>{step.turn.modelId}</option> : null}
-            {choices.map((model) => (
-              <option key={model.id} value={model.id}>
-                {model.name}
-              </option>
-            ))}
-          </select>
-          <button
-            type="button"
-            className="btn btn--secondary"
-            disabled={busy}
-            // Not "Regenerate": the page's own Generate button is found by that word.
-            title="Regenerate: write another version of this answer"
-            onClick={() => {
-              onRegenerate(step.turn, modelId);
-            }}
-          >
-            Retry
-          </button>
-        </div>
-      ) : null}
-    </div>
   );
 }

@@ -1,6 +1,4 @@
-import { useState } from 'react';
-import { TextAreaField } from '../FormField';
-import { isSubmitShortcut } from '../generation/ShortcutHint';
+import { ThreadPromptForm } from './ThreadPromptForm';
 
 /**
  * The edit box of an earlier request: sending it writes a new version of
@@ -21,60 +19,26 @@ export function TurnEditor({
   onSend: (text: string) => boolean;
   onCancel: () => void;
 }) {
-  const [text, setText] = useState(initialText);
-  const [problem, setProblem] = useState<string | null>(null);
-  const send = () => {
-    if (busy) {
-      return;
-    }
-    if (text.trim() === '') {
-      setProblem('Write the request to send instead.');
-      return;
-    }
-    if (onSend(text.trim())) {
-      onCancel();
-    }
-  };
   return (
-    <form
+    <ThreadPromptForm
+      name="Edit request"
       className="thread-turn__edit"
-      aria-label="Edit request"
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        send();
+      field={{ id, name: 'edit', label: 'Edit your request' }}
+      hint="Sends it as a new version of this turn; the turns after it stay with the earlier version."
+      initialText={initialText}
+      autoFocus
+      busy={busy}
+      emptyProblem="Write the request to send instead."
+      submitLabel="Send edit"
+      onSend={(text) => {
+        const sent = onSend(text);
+        if (sent) {
+          onCancel();
+        }
+        return sent;
       }}
-    >
-      <TextAreaField
-        id={id}
-        name="edit"
-        label="Edit your request"
-        rows={3}
-        value={text}
-        autoFocus
-        onChange={(event) => {
-          setText(event.target.value);
-          setProblem(null);
-        }}
-        onKeyDown={(event) => {
-          if (isSubmitShortcut(event)) {
-            event.preventDefault();
-            send();
-          } else if (event.key === 'Escape') {
-            onCancel();
-          }
-        }}
-        error={problem ?? undefined}
-        hint="Sends it as a new version of this turn; the turns after it stay with the earlier version."
-      />
-      <div className="form__actions">
-        <button type="submit" className="btn btn--primary" disabled={busy}>
-          Send edit
-        </button>
-        <button type="button" className="btn btn--ghost" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+      other={{ label: 'Cancel', onClick: onCancel }}
+      onEscape={onCancel}
+    />
   );
 }
