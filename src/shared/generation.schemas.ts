@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GenerationEventName } from './generation-events.js';
 import { LANGUAGES } from './languages.js';
+import { MAX_GROUP_RUNS } from './limits.js';
 
 export { MAX_GROUP_RUNS, MAX_INPUT_CHARS } from './limits.js';
 
@@ -72,6 +73,17 @@ export const generateBodySchema = z.strictObject({
    * limit per user; a group has at most MAX_GROUP_RUNS runs at once.
    */
   groupId: z.uuid().optional(),
+  /**
+   * With groupId: this run's column in the Compare (0 for the first), kept in
+   * the turn's params so the Compare reopens with its columns in the user's
+   * order rather than the order the runs were saved in.
+   */
+  column: z
+    .number()
+    .int('The column must be a whole number.')
+    .min(0, 'The column must be 0 or more.')
+    .max(MAX_GROUP_RUNS - 1, `The column must be below ${String(MAX_GROUP_RUNS)}.`)
+    .optional(),
 });
 
 /** POST /api/explain. */

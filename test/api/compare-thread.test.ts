@@ -73,6 +73,43 @@ describe('a Compare is one thread', () => {
     expect((own.body.turns as Json[]).map((t) => t.modelId).sort()).toEqual(['model-a', 'model-b']);
   });
 
+  it('keeps each run’s column in its turn’s params, whatever order the runs were saved in', async () => {
+    const groupId = randomUUID();
+    // The last column's run is saved first.
+    const order: [string, number][] = [
+      ['model-c', 2],
+      ['model-a', 0],
+      ['model-b', 1],
+    ];
+    let threadId = '';
+    for (const [modelId, column] of order) {
+      const res = await api.post(
+        '/api/generate',
+        { prompt: 'Sort a list', modelId, groupId, column },
+        { token: session.token },
+      );
+      expect(res.status).toBe(200);
+      threadId = String(res.body.threadId);
+    }
+    const thread = await api.get(`/api/threads/${threadId}`, { token: session.token });
+    const turns = thread.body.turns as Json[];
+    const columns = Object.fromEntries(turns.map((t) => [t.modelId, t.params.column]));
+    expect(columns).toEqual({ 'model-a': 0, 'model-b': 1, 'model-c': 2 });
+
+    // Outside a Compare the column means nothing and is not kept; out of range is refused.
+    const alone = await api.post('/api/generate', { prompt: 'x', column: 1 }, { token: session.token });
+    expect(alone.status).toBe(200);
+    const single = await api.get(`/api/threads/${String(alone.body.threadId)}`, { token: session.token });
+    expect((single.body.turns as Json[])[0]?.params).not.toHaveProperty('column');
+    const refused = await api.post(
+      '/api/generate',
+      { prompt: 'x', groupId: randomUUID(), column: 5 },
+      { token: session.token },
+    );
+    expect(refused.status).toBe(400);
+    expect(Object.keys(refused.body.error.details.fields)).toContain('column');
+  });
+
   it('continues a Compare thread like any other: a follow-up names the thread and the version it follows', async () => {
     const [first] = await compare('Sort a list', ['model-a', 'model-b']);
     const followUp = await api.post(

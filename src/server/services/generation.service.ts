@@ -209,7 +209,7 @@ export class GenerationService {
       parentId: place.parentId,
       kind,
       modelId: model.id,
-      params: stored,
+      params: place.column === undefined ? stored : { ...stored, column: place.column },
       input,
       generationId,
       createdAt: this.deps.clock.now(),

@@ -126,6 +126,13 @@ describe('a Compare’s thread', () => {
     expect(place).toEqual({ thread, parentId: null, earlier: [], group: thread });
   });
 
+  it('carries the run’s column in its Compare, and none for a run without one', async () => {
+    const place = await placeGenerateTurn(noStore, 'u', { groupId, column: 2, prompt: 'Sort' }, now);
+    expect(place.column).toBe(2);
+    const unplaced = await placeGenerateTurn(noStore, 'u', { groupId, prompt: 'Sort' }, now);
+    expect('column' in unplaced).toBe(false);
+  });
+
   it('joins the thread when another server instance created it between the touch and the create', async () => {
     const thread: ThreadRecord = {
       id: compareThreadId('u', groupId),

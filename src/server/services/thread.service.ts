@@ -19,6 +19,8 @@ export interface TurnPlacement {
   earlier: PromptRecord[];
   /** A Compare's thread, saved with the group's first run (the others find it). */
   group?: ThreadRecord;
+  /** The run's column in its Compare, kept in the turn's params (a reopened Compare keeps the user's order). */
+  column?: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function placeTurn(
 export async function placeGenerateTurn(
   store: Store,
   userId: string,
-  request: { threadId?: string; parentId?: string | null; groupId?: string; prompt: string },
+  request: { threadId?: string; parentId?: string | null; groupId?: string; column?: number; prompt: string },
   now: Date,
 ): Promise<TurnPlacement> {
   if (request.groupId === undefined || request.threadId !== undefined) {
@@ -66,7 +68,8 @@ export async function placeGenerateTurn(
     createdAt: now,
     updatedAt: now,
   };
-  return { thread: group, parentId: null, earlier: [], group };
+  const column = request.column === undefined ? {} : { column: request.column };
+  return { thread: group, parentId: null, earlier: [], group, ...column };
 }
 
 /** The id of the thread of a user's Compare `groupId`: a UUID derived from both. */
