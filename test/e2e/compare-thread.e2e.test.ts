@@ -60,4 +60,37 @@ describe.skipIf(!CHROMIUM)('A Compare in History', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('reopens a Compare with its columns in the order the user picked the models, not the order they were saved in', async () => {
+    const { page, context, problems } = await openSignedInPage(browser, server);
+    // Model B's run (the first column) reaches the server only after Model A's has been saved.
+    await page.route('**/api/generate', async (route) => {
+      const body = route.request().postDataJSON() as { modelId?: string };
+      if (body.modelId === 'model-b') {
+        await expect.poll(() => upstream.requests.some((r) => r.body.model === 'model-a')).toBe(true);
+      }
+      await route.continue();
+    });
+    await page.goto(`${server.url}/compare`);
+    await expect.poll(() => page.getByLabel('Model B', { exact: true }).isChecked()).toBe(true);
+    // Picked as Model B, then Model A.
+    await page.getByLabel('Model A', { exact: true }).uncheck();
+    await page.getByLabel('Model A', { exact: true }).check();
+    await page.getByLabel('Describe the code you want').fill('Add two numbers');
+    await page.getByRole('button', { name: 'Compare 2 models' }).click();
+    await expect.poll(() => runBadge(column(page, 'Model A')).innerText()).toBe('Done');
+    await expect.poll(() => runBadge(column(page, 'Model B')).innerText()).toBe('Done');
+    const order = () => page.getByRole('article').getByRole('heading', { level: 3 }).allInnerTexts();
+    expect(await order()).toEqual(['Model B', 'Model A']);
+    expect(upstream.requests.map((r) => r.body.model)).toEqual(['model-a', 'model-b']);
+    await page.unrouteAll();
+
+    await page.goto(`${server.url}/history`);
+    await historyItems(page).first().getByRole('link', { name: 'Add two numbers' }).click();
+    await page.waitForURL(/\/compare\?thread=/);
+    await expect.poll(() => column(page, 'Model A').innerText()).toContain('Answer of model-a');
+    expect(await order()).toEqual(['Model B', 'Model A']);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -47,6 +47,22 @@ describe('storedCompareOf', () => {
     expect(stored?.columns.map((c) => c.runId)).toEqual(['1', '4']);
   });
 
+  it('puts the columns in the order the user had them (each turn’s recorded column), not the order they were saved in', () => {
+    const saved = [
+      turn('1', 'b', { params: { column: 1, temperature: 0.2 } }),
+      turn('2', 'c', { params: { column: 2 } }),
+      turn('3', 'a', { params: { column: 0 } }),
+    ];
+    expect(storedCompareOf(thread(saved), null)?.columns.map((c) => c.modelId)).toEqual(['a', 'b', 'c']);
+    // Turns saved without a column (an older Compare, an API client) keep their saved order, after the others.
+    const mixed = [
+      turn('1', 'x'),
+      turn('2', 'b', { params: { column: 1 } }),
+      turn('3', 'y', { params: { column: 'no' } }),
+    ];
+    expect(storedCompareOf(thread(mixed), null)?.columns.map((c) => c.modelId)).toEqual(['b', 'x', 'y']);
+  });
+
   it('is null for a thread without a generated first position', () => {
     expect(storedCompareOf(thread([]), null)).toBeNull();
     expect(storedCompareOf(thread([turn('1', 'a', { kind: 'explain', code: 'x' })]), null)).toBeNull();

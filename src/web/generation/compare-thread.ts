@@ -1,5 +1,5 @@
 import type { ModelListing } from '../api/generation.api';
-import type { Thread } from '../api/threads.api';
+import type { Thread, ThreadTurn } from '../api/threads.api';
 import { LANGUAGES, type Language } from '../../shared/languages';
 
 /** One column of a stored Compare: its model and the turn (run) that holds its answer. */
@@ -17,23 +17,36 @@ export interface StoredCompare {
   columns: StoredCompareColumn[];
 }
 
+/** Sorts after every recorded column. */
+const UNRECORDED = Number.MAX_SAFE_INTEGER;
+
+/** Where a turn's column was in its Compare (the `column` the web sends with each run); null when not recorded. */
+function columnOf(turn: ThreadTurn): number | null {
+  const column = turn.params['column'];
+  return typeof column === 'number' && Number.isInteger(column) ? column : null;
+}
+
 /**
  * The Compare a thread holds: its first position's versions, one column a
- * model in the order they were started (a model met twice keeps its first
- * column). Null when the thread has no generate turn at its first position.
+ * model (a model met twice keeps its first column), in the order the user
+ * had them (each turn's recorded column), else in the order they were saved.
+ * Null when the thread has no generate turn at its first position.
  */
 export function storedCompareOf(
   thread: Thread,
   models: readonly ModelListing[] | null,
 ): StoredCompare | null {
   const seen = new Set<string>();
-  const firsts = thread.turns.flatMap((turn) => {
-    if (turn.kind !== 'generate' || turn.parentId !== null || seen.has(turn.modelId)) {
-      return [];
-    }
-    seen.add(turn.modelId);
-    return [turn];
-  });
+  const firsts = thread.turns
+    .flatMap((turn) => {
+      if (turn.kind !== 'generate' || turn.parentId !== null || seen.has(turn.modelId)) {
+        return [];
+      }
+      seen.add(turn.modelId);
+      return [turn];
+    })
+    // A stable sort: turns saved without a column (older Compares, API clients) keep their order, after the others.
+    .sort((a, b) => (columnOf(a) ?? UNRECORDED) - (columnOf(b) ?? UNRECORDED));
   const first = firsts[0];
   if (!first) {
     return null;

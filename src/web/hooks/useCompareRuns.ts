@@ -31,10 +31,11 @@ export function useCompareRuns(initial: CompareColumnRun[]) {
   const start = (prompt: string, language: Language, models: readonly CompareModel[]) => {
     // One group: the columns count once against the per-user running limit.
     const groupId = newUuid();
-    const next = models.map((model): CompareColumnRun => ({
+    const next = models.map((model, column): CompareColumnRun => ({
       ...model,
       run: startRun(
-        { kind: 'generate', body: { prompt, language, modelId: model.modelId, groupId } },
+        // `column`: a reopened Compare shows its columns in this order, whatever order the runs were saved in.
+        { kind: 'generate', body: { prompt, language, modelId: model.modelId, groupId, column } },
         { retryWhenBusy: true },
       ),
     }));
