@@ -53,13 +53,15 @@ async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<void>)
   }
 }
 
-const zero = (): Counts => ({
+/** Counts of every kind: `some` as given, zero for the others. */
+export const countsOf = (some: Partial<Counts> = {}): Counts => ({
   users: 0,
   sessions: 0,
   passwordResets: 0,
   activity: 0,
   threads: 0,
   prompts: 0,
+  ...some,
 });
 
 /** Counts of what a copy wrote and what it found already equal, and what it could not copy. */
@@ -81,7 +83,7 @@ export async function copyStore(
   now: Date,
   onUser: (done: number, report: CopyReport) => void = () => undefined,
 ): Promise<CopyReport> {
-  const report: CopyReport = { written: zero(), unchanged: zero(), problems: [] };
+  const report: CopyReport = { written: countsOf(), unchanged: countsOf(), problems: [] };
   const live = <T extends { expiresAt: Date }>(items: T[]) => items.filter((x) => x.expiresAt > now);
   let done = 0;
   for await (const user of allUsers(source)) {
@@ -222,7 +224,7 @@ export async function countStore(
   now: Date,
   onUser: (done: number) => void = () => undefined,
 ): Promise<Counts> {
-  const counts = zero();
+  const counts = countsOf();
   for await (const user of allUsers(store)) {
     const [sessions, resets, activity, threads] = await Promise.all([
       store.sessions.listAllForUser(user.id),
