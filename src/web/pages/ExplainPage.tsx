@@ -8,7 +8,6 @@ import { LanguageSelect } from '../components/generation/LanguageSelect';
 import { ModelPicker } from '../components/generation/ModelPicker';
 import { RunActions } from '../components/generation/RunActions';
 import { RunErrorAlert } from '../components/generation/RunErrorAlert';
-import { SectionsView } from '../components/generation/SectionsView';
 import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
 import { Conversation, type SendInThread } from '../components/thread/Conversation';
 import { StoredAnswer } from '../components/thread/StoredAnswer';
@@ -201,18 +200,9 @@ export function ExplainPage() {
             renderLive={() =>
               snapshot && run ? <ExplainAnswer run={run} snapshot={snapshot} model={runModel} /> : null
             }
-            renderStored={(turn) =>
-              turn.kind === 'explain' && turn.sections && turn.sections.length > 0 ? (
-                <SectionsView
-                  code={turn.code}
-                  language={toCodeLanguage(turn.language)}
-                  sections={turn.sections}
-                  partial={false}
-                />
-              ) : (
-                <StoredAnswer turn={turn} model={models.find(turn.modelId)} what="explanation" />
-              )
-            }
+            renderStored={(turn) => (
+              <StoredAnswer turn={turn} model={models.find(turn.modelId)} what="explanation" />
+            )}
             onSend={sendInThread}
             onNewConversation={leave}
           />
