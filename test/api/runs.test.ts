@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
 import { startTestServer } from '../helpers/app.js';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
-import { postForStream } from '../helpers/sse.js';
+import { postForStream, readNumberedSse, type NumberedSseEvent } from '../helpers/sse.js';
 import { useOpenAiServer, useSignedInUser, useTempDir, useTestServer } from '../helpers/suite.js';
 import { generateCatalogue } from './support/generate-suite.js';
 
@@ -13,62 +13,14 @@ import { generateCatalogue } from './support/generate-suite.js';
  * until it ends, is stopped, or has had nobody attached for the grace period.
  */
 
-/** One SSE event as received, with its `id:` line. */
-interface NumberedSse {
-  id: number;
-  event: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test payloads are asserted field by field
-  data: any;
-}
-
-/** Reads an SSE response with each event's id until the end, or until `stop` returns true. */
-async function readNumbered(
-  response: Response,
-  stop: (all: NumberedSse[]) => boolean = () => false,
-): Promise<NumberedSse[]> {
-  const events: NumberedSse[] = [];
-  const reader = response.body?.getReader();
-  if (!reader) {
-    return events;
-  }
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) {
-        return events;
-      }
-      buffer += decoder.decode(value, { stream: true });
-      for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
-        const lines = buffer.slice(0, cut).split('\n');
-        buffer = buffer.slice(cut + 2);
-        const field = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-        const data = field('data');
-        if (data === undefined) {
-          continue; // keep-alive comment
-        }
-        events.push({ id: Number(field('id')), event: field('event') ?? 'message', data: JSON.parse(data) });
-        if (stop(events)) {
-          await reader.cancel();
-          return events;
-        }
-      }
-    }
-  } catch (error) {
-    if ((error as Error).name !== 'AbortError') {
-      throw error;
-    }
-    return events;
-  }
-}
-
-const tokensOf = (events: NumberedSse[]) =>
+const tokensOf = (events: NumberedSseEvent[]) =>
   events
     .filter((e) => e.event === 'token')
     .map((e) => e.data.text as string)
     .join('');
-const tokenCount = (events: NumberedSse[]) => events.filter((e) => e.event === 'token').length;
+const tokenCount = (events: NumberedSseEvent[]) => events.filter((e) => e.event === 'token').length;
+/** Stops reading once `n` tokens have come. */
+const afterTokens = (n: number) => (_: NumberedSseEvent, all: NumberedSseEvent[]) => tokenCount(all) === n;
 
 const ANSWER = 'one two three four five six seven eight nine ten eleven twelve';
 
@@ -107,17 +59,14 @@ describe('attaching to a run', () => {
   it('a closed connection leaves the run going; attaching shows the earlier tokens and then the rest live', async () => {
     upstream.script([{ type: 'answer', text: ANSWER, delayMs: 120 }]);
     const controller = new AbortController();
-    const first = await readNumbered(
-      await start({ prompt: 'count' }, controller),
-      (all) => tokenCount(all) === 2,
-    );
+    const first = await readNumberedSse(await start({ prompt: 'count' }, controller), afterTokens(2));
     controller.abort();
     // Every event is numbered in order from 1.
     expect(first.map((e) => e.id)).toEqual([1, 2, 3]);
     expect(first[0]).toMatchObject({ event: 'start', data: { modelId: 'remote-chat' } });
     const id = first[0]?.data.id as string;
 
-    const attached = await readNumbered(await attach(id));
+    const attached = await readNumberedSse(await attach(id));
     expect(attached.map((e) => e.id)).toEqual(attached.map((_, i) => i + 1));
     expect(attached.slice(0, 3)).toEqual(first);
     expect(attached.at(-1)).toMatchObject({ event: 'done', data: { id, output: ANSWER } });
@@ -134,7 +83,7 @@ describe('attaching to a run', () => {
     const res = await postForStream(`${server.url}/api/explain`, session.token, {
       code: 'def add(a, b): return a + b',
     });
-    const events = await readNumbered(res);
+    const events = await readNumberedSse(res);
     expect(events.at(-1)?.event).toBe('done');
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
   });
@@ -142,15 +91,12 @@ describe('attaching to a run', () => {
   it('Last-Event-ID continues after that event without repeats', async () => {
     upstream.script([{ type: 'answer', text: ANSWER, delayMs: 60 }]);
     const controller = new AbortController();
-    const first = await readNumbered(
-      await start({ prompt: 'count' }, controller),
-      (all) => tokenCount(all) === 3,
-    );
+    const first = await readNumberedSse(await start({ prompt: 'count' }, controller), afterTokens(3));
     controller.abort();
     const id = first[0]?.data.id as string;
     const last = first.at(-1)?.id ?? 0;
 
-    const rest = await readNumbered(await attach(id, last));
+    const rest = await readNumberedSse(await attach(id, last));
     expect(rest[0]?.id).toBe(last + 1);
     expect(rest.map((e) => e.event)).not.toContain('start');
     expect(tokensOf(first) + tokensOf(rest)).toBe(ANSWER);
@@ -160,9 +106,9 @@ describe('attaching to a run', () => {
   it('stopOnDisconnect: true stops the run as soon as the connection closes', async () => {
     upstream.script([{ type: 'answer', text: ANSWER, stallAfterChunks: 2 }]);
     const controller = new AbortController();
-    const first = await readNumbered(
+    const first = await readNumberedSse(
       await start({ prompt: 'count', stopOnDisconnect: true }, controller),
-      (all) => tokenCount(all) === 2,
+      afterTokens(2),
     );
     controller.abort();
     const upstreamRequest = upstream.requests[0];
@@ -176,10 +122,7 @@ describe('attaching to a run', () => {
   it("another user's run, or an unknown id, is not found", async () => {
     upstream.script([{ type: 'answer', text: ANSWER, stallAfterChunks: 1 }]);
     const controller = new AbortController();
-    const first = await readNumbered(
-      await start({ prompt: 'count' }, controller),
-      (all) => tokenCount(all) === 1,
-    );
+    const first = await readNumberedSse(await start({ prompt: 'count' }, controller), afterTokens(1));
     const id = first[0]?.data.id as string;
     const other = await registerAndLogin(api);
     expect((await attach(id, undefined, other.token)).status).toBe(404);
@@ -196,10 +139,7 @@ describe('attaching to a run', () => {
   it('saves the output written so far while the run streams', async () => {
     upstream.script([{ type: 'answer', text: ANSWER, stallAfterChunks: 3 }]);
     const controller = new AbortController();
-    const first = await readNumbered(
-      await start({ prompt: 'count' }, controller),
-      (all) => tokenCount(all) === 3,
-    );
+    const first = await readNumberedSse(await start({ prompt: 'count' }, controller), afterTokens(3));
     const id = first[0]?.data.id as string;
     // The model stalls mid-answer: the record already holds what was sent, while the run goes on.
     await expect
@@ -219,10 +159,7 @@ describe('a run nobody attaches to, and a finished run', () => {
   it('is stopped after the grace period: the upstream request is aborted, the partial answer and its figures kept', async () => {
     upstream.script([{ type: 'answer', text: ANSWER, stallAfterChunks: 2 }]);
     const controller = new AbortController();
-    const first = await readNumbered(
-      await start({ prompt: 'count' }, controller),
-      (all) => tokenCount(all) === 2,
-    );
+    const first = await readNumberedSse(await start({ prompt: 'count' }, controller), afterTokens(2));
     controller.abort();
     const id = first[0]?.data.id as string;
     const upstreamRequest = upstream.requests[0];
@@ -240,14 +177,14 @@ describe('a run nobody attaches to, and a finished run', () => {
 
   it('a finished run replays in full from its record: start, the whole answer, done', async () => {
     upstream.script([{ type: 'answer', text: ANSWER }]);
-    const done = await readNumbered(await start({ prompt: 'count' }));
+    const done = await readNumberedSse(await start({ prompt: 'count' }));
     const id = done[0]?.data.id as string;
     expect(done.at(-1)?.event).toBe('done');
     // For the grace period an ended run still resumes event by event; then its record answers.
-    const names = async () => (await readNumbered(await attach(id))).map((e) => e.event);
+    const names = async () => (await readNumberedSse(await attach(id))).map((e) => e.event);
     await expect.poll(names, { timeout: 5000 }).toEqual(['start', 'token', 'done']);
 
-    const replay = await readNumbered(await attach(id));
+    const replay = await readNumberedSse(await attach(id));
     expect(replay.map((e) => e.id)).toEqual([1, 2, 3]);
     expect(replay[1]?.data.text).toBe(ANSWER);
     expect(replay[2]?.data).toEqual(done.at(-1)?.data);
@@ -269,7 +206,7 @@ describe('shutting down', () => {
     // The model stalls mid-answer and the client stays attached: only the shutdown can end this run.
     upstream.script([{ type: 'answer', text: ANSWER, stallAfterChunks: 2 }]);
     const res = await postForStream(`${server.url}/api/generate`, session.token, { prompt: 'count' });
-    const reading = readNumbered(res);
+    const reading = readNumberedSse(res);
     const upstreamRequest = await upstream.waitForRequest(0);
     await expect.poll(() => upstreamRequest.chunksSent).toBe(2);
     await expect

@@ -24,16 +24,37 @@ export function postForStream(
   });
 }
 
+/** A server-sent event with the number of its `id:` line (a run, which a client resumes with Last-Event-ID). */
+export interface NumberedSseEvent extends SseEvent {
+  id: number;
+}
+
+/** What a reader is told of each event as it comes; true stops the reading. */
+type OnEvent<E> = (e: E, all: E[]) => boolean | undefined | Promise<boolean | undefined>;
+
 /**
  * Reads a text/event-stream response event by event. `onEvent` may return
  * true to stop reading (the connection is then closed by the caller's
  * AbortController, if any).
  */
-export async function readSse(
+export function readSse(response: Response, onEvent?: OnEvent<SseEvent>): Promise<SseEvent[]> {
+  return readEvents(response, (e) => e, onEvent);
+}
+
+/** readSse for a stream that numbers its events: each with its `id`. */
+export function readNumberedSse(
   response: Response,
-  onEvent?: (e: SseEvent, all: SseEvent[]) => boolean | undefined | Promise<boolean | undefined>,
-): Promise<SseEvent[]> {
-  const events: SseEvent[] = [];
+  onEvent?: OnEvent<NumberedSseEvent>,
+): Promise<NumberedSseEvent[]> {
+  return readEvents(response, (e, id) => ({ ...e, id: Number(id) }), onEvent);
+}
+
+async function readEvents<E extends SseEvent>(
+  response: Response,
+  make: (e: SseEvent, id: string | undefined) => E,
+  onEvent?: OnEvent<E>,
+): Promise<E[]> {
+  const events: E[] = [];
   if (!response.body) {
     return events;
   }
@@ -53,10 +74,13 @@ export async function readSse(
         buffer = buffer.slice(cut + 2);
         cut = buffer.indexOf('\n\n');
         let event = 'message';
+        let id: string | undefined;
         const data: string[] = [];
         for (const line of block.split('\n')) {
           if (line.startsWith('event: ')) {
             event = line.slice(7);
+          } else if (line.startsWith('id: ')) {
+            id = line.slice(4);
           } else if (line.startsWith('data: ')) {
             data.push(line.slice(6));
           }
@@ -64,7 +88,7 @@ export async function readSse(
         if (data.length === 0) {
           continue; // a comment (keep-alive)
         }
-        const e: SseEvent = { event, data: JSON.parse(data.join('\n')) };
+        const e = make({ event, data: JSON.parse(data.join('\n')) }, id);
         events.push(e);
         if (await onEvent?.(e, events)) {
           await reader.cancel();
