@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localProviderOptions, rejection } from '../../../../test/helpers/local-provider.js';
 import { writeTinyGguf } from '../../../../test/helpers/tiny-gguf.js';
 import type { LocalModelEntry } from '../catalogue.js';
@@ -308,19 +308,26 @@ describe('LocalProvider', () => {
 
   it('measures silence on the engine side: a slow reader gets no idle timeout', async () => {
     const strict = new LocalProvider(localProviderOptions({ modelsDir: dir, idleTimeoutMs: 200 }));
+    const request = (maxTokens: number): GenerationRequest => ({
+      model: tiny,
+      input: COMPLETION,
+      params: { ...GREEDY, maxTokens },
+      signal: new AbortController().signal,
+    });
     try {
-      const request: GenerationRequest = {
-        model: tiny,
-        input: COMPLETION,
-        params: { ...GREEDY, maxTokens: 20 },
-        signal: new AbortController().signal,
-      };
+      // The model is loaded first, on real timers: only the run below is on fake time.
+      await collect(strict.generate(request(1)));
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
       let text = '';
       let usage: Chunk | undefined;
-      for await (const chunk of strict.generate(request)) {
+      for await (const chunk of strict.generate(request(20))) {
         if (chunk.type === 'token') {
-          // Like a client on a slow connection: decoding is long over meanwhile.
-          await new Promise((resolve) => setTimeout(resolve, text === '' ? 400 : 0));
+          if (text === '') {
+            // Like a client on a slow connection: it takes token 1 only once decoding is over
+            // (the model is free again), and then many idle limits later.
+            await expect.poll(() => strict.loadedModels()[0]?.inUse).toBe(0);
+            vi.advanceTimersByTime(10 * 200);
+          }
           text += chunk.text;
         } else {
           usage = chunk;
@@ -329,6 +336,7 @@ describe('LocalProvider', () => {
       expect(text).toHaveLength(20);
       expect(usage).toMatchObject({ type: 'usage', completionTokens: 20 });
     } finally {
+      vi.useRealTimers();
       await strict.close();
     }
   });
