@@ -104,6 +104,15 @@ describe('a Compare’s thread', () => {
   const groupId = '5b3c1f0e-8a2d-4c1b-9e7f-0a1b2c3d4e5f';
   const noStore = {} as Parameters<typeof placeGenerateTurn>[0];
   const now = new Date('2026-01-01T10:00:00.000Z');
+  /** The user's Compare thread of `groupId` as placed at `now`. */
+  const compareThread = (title: string, id = compareThreadId('u', groupId)): ThreadRecord => ({
+    id,
+    userId: 'u',
+    title,
+    kind: 'compare',
+    createdAt: now,
+    updatedAt: now,
+  });
 
   it('has an id that is a UUID, the same for a user and group, another for another user or group', () => {
     const id = compareThreadId('u', groupId);
@@ -115,14 +124,7 @@ describe('a Compare’s thread', () => {
 
   it('places a run of a group at the first position of that thread, titled from the prompt, without asking the store', async () => {
     const place = await placeGenerateTurn(noStore, 'u', { groupId, prompt: 'Sort a list\nfast' }, now);
-    const thread = {
-      id: compareThreadId('u', groupId),
-      userId: 'u',
-      title: 'Sort a list…',
-      kind: 'compare',
-      createdAt: now,
-      updatedAt: now,
-    };
+    const thread = compareThread('Sort a list…');
     expect(place).toEqual({ thread, parentId: null, earlier: [], group: thread });
   });
 
@@ -134,14 +136,7 @@ describe('a Compare’s thread', () => {
   });
 
   it('joins the thread when another server instance created it between the touch and the create', async () => {
-    const thread: ThreadRecord = {
-      id: compareThreadId('u', groupId),
-      userId: 'u',
-      title: 'Sort a list',
-      kind: 'compare',
-      createdAt: now,
-      updatedAt: now,
-    };
+    const thread = compareThread('Sort a list');
     let exists = false;
     const touches: boolean[] = [];
     const store = {
@@ -163,14 +158,7 @@ describe('a Compare’s thread', () => {
   });
 
   it('passes on other failures to create the thread', async () => {
-    const thread = {
-      id: 't',
-      userId: 'u',
-      title: 'x',
-      kind: 'compare',
-      createdAt: now,
-      updatedAt: now,
-    } as const;
+    const thread = compareThread('x', 't');
     const store = {
       threads: {
         touch: async () => false,
