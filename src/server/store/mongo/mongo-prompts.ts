@@ -1,4 +1,5 @@
 import { pageOf } from '../cursor.js';
+import { promptStats, type PromptCounts } from '../prompt-stats.js';
 import type {
   PromptOutcome,
   PromptPage,
@@ -11,8 +12,6 @@ import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { date, limitValue, NEWEST_FIRST, promptListFilter, text } from './mongo-filters.js';
 import { fromPromptDoc, outcomeSet, toPromptDoc } from './mongo.mapping.js';
-
-const DAY_MS = 86_400_000;
 
 interface StatsFacets {
   kinds: { _id: string; n: number }[];
@@ -133,22 +132,15 @@ export class MongoPrompts implements PromptRepository {
       },
     ];
     const [facets] = await atBoundary(() => this.c.prompts.aggregate<StatsFacets>(pipeline).toArray());
-    const kinds = new Map((facets?.kinds ?? []).map((r) => [r._id, r.n]));
-    const days = new Map((facets?.days ?? []).map((r) => [r._id, r.n]));
-    const perDay: PromptStats['perDay'] = [];
-    for (let t = since.getTime(); t < until.getTime(); t += DAY_MS) {
-      const day = new Date(t).toISOString().slice(0, 10);
-      perDay.push({ date: day, count: days.get(day) ?? 0 });
-    }
-    return {
-      generations: kinds.get('generate') ?? 0,
-      explanations: kinds.get('explain') ?? 0,
+    const counts: PromptCounts = {
+      kinds: new Map((facets?.kinds ?? []).map((r) => [r._id, r.n])),
       byModel: (facets?.models ?? []).map((r) => ({
         modelId: r._id,
         count: r.n,
         completionTokens: r.tokens,
       })),
-      perDay,
+      days: new Map((facets?.days ?? []).map((r) => [r._id, r.n])),
     };
+    return promptStats(counts, since, until);
   }
 }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { decodeCursor, pageOf } from '../cursor.js';
+import { promptStats, type PromptCounts } from '../prompt-stats.js';
 import type {
   PromptOutcome,
   PromptPage,
@@ -233,22 +234,13 @@ export class SqlitePrompts implements PromptRepository {
   }
 
   async statsForUser(userId: string, since: Date, until: Date): Promise<PromptStats> {
-    const kinds = new Map(this.countsByKind.all(userId).map((r) => [r.kind, r.n]));
-    const days = new Map(
-      this.countsByDay.all(userId, since.getTime(), until.getTime()).map((r) => [r.day, r.n]),
-    );
-    const perDay: PromptStats['perDay'] = [];
-    for (let t = since.getTime(); t < until.getTime(); t += 86_400_000) {
-      const date = new Date(t).toISOString().slice(0, 10);
-      perDay.push({ date, count: days.get(date) ?? 0 });
-    }
-    return {
-      generations: kinds.get('generate') ?? 0,
-      explanations: kinds.get('explain') ?? 0,
+    const counts: PromptCounts = {
+      kinds: new Map(this.countsByKind.all(userId).map((r) => [r.kind, r.n])),
       byModel: this.countsByModel
         .all(userId)
         .map((r) => ({ modelId: r.modelId, count: r.n, completionTokens: r.tokens })),
-      perDay,
+      days: new Map(this.countsByDay.all(userId, since.getTime(), until.getTime()).map((r) => [r.day, r.n])),
     };
+    return promptStats(counts, since, until);
   }
 }
