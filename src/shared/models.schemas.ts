@@ -40,6 +40,12 @@ export const modelListingSchema = z.object({
   format: z.enum(PROMPT_FORMATS),
   /** What the model may be asked to do; base models only generate. */
   tasks: z.array(modelTaskSchema),
+  /**
+   * Whether the model takes a turn after earlier ones in a thread (a
+   * follow-up, or another version of a later turn); base (completion) models
+   * do not, and such a request is refused with 400 `model_cannot_follow_up`.
+   */
+  followUps: z.boolean(),
   status: modelStatusSchema,
   /** While downloading or verifying; `totalBytes` is null while the size is unknown. */
   progress: z.object({ receivedBytes: z.number(), totalBytes: z.number().nullable() }).optional(),

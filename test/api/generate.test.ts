@@ -18,12 +18,18 @@ describe('GET /api/models', () => {
       provider: 'openai-compatible',
       format: 'chat',
       tasks: ['generate', 'explain'],
+      followUps: true,
       status: 'ready',
       isDefault: true,
       contextLength: 2048,
     });
-    // A base model continues code: it is listed for Generate only.
-    expect(res.body[1]).toMatchObject({ id: 'remote-base', format: 'completion', tasks: ['generate'] });
+    // A base model continues code: it is listed for Generate only, and takes no follow-up.
+    expect(res.body[1]).toMatchObject({
+      id: 'remote-base',
+      format: 'completion',
+      tasks: ['generate'],
+      followUps: false,
+    });
     expect(res.body[2]).toMatchObject({
       status: 'unavailable',
       reason: expect.stringContaining('CODEGENIE_TEST_UNSET_KEY'),

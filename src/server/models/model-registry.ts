@@ -1,6 +1,7 @@
 import { tasksOf, type Catalogue, type ModelEntry } from './catalogue.js';
 import type { ModelListing } from '../../shared/models.schemas.js';
 import { ModelNotFoundError } from './model-errors.js';
+import { takesFollowUps } from './prompt-formats.js';
 import type { ModelProvider } from './provider.port.js';
 
 /** A catalogue entry with its live status, as GET /api/models lists it. */
@@ -62,6 +63,7 @@ export class ModelRegistry {
       provider: m.provider,
       format: m.format,
       tasks: tasksOf(m),
+      followUps: takesFollowUps(m.format),
       contextLength: m.contextLength ?? null,
       defaults: this.defaultsOf(m),
       isDefault: m.id === this.catalogue.defaultModel,

@@ -218,3 +218,12 @@ export function promptText(prompt: RenderedPrompt, options: { withBos: boolean }
 export function tasksOfFormat(format: PromptFormat): ModelTask[] {
   return format === 'completion' ? ['generate'] : ['generate', 'explain'];
 }
+
+/**
+ * Whether a model of this format takes a turn after earlier ones (a
+ * follow-up, or another version of a later turn): a base model continues
+ * text and follows no instruction, so it is refused (`model_cannot_follow_up`).
+ */
+export function takesFollowUps(format: PromptFormat): boolean {
+  return format !== 'completion';
+}

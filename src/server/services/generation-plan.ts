@@ -3,6 +3,7 @@ import { tasksOf, type ModelEntry } from '../models/catalogue.js';
 import { ModelCannotExplainError, ModelCannotFollowUpError } from '../models/model-errors.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import { detectLanguage, extractCode, parseSections } from '../models/output.js';
+import { takesFollowUps } from '../models/prompt-formats.js';
 import {
   buildExplainPrompt,
   buildGeneratePrompt,
@@ -57,7 +58,7 @@ export function planGenerate(
   earlier: PriorTurn[] = [],
 ): GenerationPlan {
   const model = models.get(body.modelId);
-  if (model.format === 'completion' && earlier.length > 0) {
+  if (!takesFollowUps(model.format) && earlier.length > 0) {
     // Refused up front, before trimming could leave the thread out altogether.
     throw new ModelCannotFollowUpError(model.name);
   }

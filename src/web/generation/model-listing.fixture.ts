@@ -12,6 +12,7 @@ export function modelListing(fields: Partial<ModelListing> = {}): ModelListing {
     provider: 'openai-compatible',
     format: 'chat',
     tasks: ['generate', 'explain'],
+    followUps: true,
     status: 'ready',
     contextLength: 2048,
     defaults: { temperature: 0.2, maxTokens: 512, topP: 0.95 },

@@ -15,7 +15,12 @@ const listing = (id: string, fields: Partial<ModelListing> = {}): ModelListing =
   modelListing({ id, name: id.toUpperCase(), ...fields });
 
 /** A code-completion model: it generates, it cannot explain. */
-const base = listing('base', { format: 'completion', tasks: ['generate'], isDefault: true });
+const base = listing('base', {
+  format: 'completion',
+  tasks: ['generate'],
+  followUps: false,
+  isDefault: true,
+});
 const chat = listing('chat');
 const other = listing('other');
 

@@ -115,8 +115,8 @@ export function resetModels(): void {
  * version of a later turn), or null when it can: a base (code-completion)
  * model continues text, so the server refuses it with `model_cannot_follow_up`.
  */
-export function followUpReason(model: Pick<ModelListing, 'name' | 'format'>): string | null {
-  return model.format === 'completion' ? `${model.name} ${MESSAGES.cannotFollowUp}` : null;
+export function followUpReason(model: Pick<ModelListing, 'name' | 'followUps'>): string | null {
+  return model.followUps ? null : `${model.name} ${MESSAGES.cannotFollowUp}`;
 }
 
 /**
