@@ -54,24 +54,23 @@ async function collect(stream: AsyncIterable<Chunk>): Promise<Collected> {
   return { text: tokens.join(''), tokens, usage, chunks };
 }
 
+/** A greedy run of `model` on `input`, `params` changed. */
+function request(
+  model: LocalModelEntry,
+  input: ModelInput,
+  params: Partial<GenerationParams> = {},
+  signal?: AbortSignal,
+): GenerationRequest {
+  return { model, input, params: { ...GREEDY, ...params }, signal: signal ?? new AbortController().signal };
+}
+
 describe('LocalProvider', () => {
   let dir: string;
   let provider: LocalProvider;
   let tiny: LocalModelEntry;
   let tinyChat: LocalModelEntry;
 
-  const run = (
-    model: LocalModelEntry,
-    input: ModelInput,
-    params: Partial<GenerationParams> = {},
-    signal?: AbortSignal,
-  ) =>
-    provider.generate({
-      model,
-      input,
-      params: { ...GREEDY, ...params },
-      signal: signal ?? new AbortController().signal,
-    });
+  const run = (...args: Parameters<typeof request>) => provider.generate(request(...args));
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-provider-'));
@@ -292,13 +291,7 @@ describe('LocalProvider', () => {
   it('times out when the first token (loading included) takes too long', async () => {
     const hasty = new LocalProvider(localProviderOptions({ modelsDir: dir, firstTokenTimeoutMs: 1 }));
     try {
-      const request: GenerationRequest = {
-        model: tiny,
-        input: COMPLETION,
-        params: GREEDY,
-        signal: new AbortController().signal,
-      };
-      const error = await rejection(collect(hasty.generate(request)));
+      const error = await rejection(collect(hasty.generate(request(tiny, COMPLETION))));
       expect(error).toBeInstanceOf(ProviderTimeoutError);
       expect((error as Error).message).toBe('Tiny tiny gave no first token within 0.001 s.');
     } finally {
@@ -308,19 +301,13 @@ describe('LocalProvider', () => {
 
   it('measures silence on the engine side: a slow reader gets no idle timeout', async () => {
     const strict = new LocalProvider(localProviderOptions({ modelsDir: dir, idleTimeoutMs: 200 }));
-    const request = (maxTokens: number): GenerationRequest => ({
-      model: tiny,
-      input: COMPLETION,
-      params: { ...GREEDY, maxTokens },
-      signal: new AbortController().signal,
-    });
     try {
       // The model is loaded first, on real timers: only the run below is on fake time.
-      await collect(strict.generate(request(1)));
+      await collect(strict.generate(request(tiny, COMPLETION, { maxTokens: 1 })));
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
       let text = '';
       let usage: Chunk | undefined;
-      for await (const chunk of strict.generate(request(20))) {
+      for await (const chunk of strict.generate(request(tiny, COMPLETION, { maxTokens: 20 }))) {
         if (chunk.type === 'token') {
           if (text === '') {
             // Like a client on a slow connection: it takes token 1 only once decoding is over
