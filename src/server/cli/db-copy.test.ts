@@ -277,40 +277,33 @@ describe('db:copy, SQLite to SQLite', () => {
     expect(await countStore(target, NOW)).toEqual(await countStore(source, NOW));
   });
 
-  it('fails the count check when the target holds records the source does not', async () => {
+  /** db:copy of `users` seeded users onto a target that already holds account `n` of `username`: exit code and output. */
+  async function copyOntoAnotherAccount(users: number, n: number, username: string, email: string) {
     const from = freshFile();
     const to = freshFile();
-    await seed(open(from), 3);
-    const target = open(to);
-    await target.users.create({
-      id: id('e47a', 1),
-      username: 'someone_else',
-      email: 'else@example.com',
+    await seed(open(from), users);
+    await open(to).users.create({
+      id: id('e47a', n),
+      username,
+      email,
       displayName: null,
       passwordHash: 'h',
       createdAt: NOW,
     });
     const io = cliIo();
-    expect(await main(['--from', `sqlite:${from}`, '--to', `sqlite:${to}`], io)).toBe(1);
+    return { code: await main(['--from', `sqlite:${from}`, '--to', `sqlite:${to}`], io), io };
+  }
+
+  it('fails the count check when the target holds records the source does not', async () => {
+    const { code, io } = await copyOntoAnotherAccount(3, 1, 'someone_else', 'else@example.com');
+    expect(code).toBe(1);
     expect(io.out()).toMatch(/users\s+3\s+4 {3}differs/);
     expect(io.err()).toMatch(/Counts differ \(users\)/);
   });
 
   it('reports a user whose username is taken by another account in the target, and exits 1', async () => {
-    const from = freshFile();
-    const to = freshFile();
-    await seed(open(from), 2);
-    const target = open(to);
-    await target.users.create({
-      id: id('e47a', 2),
-      username: 'user_0.x',
-      email: 'other@example.com',
-      displayName: null,
-      passwordHash: 'h',
-      createdAt: NOW,
-    });
-    const io = cliIo();
-    expect(await main(['--from', `sqlite:${from}`, '--to', `sqlite:${to}`], io)).toBe(1);
+    const { code, io } = await copyOntoAnotherAccount(2, 2, 'user_0.x', 'other@example.com');
+    expect(code).toBe(1);
     expect(io.err()).toMatch(
       /problem: user a11ce000-0000-4000-8000-000000000000: another account in the target has this username/,
     );
