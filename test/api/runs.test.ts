@@ -39,6 +39,14 @@ function useRunsSuite(name: string, graceSeconds: number) {
   const start = (body: Record<string, unknown>, controller = new AbortController()) =>
     postForStream(`${server.url}/api/generate`, session.token, body, controller.signal);
 
+  /** Starts a streamed generation, reads until `tokens` tokens have come, and drops the connection. */
+  const startAndLeave = async (body: Record<string, unknown>, tokens: number) => {
+    const controller = new AbortController();
+    const events = await readNumberedSse(await start(body, controller), afterTokens(tokens));
+    controller.abort();
+    return events;
+  };
+
   /** GET /api/generations/:id/events, optionally after event `lastEventId`. */
   const attach = (id: string, lastEventId?: number, token = session.token) =>
     fetch(`${server.url}/api/generations/${id}/events`, {
@@ -49,18 +57,16 @@ function useRunsSuite(name: string, graceSeconds: number) {
       },
     });
 
-  return { upstream, server, api, session, start, attach };
+  return { upstream, server, api, session, start, startAndLeave, attach };
 }
 
 describe('attaching to a run', () => {
   // Long enough that only stopOnDisconnect or Stop can end a run here before the test does.
-  const { upstream, server, api, session, start, attach } = useRunsSuite('runs-attach', 600);
+  const { upstream, server, api, session, start, startAndLeave, attach } = useRunsSuite('runs-attach', 600);
 
   it('a closed connection leaves the run going; attaching shows the earlier tokens and then the rest live', async () => {
     upstream.script([{ type: 'answer', text: ANSWER, delayMs: 120 }]);
-    const controller = new AbortController();
-    const first = await readNumberedSse(await start({ prompt: 'count' }, controller), afterTokens(2));
-    controller.abort();
+    const first = await startAndLeave({ prompt: 'count' }, 2);
     // Every event is numbered in order from 1.
     expect(first.map((e) => e.id)).toEqual([1, 2, 3]);
     expect(first[0]).toMatchObject({ event: 'start', data: { modelId: 'remote-chat' } });
@@ -90,9 +96,7 @@ describe('attaching to a run', () => {
 
   it('Last-Event-ID continues after that event without repeats', async () => {
     upstream.script([{ type: 'answer', text: ANSWER, delayMs: 60 }]);
-    const controller = new AbortController();
-    const first = await readNumberedSse(await start({ prompt: 'count' }, controller), afterTokens(3));
-    controller.abort();
+    const first = await startAndLeave({ prompt: 'count' }, 3);
     const id = first[0]?.data.id as string;
     const last = first.at(-1)?.id ?? 0;
 
@@ -105,12 +109,7 @@ describe('attaching to a run', () => {
 
   it('stopOnDisconnect: true stops the run as soon as the connection closes', async () => {
     upstream.script([{ type: 'answer', text: ANSWER, stallAfterChunks: 2 }]);
-    const controller = new AbortController();
-    const first = await readNumberedSse(
-      await start({ prompt: 'count', stopOnDisconnect: true }, controller),
-      afterTokens(2),
-    );
-    controller.abort();
+    const first = await startAndLeave({ prompt: 'count', stopOnDisconnect: true }, 2);
     const upstreamRequest = upstream.requests[0];
     // The grace period here is 10 minutes: only stopOnDisconnect can end this exchange in the test's time.
     await upstreamRequest?.ended;
@@ -154,13 +153,11 @@ describe('attaching to a run', () => {
 });
 
 describe('a run nobody attaches to, and a finished run', () => {
-  const { upstream, server, start, attach } = useRunsSuite('runs-grace', 1);
+  const { upstream, server, start, startAndLeave, attach } = useRunsSuite('runs-grace', 1);
 
   it('is stopped after the grace period: the upstream request is aborted, the partial answer and its figures kept', async () => {
     upstream.script([{ type: 'answer', text: ANSWER, stallAfterChunks: 2 }]);
-    const controller = new AbortController();
-    const first = await readNumberedSse(await start({ prompt: 'count' }, controller), afterTokens(2));
-    controller.abort();
+    const first = await startAndLeave({ prompt: 'count' }, 2);
     const id = first[0]?.data.id as string;
     const upstreamRequest = upstream.requests[0];
     await upstreamRequest?.ended;
