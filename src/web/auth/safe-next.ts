@@ -12,12 +12,26 @@ function hasUnsafeCharacter(value: string): boolean {
   return false;
 }
 
+/** A `%2F`/`%5C` or control character anywhere, once decoded, is not a path a link of ours makes. */
+function decodedIsOdd(path: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  return decoded.includes('//') || hasUnsafeCharacter(decoded) || /%(2f|5c)/i.test(path);
+}
+
 /**
  * Turns the `next` query parameter into a path on this site to go to after
- * login, or `/` when it is missing or unsafe. OWASP unvalidated redirects:
- * only a path starting with exactly one `/` is kept — never `//host`, `/\host`,
- * a full URL or a scheme such as `javascript:` — and it must resolve to
- * `origin` itself.
+ * login, or `/` when it is missing or odd. OWASP unvalidated redirects: the
+ * value is resolved with the URL API against `origin` and kept only when it
+ * stays on that origin and its resolved path starts with exactly one `/` —
+ * `/..//host/x` resolves to the path `//host/x`, which a router or browser
+ * reads as another host — and nothing decodes into such a path (`/%2F%2Fhost`,
+ * `/%5Chost`). Backslashes, controls, `//host`, full URLs and schemes such as
+ * `javascript:` never get that far.
  */
 export function safeNextPath(next: string | null | undefined, origin: string): string {
   if (
@@ -34,7 +48,13 @@ export function safeNextPath(next: string | null | undefined, origin: string): s
   } catch {
     return '/';
   }
-  if (url.origin !== new URL(origin).origin || GUEST_ONLY_PATHS.has(url.pathname)) {
+  if (
+    url.origin !== new URL(origin).origin ||
+    // An empty segment anywhere (`/a//b`) is odd; at the start it names another host.
+    url.pathname.includes('//') ||
+    decodedIsOdd(url.pathname) ||
+    GUEST_ONLY_PATHS.has(url.pathname)
+  ) {
     return '/';
   }
   return `${url.pathname}${url.search}${url.hash}`;
