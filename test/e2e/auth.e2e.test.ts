@@ -90,6 +90,26 @@ describe.skipIf(!CHROMIUM)('accounts in the browser', () => {
     await context.close();
   });
 
+  // Issue 13 finding 11: `/..//evil.example/x` resolved to the path `//evil.example/x`, another host.
+  it('signs in at /login?next=/..//evil.example/x and lands on the home page of the app', async () => {
+    const { page, context, problems } = await openPage();
+    const a = newAccount('next');
+    const res = await fetch(`${server.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(a),
+    });
+    expect(res.status).toBe(201);
+    await page.goto(`${server.url}/login?next=/..//evil.example/x`);
+    await page.getByLabel(/^Username/).fill(a.username);
+    await page.getByLabel('Password', { exact: true }).fill(a.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${server.url}/`);
+    await expect.poll(() => page.getByRole('heading', { name: 'Generate', level: 1 }).isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('shows "Username already exists" for a taken username', async () => {
     const { page, context } = await openPage();
     const a = newAccount('taken');
