@@ -1,5 +1,23 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { compressAssets, summarize } from './scripts/compress-assets.js';
+
+/**
+ * After the bundle is written, adds brotli and gzip copies of its text assets
+ * (scripts/compress-assets.ts), which the server sends by Accept-Encoding. Part
+ * of every `vite build`, so a build into another folder (`--outDir`) has them too.
+ */
+function precompress(): Plugin {
+  return {
+    name: 'codegenie:precompress',
+    apply: 'build',
+    async writeBundle(options) {
+      if (options.dir !== undefined) {
+        this.info(summarize(await compressAssets(options.dir)));
+      }
+    },
+  };
+}
 
 /**
  * Builds the React single-page app from src/web into dist/web, which the
@@ -8,7 +26,7 @@ import react from '@vitejs/plugin-react';
  */
 export default defineConfig({
   root: 'src/web',
-  plugins: [react()],
+  plugins: [react(), precompress()],
   build: {
     outDir: '../../dist/web',
     emptyOutDir: true,

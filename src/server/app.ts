@@ -9,6 +9,7 @@ import { createMailer } from './mail/index.js';
 import { MailService, type MailRetryOptions } from './mail/mail.service.js';
 import type { Mailer } from './mail/mailer.port.js';
 import { authPlugin } from './plugins/auth.plugin.js';
+import { compressPlugin } from './plugins/compress.plugin.js';
 import { docsPlugin } from './plugins/docs.plugin.js';
 import { securityPlugin } from './plugins/security.plugin.js';
 import { webPlugin } from './plugins/web.plugin.js';
@@ -139,6 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, { auth: services.auth, secure: config.secure });
   await docsPlugin(app);
 
+  // Before the routes: it hooks into each route as it is added.
+  await app.register(compressPlugin);
   await app.register(
     async (api) => {
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

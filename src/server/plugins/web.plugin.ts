@@ -9,10 +9,16 @@ export interface WebOptions {
   webRoot: string | undefined;
 }
 
+/** What every hashed file under /assets gets: its name changes with its content, so it never goes stale. */
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+
 /**
  * Serves the built React app: hashed assets with a long cache, and
- * index.html for every other GET outside /api so client-side routes such as
- * /login load the app. Unknown /api paths answer a JSON 404.
+ * index.html (revalidated on every load, so a new build is picked up) for
+ * every other GET outside /api so client-side routes such as /login load the
+ * app. Unknown /api paths answer a JSON 404. A file's brotli or gzip copy
+ * (`.br`, `.gz`, written by scripts/compress-assets.ts at build time) is sent
+ * instead when the request's Accept-Encoding takes it.
  */
 export async function webPlugin(app: FastifyInstance, opts: WebOptions): Promise<void> {
   const root = opts.webRoot;
@@ -22,9 +28,10 @@ export async function webPlugin(app: FastifyInstance, opts: WebOptions): Promise
       root,
       wildcard: false,
       index: false,
+      preCompressed: true,
       setHeaders(reply, filePath) {
-        const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
-        reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        const immutable = filePath.startsWith(path.join(root, 'assets') + path.sep);
+        reply.header('cache-control', immutable ? IMMUTABLE_CACHE : 'no-cache');
       },
     });
   } else {
