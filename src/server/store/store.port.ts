@@ -52,7 +52,7 @@ export interface UserRepository {
   ): Promise<UserRecord | null>;
   /**
    * Deletes the user and every record of theirs in every collection
-   * (sessions, password resets, activity, prompts, threads). Safe to call again after
+   * (sessions, password resets, activity, prompts, threads, outbox). Safe to call again after
    * a failure half-way. False when the user did not exist.
    */
   delete(id: string): Promise<boolean>;
@@ -145,6 +145,49 @@ export interface ActivityRepository {
   append(entry: ActivityRecord): Promise<void>;
   /** The user's newest entries first, at most `limit`. */
   listForUser(userId: string, limit: number): Promise<ActivityRecord[]>;
+  /**
+   * The user's newest entries of these kinds first, at most `limit`: the
+   * profile's security events, which many generations must not push out.
+   */
+  listKindsForUser(userId: string, kinds: readonly ActivityKind[], limit: number): Promise<ActivityRecord[]>;
+}
+
+/**
+ * A mail waiting to be sent: the `outbox` collection. Kept in the store so a
+ * restart during a mail-server outage loses nothing; deleted once sent, given
+ * up, withdrawn, or with the account.
+ */
+export interface OutboxRecord {
+  id: string;
+  /** The account the mail is about; its records go with the account. */
+  userId: string;
+  /** What the mail is, for logs ("password-reset"); never the content. */
+  purpose: string;
+  /** The message, sealed by the mail service: the store never holds a reset link in clear. */
+  payload: string;
+  /** The password-reset token the mail carries: once that token is withdrawn, the mail is not sent. */
+  tokenId: string | null;
+  /** Tries made so far. */
+  attempts: number;
+  /** When the next try is due. */
+  nextAttemptAt: Date;
+  createdAt: Date;
+  /** Why the last try failed (never the content). */
+  lastError: string | null;
+}
+
+export interface OutboxRepository {
+  add(mail: OutboxRecord): Promise<void>;
+  /** Mails due at `now` (nextAttemptAt at or before it), earliest first, at most `limit`. */
+  listDue(now: Date, limit: number): Promise<OutboxRecord[]>;
+  /** The earliest nextAttemptAt of any mail; null when the outbox is empty. */
+  nextDueAt(): Promise<Date | null>;
+  /** Records a failed try; false when the mail is gone (sent by another process, or its account deleted). */
+  reschedule(id: string, attempts: number, nextAttemptAt: Date, lastError: string): Promise<boolean>;
+  /** Deletes one mail; false when absent. */
+  delete(id: string): Promise<boolean>;
+  /** Every mail of the user, earliest due first. For db:copy and tests. */
+  listForUser(userId: string): Promise<OutboxRecord[]>;
 }
 
 /** What was asked of a model and what it answered: the `prompts` collection. */
@@ -338,6 +381,8 @@ export interface Store {
   readonly prompts: PromptRepository;
   /** Conversations: groups of prompt records. */
   readonly threads: ThreadRepository;
+  /** Mail waiting to be sent. */
+  readonly outbox: OutboxRepository;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -5,6 +5,7 @@ import { StoreUnavailableError } from '../../errors.js';
 import type { Store } from '../store.port.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteActivity } from './sqlite-activity.js';
+import { SqliteOutbox } from './sqlite-outbox.js';
 import { COMMON_MATCHES, SqlitePrompts } from './sqlite-prompts.js';
 import { SqliteResets } from './sqlite-resets.js';
 import { SqliteSessions } from './sqlite-sessions.js';
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   readonly activity: SqliteActivity;
   readonly prompts: SqlitePrompts;
   readonly threads: SqliteThreads;
+  readonly outbox: SqliteOutbox;
   private readonly ping_;
 
   private constructor(
@@ -66,6 +68,7 @@ export class SqliteStore implements Store {
     this.activity = new SqliteActivity(db);
     this.prompts = new SqlitePrompts(db, options.commonSearchMatches);
     this.threads = new SqliteThreads(db, options.commonSearchMatches ?? COMMON_MATCHES);
+    this.outbox = new SqliteOutbox(db);
     this.ping_ = db.prepare('SELECT 1');
   }
 
