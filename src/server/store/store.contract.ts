@@ -4,6 +4,7 @@ import { ConflictError } from '../errors.js';
 import type { Store } from './store.port.js';
 import { fixtureSession, fixtureUser, T0 } from './store-fixtures.js';
 import { describeHistoryContract } from './store-history.contract.js';
+import { describeOutboxContract } from './store-outbox.contract.js';
 import { describePromptContract } from './store-prompts.contract.js';
 import { describeResetAndActivityContract } from './store-resets.contract.js';
 import { describeThreadContract } from './store-threads.contract.js';
@@ -151,6 +152,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describePromptContract(() => store);
     describeHistoryContract(() => store);
     describeThreadContract(() => store);
+    describeOutboxContract(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

@@ -1,4 +1,4 @@
-import type { ActivityRecord, ActivityRepository } from '../store.port.js';
+import type { ActivityKind, ActivityRecord, ActivityRepository } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { limitValue, NEWEST_FIRST, text } from './mongo-filters.js';
@@ -17,6 +17,23 @@ export class MongoActivity implements ActivityRepository {
     const n = limitValue(limit);
     if (n === 0) {
       return []; // MongoDB reads limit 0 as "no limit"
+    }
+    const docs = await atBoundary(() => this.c.history.find(filter).sort(NEWEST_FIRST).limit(n).toArray());
+    return docs.map(fromActivityDoc);
+  }
+
+  async listKindsForUser(
+    userId: string,
+    kinds: readonly ActivityKind[],
+    limit: number,
+  ): Promise<ActivityRecord[]> {
+    const filter = {
+      userId: text(userId, 'userId'),
+      kind: { $in: kinds.map((k) => text(k, 'kind') as ActivityKind) },
+    };
+    const n = limitValue(limit);
+    if (n === 0) {
+      return [];
     }
     const docs = await atBoundary(() => this.c.history.find(filter).sort(NEWEST_FIRST).limit(n).toArray());
     return docs.map(fromActivityDoc);

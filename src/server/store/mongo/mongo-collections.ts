@@ -1,7 +1,8 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { ActivityDoc, PromptDoc, ResetDoc, SessionDoc, ThreadDoc, UserDoc } from './mongo.mapping.js';
+import type { OutboxDoc } from './mongo-outbox.js';
 
-/** The six collections; `users`, `prompts` and `history` are named as in the original system. */
+/** The seven collections; `users`, `prompts` and `history` are named as in the original system. */
 export interface MongoCollections {
   users: Collection<UserDoc>;
   sessions: Collection<SessionDoc>;
@@ -9,6 +10,7 @@ export interface MongoCollections {
   history: Collection<ActivityDoc>;
   prompts: Collection<PromptDoc>;
   threads: Collection<ThreadDoc>;
+  outbox: Collection<OutboxDoc>;
 }
 
 /** Collection names in the database. */
@@ -19,6 +21,7 @@ export const COLLECTION_NAMES: Record<keyof MongoCollections, string> = {
   history: 'history',
   prompts: 'prompts',
   threads: 'threads',
+  outbox: 'outbox',
 };
 
 export function openCollections(db: Db): MongoCollections {
@@ -29,6 +32,7 @@ export function openCollections(db: Db): MongoCollections {
     history: db.collection<ActivityDoc>(COLLECTION_NAMES.history),
     prompts: db.collection<PromptDoc>(COLLECTION_NAMES.prompts),
     threads: db.collection<ThreadDoc>(COLLECTION_NAMES.threads),
+    outbox: db.collection<OutboxDoc>(COLLECTION_NAMES.outbox),
   };
 }
 
@@ -60,7 +64,10 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
     { key: { userId: 1 }, name: 'password_resets_user' },
     { key: { expiresAt: 1 }, name: 'password_resets_expires', expireAfterSeconds: 0 },
   ],
-  history: [{ key: NEWEST, name: 'history_user' }],
+  history: [
+    { key: NEWEST, name: 'history_user' },
+    { key: { userId: 1, kind: 1, createdAt: -1, _id: -1 }, name: 'history_user_kind' },
+  ],
   prompts: [
     { key: NEWEST, name: 'prompts_user' },
     { key: { userId: 1, modelId: 1, createdAt: -1, _id: -1 }, name: 'prompts_user_model' },
@@ -68,6 +75,10 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
     { key: { userId: 1, threadId: 1, createdAt: 1 }, name: 'prompts_thread' },
   ],
   threads: [{ key: { userId: 1, updatedAt: -1, _id: -1 }, name: 'threads_user' }],
+  outbox: [
+    { key: { nextAttemptAt: 1, _id: 1 }, name: 'outbox_due' },
+    { key: { userId: 1 }, name: 'outbox_user' },
+  ],
 };
 
 /** Creates every index (a no-op for those that exist). */

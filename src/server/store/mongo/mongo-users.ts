@@ -70,7 +70,7 @@ export class MongoUsers implements UserRepository {
 
   /**
    * Ordered deletes, no transaction: the user's sessions, reset tokens,
-   * activity, prompts and threads first, the user document last. A failure half-way
+   * activity, prompts, threads and pending mail first, the user document last. A failure half-way
    * leaves the user in place, so calling again finishes the job; deleting
    * the dependents once more after the user catches a record a request still
    * in flight wrote in between. A transaction would need a replica set and,
@@ -105,6 +105,7 @@ export class MongoUsers implements UserRepository {
       await this.c.history.deleteMany(filter);
       await this.c.prompts.deleteMany(filter);
       await this.c.threads.deleteMany(filter);
+      await this.c.outbox.deleteMany(filter);
     });
   }
 

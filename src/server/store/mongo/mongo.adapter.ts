@@ -5,6 +5,7 @@ import { ensureIndexes, openCollections } from './mongo-collections.js';
 import { atBoundary, describeConnectFailure } from './mongo-errors.js';
 import { describeTarget, parseMongoUri, type MongoTarget } from './mongo-uri.js';
 import { MongoActivity } from './mongo-activity.js';
+import { MongoOutbox } from './mongo-outbox.js';
 import { MongoPrompts } from './mongo-prompts.js';
 import { MongoResets } from './mongo-resets.js';
 import { MongoSessions } from './mongo-sessions.js';
@@ -41,6 +42,7 @@ export class MongoStore implements Store {
   readonly activity: MongoActivity;
   readonly prompts: MongoPrompts;
   readonly threads: MongoThreads;
+  readonly outbox: MongoOutbox;
 
   private constructor(
     private readonly client: MongoClient,
@@ -53,6 +55,7 @@ export class MongoStore implements Store {
     this.activity = new MongoActivity(c);
     this.prompts = new MongoPrompts(c);
     this.threads = new MongoThreads(c);
+    this.outbox = new MongoOutbox(c);
   }
 
   /**

@@ -75,6 +75,7 @@ describe('mongo adapter over the wire protocol', () => {
       'history',
       'prompts',
       'threads',
+      'outbox',
     ]);
     expect(created.every((c) => c.$db === 'cg_test')).toBe(true);
     const indexes = (name: string) => created.find((c) => c.createIndexes === name)?.indexes;

@@ -164,4 +164,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX prompts_thread ON prompts (thread_id, created_at, id);
     `,
   },
+  {
+    version: 6,
+    name: 'outbox and security events',
+    // Pending mail survives a restart; it goes with its account (cascade).
+    // history_user_kind: the profile's security events without walking every generation.
+    sql: `
+      CREATE TABLE outbox (
+        id              TEXT PRIMARY KEY,
+        user_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        purpose         TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        token_id        TEXT,
+        attempts        INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL,
+        last_error      TEXT
+      ) STRICT;
+      CREATE INDEX outbox_due ON outbox (next_attempt_at, id);
+      CREATE INDEX outbox_user ON outbox (user_id);
+      CREATE INDEX history_user_kind ON history (user_id, kind, created_at DESC, id DESC);
+    `,
+  },
 ];

@@ -27,6 +27,7 @@ function toActivity(row: ActivityRow): ActivityRecord {
 export class SqliteActivity implements ActivityRepository {
   private readonly insert;
   private readonly forUser;
+  private readonly kindsForUser;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(
@@ -35,6 +36,10 @@ export class SqliteActivity implements ActivityRepository {
     );
     this.forUser = db.prepare<[string, number], ActivityRow>(
       'SELECT * FROM history WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?',
+    );
+    this.kindsForUser = db.prepare<[string, string, number], ActivityRow>(
+      `SELECT * FROM history WHERE user_id = ? AND kind IN (SELECT value FROM json_each(?))
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
     );
   }
 
@@ -48,5 +53,13 @@ export class SqliteActivity implements ActivityRepository {
 
   async listForUser(userId: string, limit: number): Promise<ActivityRecord[]> {
     return this.forUser.all(userId, limit).map(toActivity);
+  }
+
+  async listKindsForUser(
+    userId: string,
+    kinds: readonly ActivityKind[],
+    limit: number,
+  ): Promise<ActivityRecord[]> {
+    return this.kindsForUser.all(userId, JSON.stringify(kinds), limit).map(toActivity);
   }
 }

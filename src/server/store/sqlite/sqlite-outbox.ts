@@ -1,0 +1,85 @@
+import type Database from 'better-sqlite3';
+import type { OutboxRecord, OutboxRepository } from '../store.port.js';
+
+interface OutboxRow {
+  id: string;
+  user_id: string;
+  purpose: string;
+  payload: string;
+  token_id: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  created_at: number;
+  last_error: string | null;
+}
+
+function toOutbox(row: OutboxRow): OutboxRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    purpose: row.purpose,
+    payload: row.payload,
+    tokenId: row.token_id,
+    attempts: row.attempts,
+    nextAttemptAt: new Date(row.next_attempt_at),
+    createdAt: new Date(row.created_at),
+    lastError: row.last_error,
+  };
+}
+
+/** Mail waiting to be sent, in the `outbox` table (cascades with its user). */
+export class SqliteOutbox implements OutboxRepository {
+  private readonly insert;
+  private readonly due;
+  private readonly earliest;
+  private readonly update;
+  private readonly deleteOne;
+  private readonly forUser;
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO outbox (id, user_id, purpose, payload, token_id, attempts, next_attempt_at, created_at, last_error)
+       VALUES (@id, @userId, @purpose, @payload, @tokenId, @attempts, @nextAttemptAt, @createdAt, @lastError)`,
+    );
+    this.due = db.prepare<[number, number], OutboxRow>(
+      'SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?',
+    );
+    this.earliest = db.prepare<[], { at: number | null }>('SELECT min(next_attempt_at) AS at FROM outbox');
+    this.update = db.prepare(
+      'UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?',
+    );
+    this.deleteOne = db.prepare('DELETE FROM outbox WHERE id = ?');
+    this.forUser = db.prepare<[string], OutboxRow>(
+      'SELECT * FROM outbox WHERE user_id = ? ORDER BY next_attempt_at, id',
+    );
+  }
+
+  async add(mail: OutboxRecord): Promise<void> {
+    this.insert.run({
+      ...mail,
+      nextAttemptAt: mail.nextAttemptAt.getTime(),
+      createdAt: mail.createdAt.getTime(),
+    });
+  }
+
+  async listDue(now: Date, limit: number): Promise<OutboxRecord[]> {
+    return this.due.all(now.getTime(), limit).map(toOutbox);
+  }
+
+  async nextDueAt(): Promise<Date | null> {
+    const at = this.earliest.get()?.at ?? null;
+    return at === null ? null : new Date(at);
+  }
+
+  async reschedule(id: string, attempts: number, nextAttemptAt: Date, lastError: string): Promise<boolean> {
+    return this.update.run(attempts, nextAttemptAt.getTime(), lastError, id).changes > 0;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.deleteOne.run(id).changes > 0;
+  }
+
+  async listForUser(userId: string): Promise<OutboxRecord[]> {
+    return this.forUser.all(userId).map(toOutbox);
+  }
+}
