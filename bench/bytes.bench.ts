@@ -124,6 +124,16 @@ try {
   console.log('');
   report('Generate page after signing in (what it adds to Login)', await signIn.stop());
 
+  // The other pages with heavy libraries, reached from the menu: what each adds to what is loaded.
+  for (const name of ['Explain', 'Compare']) {
+    const visit = record(page);
+    await page.getByRole('link', { name, exact: true }).click();
+    await page.getByRole('heading', { name, level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
+    console.log('');
+    report(`${name} page from the menu (what it adds)`, await visit.stop());
+  }
+
   console.log(
     `\nLogin JavaScript on the wire: ${kb(loginJs).trim()} (goal <= ${kb(LOGIN_JS_GOAL).trim()}): ` +
       (loginJs <= LOGIN_JS_GOAL ? 'met' : 'NOT MET'),

@@ -175,13 +175,18 @@ function createServices(
   const hasher = deps.hasher ?? new PasswordHasher();
   const activity = new ActivityLog(store, clock);
   const mail = new MailService(deps.mailer ?? createMailer(config), app.log, deps.mailRetry);
+  // One count of failed password checks: sign-in and the checks behind a session share it.
+  const throttle = new LoginThrottle(
+    { ...config.loginThrottle, maxPerAccountPerHour: config.accountCeiling.maxFailuresPerHour },
+    clock,
+  );
   const auth = new AuthService({
     store,
     clock,
     hasher,
     activity,
     tokens: new TokenService(deps.sessionSecret, clock),
-    throttle: new LoginThrottle(config.loginThrottle, clock),
+    throttle,
     sessions: config.sessions,
     audit,
   });
@@ -209,6 +214,7 @@ function createServices(
   const threads = new ThreadService(store);
   const profile = new ProfileService({
     ...account,
+    throttle,
     sessions: config.sessions,
     audit: (event) => {
       app.log.info({ audit: event }, `account: ${event.event}`);

@@ -113,13 +113,24 @@ const envSchema = z.object({
     .meta(doc('A session unused for this many hours expires.')),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt(1_000_000)
     .default(5)
-    .meta(doc('Failed sign-ins for one account within the window before sign-in is refused with 429.')),
+    .meta(
+      doc(
+        'Failed password checks for one account from one IP within the window before that IP waits (429: 1 minute, doubling with each further failure); other IPs still sign in.',
+      ),
+    ),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(1_000_000)
     .default(20)
     .meta(doc('Failed sign-ins from one IP address within the window before 429.')),
   LOGIN_FAILURE_WINDOW_MINUTES: positiveInt(24 * 60)
     .default(15)
     .meta(doc('The window for the two limits above, in minutes.')),
+  LOGIN_MAX_FAILURES_PER_HOUR: positiveInt(1_000_000)
+    .default(100)
+    .meta(
+      doc(
+        'Failed password checks for one account from all IPs within an hour before every IP waits (NIST SP 800-63B ceiling).',
+      ),
+    ),
   CORS_ORIGINS: originList
     .default([])
     .meta(
@@ -244,6 +255,8 @@ export interface Config {
   sessionSecret: string | undefined;
   sessions: { ttlMs: number; idleMs: number };
   loginThrottle: { maxPerAccount: number; maxPerIp: number; windowMs: number };
+  /** Failed password checks one account may have per hour from all sources together. */
+  accountCeiling: { maxFailuresPerHour: number };
   mail: { smtpUrl: string | undefined; from: string };
   passwordReset: { ttlMs: number; maxPerEmailPerHour: number; maxPerIpPerHour: number };
   models: {
@@ -317,6 +330,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       windowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
     },
+    accountCeiling: { maxFailuresPerHour: e.LOGIN_MAX_FAILURES_PER_HOUR },
     mail: {
       smtpUrl: e.SMTP_URL,
       from: e.MAIL_FROM ?? `CodeGenie <no-reply@${new URL(appUrl).hostname}>`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { controlCharsMessage } from './messages.js';
 
 /** Usernames: 3–32 characters of a-z 0-9 _ . - (compared case-insensitively). */
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
@@ -11,8 +12,23 @@ function codePointLength(value: string): number {
   return Array.from(value).length;
 }
 
-export const usernameSchema = z
-  .string()
+/**
+ * Characters no name may hold, checked before trimming (a trailing CR/LF is
+ * refused, not trimmed away): C0 and C1 controls and DEL (NUL, ESC, CR/LF
+ * split log lines and mail headers), the line and paragraph separators, and
+ * the bidirectional controls (U+202E turns "txt.exe" into "exe.txt" on screen:
+ * ALM, LRM/RLM, the embeddings and overrides, and the isolates).
+ */
+const UNSAFE_NAME_CHARS =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/** One rule for usernames and display names: no control or bidi characters. */
+function withoutControlChars(message: string) {
+  return z.string().refine((value) => !UNSAFE_NAME_CHARS.test(value), { message });
+}
+
+export const usernameSchema = withoutControlChars(controlCharsMessage('Username'))
   .trim()
   .regex(USERNAME_PATTERN, 'Username must be 3–32 characters: letters, digits, _ . or -.');
 
@@ -37,8 +53,7 @@ export const passwordSchema = z
     message: `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`,
   });
 
-export const displayNameSchema = z
-  .string()
+export const displayNameSchema = withoutControlChars(controlCharsMessage('Display name'))
   .trim()
   .min(1, 'Display name cannot be empty.')
   .max(64, 'Display name must be at most 64 characters.');

@@ -40,3 +40,8 @@ export const MESSAGES = {
 export function tooLongMessage(field: string): string {
   return `The ${field} is too long: at most ${MAX_INPUT_CHARS.toLocaleString('en-US')} characters.`;
 }
+
+/** What a name with a control or text-direction character is told, naming the field ("Display name"). */
+export function controlCharsMessage(field: string): string {
+  return `${field} cannot contain line breaks, control characters or text-direction marks.`;
+}

@@ -40,7 +40,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
         summary: 'Change my display name, or my email (with my current password)',
         security: AUTHENTICATED,
         body: profileUpdateSchema,
-        response: { 200: userEnvelopeSchema, ...errorResponses(400, 401, 409) },
+        response: { 200: userEnvelopeSchema, ...errorResponses(400, 401, 409, 429) },
       },
     },
     async (request) => ({
@@ -56,7 +56,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
         summary: 'Change my password; every other session is signed out',
         security: AUTHENTICATED,
         body: passwordChangeSchema,
-        response: { 200: passwordChangedSchema, ...errorResponses(400, 401) },
+        response: { 200: passwordChangedSchema, ...errorResponses(400, 401, 429) },
       },
     },
     async (request) => profile.changePassword(authOf(request), request.body, clientInfo(request)),
@@ -104,7 +104,7 @@ export const profileRoutes: FastifyPluginAsyncZod<{ profile: ProfileService }> =
         summary: 'Delete my account and all of its data (send my password)',
         security: AUTHENTICATED,
         body: deleteAccountSchema,
-        response: { 204: noContentSchema, ...errorResponses(400, 401) },
+        response: { 204: noContentSchema, ...errorResponses(400, 401, 429) },
       },
     },
     async (request, reply) => {

@@ -9,7 +9,7 @@ import type { SessionRecord, UserRecord } from '../store/store.port.js';
 import { MESSAGES } from '../../shared/messages.js';
 import type { LoginBody, RegisterBody, User } from '../../shared/auth.schemas.js';
 import type { AccountDeps } from './account.deps.js';
-import type { LoginThrottle } from './login-throttle.js';
+import { accountKey, type LoginThrottle } from './login-throttle.js';
 import { passwordProblem } from './password-policy.js';
 import type { TokenService } from './token.service.js';
 
@@ -87,21 +87,25 @@ export class AuthService {
 
   async login(input: LoginBody, client: ClientInfo): Promise<LoginResult> {
     const identifier = (input.username ?? input.email ?? '').toLowerCase();
-    const wait = this.deps.throttle.retryAfterSeconds(identifier, client.ip);
+    // The lookup comes first for every identifier, so a 429 costs the same
+    // whether or not the account exists; the count is the account's own
+    // (username and email are one account) or, unknown, the identifier's.
+    const user = identifier.includes('@')
+      ? await this.deps.store.users.findByEmail(identifier)
+      : await this.deps.store.users.findByUsername(identifier);
+    const account = accountKey(user, identifier);
+    const wait = this.deps.throttle.retryAfterSeconds(account, client.ip);
     if (wait > 0) {
       this.deps.audit({ event: 'login_locked', identifier, ip: client.ip, retryAfterSeconds: wait });
       throw new RateLimitedError(MESSAGES.tooManyAttempts, wait);
     }
 
-    const user = identifier.includes('@')
-      ? await this.deps.store.users.findByEmail(identifier)
-      : await this.deps.store.users.findByUsername(identifier);
     // OWASP: the same work and the same answer whether or not the user exists.
     const ok = user
       ? await this.deps.hasher.verify(user.passwordHash, input.password)
       : await this.deps.hasher.verifyDummy(input.password);
     if (!user || !ok) {
-      this.deps.throttle.recordFailure(identifier, client.ip);
+      this.deps.throttle.recordFailure(account, client.ip);
       this.deps.audit({
         event: 'login_failed',
         identifier,
@@ -110,7 +114,7 @@ export class AuthService {
       });
       throw new InvalidCredentialsError();
     }
-    this.deps.throttle.recordSuccess(identifier);
+    this.deps.throttle.recordSuccess(account, client.ip);
 
     if (this.deps.hasher.needsRehash(user.passwordHash)) {
       const now = this.deps.clock.now();

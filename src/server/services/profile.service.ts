@@ -1,7 +1,8 @@
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import { InvalidInputError, NotFoundError, RateLimitedError } from '../errors.js';
 import { emailChangedMail, passwordChangedMail } from '../mail/templates/account.templates.js';
 import type { UserRecord } from '../store/store.port.js';
 import type { User } from '../../shared/auth.schemas.js';
+import { MESSAGES } from '../../shared/messages.js';
 import type {
   PasswordChange,
   PasswordChanged,
@@ -11,6 +12,7 @@ import type {
 } from '../../shared/profile.schemas.js';
 import type { AccountDeps } from './account.deps.js';
 import { toPublicUser, type Authenticated, type ClientInfo } from './auth.service.js';
+import { accountKey, type LoginThrottle } from './login-throttle.js';
 import { passwordProblem } from './password-policy.js';
 import { describeUserAgent } from './user-agent.js';
 
@@ -18,6 +20,8 @@ const DAY = 86_400_000;
 const WRONG_PASSWORD = 'Your current password is not correct.';
 
 export interface ProfileServiceDeps extends AccountDeps {
+  /** The sign-in count: a wrong current password is a failed sign-in for the account and source. */
+  throttle: LoginThrottle;
   sessions: { idleMs: number };
   audit: (event: { event: string; userId: string; ip: string; [key: string]: unknown }) => void;
 }
@@ -65,7 +69,7 @@ export class ProfileService {
     const emailChange =
       changes.email !== undefined && changes.email !== user.email ? changes.email : undefined;
     if (emailChange !== undefined) {
-      await this.checkPassword(user, changes.currentPassword, 'currentPassword');
+      await this.checkPassword(user, changes.currentPassword, 'currentPassword', client);
     }
     const updated = await this.deps.store.users.updateProfile(
       user.id,
@@ -98,7 +102,7 @@ export class ProfileService {
     client: ClientInfo,
   ): Promise<PasswordChanged> {
     const user = await this.user(auth.user.id);
-    await this.checkPassword(user, body.currentPassword, 'currentPassword');
+    await this.checkPassword(user, body.currentPassword, 'currentPassword', client);
     const problem = passwordProblem(body.newPassword, { username: user.username, email: user.email });
     if (problem) {
       throw new InvalidInputError(problem, { fields: { newPassword: problem } });
@@ -156,7 +160,7 @@ export class ProfileService {
   /** Deletes the account and all of its data, after checking the password. */
   async deleteAccount(auth: Authenticated, password: string, client: ClientInfo): Promise<void> {
     const user = await this.user(auth.user.id);
-    await this.checkPassword(user, password, 'password');
+    await this.checkPassword(user, password, 'password', client);
     await this.deps.store.users.delete(user.id);
     this.deps.audit({ event: 'account_deleted', userId: user.id, ip: client.ip });
   }
@@ -169,9 +173,29 @@ export class ProfileService {
     return user;
   }
 
-  private async checkPassword(user: UserRecord, password: string | undefined, field: string): Promise<void> {
-    if (password === undefined || !(await this.deps.hasher.verify(user.passwordHash, password))) {
+  /**
+   * Checks the current password as sign-in does (finding: 90 wrong guesses
+   * behind a stolen session went unthrottled): the same per account and
+   * source count, 429 once it is exhausted, and a success clears it.
+   */
+  private async checkPassword(
+    user: UserRecord,
+    password: string | undefined,
+    field: string,
+    client: ClientInfo,
+  ): Promise<void> {
+    const account = accountKey(user, user.username);
+    const wait = this.deps.throttle.retryAfterSeconds(account, client.ip);
+    if (wait > 0) {
+      throw new RateLimitedError(MESSAGES.tooManyAttempts, wait);
+    }
+    if (password === undefined) {
       throw new InvalidInputError(WRONG_PASSWORD, { fields: { [field]: WRONG_PASSWORD } });
     }
+    if (!(await this.deps.hasher.verify(user.passwordHash, password))) {
+      this.deps.throttle.recordFailure(account, client.ip);
+      throw new InvalidInputError(WRONG_PASSWORD, { fields: { [field]: WRONG_PASSWORD } });
+    }
+    this.deps.throttle.recordSuccess(account, client.ip);
   }
 }
