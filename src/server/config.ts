@@ -115,7 +115,7 @@ const envSchema = z.object({
     .default(5)
     .meta(
       doc(
-        'Failed password checks for one account from one IP within the window before that IP waits (429: 1 minute, doubling with each further failure); other IPs still sign in.',
+        'Failed password checks for one account from one IP within the window before that IP is locked out of it for the window (429; each further lock-out doubles, up to a day); other IPs still sign in.',
       ),
     ),
   LOGIN_MAX_FAILURES_PER_IP: positiveInt(1_000_000)
@@ -257,6 +257,8 @@ export interface Config {
   loginThrottle: { maxPerAccount: number; maxPerIp: number; windowMs: number };
   /** Failed password checks one account may have per hour from all sources together. */
   accountCeiling: { maxFailuresPerHour: number };
+  /** Failed password checks one account may have per hour from all sources together. */
+  accountCeiling: { maxFailuresPerHour: number };
   mail: { smtpUrl: string | undefined; from: string };
   passwordReset: { ttlMs: number; maxPerEmailPerHour: number; maxPerIpPerHour: number };
   models: {
@@ -330,6 +332,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       windowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
     },
+    accountCeiling: { maxFailuresPerHour: e.LOGIN_MAX_FAILURES_PER_HOUR },
     accountCeiling: { maxFailuresPerHour: e.LOGIN_MAX_FAILURES_PER_HOUR },
     mail: {
       smtpUrl: e.SMTP_URL,

@@ -29,7 +29,10 @@ function source(baseUrl: () => string, ip: string) {
           method,
           localAddress: ip,
           headers: {
-            ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+            // DELETE is not chunked by default in node:http: the length is needed for its body.
+            ...(payload === undefined
+              ? {}
+              : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
             ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
           },
         },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
-import { accountKey, FIRST_DELAY_MS, LoginThrottle } from './login-throttle.js';
+import { accountKey, LoginThrottle } from './login-throttle.js';
 
 const MINUTE = 60_000;
 const LIMITS = { maxPerAccount: 5, maxPerIp: 20, windowMs: 15 * MINUTE, maxPerAccountPerHour: 100 };
@@ -30,41 +30,36 @@ describe('LoginThrottle', () => {
     failTimes(throttle, 4, ALICE, 'A');
     expect(throttle.retryAfterSeconds(ALICE, 'A')).toBe(0);
     throttle.recordFailure(ALICE, 'A');
-    expect(throttle.retryAfterSeconds(ALICE, 'A')).toBe(FIRST_DELAY_MS / 1000);
+    expect(throttle.retryAfterSeconds(ALICE, 'A')).toBe(15 * 60);
     expect(throttle.retryAfterSeconds(ALICE, 'B')).toBe(0);
     // Another account from A is not slowed by Alice's count.
     expect(throttle.retryAfterSeconds(accountKey({ id: 'u-bob' }, 'bob'), 'A')).toBe(0);
   });
 
-  it('doubles the wait with each further failure, never past the end of the window', () => {
+  it('doubles the lock-out each time the source reaches the limit again, up to a day', () => {
     const clock = new ManualClock(0);
     const throttle = new LoginThrottle(LIMITS, clock);
-    failTimes(throttle, 5, ALICE, 'A');
-    const waits: number[] = [];
-    for (let i = 0; i < 4; i++) {
+    const locks: number[] = [];
+    for (let round = 0; round < 9; round++) {
+      failTimes(throttle, 5, ALICE, 'A');
       const wait = throttle.retryAfterSeconds(ALICE, 'A');
-      waits.push(wait);
+      locks.push(wait / 60);
       clock.advance(wait * 1000 - 1);
       expect(throttle.retryAfterSeconds(ALICE, 'A')).toBe(1);
       clock.advance(1);
       expect(throttle.retryAfterSeconds(ALICE, 'A')).toBe(0);
-      throttle.recordFailure(ALICE, 'A');
     }
-    expect(waits).toEqual([60, 120, 240, 480]);
-    // 15 minutes on, the first five have left the window: 4 failures remain, the fifth costs a minute again.
-    expect(clock.now().getTime()).toBe(15 * MINUTE);
-    throttle.recordFailure(ALICE, 'A');
-    expect(throttle.retryAfterSeconds(ALICE, 'A')).toBe(60);
+    // Minutes: one window, then doubling, never longer than a day.
+    expect(locks).toEqual([15, 30, 60, 120, 240, 480, 960, 1440, 1440]);
   });
 
-  it('lets a source try again once its failures have left the window', () => {
+  it('locks a source that spreads its failures over the window once they reach the limit', () => {
     const clock = new ManualClock(0);
-    const throttle = new LoginThrottle({ ...LIMITS, windowMs: 2 * MINUTE }, clock);
-    failTimes(throttle, 5, ALICE, 'A');
-    clock.advance(MINUTE);
+    const throttle = new LoginThrottle(LIMITS, clock);
     throttle.recordFailure(ALICE, 'A');
-    // Six failures want 2 minutes; the first five leave the 2-minute window in 1.
-    expect(throttle.retryAfterSeconds(ALICE, 'A')).toBe(60);
+    clock.advance(14 * MINUTE);
+    failTimes(throttle, 4, ALICE, 'A');
+    expect(throttle.retryAfterSeconds(ALICE, 'A')).toBe(15 * 60);
   });
 
   it('applies the per-account ceiling to every source, and the right password clears it', () => {

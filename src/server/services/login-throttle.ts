@@ -15,16 +15,19 @@ export interface ThrottleLimits {
 }
 
 const HOUR = 3_600_000;
-/** The first wait of a source over the per-account limit; it doubles with each further failure. */
-export const FIRST_DELAY_MS = 60_000;
+const DAY = 24 * HOUR;
+/** A source's lock-outs of one account are remembered this long (a week); each one doubles the next. */
+const STRIKE_MEMORY_MS = 7 * DAY;
+/** The longest single lock-out. */
+const MAX_LOCK_MS = DAY;
 
 /**
  * Counts failed password checks in memory (OWASP Authentication Cheat Sheet:
  * a lockout must not become a denial of service). Three counts:
  *
- * - per account and source: after `maxPerAccount` failures that source waits
- *   {@link FIRST_DELAY_MS} after its last failure, doubling with each further
- *   failure, never longer than until its failures leave the window; another
+ * - per account and source: after `maxPerAccount` failures within the window
+ *   that source is locked out of that account for one window; each further
+ *   lock-out within a week doubles (growing delays, up to a day). Another
  *   source — the owner's — still signs in;
  * - per source: `maxPerIp` failures across all accounts;
  * - per account: a ceiling of `maxPerAccountPerHour` failures from anywhere
@@ -37,6 +40,8 @@ export const FIRST_DELAY_MS = 60_000;
  */
 export class LoginThrottle {
   private readonly pairs: SlidingWindowCounter;
+  /** One event per lock-out of an account for a source. */
+  private readonly strikes: SlidingWindowCounter;
   private readonly sources: SlidingWindowCounter;
   private readonly accounts: SlidingWindowCounter;
 
@@ -47,6 +52,7 @@ export class LoginThrottle {
     // Each counter keeps enough events per key to enforce its limit.
     const bounds = (max: number) => ({ maxKeys: limits.maxKeys, maxEventsPerKey: Math.max(1_000, max) });
     this.pairs = new SlidingWindowCounter(limits.windowMs, bounds(limits.maxPerAccount));
+    this.strikes = new SlidingWindowCounter(STRIKE_MEMORY_MS, bounds(0));
     this.sources = new SlidingWindowCounter(limits.windowMs, bounds(limits.maxPerIp));
     this.accounts = new SlidingWindowCounter(HOUR, bounds(limits.maxPerAccountPerHour));
   }
@@ -55,7 +61,7 @@ export class LoginThrottle {
   retryAfterSeconds(account: string, ip: string): number {
     const now = this.clock.now().getTime();
     const wait = Math.max(
-      this.pairWait(pairKey(account, ip), now),
+      this.lockedFor(pairKey(account, ip), now),
       this.sources.waitFor(ip, this.limits.maxPerIp, now),
       this.accounts.waitFor(account, this.limits.maxPerAccountPerHour, now),
     );
@@ -64,31 +70,39 @@ export class LoginThrottle {
 
   recordFailure(account: string, ip: string): void {
     const now = this.clock.now().getTime();
-    this.pairs.hit(pairKey(account, ip), now);
+    const pair = pairKey(account, ip);
+    this.pairs.hit(pair, now);
+    // Failures are only checked while the pair is not locked, so reaching the limit is a new lock-out.
+    if (this.pairs.count(pair, now) >= this.limits.maxPerAccount) {
+      this.strikes.hit(pair, now);
+    }
     this.sources.hit(ip, now);
     this.accounts.hit(account, now);
   }
 
   /**
-   * The right password clears that source's failures for the account and the
-   * account's ceiling (NIST counts consecutive failures); never the source's
-   * own count, which an attacker with one account of their own could reset.
+   * The right password clears that source's failures and lock-outs for the
+   * account, and the account's ceiling (NIST counts consecutive failures);
+   * never the source's own count, which an attacker with an account of their
+   * own could otherwise reset at will.
    */
   recordSuccess(account: string, ip: string): void {
-    this.pairs.reset(pairKey(account, ip));
+    const pair = pairKey(account, ip);
+    this.pairs.reset(pair);
+    this.strikes.reset(pair);
     this.accounts.reset(account);
   }
 
-  private pairWait(key: string, now: number): number {
-    const failures = this.pairs.count(key, now);
-    const untilBelowLimit = this.pairs.waitFor(key, this.limits.maxPerAccount, now);
-    if (untilBelowLimit === 0) {
+  /** Milliseconds the pair's latest lock-out still lasts: one window, doubled for each earlier one. */
+  private lockedFor(pair: string, now: number): number {
+    const lastStrike = this.strikes.last(pair, now);
+    if (lastStrike === undefined) {
       return 0;
     }
-    const last = this.pairs.last(key, now) ?? now;
-    const doublings = Math.min(failures - this.limits.maxPerAccount, 30);
-    const delayEnd = last + FIRST_DELAY_MS * 2 ** doublings;
-    return Math.max(0, Math.min(untilBelowLimit, delayEnd - now));
+    // Counted as of the last lock-out, so its length does not shrink while it lasts.
+    const doublings = Math.min(this.strikes.count(pair, lastStrike) - 1, 30);
+    const lockMs = Math.min(this.limits.windowMs * 2 ** doublings, MAX_LOCK_MS);
+    return Math.max(0, lastStrike + lockMs - now);
   }
 }
 
