@@ -29,6 +29,29 @@ describe.skipIf(!CHROMIUM)('A Compare in History', () => {
       .getByRole('listitem')
       .filter({ has: page.getByRole('heading', { level: 3 }) });
 
+  /**
+   * Records, from now on, every state the page's columns show (each column's
+   * heading and badge words, e.g. "Model A: Done"), as the DOM changes: a
+   * state shown for a moment between two polls is caught too.
+   */
+  const recordColumnStates = async (page: Page): Promise<() => Promise<string[]>> => {
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      Object.assign(window, { columnStates: seen });
+      const badge = /^(Starting|Waiting|Writing|Done|Stopped|Failed)$/;
+      new MutationObserver(() => {
+        for (const article of document.querySelectorAll('article')) {
+          const words = [...article.querySelectorAll('header *')].map((e) => e.textContent.trim());
+          const state = `${article.querySelector('h3')?.textContent ?? ''}: ${words.find((w) => badge.test(w)) ?? ''}`;
+          if (!seen.includes(state)) {
+            seen.push(state);
+          }
+        }
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    return () => page.evaluate(() => (window as unknown as { columnStates: string[] }).columnStates);
+  };
+
   it('lists a Compare of two models once, and opening it shows both columns with their answers and the Diff', async () => {
     const { page, context, problems } = await openSignedInPage(browser, server);
     await page.goto(`${server.url}/compare`);
@@ -44,6 +67,13 @@ describe.skipIf(!CHROMIUM)('A Compare in History', () => {
     await expect.poll(() => historyItems(page).count()).toBe(1);
     const entry = historyItems(page).first();
     expect(await entry.innerText()).toContain('Compare · 2 models');
+    const columnStates = await recordColumnStates(page);
+    const attached: string[] = [];
+    page.on('request', (request) => {
+      if (/\/api\/generations\/[^/]+\/events/.test(request.url())) {
+        attached.push(request.url());
+      }
+    });
     await entry.getByRole('link', { name: 'Add two numbers' }).click();
 
     await page.waitForURL(/\/compare\?thread=/);
@@ -52,8 +82,10 @@ describe.skipIf(!CHROMIUM)('A Compare in History', () => {
     await expect.poll(() => column(page, 'Model B').innerText()).toContain('Answer of model-b');
     expect(await runBadge(column(page, 'Model A')).innerText()).toBe('Done');
     expect(await page.getByLabel('Describe the code you want').inputValue()).toBe('Add two numbers');
-    // Nothing was asked of the models again.
+    // Nothing was asked of the models again, nor replayed: the finished columns show Done from the start.
     expect(upstream.requests).toHaveLength(2);
+    expect(attached).toEqual([]);
+    expect(await columnStates()).toEqual(['Model A: Done', 'Model B: Done']);
 
     await page.getByRole('button', { name: 'Diff' }).click();
     await expect.poll(() => page.getByTestId('diff-summary').innerText()).toContain('1 line differs.');

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Thread, ThreadTurn } from '../api/threads.api';
-import { storedCompareOf } from './compare-thread';
+import { GenerationRun, type RunRequest } from '../stores/generation-run';
+import { reopenedColumns, storedCompareOf } from './compare-thread';
 import { modelListing } from './model-listing.fixture';
 import { threadTurn } from './thread-turn.fixture';
 
@@ -66,5 +67,63 @@ describe('storedCompareOf', () => {
   it('is null for a thread without a generated first position', () => {
     expect(storedCompareOf(thread([]), null)).toBeNull();
     expect(storedCompareOf(thread([turn('1', 'a', { kind: 'explain', code: 'x' })]), null)).toBeNull();
+  });
+});
+
+describe('reopenedColumns', () => {
+  const request = (modelId: string): RunRequest => ({
+    kind: 'generate',
+    body: { prompt: 'Reverse a string', language: 'python', modelId },
+  });
+  const stored = (turns: ThreadTurn[]) => {
+    const compare = storedCompareOf(thread(turns), null);
+    if (!compare) {
+      throw new Error('not a compare');
+    }
+    return { thread: thread(turns), compare };
+  };
+
+  it('draws a finished turn from its record, ended (Done, Stopped, Failed), without attaching to it', () => {
+    const { thread: t, compare } = stored([
+      turn('1', 'a'),
+      turn('2', 'b', { status: 'cancelled' }),
+      turn('3', 'c', { status: 'failed', error: { code: 'provider_error', message: 'It broke.' } }),
+    ]);
+    const attach = vi.fn<(id: string, r: RunRequest) => GenerationRun>();
+    const columns = reopenedColumns(t, compare, [], attach);
+    expect(attach).not.toHaveBeenCalled();
+    const snapshots = columns.map((c) => c.run.getSnapshot());
+    expect(snapshots.map((s) => s.status)).toEqual(['done', 'stopped', 'failed']);
+    expect(snapshots.map((s) => s.id)).toEqual(['1', '2', '3']);
+    expect(snapshots[0]?.output).toBe('answer of a');
+    expect(snapshots[0]?.result?.output).toBe('answer of a');
+    expect(snapshots[2]?.error?.message).toBe('It broke.');
+    expect(columns.map((c) => c.run.request)).toEqual([request('a'), request('b'), request('c')]);
+    // An ended run has nothing to stop: Stop all leaves it as it is (and asks the server nothing).
+    columns[0]?.run.stop();
+    expect(columns[0]?.run.getSnapshot()).toBe(snapshots[0]);
+  });
+
+  it('follows a running turn live: by the run at hand for it, else by attaching to it', () => {
+    const { thread: t, compare } = stored([
+      turn('1', 'a', { status: 'running' }),
+      turn('2', 'b', { status: 'running' }),
+    ]);
+    const held = new GenerationRun(request('a'), {}, '1');
+    const attached = new GenerationRun(request('b'), {}, '2');
+    const attach = vi.fn<(id: string, r: RunRequest) => GenerationRun>(() => attached);
+    const other = new GenerationRun(request('x'), {}, '9');
+    const columns = reopenedColumns(
+      t,
+      compare,
+      [
+        { modelId: 'x', name: 'x', asCode: false, run: other },
+        { modelId: 'a', name: 'a', asCode: false, run: held },
+      ],
+      attach,
+    );
+    expect(columns[0]?.run).toBe(held);
+    expect(columns[1]?.run).toBe(attached);
+    expect(attach.mock.calls).toEqual([['2', request('b')]]);
   });
 });

@@ -1,5 +1,8 @@
 import type { ModelListing } from '../api/generation.api';
 import type { Thread, ThreadTurn } from '../api/threads.api';
+import { turnSnapshot } from '../components/thread/StoredAnswer';
+import type { CompareColumnRun } from '../hooks/useCompareRuns';
+import { GenerationRun, attachToRun, type RunRequest } from '../stores/generation-run';
 import { LANGUAGES, type Language } from '../../shared/languages';
 
 /** One column of a stored Compare: its model and the turn (run) that holds its answer. */
@@ -67,4 +70,31 @@ export function storedCompareOf(
       };
     }),
   };
+}
+
+/**
+ * The runs of a reopened Compare's columns. A finished turn is drawn from its
+ * record in `thread`: it reads Done at once, with nothing fetched or replayed
+ * (attaching to it would show it Starting again while its answer replays). A
+ * turn still running is followed live: by the run already `atHand` for it (one
+ * stream a run), else by attaching to it.
+ */
+export function reopenedColumns(
+  thread: Thread,
+  stored: StoredCompare,
+  atHand: readonly CompareColumnRun[],
+  attach: (id: string, request: RunRequest) => GenerationRun = attachToRun,
+): CompareColumnRun[] {
+  return stored.columns.map(({ runId, ...column }) => {
+    const request: RunRequest = {
+      kind: 'generate',
+      body: { prompt: stored.prompt, language: stored.language, modelId: column.modelId },
+    };
+    const turn = thread.turns.find((t) => t.id === runId);
+    if (turn && turn.status !== 'running') {
+      return { ...column, run: new GenerationRun(request, {}, null, turnSnapshot(turn)) };
+    }
+    const live = atHand.find((c) => c.run.getSnapshot().id === runId)?.run;
+    return { ...column, run: live ?? attach(runId, request) };
+  });
 }

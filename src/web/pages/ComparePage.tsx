@@ -54,8 +54,11 @@ const workspace = createWorkspace<CompareWorkspace>(
     runsOf: (values) =>
       values.columns.map(({ run, modelId, name, asCode }) => ({ run, column: { modelId, name, asCode } })),
     restore: (memory, values) => {
-      const columns = (memory.runs ?? []).flatMap(({ id, request, column }): CompareColumnRun[] =>
-        column ? [{ ...column, run: attachToRun(id, request) }] : [],
+      // Opened to show a stored Compare (/compare?thread=): that one is shown, not the runs remembered before.
+      const reopening = new URLSearchParams(window.location.search).has('thread');
+      const columns = (reopening ? [] : (memory.runs ?? [])).flatMap(
+        ({ id, request, column }): CompareColumnRun[] =>
+          column ? [{ ...column, run: attachToRun(id, request) }] : [],
       );
       return {
         prompt: memory.draft ?? values.prompt,
@@ -96,13 +99,14 @@ export function ComparePage() {
   const [errors, setErrors] = useState<{ prompt?: string; models?: string }>({});
   const promptRef = useRef<HTMLTextAreaElement>(null);
 
-  const runs = useCompareRuns(saved.columns);
+  // From History: /compare?thread=<id> shows that Compare's columns again, and not the last ones meanwhile.
+  const [search, setSearch] = useSearchParams();
+  const runs = useCompareRuns(search.has('thread') ? [] : saved.columns);
   const { columns, anyActive } = runs;
   const { models, error: modelsError } = useModels(runs.waitingForModel);
 
-  // From History: /compare?thread=<id> shows that Compare's columns again.
-  const [search, setSearch] = useSearchParams();
-  const reopenProblem = useCompareThread(search.get('thread'), models, (stored) => {
+  const atHand = [...columns, ...saved.columns];
+  const reopenProblem = useCompareThread(search.get('thread'), models, atHand, (stored) => {
     setPrompt(stored.prompt);
     setLanguage(stored.language);
     setChosen(stored.columns.map((c) => c.modelId));
@@ -241,12 +245,15 @@ export function ComparePage() {
         ) : null}
 
         {columns.length === 0 ? (
-          <div className="card card--tight answer__empty">
-            <p>
-              Each model gets its own column with its timings, Stop, Copy and Explain. A slow or failing model
-              never holds up the others. Then use <strong>Diff</strong> to see how their code differs.
-            </p>
-          </div>
+          // A stored Compare being opened: its columns come next, not the page's introduction.
+          search.has('thread') ? null : (
+            <div className="card card--tight answer__empty">
+              <p>
+                Each model gets its own column with its timings, Stop, Copy and Explain. A slow or failing
+                model never holds up the others. Then use <strong>Diff</strong> to see how their code differs.
+              </p>
+            </div>
+          )
         ) : view === 'answers' ? (
           <div className="compare__columns" data-count={columns.length}>
             {columns.map((column) => (

@@ -101,8 +101,10 @@ export class GenerationRun {
     private readonly options: RunOptions = {},
     /** The id of a run already on the server to attach to instead of sending the request. */
     private readonly attachTo: string | null = null,
+    /** A run that has ended, as its record shows it: drawn as it is, never started (nothing to fetch). */
+    ended: RunSnapshot | null = null,
   ) {
-    this.snapshot = {
+    this.snapshot = ended ?? {
       status: 'starting',
       modelId: request.body.modelId,
       id: attachTo,
