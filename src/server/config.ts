@@ -257,8 +257,6 @@ export interface Config {
   loginThrottle: { maxPerAccount: number; maxPerIp: number; windowMs: number };
   /** Failed password checks one account may have per hour from all sources together. */
   accountCeiling: { maxFailuresPerHour: number };
-  /** Failed password checks one account may have per hour from all sources together. */
-  accountCeiling: { maxFailuresPerHour: number };
   mail: { smtpUrl: string | undefined; from: string };
   passwordReset: { ttlMs: number; maxPerEmailPerHour: number; maxPerIpPerHour: number };
   models: {
@@ -332,7 +330,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       windowMs: e.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
     },
-    accountCeiling: { maxFailuresPerHour: e.LOGIN_MAX_FAILURES_PER_HOUR },
     accountCeiling: { maxFailuresPerHour: e.LOGIN_MAX_FAILURES_PER_HOUR },
     mail: {
       smtpUrl: e.SMTP_URL,
