@@ -25,7 +25,8 @@ import { ActivityLog } from './services/activity.service.js';
 import { AuthService, type AuthEvent } from './services/auth.service.js';
 import { LoginThrottle } from './services/login-throttle.js';
 import { PasswordHasher } from './services/password-hasher.js';
-import { PasswordResetService, type ResetEvent } from './services/password-reset.service.js';
+import { PasswordResetService, resetMailTokens, type ResetEvent } from './services/password-reset.service.js';
+import { startMailOutbox, type MailOutboxJob } from './jobs/mail-outbox.job.js';
 import { GenerationService } from './services/generation.service.js';
 import { HistoryService } from './services/history.service.js';
 import { ThreadService } from './services/thread.service.js';
@@ -118,8 +119,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('services', services);
   app.log.info(`mail: ${services.mail.description}`);
   // Remote servers are checked in the background: start-up never waits for them.
+  // Mail left in the outbox by the last run (e.g. a stop during a mail-server outage) is sent at start.
+  let outbox: MailOutboxJob | undefined;
   app.addHook('onReady', async () => {
     services.models.start();
+    outbox = startMailOutbox({ sender: services.mail, clock, log: app.log });
   });
   // Runs outlive their connections, not the server: stop them and save their records before
   // the server waits for open requests, which include every attached stream.
@@ -127,7 +131,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await services.generation.close();
   });
   app.addHook('onClose', async () => {
-    await services.passwordReset.idle();
+    await services.passwordReset.settle();
+    await outbox?.stop();
     await services.mail.close();
     await services.models.close();
   });
@@ -174,7 +179,15 @@ function createServices(
   };
   const hasher = deps.hasher ?? new PasswordHasher();
   const activity = new ActivityLog(store, clock);
-  const mail = new MailService(deps.mailer ?? createMailer(config), app.log, deps.mailRetry);
+  const mail = new MailService({
+    mailer: deps.mailer ?? createMailer(config),
+    log: app.log,
+    queue: store.outbox,
+    clock,
+    secret: deps.sessionSecret,
+    tokens: resetMailTokens({ store, clock, audit }),
+    retry: deps.mailRetry,
+  });
   // One count of failed password checks: sign-in and the checks behind a session share it.
   const throttle = new LoginThrottle(
     { ...config.loginThrottle, maxPerAccountPerHour: config.accountCeiling.maxFailuresPerHour },

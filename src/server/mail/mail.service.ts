@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import type { MailQueue, MailTokens, QueuedMail } from './mail-queue.port.js';
+import { MailSeal } from './mail-seal.js';
 import type { Mailer, MailMessage } from './mailer.port.js';
 
 export interface MailRetryOptions {
@@ -12,76 +16,184 @@ export interface MailJob {
   message: MailMessage;
   /** What the mail is, for logs ("password-reset"); never the content. */
   purpose: string;
-  /** Called once every try has failed, e.g. to withdraw the token the mail carried. */
-  onGaveUp?: () => Promise<void>;
+  /** The account the mail is about: its queued mail and mail files go with it. */
+  userId: string;
+  /** The reset token the mail carries: withdrawn (used, replaced, deleted), the mail is not sent. */
+  tokenId?: string;
 }
+
+export interface MailServiceDeps {
+  mailer: Mailer;
+  log: Logger;
+  /** The store's outbox: queued mail survives a restart. */
+  queue: MailQueue;
+  clock: Clock;
+  /** The session secret: queued messages are sealed under a key derived from it. */
+  secret: string;
+  tokens?: MailTokens;
+  retry?: Partial<MailRetryOptions>;
+}
+
+/** Mails read from the queue per pass. */
+const BATCH = 20;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
- * Sends mail off the request path with bounded retries and backoff. A
- * failure is logged with its reason and never reaches the request that
- * caused the mail, so a down mail server never changes an answer.
+ * Sends mail off the request path: `enqueue` keeps the message, sealed, in
+ * the store's outbox, and the sender job (jobs/mail-outbox.job.ts) calls
+ * `sendDue`, which tries each due mail, deletes it once sent and otherwise
+ * reschedules it with backoff, up to a bounded number of tries. A restart
+ * loses nothing: the job resumes the outbox at start. A failure is logged
+ * with its reason and never reaches the request that caused the mail.
  */
 export class MailService {
-  private readonly pending = new Set<Promise<void>>();
   private readonly retry: MailRetryOptions;
+  private readonly seal: MailSeal;
+  private readonly listeners = new Set<() => void>();
+  private pass: Promise<Date | null> | undefined;
+  private again = false;
 
-  constructor(
-    private readonly mailer: Mailer,
-    private readonly log: Logger,
-    retry: Partial<MailRetryOptions> = {},
-  ) {
-    this.retry = { attempts: retry.attempts ?? 4, baseDelayMs: retry.baseDelayMs ?? 2000 };
+  constructor(private readonly deps: MailServiceDeps) {
+    this.retry = { attempts: deps.retry?.attempts ?? 4, baseDelayMs: deps.retry?.baseDelayMs ?? 2000 };
+    this.seal = new MailSeal(deps.secret);
   }
 
   get description(): string {
-    return this.mailer.description;
+    return this.deps.mailer.description;
   }
 
-  /** Queues a message and returns at once. */
-  enqueue(job: MailJob): void {
-    const run = this.deliver(job).finally(() => this.pending.delete(run));
-    this.pending.add(run);
-  }
-
-  /** Resolves when every queued message is sent or given up (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.pending.size > 0) {
-      await Promise.all([...this.pending]);
+  /** Keeps the message in the outbox, due now, and tells the sender. */
+  async enqueue(job: MailJob): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.queue.add({
+      id: randomUUID(),
+      userId: job.userId,
+      purpose: job.purpose,
+      payload: this.seal.seal(job.message),
+      tokenId: job.tokenId ?? null,
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      lastError: null,
+    });
+    for (const listener of this.listeners) {
+      listener();
     }
   }
 
-  async close(): Promise<void> {
-    await this.idle();
-    await this.mailer.close();
+  /** Calls `listener` after each enqueue (the sender job wakes up). */
+  onQueued(listener: () => void): void {
+    this.listeners.add(listener);
   }
 
-  private async deliver(job: MailJob): Promise<void> {
-    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
-      try {
-        const sent = await this.mailer.send(job.message);
-        this.log.info(
-          { mail: job.purpose, messageId: sent.messageId, file: sent.file, attempt },
-          sent.file ? `mail written to ${sent.file}` : 'mail sent',
-        );
+  /**
+   * Tries every mail due now, one pass at a time (a call during a pass runs
+   * one more after it); resolves to when the next mail is due, null when the
+   * outbox is empty.
+   */
+  sendDue(): Promise<Date | null> {
+    if (this.pass) {
+      this.again = true;
+      return this.pass;
+    }
+    const run = async (): Promise<Date | null> => {
+      let more = true;
+      while (more) {
+        this.again = false;
+        const due = await this.deps.queue.listDue(this.deps.clock.now(), BATCH);
+        for (const mail of due) {
+          await this.attempt(mail);
+        }
+        // A full batch may hide more due mail; an enqueue during the pass asks for another look.
+        more = due.length === BATCH || this.rerunAsked();
+      }
+      return this.deps.queue.nextDueAt();
+    };
+    this.pass = run().finally(() => {
+      this.pass = undefined;
+    });
+    return this.pass;
+  }
+
+  /**
+   * Resolves when the outbox is empty: every mail sent, given up or
+   * withdrawn, waiting out the backoff on the injected clock (tests, scripts).
+   */
+  async idle(): Promise<void> {
+    for (;;) {
+      const next = await this.sendDue();
+      if (next === null) {
         return;
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        const last = attempt === this.retry.attempts;
-        this.log.warn(
-          { mail: job.purpose, attempt, reason },
-          last ? 'mail failed; giving up' : 'mail failed; will retry',
-        );
-        if (!last) {
-          await sleep(this.retry.baseDelayMs * 4 ** (attempt - 1));
+      }
+      await sleep(Math.max(5, next.getTime() - this.deps.clock.now().getTime()));
+    }
+  }
+
+  /** Deletes the mail files the adapter wrote about the user (with the account). */
+  async forgetUser(userId: string): Promise<number> {
+    return (await this.deps.mailer.deleteForUser?.(userId)) ?? 0;
+  }
+
+  /** Waits for a pass under way, then closes the mailer; queued mail stays for the next start. */
+  async close(): Promise<void> {
+    await this.pass?.catch(() => undefined);
+    await this.deps.mailer.close();
+  }
+
+  private rerunAsked(): boolean {
+    return this.again;
+  }
+
+  private async attempt(mail: QueuedMail): Promise<void> {
+    const { log, queue } = this.deps;
+    const context = { mail: mail.purpose, outboxId: mail.id, userId: mail.userId };
+    // Retries only: a first try goes out as the request asked (as before the outbox), while a
+    // retry of a link that was used, replaced or deleted meanwhile would only confuse its reader.
+    if (
+      mail.attempts > 0 &&
+      mail.tokenId !== null &&
+      this.deps.tokens &&
+      !(await this.deps.tokens.isLive(mail.userId, mail.tokenId))
+    ) {
+      await queue.delete(mail.id);
+      log.info(context, 'mail withdrawn: the link it carries is no longer valid');
+      return;
+    }
+    let message: MailMessage;
+    try {
+      message = this.seal.open(mail.payload);
+    } catch {
+      await queue.delete(mail.id);
+      log.error(context, 'queued mail cannot be opened (was SESSION_SECRET changed?); dropped');
+      return;
+    }
+    const attempt = mail.attempts + 1;
+    try {
+      const sent = await this.deps.mailer.send(message, { userId: mail.userId });
+      // Deleted only after the send: a crash in between sends it twice rather than never.
+      await queue.delete(mail.id);
+      log.info(
+        { ...context, messageId: sent.messageId, file: sent.file, attempt },
+        sent.file ? `mail written to ${sent.file}` : 'mail sent',
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const last = attempt >= this.retry.attempts;
+      log.warn({ ...context, attempt, reason }, last ? 'mail failed; giving up' : 'mail failed; will retry');
+      if (!last) {
+        const wait = this.retry.baseDelayMs * 4 ** (attempt - 1);
+        await queue.reschedule(mail.id, attempt, new Date(this.deps.clock.now().getTime() + wait), reason);
+        return;
+      }
+      await queue.delete(mail.id);
+      if (mail.tokenId !== null) {
+        try {
+          await this.deps.tokens?.withdraw(mail.userId, mail.tokenId);
+        } catch (cleanup) {
+          log.error({ err: cleanup, ...context }, 'clean-up after failed mail failed');
         }
       }
-    }
-    try {
-      await job.onGaveUp?.();
-    } catch (error) {
-      this.log.error({ err: error, mail: job.purpose }, 'clean-up after failed mail failed');
     }
   }
 }

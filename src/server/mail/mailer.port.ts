@@ -13,6 +13,11 @@ export interface SentMail {
   file?: string;
 }
 
+/** Whom a message is about, for the adapter's own bookkeeping (never shown in the mail). */
+export interface MailAbout {
+  userId: string;
+}
+
 /**
  * The mail port. Adapters: SMTP (nodemailer) when SMTP_URL is set, else
  * the outbox folder. `send` rejects on failure; retries are the caller's
@@ -21,6 +26,8 @@ export interface SentMail {
 export interface Mailer {
   /** Shown in the start-up log. */
   readonly description: string;
-  send(message: MailMessage): Promise<SentMail>;
+  send(message: MailMessage, about?: MailAbout): Promise<SentMail>;
+  /** Deletes what the adapter kept of the user's mail (the outbox folder's files); returns how many. */
+  deleteForUser?(userId: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -29,7 +29,12 @@ export const passwordResetRoutes: FastifyPluginAsyncZod<{ resets: PasswordResetS
       },
     },
     async (request, reply) => {
-      resets.requestReset(request.body.email, clientInfo(request));
+      // The lookup and writes wait until the answer is out: its timing cannot tell accounts apart.
+      const answered = new Promise<void>((resolve) => {
+        reply.raw.once('finish', resolve);
+        reply.raw.once('close', resolve);
+      });
+      resets.requestReset(request.body.email, clientInfo(request), answered);
       return reply.status(202).send({ message: MESSAGES.resetRequested });
     },
   );

@@ -1,17 +1,18 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { InvalidInputError, InvalidTokenError } from '../errors.js';
+import type { MailTokens } from '../mail/mail-queue.port.js';
 import { passwordChangedMail, resetLinkMail } from '../mail/templates/account.templates.js';
-import type { PasswordResetRecord, UserRecord } from '../store/store.port.js';
+import type { PasswordResetRecord, Store, UserRecord } from '../store/store.port.js';
 import type { AccountDeps } from './account.deps.js';
 import type { ClientInfo } from './auth.service.js';
 import { passwordProblem } from './password-policy.js';
 import { SlidingWindowCounter } from './sliding-window.js';
 
-/** Security events of the reset flow, for the audit log. */
+/** Security events of the reset flow, for the audit log: user ids, never a name or an address. */
 export type ResetEvent =
   | { event: 'reset_requested'; userId: string; ip: string }
   | { event: 'reset_requested_unknown'; ip: string }
-  | { event: 'reset_rate_limited'; email: string; ip: string; limit: 'email' | 'ip' }
+  | { event: 'reset_rate_limited'; ip: string; limit: 'email' | 'ip' }
   | { event: 'reset_link_issued'; userId: string; via: string }
   | { event: 'reset_mail_undeliverable'; userId: string }
   | { event: 'password_reset'; userId: string; ip: string; sessionsRevoked: number };
@@ -55,6 +56,27 @@ export async function issueResetLink(
   return { link: `${deps.appUrl}/reset-password?token=${token}`, resetId: record.id };
 }
 
+/**
+ * The reset tokens as the mail service sees them: a queued reset mail whose
+ * token was used, replaced by a newer one, expired or deleted with its
+ * account is not sent, and a token whose mail could not be sent is deleted.
+ */
+export function resetMailTokens(
+  deps: Pick<PasswordResetDeps, 'clock' | 'audit'> & { store: Pick<Store, 'passwordResets'> },
+): MailTokens {
+  return {
+    async isLive(userId, tokenId) {
+      const now = deps.clock.now();
+      const tokens = await deps.store.passwordResets.listForUser(userId);
+      return tokens.some((t) => t.id === tokenId && t.usedAt === null && t.expiresAt > now);
+    },
+    async withdraw(userId, tokenId) {
+      await deps.store.passwordResets.delete(tokenId);
+      deps.audit({ event: 'reset_mail_undeliverable', userId });
+    },
+  };
+}
+
 /** Hex SHA-256: only this is stored, never the token itself. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -66,19 +88,27 @@ export function hashToken(token: string): string {
  * links built from APP_URL only, every session revoked after a reset.
  */
 export class PasswordResetService {
-  private readonly perEmail = new SlidingWindowCounter(HOUR);
-  private readonly perIp = new SlidingWindowCounter(HOUR);
+  /** Per email *and* requesting source: spending it from elsewhere never suppresses the owner's mail. */
+  private readonly perEmail: SlidingWindowCounter;
+  private readonly perIp: SlidingWindowCounter;
   private readonly background = new Set<Promise<void>>();
 
-  constructor(private readonly deps: PasswordResetDeps) {}
+  constructor(private readonly deps: PasswordResetDeps) {
+    const { maxPerEmailPerHour, maxPerIpPerHour } = deps.limits;
+    this.perEmail = new SlidingWindowCounter(HOUR, { maxEventsPerKey: Math.max(1, maxPerEmailPerHour) });
+    this.perIp = new SlidingWindowCounter(HOUR, { maxEventsPerKey: Math.max(1, maxPerIpPerHour) });
+  }
 
   /**
-   * Accepts a reset request and returns at once: the lookup, the token and
-   * the mail all happen off the request path, so the answer and its timing
-   * are the same whether or not the account exists.
+   * Accepts a reset request and returns at once. Nothing is looked up,
+   * counted or written until `answered` resolves (the route passes "the
+   * answer has been sent"): the answer and its timing are the same whether
+   * or not the account exists (OWASP Forgot Password Cheat Sheet). Errors of
+   * the deferred work go to onBackgroundError, never unhandled.
    */
-  requestReset(email: string, client: ClientInfo): void {
-    const job = this.handleRequest(email, client)
+  requestReset(email: string, client: ClientInfo, answered: Promise<unknown> = Promise.resolve()): void {
+    const job = answered
+      .then(() => this.handleRequest(email, client))
       .catch((error: unknown) => {
         this.deps.onBackgroundError(error);
       })
@@ -86,11 +116,16 @@ export class PasswordResetService {
     this.background.add(job);
   }
 
-  /** Resolves when background work and queued mail are done (tests, shutdown). */
-  async idle(): Promise<void> {
+  /** Resolves when the deferred request work is done (shutdown: queued mail stays in the outbox). */
+  async settle(): Promise<void> {
     while (this.background.size > 0) {
       await Promise.all([...this.background]);
     }
+  }
+
+  /** Resolves when the deferred work is done and the outbox is empty (tests, bench). */
+  async idle(): Promise<void> {
+    await this.settle();
     await this.deps.mail.idle();
   }
 
@@ -129,8 +164,9 @@ export class PasswordResetService {
     const sessionsRevoked = await this.deps.store.sessions.revokeAllForUser(user.id);
     await this.deps.activity.record(user.id, 'password_reset', client, { sessionsRevoked });
     this.deps.audit({ event: 'password_reset', userId: user.id, ip: client.ip, sessionsRevoked });
-    this.deps.mail.enqueue({
+    await this.deps.mail.enqueue({
       purpose: 'password-changed',
+      userId: user.id,
       message: passwordChangedMail(recipient(user), this.deps.appUrl, now),
     });
   }
@@ -145,18 +181,21 @@ export class PasswordResetService {
 
   private async handleRequest(email: string, client: ClientInfo): Promise<void> {
     const now = this.deps.clock.now().getTime();
+    const { maxPerEmailPerHour, maxPerIpPerHour } = this.deps.limits;
+    // A refused request records nothing: it neither costs memory nor extends its own wait.
+    const emailKey = `${email}\n${client.ip}`;
     const limit =
-      this.perEmail.count(email, now) >= this.deps.limits.maxPerEmailPerHour
+      this.perEmail.waitFor(emailKey, maxPerEmailPerHour, now) > 0
         ? 'email'
-        : this.perIp.count(client.ip, now) >= this.deps.limits.maxPerIpPerHour
+        : this.perIp.waitFor(client.ip, maxPerIpPerHour, now) > 0
           ? 'ip'
           : null;
-    this.perEmail.hit(email, now);
-    this.perIp.hit(client.ip, now);
     if (limit) {
-      this.deps.audit({ event: 'reset_rate_limited', email, ip: client.ip, limit });
+      this.deps.audit({ event: 'reset_rate_limited', ip: client.ip, limit });
       return;
     }
+    this.perEmail.hit(emailKey, now);
+    this.perIp.hit(client.ip, now);
     const user = await this.deps.store.users.findByEmail(email);
     if (!user) {
       this.deps.audit({ event: 'reset_requested_unknown', ip: client.ip });
@@ -164,14 +203,12 @@ export class PasswordResetService {
     }
     const { link, resetId } = await this.issueLink(user);
     this.deps.audit({ event: 'reset_requested', userId: user.id, ip: client.ip });
-    this.deps.mail.enqueue({
+    await this.deps.mail.enqueue({
       purpose: 'password-reset',
+      userId: user.id,
+      // Withdrawn (used, replaced, deleted), the mail is not sent; undeliverable, the token is deleted.
+      tokenId: resetId,
       message: resetLinkMail(recipient(user), link, Math.round(this.deps.ttlMs / 60_000)),
-      // A link nobody received must not stay usable.
-      onGaveUp: async () => {
-        await this.deps.store.passwordResets.delete(resetId);
-        this.deps.audit({ event: 'reset_mail_undeliverable', userId: user.id });
-      },
     });
   }
 }

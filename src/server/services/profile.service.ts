@@ -1,6 +1,6 @@
 import { InvalidInputError, NotFoundError, RateLimitedError } from '../errors.js';
 import { emailChangedMail, passwordChangedMail } from '../mail/templates/account.templates.js';
-import type { UserRecord } from '../store/store.port.js';
+import type { ActivityKind, UserRecord } from '../store/store.port.js';
 import type { User } from '../../shared/auth.schemas.js';
 import { MESSAGES } from '../../shared/messages.js';
 import type {
@@ -17,6 +17,16 @@ import { passwordProblem } from './password-policy.js';
 import { describeUserAgent } from './user-agent.js';
 
 const DAY = 86_400_000;
+
+/** Every activity kind but generations (those are on the History page): the profile's security events. */
+const SECURITY_KINDS = Object.keys({
+  sign_in: true,
+  sign_out: true,
+  password_reset_link_issued: true,
+  password_reset: true,
+  password_changed: true,
+  email_changed: true,
+} satisfies Record<Exclude<ActivityKind, 'generation'>, true>) as ActivityKind[];
 const WRONG_PASSWORD = 'Your current password is not correct.';
 
 export interface ProfileServiceDeps extends AccountDeps {
@@ -39,7 +49,8 @@ export class ProfileService {
       new Date(today - 29 * DAY),
       new Date(today + DAY),
     );
-    const activity = await this.deps.store.activity.listForUser(userId, 30);
+    // Queried by kind: however many generations came after, security events stay listed.
+    const activity = await this.deps.store.activity.listKindsForUser(userId, SECURITY_KINDS, 20);
     return {
       user: toPublicUser(user),
       stats: {
@@ -48,18 +59,14 @@ export class ProfileService {
         byModel: stats.byModel,
         last30Days: stats.perDay,
       },
-      recentActivity: activity
-        // Sign-ins, password and email changes; generations are on the History page.
-        .filter((a) => a.kind !== 'generation')
-        .slice(0, 20)
-        .map((a) => ({
-          id: a.id,
-          kind: a.kind,
-          createdAt: a.createdAt.toISOString(),
-          ip: a.ip,
-          browser: a.userAgent === null ? null : describeUserAgent(a.userAgent),
-          details: a.details,
-        })),
+      recentActivity: activity.map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        createdAt: a.createdAt.toISOString(),
+        ip: a.ip,
+        browser: a.userAgent === null ? null : describeUserAgent(a.userAgent),
+        details: a.details,
+      })),
     };
   }
 
@@ -83,8 +90,9 @@ export class ProfileService {
       await this.deps.activity.record(user.id, 'email_changed', client, {});
       this.deps.audit({ event: 'email_changed', userId: user.id, ip: client.ip });
       // OWASP: tell the old address, so a hijacker cannot change it silently.
-      this.deps.mail.enqueue({
+      await this.deps.mail.enqueue({
         purpose: 'email-changed',
+        userId: user.id,
         message: emailChangedMail(
           { email: user.email, name: user.displayName ?? user.username },
           emailChange,
@@ -116,8 +124,9 @@ export class ProfileService {
     const sessionsRevoked = await this.deps.store.sessions.revokeAllForUser(user.id, auth.session.id);
     await this.deps.activity.record(user.id, 'password_changed', client, { sessionsRevoked });
     this.deps.audit({ event: 'password_changed', userId: user.id, ip: client.ip, sessionsRevoked });
-    this.deps.mail.enqueue({
+    await this.deps.mail.enqueue({
       purpose: 'password-changed',
+      userId: user.id,
       message: passwordChangedMail(
         { email: user.email, name: user.displayName ?? user.username },
         this.deps.appUrl,
@@ -162,6 +171,8 @@ export class ProfileService {
     const user = await this.user(auth.user.id);
     await this.checkPassword(user, password, 'password', client);
     await this.deps.store.users.delete(user.id);
+    // The store deleted the queued mail with the account; the outbox folder's files go too.
+    await this.deps.mail.forgetUser(user.id);
     this.deps.audit({ event: 'account_deleted', userId: user.id, ip: client.ip });
   }
 
