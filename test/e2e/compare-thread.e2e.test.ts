@@ -52,6 +52,17 @@ describe.skipIf(!CHROMIUM)('A Compare in History', () => {
     return () => page.evaluate(() => (window as unknown as { columnStates: string[] }).columnStates);
   };
 
+  /** The runs the page attaches to (GET /api/generations/:id/events) from now on. */
+  const recordAttaches = (page: Page): string[] => {
+    const attached: string[] = [];
+    page.on('request', (request) => {
+      if (/\/api\/generations\/[^/]+\/events/.test(request.url())) {
+        attached.push(request.url());
+      }
+    });
+    return attached;
+  };
+
   it('lists a Compare of two models once, and opening it shows both columns with their answers and the Diff', async () => {
     const { page, context, problems } = await openSignedInPage(browser, server);
     await page.goto(`${server.url}/compare`);
@@ -68,12 +79,7 @@ describe.skipIf(!CHROMIUM)('A Compare in History', () => {
     const entry = historyItems(page).first();
     expect(await entry.innerText()).toContain('Compare · 2 models');
     const columnStates = await recordColumnStates(page);
-    const attached: string[] = [];
-    page.on('request', (request) => {
-      if (/\/api\/generations\/[^/]+\/events/.test(request.url())) {
-        attached.push(request.url());
-      }
-    });
+    const attached = recordAttaches(page);
     await entry.getByRole('link', { name: 'Add two numbers' }).click();
 
     await page.waitForURL(/\/compare\?thread=/);
@@ -89,6 +95,41 @@ describe.skipIf(!CHROMIUM)('A Compare in History', () => {
 
     await page.getByRole('button', { name: 'Diff' }).click();
     await expect.poll(() => page.getByTestId('diff-summary').innerText()).toContain('1 line differs.');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('opens another Compare from History without a reload: that one, Done from the start, not the one on screen', async () => {
+    const { page, context, problems } = await openSignedInPage(browser, server);
+    const compare = async (prompt: string, answer: string) => {
+      await page.getByLabel('Describe the code you want').fill(prompt);
+      await page.getByRole('button', { name: 'Compare 2 models' }).click();
+      for (const name of ['Model A', 'Model B']) {
+        await expect.poll(() => column(page, name).innerText()).toContain(answer);
+        await expect.poll(() => runBadge(column(page, name)).innerText()).toBe('Done');
+      }
+    };
+    await page.goto(`${server.url}/compare`);
+    await expect.poll(() => page.getByLabel('Model B', { exact: true }).isChecked()).toBe(true);
+    await compare('Add two numbers', 'Answer of');
+    upstream.script((request) => ({ type: 'answer', text: `Second answer of ${request.body.model ?? ''}` }));
+    await compare('Reverse a string', 'Second answer of');
+
+    // In the app: the Compare page keeps its columns in memory meanwhile.
+    await page.getByRole('navigation').getByRole('link', { name: 'History' }).click();
+    await expect.poll(() => historyItems(page).count()).toBe(2);
+    const columnStates = await recordColumnStates(page);
+    const attached = recordAttaches(page);
+    await historyItems(page).getByRole('link', { name: 'Add two numbers' }).click();
+    await page.waitForURL(/\/compare\?thread=/);
+    await expect.poll(() => column(page, 'Model A').innerText()).toContain('Answer of model-a');
+    await expect.poll(() => column(page, 'Model B').innerText()).toContain('Answer of model-b');
+    expect(await page.getByLabel('Describe the code you want').inputValue()).toBe('Add two numbers');
+    expect(await page.getByRole('article').allInnerTexts()).not.toContainEqual(
+      expect.stringContaining('Second answer'),
+    );
+    expect(attached).toEqual([]);
+    expect(await columnStates()).toEqual(['Model A: Done', 'Model B: Done']);
     expect(problems).toEqual([]);
     await context.close();
   });
