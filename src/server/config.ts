@@ -139,6 +139,17 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFlag
     .default(false)
     .meta(doc('Set to `true` behind a reverse proxy so client IPs come from `X-Forwarded-For`.')),
+  HASH_CONCURRENCY: positiveInt(256)
+    .optional()
+    .meta(
+      doc(
+        'Password hashes (sign-ins, registrations, password changes) computed at once.',
+        'cores − 1, at least 1',
+      ),
+    ),
+  HASH_QUEUE_MAX: positiveInt(100_000)
+    .default(32)
+    .meta(doc('Password hashes that may wait for a turn; beyond it: 503 `busy` with `Retry-After`.')),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
     .default('info')
@@ -276,6 +287,8 @@ export interface Config {
     /** A run with no client attached for this long is stopped. */
     detachedGraceMs: number;
   };
+  /** Password hashing admitted at once and waiting (services/hash-limiter.ts). */
+  hashing: { concurrency: number; queueMax: number };
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -359,6 +372,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       perMinute: e.GENERATIONS_PER_MINUTE,
       runningPerUser: e.GENERATIONS_RUNNING_PER_USER,
       detachedGraceMs: e.RUN_DETACHED_GRACE_SECONDS * 1000,
+    },
+    hashing: {
+      // One core stays free for the event loop (issue 13: health p99 43 ms while 16 sign-ins hashed).
+      concurrency: e.HASH_CONCURRENCY ?? Math.max(1, os.availableParallelism() - 1),
+      queueMax: e.HASH_QUEUE_MAX,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -73,6 +73,14 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/** Too many password checks are already waiting (HASH_QUEUE_MAX): 503 with Retry-After. */
+export class HashingBusyError extends AppError {
+  readonly code = 'busy';
+  constructor(override readonly retryAfterSeconds: number) {
+    super(MESSAGES.hashingBusy, { retryAfterSeconds });
+  }
+}
+
 export class StoreUnavailableError extends AppError {
   readonly code = 'store_unavailable';
   constructor(message: string = MESSAGES.storeUnavailable) {

@@ -34,6 +34,7 @@ export const MESSAGES = {
   /** Followed by the model's name on that server and a full stop. */
   modelNotServed: 'The model server does not serve',
   storeUnavailable: 'The data store is unavailable. Please try again shortly.',
+  hashingBusy: 'The server is busy checking passwords. Please try again in a moment.',
 } as const;
 
 /** What a prompt or code over the size limit is told, naming the field ("prompt", "code"). */
