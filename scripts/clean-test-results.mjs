@@ -2,6 +2,6 @@
 // reads this run only.
 import fs from 'node:fs';
 
-for (const dir of ['test-results/logs', 'test-results/secrets']) {
+for (const dir of ['test-results/logs', 'test-results/secrets', 'test-results/identities']) {
   fs.rmSync(dir, { recursive: true, force: true });
 }

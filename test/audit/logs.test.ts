@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOGS_DIR, SECRETS_DIR } from '../helpers/secrets.js';
+import { IDENTITIES_DIR, LOGS_DIR, SECRETS_DIR } from '../helpers/secrets.js';
 
 /**
  * Runs after every other test (npm test runs this project last): reads the
@@ -16,14 +16,17 @@ function readAll(dir: string): string[] {
 }
 
 const logs = readAll(LOGS_DIR).join('\n');
-const secrets = [
+/** The recorded values (one JSON string a line) of every file in `dir`. */
+const recorded = (dir: string) => [
   ...new Set(
-    readAll(SECRETS_DIR)
+    readAll(dir)
       .flatMap((text) => text.split('\n'))
       .filter((line) => line.length > 0)
       .map((line) => JSON.parse(line) as string),
   ),
 ];
+const secrets = recorded(SECRETS_DIR);
+const identities = recorded(IDENTITIES_DIR);
 
 describe('log audit of the whole test run', () => {
   it('has logs and secrets to audit (the other tests ran first)', () => {
@@ -38,6 +41,12 @@ describe('log audit of the whole test run', () => {
   it('contains none of the passwords, tokens or cookies the tests used', () => {
     const leaked = secrets.filter((s) => s.length >= 8 && logs.includes(s));
     expect(leaked).toEqual([]);
+  });
+
+  it('names no test user: log lines carry the user id, never a username or email (issue 13)', () => {
+    expect(identities.length).toBeGreaterThan(20);
+    const named = identities.filter((s) => logs.includes(s));
+    expect(named).toEqual([]);
   });
 
   it('contains no password hash, no JWT and no session cookie', () => {

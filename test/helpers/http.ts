@@ -1,4 +1,4 @@
-import { secret } from './secrets.js';
+import { identity, secret } from './secrets.js';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -79,8 +79,8 @@ export function newAccount(prefix = 'user') {
   counter++;
   const tag = `${prefix}${counter}${Math.random().toString(36).slice(2, 7)}`.toLowerCase().slice(0, 32);
   return {
-    username: tag,
-    email: `${tag}@example.com`,
+    username: identity(tag),
+    email: identity(`${tag}@example.com`),
     password: secret(`pw-${tag}-Tz8#river stone`),
   };
 }

@@ -5,6 +5,8 @@ import path from 'node:path';
 export const RESULTS_DIR = path.resolve(import.meta.dirname, '../../test-results');
 export const LOGS_DIR = path.join(RESULTS_DIR, 'logs');
 export const SECRETS_DIR = path.join(RESULTS_DIR, 'secrets');
+/** Usernames and emails of the test accounts: the log audit proves no log line names a user. */
+export const IDENTITIES_DIR = path.join(RESULTS_DIR, 'identities');
 
 /**
  * Records a secret (password, token, cookie value) that a test sent or
@@ -14,6 +16,17 @@ export const SECRETS_DIR = path.join(RESULTS_DIR, 'secrets');
 export function secret<T extends string>(value: T): T {
   fs.mkdirSync(SECRETS_DIR, { recursive: true });
   fs.appendFileSync(path.join(SECRETS_DIR, `${process.pid}.txt`), `${JSON.stringify(value)}\n`);
+  return value;
+}
+
+/**
+ * Records a username or email a test account used, so the log audit can
+ * prove logs carry user ids only (issue 13: a deleted user must not stay
+ * named in the logs). Returns the value for inline use.
+ */
+export function identity<T extends string>(value: T): T {
+  fs.mkdirSync(IDENTITIES_DIR, { recursive: true });
+  fs.appendFileSync(path.join(IDENTITIES_DIR, `${process.pid}.txt`), `${JSON.stringify(value)}\n`);
   return value;
 }
 

@@ -21,10 +21,11 @@ export interface ClientInfo {
 
 /** Structured audit events; the route layer writes them to the log. */
 export type AuthEvent =
-  | { event: 'register'; userId: string; username: string; ip: string }
-  | { event: 'login'; userId: string; username: string; sessionId: string; ip: string }
-  | { event: 'login_failed'; identifier: string; ip: string; reason: 'unknown_user' | 'wrong_password' }
-  | { event: 'login_locked'; identifier: string; ip: string; retryAfterSeconds: number }
+  | { event: 'register'; userId: string; ip: string }
+  | { event: 'login'; userId: string; sessionId: string; ip: string }
+  // The user id when the account exists, never the username or email typed: a deleted user leaves no name in the logs.
+  | { event: 'login_failed'; userId: string | null; ip: string; reason: 'unknown_user' | 'wrong_password' }
+  | { event: 'login_locked'; userId: string | null; ip: string; retryAfterSeconds: number }
   | { event: 'logout'; userId: string; sessionId: string; ip: string }
   | { event: 'password_rehashed'; userId: string };
 
@@ -81,7 +82,7 @@ export class AuthService {
       passwordHash,
       createdAt: this.deps.clock.now(),
     });
-    this.deps.audit({ event: 'register', userId: user.id, username: user.username, ip: client.ip });
+    this.deps.audit({ event: 'register', userId: user.id, ip: client.ip });
     return toPublicUser(user);
   }
 
@@ -96,7 +97,12 @@ export class AuthService {
     const account = accountKey(user, identifier);
     const wait = this.deps.throttle.retryAfterSeconds(account, client.ip);
     if (wait > 0) {
-      this.deps.audit({ event: 'login_locked', identifier, ip: client.ip, retryAfterSeconds: wait });
+      this.deps.audit({
+        event: 'login_locked',
+        userId: user?.id ?? null,
+        ip: client.ip,
+        retryAfterSeconds: wait,
+      });
       throw new RateLimitedError(MESSAGES.tooManyAttempts, wait);
     }
 
@@ -108,7 +114,7 @@ export class AuthService {
       this.deps.throttle.recordFailure(account, client.ip);
       this.deps.audit({
         event: 'login_failed',
-        identifier,
+        userId: user?.id ?? null,
         ip: client.ip,
         reason: user ? 'wrong_password' : 'unknown_user',
       });
@@ -145,7 +151,6 @@ export class AuthService {
     this.deps.audit({
       event: 'login',
       userId: user.id,
-      username: user.username,
       sessionId: session.id,
       ip: client.ip,
     });
