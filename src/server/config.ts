@@ -95,6 +95,13 @@ const envSchema = z.object({
         '`sqlite:DATA_DIR/codegenie.db`',
       ),
     ),
+  STORE_BUSY_TIMEOUT_MS: positiveInt(600_000)
+    .default(3000)
+    .meta(
+      doc(
+        'SQLite: how long a write waits, between other requests, for another process holding the database lock before it answers 503 `store_busy` with `Retry-After`.',
+      ),
+    ),
   SESSION_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters')
@@ -262,6 +269,8 @@ export interface Config {
   secure: boolean;
   dataDir: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
+  /** SQLite: how long a write waits for another process's lock before StoreBusyError. */
+  storeBusyTimeoutMs: number;
   /** Undefined means "generate one and keep it in DATA_DIR". */
   sessionSecret: string | undefined;
   sessions: { ttlMs: number; idleMs: number };
@@ -336,6 +345,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     secure: appUrl.startsWith('https://'),
     dataDir,
     database,
+    storeBusyTimeoutMs: e.STORE_BUSY_TIMEOUT_MS,
     sessionSecret: e.SESSION_SECRET,
     sessions: { ttlMs: e.SESSION_TTL_HOURS * 3_600_000, idleMs: e.SESSION_IDLE_HOURS * 3_600_000 },
     loginThrottle: {

@@ -88,6 +88,31 @@ export class StoreUnavailableError extends AppError {
   }
 }
 
+/** The database is locked by another writer for longer than STORE_BUSY_TIMEOUT_MS; try again shortly. */
+export class StoreBusyError extends AppError {
+  readonly code = 'store_busy';
+  override readonly retryAfterSeconds = 1;
+  constructor() {
+    super(MESSAGES.storeBusy);
+  }
+}
+
+/** The disk holding the data is full: nothing can be saved until space is freed. */
+export class StoreFullError extends AppError {
+  readonly code = 'store_full';
+  constructor() {
+    super(MESSAGES.storeFull);
+  }
+}
+
+/** The data cannot be written: a read-only or failing disk, or a file the server may not write. */
+export class StoreReadOnlyError extends AppError {
+  readonly code = 'store_read_only';
+  constructor() {
+    super(MESSAGES.storeReadOnly);
+  }
+}
+
 /** A password-reset token that is unknown, expired or already used. */
 export class InvalidTokenError extends AppError {
   readonly code = 'invalid_token';
@@ -107,6 +132,10 @@ const STATUS_BY_CODE = {
   rate_limited: 429,
   payload_too_large: 413,
   store_unavailable: 503,
+  store_busy: 503,
+  // 507 Insufficient Storage (RFC 4918): the request may be fine, the disk is not.
+  store_full: 507,
+  store_read_only: 503,
   // The model layer (models/model-errors.ts).
   model_not_found: 404,
   model_cannot_explain: 400,

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
 
   let store;
   try {
-    store = await createStore(config.database);
+    store = await createStore(config.database, { busyTimeoutMs: config.storeBusyTimeoutMs });
   } catch (error) {
     // The adapters' messages name the place and the likely cause, never a password.
     process.stderr.write(

@@ -19,8 +19,20 @@ export const errorBodySchema = z.object({
 /** The JSON error body of every failed API request. */
 export type ApiErrorBody = z.infer<typeof errorBodySchema>;
 
-/** GET /api/health: the store answers. */
-export const healthResponseSchema = z.object({ status: z.literal('ok') });
+/** Why the store cannot take writes now: the error code a write would get, and its message. */
+export const storeConditionSchema = z.object({
+  code: z.enum(['store_busy', 'store_full', 'store_read_only']),
+  message: z.string(),
+});
+
+/**
+ * GET /api/health: the store answers. `degraded` (still 200: reads work)
+ * when a write cannot happen now, with `store` saying why; `store` is absent when ok.
+ */
+export const healthResponseSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  store: storeConditionSchema.optional(),
+});
 
 /** A 204 answer: no body. */
 export const noContentSchema = z.null();

@@ -34,6 +34,10 @@ export const MESSAGES = {
   /** Followed by the model's name on that server and a full stop. */
   modelNotServed: 'The model server does not serve',
   storeUnavailable: 'The data store is unavailable. Please try again shortly.',
+  storeBusy: 'The data store is busy. Please try again in a moment.',
+  storeFull:
+    'The server has run out of disk space, so nothing can be saved right now. Please try again later.',
+  storeReadOnly: 'The server cannot save data right now (its storage is read-only). Please try again later.',
   hashingBusy: 'The server is busy checking passwords. Please try again in a moment.',
 } as const;
 

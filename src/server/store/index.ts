@@ -11,12 +11,13 @@ import type { Store } from './store.port.js';
  */
 export async function createStore(
   database: Config['database'],
-  options: { log?: Logger } = {},
+  options: { log?: Logger; busyTimeoutMs?: number } = {},
 ): Promise<Store> {
   switch (database.kind) {
     case 'sqlite': {
       const { SqliteStore } = await import('./sqlite/sqlite.adapter.js');
-      return SqliteStore.open(database.file);
+      // Durable: an acknowledged account, session or password change survives a power cut (issue 13).
+      return SqliteStore.open(database.file, { busyTimeoutMs: options.busyTimeoutMs, durableWrites: true });
     }
     case 'mongodb': {
       const { MongoStore } = await import('./mongo/mongo.adapter.js');

@@ -385,5 +385,12 @@ export interface Store {
   readonly outbox: OutboxRepository;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
+  /**
+   * Resolves when a write can happen now, checked cheaply and without
+   * waiting; otherwise throws StoreBusyError (another writer holds the lock),
+   * StoreFullError or StoreReadOnlyError. Optional: a store without it is
+   * judged by ping alone.
+   */
+  checkWrite?(): Promise<void>;
   close(): Promise<void>;
 }

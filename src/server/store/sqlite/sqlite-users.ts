@@ -128,13 +128,10 @@ export class SqliteUsers implements UserRepository {
   async delete(id: string): Promise<boolean> {
     // Foreign keys cascade to sessions, password resets, history and prompts
     // in the same transaction; secure_delete overwrites the freed pages.
-    const deleted = this.deleteOne.run(id).changes > 0;
-    if (deleted) {
-      // Fold the write-ahead log into the file so no old page of the user's
-      // rows survives in the -wal file either.
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    }
-    return deleted;
+    // The adapter (sqlite.adapter.ts) then folds the write-ahead log into the
+    // file, retrying until complete, so no old page of the user's rows
+    // survives in the -wal file either.
+    return this.deleteOne.run(id).changes > 0;
   }
 
   async listAll(afterId: string | null, limit: number): Promise<UserRecord[]> {

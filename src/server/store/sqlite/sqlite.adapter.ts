@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '../../errors.js';
+import { checkpointUntilComplete } from './sqlite-checkpoint.js';
+import { guardRepository, sqliteFault, translateSqliteError, type GuardOptions } from './sqlite-faults.js';
 import type { Store } from '../store.port.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteActivity } from './sqlite-activity.js';
@@ -45,6 +47,30 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
 export interface SqliteStoreOptions {
   /** Matches in the whole store above which a search walks the user's records (default 5000). */
   commonSearchMatches?: number;
+  /** How long a write waits for another writer's lock before StoreBusyError (STORE_BUSY_TIMEOUT_MS, default 3000). */
+  busyTimeoutMs?: number;
+  /** How long deleting an account waits for readers of old data to finish (default 30000). */
+  checkpointTimeoutMs?: number;
+  /**
+   * Commit accounts, sessions, reset tokens and queued mail with
+   * synchronous=FULL, so an acknowledged change survives a power cut or a
+   * failing disk. The factory (store/index.ts), which the server and the
+   * CLIs open their store with, turns it on; off by default so tests and
+   * benches that seed thousands of records do not fsync each one.
+   */
+  durableWrites?: boolean;
+}
+
+/** Repositories whose writes are fsynced before they are acknowledged (issue 13, finding 3). */
+const DURABLE = new Set(['users', 'sessions', 'passwordResets', 'outbox']);
+
+/** What a store file or folder that cannot be written is called at start-up, naming the path. */
+function notWritable(file: string, cause: unknown): Error {
+  return new Error(
+    `The database ${file} cannot be written: its folder ${path.dirname(file)} is read-only or not writable by this user. ` +
+      'Make it writable, or set DATA_DIR (or DATABASE_URL) to a writable place.',
+    { cause },
+  );
 }
 
 /** The embedded default store: one SQLite file in WAL mode. */
@@ -57,6 +83,7 @@ export class SqliteStore implements Store {
   readonly threads: SqliteThreads;
   readonly outbox: SqliteOutbox;
   private readonly ping_;
+  private readonly touchHeader;
 
   private constructor(
     private readonly db: Database.Database,
@@ -70,27 +97,55 @@ export class SqliteStore implements Store {
     this.threads = new SqliteThreads(db, options.commonSearchMatches ?? COMMON_MATCHES);
     this.outbox = new SqliteOutbox(db);
     this.ping_ = db.prepare('SELECT 1');
+    this.touchHeader = db.transaction(() => {
+      const version = Number(db.pragma('user_version', { simple: true }));
+      db.pragma(`user_version = ${version}`);
+    });
   }
 
   /** Opens (creating if needed) the database file and applies pending migrations. */
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
-    if (file !== ':memory:') {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
+    let db: Database.Database;
+    try {
+      if (file !== ':memory:') {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        // SQLite would open an existing file read-only without a word and fail at the first write.
+        fs.accessSync(path.dirname(file), fs.constants.W_OK);
+      }
+      db = new Database(file);
+    } catch (error) {
+      throw isUnwritable(error) ? notWritable(file, error) : error;
     }
-    const db = new Database(file);
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
+      // Start-up may wait for another process's lock; requests never do (busy_timeout 0 below).
       db.pragma('busy_timeout = 5000');
       // Deleted rows are overwritten, so removed accounts do not linger in the file.
       db.pragma('secure_delete = ON');
       migrate(db);
+      db.pragma('busy_timeout = 0');
     } catch (error) {
       db.close();
-      throw error;
+      throw isUnwritable(error) ? notWritable(file, error) : error;
     }
-    return new SqliteStore(db, options);
+    return guardStore(new SqliteStore(db, options), db, options);
+  }
+
+  /**
+   * Checks that a write can happen now, cheaply: one tiny committed write
+   * (the header's user_version, rewritten with its own value) that fails at
+   * once when another process holds the write lock (StoreBusyError), the
+   * disk is full (StoreFullError) or cannot be written (StoreReadOnlyError).
+   */
+  async checkWrite(): Promise<void> {
+    try {
+      this.touchHeader.immediate();
+      return;
+    } catch (error) {
+      throw translateSqliteError(error);
+    }
   }
 
   async ping(): Promise<void> {
@@ -108,4 +163,65 @@ export class SqliteStore implements Store {
     }
     return;
   }
+}
+
+/** Whether an error at start-up means the file or its folder cannot be written. */
+function isUnwritable(error: unknown): boolean {
+  if (sqliteFault(error) === 'read_only') {
+    return true;
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EROFS' || code === 'EACCES' || code === 'EPERM';
+}
+
+/**
+ * The store with every repository guarded (see guardRepository): a locked
+ * database is retried between event-loop turns up to busyTimeoutMs, then
+ * StoreBusyError; a full or read-only disk becomes StoreFullError or
+ * StoreReadOnlyError. Every object property of the store is a repository
+ * (the store's methods run on the bare store), so a new one needs no listing here.
+ */
+function guardStore(store: SqliteStore, db: Database.Database, options: SqliteStoreOptions): SqliteStore {
+  const timeoutMs = options.busyTimeoutMs ?? 3000;
+  // Not prepared once: SQLite applies this pragma when the statement is compiled, not when it runs.
+  const durable = <T>(call: () => T): T => {
+    db.pragma('synchronous = FULL');
+    try {
+      return call();
+    } finally {
+      db.pragma('synchronous = NORMAL');
+    }
+  };
+  const byName: Record<string, GuardOptions> = {
+    // A skipped touch only moves the session's last use later by one touch interval: reads must not wait.
+    sessions: { timeoutMs, skipWhenBusy: ['touch'] },
+    users: {
+      timeoutMs,
+      // Deletion is reported only once no page of the account is left in the -wal file.
+      after: {
+        delete: () => checkpointUntilComplete(db, { timeoutMs: options.checkpointTimeoutMs ?? 30_000 }),
+      },
+    },
+  };
+  const guarded = new Map<PropertyKey, unknown>();
+  return new Proxy(store, {
+    get(target, prop) {
+      const member: unknown = Reflect.get(target, prop, target);
+      if (typeof member === 'function') {
+        // The store's own methods (ping, close ...) see the bare store and its private members.
+        return (member as (...args: unknown[]) => unknown).bind(target);
+      }
+      if (typeof prop !== 'string' || typeof member !== 'object' || member === null || member === db) {
+        return member;
+      }
+      let repo = guarded.get(prop);
+      if (repo === undefined) {
+        const own = byName[prop] ?? { timeoutMs };
+        const around = options.durableWrites === true && DURABLE.has(prop) ? durable : undefined;
+        repo = guardRepository(member, { ...own, around });
+        guarded.set(prop, repo);
+      }
+      return repo;
+    },
+  });
 }

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createStore } from '../index.js';
+import { runningOutcome, type Store } from '../store.port.js';
+import { fixtureSession, fixtureUser, T0 } from '../store-fixtures.js';
+import { SqliteStore } from './sqlite.adapter.js';
+
+/*
+ * Issue 13, finding 3: accounts, sessions and password changes acknowledged
+ * with synchronous=NORMAL were lost after a forced read-only remount. The
+ * level each write commits with is recorded by triggers that read
+ * pragma_synchronous inside the writing transaction (2 = FULL, 1 = NORMAL).
+ */
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-durability-'));
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Adds a trigger to each table that logs the synchronous level of every insert and update. */
+function recordSynchronousLevels(file: string, tables: string[]): Database.Database {
+  const db = new Database(file);
+  db.exec('CREATE TABLE sync_log (tbl TEXT NOT NULL, level INTEGER NOT NULL)');
+  for (const table of tables) {
+    for (const event of ['INSERT', 'UPDATE']) {
+      db.exec(`CREATE TRIGGER log_${table}_${event} AFTER ${event} ON ${table} BEGIN
+        INSERT INTO sync_log SELECT '${table}', synchronous FROM pragma_synchronous; END`);
+    }
+  }
+  return db;
+}
+
+async function writeOneOfEach(store: Store): Promise<void> {
+  const user = await store.users.create(fixtureUser());
+  await store.users.updatePasswordHash(user.id, 'new-hash', T0);
+  await store.sessions.create(fixtureSession(user.id));
+  await store.passwordResets.create({
+    id: randomUUID(),
+    userId: user.id,
+    tokenHash: randomUUID(),
+    createdAt: T0,
+    expiresAt: new Date(T0.getTime() + 60_000),
+    usedAt: null,
+  });
+  const id = randomUUID();
+  await store.threads.create({
+    id,
+    userId: user.id,
+    title: 't',
+    kind: 'generate',
+    createdAt: T0,
+    updatedAt: T0,
+  });
+  await store.prompts.create({
+    id,
+    userId: user.id,
+    threadId: id,
+    parentId: null,
+    kind: 'generate',
+    modelId: 'm',
+    params: {},
+    input: 'prompt',
+    generationId: null,
+    createdAt: T0,
+    ...runningOutcome('python'),
+  });
+}
+
+function levels(db: Database.Database): Record<string, number[]> {
+  const rows = db.prepare<[], { tbl: string; level: number }>('SELECT tbl, level FROM sync_log').all();
+  const byTable: Record<string, number[]> = {};
+  for (const row of rows) {
+    (byTable[row.tbl] ??= []).push(row.level);
+  }
+  return byTable;
+}
+
+describe('durable writes', () => {
+  it('the store the server opens commits accounts, password changes, sessions and reset tokens with synchronous=FULL, history with NORMAL', async () => {
+    const file = path.join(dir, 'durable.db');
+    await SqliteStore.open(file).close();
+    const log = recordSynchronousLevels(file, ['users', 'sessions', 'password_resets', 'prompts']);
+    // The factory main.ts and the CLIs use.
+    const store = await createStore({ kind: 'sqlite', file });
+    try {
+      await writeOneOfEach(store);
+    } finally {
+      await store.close();
+    }
+    expect(levels(log)).toEqual({ users: [2, 2], sessions: [2], password_resets: [2], prompts: [1] });
+    log.close();
+  });
+
+  it('leaves every write at NORMAL without durableWrites (tests and benches that seed in bulk; the bench compares the two)', async () => {
+    const file = path.join(dir, 'normal.db');
+    await SqliteStore.open(file).close();
+    const log = recordSynchronousLevels(file, ['users', 'sessions', 'password_resets', 'prompts']);
+    const store = SqliteStore.open(file);
+    try {
+      await writeOneOfEach(store);
+    } finally {
+      await store.close();
+    }
+    expect(levels(log)).toEqual({ users: [1, 1], sessions: [1], password_resets: [1], prompts: [1] });
+    log.close();
+  });
+});
