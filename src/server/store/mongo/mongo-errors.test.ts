@@ -8,7 +8,7 @@ import {
   type TopologyDescription,
 } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, InvalidInputError, StoreUnavailableError } from '../../errors.js';
+import { ConflictError, InvalidInputError, StoreFullError, StoreUnavailableError } from '../../errors.js';
 import { MESSAGES } from '../../../shared/messages.js';
 import {
   atBoundary,
@@ -80,6 +80,12 @@ describe('mongo errors: translation at the boundary', () => {
       expect(isUnavailable(error)).toBe(true);
       expect(translateError(error)).toBeInstanceOf(StoreUnavailableError);
     }
+  });
+
+  it('turns a server out of disk space into store_full, as SQLite does', () => {
+    expect(translateError(new MongoServerError({ errmsg: 'No space left', code: 14031 }))).toBeInstanceOf(
+      StoreFullError,
+    );
   });
 
   it('passes our own and unknown errors through unchanged', () => {

@@ -10,7 +10,7 @@ import {
   MongoServerSelectionError,
   MongoTopologyClosedError,
 } from 'mongodb';
-import { AppError, ConflictError, StoreUnavailableError } from '../../errors.js';
+import { AppError, ConflictError, StoreFullError, StoreUnavailableError } from '../../errors.js';
 import { MESSAGES } from '../../../shared/messages.js';
 import { describeTarget, redact, type MongoTarget } from './mongo-uri.js';
 
@@ -42,6 +42,9 @@ const UNAVAILABLE_CODES = new Set([
   13435, // NotPrimaryNoSecondaryOk
   13436, // NotPrimaryOrSecondary
 ]);
+
+/** The server's disk is full (OutOfDiskSpace): 507 store_full, as SQLite's SQLITE_FULL. */
+const OUT_OF_DISK_SPACE = 14031;
 
 const UNAVAILABLE_CLASSES = [
   MongoNetworkError, // includes MongoNetworkTimeoutError
@@ -114,6 +117,9 @@ export function translateError(error: unknown): unknown {
   const field = duplicateKeyField(error);
   if (field !== undefined) {
     return conflict(field ?? 'id');
+  }
+  if (error instanceof MongoServerError && error.code === OUT_OF_DISK_SPACE) {
+    return new StoreFullError();
   }
   if (isUnavailable(error)) {
     return new StoreUnavailableError();
