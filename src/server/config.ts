@@ -179,7 +179,11 @@ const envSchema = z.object({
     .meta(doc('How long a password-reset link works, in minutes.')),
   RESET_MAX_PER_EMAIL_PER_HOUR: positiveInt(1_000_000)
     .default(3)
-    .meta(doc('Reset requests per email address per hour; more are answered 202 but nothing is sent.')),
+    .meta(
+      doc(
+        'Reset requests per email address and requesting IP per hour (each IP has its own count, so nobody can use up the owner’s); more are answered 202 but nothing is sent.',
+      ),
+    ),
   RESET_MAX_PER_IP_PER_HOUR: positiveInt(1_000_000)
     .default(10)
     .meta(doc('Reset requests per IP address per hour; more are answered 202 but nothing is sent.')),
