@@ -88,27 +88,27 @@ export const securityPlugin = fp<SecurityOptions>(
       crossOriginEmbedderPolicy: false,
       frameguard: { action: 'deny' },
     });
-    // On the raw response, as Helmet does, so streamed (hijacked) replies carry them too.
-    app.addHook('onRequest', (_request, reply, done) => {
-      for (const [name, value] of headers) {
-        reply.raw.setHeader(name, value);
-      }
-      done();
-    });
 
     if (opts.corsOrigins.length > 0) {
       await app.register(cors, { origin: opts.corsOrigins, credentials: true });
     }
 
     const allowed = new Set([new URL(opts.appUrl).origin, ...opts.corsOrigins]);
-    app.addHook('onRequest', async (request) => {
+    // One synchronous hook for both: every hook and every promise is paid on every request.
+    app.addHook('onRequest', (request, reply, done) => {
+      // On the raw response, as Helmet does, so streamed (hijacked) replies carry them too.
+      for (const [name, value] of headers) {
+        reply.raw.setHeader(name, value);
+      }
       if (isCrossOrigin(request, allowed)) {
         request.log.warn(
           { origin: request.headers.origin, secFetchSite: request.headers['sec-fetch-site'] },
           'cross-origin request refused',
         );
-        throw new ForbiddenError(MESSAGES.crossOrigin);
+        done(new ForbiddenError(MESSAGES.crossOrigin));
+        return;
       }
+      done();
     });
   },
   { name: 'security' },
