@@ -82,17 +82,14 @@ function newSource(baseUrl: () => string) {
   return source(baseUrl, `127.0.0.${nextHost}`);
 }
 
+/** This suite's server with 5 failures per account and source, an API client, and its URL for sources. */
+function useThrottledServer(name: string, env: Record<string, string> = {}) {
+  const server = useTestServer({ name, env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '5', ...env } });
+  return { api: apiClient(() => server.url), url: () => server.url };
+}
+
 describe('failed sign-ins are counted per account and source (finding 5)', () => {
-  const server = useTestServer({
-    name: 'abuse-login',
-    env: {
-      LOGIN_MAX_FAILURES_PER_ACCOUNT: '5',
-      LOGIN_MAX_FAILURES_PER_IP: '20',
-      LOGIN_FAILURE_WINDOW_MINUTES: '15',
-    },
-  });
-  const api = apiClient(() => server.url);
-  const url = () => server.url;
+  const { api, url } = useThrottledServer('abuse-login', { LOGIN_FAILURE_WINDOW_MINUTES: '15' });
 
   it("five wrong passwords from source A: the owner's right password from source B still signs in, A waits", async () => {
     const a = newAccount('owner');
@@ -147,12 +144,7 @@ describe('failed sign-ins are counted per account and source (finding 5)', () =>
 });
 
 describe('a ceiling of failed sign-ins per account from all sources (finding 5)', () => {
-  const server = useTestServer({
-    name: 'abuse-ceiling',
-    env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '5', LOGIN_MAX_FAILURES_PER_HOUR: '8' },
-  });
-  const api = apiClient(() => server.url);
-  const url = () => server.url;
+  const { api, url } = useThrottledServer('abuse-ceiling', { LOGIN_MAX_FAILURES_PER_HOUR: '8' });
 
   it('refuses every source once the account has had the ceiling of failures in an hour', async () => {
     const a = newAccount('ceiling');
@@ -175,12 +167,7 @@ describe('a ceiling of failed sign-ins per account from all sources (finding 5)'
 });
 
 describe('password checks behind a session count as failed sign-ins (finding 6)', () => {
-  const server = useTestServer({
-    name: 'abuse-session-checks',
-    env: { LOGIN_MAX_FAILURES_PER_ACCOUNT: '5' },
-  });
-  const api = apiClient(() => server.url);
-  const url = () => server.url;
+  const { api, url } = useThrottledServer('abuse-session-checks');
 
   it('password change, email change and account deletion with wrong passwords end in 429, as sign-in does', async () => {
     const { account, token } = await registerAndLogin(api, newAccount('stolen'));

@@ -19,6 +19,15 @@ describe.skipIf(!CHROMIUM)('accounts in the browser', () => {
   /** A signed-out page; 400, 401 and 409 are answers the pages expect and show to the user. */
   const openPage = (options: PageOptions = {}) =>
     openSignedOutPage(browser, { expectedStatuses: [400, 401, 409], ...options });
+  /** Registers `account` over the API, as another client would. */
+  const registerByApi = async (account: ReturnType<typeof newAccount>) => {
+    const res = await fetch(`${server.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(account),
+    });
+    expect(res.status).toBe(201);
+  };
 
   it('register → login → shell → logout, with every message users know', async () => {
     const { page, context, problems } = await openPage();
@@ -94,12 +103,7 @@ describe.skipIf(!CHROMIUM)('accounts in the browser', () => {
   it('signs in at /login?next=/..//evil.example/x and lands on the home page of the app', async () => {
     const { page, context, problems } = await openPage();
     const a = newAccount('next');
-    const res = await fetch(`${server.url}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(a),
-    });
-    expect(res.status).toBe(201);
+    await registerByApi(a);
     await page.goto(`${server.url}/login?next=/..//evil.example/x`);
     await page.getByLabel(/^Username/).fill(a.username);
     await page.getByLabel('Password', { exact: true }).fill(a.password);
@@ -113,12 +117,7 @@ describe.skipIf(!CHROMIUM)('accounts in the browser', () => {
   it('shows "Username already exists" for a taken username', async () => {
     const { page, context } = await openPage();
     const a = newAccount('taken');
-    const res = await fetch(`${server.url}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(a),
-    });
-    expect(res.status).toBe(201);
+    await registerByApi(a);
     await page.goto(`${server.url}/register`);
     await page.getByLabel('Username').fill(a.username.toUpperCase());
     await page.getByLabel('Email').fill(`other.${a.email}`);

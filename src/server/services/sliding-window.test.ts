@@ -4,6 +4,13 @@ import { SlidingWindowCounter } from './sliding-window.js';
 
 const MINUTE = 60_000;
 
+/** Hits `n` keys named `${prefix}-i` once each at `now`. */
+function fillKeys(counter: SlidingWindowCounter, prefix: string, n: number, now: number): void {
+  for (let i = 0; i < n; i++) {
+    counter.hit(`${prefix}-${i}`, now);
+  }
+}
+
 describe('SlidingWindowCounter', () => {
   it('counts the events of a key inside the window and forgets them as they leave it', () => {
     const clock = new ManualClock(1_000_000);
@@ -52,13 +59,9 @@ describe('SlidingWindowCounter', () => {
   it('forgets keys whose windows have ended as new hits arrive, without a read of them', () => {
     const clock = new ManualClock(0);
     const counter = new SlidingWindowCounter(MINUTE);
-    for (let i = 0; i < 1_000; i++) {
-      counter.hit(`old-${i}`, clock.now().getTime());
-    }
+    fillKeys(counter, 'old', 1_000, clock.now().getTime());
     clock.advance(MINUTE);
-    for (let i = 0; i < 1_000; i++) {
-      counter.hit(`new-${i}`, clock.now().getTime());
-    }
+    fillKeys(counter, 'new', 1_000, clock.now().getTime());
     // Each hit removed up to four stale keys: all 1,000 old ones are gone.
     expect(counter.size).toBe(1_000);
   });
@@ -96,9 +99,7 @@ describe('SlidingWindowCounter', () => {
   // Finding 7, reproduced through the public API only: the old counter read every key on every hit above 10,000.
   it('reads a bounded number of map entries per hit with 20,000 keys in the window', () => {
     const counter = new SlidingWindowCounter(MINUTE);
-    for (let i = 0; i < 20_000; i++) {
-      counter.hit(`email-${i}@example.com`, i);
-    }
+    fillKeys(counter, 'email', 20_000, 0);
     const get = vi.spyOn(Map.prototype, 'get');
     for (let i = 0; i < 100; i++) {
       counter.hit(`flood-${i}@example.com`, 20_000 + i);
@@ -110,9 +111,7 @@ describe('SlidingWindowCounter', () => {
     const clock = new ManualClock(0);
     const workPerHit = (keys: number): number => {
       const counter = new SlidingWindowCounter(MINUTE);
-      for (let i = 0; i < keys; i++) {
-        counter.hit(`warm-${i}`, clock.now().getTime());
-      }
+      fillKeys(counter, 'warm', keys, clock.now().getTime());
       const before = counter.work;
       const hits = 1_000;
       for (let i = 0; i < hits; i++) {
@@ -130,9 +129,7 @@ describe('SlidingWindowCounter', () => {
   it('does bounded work per hit while the stale keys of a past flood are swept', () => {
     const clock = new ManualClock(0);
     const counter = new SlidingWindowCounter(MINUTE);
-    for (let i = 0; i < 20_000; i++) {
-      counter.hit(`flood-${i}`, clock.now().getTime());
-    }
+    fillKeys(counter, 'flood', 20_000, clock.now().getTime());
     clock.advance(MINUTE);
     let worst = 0;
     for (let i = 0; i < 10_000; i++) {
