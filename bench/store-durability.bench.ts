@@ -3,8 +3,8 @@
  * password changes and reset tokens commit with synchronous=FULL (an fsync
  * of the write-ahead log before the answer) so that an acknowledged change
  * survives a power cut or a failing disk; history writes stay at NORMAL.
- * Side by side in one run, on two stores in the same folder (DATA_DIR's
- * disk by default: BENCH_DIR to choose), interleaved so machine noise hits
+ * Side by side in one run, on two stores in the same folder (./data, on
+ * the disk a default DATA_DIR uses; BENCH_DIR to choose another), interleaved so machine noise hits
  * both alike: the same account writes with durableWrites on (FULL) and off
  * (NORMAL, the old behaviour), their median and p95 per write, and the
  * ratio of the medians. Also the health check's write probe (checkWrite),
@@ -21,14 +21,18 @@ import { fixtureSession, fixtureUser } from '../src/server/store/store-fixtures.
 const RUNS = Number(process.env.BENCH_DURABILITY_RUNS ?? 300);
 const BASE = process.env.BENCH_DIR ?? path.resolve('data');
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+/** Median and 95th percentile of the samples, in the samples' unit. */
+function summary(samples: number[]): { median: number; p95: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { median: at(0.5), p95: at(0.95) };
 }
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
+/** Milliseconds `run` takes. */
+async function millis(run: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
   await run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  return performance.now() - start;
 }
 
 /** One sign-up's writes: the account, its session, a password change and a reset token. */
@@ -47,7 +51,8 @@ async function signUp(store: SqliteStore): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  fs.mkdirSync(BASE, { recursive: true });
+  // Leave no folder behind that was not there before.
+  const made = fs.mkdirSync(BASE, { recursive: true });
   const dir = fs.mkdtempSync(path.join(BASE, 'bench-durability-'));
   const stores = {
     'FULL (durable)': SqliteStore.open(path.join(dir, 'full.db'), { durableWrites: true }),
@@ -61,18 +66,17 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       for (const [name, store] of Object.entries(stores)) {
         // Four writes per sign-up: report per write.
-        samples.get(name)?.push((await timed(() => signUp(store))) / 4);
+        samples.get(name)?.push((await millis(() => signUp(store))) / 4);
       }
     }
     const f = (x: number) => x.toFixed(3).padStart(8);
     console.log(`Durable writes: ${RUNS} sign-ups (4 writes each) per store, interleaved, in ${BASE}`);
     const medians: number[] = [];
     for (const [name, xs] of samples) {
-      xs.sort((a, b) => a - b);
-      medians.push(percentile(xs, 50));
-      const perSecond = 1000 / percentile(xs, 50);
+      const { median, p95 } = summary(xs);
+      medians.push(median);
       console.log(
-        `  ${name.padEnd(16)} median ${f(percentile(xs, 50))} ms  p95 ${f(percentile(xs, 95))} ms per write  (~${Math.round(perSecond)} writes/s)`,
+        `  ${name.padEnd(16)} median ${f(median)} ms  p95 ${f(p95)} ms per write  (~${Math.round(1000 / median)} writes/s)`,
       );
     }
     const [full = 0, normal = 1] = medians;
@@ -80,17 +84,20 @@ async function main(): Promise<void> {
 
     const probe: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      probe.push(await timed(() => stores['FULL (durable)'].checkWrite()));
+      probe.push(await millis(() => stores['FULL (durable)'].checkWrite()));
     }
-    probe.sort((a, b) => a - b);
+    const health = summary(probe);
     console.log(
-      `Health write probe (checkWrite, at most once a second): median ${f(percentile(probe, 50))} ms  p95 ${f(percentile(probe, 95))} ms`,
+      `Health write probe (checkWrite, at most once a second): median ${f(health.median)} ms  p95 ${f(health.p95)} ms`,
     );
   } finally {
     for (const store of Object.values(stores)) {
       await store.close();
     }
     fs.rmSync(dir, { recursive: true, force: true });
+    if (made !== undefined) {
+      fs.rmSync(made, { recursive: true, force: true });
+    }
   }
 }
 

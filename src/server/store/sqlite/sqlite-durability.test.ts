@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from '../index.js';
-import { runningOutcome, type Store } from '../store.port.js';
+import type { Store } from '../store.port.js';
 import { fixtureSession, fixtureUser, T0 } from '../store-fixtures.js';
 import { SqliteStore } from './sqlite.adapter.js';
 
@@ -46,27 +46,15 @@ async function writeOneOfEach(store: Store): Promise<void> {
     expiresAt: new Date(T0.getTime() + 60_000),
     usedAt: null,
   });
-  const id = randomUUID();
-  await store.threads.create({
-    id,
+  // The activity log (the history table) stands for the records a crash may lose the last of.
+  await store.activity.append({
+    id: randomUUID(),
     userId: user.id,
-    title: 't',
-    kind: 'generate',
+    kind: 'sign_in',
     createdAt: T0,
-    updatedAt: T0,
-  });
-  await store.prompts.create({
-    id,
-    userId: user.id,
-    threadId: id,
-    parentId: null,
-    kind: 'generate',
-    modelId: 'm',
-    params: {},
-    input: 'prompt',
-    generationId: null,
-    createdAt: T0,
-    ...runningOutcome('python'),
+    ip: null,
+    userAgent: null,
+    details: {},
   });
 }
 
@@ -80,10 +68,10 @@ function levels(db: Database.Database): Record<string, number[]> {
 }
 
 describe('durable writes', () => {
-  it('the store the server opens commits accounts, password changes, sessions and reset tokens with synchronous=FULL, history with NORMAL', async () => {
+  it('the store the server opens commits accounts, password changes, sessions and reset tokens with synchronous=FULL, the activity log with NORMAL', async () => {
     const file = path.join(dir, 'durable.db');
     await SqliteStore.open(file).close();
-    const log = recordSynchronousLevels(file, ['users', 'sessions', 'password_resets', 'prompts']);
+    const log = recordSynchronousLevels(file, ['users', 'sessions', 'password_resets', 'history']);
     // The factory main.ts and the CLIs use.
     const store = await createStore({ kind: 'sqlite', file });
     try {
@@ -91,21 +79,21 @@ describe('durable writes', () => {
     } finally {
       await store.close();
     }
-    expect(levels(log)).toEqual({ users: [2, 2], sessions: [2], password_resets: [2], prompts: [1] });
+    expect(levels(log)).toEqual({ users: [2, 2], sessions: [2], password_resets: [2], history: [1] });
     log.close();
   });
 
   it('leaves every write at NORMAL without durableWrites (tests and benches that seed in bulk; the bench compares the two)', async () => {
     const file = path.join(dir, 'normal.db');
     await SqliteStore.open(file).close();
-    const log = recordSynchronousLevels(file, ['users', 'sessions', 'password_resets', 'prompts']);
+    const log = recordSynchronousLevels(file, ['users', 'sessions', 'password_resets', 'history']);
     const store = SqliteStore.open(file);
     try {
       await writeOneOfEach(store);
     } finally {
       await store.close();
     }
-    expect(levels(log)).toEqual({ users: [1, 1], sessions: [1], password_resets: [1], prompts: [1] });
+    expect(levels(log)).toEqual({ users: [1, 1], sessions: [1], password_resets: [1], history: [1] });
     log.close();
   });
 });
