@@ -32,6 +32,14 @@ describe('db:copy progress bar', () => {
   });
 
   it('counts kinds in a fixed order', () => {
-    expect(KINDS).toEqual(['users', 'sessions', 'passwordResets', 'activity', 'threads', 'prompts']);
+    expect(KINDS).toEqual([
+      'users',
+      'sessions',
+      'passwordResets',
+      'activity',
+      'threads',
+      'prompts',
+      'outbox',
+    ]);
   });
 });

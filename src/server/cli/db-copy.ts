@@ -98,6 +98,7 @@ const LABELS: Record<Kind, string> = {
   activity: 'activity (history)',
   threads: 'threads',
   prompts: 'prompts',
+  outbox: 'queued mail',
 };
 
 /** `db:copy`; exit codes: 0 copied and counts match, 1 failed or counts differ, 2 usage. */

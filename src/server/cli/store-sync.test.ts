@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fixtureSession, fixtureUser, T0 } from '../store/store-fixtures.js';
+import { fixtureOutbox } from '../store/store-outbox.contract.js';
 import { fixturePrompt } from '../store/store-prompts.contract.js';
 import { fixtureThread } from '../store/store-threads.contract.js';
 import { SqliteStore } from '../store/sqlite/sqlite.adapter.js';
 import type { ActivityRecord, Store } from '../store/store.port.js';
-import { copyStore } from './store-sync.js';
+import { copyStore, countStore, countsOf } from './store-sync.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-store-sync-'));
 const stores: Store[] = [];
@@ -82,5 +83,25 @@ describe('copyStore, threads', () => {
     expect(await target.threads.findForUser(user.id, thread.id)).toEqual({ ...thread, updatedAt: later });
     expect(await target.prompts.listThread(user.id, thread.id)).toEqual([root, followUp]);
     expect((await copyStore(source, target, T0)).written).toMatchObject({ threads: 0, prompts: 0 });
+  });
+
+  it('copies queued mail, and replaces it once a try was made in the source', async () => {
+    const [source, target] = [open(), open()];
+    const user = await source.users.create(fixtureUser());
+    const mail = fixtureOutbox(user.id);
+    await source.outbox.add(mail);
+
+    const first = await copyStore(source, target, T0);
+    expect(first.written).toEqual(countsOf({ users: 1, outbox: 1 }));
+    expect(await target.outbox.listForUser(user.id)).toEqual([mail]);
+    expect(await countStore(target, T0)).toEqual(countsOf({ users: 1, outbox: 1 }));
+
+    const later = new Date(T0.getTime() + 60_000);
+    await source.outbox.reschedule(mail.id, 1, later, 'connection refused');
+    const second = await copyStore(source, target, T0);
+    expect(second.written).toEqual(countsOf({ outbox: 1 }));
+    expect(await target.outbox.listForUser(user.id)).toEqual([
+      { ...mail, attempts: 1, nextAttemptAt: later, lastError: 'connection refused' },
+    ]);
   });
 });

@@ -8,7 +8,15 @@ import type { PromptRecord, Store, UserRecord } from '../store/store.port.js';
  */
 
 /** The record kinds, in copy order. */
-export const KINDS = ['users', 'sessions', 'passwordResets', 'activity', 'threads', 'prompts'] as const;
+export const KINDS = [
+  'users',
+  'sessions',
+  'passwordResets',
+  'activity',
+  'threads',
+  'prompts',
+  'outbox',
+] as const;
 export type Kind = (typeof KINDS)[number];
 export type Counts = Record<Kind, number>;
 
@@ -61,6 +69,7 @@ export const countsOf = (some: Partial<Counts> = {}): Counts => ({
   activity: 0,
   threads: 0,
   prompts: 0,
+  outbox: 0,
   ...some,
 });
 
@@ -131,6 +140,16 @@ export async function copyStore(
           },
         );
       }
+      // Mail waiting to be sent: the target sends it when it runs with the same session secret
+      // (the message is sealed under it), and drops it with a log line otherwise.
+      const [outbox, theirOutbox] = await Promise.all([
+        source.outbox.listForUser(user.id),
+        target.outbox.listForUser(user.id),
+      ]);
+      await syncById(report, 'outbox', outbox, theirOutbox, {
+        create: (m) => target.outbox.add(m),
+        remove: (m) => target.outbox.delete(m.id),
+      });
     }
     onUser(++done, report);
   }
@@ -226,17 +245,19 @@ export async function countStore(
 ): Promise<Counts> {
   const counts = countsOf();
   for await (const user of allUsers(store)) {
-    const [sessions, resets, activity, threads] = await Promise.all([
+    const [sessions, resets, activity, threads, outbox] = await Promise.all([
       store.sessions.listAllForUser(user.id),
       store.passwordResets.listForUser(user.id),
       store.activity.listForUser(user.id, ALL),
       store.threads.listAllForUser(user.id),
+      store.outbox.listForUser(user.id),
     ]);
     counts.users++;
     counts.sessions += sessions.filter((s) => s.expiresAt > now).length;
     counts.passwordResets += resets.filter((r) => r.expiresAt > now).length;
     counts.activity += activity.length;
     counts.threads += threads.length;
+    counts.outbox += outbox.length;
     for await (const page of promptPages(store, user.id)) {
       counts.prompts += page.length;
     }
