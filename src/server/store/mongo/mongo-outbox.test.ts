@@ -1,0 +1,77 @@
+import { BSON, type Document } from 'mongodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeMongod, type Handler } from '../../../../test/helpers/fake-mongod.js';
+import { fixtureOutbox } from '../store-outbox.contract.js';
+import { T0 } from '../store-fixtures.js';
+import { MongoStore } from './mongo.adapter.js';
+import { fromOutboxDoc, toOutboxDoc } from './mongo-outbox.js';
+
+/**
+ * The outbox and the security-events query over the wire protocol (the
+ * stand-in server has no query engine: it checks what is asked and serves
+ * documents). Their behaviour is the contract suite's, against a real
+ * MongoDB when MONGODB_TEST_URI is set.
+ */
+const fakes: FakeMongod[] = [];
+const stores: MongoStore[] = [];
+
+async function open(handler?: Handler): Promise<{ server: FakeMongod; store: MongoStore }> {
+  const server = new FakeMongod(handler);
+  await server.start();
+  fakes.push(server);
+  const store = await MongoStore.connect(`mongodb://127.0.0.1:${server.port}/cg`, {
+    serverSelectionTimeoutMs: 1000,
+  });
+  stores.push(store);
+  return { server, store };
+}
+
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+  await Promise.all(fakes.splice(0).map((f) => f.stop()));
+});
+
+const batch = (collection: string, docs: Document[]) => ({
+  ok: 1,
+  cursor: { id: BSON.Long.fromNumber(0), ns: `cg.${collection}`, firstBatch: docs },
+});
+
+describe('mongo outbox over the wire protocol', () => {
+  it('maps a record to its document and back', () => {
+    const mail = fixtureOutbox('u1');
+    expect(toOutboxDoc(mail)).toEqual({ ...mail, id: undefined, _id: mail.id });
+    expect(fromOutboxDoc(toOutboxDoc(mail))).toEqual(mail);
+  });
+
+  it('asks for due mail by nextAttemptAt, earliest first, with the limit, and reads the documents', async () => {
+    const mail = fixtureOutbox('u1');
+    const { server, store } = await open((c) =>
+      c.find === 'outbox' ? batch('outbox', [toOutboxDoc(mail)]) : undefined,
+    );
+    expect(await store.outbox.listDue(T0, 20)).toEqual([mail]);
+    const find = server.commands.find((c) => c.find === 'outbox');
+    expect(find).toMatchObject({
+      filter: { nextAttemptAt: { $lte: T0 } },
+      sort: { nextAttemptAt: 1, _id: 1 },
+    });
+    expect(Number(find?.limit)).toBe(20);
+  });
+
+  it('deletes the queued mail with the user', async () => {
+    const { server, store } = await open((c) => ('delete' in c ? { ok: 1, n: 1 } : undefined));
+    await store.users.delete('u1');
+    const deletes = server.commands.filter((c) => c.delete === 'outbox');
+    expect(deletes.length).toBeGreaterThan(0);
+    expect(deletes[0]?.deletes).toEqual([{ q: { userId: 'u1' }, limit: 0 }]);
+  });
+
+  it('asks the activity log for the given kinds only, newest first', async () => {
+    const { server, store } = await open();
+    expect(await store.activity.listKindsForUser('u1', ['email_changed', 'sign_in'], 20)).toEqual([]);
+    const find = server.commands.find((c) => c.find === 'history');
+    expect(find).toMatchObject({
+      filter: { userId: 'u1', kind: { $in: ['email_changed', 'sign_in'] } },
+      sort: { createdAt: -1, _id: -1 },
+    });
+  });
+});
