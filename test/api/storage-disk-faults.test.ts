@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
 import { freePort, startTestServer, type TestServer } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
-import { apiClient, newAccount, registerAndLogin } from '../helpers/http.js';
+import { apiClient, newAccount, registerAndLogin, type ApiClient } from '../helpers/http.js';
 import {
   canMountExt4,
   fillDisk,
@@ -37,6 +37,14 @@ function keep(mount: Mount): Mount {
   return mount;
 }
 
+/** A registration (a write) is refused with `status` and `code`, and health says why. */
+async function expectWritesRefused(api: ApiClient, status: number, code: string): Promise<void> {
+  const refused = await api.post('/api/auth/register', newAccount('refused'));
+  expect(refused.status).toBe(status);
+  expect(refused.body.error).toMatchObject({ code, message: expect.any(String) });
+  expect((await api.get('/api/health')).body).toMatchObject({ status: 'degraded', store: { code } });
+}
+
 async function serverOn(dir: string, name: string): Promise<TestServer> {
   const server = await startTestServer({ dataDir: dir, name });
   cleanups.push(() => server.close());
@@ -63,13 +71,7 @@ describe('a full disk', () => {
       const me = await registerAndLogin(api);
 
       const filler = fillDisk(disk.dir);
-      const refused = await api.post('/api/auth/register', newAccount('nospace'));
-      expect(refused.status).toBe(507);
-      expect(refused.body.error).toMatchObject({ code: 'store_full', message: expect.any(String) });
-      expect((await api.get('/api/health')).body).toMatchObject({
-        status: 'degraded',
-        store: { code: 'store_full' },
-      });
+      await expectWritesRefused(api, 507, 'store_full');
       expect((await api.get('/api/auth/me', { token: me.token })).status).toBe(200);
 
       fs.rmSync(filler);
@@ -122,13 +124,7 @@ describe('a read-only disk', () => {
       await registerAndLogin(api);
 
       shutDownExt4(disk.dir);
-      const refused = await api.post('/api/auth/register', newAccount('readonly'));
-      expect(refused.status).toBe(503);
-      expect(refused.body.error).toMatchObject({ code: 'store_read_only', message: expect.any(String) });
-      expect((await api.get('/api/health')).body).toMatchObject({
-        status: 'degraded',
-        store: { code: 'store_read_only' },
-      });
+      await expectWritesRefused(api, 503, 'store_read_only');
     },
   );
 });

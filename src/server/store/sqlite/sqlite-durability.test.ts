@@ -67,33 +67,42 @@ function levels(db: Database.Database): Record<string, number[]> {
   return byTable;
 }
 
+/** The synchronous level of each table's writes, one of each made through the store `open` gives. */
+async function levelsOfWrites(
+  name: string,
+  open: (file: string) => Promise<Store>,
+): Promise<Record<string, number[]>> {
+  const file = path.join(dir, `${name}.db`);
+  await SqliteStore.open(file).close();
+  const log = recordSynchronousLevels(file, ['users', 'sessions', 'password_resets', 'history']);
+  const store = await open(file);
+  try {
+    await writeOneOfEach(store);
+  } finally {
+    await store.close();
+  }
+  const result = levels(log);
+  log.close();
+  return result;
+}
+
 describe('durable writes', () => {
   it('the store the server opens commits accounts, password changes, sessions and reset tokens with synchronous=FULL, the activity log with NORMAL', async () => {
-    const file = path.join(dir, 'durable.db');
-    await SqliteStore.open(file).close();
-    const log = recordSynchronousLevels(file, ['users', 'sessions', 'password_resets', 'history']);
     // The factory main.ts and the CLIs use.
-    const store = await createStore({ kind: 'sqlite', file });
-    try {
-      await writeOneOfEach(store);
-    } finally {
-      await store.close();
-    }
-    expect(levels(log)).toEqual({ users: [2, 2], sessions: [2], password_resets: [2], history: [1] });
-    log.close();
+    expect(await levelsOfWrites('durable', (file) => createStore({ kind: 'sqlite', file }))).toEqual({
+      users: [2, 2],
+      sessions: [2],
+      password_resets: [2],
+      history: [1],
+    });
   });
 
   it('leaves every write at NORMAL without durableWrites (tests and benches that seed in bulk; the bench compares the two)', async () => {
-    const file = path.join(dir, 'normal.db');
-    await SqliteStore.open(file).close();
-    const log = recordSynchronousLevels(file, ['users', 'sessions', 'password_resets', 'history']);
-    const store = SqliteStore.open(file);
-    try {
-      await writeOneOfEach(store);
-    } finally {
-      await store.close();
-    }
-    expect(levels(log)).toEqual({ users: [1, 1], sessions: [1], password_resets: [1], history: [1] });
-    log.close();
+    expect(await levelsOfWrites('normal', (file) => Promise.resolve(SqliteStore.open(file)))).toEqual({
+      users: [1, 1],
+      sessions: [1],
+      password_resets: [1],
+      history: [1],
+    });
   });
 });

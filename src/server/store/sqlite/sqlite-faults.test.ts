@@ -145,12 +145,12 @@ describe('guardRepository', () => {
   });
 });
 
-describe('checkpointUntilComplete', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-checkpoint-'));
-  afterAll(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-sqlite-faults-'));
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
+describe('checkpointUntilComplete', () => {
   it('waits for a reader of an old snapshot, then empties the -wal file', async () => {
     const file = path.join(dir, 'c.db');
     // As the adapter's connection: no busy wait inside SQLite (better-sqlite3's default is 5 s).
@@ -176,11 +176,6 @@ describe('checkpointUntilComplete', () => {
 });
 
 describe('SqliteStore under another writer', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-locked-'));
-  afterAll(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
   it('checkWrite fails at once with StoreBusyError, reads go on, a write gives up after its bound; all work after release', async () => {
     const file = path.join(dir, 'locked.db');
     const store = SqliteStore.open(file, { busyTimeoutMs: 200 });
