@@ -107,6 +107,16 @@ describe('SlidingWindowCounter', () => {
     expect(get.mock.calls.length / 100).toBeLessThanOrEqual(2);
   });
 
+  it('keeps enough events for a limit above the default when none was set', () => {
+    const counter = new SlidingWindowCounter(MINUTE);
+    expect(counter.tryHit('a', 1_500, 0)).toBe(0);
+    for (let t = 1; t < 1_500; t++) {
+      counter.hit('a', t);
+    }
+    expect(counter.count('a', 1_500)).toBe(1_500);
+    expect(counter.tryHit('a', 1_500, 1_500)).toBe(MINUTE - 1_500);
+  });
+
   it('does the same bounded work per hit with 20,000 keys as with 10 (finding 7: every key was scanned above 10,000)', () => {
     const clock = new ManualClock(0);
     const workPerHit = (keys: number): number => {

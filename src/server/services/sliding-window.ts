@@ -15,7 +15,10 @@ export interface SlidingWindowOptions {
    * it, and an attacker who fills it only pushes out the stalest windows.
    */
   maxKeys?: number;
-  /** Events kept per key; a `max` above it cannot be enforced and is refused. */
+  /**
+   * Events kept per key; a `max` above it cannot be enforced and is refused.
+   * Left out: 1,000, raised to the largest `max` a check asks for.
+   */
   maxEventsPerKey?: number;
 }
 
@@ -50,7 +53,8 @@ export class SlidingWindowCounter {
   private oldest: Entry | undefined;
   private newest: Entry | undefined;
   private readonly maxKeys: number;
-  private readonly maxEventsPerKey: number;
+  private maxEventsPerKey: number;
+  private readonly eventsPerKeyFixed: boolean;
   private visited = 0;
 
   constructor(
@@ -59,6 +63,7 @@ export class SlidingWindowCounter {
   ) {
     this.maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
     this.maxEventsPerKey = options.maxEventsPerKey ?? DEFAULT_MAX_EVENTS_PER_KEY;
+    this.eventsPerKeyFixed = options.maxEventsPerKey !== undefined;
   }
 
   /** Keys held now (expired ones may linger until swept or read). */
@@ -121,7 +126,11 @@ export class SlidingWindowCounter {
   /** Milliseconds until fewer than `max` events remain in the window; 0 when already below. */
   waitFor(key: string, max: number, now: number): number {
     if (max > this.maxEventsPerKey) {
-      throw new RangeError(`max ${max} is above maxEventsPerKey ${this.maxEventsPerKey}`);
+      if (this.eventsPerKeyFixed) {
+        throw new RangeError(`max ${max} is above maxEventsPerKey ${this.maxEventsPerKey}`);
+      }
+      // A limit set above the default (GENERATIONS_PER_MINUTE=5000): keep enough events to enforce it.
+      this.maxEventsPerKey = max;
     }
     const entry = this.live(key, now);
     const counted = entry ? entry.times.length - entry.head : 0;
