@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/clock.js';
 import { freePort, startTestServer, type TestServer } from '../helpers/app.js';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
@@ -69,64 +69,56 @@ describe('pending mail survives a restart', () => {
 });
 
 describe('withdrawn tokens stop their retries', () => {
-  it('a newer reset: only the mail with the live link is retried and arrives', async () => {
-    const clock = new ManualClock(Date.now());
+  const clock = new ManualClock(Date.now());
+  /** A server whose mail server refuses every recipient, until the test lets it accept; each first try fails. */
+  let refusing: TestServer | undefined;
+  async function startRefusing(name: string): Promise<TestServer> {
     smtp.mode = 'reject';
-    const server = await startTestServer({
-      name: 'outbox-newer',
-      clock,
-      mailRetry: SLOW_RETRY,
-      env: { SMTP_URL: smtp.url },
-    });
-    try {
-      const api = apiClient(server.url);
-      const { account, user } = await registerAndLogin(api);
-      await api.post('/api/auth/forgot-password', { email: account.email });
-      await failedTries(server, 1);
-      await api.post('/api/auth/forgot-password', { email: account.email });
-      await failedTries(server, 2);
-      expect(await server.store.outbox.listForUser(user.id)).toHaveLength(2);
+    refusing = await startTestServer({ name, clock, mailRetry: SLOW_RETRY, env: { SMTP_URL: smtp.url } });
+    return refusing;
+  }
+  /** Lets the mail server accept and the retries come due, and waits until the outbox is empty. */
+  async function acceptAndRetry(server: TestServer): Promise<void> {
+    smtp.mode = 'accept';
+    clock.advance(SLOW_RETRY.baseDelayMs);
+    await server.app.services.passwordReset.idle();
+  }
+  afterEach(async () => {
+    smtp.mode = 'accept';
+    await refusing?.close();
+    refusing = undefined;
+  });
 
-      smtp.mode = 'accept';
-      clock.advance(SLOW_RETRY.baseDelayMs);
-      await server.app.services.passwordReset.idle();
-      const mails = smtp.messages.filter((m) => m.envelopeTo.includes(account.email));
-      expect(mails).toHaveLength(1);
-      expect(fs.readFileSync(server.logFile, 'utf8')).toContain('mail withdrawn');
-      const token = secret(new URL(mails[0]?.resetLink ?? '').searchParams.get('token') ?? '');
-      expect((await api.get(`/api/auth/reset-password/verify?token=${token}`)).status).toBe(200);
-    } finally {
-      smtp.mode = 'accept';
-      await server.close();
-    }
+  it('a newer reset: only the mail with the live link is retried and arrives', async () => {
+    const server = await startRefusing('outbox-newer');
+    const api = apiClient(server.url);
+    const { account, user } = await registerAndLogin(api);
+    await api.post('/api/auth/forgot-password', { email: account.email });
+    await failedTries(server, 1);
+    await api.post('/api/auth/forgot-password', { email: account.email });
+    await failedTries(server, 2);
+    expect(await server.store.outbox.listForUser(user.id)).toHaveLength(2);
+
+    await acceptAndRetry(server);
+    const mails = smtp.messages.filter((m) => m.envelopeTo.includes(account.email));
+    expect(mails).toHaveLength(1);
+    expect(fs.readFileSync(server.logFile, 'utf8')).toContain('mail withdrawn');
+    const token = secret(new URL(mails[0]?.resetLink ?? '').searchParams.get('token') ?? '');
+    expect((await api.get(`/api/auth/reset-password/verify?token=${token}`)).status).toBe(200);
   });
 
   it('a deleted account: its queued mail goes with it and is never sent', async () => {
-    const clock = new ManualClock(Date.now());
-    smtp.mode = 'reject';
-    const server = await startTestServer({
-      name: 'outbox-deleted',
-      clock,
-      mailRetry: SLOW_RETRY,
-      env: { SMTP_URL: smtp.url },
-    });
-    try {
-      const api = apiClient(server.url);
-      const { account, user, token } = await registerAndLogin(api);
-      await api.post('/api/auth/forgot-password', { email: account.email });
-      await failedTries(server, 1);
-      const res = await api.delete('/api/profile', { password: account.password }, { token });
-      expect(res.status).toBe(204);
-      expect(await server.store.outbox.listForUser(user.id)).toEqual([]);
+    const server = await startRefusing('outbox-deleted');
+    const api = apiClient(server.url);
+    const { account, user, token } = await registerAndLogin(api);
+    await api.post('/api/auth/forgot-password', { email: account.email });
+    await failedTries(server, 1);
+    const res = await api.delete('/api/profile', { password: account.password }, { token });
+    expect(res.status).toBe(204);
+    expect(await server.store.outbox.listForUser(user.id)).toEqual([]);
 
-      smtp.mode = 'accept';
-      clock.advance(SLOW_RETRY.baseDelayMs);
-      await server.app.services.passwordReset.idle();
-      expect(smtp.messages.some((m) => m.envelopeTo.includes(account.email))).toBe(false);
-    } finally {
-      smtp.mode = 'accept';
-      await server.close();
-    }
+    await acceptAndRetry(server);
+    expect(smtp.messages.some((m) => m.envelopeTo.includes(account.email))).toBe(false);
   });
 });
 

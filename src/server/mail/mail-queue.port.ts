@@ -1,31 +1,16 @@
+import type { OutboxRecord, OutboxRepository } from '../outbox.js';
+
 /**
- * Where the mail service keeps mail waiting to be sent. The store's
- * OutboxRepository (store.port.ts) is this port: the mail folder may not
- * import the store, so app.ts hands one in as the other and the compiler
- * checks that they agree.
+ * Where the mail service keeps mail waiting to be sent: the store's outbox
+ * (the shapes live in the kernel, src/server/outbox.ts, as the mail folder
+ * may not import the store).
  */
 
-/** A queued mail, as the store keeps it (see OutboxRecord in store.port.ts). */
-export interface QueuedMail {
-  id: string;
-  userId: string;
-  purpose: string;
-  /** The sealed message (mail-seal.ts). */
-  payload: string;
-  tokenId: string | null;
-  attempts: number;
-  nextAttemptAt: Date;
-  createdAt: Date;
-  lastError: string | null;
-}
+/** A queued mail; `payload` is the sealed message (mail-seal.ts). */
+export type QueuedMail = OutboxRecord;
 
-export interface MailQueue {
-  add(mail: QueuedMail): Promise<void>;
-  listDue(now: Date, limit: number): Promise<QueuedMail[]>;
-  nextDueAt(): Promise<Date | null>;
-  reschedule(id: string, attempts: number, nextAttemptAt: Date, lastError: string): Promise<boolean>;
-  delete(id: string): Promise<boolean>;
-}
+/** What the mail service uses of the store's outbox. */
+export type MailQueue = Pick<OutboxRepository, 'add' | 'listDue' | 'nextDueAt' | 'reschedule' | 'delete'>;
 
 /** The reset tokens a mail may carry: a withdrawn token's mail is not sent. */
 export interface MailTokens {

@@ -13,6 +13,7 @@ import type { Section } from '../../shared/generation.schemas.js';
 import type { HistoryKind, HistoryStatus } from '../../shared/history.schemas.js';
 import type { ThreadKind } from '../../shared/threads.schemas.js';
 import type { ActivityKind } from '../../shared/profile.schemas.js';
+import type { OutboxRepository } from '../outbox.js';
 
 /** A stored account. `passwordHash` never leaves the services. */
 export interface UserRecord {
@@ -152,43 +153,8 @@ export interface ActivityRepository {
   listKindsForUser(userId: string, kinds: readonly ActivityKind[], limit: number): Promise<ActivityRecord[]>;
 }
 
-/**
- * A mail waiting to be sent: the `outbox` collection. Kept in the store so a
- * restart during a mail-server outage loses nothing; deleted once sent, given
- * up, withdrawn, or with the account.
- */
-export interface OutboxRecord {
-  id: string;
-  /** The account the mail is about; its records go with the account. */
-  userId: string;
-  /** What the mail is, for logs ("password-reset"); never the content. */
-  purpose: string;
-  /** The message, sealed by the mail service: the store never holds a reset link in clear. */
-  payload: string;
-  /** The password-reset token the mail carries: once that token is withdrawn, the mail is not sent. */
-  tokenId: string | null;
-  /** Tries made so far. */
-  attempts: number;
-  /** When the next try is due. */
-  nextAttemptAt: Date;
-  createdAt: Date;
-  /** Why the last try failed (never the content). */
-  lastError: string | null;
-}
-
-export interface OutboxRepository {
-  add(mail: OutboxRecord): Promise<void>;
-  /** Mails due at `now` (nextAttemptAt at or before it), earliest first, at most `limit`. */
-  listDue(now: Date, limit: number): Promise<OutboxRecord[]>;
-  /** The earliest nextAttemptAt of any mail; null when the outbox is empty. */
-  nextDueAt(): Promise<Date | null>;
-  /** Records a failed try; false when the mail is gone (sent by another process, or its account deleted). */
-  reschedule(id: string, attempts: number, nextAttemptAt: Date, lastError: string): Promise<boolean>;
-  /** Deletes one mail; false when absent. */
-  delete(id: string): Promise<boolean>;
-  /** Every mail of the user, earliest due first. For db:copy and tests. */
-  listForUser(userId: string): Promise<OutboxRecord[]>;
-}
+/** Mail waiting to be sent: shapes shared with the mail service, defined once in the kernel. */
+export type { OutboxRecord, OutboxRepository } from '../outbox.js';
 
 /** What was asked of a model and what it answered: the `prompts` collection. */
 export interface PromptRecord {
