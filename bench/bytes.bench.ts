@@ -14,7 +14,9 @@ import path from 'node:path';
 import type { Page, Response } from 'playwright-core';
 import { startTestServer, WEB_ROOT } from '../test/helpers/app.js';
 import { launchBrowser } from '../test/helpers/browser.js';
+import { remoteModel } from '../test/helpers/catalogue.js';
 import { apiClient, newAccount } from '../test/helpers/http.js';
+import { startOpenAiServer } from '../test/helpers/openai-server.js';
 
 /** The goal for Login, in bytes on the wire. */
 const LOGIN_JS_GOAL = 100 * 1024;
@@ -51,19 +53,20 @@ function kindOf(response: Response): Kind {
 function record(page: Page): { stop(): Promise<Transfer[]> } {
   const pending: Promise<Transfer>[] = [];
   const onResponse = (response: Response) => {
-    pending.push(
-      (async () => {
-        // Sizes are known once the body has arrived.
-        await response.finished();
-        const sizes = await response.request().sizes();
-        return {
-          url: new URL(response.url()).pathname,
-          kind: kindOf(response),
-          bytes: sizes.responseBodySize,
-          encoding: response.headers()['content-encoding'] ?? 'identity',
-        };
-      })(),
-    );
+    const transfer = (async () => {
+      // Sizes are known once the body has arrived.
+      await response.finished();
+      const sizes = await response.request().sizes();
+      return {
+        url: new URL(response.url()).pathname,
+        kind: kindOf(response),
+        bytes: sizes.responseBodySize,
+        encoding: response.headers()['content-encoding'] ?? 'identity',
+      };
+    })();
+    // Awaited by stop(); if the run fails first, the browser's closing must not hide why.
+    transfer.catch(() => undefined);
+    pending.push(transfer);
   };
   page.on('response', onResponse);
   return {
@@ -95,7 +98,16 @@ function report(label: string, transfers: Transfer[]): number {
 if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
   throw new Error(`No built web app in ${WEB_ROOT}: run npm run build (or set TEST_WEB_ROOT).`);
 }
-const server = await startTestServer({ name: 'bench-bytes', web: true });
+// A model on the fake OpenAI-compatible server, so the Generate page can show an answer.
+const upstream = await startOpenAiServer();
+const server = await startTestServer({
+  name: 'bench-bytes',
+  web: true,
+  catalogue: {
+    defaultModel: 'remote-chat',
+    models: [remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat')],
+  },
+});
 const launched = await launchBrowser();
 try {
   const account = newAccount('bytes');
@@ -124,6 +136,17 @@ try {
   console.log('');
   report('Generate page after signing in (what it adds to Login)', await signIn.stop());
 
+  const answer = record(page);
+  await page.getByLabel('Describe the code you want').fill('Add two numbers');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await page
+    .getByRole('button', { name: /^Copy .*code/ })
+    .first()
+    .waitFor();
+  await page.waitForLoadState('networkidle');
+  console.log('');
+  report("Generate's first answer (what it adds: Markdown, highlighting)", await answer.stop());
+
   // The other pages with heavy libraries, reached from the menu: what each adds to what is loaded.
   for (const name of ['Explain', 'Compare']) {
     const visit = record(page);
@@ -142,4 +165,5 @@ try {
 } finally {
   await launched.close();
   await server.close();
+  await upstream.close();
 }

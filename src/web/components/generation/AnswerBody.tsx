@@ -1,8 +1,8 @@
+import { useEffect } from 'react';
 import type { ModelListing } from '../../api/generation.api';
 import { isRunActive, type RunSnapshot } from '../../stores/generation-run';
 import { toCodeLanguage, type CodeLanguage } from '../../generation/languages';
-import { CodeBlock } from '../code/CodeBlock';
-import { Markdown } from '../markdown/Markdown';
+import { LazyCodeBlock, LazyMarkdown, preloadRichText } from './LazyRichText';
 import { ModelStatus } from './ModelStatus';
 
 /** Props of a run's answer. */
@@ -27,6 +27,12 @@ export function AnswerBody({ run, model, asCode, language, what = 'answer' }: An
   const active = isRunActive(run);
   const empty = run.output === '';
   const resultLanguage = toCodeLanguage(run.result?.language);
+  useEffect(() => {
+    // Fetched while the model prepares its first token, so the answer is rendered as it arrives.
+    if (active) {
+      preloadRichText();
+    }
+  }, [active]);
   return (
     <div className={active ? 'answer-body answer-body--live' : 'answer-body'}>
       {run.status === 'stopped' ? (
@@ -40,9 +46,9 @@ export function AnswerBody({ run, model, asCode, language, what = 'answer' }: An
         <p className="answer-body__empty">The model returned an empty {what}.</p>
       ) : null}
       {!empty && asCode ? (
-        <CodeBlock code={run.result?.code ?? run.output} language={resultLanguage ?? language} />
+        <LazyCodeBlock code={run.result?.code ?? run.output} language={resultLanguage ?? language} />
       ) : null}
-      {!empty && !asCode ? <Markdown text={run.output} defaultLanguage={language} /> : null}
+      {!empty && !asCode ? <LazyMarkdown text={run.output} defaultLanguage={language} /> : null}
       {active && !empty ? <span className="answer-body__caret" aria-hidden="true" /> : null}
     </div>
   );

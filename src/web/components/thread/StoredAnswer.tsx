@@ -4,7 +4,7 @@ import type { RunSnapshot, RunStatus } from '../../stores/generation-run';
 import { toCodeLanguage } from '../../generation/languages';
 import { AnswerBody } from '../generation/AnswerBody';
 import { RunErrorAlert } from '../generation/RunErrorAlert';
-import { SectionsView } from '../generation/SectionsView';
+import { LazySectionsView } from '../generation/LazyRichText';
 
 const STATUS: Record<ThreadTurn['status'], RunStatus> = {
   running: 'streaming',
@@ -66,7 +66,7 @@ export function StoredAnswer({
   const snapshot = turnSnapshot(turn);
   if (turn.kind === 'explain' && turn.sections && turn.sections.length > 0) {
     return (
-      <SectionsView
+      <LazySectionsView
         code={turn.code}
         language={toCodeLanguage(turn.language)}
         sections={turn.sections}
