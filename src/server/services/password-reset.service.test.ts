@@ -9,10 +9,14 @@ import { PasswordResetService, type ResetEvent } from './password-reset.service.
 function setUp(limits = { maxPerEmailPerHour: 3, maxPerIpPerHour: 100 }) {
   const events: string[] = [];
   const audits: ResetEvent[] = [];
+  const errors: unknown[] = [];
   const store = {
     users: {
       findByEmail: async (email: string) => {
         events.push(`lookup ${email}`);
+        if (email.startsWith('broken')) {
+          throw new Error('store down');
+        }
         return null;
       },
     },
@@ -24,11 +28,9 @@ function setUp(limits = { maxPerEmailPerHour: 3, maxPerIpPerHour: 100 }) {
     ttlMs: 3_600_000,
     limits,
     audit: (e) => audits.push(e),
-    onBackgroundError: (error) => {
-      throw error;
-    },
+    onBackgroundError: (error) => errors.push(error),
   });
-  return { service, events, audits };
+  return { service, events, audits, errors };
 }
 
 const client = (ip: string) => ({ ip, userAgent: null });
@@ -51,7 +53,7 @@ describe('PasswordResetService.requestReset', () => {
   });
 
   it('counts the per-email quota per requesting source', async () => {
-    const { service, events, audits } = setUp();
+    const { service, events, audits, errors } = setUp();
     for (let i = 0; i < 5; i++) {
       service.requestReset('victim@example.com', client('198.51.100.7'));
     }
@@ -64,5 +66,13 @@ describe('PasswordResetService.requestReset', () => {
     service.requestReset('victim@example.com', client('203.0.113.5'));
     await service.settle();
     expect(events).toHaveLength(4);
+    expect(errors).toEqual([]);
+  });
+
+  it('hands an error of the deferred work to onBackgroundError: logged, never unhandled', async () => {
+    const { service, errors } = setUp();
+    service.requestReset('broken@example.com', client('10.0.0.1'));
+    await service.settle();
+    expect(errors).toEqual([new Error('store down')]);
   });
 });
