@@ -100,14 +100,9 @@ if (!fs.existsSync(path.join(WEB_ROOT, 'index.html'))) {
 }
 // A model on the fake OpenAI-compatible server, so the Generate page can show an answer.
 const upstream = await startOpenAiServer();
-const server = await startTestServer({
-  name: 'bench-bytes',
-  web: true,
-  catalogue: {
-    defaultModel: 'remote-chat',
-    models: [remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat')],
-  },
-});
+const model = remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat');
+const catalogue = { defaultModel: 'remote-chat', models: [model] };
+const server = await startTestServer({ name: 'bench-bytes', web: true, catalogue });
 const launched = await launchBrowser();
 try {
   const account = newAccount('bytes');
