@@ -42,13 +42,13 @@ describe('HashLimiter', () => {
     const results = jobs.map((job) => limiter.run(job.work));
     await settle();
     expect(jobs.map((j) => j.started)).toEqual([true, true, false, false]);
-    expect([limiter.active, limiter.queued]).toEqual([2, 2]);
+    expect(limiter.load).toEqual({ active: 2, queued: 2 });
 
     jobs[1]?.finish('b');
     await expect(results[1]).resolves.toBe('b');
     await settle();
     expect(jobs.map((j) => j.started)).toEqual([true, true, true, false]);
-    expect([limiter.active, limiter.queued]).toEqual([2, 1]);
+    expect(limiter.load).toEqual({ active: 2, queued: 1 });
 
     jobs[0]?.finish('a');
     jobs[2]?.finish('c');
@@ -56,7 +56,7 @@ describe('HashLimiter', () => {
     expect(jobs[3]?.started).toBe(true);
     jobs[3]?.finish('d');
     await expect(Promise.all(results)).resolves.toEqual(['a', 'b', 'c', 'd']);
-    expect([limiter.active, limiter.queued]).toEqual([0, 0]);
+    expect(limiter.load).toEqual({ active: 0, queued: 0 });
   });
 
   it('refuses at once with 503 busy and Retry-After when `queueMax` are already waiting', async () => {
@@ -74,7 +74,7 @@ describe('HashLimiter', () => {
     expect((error as HashingBusyError).retryAfterSeconds).toBe(2);
     expect(refused.started).toBe(false);
     // The refusal took nothing: the queue is as it was.
-    expect([limiter.active, limiter.queued]).toEqual([1, 1]);
+    expect(limiter.load).toEqual({ active: 1, queued: 1 });
 
     running.finish(1);
     waiting.finish(2);
@@ -93,7 +93,7 @@ describe('HashLimiter', () => {
     await expect(limiter.run(() => Promise.resolve(0))).rejects.toBeInstanceOf(HashingBusyError);
     failing.fail(new Error('argon2 failed'));
     await expect(first).rejects.toThrow('argon2 failed');
-    expect(limiter.active).toBe(0);
+    expect(limiter.load.active).toBe(0);
     await expect(limiter.run(() => Promise.resolve(7))).resolves.toBe(7);
   });
 

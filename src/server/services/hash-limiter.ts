@@ -27,14 +27,9 @@ export class HashLimiter {
     private readonly retryAfterSeconds = 1,
   ) {}
 
-  /** Work running now. */
-  get active(): number {
-    return this.running;
-  }
-
-  /** Work waiting for a slot. */
-  get queued(): number {
-    return this.waiting.length;
+  /** Work running now, and waiting for a slot. */
+  get load(): { active: number; queued: number } {
+    return { active: this.running, queued: this.waiting.length };
   }
 
   /** Runs `work` once a slot is free; throws HashingBusyError when the queue is full. */

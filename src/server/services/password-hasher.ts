@@ -34,7 +34,7 @@ export class PasswordHasher {
 
   /** Hashes and verifications running now and waiting for a turn. */
   get load(): { active: number; queued: number } {
-    return { active: this.limiter.active, queued: this.limiter.queued };
+    return this.limiter.load;
   }
 
   /** Throws HashingBusyError when too many hashes are already waiting. */
