@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { Clock } from '../clock.js';
 
@@ -24,14 +25,14 @@ export class TokenService {
    * Imported once: given the raw bytes, jose imports a WebCrypto key on every
    * sign and verify, a few per cent of an authenticated request (issue 13).
    */
-  private readonly key: Promise<CryptoKey>;
+  private readonly key: Promise<webcrypto.CryptoKey>;
   private readonly verified = new Map<string, { claims: TokenClaims; expiresAtMs: number }>();
 
   constructor(
     secret: string,
     private readonly clock: Clock,
   ) {
-    this.key = crypto.subtle.importKey(
+    this.key = webcrypto.subtle.importKey(
       'raw',
       new TextEncoder().encode(secret),
       { name: 'HMAC', hash: 'SHA-256' },
