@@ -173,18 +173,16 @@ export class AuthService {
     if (!claims) {
       throw new UnauthenticatedError();
     }
-    const session = await this.deps.store.sessions.findById(claims.sessionId);
-    if (!session || session.userId !== claims.userId) {
+    // One store call for the session and its user: every signed-in request pays for it.
+    const found = await this.deps.store.sessions.findWithUser(claims.sessionId);
+    if (!found || found.session.userId !== claims.userId) {
       throw new UnauthenticatedError(MESSAGES.sessionExpired);
     }
+    const { session, user } = found;
     const now = this.deps.clock.now();
     const idleFor = now.getTime() - session.lastUsedAt.getTime();
     if (session.expiresAt <= now || idleFor >= this.deps.sessions.idleMs) {
       await this.deps.store.sessions.revoke(session.id);
-      throw new UnauthenticatedError(MESSAGES.sessionExpired);
-    }
-    const user = await this.deps.store.users.findById(session.userId);
-    if (!user) {
       throw new UnauthenticatedError(MESSAGES.sessionExpired);
     }
     if (idleFor >= TOUCH_INTERVAL_MS) {

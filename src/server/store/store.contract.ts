@@ -110,6 +110,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.sessions.revoke(s.id)).toBe(false);
       });
 
+      it('reads a session with its user in one call, and nothing for a missing session or user', async () => {
+        const u = await store.users.create(fixtureUser({ displayName: 'Ada' }));
+        const s = fixtureSession(u.id);
+        await store.sessions.create(s);
+        expect(await store.sessions.findWithUser(s.id)).toEqual({
+          session: s,
+          user: await store.users.findById(u.id),
+        });
+        expect(await store.sessions.findWithUser(randomUUID())).toBeNull();
+
+        const gone = await store.users.create(fixtureUser());
+        const orphan = fixtureSession(gone.id);
+        await store.sessions.create(orphan);
+        await store.users.delete(gone.id);
+        expect(await store.sessions.findWithUser(orphan.id)).toBeNull();
+      });
+
       it('revokes every session of a user but the one kept, and no one else’s', async () => {
         const a = await store.users.create(fixtureUser());
         const b = await store.users.create(fixtureUser());

@@ -76,6 +76,12 @@ export interface SessionRecord {
 export interface SessionRepository {
   create(session: SessionRecord): Promise<SessionRecord>;
   findById(id: string): Promise<SessionRecord | null>;
+  /**
+   * The session and its user in one call: what every signed-in request needs
+   * (one statement instead of two on the request path). Null when either is missing;
+   * expiry is the caller's to check.
+   */
+  findWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | null>;
   /** Records use of the session at `at`. */
   touch(id: string, at: Date): Promise<void>;
   /** Deletes one session; false when it did not exist. */

@@ -1,8 +1,8 @@
-import type { SessionRecord, SessionRepository } from '../store.port.js';
+import type { SessionRecord, SessionRepository, UserRecord } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { date, NEWEST_FIRST, text } from './mongo-filters.js';
-import { fromSessionDoc, toSessionDoc } from './mongo.mapping.js';
+import { fromSessionDoc, fromUserDoc, toSessionDoc } from './mongo.mapping.js';
 
 /** Server-side sessions in MongoDB (`sessions`, TTL on expiresAt). */
 export class MongoSessions implements SessionRepository {
@@ -17,6 +17,16 @@ export class MongoSessions implements SessionRepository {
     const filter = { _id: text(id, 'id') };
     const doc = await atBoundary(() => this.c.sessions.findOne(filter));
     return doc ? fromSessionDoc(doc) : null;
+  }
+
+  /** Two point reads by _id: cheaper than an aggregate `$lookup` and as exact. */
+  async findWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+    const session = await this.findById(id);
+    if (!session) {
+      return null;
+    }
+    const doc = await atBoundary(() => this.c.users.findOne({ _id: session.userId }));
+    return doc ? { session, user: fromUserDoc(doc) } : null;
   }
 
   async touch(id: string, at: Date): Promise<void> {

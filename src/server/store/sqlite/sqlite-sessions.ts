@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { SessionRecord, SessionRepository } from '../store.port.js';
+import type { SessionRecord, SessionRepository, UserRecord } from '../store.port.js';
+import { toUser, type UserRow } from './sqlite-users.js';
 
 interface SessionRow {
   id: string;
@@ -23,10 +24,33 @@ function toSession(row: SessionRow): SessionRecord {
   };
 }
 
+/** A session row joined with its user's columns, prefixed `u_`. */
+interface SessionUserRow extends SessionRow {
+  u_username: string;
+  u_email: string;
+  u_display_name: string | null;
+  u_password_hash: string;
+  u_created_at: number;
+  u_updated_at: number;
+}
+
+function userOf(row: SessionUserRow): UserRow {
+  return {
+    id: row.user_id,
+    username: row.u_username,
+    email: row.u_email,
+    display_name: row.u_display_name,
+    password_hash: row.u_password_hash,
+    created_at: row.u_created_at,
+    updated_at: row.u_updated_at,
+  };
+}
+
 /** Server-side sessions in SQLite. */
 export class SqliteSessions implements SessionRepository {
   private readonly insert;
   private readonly byId;
+  private readonly withUser;
   private readonly touchStmt;
   private readonly deleteOne;
   private readonly deleteForUser;
@@ -40,6 +64,11 @@ export class SqliteSessions implements SessionRepository {
        VALUES (@id, @userId, @createdAt, @lastUsedAt, @expiresAt, @ip, @userAgent)`,
     );
     this.byId = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
+    this.withUser = db.prepare<[string], SessionUserRow>(
+      `SELECT s.*, u.username AS u_username, u.email AS u_email, u.display_name AS u_display_name,
+         u.password_hash AS u_password_hash, u.created_at AS u_created_at, u.updated_at AS u_updated_at
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
+    );
     this.touchStmt = db.prepare('UPDATE sessions SET last_used_at = max(last_used_at, ?) WHERE id = ?');
     this.deleteOne = db.prepare('DELETE FROM sessions WHERE id = ?');
     this.deleteForUser = db.prepare('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?');
@@ -66,6 +95,11 @@ export class SqliteSessions implements SessionRepository {
   async findById(id: string): Promise<SessionRecord | null> {
     const row = this.byId.get(id);
     return row ? toSession(row) : null;
+  }
+
+  async findWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+    const row = this.withUser.get(id);
+    return row ? { session: toSession(row), user: toUser(userOf(row)) } : null;
   }
 
   async touch(id: string, at: Date): Promise<void> {

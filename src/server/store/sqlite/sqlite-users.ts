@@ -3,7 +3,8 @@ import { ConflictError } from '../../errors.js';
 import { MESSAGES } from '../../../shared/messages.js';
 import type { NewUser, UserRecord, UserRepository } from '../store.port.js';
 
-interface UserRow {
+/** A `users` row as SQLite returns it. */
+export interface UserRow {
   id: string;
   username: string;
   email: string;
@@ -13,7 +14,8 @@ interface UserRow {
   updated_at: number;
 }
 
-function toUser(row: UserRow): UserRecord {
+/** Maps a row to the domain record. */
+export function toUser(row: UserRow): UserRecord {
   return {
     id: row.id,
     username: row.username,
