@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import type { PromptQuery, PromptRecord, Store } from '../store/store.port.js';
+import type { PromptQuery, PromptRecord, PromptSummary, Store } from '../store/store.port.js';
 import type {
   ExportFormat,
   HistoryItem,
@@ -17,7 +17,7 @@ function title(input: string): string {
 }
 
 /** The list view of a record. */
-export function toHistoryItem(p: PromptRecord): HistoryItem {
+export function toHistoryItem(p: PromptSummary): HistoryItem {
   const seconds = p.totalMs !== null && p.firstTokenMs !== null ? (p.totalMs - p.firstTokenMs) / 1000 : null;
   return {
     id: p.id,
@@ -83,7 +83,8 @@ export class HistoryService {
 
   async list(userId: string, query: HistoryQuery): Promise<HistoryPage> {
     const filters = toPromptQuery(query);
-    const page = await this.store.prompts.listForUser(userId, filters, query.limit, query.cursor);
+    // Only the columns a list shows: the output and code of each item are most of a record's bytes.
+    const page = await this.store.prompts.listSummariesForUser(userId, filters, query.limit, query.cursor);
     return { items: page.items.map(toHistoryItem), nextCursor: page.nextCursor };
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { runningOutcome, type PromptRecord, type Store } from './store.port.js';
+import { runningOutcome, type PromptRecord, type PromptSummary, type Store } from './store.port.js';
 import { fixtureUser, T0 } from './store-fixtures.js';
 
 /** A running generate record of `userId`. */
@@ -119,6 +119,56 @@ export function describePromptContract(getStore: () => Store): void {
       });
       expect(await store.prompts.findById(done.id)).toEqual(done);
       expect(await store.prompts.failRunning(error, at)).toBe(0);
+    });
+
+    it('lists summaries: the pages of the full listing, with only the fields a list shows', async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const other = await store.users.create(fixtureUser());
+      await store.prompts.create(fixturePrompt(other.id));
+      for (let i = 0; i < 3; i++) {
+        const at = new Date(T0.getTime() + i * 1000);
+        await store.prompts.create(
+          fixturePrompt(u.id, {
+            kind: i === 1 ? 'explain' : 'generate',
+            status: 'completed',
+            output: `output ${i}`.repeat(100),
+            code: `code ${i}`,
+            sections: [{ startLine: 1, endLine: 1, explanation: 'One.' }],
+            completionTokens: 10 + i,
+            firstTokenMs: 5,
+            totalMs: 50 + i,
+            createdAt: at,
+            finishedAt: at,
+          }),
+        );
+      }
+      const summary = (p: PromptRecord): PromptSummary => ({
+        id: p.id,
+        threadId: p.threadId,
+        kind: p.kind,
+        modelId: p.modelId,
+        language: p.language,
+        status: p.status,
+        input: p.input,
+        totalMs: p.totalMs,
+        firstTokenMs: p.firstTokenMs,
+        completionTokens: p.completionTokens,
+        createdAt: p.createdAt,
+        finishedAt: p.finishedAt,
+      });
+      const first = await store.prompts.listForUser(u.id, {}, 2);
+      const page = await store.prompts.listSummariesForUser(u.id, {}, 2);
+      expect(page).toEqual({ items: first.items.map(summary), nextCursor: first.nextCursor });
+      expect(first.nextCursor).not.toBeNull();
+      const rest = await store.prompts.listForUser(u.id, {}, 2, first.nextCursor ?? undefined);
+      expect(await store.prompts.listSummariesForUser(u.id, {}, 2, page.nextCursor ?? undefined)).toEqual({
+        items: rest.items.map(summary),
+        nextCursor: null,
+      });
+      const explains = await store.prompts.listSummariesForUser(u.id, { kind: 'explain' }, 10);
+      expect(explains.items.map((p) => p.kind)).toEqual(['explain']);
+      expect(Object.keys(explains.items[0] ?? {})).not.toContain('output');
     });
   });
 }

@@ -251,6 +251,31 @@ export interface PromptPage {
   nextCursor: string | null;
 }
 
+/**
+ * What a history list shows of a record: none of its output, code, sections
+ * or parameters, which a list never needs and which are most of its bytes.
+ */
+export type PromptSummary = Pick<
+  PromptRecord,
+  | 'id'
+  | 'threadId'
+  | 'kind'
+  | 'modelId'
+  | 'language'
+  | 'status'
+  | 'input'
+  | 'totalMs'
+  | 'firstTokenMs'
+  | 'completionTokens'
+  | 'createdAt'
+  | 'finishedAt'
+>;
+
+export interface PromptSummaryPage {
+  items: PromptSummary[];
+  nextCursor: string | null;
+}
+
 /** Usage figures of one user. */
 export interface PromptStats {
   generations: number;
@@ -283,6 +308,8 @@ export interface PromptRepository {
    * InvalidInputError.
    */
   listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage>;
+  /** The same page as listForUser (same filters, order and cursor), with only the fields of a PromptSummary. */
+  listSummariesForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptSummaryPage>;
   /**
    * Every turn of the user's thread (every version), oldest first (createdAt,
    * then id); empty when the thread is not theirs or absent.

@@ -7,11 +7,12 @@ import type {
   PromptRecord,
   PromptRepository,
   PromptStats,
+  PromptSummaryPage,
 } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { date, limitValue, NEWEST_FIRST, promptListFilter, text } from './mongo-filters.js';
-import { fromPromptDoc, outcomeSet, toPromptDoc } from './mongo.mapping.js';
+import { fromPromptDoc, fromSummaryDoc, outcomeSet, SUMMARY_PROJECTION, toPromptDoc } from './mongo.mapping.js';
 
 interface StatsFacets {
   kinds: { _id: string; n: number }[];
@@ -69,6 +70,24 @@ export class MongoPrompts implements PromptRepository {
         .toArray(),
     );
     return pageOf(docs, n, fromPromptDoc, (p) => p.createdAt);
+  }
+
+  async listSummariesForUser(
+    userId: string,
+    query: PromptQuery,
+    limit: number,
+    cursor?: string,
+  ): Promise<PromptSummaryPage> {
+    const filter = promptListFilter(userId, query, cursor);
+    const n = limitValue(limit);
+    const docs = await atBoundary(() =>
+      this.c.prompts
+        .find(filter, { projection: SUMMARY_PROJECTION })
+        .sort(NEWEST_FIRST)
+        .limit(n + 1)
+        .toArray(),
+    );
+    return pageOf(docs, n, fromSummaryDoc, (p) => p.createdAt);
   }
 
   async listThread(userId: string, threadId: string): Promise<PromptRecord[]> {

@@ -4,6 +4,7 @@ import type {
   PasswordResetRecord,
   PromptOutcome,
   PromptRecord,
+  PromptSummary,
   SessionRecord,
   ThreadRecord,
   UserRecord,
@@ -215,6 +216,39 @@ export function fromPromptDoc(doc: PromptDoc): PromptRecord {
     firstTokenMs: doc.firstTokenMs ?? null,
     totalMs: doc.totalMs ?? null,
     generationId: doc.generationId ?? null,
+    createdAt: doc.createdAt,
+    finishedAt: doc.finishedAt ?? null,
+  };
+}
+
+/** The fields of a PromptSummary, as a find projection (`_id` comes by default). */
+export const SUMMARY_PROJECTION = {
+  threadId: 1,
+  kind: 1,
+  modelId: 1,
+  language: 1,
+  status: 1,
+  input: 1,
+  totalMs: 1,
+  firstTokenMs: 1,
+  completionTokens: 1,
+  createdAt: 1,
+  finishedAt: 1,
+} as const;
+
+/** The summary of a document read with SUMMARY_PROJECTION. */
+export function fromSummaryDoc(doc: Pick<PromptDoc, keyof typeof SUMMARY_PROJECTION | '_id'>): PromptSummary {
+  return {
+    id: doc._id,
+    threadId: doc.threadId ?? doc._id,
+    kind: doc.kind,
+    modelId: doc.modelId,
+    language: doc.language,
+    status: doc.status,
+    input: doc.input,
+    totalMs: doc.totalMs ?? null,
+    firstTokenMs: doc.firstTokenMs ?? null,
+    completionTokens: doc.completionTokens ?? null,
     createdAt: doc.createdAt,
     finishedAt: doc.finishedAt ?? null,
   };

@@ -8,6 +8,8 @@ import type {
   PromptRecord,
   PromptRepository,
   PromptStats,
+  PromptSummary,
+  PromptSummaryPage,
 } from '../store.port.js';
 import { SqlitePromptFilter } from './sqlite-prompt-filter.js';
 
@@ -69,6 +71,43 @@ export function toPrompt(row: PromptRow): PromptRecord {
   };
 }
 
+/** The columns of a PromptSummary. */
+type SummaryRow = Pick<
+  PromptRow,
+  | 'id'
+  | 'thread_id'
+  | 'kind'
+  | 'model_id'
+  | 'language'
+  | 'status'
+  | 'input'
+  | 'total_ms'
+  | 'first_token_ms'
+  | 'completion_tokens'
+  | 'created_at'
+  | 'finished_at'
+>;
+
+const SUMMARY_COLUMNS =
+  'id, thread_id, kind, model_id, language, status, input, total_ms, first_token_ms, completion_tokens, created_at, finished_at';
+
+function toSummary(row: SummaryRow): PromptSummary {
+  return {
+    id: row.id,
+    threadId: row.thread_id,
+    kind: row.kind as PromptRecord['kind'],
+    modelId: row.model_id,
+    language: row.language,
+    status: row.status as PromptRecord['status'],
+    input: row.input,
+    totalMs: row.total_ms,
+    firstTokenMs: row.first_token_ms,
+    completionTokens: row.completion_tokens,
+    createdAt: new Date(row.created_at),
+    finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+  };
+}
+
 function outcomeParams(outcome: PromptOutcome) {
   return {
     status: outcome.status,
@@ -102,7 +141,7 @@ export class SqlitePrompts implements PromptRepository {
   private readonly countsByDay;
   private readonly filter: SqlitePromptFilter;
   /** Listing statements by their SQL (filters change the WHERE clause). */
-  private readonly listings = new Map<string, Database.Statement<Record<string, unknown>, PromptRow>>();
+  private readonly listings = new Map<string, Database.Statement<Record<string, unknown>>>();
 
   constructor(
     private readonly db: Database.Database,
@@ -189,6 +228,21 @@ export class SqlitePrompts implements PromptRepository {
   }
 
   async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage> {
+    return pageOf(this.listing<PromptRow>('*', userId, query, limit, cursor), limit, toPrompt, (p) => p.createdAt);
+  }
+
+  async listSummariesForUser(
+    userId: string,
+    query: PromptQuery,
+    limit: number,
+    cursor?: string,
+  ): Promise<PromptSummaryPage> {
+    const rows = this.listing<SummaryRow>(SUMMARY_COLUMNS, userId, query, limit, cursor);
+    return pageOf(rows, limit, toSummary, (p) => p.createdAt);
+  }
+
+  /** The rows of one page (and one more, to tell whether there is another), newest first. */
+  private listing<Row>(columns: string, userId: string, query: PromptQuery, limit: number, cursor?: string): Row[] {
     const filter = this.filter.conditions(query);
     const params: Record<string, unknown> = { userId, limit: limit + 1, ...filter.params };
     const where = ['user_id = @userId', ...filter.columns];
@@ -202,13 +256,13 @@ export class SqlitePrompts implements PromptRepository {
     // For a rare search text the candidates are few rowids: look them up
     // directly rather than let the planner walk the user's index for the order.
     const from = filter.byRowid ? 'prompts NOT INDEXED' : 'prompts';
-    const sql = `SELECT * FROM ${from} WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    const sql = `SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
     let statement = this.listings.get(sql);
     if (!statement) {
-      statement = this.db.prepare<Record<string, unknown>, PromptRow>(sql);
+      statement = this.db.prepare<Record<string, unknown>>(sql);
       this.listings.set(sql, statement);
     }
-    return pageOf(statement.all(params), limit, toPrompt, (p) => p.createdAt);
+    return statement.all(params) as Row[];
   }
 
   async listThread(userId: string, threadId: string): Promise<PromptRecord[]> {
