@@ -71,40 +71,45 @@ export function toPrompt(row: PromptRow): PromptRecord {
   };
 }
 
-/** The columns of a PromptSummary. */
-type SummaryRow = Pick<
-  PromptRow,
-  | 'id'
-  | 'thread_id'
-  | 'kind'
-  | 'model_id'
-  | 'language'
-  | 'status'
-  | 'input'
-  | 'total_ms'
-  | 'first_token_ms'
-  | 'completion_tokens'
-  | 'created_at'
-  | 'finished_at'
->;
-
+/** The columns of a PromptSummary, in the order of SummaryRow. */
 const SUMMARY_COLUMNS =
   'id, thread_id, kind, model_id, language, status, input, total_ms, first_token_ms, completion_tokens, created_at, finished_at';
 
+/**
+ * A summary row read as an array (better-sqlite3's raw mode), which skips
+ * building an object keyed by column name for every row: a history page is
+ * the hottest listing.
+ */
+type SummaryRow = [
+  id: string,
+  threadId: string,
+  kind: string,
+  modelId: string,
+  language: string,
+  status: string,
+  input: string,
+  totalMs: number | null,
+  firstTokenMs: number | null,
+  completionTokens: number | null,
+  createdAt: number,
+  finishedAt: number | null,
+];
+
 function toSummary(row: SummaryRow): PromptSummary {
+  const [id, threadId, kind, modelId, language, status, input, totalMs, firstTokenMs, completionTokens] = row;
   return {
-    id: row.id,
-    threadId: row.thread_id,
-    kind: row.kind as PromptRecord['kind'],
-    modelId: row.model_id,
-    language: row.language,
-    status: row.status as PromptRecord['status'],
-    input: row.input,
-    totalMs: row.total_ms,
-    firstTokenMs: row.first_token_ms,
-    completionTokens: row.completion_tokens,
-    createdAt: new Date(row.created_at),
-    finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+    id,
+    threadId,
+    kind: kind as PromptRecord['kind'],
+    modelId,
+    language,
+    status: status as PromptRecord['status'],
+    input,
+    totalMs,
+    firstTokenMs,
+    completionTokens,
+    createdAt: new Date(row[10]),
+    finishedAt: row[11] === null ? null : new Date(row[11]),
   };
 }
 
@@ -228,7 +233,8 @@ export class SqlitePrompts implements PromptRepository {
   }
 
   async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage> {
-    return pageOf(this.listing<PromptRow>('*', userId, query, limit, cursor), limit, toPrompt, (p) => p.createdAt);
+    const rows = this.listing<PromptRow>('*', userId, query, limit, cursor);
+    return pageOf(rows, limit, toPrompt, (p) => p.createdAt);
   }
 
   async listSummariesForUser(
@@ -237,12 +243,22 @@ export class SqlitePrompts implements PromptRepository {
     limit: number,
     cursor?: string,
   ): Promise<PromptSummaryPage> {
-    const rows = this.listing<SummaryRow>(SUMMARY_COLUMNS, userId, query, limit, cursor);
+    const rows = this.listing<SummaryRow>(SUMMARY_COLUMNS, userId, query, limit, cursor, true);
     return pageOf(rows, limit, toSummary, (p) => p.createdAt);
   }
 
-  /** The rows of one page (and one more, to tell whether there is another), newest first. */
-  private listing<Row>(columns: string, userId: string, query: PromptQuery, limit: number, cursor?: string): Row[] {
+  /**
+   * The rows of one page (and one more, to tell whether there is another), newest first;
+   * `raw`: as arrays of the columns' values.
+   */
+  private listing<Row>(
+    columns: string,
+    userId: string,
+    query: PromptQuery,
+    limit: number,
+    cursor?: string,
+    raw = false,
+  ): Row[] {
     const filter = this.filter.conditions(query);
     const params: Record<string, unknown> = { userId, limit: limit + 1, ...filter.params };
     const where = ['user_id = @userId', ...filter.columns];
@@ -259,7 +275,7 @@ export class SqlitePrompts implements PromptRepository {
     const sql = `SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`;
     let statement = this.listings.get(sql);
     if (!statement) {
-      statement = this.db.prepare<Record<string, unknown>>(sql);
+      statement = this.db.prepare<Record<string, unknown>>(sql).raw(raw);
       this.listings.set(sql, statement);
     }
     return statement.all(params) as Row[];
