@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { runningOutcome, type PromptRecord, type PromptSummary, type Store } from './store.port.js';
+import {
+  PROMPT_SUMMARY_FIELDS,
+  runningOutcome,
+  type PromptRecord,
+  type PromptSummary,
+  type Store,
+} from './store.port.js';
 import { fixtureUser, T0 } from './store-fixtures.js';
 
 /** A running generate record of `userId`. */
@@ -143,20 +149,8 @@ export function describePromptContract(getStore: () => Store): void {
           }),
         );
       }
-      const summary = (p: PromptRecord): PromptSummary => ({
-        id: p.id,
-        threadId: p.threadId,
-        kind: p.kind,
-        modelId: p.modelId,
-        language: p.language,
-        status: p.status,
-        input: p.input,
-        totalMs: p.totalMs,
-        firstTokenMs: p.firstTokenMs,
-        completionTokens: p.completionTokens,
-        createdAt: p.createdAt,
-        finishedAt: p.finishedAt,
-      });
+      const summary = (p: PromptRecord): PromptSummary =>
+        Object.fromEntries(PROMPT_SUMMARY_FIELDS.map((field) => [field, p[field]])) as PromptSummary;
       const first = await store.prompts.listForUser(u.id, {}, 2);
       const page = await store.prompts.listSummariesForUser(u.id, {}, 2);
       expect(page).toEqual({ items: first.items.map(summary), nextCursor: first.nextCursor });

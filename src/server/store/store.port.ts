@@ -255,21 +255,24 @@ export interface PromptPage {
  * What a history list shows of a record: none of its output, code, sections
  * or parameters, which a list never needs and which are most of its bytes.
  */
-export type PromptSummary = Pick<
-  PromptRecord,
-  | 'id'
-  | 'threadId'
-  | 'kind'
-  | 'modelId'
-  | 'language'
-  | 'status'
-  | 'input'
-  | 'totalMs'
-  | 'firstTokenMs'
-  | 'completionTokens'
-  | 'createdAt'
-  | 'finishedAt'
->;
+export const PROMPT_SUMMARY_FIELDS = [
+  'id',
+  'threadId',
+  'kind',
+  'modelId',
+  'language',
+  'status',
+  'input',
+  'totalMs',
+  'firstTokenMs',
+  'completionTokens',
+  'createdAt',
+  'finishedAt',
+] as const;
+export type PromptSummary = Pick<PromptRecord, (typeof PROMPT_SUMMARY_FIELDS)[number]>;
+
+/** What a listing of prompts is asked: whose, which, how many, and after which cursor. */
+export type PromptListingArgs = [userId: string, query: PromptQuery, limit: number, cursor?: string];
 
 export interface PromptSummaryPage {
   items: PromptSummary[];
@@ -309,7 +312,7 @@ export interface PromptRepository {
    */
   listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage>;
   /** The same page as listForUser (same filters, order and cursor), with only the fields of a PromptSummary. */
-  listSummariesForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptSummaryPage>;
+  listSummariesForUser(...args: PromptListingArgs): Promise<PromptSummaryPage>;
   /**
    * Every turn of the user's thread (every version), oldest first (createdAt,
    * then id); empty when the thread is not theirs or absent.

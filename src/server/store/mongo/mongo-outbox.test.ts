@@ -1,9 +1,7 @@
-import { BSON, type Document } from 'mongodb';
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeMongod, type Handler } from '../../../../test/helpers/fake-mongod.js';
+import { describe, expect, it } from 'vitest';
+import { findBatch, useFakeMongoStore } from '../../../../test/helpers/fake-mongo-store.js';
 import { fixtureOutbox } from '../store-outbox.contract.js';
 import { T0 } from '../store-fixtures.js';
-import { MongoStore } from './mongo.adapter.js';
 import { fromOutboxDoc, toOutboxDoc } from './mongo-outbox.js';
 
 /**
@@ -12,29 +10,7 @@ import { fromOutboxDoc, toOutboxDoc } from './mongo-outbox.js';
  * documents). Their behaviour is the contract suite's, against a real
  * MongoDB when MONGODB_TEST_URI is set.
  */
-const fakes: FakeMongod[] = [];
-const stores: MongoStore[] = [];
-
-async function open(handler?: Handler): Promise<{ server: FakeMongod; store: MongoStore }> {
-  const server = new FakeMongod(handler);
-  await server.start();
-  fakes.push(server);
-  const store = await MongoStore.connect(`mongodb://127.0.0.1:${server.port}/cg`, {
-    serverSelectionTimeoutMs: 1000,
-  });
-  stores.push(store);
-  return { server, store };
-}
-
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close()));
-  await Promise.all(fakes.splice(0).map((f) => f.stop()));
-});
-
-const batch = (collection: string, docs: Document[]) => ({
-  ok: 1,
-  cursor: { id: BSON.Long.fromNumber(0), ns: `cg.${collection}`, firstBatch: docs },
-});
+const open = useFakeMongoStore();
 
 describe('mongo outbox over the wire protocol', () => {
   it('maps a record to its document and back', () => {
@@ -46,7 +22,7 @@ describe('mongo outbox over the wire protocol', () => {
   it('asks for due mail by nextAttemptAt, earliest first, with the limit, and reads the documents', async () => {
     const mail = fixtureOutbox('u1');
     const { server, store } = await open((c) =>
-      c.find === 'outbox' ? batch('outbox', [toOutboxDoc(mail)]) : undefined,
+      c.find === 'outbox' ? findBatch('outbox', [toOutboxDoc(mail)]) : undefined,
     );
     expect(await store.outbox.listDue(T0, 20)).toEqual([mail]);
     const find = server.commands.find((c) => c.find === 'outbox');

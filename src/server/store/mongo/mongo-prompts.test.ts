@@ -1,9 +1,8 @@
-import { BSON, type Document } from 'mongodb';
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeMongod } from '../../../../test/helpers/fake-mongod.js';
+import type { Document } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { findBatch, useFakeMongoStore } from '../../../../test/helpers/fake-mongo-store.js';
 import { fixturePrompt } from '../store-prompts.contract.js';
 import { T0 } from '../store-fixtures.js';
-import { MongoStore } from './mongo.adapter.js';
 import { toPromptDoc } from './mongo.mapping.js';
 
 /**
@@ -14,27 +13,21 @@ import { toPromptDoc } from './mongo.mapping.js';
 /** The listing's find, told from start-up's own reads of prompts (the threads backfill). */
 const isListing = (c: Document): boolean => c.find === 'prompts' && c.projection !== undefined;
 
-let server: FakeMongod | undefined;
-let store: MongoStore | undefined;
-
-afterEach(async () => {
-  await store?.close();
-  await server?.stop();
-});
+const open = useFakeMongoStore();
 
 describe('mongo prompt summaries over the wire protocol', () => {
   it('asks for only the summary fields, newest first, and maps what comes back', async () => {
     const record = { ...fixturePrompt('u1'), status: 'completed' as const, totalMs: 50, finishedAt: T0 };
-    const { output: _output, code: _code, params: _params, sections: _sections, ...rest } = toPromptDoc(record);
+    const {
+      output: _output,
+      code: _code,
+      params: _params,
+      sections: _sections,
+      ...rest
+    } = toPromptDoc(record);
     // A document written before threads has no threadId: its thread is itself.
     const { threadId: _threadId, ...doc } = rest;
-    server = new FakeMongod((c) =>
-      isListing(c)
-        ? { ok: 1, cursor: { id: BSON.Long.fromNumber(0), ns: 'cg.prompts', firstBatch: [doc] } }
-        : undefined,
-    );
-    await server.start();
-    store = await MongoStore.connect(`mongodb://127.0.0.1:${server.port}/cg`, { serverSelectionTimeoutMs: 1000 });
+    const { server, store } = await open((c) => (isListing(c) ? findBatch('prompts', [doc]) : undefined));
 
     const page = await store.prompts.listSummariesForUser('u1', {}, 20);
     expect(page).toEqual({

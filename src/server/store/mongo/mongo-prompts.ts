@@ -6,13 +6,20 @@ import type {
   PromptQuery,
   PromptRecord,
   PromptRepository,
+  PromptListingArgs,
   PromptStats,
   PromptSummaryPage,
 } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { date, limitValue, NEWEST_FIRST, promptListFilter, text } from './mongo-filters.js';
-import { fromPromptDoc, fromSummaryDoc, outcomeSet, SUMMARY_PROJECTION, toPromptDoc } from './mongo.mapping.js';
+import {
+  fromPromptDoc,
+  fromSummaryDoc,
+  outcomeSet,
+  SUMMARY_PROJECTION,
+  toPromptDoc,
+} from './mongo.mapping.js';
 
 interface StatsFacets {
   kinds: { _id: string; n: number }[];
@@ -73,10 +80,7 @@ export class MongoPrompts implements PromptRepository {
   }
 
   async listSummariesForUser(
-    userId: string,
-    query: PromptQuery,
-    limit: number,
-    cursor?: string,
+    ...[userId, query, limit, cursor]: PromptListingArgs
   ): Promise<PromptSummaryPage> {
     const filter = promptListFilter(userId, query, cursor);
     const n = limitValue(limit);

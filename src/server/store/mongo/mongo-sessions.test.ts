@@ -1,8 +1,6 @@
-import { BSON, type Document } from 'mongodb';
-import { afterEach, describe, expect, it } from 'vitest';
-import { FakeMongod, type Handler } from '../../../../test/helpers/fake-mongod.js';
+import { describe, expect, it } from 'vitest';
+import { findBatch, useFakeMongoStore } from '../../../../test/helpers/fake-mongo-store.js';
 import { fixtureSession, fixtureUser, T0 } from '../store-fixtures.js';
-import { MongoStore } from './mongo.adapter.js';
 import { toSessionDoc, toUserDoc } from './mongo.mapping.js';
 
 /**
@@ -11,29 +9,7 @@ import { toSessionDoc, toUserDoc } from './mongo.mapping.js';
  * Its behaviour is the contract suite's, against a real MongoDB when
  * MONGODB_TEST_URI is set.
  */
-const fakes: FakeMongod[] = [];
-const stores: MongoStore[] = [];
-
-async function open(handler: Handler): Promise<{ server: FakeMongod; store: MongoStore }> {
-  const server = new FakeMongod(handler);
-  await server.start();
-  fakes.push(server);
-  const store = await MongoStore.connect(`mongodb://127.0.0.1:${server.port}/cg`, {
-    serverSelectionTimeoutMs: 1000,
-  });
-  stores.push(store);
-  return { server, store };
-}
-
-afterEach(async () => {
-  await Promise.all(stores.splice(0).map((s) => s.close()));
-  await Promise.all(fakes.splice(0).map((f) => f.stop()));
-});
-
-const batch = (collection: string, docs: Document[]) => ({
-  ok: 1,
-  cursor: { id: BSON.Long.fromNumber(0), ns: `cg.${collection}`, firstBatch: docs },
-});
+const open = useFakeMongoStore();
 
 describe('mongo sessions over the wire protocol', () => {
   const user = { ...fixtureUser(), updatedAt: T0 };
@@ -42,9 +18,9 @@ describe('mongo sessions over the wire protocol', () => {
   it('reads the session by id, then its user by the session’s user id', async () => {
     const { server, store } = await open((c) => {
       if (c.find === 'sessions') {
-        return batch('sessions', [toSessionDoc(session)]);
+        return findBatch('sessions', [toSessionDoc(session)]);
       }
-      return c.find === 'users' ? batch('users', [toUserDoc(user)]) : undefined;
+      return c.find === 'users' ? findBatch('users', [toUserDoc(user)]) : undefined;
     });
     expect(await store.sessions.findWithUser(session.id)).toEqual({ session, user });
     const finds = server.commands.filter((c) => c.find === 'sessions' || c.find === 'users');
@@ -56,7 +32,9 @@ describe('mongo sessions over the wire protocol', () => {
 
   it('answers null without asking for a user when the session is missing, and null when the user is', async () => {
     const { server, store } = await open((c) =>
-      c.find === 'sessions' && c.filter?._id === session.id ? batch('sessions', [toSessionDoc(session)]) : undefined,
+      c.find === 'sessions' && c.filter?._id === session.id
+        ? findBatch('sessions', [toSessionDoc(session)])
+        : undefined,
     );
     expect(await store.sessions.findWithUser('missing')).toBeNull();
     expect(server.commands.some((c) => c.find === 'users')).toBe(false);

@@ -9,6 +9,7 @@ import type {
   ThreadRecord,
   UserRecord,
 } from '../store.port.js';
+import { PROMPT_SUMMARY_FIELDS } from '../store.port.js';
 
 /**
  * Documents as stored in MongoDB and the pure functions that map them to the
@@ -222,19 +223,9 @@ export function fromPromptDoc(doc: PromptDoc): PromptRecord {
 }
 
 /** The fields of a PromptSummary, as a find projection (`_id` comes by default). */
-export const SUMMARY_PROJECTION = {
-  threadId: 1,
-  kind: 1,
-  modelId: 1,
-  language: 1,
-  status: 1,
-  input: 1,
-  totalMs: 1,
-  firstTokenMs: 1,
-  completionTokens: 1,
-  createdAt: 1,
-  finishedAt: 1,
-} as const;
+export const SUMMARY_PROJECTION = Object.fromEntries(
+  PROMPT_SUMMARY_FIELDS.filter((field) => field !== 'id').map((field) => [field, 1]),
+) as Record<Exclude<(typeof PROMPT_SUMMARY_FIELDS)[number], 'id'>, 1>;
 
 /** The summary of a document read with SUMMARY_PROJECTION. */
 export function fromSummaryDoc(doc: Pick<PromptDoc, keyof typeof SUMMARY_PROJECTION | '_id'>): PromptSummary {

@@ -7,6 +7,7 @@ import type {
   PromptQuery,
   PromptRecord,
   PromptRepository,
+  PromptListingArgs,
   PromptStats,
   PromptSummary,
   PromptSummaryPage,
@@ -233,18 +234,17 @@ export class SqlitePrompts implements PromptRepository {
   }
 
   async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage> {
-    const rows = this.listing<PromptRow>('*', userId, query, limit, cursor);
+    const rows = this.listing<PromptRow>('*', false, userId, query, limit, cursor);
     return pageOf(rows, limit, toPrompt, (p) => p.createdAt);
   }
 
-  async listSummariesForUser(
-    userId: string,
-    query: PromptQuery,
-    limit: number,
-    cursor?: string,
-  ): Promise<PromptSummaryPage> {
-    const rows = this.listing<SummaryRow>(SUMMARY_COLUMNS, userId, query, limit, cursor, true);
-    return pageOf(rows, limit, toSummary, (p) => p.createdAt);
+  async listSummariesForUser(...args: PromptListingArgs): Promise<PromptSummaryPage> {
+    return pageOf(
+      this.listing<SummaryRow>(SUMMARY_COLUMNS, true, ...args),
+      args[2],
+      toSummary,
+      (p) => p.createdAt,
+    );
   }
 
   /**
@@ -253,11 +253,8 @@ export class SqlitePrompts implements PromptRepository {
    */
   private listing<Row>(
     columns: string,
-    userId: string,
-    query: PromptQuery,
-    limit: number,
-    cursor?: string,
-    raw = false,
+    raw: boolean,
+    ...[userId, query, limit, cursor]: PromptListingArgs
   ): Row[] {
     const filter = this.filter.conditions(query);
     const params: Record<string, unknown> = { userId, limit: limit + 1, ...filter.params };

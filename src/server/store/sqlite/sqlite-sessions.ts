@@ -34,16 +34,15 @@ interface SessionUserRow extends SessionRow {
   u_updated_at: number;
 }
 
+/** The user's columns of a joined row, `u_<column>`, as a `users` row. */
 function userOf(row: SessionUserRow): UserRow {
-  return {
-    id: row.user_id,
-    username: row.u_username,
-    email: row.u_email,
-    display_name: row.u_display_name,
-    password_hash: row.u_password_hash,
-    created_at: row.u_created_at,
-    updated_at: row.u_updated_at,
-  };
+  const user: Record<string, unknown> = { id: row.user_id };
+  for (const [column, value] of Object.entries(row)) {
+    if (column.startsWith('u_')) {
+      user[column.slice(2)] = value;
+    }
+  }
+  return user as unknown as UserRow;
 }
 
 /** Server-side sessions in SQLite. */

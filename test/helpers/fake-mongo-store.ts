@@ -1,0 +1,35 @@
+import { BSON, type Document } from 'mongodb';
+import { afterEach } from 'vitest';
+import { MongoStore } from '../../src/server/store/mongo/mongo.adapter.js';
+import { FakeMongod, type Handler } from './fake-mongod.js';
+
+/**
+ * The MongoDB adapter connected to a FakeMongod that answers with `handler`
+ * (the default reply when it returns undefined). Call at the top of a test
+ * file: every store and fake opened is closed after each test.
+ */
+export function useFakeMongoStore(): (
+  handler?: Handler,
+) => Promise<{ server: FakeMongod; store: MongoStore }> {
+  const fakes: FakeMongod[] = [];
+  const stores: MongoStore[] = [];
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+    await Promise.all(fakes.splice(0).map((f) => f.stop()));
+  });
+  return async (handler?: Handler) => {
+    const server = new FakeMongod(handler);
+    await server.start();
+    fakes.push(server);
+    const store = await MongoStore.connect(`mongodb://127.0.0.1:${server.port}/cg`, {
+      serverSelectionTimeoutMs: 1000,
+    });
+    stores.push(store);
+    return { server, store };
+  };
+}
+
+/** A find's answer: `docs` in one batch, the cursor exhausted. */
+export function findBatch(collection: string, docs: Document[]): Document {
+  return { ok: 1, cursor: { id: BSON.Long.fromNumber(0), ns: `cg.${collection}`, firstBatch: docs } };
+}
