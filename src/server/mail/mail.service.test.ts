@@ -172,4 +172,24 @@ describe('MailService', () => {
     await first;
     expect(mailer.sent).toHaveLength(2);
   });
+
+  it('idle waits for the pass that empties the outbox when a retry comes due, without polling', async () => {
+    const { clock, queue, mailer, mail } = setUp();
+    mailer.failing = true;
+    await mail.enqueue({ purpose: 'password-changed', userId: 'u1', message: MESSAGE });
+    let settled = false;
+    const idle = mail.idle().then(() => {
+      settled = true;
+    });
+    // The first try failed and the retry is due in 1 s: idle waits for a pass, it does not send again itself.
+    await expect.poll(() => queue.mails.get([...queue.mails.keys()][0] ?? '')?.attempts).toBe(1);
+    expect(settled).toBe(false);
+    mailer.failing = false;
+    clock.advance(1000);
+    // The pass the sender job would run when the retry comes due.
+    expect(await mail.sendDue()).toBeNull();
+    await idle;
+    expect(mailer.sent).toEqual([MESSAGE]);
+    expect(queue.mails.size).toBe(0);
+  });
 });

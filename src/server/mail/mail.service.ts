@@ -37,8 +37,6 @@ export interface MailServiceDeps {
 /** Mails read from the queue per pass. */
 const BATCH = 20;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
-
 /**
  * Sends mail off the request path: `enqueue` keeps the message, sealed, in
  * the store's outbox, and the sender job (jobs/mail-outbox.job.ts) calls
@@ -51,6 +49,8 @@ export class MailService {
   private readonly retry: MailRetryOptions;
   private readonly seal: MailSeal;
   private readonly listeners = new Set<() => void>();
+  /** Waiting for the end of the next pass (`idle`). */
+  private readonly passWaiters = new Set<() => void>();
   private pass: Promise<Date | null> | undefined;
   private again = false;
 
@@ -112,13 +112,19 @@ export class MailService {
     };
     this.pass = run().finally(() => {
       this.pass = undefined;
+      for (const waiter of this.passWaiters) {
+        waiter();
+      }
+      this.passWaiters.clear();
     });
     return this.pass;
   }
 
   /**
    * Resolves when the outbox is empty: every mail sent, given up or
-   * withdrawn, waiting out the backoff on the injected clock (tests, scripts).
+   * withdrawn (tests, scripts). Mail due now is tried at once; a retry due
+   * later is left to the sender job, which runs a pass when it comes due on
+   * the injected clock, and this waits for that pass to end.
    */
   async idle(): Promise<void> {
     for (;;) {
@@ -126,7 +132,9 @@ export class MailService {
       if (next === null) {
         return;
       }
-      await sleep(Math.max(5, next.getTime() - this.deps.clock.now().getTime()));
+      if (next.getTime() > this.deps.clock.now().getTime()) {
+        await new Promise<void>((resolve) => this.passWaiters.add(resolve));
+      }
     }
   }
 
