@@ -1,24 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../clock.js';
-import {
-  AppError,
-  ConflictError,
-  InvalidInputError,
-  NotFoundError,
-  PayloadTooLargeError,
-} from '../errors.js';
+import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { GenerationCancelledError, ModelUnavailableError } from '../models/model-errors.js';
 import type { ModelRegistry } from '../models/model-registry.js';
-import type { GenerationParams, ModelProvider } from '../models/provider.port.js';
-import { runningOutcome, type PromptOutcome, type PromptRecord, type Store } from '../store/store.port.js';
-import {
-  MAX_INPUT_CHARS,
-  type ExplainBody,
-  type GenerateBody,
-  type GenerationEvent,
-} from '../../shared/generation.schemas.js';
-import { tooLongMessage } from '../../shared/messages.js';
+import type { ModelProvider } from '../models/provider.port.js';
+import type { PromptOutcome, PromptRecord, Store } from '../store/store.port.js';
+import type { ExplainBody, GenerateBody, GenerationEvent } from '../../shared/generation.schemas.js';
 import type { ActivityLog } from './activity.service.js';
 import { planExplain, planGenerate, type GenerationPlan } from './generation-plan.js';
 import type { ClientInfo } from './auth.service.js';
@@ -31,10 +18,10 @@ import {
   type TurnPlacement,
 } from './thread.service.js';
 import { replayOf, resultOfRecord, startEventOf } from './run-replay.js';
-import { RunRegistry, systemTimers, type LiveRun, type RunReader, type RunTimers } from './run-registry.js';
+import { RunRegistry, systemTimers, type RunReader, type RunTimers } from './run-registry.js';
+import { checkLength, newRunRecord } from './generation-record.js';
+import { pumpRun } from './run-pump.js';
 
-/** The output streamed so far is saved at least this often, so a crash loses at most this much. */
-const PROGRESS_SAVE_MS = 1000;
 /** How a run ends when the server shuts down under it (as start-up marks one a crash left). */
 const SERVER_STOPPED = { code: 'interrupted', message: 'The server stopped during this generation.' };
 
@@ -142,7 +129,16 @@ export class GenerationService {
     checkLength('prompt', body.prompt);
     const place = await placeGenerateTurn(this.deps.store, userId, body, this.deps.clock.now());
     const plan = planGenerate(this.deps.models, body, priorTurns(place.earlier));
-    const record = this.newRecord(userId, 'generate', plan, plan.params, body.prompt, null, place);
+    const record = newRunRecord({
+      userId,
+      kind: 'generate',
+      plan,
+      params: plan.params,
+      input: body.prompt,
+      generationId: null,
+      place,
+      createdAt: this.deps.clock.now(),
+    });
     return this.start(
       { userId, groupId: body.groupId, kind: 'generate', plan, record, group: place.group },
       client,
@@ -161,15 +157,16 @@ export class GenerationService {
         });
       }
     }
-    const record = this.newRecord(
+    const record = newRunRecord({
       userId,
-      'explain',
+      kind: 'explain',
       plan,
-      { ...plan.params, level: body.level, format: body.format },
-      body.code,
-      body.generationId ?? null,
+      params: { ...plan.params, level: body.level, format: body.format },
+      input: body.code,
+      generationId: body.generationId ?? null,
       place,
-    );
+      createdAt: this.deps.clock.now(),
+    });
     return this.start({ userId, kind: 'explain', plan, record }, client);
   }
 
@@ -188,33 +185,6 @@ export class GenerationService {
       throw new ConflictError('This generation has already finished.');
     }
     throw new NotFoundError('There is no generation with that id.');
-  }
-
-  private newRecord(
-    userId: string,
-    kind: PromptRecord['kind'],
-    { model, language }: GenerationPlan,
-    params: GenerationParams & { level?: string; format?: string },
-    input: string,
-    generationId: string | null,
-    place: TurnPlacement,
-  ): PromptRecord {
-    const { jsonSchema, ...stored } = params;
-    const id = randomUUID();
-    return {
-      id,
-      userId,
-      // A new thread's id is its first turn's id.
-      threadId: place.thread?.id ?? id,
-      parentId: place.parentId,
-      kind,
-      modelId: model.id,
-      params: place.column === undefined ? stored : { ...stored, column: place.column },
-      input,
-      generationId,
-      createdAt: this.deps.clock.now(),
-      ...runningOutcome(language),
-    };
   }
 
   /** Checks the user's limits, saves the record and returns the run. */
@@ -251,7 +221,13 @@ export class GenerationService {
       this.deps.log.info({ generationId: spec.record.id }, 'nobody attached: stopping generation');
       controller.abort();
     });
-    state.ended = this.pump(spec, this.stream(spec, provider, state), live);
+    const pump = {
+      prompts: this.deps.store.prompts,
+      log: this.deps.log,
+      timers: this.timers,
+      registry: this.live,
+    };
+    state.ended = pumpRun(pump, spec.record.id, this.stream(spec, provider, state), live);
     return {
       id: spec.record.id,
       modelId: spec.plan.model.id,
@@ -268,42 +244,6 @@ export class GenerationService {
       },
       failure: () => state.failure,
     };
-  }
-
-  /**
-   * Drives a run to its end whoever reads it: writes each event to the live
-   * run for its readers, and saves the output so far at least once every
-   * PROGRESS_SAVE_MS while tokens arrive.
-   */
-  private async pump(spec: RunSpec, events: AsyncIterable<GenerationEvent>, live: LiveRun): Promise<void> {
-    const id = spec.record.id;
-    let output = '';
-    let tokens = 0;
-    let saveTimer: unknown;
-    const save = () => {
-      saveTimer = undefined;
-      this.deps.store.prompts.saveProgress(id, output, tokens).catch((error: unknown) => {
-        this.deps.log.warn({ err: error, promptId: id }, 'could not save the progress of a generation');
-      });
-    };
-    try {
-      for await (const event of events) {
-        if (event.event === 'token') {
-          output += event.data.text;
-          tokens += 1;
-          saveTimer ??= this.timers.setTimeout(save, PROGRESS_SAVE_MS);
-        }
-        live.push(event);
-      }
-    } catch (error) {
-      this.deps.log.error({ err: error, promptId: id }, 'generation stream failed');
-    } finally {
-      if (saveTimer !== undefined) {
-        this.timers.clearTimeout(saveTimer);
-      }
-      live.end();
-      this.live.retire(id);
-    }
   }
 
   private async *stream(
@@ -389,12 +329,5 @@ export class GenerationService {
       // A consumer that stops reading (client gone) ends up here too: stop the model.
       state.controller.abort();
     }
-  }
-}
-
-function checkLength(field: 'prompt' | 'code', value: string): void {
-  if (value.length > MAX_INPUT_CHARS) {
-    const message = tooLongMessage(field);
-    throw new PayloadTooLargeError(message, { fields: { [field]: message } });
   }
 }
