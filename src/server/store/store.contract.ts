@@ -8,6 +8,7 @@ import { describeOutboxContract } from './store-outbox.contract.js';
 import { describePromptContract } from './store-prompts.contract.js';
 import { describeResetAndActivityContract } from './store-resets.contract.js';
 import { describeThreadContract } from './store-threads.contract.js';
+import { describeUsageContract } from './store-usage.contract.js';
 
 /**
  * The behaviour every storage adapter must show. Each adapter's test file
@@ -170,6 +171,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeHistoryContract(() => store);
     describeThreadContract(() => store);
     describeOutboxContract(() => store);
+    describeUsageContract(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

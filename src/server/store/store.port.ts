@@ -385,6 +385,7 @@ export interface Store {
   readonly threads: ThreadRepository;
   /** Mail waiting to be sent. */
   readonly outbox: OutboxRepository;
+  /** Usage across every user (the Admin page). */ readonly usage: import('./usage.port.js').UsageRepository;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /**

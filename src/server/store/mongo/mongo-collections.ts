@@ -73,6 +73,8 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
     { key: { userId: 1, modelId: 1, createdAt: -1, _id: -1 }, name: 'prompts_user_model' },
     { key: { status: 1 }, name: 'prompts_running', partialFilterExpression: { status: 'running' } },
     { key: { userId: 1, threadId: 1, createdAt: 1 }, name: 'prompts_thread' },
+    // Usage across every user (the Admin page): the last 30 days' runs, whoever ran them.
+    { key: { createdAt: 1 }, name: 'prompts_created' },
   ],
   threads: [{ key: { userId: 1, updatedAt: -1, _id: -1 }, name: 'threads_user' }],
   outbox: [

@@ -7,6 +7,7 @@ import { describeTarget, parseMongoUri, type MongoTarget } from './mongo-uri.js'
 import { MongoActivity } from './mongo-activity.js';
 import { MongoOutbox } from './mongo-outbox.js';
 import { MongoPrompts } from './mongo-prompts.js';
+import { MongoUsage } from './mongo-usage.js';
 import { MongoResets } from './mongo-resets.js';
 import { MongoSessions } from './mongo-sessions.js';
 import { backfillThreads, MongoThreads } from './mongo-threads.js';
@@ -43,6 +44,7 @@ export class MongoStore implements Store {
   readonly prompts: MongoPrompts;
   readonly threads: MongoThreads;
   readonly outbox: MongoOutbox;
+  readonly usage: MongoUsage;
 
   private constructor(
     private readonly client: MongoClient,
@@ -56,6 +58,7 @@ export class MongoStore implements Store {
     this.prompts = new MongoPrompts(c);
     this.threads = new MongoThreads(c);
     this.outbox = new MongoOutbox(c);
+    this.usage = new MongoUsage(c);
   }
 
   /**

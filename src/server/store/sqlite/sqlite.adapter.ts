@@ -9,6 +9,7 @@ import { MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteActivity } from './sqlite-activity.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { COMMON_MATCHES, SqlitePrompts } from './sqlite-prompts.js';
+import { SqliteUsage } from './sqlite-usage.js';
 import { SqliteResets } from './sqlite-resets.js';
 import { SqliteSessions } from './sqlite-sessions.js';
 import { SqliteThreads } from './sqlite-threads.js';
@@ -82,6 +83,7 @@ export class SqliteStore implements Store {
   readonly prompts: SqlitePrompts;
   readonly threads: SqliteThreads;
   readonly outbox: SqliteOutbox;
+  readonly usage: SqliteUsage;
   private readonly ping_;
   private readonly touchHeader;
 
@@ -96,6 +98,7 @@ export class SqliteStore implements Store {
     this.prompts = new SqlitePrompts(db, options.commonSearchMatches);
     this.threads = new SqliteThreads(db, options.commonSearchMatches ?? COMMON_MATCHES);
     this.outbox = new SqliteOutbox(db);
+    this.usage = new SqliteUsage(db);
     this.ping_ = db.prepare('SELECT 1');
     this.touchHeader = db.transaction(() => {
       const version = Number(db.pragma('user_version', { simple: true }));
