@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { controlCharsMessage } from './messages.js';
+import { userRoleSchema, userStatusSchema } from './admin.schemas.js';
 
 /** Usernames: 3–32 characters of a-z 0-9 _ . - (compared case-insensitively). */
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
@@ -63,6 +64,8 @@ export const registerBodySchema = z.strictObject({
   email: emailSchema,
   password: passwordSchema,
   displayName: displayNameSchema.optional(),
+  /** The token of an invitation link; needed when registration is by invitation. */
+  invitation: z.string().trim().min(1).max(256, 'The invitation link is not valid.').optional(),
 });
 
 /** `username` also accepts an email address; `{email, password}` is accepted too. */
@@ -83,6 +86,10 @@ export const userSchema = z.object({
   username: z.string(),
   email: z.string(),
   displayName: z.string().nullable(),
+  /** `admin` reaches the Admin page and /api/admin/*. */
+  role: userRoleSchema,
+  /** `pending` right after registering while registration needs approval; otherwise `active`. */
+  status: userStatusSchema,
   createdAt: z.string(),
 });
 
