@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { CatalogueError, loadCatalogue, type Catalogue, type LocalModelEntry } from '../models/catalogue.js';
 import type { LocalProvider } from '../models/local/local.provider.js';
 import { localProviderOptions } from '../models/index.js';
+import { replicaUrls } from '../models/openai-compatible/openai.schema.js';
 import type { DownloadProgress } from '../models/provider.port.js';
 import { AppError } from '../errors.js';
 import { PROMPT_USAGE, PromptUsageError, renderPromptCommand } from './models-prompt.js';
@@ -91,7 +92,7 @@ async function list(catalogue: Catalogue, config: Config, provider: LocalProvide
   }
   const rows = catalogue.models.map((m) => {
     if (m.provider !== 'local') {
-      return [m.id, m.name, 'remote', `served by ${m.baseUrl}`];
+      return [m.id, m.name, 'remote', `served by ${replicaUrls(m).join(', ')}`];
     }
     const s = provider.status(m);
     let detail = s.reason ?? '';
@@ -122,7 +123,7 @@ async function pull(catalogue: Catalogue, id: string, provider: LocalProvider): 
   }
   if (model.provider !== 'local') {
     process.stderr.write(
-      `${model.name} runs on a remote server (${model.baseUrl}); there is nothing to download.\n`,
+      `${model.name} runs on a remote server (${replicaUrls(model).join(', ')}); there is nothing to download.\n`,
     );
     return 1;
   }

@@ -104,6 +104,26 @@ describe('parseCatalogue', () => {
     );
   });
 
+  it('takes one baseUrl or a list of replicas in baseUrls, not both and not neither', () => {
+    const remote = { id: 'r', name: 'R', provider: 'openai-compatible', model: 'x' };
+    const one = 'http://10.0.0.1:8000/v1';
+    const two = 'http://10.0.0.2:8000/v1/';
+    expect(problemsOf({ ...remote, baseUrls: [one, two] })).toEqual([]);
+    expect(problemsOf({ ...remote, baseUrl: one })).toEqual([]);
+    expect(problemsOf(remote)).toEqual([
+      'models[0] (id "r").baseUrl: is required (or baseUrls, a list of replicas)',
+    ]);
+    expect(problemsOf({ ...remote, baseUrl: one, baseUrls: [two] })).toEqual([
+      'models[0] (id "r").baseUrls: cannot be used together with baseUrl: list every replica in baseUrls',
+    ]);
+    expect(problemsOf({ ...remote, baseUrls: [one, `${one}/`] })).toEqual([
+      `models[0] (id "r").baseUrls: lists ${one} twice`,
+    ]);
+    expect(problemsOf({ ...remote, baseUrls: [] })).toEqual([
+      'models[0] (id "r").baseUrls: must list at least one URL',
+    ]);
+  });
+
   it('explains the fields that were renamed', () => {
     expect(problemsOf({ ...PINNED, promptStyle: 'chat' })).toEqual([
       'models[0] (id "m"): "promptStyle" was replaced by "format" (one of chatml, deepseek-coder, gemma, phi-2, completion, or chat for a remote server; see the README\'s Models section)',

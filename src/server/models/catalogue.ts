@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { checkLocalPins, localModelFields } from './local/local.schema.js';
-import { openAiModelFields } from './openai-compatible/openai.schema.js';
+import { checkServerUrls, openAiModelFields } from './openai-compatible/openai.schema.js';
 import { MODEL_TASKS, tasksOfFormat, type ModelTask, type PromptFormat } from './prompt-formats.js';
 
 /** The catalogue shipped with CodeGenie (config/models.yaml at the project root). */
@@ -52,6 +52,10 @@ export const catalogueSchema = z
     c.models.forEach((m, i) => {
       if (m.provider === 'local') {
         checkLocalPins(m, (field, message) => {
+          ctx.addIssue({ code: 'custom', path: ['models', i, field], message });
+        });
+      } else {
+        checkServerUrls(m, (field, message) => {
           ctx.addIssue({ code: 'custom', path: ['models', i, field], message });
         });
       }

@@ -34,6 +34,15 @@ export class RetryableFailure extends Error {
 }
 
 /**
+ * No answer at all: the connection was refused, reset or never made (the
+ * request reached no server). With replicas, the request moves on to
+ * another one at once.
+ */
+export class ConnectionFailure extends RetryableFailure {
+  override readonly name = 'ConnectionFailure';
+}
+
+/**
  * One HTTP exchange with the model server: its AbortController, the one
  * timeout running at a time, and why we stopped it. Aborting the controller
  * makes fetch close the socket, so the upstream sees the client leave at

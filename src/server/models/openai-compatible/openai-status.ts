@@ -4,6 +4,7 @@ import type { OpenAiModelEntry } from '../catalogue.js';
 import type { ModelStatus } from '../provider.port.js';
 import { serves, type CheckTarget, type ServerFinding } from './openai-status-check.js';
 import { urlForLog } from './openai-upstream.js';
+import { replicaUrls } from './openai.schema.js';
 
 /** When servers are looked at again. */
 export interface StatusCheckOptions {
@@ -64,19 +65,31 @@ export class RemoteStatusTracker {
   /** Starts checking the servers of these models now, in the background. */
   watch(models: readonly OpenAiModelEntry[]): void {
     for (const model of models) {
-      const server = this.serverOf(model);
-      if (server !== undefined && !server.running && server.finding === undefined) {
-        this.runCheck(server);
+      for (const server of this.serversOf(model)) {
+        if (!server.running && server.finding === undefined) {
+          this.runCheck(server);
+        }
       }
     }
   }
 
   /**
-   * The model's status by the last check, or undefined while there is no
-   * verdict (not checked yet, or no key to check with).
+   * The model's status by the last checks, or undefined while there is no
+   * verdict (not checked yet, or no key to check with). With replicas
+   * (`baseUrls`) it is ready when one of them is, or may be (not checked
+   * yet); otherwise the first replica's reason.
    */
   statusOf(model: OpenAiModelEntry): ModelStatus | undefined {
-    const finding = this.servers.get(serverKey(model))?.finding;
+    const statuses = replicaUrls(model).map((url) => this.replicaStatus(model, url));
+    if (statuses.some((status) => status?.status === 'ready')) {
+      return { status: 'ready' };
+    }
+    return statuses.includes(undefined) ? undefined : statuses[0];
+  }
+
+  /** One replica's status by its last check. */
+  private replicaStatus(model: OpenAiModelEntry, url: string): ModelStatus | undefined {
+    const finding = this.servers.get(serverKey(url, model))?.finding;
     switch (finding?.kind) {
       case undefined:
         return undefined;
@@ -98,13 +111,19 @@ export class RemoteStatusTracker {
   }
 
   /**
-   * Asks for a fresh check of the model's server: after a failed generation,
-   * or when a user was refused because of the last check. Runs now unless a
-   * check is running or started less than `recheckMs` ago (then at that time).
+   * Asks for a fresh check of the model's servers (or of one replica,
+   * `url`): after a failed generation, or when a user was refused because
+   * of the last check. Runs now unless a check is running or started less
+   * than `recheckMs` ago (then at that time).
    */
-  recheck(model: OpenAiModelEntry): void {
-    const server = this.serverOf(model);
-    if (server === undefined || server.running) {
+  recheck(model: OpenAiModelEntry, url?: string): void {
+    for (const server of this.serversOf(model, url)) {
+      this.recheckServer(server);
+    }
+  }
+
+  private recheckServer(server: ServerState): void {
+    if (server.running) {
       return;
     }
     const wait = server.lastStartedAt + this.options.recheckMs - Date.now();
@@ -129,22 +148,33 @@ export class RemoteStatusTracker {
     }
   }
 
-  /** The state of the model's server, created on first use; undefined when there is no key to check with. */
-  private serverOf(model: OpenAiModelEntry): ServerState | undefined {
+  /**
+   * The states of the model's servers (each replica, or only `url`), created
+   * on first use; none when there is no key to check with.
+   */
+  private serversOf(model: OpenAiModelEntry, url?: string): ServerState[] {
     if (this.closing.signal.aborted) {
-      return undefined;
+      return [];
     }
     const apiKey = this.keyOf(model);
     if (model.apiKeyEnv !== undefined && apiKey === undefined) {
       // The model is unavailable for the missing key already; a check would only be refused.
-      return undefined;
+      return [];
     }
-    const key = serverKey(model);
+    const urls = replicaUrls(model);
+    return (url === undefined ? urls : urls.filter((u) => u === url)).map((baseUrl) =>
+      this.serverAt(baseUrl, model, apiKey),
+    );
+  }
+
+  /** The state of one server, created on first use. */
+  private serverAt(baseUrl: string, model: OpenAiModelEntry, apiKey: string | undefined): ServerState {
+    const key = serverKey(baseUrl, model);
     let server = this.servers.get(key);
     if (server === undefined) {
       server = {
-        target: { baseUrl: model.baseUrl, apiKey },
-        logUrl: urlForLog(model.baseUrl),
+        target: { baseUrl, apiKey },
+        logUrl: urlForLog(baseUrl),
         expected: new Set(),
         finding: undefined,
         failures: 0,
@@ -281,7 +311,7 @@ export class RemoteStatusTracker {
   }
 }
 
-/** One server per base URL and key: models behind the same server share one check. */
-function serverKey(model: OpenAiModelEntry): string {
-  return `${model.baseUrl.replace(/\/+$/, '')} ${model.apiKeyEnv ?? ''}`;
+/** One server per base URL (each replica) and key: models behind the same server share one check. */
+function serverKey(baseUrl: string, model: OpenAiModelEntry): string {
+  return `${baseUrl} ${model.apiKeyEnv ?? ''}`;
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock, type Clock } from '../../clock.js';
 import type { Logger } from '../../logger.js';
 import type { ModelEntry, OpenAiModelEntry } from '../catalogue.js';
 import {
@@ -8,8 +9,15 @@ import {
   ProviderRateLimitedError,
 } from '../model-errors.js';
 import type { Chunk, GenerationRequest, ModelProvider, ModelStatus } from '../provider.port.js';
-import { RetryableFailure, UpstreamAttempt, type OpenAiTimeouts } from './openai-attempt.js';
+import {
+  ConnectionFailure,
+  RetryableFailure,
+  UpstreamAttempt,
+  type OpenAiTimeouts,
+} from './openai-attempt.js';
+import { ReplicaPool } from './openai-replicas.js';
 import { estimatePromptTokens, requestBody } from './openai-request.js';
+import { replicaUrls } from './openai.schema.js';
 import { checkServer } from './openai-status-check.js';
 import { DEFAULT_STATUS_CHECKS, RemoteStatusTracker, type StatusCheckOptions } from './openai-status.js';
 import { refusalError } from './openai-refusal.js';
@@ -28,6 +36,8 @@ export interface OpenAiProviderOptions {
   log: Logger;
   /** When servers found unavailable are checked again (default DEFAULT_STATUS_CHECKS). */
   statusChecks?: Partial<StatusCheckOptions>;
+  /** When a replica that refused a connection is tried again (default: the system clock). */
+  clock?: Clock;
 }
 
 const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 500 };
@@ -57,12 +67,15 @@ export class OpenAiCompatibleProvider implements ModelProvider {
   /** `baseUrl model` pairs whose server refused response_format: asked without it from then on. */
   private readonly noResponseFormat = new Set<string>();
   private readonly checks: RemoteStatusTracker;
+  /** Runs in flight on each replica, and the replicas left out after a refused connection. */
+  private readonly replicas: ReplicaPool;
 
   constructor(options: OpenAiProviderOptions) {
     this.timeouts = options.timeouts;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.env = options.env;
     this.log = options.log;
+    this.replicas = new ReplicaPool(options.clock ?? systemClock);
     this.checks = new RemoteStatusTracker(
       // The connect timeout bounds the whole check: a list answers at once or not at all.
       (target, signal) => checkServer(target, this.timeouts.connectMs, signal),
@@ -121,17 +134,23 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     }
     const apiKey = this.apiKeyOf(model);
     const { input, params, signal } = request;
-    const url = `${model.baseUrl.replace(/\/+$/, '')}/${input.style === 'chat' ? 'chat/completions' : 'completions'}`;
-    const schemaKey = `${model.baseUrl} ${model.model}`;
+    const replicas = replicaUrls(model);
+    const endpoint = input.style === 'chat' ? 'chat/completions' : 'completions';
+    // Replicas serve the same model: what one refuses, the others refuse too.
+    const schemaKey = `${replicas.join(' ')} ${model.model}`;
     let sendSchema =
       params.jsonSchema !== undefined && input.style === 'chat' && !this.noResponseFormat.has(schemaKey);
     const log = this.log.child({ modelId: model.id });
     let failures = 0;
+    // Replicas that refused this request's connection: it moves on to the others first.
+    const refused = new Set<string>();
 
     for (;;) {
       if (signal.aborted) {
         throw new GenerationCancelledError();
       }
+      const replica = this.replicas.acquire(replicas, refused);
+      const url = `${replica.url}/${endpoint}`;
       const attempt = new UpstreamAttempt(signal);
       let complete = false;
       let delayMs: number;
@@ -183,6 +202,19 @@ export class OpenAiCompatibleProvider implements ModelProvider {
         if (!(error instanceof RetryableFailure)) {
           throw error;
         }
+        if (error instanceof ConnectionFailure) {
+          this.replicas.markRefused(replica.url);
+          refused.add(replica.url);
+          if (this.replicas.hasOther(replicas, refused)) {
+            // Another replica may answer: the user sees nothing of this one.
+            log.warn(
+              { reason: error.description, url: urlForLog(url) },
+              'model server replica refused the connection; trying another, and leaving it out for 30 s',
+            );
+            this.checks.recheck(model, replica.url);
+            continue;
+          }
+        }
         failures += 1;
         if (failures >= this.retry.attempts) {
           log.warn(
@@ -191,7 +223,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
           );
           if (!(error.final instanceof ProviderRateLimitedError)) {
             // Down, failing or dropping connections: the status should say so.
-            this.checks.recheck(model);
+            this.checks.recheck(model, replica.url);
           }
           throw error.final;
         }
@@ -202,6 +234,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
         );
       } finally {
         attempt.dispose(complete);
+        replica.release();
       }
       try {
         await sleep(delayMs, undefined, { signal });
@@ -270,13 +303,13 @@ export class OpenAiCompatibleProvider implements ModelProvider {
             { modelId: model.id, url: urlForLog(url), timeoutMs: this.timeouts.connectMs },
             'model server did not answer within the connect timeout',
           );
-          this.checks.recheck(model);
+          this.checks.recheck(model, baseOf(url));
         }
         throw stopped;
       }
       // fetch's own message ("fetch failed") says nothing; the cause has the system code (logged on giving up).
       const code = errorCode(error) ?? (error instanceof Error ? error.message : 'network error');
-      throw new RetryableFailure(
+      throw new ConnectionFailure(
         code,
         // No URL or host: users see this; administrators see both in the log.
         new ProviderError(`Could not reach the model server for ${model.name}.`),
@@ -300,7 +333,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
         { modelId: model.id, url: urlForLog(url), status, reason: upstreamMessage(text, apiKey) },
         'model server refused the request',
       );
-      this.checks.recheck(model);
+      this.checks.recheck(model, baseOf(url));
     }
     return refusalError(model, response, text, apiKey, this.retry.baseDelayMs);
   }
@@ -309,4 +342,9 @@ export class OpenAiCompatibleProvider implements ModelProvider {
   private backoff(failures: number): number {
     return Math.round(this.retry.baseDelayMs * 2 ** (failures - 1) * (1 + Math.random() * 0.2));
   }
+}
+
+/** The replica's base URL of a request URL (…/chat/completions or …/completions). */
+function baseOf(url: string): string {
+  return url.replace(/\/(chat\/)?completions$/, '');
 }
