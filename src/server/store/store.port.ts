@@ -385,6 +385,7 @@ export interface Store {
   readonly threads: ThreadRepository;
   /** Mail waiting to be sent. */
   readonly outbox: OutboxRepository;
+  /** Server processes and the runs each owns (instances.port.ts). */ readonly instances: import('./instances.port.js').InstanceRepository;
   /** Usage across every user (the Admin page). */ readonly usage: import('./usage.port.js').UsageRepository;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;

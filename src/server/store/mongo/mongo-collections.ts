@@ -1,6 +1,7 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { ActivityDoc, PromptDoc, ResetDoc, SessionDoc, ThreadDoc, UserDoc } from './mongo.mapping.js';
 import type { OutboxDoc } from './mongo-outbox.js';
+import type { InstanceDoc } from './mongo-instances.js';
 
 /** The seven collections; `users`, `prompts` and `history` are named as in the original system. */
 export interface MongoCollections {
@@ -11,6 +12,7 @@ export interface MongoCollections {
   prompts: Collection<PromptDoc>;
   threads: Collection<ThreadDoc>;
   outbox: Collection<OutboxDoc>;
+  instances: Collection<InstanceDoc>;
 }
 
 /** Collection names in the database. */
@@ -22,6 +24,7 @@ export const COLLECTION_NAMES: Record<keyof MongoCollections, string> = {
   prompts: 'prompts',
   threads: 'threads',
   outbox: 'outbox',
+  instances: 'instances',
 };
 
 export function openCollections(db: Db): MongoCollections {
@@ -33,6 +36,7 @@ export function openCollections(db: Db): MongoCollections {
     prompts: db.collection<PromptDoc>(COLLECTION_NAMES.prompts),
     threads: db.collection<ThreadDoc>(COLLECTION_NAMES.threads),
     outbox: db.collection<OutboxDoc>(COLLECTION_NAMES.outbox),
+    instances: db.collection<InstanceDoc>(COLLECTION_NAMES.instances),
   };
 }
 
@@ -73,6 +77,12 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
     { key: { userId: 1, modelId: 1, createdAt: -1, _id: -1 }, name: 'prompts_user_model' },
     { key: { status: 1 }, name: 'prompts_running', partialFilterExpression: { status: 'running' } },
     { key: { userId: 1, threadId: 1, createdAt: 1 }, name: 'prompts_thread' },
+    // An owner's once-a-second look for stop requests (issue 14): only running runs someone asked to stop.
+    {
+      key: { owner: 1 },
+      name: 'prompts_cancel_requested',
+      partialFilterExpression: { status: 'running', cancelRequestedAt: { $exists: true } },
+    },
     // Usage across every user (the Admin page): the last 30 days' runs, whoever ran them.
     { key: { createdAt: 1 }, name: 'prompts_created' },
   ],
@@ -81,6 +91,8 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
     { key: { nextAttemptAt: 1, _id: 1 }, name: 'outbox_due' },
     { key: { userId: 1 }, name: 'outbox_user' },
   ],
+  // A process that died without a word leaves its record; the sweep removes it, and a day later TTL does.
+  instances: [{ key: { heartbeatAt: 1 }, name: 'instances_heartbeat', expireAfterSeconds: 86_400 }],
 };
 
 /** Creates every index (a no-op for those that exist). */

@@ -6,6 +6,7 @@ import { atBoundary, describeConnectFailure } from './mongo-errors.js';
 import { describeTarget, parseMongoUri, type MongoTarget } from './mongo-uri.js';
 import { MongoActivity } from './mongo-activity.js';
 import { MongoOutbox } from './mongo-outbox.js';
+import { MongoInstances } from './mongo-instances.js';
 import { MongoPrompts } from './mongo-prompts.js';
 import { MongoUsage } from './mongo-usage.js';
 import { MongoResets } from './mongo-resets.js';
@@ -44,6 +45,7 @@ export class MongoStore implements Store {
   readonly prompts: MongoPrompts;
   readonly threads: MongoThreads;
   readonly outbox: MongoOutbox;
+  readonly instances: MongoInstances;
   readonly usage: MongoUsage;
 
   private constructor(
@@ -58,6 +60,7 @@ export class MongoStore implements Store {
     this.prompts = new MongoPrompts(c);
     this.threads = new MongoThreads(c);
     this.outbox = new MongoOutbox(c);
+    this.instances = new MongoInstances(c);
     this.usage = new MongoUsage(c);
   }
 

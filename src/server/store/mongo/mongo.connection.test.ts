@@ -76,6 +76,7 @@ describe('mongo adapter over the wire protocol', () => {
       'prompts',
       'threads',
       'outbox',
+      'instances',
     ]);
     expect(created.every((c) => c.$db === 'cg_test')).toBe(true);
     const indexes = (name: string) => created.find((c) => c.createIndexes === name)?.indexes;

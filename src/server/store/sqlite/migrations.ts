@@ -186,4 +186,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX history_user_kind ON history (user_id, kind, created_at DESC, id DESC);
     `,
   },
+  {
+    version: 9,
+    name: 'instances and run owners',
+    // Issue 14: each server process has a heartbeat row. run_owners holds one row per
+    // running prompt: the instance that drives it and, once someone asks, when it was
+    // asked to stop. A row goes with its run's end (trigger) or its record (cascade), so
+    // the table holds running runs only and an owner's once-a-second look is one index probe.
+    sql: `
+      CREATE TABLE instances (
+        id           TEXT PRIMARY KEY,
+        host         TEXT NOT NULL,
+        pid          INTEGER NOT NULL,
+        started_at   INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE run_owners (
+        prompt_id           TEXT PRIMARY KEY REFERENCES prompts (id) ON DELETE CASCADE,
+        owner               TEXT,
+        cancel_requested_at INTEGER
+      ) STRICT;
+      CREATE INDEX run_owners_owner ON run_owners (owner, cancel_requested_at);
+      CREATE TRIGGER run_owners_end AFTER UPDATE OF status ON prompts WHEN NEW.status <> 'running' BEGIN
+        DELETE FROM run_owners WHERE prompt_id = NEW.id;
+      END;
+    `,
+  },
 ];

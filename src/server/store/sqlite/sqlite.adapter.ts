@@ -8,6 +8,7 @@ import type { Store } from '../store.port.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteActivity } from './sqlite-activity.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
+import { SqliteInstances } from './sqlite-instances.js';
 import { COMMON_MATCHES, SqlitePrompts } from './sqlite-prompts.js';
 import { SqliteUsage } from './sqlite-usage.js';
 import { SqliteResets } from './sqlite-resets.js';
@@ -83,6 +84,7 @@ export class SqliteStore implements Store {
   readonly prompts: SqlitePrompts;
   readonly threads: SqliteThreads;
   readonly outbox: SqliteOutbox;
+  readonly instances: SqliteInstances;
   readonly usage: SqliteUsage;
   private readonly ping_;
   private readonly touchHeader;
@@ -98,6 +100,7 @@ export class SqliteStore implements Store {
     this.prompts = new SqlitePrompts(db, options.commonSearchMatches);
     this.threads = new SqliteThreads(db, options.commonSearchMatches ?? COMMON_MATCHES);
     this.outbox = new SqliteOutbox(db);
+    this.instances = new SqliteInstances(db);
     this.usage = new SqliteUsage(db);
     this.ping_ = db.prepare('SELECT 1');
     this.touchHeader = db.transaction(() => {
