@@ -195,6 +195,7 @@ function createServices(
   const throttle = new LoginThrottle(
     { ...config.loginThrottle, maxPerAccountPerHour: config.accountCeiling.maxFailuresPerHour },
     clock,
+    store.counters,
   );
   const auth = new AuthService({
     store,

@@ -95,7 +95,7 @@ export class AuthService {
       ? await this.deps.store.users.findByEmail(identifier)
       : await this.deps.store.users.findByUsername(identifier);
     const account = accountKey(user, identifier);
-    const wait = this.deps.throttle.retryAfterSeconds(account, client.ip);
+    const wait = await this.deps.throttle.retryAfterSeconds(account, client.ip);
     if (wait > 0) {
       this.deps.audit({
         event: 'login_locked',
@@ -111,7 +111,7 @@ export class AuthService {
       ? await this.deps.hasher.verify(user.passwordHash, input.password)
       : await this.deps.hasher.verifyDummy(input.password);
     if (!user || !ok) {
-      this.deps.throttle.recordFailure(account, client.ip);
+      await this.deps.throttle.recordFailure(account, client.ip);
       this.deps.audit({
         event: 'login_failed',
         userId: user?.id ?? null,
@@ -120,7 +120,7 @@ export class AuthService {
       });
       throw new InvalidCredentialsError();
     }
-    this.deps.throttle.recordSuccess(account, client.ip);
+    await this.deps.throttle.recordSuccess(account, client.ip);
 
     if (this.deps.hasher.needsRehash(user.passwordHash)) {
       const now = this.deps.clock.now();

@@ -2,12 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { RateLimitedError } from '../errors.js';
 import { MAX_GROUP_RUNS } from '../../shared/generation.schemas.js';
+import { useMemoryCounters } from '../../../test/helpers/counters.js';
 import { GenerationLimiter } from './generation-limiter.js';
 
+const counters = useMemoryCounters();
+
 /** The refusal `check` throws, or undefined when the run may start. */
-function refusal(limiter: GenerationLimiter, userId: string, groupId?: string): RateLimitedError | undefined {
+async function refusal(
+  limiter: GenerationLimiter,
+  userId: string,
+  groupId?: string,
+): Promise<RateLimitedError | undefined> {
   try {
-    limiter.check(userId, groupId);
+    await limiter.check(userId, groupId);
     return undefined;
   } catch (error) {
     if (error instanceof RateLimitedError) {
@@ -18,62 +25,70 @@ function refusal(limiter: GenerationLimiter, userId: string, groupId?: string): 
 }
 
 describe('GenerationLimiter', () => {
-  it('lets a user run as many generations at once as runningPerUser, and one more after one ends', () => {
-    const limiter = new GenerationLimiter({ perMinute: 100, runningPerUser: 2 }, new ManualClock(0));
-    limiter.check('u1', undefined);
-    limiter.begin('r1', 'u1', undefined);
-    limiter.check('u1', undefined);
-    limiter.begin('r2', 'u1', undefined);
+  it('lets a user run as many generations at once as runningPerUser, and one more after one ends', async () => {
+    const limiter = new GenerationLimiter(
+      { perMinute: 100, runningPerUser: 2 },
+      new ManualClock(0),
+      counters(),
+    );
+    await limiter.check('u1', undefined);
+    await limiter.begin('r1', 'u1', undefined);
+    await limiter.check('u1', undefined);
+    await limiter.begin('r2', 'u1', undefined);
 
-    const full = refusal(limiter, 'u1');
+    const full = await refusal(limiter, 'u1');
     expect(full?.message).toBe('You already have 2 generations running. Wait for one to finish or stop it.');
     expect(full?.retryAfterSeconds).toBe(5);
     // Another user's slots are their own.
-    expect(refusal(limiter, 'u2')).toBeUndefined();
+    expect(await refusal(limiter, 'u2')).toBeUndefined();
 
-    limiter.end('r1');
-    expect(refusal(limiter, 'u1')).toBeUndefined();
+    await limiter.end('r1');
+    expect(await refusal(limiter, 'u1')).toBeUndefined();
   });
 
-  it('counts the runs of one Compare group as one slot, up to MAX_GROUP_RUNS of them', () => {
-    const limiter = new GenerationLimiter({ perMinute: 100, runningPerUser: 1 }, new ManualClock(0));
+  it('counts the runs of one Compare group as one slot, up to MAX_GROUP_RUNS of them', async () => {
+    const limiter = new GenerationLimiter(
+      { perMinute: 100, runningPerUser: 1 },
+      new ManualClock(0),
+      counters(),
+    );
     for (let i = 0; i < MAX_GROUP_RUNS; i++) {
-      limiter.check('u1', 'g1');
-      limiter.begin(`r${i}`, 'u1', 'g1');
+      await limiter.check('u1', 'g1');
+      await limiter.begin(`r${i}`, 'u1', 'g1');
     }
-    expect(refusal(limiter, 'u1', 'g1')?.message).toBe(
+    expect((await refusal(limiter, 'u1', 'g1'))?.message).toBe(
       `A comparison runs at most ${MAX_GROUP_RUNS} models at once.`,
     );
     // The group holds the user's only slot: a single run or another group waits.
-    expect(refusal(limiter, 'u1')?.message).toMatch(/already have 1 generations/);
-    expect(refusal(limiter, 'u1', 'g2')?.message).toMatch(/already have 1 generations/);
+    expect((await refusal(limiter, 'u1'))?.message).toMatch(/already have 1 generations/);
+    expect((await refusal(limiter, 'u1', 'g2'))?.message).toMatch(/already have 1 generations/);
 
     for (let i = 0; i < MAX_GROUP_RUNS; i++) {
-      limiter.end(`r${i}`);
+      await limiter.end(`r${i}`);
     }
-    expect(refusal(limiter, 'u1')).toBeUndefined();
+    expect(await refusal(limiter, 'u1')).toBeUndefined();
   });
 
-  it('refuses starts over perMinute until the oldest leaves the one-minute window', () => {
+  it('refuses starts over perMinute until the oldest leaves the one-minute window', async () => {
     const clock = new ManualClock(1_000_000);
-    const limiter = new GenerationLimiter({ perMinute: 2, runningPerUser: 10 }, clock);
-    limiter.begin('r1', 'u1', undefined);
+    const limiter = new GenerationLimiter({ perMinute: 2, runningPerUser: 10 }, clock, counters());
+    await limiter.begin('r1', 'u1', undefined);
     clock.advance(20_000);
-    limiter.begin('r2', 'u1', undefined);
+    await limiter.begin('r2', 'u1', undefined);
     // Finished runs still count against the minute.
-    limiter.end('r1');
-    limiter.end('r2');
+    await limiter.end('r1');
+    await limiter.end('r2');
 
     clock.advance(10_000);
-    const limited = refusal(limiter, 'u1');
+    const limited = await refusal(limiter, 'u1');
     expect(limited?.message).toBe('You have reached 2 generations per minute. Please wait a moment.');
     // The first start leaves the window 30 s from now.
     expect(limited?.retryAfterSeconds).toBe(30);
-    expect(refusal(limiter, 'u2')).toBeUndefined();
+    expect(await refusal(limiter, 'u2')).toBeUndefined();
 
     clock.advance(29_999);
-    expect(refusal(limiter, 'u1')?.retryAfterSeconds).toBe(1);
+    expect((await refusal(limiter, 'u1'))?.retryAfterSeconds).toBe(1);
     clock.advance(1);
-    expect(refusal(limiter, 'u1')).toBeUndefined();
+    expect(await refusal(limiter, 'u1')).toBeUndefined();
   });
 });

@@ -86,7 +86,7 @@ export class GenerationService {
   private closing = false;
 
   constructor(private readonly deps: GenerationServiceDeps) {
-    this.limiter = new GenerationLimiter(deps.limits, deps.clock);
+    this.limiter = new GenerationLimiter(deps.limits, deps.clock, deps.store.counters);
     this.timers = deps.runs?.timers ?? systemTimers;
     this.threads = new ThreadSaver(deps.store);
     this.live = new RunRegistry(deps.runs?.detachedGraceMs ?? 60_000, this.timers);
@@ -189,7 +189,7 @@ export class GenerationService {
 
   /** Checks the user's limits, saves the record and returns the run. */
   private async start(spec: RunSpec, client: ClientInfo): Promise<GenerationRun> {
-    this.limiter.check(spec.userId, spec.groupId);
+    await this.limiter.check(spec.userId, spec.groupId);
     const provider = this.deps.models.providerFor(spec.plan.model);
     const status = provider.status(spec.plan.model);
     if (status.status === 'unavailable') {
@@ -199,7 +199,7 @@ export class GenerationService {
     }
     // A full local queue answers 503 before anything is saved or streamed.
     provider.admit?.(spec.plan.model);
-    this.limiter.begin(spec.record.id, spec.userId, spec.groupId);
+    await this.limiter.begin(spec.record.id, spec.userId, spec.groupId);
 
     const controller = new AbortController();
     const state: RunState = { userId: spec.userId, controller, failure: undefined };
@@ -214,7 +214,7 @@ export class GenerationService {
       });
     } catch (error) {
       this.running.delete(spec.record.id);
-      this.limiter.end(spec.record.id);
+      void this.limiter.end(spec.record.id);
       throw error;
     }
     const live = this.live.add(spec.record.id, spec.userId, () => {
@@ -325,7 +325,7 @@ export class GenerationService {
       };
     } finally {
       this.running.delete(spec.record.id);
-      this.limiter.end(spec.record.id);
+      void this.limiter.end(spec.record.id);
       // A consumer that stops reading (client gone) ends up here too: stop the model.
       state.controller.abort();
     }

@@ -4,6 +4,9 @@ import type { MailService } from '../mail/mail.service.js';
 import type { Store } from '../store/store.port.js';
 import type { AccountDeps } from './account.deps.js';
 import { PasswordResetService, type ResetEvent } from './password-reset.service.js';
+import { useMemoryCounters } from '../../../test/helpers/counters.js';
+
+const counters = useMemoryCounters();
 
 /** A service on fakes: the store only answers lookups (no account), and records them. */
 function setUp(limits = { maxPerEmailPerHour: 3, maxPerIpPerHour: 100 }) {
@@ -11,6 +14,7 @@ function setUp(limits = { maxPerEmailPerHour: 3, maxPerIpPerHour: 100 }) {
   const audits: ResetEvent[] = [];
   const errors: unknown[] = [];
   const store = {
+    counters: counters(),
     users: {
       findByEmail: async (email: string) => {
         events.push(`lookup ${email}`);

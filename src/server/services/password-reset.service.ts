@@ -6,7 +6,6 @@ import type { PasswordResetRecord, Store, UserRecord } from '../store/store.port
 import type { AccountDeps } from './account.deps.js';
 import type { ClientInfo } from './auth.service.js';
 import { passwordProblem } from './password-policy.js';
-import { SlidingWindowCounter } from './sliding-window.js';
 
 /** Security events of the reset flow, for the audit log: user ids, never a name or an address. */
 export type ResetEvent =
@@ -88,16 +87,9 @@ export function hashToken(token: string): string {
  * links built from APP_URL only, every session revoked after a reset.
  */
 export class PasswordResetService {
-  /** Per email *and* requesting source: spending it from elsewhere never suppresses the owner's mail. */
-  private readonly perEmail: SlidingWindowCounter;
-  private readonly perIp: SlidingWindowCounter;
   private readonly background = new Set<Promise<void>>();
 
-  constructor(private readonly deps: PasswordResetDeps) {
-    const { maxPerEmailPerHour, maxPerIpPerHour } = deps.limits;
-    this.perEmail = new SlidingWindowCounter(HOUR, { maxEventsPerKey: Math.max(1, maxPerEmailPerHour) });
-    this.perIp = new SlidingWindowCounter(HOUR, { maxEventsPerKey: Math.max(1, maxPerIpPerHour) });
-  }
+  constructor(private readonly deps: PasswordResetDeps) {}
 
   /**
    * Accepts a reset request and returns at once. Nothing is looked up,
@@ -171,6 +163,28 @@ export class PasswordResetService {
     });
   }
 
+  /**
+   * Takes one request from the hourly quotas, kept in the store so every
+   * instance counts the same: per email *and* requesting source (spending it
+   * from elsewhere never suppresses the owner's mail), then per source. Each
+   * take is atomic (requests arriving together cannot all pass). Returns the
+   * quota that refused, or null. A request refused by the email quota
+   * records nothing; one refused by the source's quota has spent only that
+   * source's own quota for that email.
+   */
+  private async spendQuota(email: string, ip: string): Promise<'email' | 'ip' | null> {
+    const now = this.deps.clock.now().getTime();
+    const { maxPerEmailPerHour, maxPerIpPerHour } = this.deps.limits;
+    const counters = this.deps.store.counters;
+    if ((await counters.tryHit(`reset:email:${email}\n${ip}`, now, HOUR, maxPerEmailPerHour)) > 0) {
+      return 'email';
+    }
+    if ((await counters.tryHit(`reset:ip:${ip}`, now, HOUR, maxPerIpPerHour)) > 0) {
+      return 'ip';
+    }
+    return null;
+  }
+
   private async validRecord(tokenHash: string): Promise<PasswordResetRecord> {
     const record = await this.deps.store.passwordResets.findByHash(tokenHash);
     if (!record || record.usedAt !== null || record.expiresAt <= this.deps.clock.now()) {
@@ -180,22 +194,11 @@ export class PasswordResetService {
   }
 
   private async handleRequest(email: string, client: ClientInfo): Promise<void> {
-    const now = this.deps.clock.now().getTime();
-    const { maxPerEmailPerHour, maxPerIpPerHour } = this.deps.limits;
-    // A refused request records nothing: it neither costs memory nor extends its own wait.
-    const emailKey = `${email}\n${client.ip}`;
-    const limit =
-      this.perEmail.waitFor(emailKey, maxPerEmailPerHour, now) > 0
-        ? 'email'
-        : this.perIp.waitFor(client.ip, maxPerIpPerHour, now) > 0
-          ? 'ip'
-          : null;
+    const limit = await this.spendQuota(email, client.ip);
     if (limit) {
       this.deps.audit({ event: 'reset_rate_limited', ip: client.ip, limit });
       return;
     }
-    this.perEmail.hit(emailKey, now);
-    this.perIp.hit(client.ip, now);
     const user = await this.deps.store.users.findByEmail(email);
     if (!user) {
       this.deps.audit({ event: 'reset_requested_unknown', ip: client.ip });

@@ -196,7 +196,7 @@ export class ProfileService {
     client: ClientInfo,
   ): Promise<void> {
     const account = accountKey(user, user.username);
-    const wait = this.deps.throttle.retryAfterSeconds(account, client.ip);
+    const wait = await this.deps.throttle.retryAfterSeconds(account, client.ip);
     if (wait > 0) {
       throw new RateLimitedError(MESSAGES.tooManyAttempts, wait);
     }
@@ -204,9 +204,9 @@ export class ProfileService {
       throw new InvalidInputError(WRONG_PASSWORD, { fields: { [field]: WRONG_PASSWORD } });
     }
     if (!(await this.deps.hasher.verify(user.passwordHash, password))) {
-      this.deps.throttle.recordFailure(account, client.ip);
+      await this.deps.throttle.recordFailure(account, client.ip);
       throw new InvalidInputError(WRONG_PASSWORD, { fields: { [field]: WRONG_PASSWORD } });
     }
-    this.deps.throttle.recordSuccess(account, client.ip);
+    await this.deps.throttle.recordSuccess(account, client.ip);
   }
 }

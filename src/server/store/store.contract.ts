@@ -5,6 +5,7 @@ import type { Store } from './store.port.js';
 import { fixtureSession, fixtureUser, T0 } from './store-fixtures.js';
 import { describeHistoryContract } from './store-history.contract.js';
 import { describeOutboxContract } from './store-outbox.contract.js';
+import { describeCounterContract } from './store-counters.contract.js';
 import { describeInstanceContract } from './store-instances.contract.js';
 import { describePromptContract } from './store-prompts.contract.js';
 import { describeResetAndActivityContract } from './store-resets.contract.js';
@@ -172,6 +173,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeHistoryContract(() => store);
     describeThreadContract(() => store);
     describeOutboxContract(() => store);
+    describeCounterContract(() => store);
     describeInstanceContract(() => store);
     describeUsageContract(() => store);
 

@@ -385,6 +385,7 @@ export interface Store {
   readonly threads: ThreadRepository;
   /** Mail waiting to be sent. */
   readonly outbox: OutboxRepository;
+  /** Counters, running slots and the generated session secret every instance shares. */ readonly counters: import('./counters.port.js').CounterRepository;
   /** Server processes and the runs each owns (instances.port.ts). */ readonly instances: import('./instances.port.js').InstanceRepository;
   /** Usage across every user (the Admin page). */ readonly usage: import('./usage.port.js').UsageRepository;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */

@@ -1,9 +1,10 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { ActivityDoc, PromptDoc, ResetDoc, SessionDoc, ThreadDoc, UserDoc } from './mongo.mapping.js';
 import type { OutboxDoc } from './mongo-outbox.js';
+import type { CounterDoc, SecretDoc, SlotsDoc } from './mongo-counters.js';
 import type { InstanceDoc } from './mongo-instances.js';
 
-/** The seven collections; `users`, `prompts` and `history` are named as in the original system. */
+/** The collections; `users`, `prompts` and `history` are named as in the original system. */
 export interface MongoCollections {
   users: Collection<UserDoc>;
   sessions: Collection<SessionDoc>;
@@ -13,6 +14,9 @@ export interface MongoCollections {
   threads: Collection<ThreadDoc>;
   outbox: Collection<OutboxDoc>;
   instances: Collection<InstanceDoc>;
+  counters: Collection<CounterDoc>;
+  runSlots: Collection<SlotsDoc>;
+  sharedSecrets: Collection<SecretDoc>;
 }
 
 /** Collection names in the database. */
@@ -25,6 +29,9 @@ export const COLLECTION_NAMES: Record<keyof MongoCollections, string> = {
   threads: 'threads',
   outbox: 'outbox',
   instances: 'instances',
+  counters: 'counters',
+  runSlots: 'run_slots',
+  sharedSecrets: 'shared_secrets',
 };
 
 export function openCollections(db: Db): MongoCollections {
@@ -37,6 +44,9 @@ export function openCollections(db: Db): MongoCollections {
     threads: db.collection<ThreadDoc>(COLLECTION_NAMES.threads),
     outbox: db.collection<OutboxDoc>(COLLECTION_NAMES.outbox),
     instances: db.collection<InstanceDoc>(COLLECTION_NAMES.instances),
+    counters: db.collection<CounterDoc>(COLLECTION_NAMES.counters),
+    runSlots: db.collection<SlotsDoc>(COLLECTION_NAMES.runSlots),
+    sharedSecrets: db.collection<SecretDoc>(COLLECTION_NAMES.sharedSecrets),
   };
 }
 
@@ -93,11 +103,21 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
   ],
   // A process that died without a word leaves its record; the sweep removes it, and a day later TTL does.
   instances: [{ key: { heartbeatAt: 1 }, name: 'instances_heartbeat', expireAfterSeconds: 86_400 }],
+  // Shared counters and running slots go by themselves once expired (issue 14: many instances, one store).
+  counters: [{ key: { expiresAt: 1 }, name: 'counters_expires', expireAfterSeconds: 0 }],
+  runSlots: [
+    { key: { 'slots.id': 1 }, name: 'run_slots_id' },
+    { key: { expiresAt: 1 }, name: 'run_slots_expires', expireAfterSeconds: 0 },
+  ],
+  sharedSecrets: [],
 };
 
 /** Creates every index (a no-op for those that exist). */
 export async function ensureIndexes(collections: MongoCollections): Promise<void> {
   for (const name of Object.keys(INDEXES) as (keyof MongoCollections)[]) {
-    await collections[name].createIndexes(INDEXES[name]);
+    // A collection found by _id alone (shared_secrets) needs none: the server refuses an empty list.
+    if (INDEXES[name].length > 0) {
+      await collections[name].createIndexes(INDEXES[name]);
+    }
   }
 }

@@ -5,6 +5,7 @@ import { ensureIndexes, openCollections } from './mongo-collections.js';
 import { atBoundary, describeConnectFailure } from './mongo-errors.js';
 import { describeTarget, parseMongoUri, type MongoTarget } from './mongo-uri.js';
 import { MongoActivity } from './mongo-activity.js';
+import { MongoCounters } from './mongo-counters.js';
 import { MongoOutbox } from './mongo-outbox.js';
 import { MongoInstances } from './mongo-instances.js';
 import { MongoPrompts } from './mongo-prompts.js';
@@ -45,6 +46,7 @@ export class MongoStore implements Store {
   readonly prompts: MongoPrompts;
   readonly threads: MongoThreads;
   readonly outbox: MongoOutbox;
+  readonly counters: MongoCounters;
   readonly instances: MongoInstances;
   readonly usage: MongoUsage;
 
@@ -60,6 +62,7 @@ export class MongoStore implements Store {
     this.prompts = new MongoPrompts(c);
     this.threads = new MongoThreads(c);
     this.outbox = new MongoOutbox(c);
+    this.counters = new MongoCounters(c);
     this.instances = new MongoInstances(c);
     this.usage = new MongoUsage(c);
   }

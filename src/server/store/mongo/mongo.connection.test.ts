@@ -77,6 +77,8 @@ describe('mongo adapter over the wire protocol', () => {
       'threads',
       'outbox',
       'instances',
+      'counters',
+      'run_slots',
     ]);
     expect(created.every((c) => c.$db === 'cg_test')).toBe(true);
     const indexes = (name: string) => created.find((c) => c.createIndexes === name)?.indexes;
@@ -86,7 +88,7 @@ describe('mongo adapter over the wire protocol', () => {
         expect.objectContaining({ key: { email: 1 }, unique: true }),
       ]),
     );
-    for (const ttl of ['sessions', 'password_resets']) {
+    for (const ttl of ['sessions', 'password_resets', 'counters', 'run_slots']) {
       expect(indexes(ttl)).toContainEqual(
         expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 }),
       );

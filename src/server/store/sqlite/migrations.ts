@@ -187,6 +187,35 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: 'shared counters, running slots and secrets',
+    // What every instance must agree on (issue 14): one row per counter key
+    // (its events as a JSON array, at most the limit's number), one per
+    // running slot (a lease), one per generated secret. The expiry indexes
+    // let each write purge a few expired rows in O(1).
+    sql: `
+      CREATE TABLE counters (
+        key        TEXT PRIMARY KEY,
+        times      TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX counters_expiry ON counters (expires_at);
+      CREATE TABLE run_slots (
+        id         TEXT PRIMARY KEY,
+        owner      TEXT NOT NULL,
+        grp        TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX run_slots_owner ON run_slots (owner, expires_at);
+      CREATE INDEX run_slots_expiry ON run_slots (expires_at);
+      CREATE TABLE shared_secrets (
+        name       TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
     version: 9,
     name: 'instances and run owners',
     // Issue 14: each server process has a heartbeat row. run_owners holds one row per

@@ -7,6 +7,7 @@ import { guardRepository, sqliteFault, translateSqliteError, type GuardOptions }
 import type { Store } from '../store.port.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteActivity } from './sqlite-activity.js';
+import { SqliteCounters } from './sqlite-counters.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteInstances } from './sqlite-instances.js';
 import { COMMON_MATCHES, SqlitePrompts } from './sqlite-prompts.js';
@@ -84,6 +85,7 @@ export class SqliteStore implements Store {
   readonly prompts: SqlitePrompts;
   readonly threads: SqliteThreads;
   readonly outbox: SqliteOutbox;
+  readonly counters: SqliteCounters;
   readonly instances: SqliteInstances;
   readonly usage: SqliteUsage;
   private readonly ping_;
@@ -100,6 +102,7 @@ export class SqliteStore implements Store {
     this.prompts = new SqlitePrompts(db, options.commonSearchMatches);
     this.threads = new SqliteThreads(db, options.commonSearchMatches ?? COMMON_MATCHES);
     this.outbox = new SqliteOutbox(db);
+    this.counters = new SqliteCounters(db);
     this.instances = new SqliteInstances(db);
     this.usage = new SqliteUsage(db);
     this.ping_ = db.prepare('SELECT 1');
