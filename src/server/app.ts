@@ -13,6 +13,7 @@ import { compressPlugin } from './plugins/compress.plugin.js';
 import { docsPlugin } from './plugins/docs.plugin.js';
 import { securityPlugin } from './plugins/security.plugin.js';
 import { webPlugin } from './plugins/web.plugin.js';
+import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { generateRoutes } from './routes/generate.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -22,6 +23,8 @@ import { profileRoutes } from './routes/profile.routes.js';
 import { modelsRoutes } from './routes/models.routes.js';
 import { passwordResetRoutes } from './routes/password-reset.routes.js';
 import { ActivityLog } from './services/activity.service.js';
+import { AdminService } from './services/admin.service.js';
+import { RegistrationPolicy } from './services/registration-policy.js';
 import { AuthService, type AuthEvent } from './services/auth.service.js';
 import { LoginThrottle } from './services/login-throttle.js';
 import { OWASP_ARGON2ID, PasswordHasher } from './services/password-hasher.js';
@@ -69,6 +72,10 @@ export interface AppServices {
   history: HistoryService;
   threads: ThreadService;
   profile: ProfileService;
+  /** Registration under the mode in force, settings and invitations. */
+  registration: RegistrationPolicy;
+  /** What administrators do to accounts and registration; `recordAction` logs any admin action. */
+  admin: AdminService;
 }
 
 declare module 'fastify' {
@@ -154,7 +161,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes, { store });
-      await api.register(authRoutes, { prefix: '/auth', auth: services.auth });
+      await api.register(authRoutes, {
+        prefix: '/auth',
+        auth: services.auth,
+        registration: services.registration,
+      });
+      await api.register(adminRoutes, { admin: services.admin });
       await api.register(passwordResetRoutes, { prefix: '/auth', resets: services.passwordReset });
       await api.register(modelsRoutes, { models: services.models });
       await api.register(generateRoutes, { generation: services.generation });
@@ -237,5 +249,36 @@ function createServices(
       app.log.info({ audit: event }, `account: ${event.event}`);
     },
   });
-  return { auth, passwordReset, mail, activity, generation, models, history, threads, profile };
+  const registration = new RegistrationPolicy({
+    store,
+    clock,
+    auth,
+    appUrl: config.appUrl,
+    initial: {
+      registration: config.registration.mode,
+      allowedEmailDomains: config.registration.allowedEmailDomains,
+    },
+    invitationTtlMs: config.registration.invitationTtlMs,
+  });
+  const admin = new AdminService({
+    ...account,
+    resetTtlMs: config.passwordReset.ttlMs,
+    registration,
+    audit: (event) => {
+      app.log.info({ audit: event }, `admin: ${event.action}`);
+    },
+  });
+  return {
+    auth,
+    passwordReset,
+    mail,
+    activity,
+    generation,
+    models,
+    history,
+    threads,
+    profile,
+    registration,
+    admin,
+  };
 }

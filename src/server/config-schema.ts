@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailDomainSchema, registrationModeSchema } from '../shared/admin.schemas.js';
 
 /**
  * Every environment variable the app reads, declared once with its check, its
@@ -185,6 +186,32 @@ export const envSchema = z.object({
   RESET_MAX_PER_IP_PER_HOUR: positiveInt(1_000_000)
     .default(10)
     .meta(doc('Reset requests per IP address per hour; more are answered 202 but nothing is sent.')),
+  REGISTRATION: registrationModeSchema
+    .default('open')
+    .meta(
+      doc(
+        'Who may register: `open` (anyone), `approval` (accounts wait for an admin), `invite` (only with an invitation link) or `closed`. The initial value: once an admin changes it on the Admin page, the stored setting wins.',
+      ),
+    ),
+  ALLOWED_EMAIL_DOMAINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((d) => d.trim())
+        .filter((d) => d.length > 0),
+    )
+    .pipe(z.array(emailDomainSchema))
+    .optional()
+    .meta(
+      doc(
+        'Comma-separated email domains registration accepts (`example.com,example.org`). The initial value, changeable by an admin like `REGISTRATION`.',
+        'none (any domain)',
+      ),
+    ),
+  INVITATION_TTL_DAYS: positiveInt(365)
+    .default(7)
+    .meta(doc('How long an invitation link works, in days, unless the admin chooses otherwise.')),
   MODELS_FILE: z
     .string()
     .min(1)

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { CONFIG_VARIABLES, type ConfigVariable, envSchema, type LOG_LEVELS } from './config-schema.js';
+import type { RegistrationMode } from '../shared/admin.schemas.js';
 
 /**
  * The one place that reads the environment. Every variable is declared once,
@@ -31,6 +32,8 @@ export interface Config {
   accountCeiling: { maxFailuresPerHour: number };
   mail: { smtpUrl: string | undefined; from: string };
   passwordReset: { ttlMs: number; maxPerEmailPerHour: number; maxPerIpPerHour: number };
+  /** Initial registration settings (an admin's stored change wins) and the invitation lifetime. */
+  registration: { mode: RegistrationMode; allowedEmailDomains: string[]; invitationTtlMs: number };
   models: {
     /** Undefined: the shipped catalogue. */
     file: string | undefined;
@@ -114,6 +117,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       ttlMs: e.RESET_TOKEN_TTL_MINUTES * 60_000,
       maxPerEmailPerHour: e.RESET_MAX_PER_EMAIL_PER_HOUR,
       maxPerIpPerHour: e.RESET_MAX_PER_IP_PER_HOUR,
+    },
+    registration: {
+      mode: e.REGISTRATION,
+      allowedEmailDomains: [...new Set(e.ALLOWED_EMAIL_DOMAINS ?? [])],
+      invitationTtlMs: e.INVITATION_TTL_DAYS * 86_400_000,
     },
     models: {
       file: e.MODELS_FILE ? path.resolve(cwd, e.MODELS_FILE) : undefined,

@@ -121,6 +121,62 @@ export class InvalidTokenError extends AppError {
   }
 }
 
+/** The account waits for an admin's approval (registration mode `approval`): it cannot sign in yet. */
+export class AccountPendingError extends AppError {
+  readonly code = 'account_pending';
+  constructor() {
+    super(MESSAGES.accountPending);
+  }
+}
+
+/** An admin disabled the account: it cannot sign in. */
+export class AccountDisabledError extends AppError {
+  readonly code = 'account_disabled';
+  constructor() {
+    super(MESSAGES.accountDisabled);
+  }
+}
+
+/** Registration mode `closed`. */
+export class RegistrationClosedError extends AppError {
+  readonly code = 'registration_closed';
+  constructor() {
+    super(MESSAGES.registrationClosed);
+  }
+}
+
+/** Registration mode `invite` and the request carries no invitation. */
+export class InvitationRequiredError extends AppError {
+  readonly code = 'invitation_required';
+  constructor() {
+    super(MESSAGES.invitationRequired);
+  }
+}
+
+/** An invitation token that is unknown, expired or already used. */
+export class InvalidInvitationError extends AppError {
+  readonly code = 'invalid_invitation';
+  constructor() {
+    super(MESSAGES.invalidInvitation, { fields: { invitation: MESSAGES.invalidInvitation } });
+  }
+}
+
+/** The email's domain is not in the allowed list (ALLOWED_EMAIL_DOMAINS or the admin's setting). */
+export class EmailDomainNotAllowedError extends AppError {
+  readonly code = 'email_domain_not_allowed';
+  constructor(message: string) {
+    super(message, { fields: { email: message } });
+  }
+}
+
+/** The change would leave no active administrator. */
+export class LastAdminError extends AppError {
+  readonly code = 'last_admin';
+  constructor() {
+    super(MESSAGES.lastAdmin);
+  }
+}
+
 const STATUS_BY_CODE = {
   invalid_input: 400,
   invalid_token: 400,
@@ -148,6 +204,14 @@ const STATUS_BY_CODE = {
   provider_timeout: 504,
   provider_rate_limited: 429,
   cancelled: 409,
+  // Accounts and registration (services/admin.service.ts, services/registration-policy.ts).
+  account_pending: 403,
+  account_disabled: 403,
+  registration_closed: 403,
+  invitation_required: 403,
+  invalid_invitation: 400,
+  email_domain_not_allowed: 403,
+  last_admin: 409,
 } as const;
 
 /** A request value over its size limit (e.g. a prompt over 32,000 characters). */

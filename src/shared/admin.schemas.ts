@@ -124,6 +124,11 @@ export const registrationInfoSchema = z.object({
   approvalRequired: z.boolean(),
   /** Empty: any domain. */
   allowedEmailDomains: z.array(z.string()),
+  /**
+   * True while no account exists: the first account registers whatever the
+   * mode (no invitation needed) and becomes an active admin.
+   */
+  setup: z.boolean(),
 });
 
 export type UserRole = z.infer<typeof userRoleSchema>;

@@ -39,6 +39,15 @@ export const MESSAGES = {
     'The server has run out of disk space, so nothing can be saved right now. Please try again later.',
   storeReadOnly: 'The server cannot save data right now (its storage is read-only). Please try again later.',
   hashingBusy: 'The server is busy checking passwords. Please try again in a moment.',
+  // Roles and registration (issue 14 section 1).
+  accountPending: 'Your account is waiting for approval.',
+  accountDisabled: 'This account has been disabled. Please contact an administrator.',
+  registeredPending: 'Registration successful. Your account is waiting for approval by an administrator.',
+  registrationClosed: 'Registration is closed.',
+  invitationRequired: 'Registration is by invitation only: ask an administrator for an invitation link.',
+  invalidInvitation: 'This invitation link is invalid, has expired or has already been used.',
+  adminOnly: 'Only administrators can do this.',
+  lastAdmin: 'This is the last administrator: make another account an administrator first.',
 } as const;
 
 /** What a prompt or code over the size limit is told, naming the field ("prompt", "code"). */
@@ -49,4 +58,9 @@ export function tooLongMessage(field: string): string {
 /** What a name with a control or text-direction character is told, naming the field ("Display name"). */
 export function controlCharsMessage(field: string): string {
   return `${field} cannot contain line breaks, control characters or text-direction marks.`;
+}
+
+/** What an email outside the allowed domains is told, naming them. */
+export function emailDomainMessage(domains: readonly string[]): string {
+  return `Registration is limited to email addresses at ${domains.join(', ')}.`;
 }

@@ -9,6 +9,14 @@ export type ActivityKind =
   | 'password_reset'
   | 'password_changed'
   | 'email_changed'
+  // Done by an administrator (details.adminId): issue 14 section 1.
+  | 'account_approved'
+  | 'account_disabled'
+  | 'account_enabled'
+  | 'role_changed'
+  | 'signed_out_by_admin'
+  // In the admin's own log: details.action names what they did, details.targetId to whom.
+  | 'admin_action'
   | 'generation';
 
 /** PATCH /api/profile. */

@@ -22,6 +22,8 @@ describe('POST /api/auth/register', () => {
         username: a.username,
         email: a.email,
         displayName: 'Ada Lovelace',
+        role: expect.stringMatching(/^(admin|user)$/),
+        status: 'active',
         createdAt: expect.any(String),
       },
     });

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
-import { UnauthenticatedError } from '../errors.js';
+import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { MESSAGES } from '../../shared/messages.js';
 import type { AuthService, Authenticated, ClientInfo } from '../services/auth.service.js';
 
 declare module 'fastify' {
@@ -14,6 +15,8 @@ declare module 'fastify' {
     requireAuth: preHandlerAsyncHookHandler;
     /** preHandler: sets request.auth when a live session is present, never fails. */
     optionalAuth: preHandlerAsyncHookHandler;
+    /** preHandler: 401 unless signed in, 403 unless the user is an admin. */
+    requireAdmin: preHandlerAsyncHookHandler;
     /** Sets the session cookie on the reply. */
     setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date): void;
     /** Expires the session cookie. */
@@ -72,6 +75,18 @@ export const authPlugin = fp<AuthPluginOptions>(
         throw new UnauthenticatedError();
       }
       request.auth = await opts.auth.authenticate(token);
+    });
+
+    app.decorate('requireAdmin', async (request: FastifyRequest) => {
+      const token = tokenOf(request, cookieName);
+      if (token === null) {
+        throw new UnauthenticatedError();
+      }
+      request.auth = await opts.auth.authenticate(token);
+      // The role as stored now, read with the session: a revoked admin loses access at once.
+      if (request.auth.user.role !== 'admin') {
+        throw new ForbiddenError(MESSAGES.adminOnly);
+      }
     });
 
     app.decorate('optionalAuth', async (request: FastifyRequest) => {

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { authOf, clientInfo } from '../plugins/auth.plugin.js';
 import type { AuthService } from '../services/auth.service.js';
+import type { RegistrationPolicy } from '../services/registration-policy.js';
+import { registrationInfoSchema } from '../../shared/admin.schemas.js';
 import { noContentSchema } from '../../shared/api.schemas.js';
 import {
   loginBodySchema,
@@ -12,24 +14,40 @@ import { AUTHENTICATED, errorResponses, noStore } from './schemas.js';
 
 export interface AuthRoutesOptions {
   auth: AuthService;
+  /** Registration under the mode in force (REGISTRATION or an admin's setting). */
+  registration: RegistrationPolicy;
 }
 
 /** /api/auth: register, login, logout, me. */
-export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { auth }) => {
+export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { auth, registration }) => {
   noStore(app);
+
+  app.get(
+    '/registration',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Who may register now: the mode in force, whether an invitation is needed, allowed email domains',
+        response: { 200: registrationInfoSchema },
+      },
+    },
+    async () => registration.info(),
+  );
 
   app.post(
     '/register',
     {
       schema: {
         tags: ['auth'],
-        summary: 'Create an account',
+        summary:
+          'Create an account (`status: pending` when registration needs approval); 403 registration_closed, invitation_required or email_domain_not_allowed, 400 invalid_invitation',
         body: registerBodySchema,
-        response: { 201: userEnvelopeSchema, ...errorResponses(400, 409, 413, 415) },
+        response: { 201: userEnvelopeSchema, ...errorResponses(400, 403, 409, 413, 415) },
       },
     },
     async (request, reply) => {
-      const user = await auth.register(request.body, clientInfo(request));
+      const user = await registration.register(request.body, clientInfo(request));
       return reply.status(201).send({ user });
     },
   );
@@ -41,7 +59,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         tags: ['auth'],
         summary: 'Sign in; returns a bearer token and sets the session cookie',
         body: loginBodySchema,
-        response: { 200: loginResponseSchema, ...errorResponses(400, 401, 413, 415, 429) },
+        response: { 200: loginResponseSchema, ...errorResponses(400, 401, 403, 413, 415, 429) },
       },
     },
     async (request, reply) => {

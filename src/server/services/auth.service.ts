@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AccountDisabledError,
+  AccountPendingError,
   InvalidCredentialsError,
   InvalidInputError,
   RateLimitedError,
   UnauthenticatedError,
 } from '../errors.js';
 import type { SessionRecord, UserRecord } from '../store/store.port.js';
+import type { NewUserAccess } from '../store/admin.port.js';
 import { MESSAGES } from '../../shared/messages.js';
 import type { LoginBody, RegisterBody, User } from '../../shared/auth.schemas.js';
 import type { AccountDeps } from './account.deps.js';
@@ -60,6 +63,8 @@ export function toPublicUser(user: UserRecord): User {
     username: user.username,
     email: user.email,
     displayName: user.displayName,
+    role: user.role,
+    status: user.status,
     createdAt: user.createdAt.toISOString(),
   };
 }
@@ -68,7 +73,8 @@ export function toPublicUser(user: UserRecord): User {
 export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
 
-  async register(input: RegisterBody, client: ClientInfo): Promise<User> {
+  /** Creates the account; `access` is what the registration policy decided (admin.service.ts). */
+  async register(input: RegisterBody, client: ClientInfo, access: NewUserAccess = {}): Promise<User> {
     const problem = passwordProblem(input.password, { username: input.username, email: input.email });
     if (problem) {
       throw new InvalidInputError(problem, { fields: { password: problem } });
@@ -81,6 +87,7 @@ export class AuthService {
       displayName: input.displayName ?? null,
       passwordHash,
       createdAt: this.deps.clock.now(),
+      ...access,
     });
     this.deps.audit({ event: 'register', userId: user.id, ip: client.ip });
     return toPublicUser(user);
@@ -122,6 +129,14 @@ export class AuthService {
     }
     await this.deps.throttle.recordSuccess(account, client.ip);
 
+    // Only after the password is right: a pending or disabled account says so to its owner alone.
+    if (user.status === 'pending') {
+      throw new AccountPendingError();
+    }
+    if (user.status === 'disabled') {
+      throw new AccountDisabledError();
+    }
+
     if (this.deps.hasher.needsRehash(user.passwordHash)) {
       const now = this.deps.clock.now();
       await this.deps.store.users.updatePasswordHash(
@@ -147,6 +162,7 @@ export class AuthService {
       { userId: user.id, sessionId: session.id },
       session.expiresAt,
     );
+    await this.deps.store.users.recordSignIn(user.id, now);
     await this.deps.activity.record(user.id, 'sign_in', client, { sessionId: session.id });
     this.deps.audit({
       event: 'login',
@@ -179,6 +195,10 @@ export class AuthService {
       throw new UnauthenticatedError(MESSAGES.sessionExpired);
     }
     const { session, user } = found;
+    // Disabling revokes the sessions too; this covers a session created while the disable ran.
+    if (user.status !== 'active') {
+      throw new UnauthenticatedError(MESSAGES.sessionExpired);
+    }
     const now = this.deps.clock.now();
     const idleFor = now.getTime() - session.lastUsedAt.getTime();
     if (session.expiresAt <= now || idleFor >= this.deps.sessions.idleMs) {

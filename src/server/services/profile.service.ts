@@ -26,6 +26,12 @@ const SECURITY_KINDS = Object.keys({
   password_reset: true,
   password_changed: true,
   email_changed: true,
+  account_approved: true,
+  account_disabled: true,
+  account_enabled: true,
+  role_changed: true,
+  signed_out_by_admin: true,
+  admin_action: true,
 } satisfies Record<Exclude<ActivityKind, 'generation'>, true>) as ActivityKind[];
 const WRONG_PASSWORD = 'Your current password is not correct.';
 

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { NewUser, SessionRecord } from './store.port.js';
+import type { UserAccess } from './admin.port.js';
 
 /** A fixed instant the contract suites build their records around. */
 export const T0 = new Date('2026-01-01T00:00:00.000Z');
 
-/** A valid new user with unique username and email. */
-export function fixtureUser(overrides: Partial<NewUser> = {}): NewUser {
+/**
+ * A valid new user with unique username and email, an active `user` (set
+ * explicitly, so the store's first-account-is-admin rule does not apply).
+ */
+export function fixtureUser(overrides: Partial<NewUser> = {}): NewUser & UserAccess {
   const tag = randomUUID().slice(0, 8);
   return {
     id: randomUUID(),
@@ -14,6 +18,9 @@ export function fixtureUser(overrides: Partial<NewUser> = {}): NewUser {
     displayName: null,
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
     createdAt: T0,
+    role: 'user',
+    status: 'active',
+    lastSignInAt: null,
     ...overrides,
   };
 }

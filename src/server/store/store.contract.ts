@@ -3,10 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../errors.js';
 import type { Store } from './store.port.js';
 import { fixtureSession, fixtureUser, T0 } from './store-fixtures.js';
+import { describeAdminContract } from './store-admin.contract.js';
 import { describeHistoryContract } from './store-history.contract.js';
 import { describeOutboxContract } from './store-outbox.contract.js';
-import { describeCounterContract } from './store-counters.contract.js';
 import { describeInstanceContract } from './store-instances.contract.js';
+import { describeCounterContract } from './store-counters.contract.js';
 import { describePromptContract } from './store-prompts.contract.js';
 import { describeResetAndActivityContract } from './store-resets.contract.js';
 import { describeThreadContract } from './store-threads.contract.js';
@@ -49,6 +50,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
             passwordHash: u.passwordHash,
             createdAt: t0,
             updatedAt: t0,
+            role: 'user',
+            status: 'active',
+            lastSignInAt: null,
           });
         }
       });
@@ -173,8 +177,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeHistoryContract(() => store);
     describeThreadContract(() => store);
     describeOutboxContract(() => store);
-    describeCounterContract(() => store);
+    describeAdminContract(() => store);
     describeInstanceContract(() => store);
+    describeCounterContract(() => store);
     describeUsageContract(() => store);
 
     it('answers ping', async () => {

@@ -14,9 +14,9 @@ import type { HistoryKind, HistoryStatus } from '../../shared/history.schemas.js
 import type { ThreadKind } from '../../shared/threads.schemas.js';
 import type { ActivityKind } from '../../shared/profile.schemas.js';
 import type { OutboxRepository } from '../outbox.js';
-
+import type { NewUserAccess, RegistrationRepository, UserAccess, UserAdminMethods } from './admin.port.js';
 /** A stored account. `passwordHash` never leaves the services. */
-export interface UserRecord {
+export interface UserRecord extends UserAccess {
   id: string;
   /** As the user typed it; unique case-insensitively. */
   username: string;
@@ -27,11 +27,10 @@ export interface UserRecord {
   createdAt: Date;
   updatedAt: Date;
 }
-
 /** A user as created: `updatedAt` starts at `createdAt`. */
-export type NewUser = Omit<UserRecord, 'updatedAt'>;
+export type NewUser = Omit<UserRecord, 'updatedAt' | keyof UserAccess> & NewUserAccess;
 
-export interface UserRepository {
+export interface UserRepository extends UserAdminMethods {
   /** Inserts a user; ConflictError with field `username` or `email` when taken. */
   create(user: NewUser): Promise<UserRecord>;
   findById(id: string): Promise<UserRecord | null>;
@@ -385,8 +384,9 @@ export interface Store {
   readonly threads: ThreadRepository;
   /** Mail waiting to be sent. */
   readonly outbox: OutboxRepository;
-  /** Counters, running slots and the generated session secret every instance shares. */ readonly counters: import('./counters.port.js').CounterRepository;
   /** Server processes and the runs each owns (instances.port.ts). */ readonly instances: import('./instances.port.js').InstanceRepository;
+  /** Registration settings and invitations (admin.port.ts). */ readonly registration: RegistrationRepository;
+  /** Counters, running slots and the generated session secret every instance shares. */ readonly counters: import('./counters.port.js').CounterRepository;
   /** Usage across every user (the Admin page). */ readonly usage: import('./usage.port.js').UsageRepository;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;

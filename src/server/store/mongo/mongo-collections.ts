@@ -1,8 +1,9 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import type { ActivityDoc, PromptDoc, ResetDoc, SessionDoc, ThreadDoc, UserDoc } from './mongo.mapping.js';
 import type { OutboxDoc } from './mongo-outbox.js';
-import type { CounterDoc, SecretDoc, SlotsDoc } from './mongo-counters.js';
 import type { InstanceDoc } from './mongo-instances.js';
+import type { InvitationDoc, SettingsDoc } from './mongo-registration.js';
+import type { CounterDoc, SecretDoc, SlotsDoc } from './mongo-counters.js';
 
 /** The collections; `users`, `prompts` and `history` are named as in the original system. */
 export interface MongoCollections {
@@ -14,6 +15,8 @@ export interface MongoCollections {
   threads: Collection<ThreadDoc>;
   outbox: Collection<OutboxDoc>;
   instances: Collection<InstanceDoc>;
+  settings: Collection<SettingsDoc>;
+  invitations: Collection<InvitationDoc>;
   counters: Collection<CounterDoc>;
   runSlots: Collection<SlotsDoc>;
   sharedSecrets: Collection<SecretDoc>;
@@ -29,6 +32,8 @@ export const COLLECTION_NAMES: Record<keyof MongoCollections, string> = {
   threads: 'threads',
   outbox: 'outbox',
   instances: 'instances',
+  settings: 'settings',
+  invitations: 'invitations',
   counters: 'counters',
   runSlots: 'run_slots',
   sharedSecrets: 'shared_secrets',
@@ -44,6 +49,8 @@ export function openCollections(db: Db): MongoCollections {
     threads: db.collection<ThreadDoc>(COLLECTION_NAMES.threads),
     outbox: db.collection<OutboxDoc>(COLLECTION_NAMES.outbox),
     instances: db.collection<InstanceDoc>(COLLECTION_NAMES.instances),
+    settings: db.collection<SettingsDoc>(COLLECTION_NAMES.settings),
+    invitations: db.collection<InvitationDoc>(COLLECTION_NAMES.invitations),
     counters: db.collection<CounterDoc>(COLLECTION_NAMES.counters),
     runSlots: db.collection<SlotsDoc>(COLLECTION_NAMES.runSlots),
     sharedSecrets: db.collection<SecretDoc>(COLLECTION_NAMES.sharedSecrets),
@@ -67,6 +74,9 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
     // Unique, case-insensitive: on the stored ASCII-lower-cased key (see usernameKey).
     { key: { usernameKey: 1 }, name: 'users_username', unique: true },
     { key: { email: 1 }, name: 'users_email', unique: true },
+    // The Admin page's list (newest first) and the last-admin check.
+    { key: { createdAt: -1, _id: -1 }, name: 'users_newest' },
+    { key: { role: 1, status: 1 }, name: 'users_role' },
   ],
   sessions: [
     { key: NEWEST, name: 'sessions_user' },
@@ -100,6 +110,13 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
   outbox: [
     { key: { nextAttemptAt: 1, _id: 1 }, name: 'outbox_due' },
     { key: { userId: 1 }, name: 'outbox_user' },
+  ],
+  // Found by _id alone ('registration', 'first-admin').
+  settings: [],
+  invitations: [
+    { key: { tokenHash: 1 }, name: 'invitations_token', unique: true },
+    { key: { createdBy: 1 }, name: 'invitations_creator' },
+    { key: { expiresAt: 1 }, name: 'invitations_expires', expireAfterSeconds: 0 },
   ],
   // A process that died without a word leaves its record; the sweep removes it, and a day later TTL does.
   instances: [{ key: { heartbeatAt: 1 }, name: 'instances_heartbeat', expireAfterSeconds: 86_400 }],

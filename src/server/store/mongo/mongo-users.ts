@@ -1,18 +1,36 @@
+import type { Filter } from 'mongodb';
+import { LastAdminError } from '../../errors.js';
+import type { UserRole, UserStatus } from '../../../shared/admin.schemas.js';
+import type { UserPage, UserSearch } from '../admin.port.js';
+import { decodeCursor, pageOf } from '../cursor.js';
 import type { NewUser, UserRecord, UserRepository } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary, conflict, duplicateKeyField, translateError } from './mongo-errors.js';
-import { limitValue, text } from './mongo-filters.js';
+import { date, escapeRegex, limitValue, NEWEST_FIRST, text } from './mongo-filters.js';
+import { claimFirstAdmin, releaseFirstAdmin } from './mongo-registration.js';
 import { fromUserDoc, toUserDoc, usernameKey, type UserDoc } from './mongo.mapping.js';
+
+/** An active admin; a document written before roles has no status and counts as active. */
+const ACTIVE_ADMIN: Filter<UserDoc> = { role: 'admin', status: { $nin: ['pending', 'disabled'] } };
 
 /** Users in MongoDB; the unique indexes are the only duplicate check, so two app instances cannot race past it. */
 export class MongoUsers implements UserRepository {
   constructor(private readonly c: MongoCollections) {}
 
   async create(user: NewUser): Promise<UserRecord> {
-    const doc = toUserDoc(user);
+    // The first account of an empty store claims the first-admin marker; the
+    // marker's unique _id lets only one of two simultaneous first accounts win.
+    const claimed =
+      user.role === undefined &&
+      !(await this.exists({})) &&
+      (await claimFirstAdmin(this.c, user.id, user.createdAt));
+    const doc = toUserDoc({ ...user, role: user.role ?? (claimed ? 'admin' : 'user') });
     try {
       await this.c.users.insertOne(doc);
     } catch (error) {
+      if (claimed) {
+        await releaseFirstAdmin(this.c, user.id);
+      }
       const field = duplicateKeyField(error);
       if (field === undefined) {
         throw translateError(error);
@@ -106,7 +124,100 @@ export class MongoUsers implements UserRepository {
       await this.c.prompts.deleteMany(filter);
       await this.c.threads.deleteMany(filter);
       await this.c.outbox.deleteMany(filter);
+      await this.c.invitations.deleteMany({ createdBy: userId });
     });
+  }
+
+  /**
+   * Reads, checks and writes without a transaction (one would need a replica
+   * set): two admins demoting each other at the same instant could both pass
+   * the check. SQLite's check runs in its write transaction.
+   */
+  async updateAccess(
+    id: string,
+    change: { role?: UserRole; status?: UserStatus },
+    at: Date,
+  ): Promise<UserRecord | null> {
+    const userId = text(id, 'id');
+    const current = await this.findOne({ _id: userId });
+    if (!current) {
+      return null;
+    }
+    const role = change.role ?? current.role;
+    const status = change.status ?? current.status;
+    const wasAdmin = current.role === 'admin' && current.status === 'active';
+    if (wasAdmin && !(role === 'admin' && status === 'active')) {
+      const others = { ...ACTIVE_ADMIN, _id: { $ne: userId } };
+      if ((await atBoundary(() => this.c.users.countDocuments(others, { limit: 1 }))) === 0) {
+        throw new LastAdminError();
+      }
+    }
+    const doc = await atBoundary(() =>
+      this.c.users.findOneAndUpdate(
+        { _id: userId },
+        { $set: { role, status, updatedAt: date(at, 'at') } },
+        { returnDocument: 'after' },
+      ),
+    );
+    return doc ? fromUserDoc(doc) : null;
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    return atBoundary(() => this.c.users.countDocuments(ACTIVE_ADMIN));
+  }
+
+  async recordSignIn(id: string, at: Date): Promise<void> {
+    const filter = { _id: text(id, 'id') };
+    await atBoundary(() => this.c.users.updateOne(filter, { $max: { lastSignInAt: date(at, 'at') } }));
+  }
+
+  async search(query: UserSearch, limit: number, cursor?: string): Promise<UserPage> {
+    const n = limitValue(limit);
+    const and: Filter<UserDoc>[] = [];
+    if (cursor !== undefined) {
+      const after = decodeCursor(text(cursor, 'cursor'));
+      const createdAt = new Date(after.createdAt);
+      and.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: after.id } }] });
+    }
+    if (query.status !== undefined) {
+      const status = text(query.status, 'status');
+      // A document written before statuses is active.
+      and.push(
+        status === 'active'
+          ? { status: { $nin: ['pending', 'disabled'] } }
+          : { status: status as UserStatus },
+      );
+    }
+    const q = query.q === undefined ? '' : text(query.q, 'q').trim();
+    if (q !== '') {
+      const match = { $regex: escapeRegex(q), $options: 'i' };
+      and.push({ $or: [{ username: match }, { email: match }, { displayName: match }] });
+    }
+    const filter = and.length > 0 ? { $and: and } : {};
+    const docs = await atBoundary(() =>
+      this.c.users
+        .find(filter)
+        .sort(NEWEST_FIRST)
+        .limit(n + 1)
+        .toArray(),
+    );
+    return pageOf(docs, n, fromUserDoc, (user) => user.createdAt);
+  }
+
+  async countRunsSince(userIds: readonly string[], since: Date): Promise<Map<string, number>> {
+    if (userIds.length === 0) {
+      return new Map();
+    }
+    const ids = userIds.map((id) => text(id, 'userIds'));
+    const rows = await atBoundary(() =>
+      this.c.prompts
+        .aggregate<{ _id: string; n: number }>([
+          { $match: { userId: { $in: ids }, createdAt: { $gte: date(since, 'since') } } },
+          { $group: { _id: '$userId', n: { $sum: 1 } } },
+        ])
+        .toArray(),
+    );
+    return new Map(rows.map((row) => [row._id, row.n]));
   }
 
   private async exists(filter: Partial<UserDoc>): Promise<boolean> {

@@ -8,6 +8,7 @@ import { MongoActivity } from './mongo-activity.js';
 import { MongoCounters } from './mongo-counters.js';
 import { MongoOutbox } from './mongo-outbox.js';
 import { MongoInstances } from './mongo-instances.js';
+import { MongoRegistration } from './mongo-registration.js';
 import { MongoPrompts } from './mongo-prompts.js';
 import { MongoUsage } from './mongo-usage.js';
 import { MongoResets } from './mongo-resets.js';
@@ -46,8 +47,9 @@ export class MongoStore implements Store {
   readonly prompts: MongoPrompts;
   readonly threads: MongoThreads;
   readonly outbox: MongoOutbox;
-  readonly counters: MongoCounters;
   readonly instances: MongoInstances;
+  readonly registration: MongoRegistration;
+  readonly counters: MongoCounters;
   readonly usage: MongoUsage;
 
   private constructor(
@@ -62,8 +64,9 @@ export class MongoStore implements Store {
     this.prompts = new MongoPrompts(c);
     this.threads = new MongoThreads(c);
     this.outbox = new MongoOutbox(c);
-    this.counters = new MongoCounters(c);
     this.instances = new MongoInstances(c);
+    this.registration = new MongoRegistration(c);
+    this.counters = new MongoCounters(c);
     this.usage = new MongoUsage(c);
   }
 

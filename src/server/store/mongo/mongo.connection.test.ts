@@ -76,6 +76,7 @@ describe('mongo adapter over the wire protocol', () => {
       'prompts',
       'threads',
       'outbox',
+      'invitations',
       'instances',
       'counters',
       'run_slots',
@@ -95,6 +96,12 @@ describe('mongo adapter over the wire protocol', () => {
     }
     expect(indexes('prompts')).toContainEqual(
       expect.objectContaining({ key: { userId: 1, createdAt: -1, _id: -1 } }),
+    );
+    expect(indexes('invitations')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: { tokenHash: 1 }, unique: true }),
+        expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 }),
+      ]),
     );
     expect(indexes('history')).toContainEqual(
       expect.objectContaining({ key: { userId: 1, createdAt: -1, _id: -1 } }),

@@ -46,6 +46,9 @@ const user: UserRecord = {
   passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
   createdAt: t(0),
   updatedAt: t(1234),
+  role: 'user',
+  status: 'active',
+  lastSignInAt: null,
 };
 
 const session: SessionRecord = {
@@ -193,7 +196,7 @@ describe('mongo mapping: documents and records', () => {
         passwordHash: 'h',
         updatedAt: t(0),
       } as unknown as UserDoc),
-    ).toMatchObject({ displayName: null });
+    ).toMatchObject({ displayName: null, role: 'user', status: 'active', lastSignInAt: null });
     expect(
       fromSessionDoc({ ...base, lastUsedAt: t(0), expiresAt: t(1) } as unknown as SessionDoc),
     ).toMatchObject({

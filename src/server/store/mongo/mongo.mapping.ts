@@ -27,6 +27,10 @@ export interface UserDoc {
   passwordHash: string;
   createdAt: Date;
   updatedAt: Date;
+  /** Absent in a document written before roles: `user`, `active`, never signed in. */
+  role?: UserRecord['role'];
+  status?: UserRecord['status'];
+  lastSignInAt?: Date | null;
 }
 
 /** A record as a document: its id under `_id`, every other field as is. */
@@ -74,6 +78,9 @@ export function toUserDoc(user: NewUser | UserRecord): UserDoc {
     passwordHash: user.passwordHash,
     createdAt: user.createdAt,
     updatedAt: 'updatedAt' in user ? user.updatedAt : user.createdAt,
+    role: user.role ?? 'user',
+    status: user.status ?? 'active',
+    lastSignInAt: user.lastSignInAt ?? null,
   };
 }
 
@@ -86,6 +93,9 @@ export function fromUserDoc(doc: UserDoc): UserRecord {
     passwordHash: doc.passwordHash,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
+    role: doc.role === 'admin' ? 'admin' : 'user',
+    status: doc.status === 'pending' || doc.status === 'disabled' ? doc.status : 'active',
+    lastSignInAt: doc.lastSignInAt ?? null,
   };
 }
 

@@ -187,6 +187,35 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 7,
+    name: 'roles, account status, registration settings and invitations',
+    // Existing accounts become active users: an upgraded instance has no admin
+    // until the operator runs `npm run admin -- grant-admin <user>`.
+    // Invitations go with the admin who created them (cascade).
+    sql: `
+      ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('admin', 'user'));
+      ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active'
+        CHECK (status IN ('active', 'pending', 'disabled'));
+      ALTER TABLE users ADD COLUMN last_sign_in_at INTEGER;
+      CREATE INDEX users_newest ON users (created_at DESC, id DESC);
+      CREATE INDEX users_role ON users (role, status);
+      CREATE TABLE settings (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE invitations (
+        id         TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_by TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at    INTEGER
+      ) STRICT;
+      CREATE INDEX invitations_creator ON invitations (created_by);
+    `,
+  },
+  {
     version: 8,
     name: 'shared counters, running slots and secrets',
     // What every instance must agree on (issue 14): one row per counter key

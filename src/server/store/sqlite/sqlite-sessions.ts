@@ -32,6 +32,9 @@ interface SessionUserRow extends SessionRow {
   u_password_hash: string;
   u_created_at: number;
   u_updated_at: number;
+  u_role: string;
+  u_status: string;
+  u_last_sign_in_at: number | null;
 }
 
 /** The user's columns of a joined row, `u_<column>`, as a `users` row. */
@@ -65,7 +68,8 @@ export class SqliteSessions implements SessionRepository {
     this.byId = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
     this.withUser = db.prepare<[string], SessionUserRow>(
       `SELECT s.*, u.username AS u_username, u.email AS u_email, u.display_name AS u_display_name,
-         u.password_hash AS u_password_hash, u.created_at AS u_created_at, u.updated_at AS u_updated_at
+         u.password_hash AS u_password_hash, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
+         u.role AS u_role, u.status AS u_status, u.last_sign_in_at AS u_last_sign_in_at
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
     );
     this.touchStmt = db.prepare('UPDATE sessions SET last_used_at = max(last_used_at, ?) WHERE id = ?');

@@ -10,6 +10,7 @@ import { SqliteActivity } from './sqlite-activity.js';
 import { SqliteCounters } from './sqlite-counters.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteInstances } from './sqlite-instances.js';
+import { SqliteRegistration } from './sqlite-registration.js';
 import { COMMON_MATCHES, SqlitePrompts } from './sqlite-prompts.js';
 import { SqliteUsage } from './sqlite-usage.js';
 import { SqliteResets } from './sqlite-resets.js';
@@ -85,8 +86,9 @@ export class SqliteStore implements Store {
   readonly prompts: SqlitePrompts;
   readonly threads: SqliteThreads;
   readonly outbox: SqliteOutbox;
-  readonly counters: SqliteCounters;
   readonly instances: SqliteInstances;
+  readonly registration: SqliteRegistration;
+  readonly counters: SqliteCounters;
   readonly usage: SqliteUsage;
   private readonly ping_;
   private readonly touchHeader;
@@ -102,8 +104,9 @@ export class SqliteStore implements Store {
     this.prompts = new SqlitePrompts(db, options.commonSearchMatches);
     this.threads = new SqliteThreads(db, options.commonSearchMatches ?? COMMON_MATCHES);
     this.outbox = new SqliteOutbox(db);
-    this.counters = new SqliteCounters(db);
     this.instances = new SqliteInstances(db);
+    this.registration = new SqliteRegistration(db);
+    this.counters = new SqliteCounters(db);
     this.usage = new SqliteUsage(db);
     this.ping_ = db.prepare('SELECT 1');
     this.touchHeader = db.transaction(() => {
