@@ -11,6 +11,7 @@ const ADAPTER_ONLY = [
   { name: 'mongodb', message: 'Import mongodb only in src/server/store/mongo/.' },
   { name: 'node-llama-cpp', message: 'Import node-llama-cpp only in src/server/models/local/.' },
   { name: 'nodemailer', message: 'Import nodemailer only in src/server/mail/.' },
+  { name: '@ngrok/ngrok', message: 'Import @ngrok/ngrok only in src/server/tunnel/.' },
 ];
 
 export default tseslint.config(
@@ -42,6 +43,7 @@ export default tseslint.config(
       'src/server/store/sqlite/**',
       'src/server/store/mongo/**',
       'src/server/mail/**',
+      'src/server/tunnel/**',
       'src/server/models/local/**',
       'test/**',
       'bench/**',

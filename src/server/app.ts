@@ -39,6 +39,7 @@ import { createModelRegistry } from './models/index.js';
 import type { ModelRegistry } from './models/model-registry.js';
 import type { StatusCheckOptions } from './models/openai-compatible/openai-status.js';
 import type { Store } from './store/store.port.js';
+import type { TunnelState } from '../shared/api.schemas.js';
 
 /** Everything the app needs from outside; tests pass real parts or fakes. */
 export interface AppDeps {
@@ -59,6 +60,8 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
   /** The built web app; undefined serves the API only. */
   webRoot?: string;
+  /** The public link opened at start-up (tunnel/public-link.ts), reported by /api/health. */
+  publicLink?: { state(): TunnelState } | undefined;
 }
 
 /** The services behind the routes, reachable from tests and the CLI. */
@@ -116,7 +119,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
 
   const models =
-    deps.models ?? (await createModelRegistry(config, app.log, { statusChecks: deps.modelStatusChecks }));
+    deps.models ??
+    (await createModelRegistry(config, app.log, { statusChecks: deps.modelStatusChecks, clock }));
   const services = createServices(app, deps, clock, models);
   // Nothing can still be running after a stop or crash: no record stays "running" forever.
   const interrupted = await store.prompts.failRunning(
@@ -160,7 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-      await api.register(healthRoutes, { store });
+      await api.register(healthRoutes, { store, tunnel: deps.publicLink });
       await api.register(authRoutes, {
         prefix: '/auth',
         auth: services.auth,

@@ -145,6 +145,31 @@ export const envSchema = z.object({
   TRUST_PROXY: booleanFlag
     .default(false)
     .meta(doc('Set to `true` behind a reverse proxy so client IPs come from `X-Forwarded-For`.')),
+  NGROK_AUTHTOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .meta(
+      doc(
+        'An ngrok authtoken: start-up opens a public https link to the app with ngrok and uses it as `APP_URL` (see "Public link (ngrok)"). Never logged.',
+        'none (no public link)',
+      ),
+    ),
+  NGROK_DOMAIN: z
+    .string()
+    .regex(
+      /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i,
+      'must be a domain name such as codegenie.ngrok.app',
+    )
+    .optional()
+    .meta(doc('The ngrok domain to use (a static or reserved domain of your account).', 'one ngrok assigns')),
+  NGROK_TIMEOUT_SECONDS: positiveInt(300)
+    .default(15)
+    .meta(
+      doc(
+        'How long start-up waits for ngrok to open the link; then it says why and serves on the local address only.',
+      ),
+    ),
   HASH_CONCURRENCY: positiveInt(256)
     .optional()
     .meta(

@@ -11,11 +11,17 @@ import type { RegistrationMode } from '../shared/admin.schemas.js';
 
 export { CONFIG_VARIABLES, type ConfigVariable, configTable } from './config-schema.js';
 
-const SECRET_VARIABLES = new Set<ConfigVariable>(['SESSION_SECRET', 'SMTP_URL', 'DATABASE_URL']);
+const SECRET_VARIABLES = new Set<ConfigVariable>([
+  'SESSION_SECRET',
+  'SMTP_URL',
+  'DATABASE_URL',
+  'NGROK_AUTHTOKEN',
+]);
 
 /** Typed, grouped settings. */
 export interface Config {
-  server: { port: number; host: string; trustProxy: boolean; corsOrigins: string[] };
+  /** `trustProxy` is 'loopback' with a public link (ngrok connects from this machine) unless TRUST_PROXY. */
+  server: { port: number; host: string; trustProxy: boolean | 'loopback'; corsOrigins: string[] };
   /** Public base URL without a trailing slash. */
   appUrl: string;
   /** True when APP_URL is https: Secure cookies, __Host- prefix, HSTS. */
@@ -54,6 +60,13 @@ export interface Config {
   /** Password hashing admitted at once and waiting (services/hash-limiter.ts). */
   hashing: { concurrency: number; queueMax: number };
   logLevel: (typeof LOG_LEVELS)[number];
+  /** The public link (NGROK_AUTHTOKEN set), opened at start-up; undefined: none. */
+  publicLink: { authtoken: string; domain: string | undefined; timeoutMs: number } | undefined;
+}
+
+/** MAIL_FROM's default: no-reply at the host of the app's URL. */
+export function defaultMailFrom(appUrl: string): string {
+  return `CodeGenie <no-reply@${new URL(appUrl).hostname}>`;
 }
 
 /** Thrown by loadConfig with one line per bad variable. */
@@ -111,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     accountCeiling: { maxFailuresPerHour: e.LOGIN_MAX_FAILURES_PER_HOUR },
     mail: {
       smtpUrl: e.SMTP_URL,
-      from: e.MAIL_FROM ?? `CodeGenie <no-reply@${new URL(appUrl).hostname}>`,
+      from: e.MAIL_FROM ?? defaultMailFrom(appUrl),
     },
     passwordReset: {
       ttlMs: e.RESET_TOKEN_TTL_MINUTES * 60_000,
@@ -149,5 +162,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       queueMax: e.HASH_QUEUE_MAX,
     },
     logLevel: e.LOG_LEVEL,
+    publicLink:
+      e.NGROK_AUTHTOKEN === undefined
+        ? undefined
+        : { authtoken: e.NGROK_AUTHTOKEN, domain: e.NGROK_DOMAIN, timeoutMs: e.NGROK_TIMEOUT_SECONDS * 1000 },
   };
 }

@@ -7,6 +7,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { startSessionPurge } from './jobs/session-purge.job.js';
 import { resolveSessionSecret } from './session-secret.js';
 import { createStore, describeStore } from './store/index.js';
+import { localAddress, startPublicLink } from './tunnel/public-link.js';
+import { createTunnel } from './tunnel/index.js';
 
 /**
  * The built web app: dist/web next to the compiled server (dist/server), or
@@ -50,7 +52,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const sessionSecret = resolveSessionSecret(config.sessionSecret, config.dataDir);
-  const app = await buildApp({ config, store, sessionSecret, webRoot: findWebRoot() });
+  // With NGROK_AUTHTOKEN: the public https URL becomes APP_URL (or, failing that, the reason is printed).
+  const publicLink = await startPublicLink(config, await createTunnel(config), (line) => {
+    process.stdout.write(`${line}\n`);
+  });
+  const viaLink = publicLink.config !== config;
+  config = publicLink.config;
+  const app = await buildApp({
+    config,
+    store,
+    sessionSecret,
+    webRoot: findWebRoot(),
+    publicLink: publicLink.link,
+  });
 
   const purge = startSessionPurge({
     sessions: store.sessions,
@@ -68,6 +82,7 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     await purge.stop();
     await app.close();
+    await publicLink.link?.close();
     await store.close();
     process.exit(0);
   };
@@ -76,7 +91,8 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.server.port, host: config.server.host });
   app.log.info(describeStore(config.database), 'store ready');
-  process.stdout.write(`\nCodeGenie is running at ${config.appUrl}\n\n`);
+  const local = viaLink ? ` (on this machine: ${localAddress(config.server)})` : '';
+  process.stdout.write(`\nCodeGenie is running at ${config.appUrl}${local}\n\n`);
 }
 
 main().catch((error: unknown) => {

@@ -26,12 +26,30 @@ export const storeConditionSchema = z.object({
 });
 
 /**
+ * The public link (an ngrok tunnel, NGROK_AUTHTOKEN): `connecting` (at
+ * start-up, or while ngrok reconnects a dropped session), `open` with its
+ * https URL, `failed` with the reason (the app serves on its local address
+ * only), `off` once closed.
+ */
+export const tunnelStateSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('off') }),
+  z.object({ state: z.literal('connecting') }),
+  z.object({ state: z.literal('open'), url: z.string() }),
+  z.object({ state: z.literal('failed'), reason: z.string() }),
+]);
+
+/** The public link's state, as GET /api/health reports it. */
+export type TunnelState = z.infer<typeof tunnelStateSchema>;
+
+/**
  * GET /api/health: the store answers. `degraded` (still 200: reads work)
  * when a write cannot happen now, with `store` saying why; `store` is absent when ok.
+ * `tunnel` is there only when a public link is configured (NGROK_AUTHTOKEN).
  */
 export const healthResponseSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   store: storeConditionSchema.optional(),
+  tunnel: tunnelStateSchema.optional(),
 });
 
 /** A 204 answer: no body. */

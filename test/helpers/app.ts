@@ -9,6 +9,8 @@ import type { MailRetryOptions } from '../../src/server/mail/mail.service.js';
 import type { PasswordHasher } from '../../src/server/services/password-hasher.js';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
 import type { Store } from '../../src/server/store/store.port.js';
+import { startPublicLink } from '../../src/server/tunnel/public-link.js';
+import type { TunnelPort } from '../../src/server/tunnel/tunnel.port.js';
 import { logSink } from './secrets.js';
 
 /** The session secret every test server signs with (tests forge tokens with it). */
@@ -37,6 +39,8 @@ export interface TestServerOptions {
   mailRetry?: Partial<MailRetryOptions>;
   /** When remote model servers found unavailable are checked again (short in tests that wait for it). */
   modelStatusChecks?: AppDeps['modelStatusChecks'];
+  /** A public link opened as main.ts opens ngrok's (test/helpers/fake-tunnel.ts); its URL becomes APP_URL. */
+  tunnel?: TunnelPort;
 }
 
 export interface TestServer {
@@ -71,7 +75,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   // a throwaway config first, then rebuild with the real URL.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
+  const configured = loadConfig({
     DATA_DIR: dataDir,
     PORT: String(port),
     APP_URL: url,
@@ -86,6 +90,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.catalogue ? { MODELS_FILE: modelsFile } : {}),
     ...options.env,
   });
+  const { config, link } = await startPublicLink(configured, options.tunnel, () => undefined);
   const app = await buildApp({
     config,
     store,
@@ -96,6 +101,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     mailRetry: options.mailRetry ?? { attempts: 3, baseDelayMs: 50 },
     modelStatusChecks: options.modelStatusChecks,
     webRoot: options.web ? WEB_ROOT : undefined,
+    publicLink: link,
   });
   await app.listen({ port, host: '127.0.0.1' });
   return {

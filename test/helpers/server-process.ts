@@ -34,6 +34,8 @@ export interface ServerExit {
 export interface ServerProcess {
   /** Base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
   url: string;
+  /** Where its output (stdout and stderr) is written. */
+  logFile: string;
   /** Resolves once the process has ended. */
   exited: Promise<ServerExit>;
   /** Sends `signal` (SIGTERM: a graceful stop; SIGKILL: a crash) and resolves once the process has ended. */
@@ -110,6 +112,7 @@ function follow(
   early.catch(() => undefined);
   const server: ServerProcess = {
     url,
+    logFile,
     exited,
     kill(signal) {
       if (child.exitCode === null && child.signalCode === null) {

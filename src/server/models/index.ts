@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
 import { loadCatalogue, type Catalogue } from './catalogue.js';
@@ -41,9 +42,11 @@ export async function createModelRegistry(
     env?: Record<string, string | undefined>;
     /** When remote servers found unavailable are checked again; tests make it short. */
     statusChecks?: Partial<StatusCheckOptions>;
+    /** When a replica that refused a connection is tried again; default the system clock. */
+    clock?: Clock;
   } = {},
 ): Promise<ModelRegistry> {
-  const { catalogue = loadCatalogue(config.models.file), env = process.env, statusChecks } = options;
+  const { catalogue = loadCatalogue(config.models.file), env = process.env, statusChecks, clock } = options;
   const kinds = new Set(catalogue.models.map((m) => m.provider));
   const providers: Partial<Record<'local' | 'openai-compatible', ModelProvider>> = {};
   if (kinds.has('local')) {
@@ -61,6 +64,7 @@ export async function createModelRegistry(
       env,
       log,
       statusChecks,
+      clock,
     });
   }
   log.info(
