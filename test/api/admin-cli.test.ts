@@ -56,3 +56,40 @@ describe('npm run admin -- reset-link', () => {
     expect(usage.stderr).toContain('Usage: npm run admin');
   });
 });
+
+describe('npm run admin -- grant-admin / revoke-admin', () => {
+  it('grant-admin makes an account an administrator at once; revoke-admin takes it back', async () => {
+    const { account, user, token } = await registerAndLogin(api);
+    expect((await api.get('/api/admin/users', { token })).status).toBe(403);
+    const granted = await admin('grant-admin', account.email.toUpperCase());
+    expect(granted.code).toBe(0);
+    expect(granted.stderr).toContain(`${account.username} <${account.email}> is now an administrator.`);
+    expect((await api.get('/api/auth/me', { token })).body.user.role).toBe('admin');
+    expect((await api.get('/api/admin/users', { token })).status).toBe(200);
+    expect((await server.store.activity.listForUser(user.id, 5))[0]).toMatchObject({
+      kind: 'role_changed',
+      details: { via: 'admin-cli', role: 'admin' },
+    });
+
+    const revoked = await admin('revoke-admin', account.username);
+    expect(revoked.code).toBe(0);
+    expect((await api.get('/api/admin/users', { token })).status).toBe(403);
+  });
+
+  it('refuses to remove the last administrator, with a clear message and exit code 1', async () => {
+    await registerAndLogin(api);
+    const admins = (await server.store.users.search({ status: 'active' }, 100)).items.filter(
+      (u) => u.role === 'admin',
+    );
+    expect(admins).toHaveLength(1);
+    const last = admins[0];
+    if (!last) {
+      throw new Error('no administrator');
+    }
+    const out = await admin('revoke-admin', last.username);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(`${last.username} is the last active administrator and cannot be removed`);
+    expect((await server.store.users.findById(last.id))?.role).toBe('admin');
+    expect((await admin('grant-admin', 'nobody_here')).code).toBe(1);
+  });
+});

@@ -47,18 +47,21 @@ export function decideRegistration(
   settings: AdminSettings,
   applicant: Applicant,
 ): { status: UserStatus; useInvitation: boolean } {
+  const mode = settings.registration;
+  if (mode === 'closed' && !applicant.setup) {
+    throw new RegistrationClosedError();
+  }
+  // The allowed domains hold for the first account too: the operator set them before anyone registered.
+  if (!emailDomainAllowed(applicant.email, settings.allowedEmailDomains)) {
+    throw new EmailDomainNotAllowedError(emailDomainMessage(settings.allowedEmailDomains));
+  }
   // The first account is how an instance gets its admin, whatever the mode.
   if (applicant.setup) {
     return { status: 'active', useInvitation: false };
   }
-  const mode = settings.registration;
-  if (mode === 'closed') {
-    throw new RegistrationClosedError();
-  }
-  if (!emailDomainAllowed(applicant.email, settings.allowedEmailDomains)) {
-    throw new EmailDomainNotAllowedError(emailDomainMessage(settings.allowedEmailDomains));
-  }
   switch (mode) {
+    case 'closed':
+      throw new RegistrationClosedError();
     case 'open':
       return { status: 'active', useInvitation: false };
     case 'approval':

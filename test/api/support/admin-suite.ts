@@ -23,7 +23,11 @@ export async function setRegistration(api: ApiClient, token: string, body: Json)
 }
 
 /** Registers a new account (optionally with an invitation token); the response, whatever it is. */
-export async function register(api: ApiClient, extra: Json = {}, account = newAccount()) {
+export async function register(
+  api: ApiClient,
+  extra: Json = {},
+  account: { username: string; email: string; password: string } = newAccount(),
+) {
   const res = await api.post('/api/auth/register', { ...account, ...extra });
   return { res, account };
 }
