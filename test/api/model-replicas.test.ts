@@ -6,6 +6,7 @@ import { freePort } from '../helpers/app.js';
 import { remoteModel } from '../helpers/catalogue.js';
 import { apiClient } from '../helpers/http.js';
 import { DEFAULT_CHAT_ANSWER } from '../helpers/openai-server.js';
+import { postForStream, readSse } from '../helpers/sse.js';
 import { MESSAGES } from '../../src/shared/messages.js';
 import { useOpenAiServer, useSignedInUser, useSuiteFixture, useTestServer } from '../helpers/suite.js';
 
@@ -80,6 +81,34 @@ describe('a model with several replicas (baseUrls)', () => {
     const res = await generate();
     expect(res.status).toBe(200);
     expect(refusalsLogged()).toHaveLength(2);
+  });
+
+  it('sends a new run to the replica with the fewest runs in flight', async () => {
+    // The first request either server gets stalls after one token, so that run stays in flight.
+    let stalled = false;
+    const script = () => {
+      if (stalled) {
+        return undefined;
+      }
+      stalled = true;
+      return { type: 'answer' as const, stallAfterChunks: 1 };
+    };
+    a.script(script);
+    b.script(script);
+    const stop = new AbortController();
+    const open = await postForStream(
+      `${server.url}/api/generate`,
+      session.token,
+      { prompt: 'Add two numbers', language: 'python', modelId: 'replicated' },
+      stop.signal,
+    );
+    await readSse(open, (e) => e.event === 'token');
+    const [busy, idle] = a.requests.length === 1 ? [a, b] : [b, a];
+    // Equally busy replicas would take turns; the idle one takes both while the other is busy.
+    expect((await generate()).status).toBe(200);
+    expect((await generate()).status).toBe(200);
+    expect([busy.requests.length, idle.requests.length]).toEqual([1, 2]);
+    stop.abort();
   });
 
   it('checks each replica: the model is ready while one serves it, unavailable when none does', async () => {
