@@ -157,6 +157,22 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('opens no public link without NGROK_AUTHTOKEN, and reads its settings with one', () => {
+    expect(loadConfig({}).publicLink).toBeUndefined();
+    expect(loadConfig({ NGROK_AUTHTOKEN: 'tok' }).publicLink).toEqual({
+      authtoken: 'tok',
+      domain: undefined,
+      timeoutMs: 15_000,
+    });
+    expect(
+      loadConfig({ NGROK_AUTHTOKEN: 'tok', NGROK_DOMAIN: 'team.ngrok.app', NGROK_TIMEOUT_SECONDS: '3' })
+        .publicLink,
+    ).toEqual({ authtoken: 'tok', domain: 'team.ngrok.app', timeoutMs: 3000 });
+    expect(() => loadConfig({ NGROK_DOMAIN: 'https://team.ngrok.app/' })).toThrow(
+      /NGROK_DOMAIN=.*domain name/,
+    );
+  });
+
   it('is documented in the README, variable by variable', () => {
     const readme = fs.readFileSync(README_PATH, 'utf8');
     expect(CONFIG_VARIABLES.length).toBeGreaterThan(30);
