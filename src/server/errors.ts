@@ -113,6 +113,14 @@ export class StoreReadOnlyError extends AppError {
   }
 }
 
+/** A catalogue reload found the file invalid: `details` has the file and its problems; the old catalogue stays. */
+export class InvalidCatalogueError extends AppError {
+  readonly code = 'invalid_catalogue';
+  constructor(file: string, problems: string[]) {
+    super(MESSAGES.catalogueInvalid, { file, problems });
+  }
+}
+
 /** A password-reset token that is unknown, expired or already used. */
 export class InvalidTokenError extends AppError {
   readonly code = 'invalid_token';
@@ -180,6 +188,7 @@ export class LastAdminError extends AppError {
 const STATUS_BY_CODE = {
   invalid_input: 400,
   invalid_token: 400,
+  invalid_catalogue: 400,
   invalid_credentials: 401,
   unauthenticated: 401,
   forbidden: 403,

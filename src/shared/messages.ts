@@ -33,6 +33,11 @@ export const MESSAGES = {
   modelServerFailing: 'The model server answers with errors.',
   /** Followed by the model's name on that server and a full stop. */
   modelNotServed: 'The model server does not serve',
+  // The Admin page's models (issue 14 section 1).
+  catalogueInvalid:
+    'The model catalogue file has problems, so the models in use were kept. Fix the file and reload.',
+  /** After a model's name: why there is nothing to pull. */
+  notLocalModel: 'is not a local model: there is no file to download.',
   storeUnavailable: 'The data store is unavailable. Please try again shortly.',
   storeBusy: 'The data store is busy. Please try again in a moment.',
   storeFull:

@@ -1,8 +1,7 @@
-import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
-import { loadCatalogue, type Catalogue } from './catalogue.js';
-import { ModelRegistry } from './model-registry.js';
+import { loadCatalogue, type Catalogue, type ModelEntry } from './catalogue.js';
+import { ModelRegistry, type ProviderFactory } from './model-registry.js';
 import type { LocalProviderOptions } from './local/local.provider.js';
 import type { StatusCheckOptions } from './openai-compatible/openai-status.js';
 import type { ModelProvider } from './provider.port.js';
@@ -42,34 +41,34 @@ export async function createModelRegistry(
     env?: Record<string, string | undefined>;
     /** When remote servers found unavailable are checked again; tests make it short. */
     statusChecks?: Partial<StatusCheckOptions>;
-    /** When a replica that refused a connection is tried again; default the system clock. */
-    clock?: Clock;
   } = {},
 ): Promise<ModelRegistry> {
-  const { catalogue = loadCatalogue(config.models.file), env = process.env, statusChecks, clock } = options;
-  const kinds = new Set(catalogue.models.map((m) => m.provider));
-  const providers: Partial<Record<'local' | 'openai-compatible', ModelProvider>> = {};
-  if (kinds.has('local')) {
-    const { LocalProvider } = await import('./local/local.provider.js');
-    providers.local = new LocalProvider(localProviderOptions(config, log, env));
-  }
-  if (kinds.has('openai-compatible')) {
-    const { OpenAiCompatibleProvider } = await import('./openai-compatible/openai.provider.js');
-    providers['openai-compatible'] = new OpenAiCompatibleProvider({
-      timeouts: {
-        connectMs: config.models.timeouts.connectMs,
-        firstTokenMs: config.models.timeouts.firstTokenRemoteMs,
-        idleMs: config.models.timeouts.idleMs,
-      },
-      env,
-      log,
-      statusChecks,
-      clock,
-    });
-  }
+  const { catalogue = loadCatalogue(config.models.file), env = process.env, statusChecks } = options;
+  const makeProviders: ProviderFactory = async (kinds) => {
+    const providers: Partial<Record<ModelEntry['provider'], ModelProvider>> = {};
+    if (kinds.has('local')) {
+      const { LocalProvider } = await import('./local/local.provider.js');
+      providers.local = new LocalProvider(localProviderOptions(config, log, env));
+    }
+    if (kinds.has('openai-compatible')) {
+      const { OpenAiCompatibleProvider } = await import('./openai-compatible/openai.provider.js');
+      providers['openai-compatible'] = new OpenAiCompatibleProvider({
+        timeouts: {
+          connectMs: config.models.timeouts.connectMs,
+          firstTokenMs: config.models.timeouts.firstTokenRemoteMs,
+          idleMs: config.models.timeouts.idleMs,
+        },
+        env,
+        log,
+        statusChecks,
+      });
+    }
+    return providers;
+  };
+  const providers = await makeProviders(new Set(catalogue.models.map((m) => m.provider)));
   log.info(
     { catalogue: catalogue.file, models: catalogue.models.map((m) => `${m.id} (${m.provider})`) },
     `models: ${catalogue.models.length} in the catalogue, default ${catalogue.defaultModel}`,
   );
-  return new ModelRegistry(catalogue, providers);
+  return new ModelRegistry(catalogue, providers, makeProviders);
 }

@@ -56,6 +56,19 @@ export interface ModelStatus {
 }
 
 /**
+ * What administrators see of a model (GET /api/admin/models), never users:
+ * where it runs, with hosts and URLs, and its last failure in full.
+ */
+export interface ModelDetails {
+  /** The server or download source, without user name or password; null when there is none. */
+  url: string | null;
+  /** The local file (local models). */
+  file: string | null;
+  /** The last failure (status check, download, load or generation) with its technical detail. */
+  lastError: { message: string; at: Date } | null;
+}
+
+/**
  * One seam per model backend. Each provider turns its vendor's stream into
  * the shared Chunk stream and translates its failures into the typed errors
  * of models/model-errors.ts.
@@ -88,6 +101,14 @@ export interface ModelProvider {
    * AbortError-like GenerationCancelledError when `signal` aborts.
    */
   generate(request: GenerationRequest): AsyncIterable<Chunk>;
+  /**
+   * Optional (local models): fetches the model's file now unless a verified
+   * one is there, reporting the bytes received; resolves with its path.
+   * Throws the downloader's detailed error (host and cause: administrators see it).
+   */
+  download?(model: ModelEntry, onProgress?: (p: DownloadProgress) => void): Promise<string>;
+  /** Optional: where the model runs and its last failure, for administrators (hosts and URLs included). */
+  details?(model: ModelEntry): ModelDetails;
   /** Releases what the provider holds and stops its timers. */
   close(): Promise<void>;
 }

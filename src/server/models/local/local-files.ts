@@ -3,7 +3,7 @@ import type { Logger } from '../../logger.js';
 import { AppError } from '../../errors.js';
 import type { LocalModelEntry } from '../catalogue.js';
 import { GenerationCancelledError, ModelUnavailableError } from '../model-errors.js';
-import type { DownloadProgress, ModelStatus } from '../provider.port.js';
+import type { DownloadProgress, ModelDetails, ModelStatus } from '../provider.port.js';
 import { untilAborted } from './abortable.js';
 import {
   downloadFailedReason,
@@ -38,6 +38,8 @@ export class LocalFiles {
   private readonly files: ModelFiles;
   /** Why the last download of a model failed, for users, by model id. */
   private readonly downloadFailures = new Map<string, string>();
+  /** The last download failure of a model in full (host, cause), for administrators, by model id. */
+  private readonly downloadErrors = new Map<string, NonNullable<ModelDetails['lastError']>>();
   /** Download hosts that did not answer the start-up check. */
   private readonly unreachableHosts = new Set<string>();
   private startup: Promise<void> = Promise.resolve();
@@ -67,7 +69,9 @@ export class LocalFiles {
         // A source no file can be named after: its status says so.
       }
     }
-    this.startup = startupChecks({
+    // A catalogue reload starts the checks of its new models: the earlier ones still count for checked().
+    const earlier = this.startup;
+    const checks = startupChecks({
       files,
       modelFiles: this.files,
       autoDownload: this.options.autoDownload,
@@ -76,6 +80,7 @@ export class LocalFiles {
       signal: this.closing.signal,
       onUnreachable: (host) => this.unreachableHosts.add(host),
     });
+    this.startup = Promise.all([earlier, checks]).then(() => undefined);
   }
 
   /** Resolves when the start-up checks (and any background check queued so far) are done. */
@@ -177,6 +182,10 @@ export class LocalFiles {
       return downloaded;
     } catch (error) {
       this.downloadFailures.set(entry.id, downloadFailedReason(entry, file.url, error));
+      this.downloadErrors.set(entry.id, {
+        message: error instanceof Error ? error.message : String(error),
+        at: new Date(),
+      });
       if (!this.closing.signal.aborted) {
         this.options.log.warn({ err: error, model: entry.id }, 'local model download failed');
       }
@@ -218,6 +227,21 @@ export class LocalFiles {
     }
   }
 
+  /** Where the model is downloaded from and goes, and its last download failure (administrators only). */
+  details(entry: LocalModelEntry): ModelDetails {
+    let url: string | null = null;
+    try {
+      url = this.pinnedFile(entry)?.url ?? null;
+    } catch {
+      // A source no file can be named after: its status says why.
+    }
+    return {
+      url: url === null ? null : withoutCredentials(url),
+      file: this.filePath(entry),
+      lastError: this.downloadErrors.get(entry.id) ?? null,
+    };
+  }
+
   /** Where the model's file is or goes (its pinned name for a download). */
   filePath(entry: LocalModelEntry): string {
     return this.pinnedFile(entry)?.path ?? resolveSource(entry.source, this.options.modelsDir).path;
@@ -238,6 +262,18 @@ export class LocalFiles {
       return null;
     }
     return { id: entry.id, label: entry.name, sha256: entry.sha256, size: entry.size, ...source };
+  }
+}
+
+/** A URL without user name or password (a mirror may carry them). */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
   }
 }
 

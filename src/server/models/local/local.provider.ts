@@ -11,6 +11,7 @@ import type {
   Chunk,
   DownloadProgress,
   GenerationRequest,
+  ModelDetails,
   ModelProvider,
   ModelStatus,
 } from '../provider.port.js';
@@ -62,6 +63,8 @@ export class LocalProvider implements ModelProvider {
   private readonly running = new Map<AbortController, Promise<unknown>>();
   /** Why a model could not be loaded last time, by model id. */
   private readonly loadFailures = new Map<string, string>();
+  /** The last load or generation failure in full, for administrators, by model id. */
+  private readonly lastErrors = new Map<string, NonNullable<ModelDetails['lastError']>>();
   private closed = false;
 
   constructor(private readonly options: LocalProviderOptions) {
@@ -124,6 +127,18 @@ export class LocalProvider implements ModelProvider {
    */
   download(entry: LocalModelEntry, onProgress?: (p: DownloadProgress) => void): Promise<string> {
     return this.files.download(entry, onProgress);
+  }
+
+  /** Where the model comes from and its last failure (download, load or generation), for administrators. */
+  details(entry: ModelEntry): ModelDetails {
+    if (entry.provider !== 'local') {
+      return { url: null, file: null, lastError: null };
+    }
+    const files = this.files.details(entry);
+    const own = this.lastErrors.get(entry.id);
+    const lastError =
+      own === undefined || (files.lastError !== null && files.lastError.at > own.at) ? files.lastError : own;
+    return { ...files, lastError };
   }
 
   /** Loaded models, most recently used first. */
@@ -284,12 +299,14 @@ export class LocalProvider implements ModelProvider {
     }
     if (error instanceof ModelUnavailableError) {
       this.loadFailures.set(entry.id, error.message);
+      this.lastErrors.set(entry.id, { message: error.message, at: new Date() });
       return error;
     }
     if (error instanceof AppError) {
       return error;
     }
     this.options.log.error({ err: error, model: entry.id }, 'local generation failed');
+    this.lastErrors.set(entry.id, { message: messageOf(error), at: new Date() });
     return new ProviderError(`${entry.name} failed while generating: ${messageOf(error)}`);
   }
 }

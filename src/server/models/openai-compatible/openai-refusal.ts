@@ -7,7 +7,7 @@ import {
   ProviderRateLimitedError,
 } from '../model-errors.js';
 import { RetryableFailure } from './openai-attempt.js';
-import { isContextLengthRefusal, parseRetryAfter, upstreamMessage } from './openai-upstream.js';
+import { isContextLengthRefusal, parseRetryAfter, userMessage } from './openai-upstream.js';
 
 /**
  * Longest Retry-After we sit out for the user. Beyond it we give up at once
@@ -30,7 +30,8 @@ export function refusalError(
   baseDelayMs: number,
 ): Error {
   const status = response.status;
-  const message = upstreamMessage(text, apiKey);
+  // Users see this: no URL or address of the server (the log and the Admin page have them).
+  const message = userMessage(text, apiKey);
   const detail = message === '' ? '' : `: ${message}`;
   if (status === 401 || status === 403) {
     return new ProviderAuthError(model.name);

@@ -134,6 +134,28 @@ export class RemoteStatusTracker {
     }
   }
 
+  /**
+   * The latest failed check of the model's servers, with the URL, HTTP
+   * status and error (administrators only, GET /api/admin/models); undefined
+   * while every server looked fine at its last check.
+   */
+  lastProblem(model: OpenAiModelEntry): { message: string; at: Date } | undefined {
+    let latest: { message: string; at: Date } | undefined;
+    for (const url of replicaUrls(model)) {
+      const server = this.servers.get(serverKey(url, model));
+      const finding = server?.finding;
+      if (server === undefined || finding === undefined || finding.kind === 'reachable') {
+        continue;
+      }
+      const status = 'status' in finding ? ` (HTTP ${finding.status})` : '';
+      const message = `${server.logUrl}: ${finding.kind}${status}: ${finding.error}`;
+      if (latest === undefined || server.lastStartedAt > latest.at.getTime()) {
+        latest = { message, at: new Date(server.lastStartedAt) };
+      }
+    }
+    return latest;
+  }
+
   /** Resolves when the checks running now have finished and recorded their finding. */
   async settled(): Promise<void> {
     await Promise.all([...this.running]);

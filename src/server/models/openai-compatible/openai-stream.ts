@@ -6,7 +6,7 @@ import type { Chunk, ModelInput } from '../provider.port.js';
 
 type InputStyle = ModelInput['style'];
 import { RetryableFailure, type OpenAiTimeouts, type UpstreamAttempt } from './openai-attempt.js';
-import { isRecord, upstreamMessage } from './openai-upstream.js';
+import { isRecord, userMessage } from './openai-upstream.js';
 
 /**
  * Guards memory against a server that never ends a line or an event: no
@@ -207,7 +207,7 @@ function streamError(
   apiKey: string | undefined,
 ): string | undefined {
   if (event.event === 'error' || (isRecord(parsed) && parsed.error !== undefined && parsed.error !== null)) {
-    return upstreamMessage(event.data, apiKey) || 'unknown error';
+    return userMessage(event.data, apiKey) || 'unknown error';
   }
   return undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_ERROR_BODY_BYTES, readLimitedText } from './openai-upstream.js';
+import { hideAddresses, MAX_ERROR_BODY_BYTES, readLimitedText, userMessage } from './openai-upstream.js';
 
 /** A body that arrives in pieces of `sizes` bytes of "x", and records whether it was cancelled. */
 function body(sizes: number[]): { stream: ReadableStream<Uint8Array>; cancelled: () => boolean } {
@@ -39,5 +39,25 @@ describe('readLimitedText', () => {
     expect(MAX_ERROR_BODY_BYTES).toBe(64 * 1024);
     const big = await readLimitedText(body([40_000, 40_000, 40_000]).stream);
     expect(big).toEqual({ text: 'x'.repeat(80_000), truncated: true });
+  });
+});
+
+describe('what users see of an upstream message', () => {
+  it('hides URLs and IP addresses with their ports, keeping the rest', () => {
+    expect(
+      hideAddresses(
+        'upstream connect error to http://inference.internal:8000/v1/chat (10.0.3.7:8000, [fd00::1]:9000)',
+      ),
+    ).toBe('upstream connect error to [address hidden] ([address hidden], [address hidden])');
+    expect(hideAddresses('CUDA out of memory on GPU 0 (v1.2 build 3)')).toBe(
+      'CUDA out of memory on GPU 0 (v1.2 build 3)',
+    );
+  });
+
+  it('hides them in a JSON error body, after removing the key', () => {
+    const body = JSON.stringify({
+      error: { message: 'Bad gateway: https://10.1.1.1:8443/v1 with key sk-123' },
+    });
+    expect(userMessage(body, 'sk-123')).toBe('Bad gateway: [address hidden] with key [redacted]');
   });
 });

@@ -64,6 +64,23 @@ export function upstreamMessage(bodyText: string, secret: string | undefined): s
   return `${clean.slice(0, MAX_UPSTREAM_MESSAGE_CHARS - 1).trimEnd()}…`;
 }
 
+/**
+ * `upstreamMessage` as users may see it: without URLs or IP addresses, which
+ * a proxy's error page or a server's message may carry (an internal host and
+ * port); administrators see the whole text on the Admin page and in the log.
+ */
+export function userMessage(bodyText: string, secret: string | undefined): string {
+  return hideAddresses(upstreamMessage(bodyText, secret));
+}
+
+/** Replaces URLs and IPv4/IPv6 addresses (with any port) by a neutral phrase. */
+export function hideAddresses(text: string): string {
+  return text
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+/gi, '[address hidden]')
+    .replace(/\[[0-9a-f:]+\](?::\d+)?/gi, '[address hidden]')
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '[address hidden]');
+}
+
 function messageOf(value: unknown): string | undefined {
   if (typeof value === 'string') {
     return value;

@@ -8,7 +8,7 @@ import {
   ProviderError,
   ProviderRateLimitedError,
 } from '../model-errors.js';
-import type { Chunk, GenerationRequest, ModelProvider, ModelStatus } from '../provider.port.js';
+import type { Chunk, GenerationRequest, ModelDetails, ModelProvider, ModelStatus } from '../provider.port.js';
 import {
   ConnectionFailure,
   RetryableFailure,
@@ -69,6 +69,8 @@ export class OpenAiCompatibleProvider implements ModelProvider {
   private readonly checks: RemoteStatusTracker;
   /** Runs in flight on each replica, and the replicas left out after a refused connection. */
   private readonly replicas: ReplicaPool;
+  /** The last failed generation of each model, with the server's URL (administrators only). */
+  private readonly lastFailures = new Map<string, NonNullable<ModelDetails['lastError']>>();
 
   constructor(options: OpenAiProviderOptions) {
     this.timeouts = options.timeouts;
@@ -100,6 +102,18 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     }
     // Before the first check there is no reason to refuse: the generation itself will tell.
     return this.checks.statusOf(model) ?? { status: 'ready' };
+  }
+
+  /** The model's servers and its last failure (a generation or a status check), for administrators. */
+  details(model: ModelEntry): ModelDetails {
+    if (model.provider !== 'openai-compatible') {
+      return { url: null, file: null, lastError: null };
+    }
+    const checked = this.checks.lastProblem(model);
+    const failed = this.lastFailures.get(model.id);
+    const lastError =
+      failed === undefined || (checked !== undefined && checked.at > failed.at) ? checked : failed;
+    return { url: replicaUrls(model).map(urlForLog).join(', '), file: null, lastError: lastError ?? null };
   }
 
   /** Resolves when the status checks running now have finished (tests and tools wait for it). */
@@ -221,6 +235,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
             { attempt: failures, reason: error.description, url: urlForLog(url) },
             'model request failed; giving up',
           );
+          this.noteFailure(model, url, `${error.description}: ${error.final.message}`);
           if (!(error.final instanceof ProviderRateLimitedError)) {
             // Down, failing or dropping connections: the status should say so.
             this.checks.recheck(model, replica.url);
@@ -334,8 +349,14 @@ export class OpenAiCompatibleProvider implements ModelProvider {
         'model server refused the request',
       );
       this.checks.recheck(model, baseOf(url));
+      this.noteFailure(model, url, `HTTP ${status}: ${upstreamMessage(text, apiKey)}`);
     }
     return refusalError(model, response, text, apiKey, this.retry.baseDelayMs);
+  }
+
+  /** Remembers a failed generation with the URL it went to, for the Admin page (never for users). */
+  private noteFailure(model: OpenAiModelEntry, url: string, what: string): void {
+    this.lastFailures.set(model.id, { message: `${urlForLog(url)}: ${what}`, at: new Date() });
   }
 
   /** Exponential backoff with up to 20 % jitter, so clients that failed together do not retry together. */
