@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Config } from '../config.js';
 import { loadCatalogue, type Catalogue, type ModelEntry } from './catalogue.js';
@@ -41,9 +42,11 @@ export async function createModelRegistry(
     env?: Record<string, string | undefined>;
     /** When remote servers found unavailable are checked again; tests make it short. */
     statusChecks?: Partial<StatusCheckOptions>;
+    /** When a replica that refused a connection is tried again; default the system clock. */
+    clock?: Clock;
   } = {},
 ): Promise<ModelRegistry> {
-  const { catalogue = loadCatalogue(config.models.file), env = process.env, statusChecks } = options;
+  const { catalogue = loadCatalogue(config.models.file), env = process.env, statusChecks, clock } = options;
   const makeProviders: ProviderFactory = async (kinds) => {
     const providers: Partial<Record<ModelEntry['provider'], ModelProvider>> = {};
     if (kinds.has('local')) {
@@ -61,6 +64,7 @@ export async function createModelRegistry(
         env,
         log,
         statusChecks,
+        clock,
       });
     }
     return providers;
