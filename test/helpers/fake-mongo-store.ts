@@ -33,3 +33,21 @@ export function useFakeMongoStore(): (
 export function findBatch(collection: string, docs: Document[]): Document {
   return { ok: 1, cursor: { id: BSON.Long.fromNumber(0), ns: `cg.${collection}`, firstBatch: docs } };
 }
+
+/** The reply of a write whose insert collided with an existing _id (E11000). */
+export function duplicateKey(collection: string, id: string): Document {
+  return {
+    ok: 1,
+    n: 0,
+    nModified: 0,
+    writeErrors: [
+      {
+        index: 0,
+        code: 11000,
+        errmsg: `E11000 duplicate key error collection: cg.${collection} index: _id_ dup key: { _id: "${id}" }`,
+        keyPattern: { _id: 1 },
+        keyValue: { _id: id },
+      },
+    ],
+  };
+}

@@ -1,6 +1,5 @@
-import type { Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { findBatch, useFakeMongoStore } from '../../../../test/helpers/fake-mongo-store.js';
+import { duplicateKey, findBatch, useFakeMongoStore } from '../../../../test/helpers/fake-mongo-store.js';
 
 /**
  * The shared counters over the wire protocol (the stand-in server has no
@@ -11,24 +10,6 @@ import { findBatch, useFakeMongoStore } from '../../../../test/helpers/fake-mong
 const open = useFakeMongoStore();
 const MINUTE = 60_000;
 const NOW = Date.UTC(2026, 0, 1);
-
-/** The reply of an upsert whose insert collided with an existing _id (E11000). */
-function duplicateKey(collection: string, id: string): Document {
-  return {
-    ok: 1,
-    n: 0,
-    nModified: 0,
-    writeErrors: [
-      {
-        index: 0,
-        code: 11000,
-        errmsg: `E11000 duplicate key error collection: cg.${collection} index: _id_ dup key: { _id: "${id}" }`,
-        keyPattern: { _id: 1 },
-        keyValue: { _id: id },
-      },
-    ],
-  };
-}
 
 describe('mongo counters over the wire protocol', () => {
   it('records a hit in one atomic upsert that keeps the latest events and moves the expiry', async () => {
