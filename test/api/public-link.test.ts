@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FakeTunnel } from '../helpers/fake-tunnel.js';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
@@ -68,6 +69,22 @@ describe('with the public link open', () => {
       api.post('/api/auth/forgot-password', { email: 'nobody@example.com' }, { headers: { origin } });
     expect((await from(PUBLIC)).status).toBe(202);
     expect((await from('https://evil.example')).status).toBe(403);
+  });
+
+  it('counts each visitor under the address ngrok forwards for, not 127.0.0.1', async () => {
+    const probe = (client: typeof api, tag: string) =>
+      client.get(`/api/health?probe=${tag}`, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+    const ipOf = (logFile: string, tag: string) =>
+      fs
+        .readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(`probe=${tag}`))
+        .map((line) => (JSON.parse(line) as { req?: { ip?: string } }).req?.ip);
+    await probe(api, 'via-link');
+    await probe(localApi, 'no-link');
+    expect(ipOf(server.logFile, 'via-link')).toEqual(['203.0.113.7']);
+    // Without the link (and without TRUST_PROXY) the header is not believed.
+    expect(ipOf(local.logFile, 'no-link')).toEqual(['127.0.0.1']);
   });
 
   it('says "connecting" while ngrok reconnects a dropped session', async () => {
