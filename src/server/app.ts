@@ -30,6 +30,8 @@ import { LoginThrottle } from './services/login-throttle.js';
 import { OWASP_ARGON2ID, PasswordHasher } from './services/password-hasher.js';
 import { PasswordResetService, resetMailTokens, type ResetEvent } from './services/password-reset.service.js';
 import { startMailOutbox, type MailOutboxJob } from './jobs/mail-outbox.job.js';
+import { startInstanceHeartbeat, type InstanceHeartbeatJob } from './jobs/instance-heartbeat.job.js';
+import { RunOwnership } from './services/run-ownership.js';
 import { GenerationService } from './services/generation.service.js';
 import { HistoryService } from './services/history.service.js';
 import { ThreadService } from './services/thread.service.js';
@@ -122,22 +124,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.models ??
     (await createModelRegistry(config, app.log, { statusChecks: deps.modelStatusChecks, clock }));
   const services = createServices(app, deps, clock, models);
-  // Nothing can still be running after a stop or crash: no record stays "running" forever.
-  const interrupted = await store.prompts.failRunning(
-    { code: 'interrupted', message: 'The server stopped during this generation.' },
-    clock.now(),
-  );
-  if (interrupted > 0) {
-    app.log.warn({ interrupted }, 'generations interrupted by the last stop marked failed');
-  }
+  // Issue 14: other instances may share the store. Start-up fails the runs of a previous life of this
+  // process and of instances gone (stale heartbeat), never a live instance's: no record stays "running".
+  const ownership = new RunOwnership({
+    instances: store.instances,
+    clock,
+    log: app.log,
+    staleMs: config.instances.staleMs,
+    id: services.generation.instanceId,
+  });
+  await ownership.beat();
+  await ownership.sweep();
   app.decorate('services', services);
   app.log.info(`mail: ${services.mail.description}`);
   // Remote servers are checked in the background: start-up never waits for them.
   // Mail left in the outbox by the last run (e.g. a stop during a mail-server outage) is sent at start.
   let outbox: MailOutboxJob | undefined;
+  let heartbeat: InstanceHeartbeatJob | undefined;
   app.addHook('onReady', async () => {
     services.models.start();
     outbox = startMailOutbox({ sender: services.mail, clock, log: app.log });
+    heartbeat = startInstanceHeartbeat({
+      ownership,
+      runs: services.generation,
+      log: app.log,
+      heartbeatMs: config.instances.heartbeatMs,
+    });
   });
   // Runs outlive their connections, not the server: stop them and save their records before
   // the server waits for open requests, which include every attached stream.
@@ -147,6 +159,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     await services.passwordReset.settle();
     await outbox?.stop();
+    await heartbeat?.stop();
+    // After preClose ended this instance's runs: its record goes, and no run names it.
+    await ownership.leave().catch((error: unknown) => {
+      app.log.warn({ err: error }, 'could not remove this instance from the store');
+    });
     await services.mail.close();
     await services.models.close();
   });

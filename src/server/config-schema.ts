@@ -304,6 +304,20 @@ export const envSchema = z.object({
         'A run whose page was closed goes on for this long with nobody attached (a refresh reattaches), then is stopped.',
       ),
     ),
+  INSTANCE_HEARTBEAT_SECONDS: positiveInt(3600)
+    .default(5)
+    .meta(
+      doc(
+        'How often each server process writes its heartbeat to the store and marks failed the generations of instances found gone (see "Runs across instances").',
+      ),
+    ),
+  INSTANCE_STALE_SECONDS: positiveInt(86_400)
+    .default(30)
+    .meta(
+      doc(
+        'An instance whose last heartbeat is older than this counts as gone, and its running generations are marked failed. At least twice `INSTANCE_HEARTBEAT_SECONDS` (a smaller value is raised to that).',
+      ),
+    ),
 });
 
 /** The name of an environment variable the app reads. */

@@ -57,6 +57,8 @@ export interface Config {
     /** A run with no client attached for this long is stopped. */
     detachedGraceMs: number;
   };
+  /** This process's heartbeat in the store, and when another instance counts as gone (issue 14). */
+  instances: { heartbeatMs: number; staleMs: number };
   /** Password hashing admitted at once and waiting (services/hash-limiter.ts). */
   hashing: { concurrency: number; queueMax: number };
   logLevel: (typeof LOG_LEVELS)[number];
@@ -155,6 +157,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       perMinute: e.GENERATIONS_PER_MINUTE,
       runningPerUser: e.GENERATIONS_RUNNING_PER_USER,
       detachedGraceMs: e.RUN_DETACHED_GRACE_SECONDS * 1000,
+    },
+    instances: {
+      heartbeatMs: e.INSTANCE_HEARTBEAT_SECONDS * 1000,
+      // One late heartbeat must not make a live instance look gone.
+      staleMs: Math.max(e.INSTANCE_STALE_SECONDS, 2 * e.INSTANCE_HEARTBEAT_SECONDS) * 1000,
     },
     hashing: {
       // One core stays free for the event loop (issue 13: health p99 43 ms while 16 sign-ins hashed).

@@ -20,7 +20,8 @@ import { SqliteStore } from '../store/sqlite/sqlite.adapter.js';
 import type { Store } from '../store/store.port.js';
 import type { GenerationEvent } from '../../shared/generation.schemas.js';
 import { ActivityLog } from './activity.service.js';
-import { GenerationService, type GenerationRun } from './generation.service.js';
+import { GenerationService, type GenerationRun, type GenerationServiceDeps } from './generation.service.js';
+import type { NumberedEvent } from './run-registry.js';
 
 type Script = (request: GenerationRequest) => AsyncIterable<Chunk>;
 
@@ -102,7 +103,10 @@ describe('GenerationService', () => {
   let userId: string;
   let service: GenerationService;
 
-  function newService(limits = { perMinute: 100, runningPerUser: 2 }): GenerationService {
+  function newService(
+    limits = { perMinute: 100, runningPerUser: 2 },
+    more: Partial<GenerationServiceDeps> = {},
+  ): GenerationService {
     const catalogue = parseCatalogue(
       JSON.stringify({
         defaultModel: 'chat-a',
@@ -119,6 +123,7 @@ describe('GenerationService', () => {
       clock,
       limits,
       log,
+      ...more,
     });
   }
 
@@ -235,6 +240,59 @@ describe('GenerationService', () => {
       error: null,
     });
     await expect(service.cancel(userId, run.id)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('stops a run of another instance through the store: its owner notices the request and keeps the output', async () => {
+    provider.script = untilAborted;
+    const run = await generate();
+    const reader = run.events[Symbol.asyncIterator]();
+    await reader.next();
+    await reader.next();
+    // A second instance on the same store.
+    const other = newService();
+    expect(other.instanceId).not.toBe(service.instanceId);
+
+    await expect(other.cancel('someone-else', run.id)).rejects.toBeInstanceOf(NotFoundError);
+    await other.cancel(userId, run.id);
+    expect(await other.abortRequested()).toBe(0);
+    expect(await service.abortRequested()).toBe(1);
+
+    expect((await reader.next()).value).toEqual({
+      event: 'error',
+      data: { code: 'cancelled', message: 'The generation was stopped.' },
+    });
+    expect(await store.prompts.findById(run.id)).toMatchObject({ status: 'cancelled', output: 'partial' });
+    expect(await service.abortRequested()).toBe(0);
+    await expect(other.cancel(userId, run.id)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('lets a client of another instance follow a run: what is saved, then its end', async () => {
+    provider.script = untilAborted;
+    const run = await generate();
+    const own = run.events[Symbol.asyncIterator]();
+    await own.next();
+    await own.next();
+    await store.prompts.saveProgress(run.id, 'partial', 1);
+
+    const other = newService(undefined, { followPollMs: 5 });
+    await expect(other.attach('someone-else', run.id)).rejects.toBeInstanceOf(NotFoundError);
+    const events: NumberedEvent[] = [];
+    const following = (async () => {
+      for await (const event of await other.attach(userId, run.id)) {
+        events.push(event);
+      }
+    })();
+    await expect.poll(() => events.map((e) => e.event.event)).toEqual(['start', 'token']);
+    expect(events[1]?.event).toEqual({ event: 'token', data: { text: 'partial' } });
+
+    await service.cancel(userId, run.id);
+    await following;
+    expect(events.map((e) => [e.id, e.event.event])).toEqual([
+      [1, 'start'],
+      [2, 'token'],
+      [3, 'error'],
+    ]);
+    expect(events[2]?.event.data).toEqual({ code: 'cancelled', message: 'The generation was stopped.' });
   });
 
   it('refuses a model its provider reports unavailable, asks it to look again, and stores nothing', async () => {

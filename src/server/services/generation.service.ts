@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../clock.js';
 import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
@@ -21,6 +22,7 @@ import { replayOf, resultOfRecord, startEventOf } from './run-replay.js';
 import { RunRegistry, systemTimers, type RunReader, type RunTimers } from './run-registry.js';
 import { checkLength, newRunRecord } from './generation-record.js';
 import { pumpRun } from './run-pump.js';
+import { followRun } from './run-follow.js';
 
 /** How a run ends when the server shuts down under it (as start-up marks one a crash left). */
 const SERVER_STOPPED = { code: 'interrupted', message: 'The server stopped during this generation.' };
@@ -34,6 +36,10 @@ export interface GenerationServiceDeps {
   log: Logger;
   /** Runs outliving their connection: stopped after this long with nobody attached (default 60 s). */
   runs?: { detachedGraceMs: number; timers?: RunTimers };
+  /** This instance's id, recorded as the owner of every run it starts (default: a random one). */
+  instanceId?: string;
+  /** How often a run another instance drives is read again for a client attached here (default FOLLOW_POLL_MS). */
+  followPollMs?: number;
 }
 
 /**
@@ -84,11 +90,14 @@ export class GenerationService {
   private readonly timers: RunTimers;
   private readonly threads: ThreadSaver;
   private closing = false;
+  /** This instance's id: the owner recorded on every run it starts. */
+  readonly instanceId: string;
 
   constructor(private readonly deps: GenerationServiceDeps) {
     this.limiter = new GenerationLimiter(deps.limits, deps.clock, deps.store.counters);
     this.timers = deps.runs?.timers ?? systemTimers;
     this.threads = new ThreadSaver(deps.store);
+    this.instanceId = deps.instanceId ?? randomUUID();
     this.live = new RunRegistry(deps.runs?.detachedGraceMs ?? 60_000, this.timers);
   }
 
@@ -106,6 +115,15 @@ export class GenerationService {
     const record = await this.deps.store.prompts.findById(id);
     if (record?.userId !== userId) {
       throw new NotFoundError('There is no generation with that id.');
+    }
+    if (record.status === 'running') {
+      // Another instance drives it (or drove it, until a sweep fails it): follow its record to its end.
+      const follow = {
+        prompts: this.deps.store.prompts,
+        timers: this.timers,
+        pollMs: this.deps.followPollMs,
+      };
+      return followRun(record, follow);
     }
     // Between the end of a run and its retirement it is live above; after, the record is final.
     return replayOf(record);
@@ -182,9 +200,33 @@ export class GenerationService {
     }
     const record = await this.deps.store.prompts.findById(id);
     if (record?.userId === userId) {
+      // Another instance drives it: the request waits in the store, and its owner stops it within a second.
+      const at = this.deps.clock.now();
+      if (record.status === 'running' && (await this.deps.store.instances.requestCancel(id, at))) {
+        return;
+      }
       throw new ConflictError('This generation has already finished.');
     }
     throw new NotFoundError('There is no generation with that id.');
+  }
+
+  /**
+   * Stops this instance's runs that someone asked to stop at another
+   * instance; returns how many. One indexed query, none while nothing runs.
+   */
+  async abortRequested(): Promise<number> {
+    if (this.running.size === 0) {
+      return 0;
+    }
+    let stopped = 0;
+    for (const id of await this.deps.store.instances.cancelRequested(this.instanceId)) {
+      const run = this.running.get(id);
+      if (run && !run.controller.signal.aborted) {
+        run.controller.abort();
+        stopped += 1;
+      }
+    }
+    return stopped;
   }
 
   /** Checks the user's limits, saves the record and returns the run. */
@@ -207,6 +249,7 @@ export class GenerationService {
     try {
       await this.threads.save(spec.record, spec.group);
       await this.deps.store.prompts.create(spec.record);
+      await this.deps.store.instances.claimRun(spec.record.id, this.instanceId);
       await this.deps.activity.record(spec.userId, 'generation', client, {
         promptId: spec.record.id,
         kind: spec.kind,

@@ -53,7 +53,7 @@ export function replayEvents(record: PromptRecord): NumberedEvent[] {
       });
       break;
     case 'running':
-      // Saved progress of a run this server does not hold (it cannot happen after start-up's clean-up).
+      // Saved progress of a run another instance drives (GenerationService.attach follows those instead).
       break;
     default: {
       const unreachable: never = record.status;

@@ -31,6 +31,8 @@ export interface AnswerStep {
   inject?: { afterChunk: number; raw: string }[];
   /** Send this many content chunks, then nothing, keeping the connection open. 0: headers only. */
   stallAfterChunks?: number;
+  /** Send `chunks` content chunks, then wait for `until` before the rest (a run held open until a test lets it end). */
+  holdAfterChunks?: { chunks: number; until: Promise<unknown> };
   /** Send this many content chunks, then destroy the socket. */
   dropAfterChunks?: number;
   /** End with `data: [DONE]`. Default true. */

@@ -75,6 +75,9 @@ export async function streamAnswer(
     if (step.stallAfterChunks === i) {
       return;
     }
+    if (step.holdAfterChunks?.chunks === i) {
+      await step.holdAfterChunks.until;
+    }
     if (step.dropAfterChunks === i) {
       options.drop();
       return;

@@ -1,0 +1,69 @@
+import type { PromptRecord, PromptRepository } from '../store/store.port.js';
+import type { GenerationEvent } from '../../shared/generation.schemas.js';
+import type { NumberedEvent, RunReader, RunTimers } from './run-registry.js';
+import { replayEvents, startEventOf } from './run-replay.js';
+
+/** How often a run driven by another instance is read again (its owner saves progress once a second). */
+export const FOLLOW_POLL_MS = 500;
+
+export interface FollowDeps {
+  prompts: Pick<PromptRepository, 'findById'>;
+  timers: RunTimers;
+  pollMs?: number;
+}
+
+/**
+ * A reader of a run that another instance drives (issue 14): `start`, the
+ * output saved so far as one `token`, then each saved addition as a `token`
+ * while it runs, and once its record is final, its `done` or `error` (as a
+ * replay ends). Numbered from 1, like a replay: a client resuming here
+ * begins afresh at `start`.
+ */
+export function followRun(record: PromptRecord, deps: FollowDeps): RunReader {
+  const pollMs = deps.pollMs ?? FOLLOW_POLL_MS;
+  let closed = false;
+  let wake: (() => void) | undefined;
+  // Read through a function: close() changes it while the loop awaits.
+  const isClosed = () => closed;
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      const handle = deps.timers.setTimeout(resolve, pollMs);
+      wake = () => {
+        deps.timers.clearTimeout(handle);
+        resolve();
+      };
+    });
+
+  async function* iterate(): AsyncGenerator<NumberedEvent> {
+    let id = 0;
+    const numbered = (event: GenerationEvent): NumberedEvent => ({ id: ++id, event });
+    yield numbered(startEventOf(record));
+    let sent = '';
+    let current: PromptRecord | null = record;
+    while (!isClosed() && current) {
+      // The output only grows while a run goes on; the final record holds all of it.
+      if (current.output.length > sent.length && current.output.startsWith(sent)) {
+        yield numbered({ event: 'token', data: { text: current.output.slice(sent.length) } });
+        sent = current.output;
+      }
+      if (current.status !== 'running') {
+        const end = replayEvents(current).at(-1);
+        if (end && (end.event.event === 'done' || end.event.event === 'error')) {
+          yield numbered(end.event);
+        }
+        return;
+      }
+      await pause();
+      // A record deleted meanwhile ends the stream without an end event.
+      current = isClosed() ? null : await deps.prompts.findById(record.id);
+    }
+  }
+
+  return {
+    [Symbol.asyncIterator]: iterate,
+    close: () => {
+      closed = true;
+      wake?.();
+    },
+  };
+}
