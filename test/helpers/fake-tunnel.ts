@@ -1,5 +1,8 @@
 import { TunnelError, type TunnelPort, type TunnelState } from '../../src/server/tunnel/tunnel.port.js';
 
+/** The public URL the fake answers unless given another. */
+export const FAKE_PUBLIC_URL = 'https://codegenie-test.ngrok.app';
+
 /**
  * A stand-in for the ngrok tunnel (which needs the internet): `open`
  * answers `publicUrl`, or refuses with `failWith`, or with `hang` never
@@ -27,7 +30,7 @@ export class FakeTunnel implements TunnelPort {
       this.current = { state: 'off' };
       throw new TunnelError(this.behaviour.failWith);
     }
-    const publicUrl = this.behaviour.publicUrl ?? 'https://codegenie-test.ngrok.app';
+    const publicUrl = this.behaviour.publicUrl ?? FAKE_PUBLIC_URL;
     this.current = { state: 'open', url: publicUrl };
     return { publicUrl };
   }
@@ -47,6 +50,6 @@ export class FakeTunnel implements TunnelPort {
 
   /** The session is back. */
   reconnect(): void {
-    this.current = { state: 'open', url: this.behaviour.publicUrl ?? 'https://codegenie-test.ngrok.app' };
+    this.current = { state: 'open', url: this.behaviour.publicUrl ?? FAKE_PUBLIC_URL };
   }
 }
