@@ -14,6 +14,7 @@ import { docsPlugin } from './plugins/docs.plugin.js';
 import { securityPlugin } from './plugins/security.plugin.js';
 import { webPlugin } from './plugins/web.plugin.js';
 import { adminRoutes } from './routes/admin.routes.js';
+import { adminModelsRoutes } from './routes/admin-models.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { generateRoutes } from './routes/generate.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -24,6 +25,8 @@ import { modelsRoutes } from './routes/models.routes.js';
 import { passwordResetRoutes } from './routes/password-reset.routes.js';
 import { ActivityLog } from './services/activity.service.js';
 import { AdminService } from './services/admin.service.js';
+import { AdminModelsService } from './services/admin-models.service.js';
+import { AdminUsageService } from './services/admin-usage.service.js';
 import { RegistrationPolicy } from './services/registration-policy.js';
 import { AuthService, type AuthEvent } from './services/auth.service.js';
 import { LoginThrottle } from './services/login-throttle.js';
@@ -188,6 +191,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         registration: services.registration,
       });
       await api.register(adminRoutes, { admin: services.admin });
+      await api.register(adminModelsRoutes, {
+        adminModels: new AdminModelsService({ models: services.models, log: app.log }),
+        adminUsage: new AdminUsageService(store, clock),
+        admin: services.admin,
+      });
       await api.register(passwordResetRoutes, { prefix: '/auth', resets: services.passwordReset });
       await api.register(modelsRoutes, { models: services.models });
       await api.register(generateRoutes, { generation: services.generation });
