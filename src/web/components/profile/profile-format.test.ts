@@ -25,6 +25,31 @@ describe('describeActivity', () => {
     });
   });
 
+  it('says what an administrator did to the account, and what an admin did', () => {
+    expect(describeActivity(entry('password_reset_link_issued', { via: 'admin' })).what).toBe(
+      'An administrator created a password reset link',
+    );
+    expect(describeActivity(entry('account_approved', { adminId: 'a' })).what).toBe(
+      'An administrator approved your account',
+    );
+    expect(describeActivity(entry('account_disabled')).what).toBe('An administrator disabled your account');
+    expect(describeActivity(entry('account_enabled')).what).toBe('An administrator enabled your account');
+    expect(describeActivity(entry('signed_out_by_admin')).what).toBe(
+      'An administrator signed you out everywhere',
+    );
+    expect(describeActivity(entry('role_changed', { role: 'admin' })).what).toBe(
+      'You became an administrator',
+    );
+    expect(describeActivity(entry('role_changed', { role: 'user' })).what).toBe(
+      'You are no longer an administrator',
+    );
+    expect(describeActivity(entry('admin_action', { action: 'user_deleted', targetId: 'u' }))).toEqual({
+      what: 'Administration',
+      detail: 'Deleted an account.',
+    });
+    expect(describeActivity(entry('admin_action', { action: 'catalogue_reloaded' })).detail).toBeNull();
+  });
+
   it('describes a kind it does not know yet in general words', () => {
     expect(describeActivity(entry('two_factor_enabled')).what).toBe('Account activity');
   });

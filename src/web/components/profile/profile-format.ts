@@ -40,6 +40,22 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }
 
+/** What an admin did, in words, from an `admin_action` entry's `action`. */
+function adminActionDetail(details: ActivityEntry['details']): string | null {
+  const words: Record<string, string> = {
+    account_approved: 'Approved an account.',
+    account_disabled: 'Disabled an account.',
+    account_enabled: 'Enabled an account.',
+    signed_out_by_admin: 'Signed an account out everywhere.',
+    password_reset_link_issued: 'Created a password reset link for an account.',
+    user_deleted: 'Deleted an account.',
+    invitation_created: 'Created an invitation link.',
+    settings_changed: 'Changed the registration settings.',
+  };
+  const action = details['action'];
+  return typeof action === 'string' ? (words[action] ?? null) : null;
+}
+
 /** An activity entry in plain words: what happened, and a detail when there is one. */
 export function describeActivity(entry: ActivityEntry): { what: string; detail: string | null } {
   const revoked = typeof entry.details['sessionsRevoked'] === 'number' ? entry.details['sessionsRevoked'] : 0;
@@ -53,7 +69,7 @@ export function describeActivity(entry: ActivityEntry): { what: string; detail: 
         ? { what: 'Signed out another device', detail: null }
         : { what: 'Signed out', detail: null };
     case 'password_reset_link_issued':
-      return entry.details['via'] === 'admin-cli'
+      return entry.details['via'] === 'admin-cli' || entry.details['via'] === 'admin'
         ? { what: 'An administrator created a password reset link', detail: null }
         : { what: 'A password reset link was created', detail: null };
     case 'password_reset':
@@ -62,6 +78,21 @@ export function describeActivity(entry: ActivityEntry): { what: string; detail: 
       return { what: 'Password changed', detail: signedOutOthers };
     case 'email_changed':
       return { what: 'Email address changed', detail: null };
+    // Done by an administrator (issue 14).
+    case 'account_approved':
+      return { what: 'An administrator approved your account', detail: null };
+    case 'account_disabled':
+      return { what: 'An administrator disabled your account', detail: null };
+    case 'account_enabled':
+      return { what: 'An administrator enabled your account', detail: null };
+    case 'signed_out_by_admin':
+      return { what: 'An administrator signed you out everywhere', detail: null };
+    case 'role_changed':
+      return entry.details['role'] === 'admin'
+        ? { what: 'You became an administrator', detail: null }
+        : { what: 'You are no longer an administrator', detail: null };
+    case 'admin_action':
+      return { what: 'Administration', detail: adminActionDetail(entry.details) };
     default:
       return { what: 'Account activity', detail: null };
   }
