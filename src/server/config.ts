@@ -24,13 +24,15 @@ export interface Config {
   server: { port: number; host: string; trustProxy: boolean | 'loopback'; corsOrigins: string[] };
   /** Public base URL without a trailing slash. */
   appUrl: string;
+  /** Worker processes on one port (node:cluster); 1 runs the app in this process. */
+  webConcurrency: number;
   /** True when APP_URL is https: Secure cookies, __Host- prefix, HSTS. */
   secure: boolean;
   dataDir: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
   /** SQLite: how long a write waits for another process's lock before StoreBusyError. */
   storeBusyTimeoutMs: number;
-  /** Undefined means "generate one and keep it in DATA_DIR". */
+  /** Undefined means "generate one and keep it in the store, shared by every instance". */
   sessionSecret: string | undefined;
   sessions: { ttlMs: number; idleMs: number };
   loginThrottle: { maxPerAccount: number; maxPerIp: number; windowMs: number };
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return {
     server: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY, corsOrigins: e.CORS_ORIGINS },
     appUrl,
+    webConcurrency: e.WEB_CONCURRENCY,
     secure: appUrl.startsWith('https://'),
     dataDir,
     database,

@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import { buildApp } from './app.js';
 import { systemClock } from './clock.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { startSessionPurge } from './jobs/session-purge.job.js';
-import { resolveSessionSecret } from './session-secret.js';
+import { resolveSessionSecret, SESSION_SECRET_NAME } from './session-secret.js';
+import { isWorker, runWorkers, servesItself } from './workers.js';
 import { createStore, describeStore } from './store/index.js';
 import { localAddress, startPublicLink } from './tunnel/public-link.js';
 import { createTunnel } from './tunnel/index.js';
@@ -41,6 +42,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  if (!servesItself(config.webConcurrency)) {
+    startWorkers(config);
+    return;
+  }
+
   let store;
   try {
     store = await createStore(config.database, { busyTimeoutMs: config.storeBusyTimeoutMs });
@@ -51,7 +57,10 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const sessionSecret = resolveSessionSecret(config.sessionSecret, config.dataDir);
+  // Unset SESSION_SECRET: one generated secret in the store, so a session from one instance holds on every other.
+  const sessionSecret = await resolveSessionSecret(config.sessionSecret, config.dataDir, (candidate) =>
+    store.counters.keepSecret(SESSION_SECRET_NAME, candidate, Date.now()),
+  );
   // With NGROK_AUTHTOKEN: the public https URL becomes APP_URL (or, failing that, the reason is printed).
   const publicLink = await startPublicLink(config, await createTunnel(config), (line) => {
     process.stdout.write(`${line}\n`);
@@ -91,8 +100,39 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.server.port, host: config.server.host });
   app.log.info(describeStore(config.database), 'store ready');
+  if (isWorker()) {
+    // The first process says when every worker listens; each worker's pid is on its log lines.
+    app.log.info('worker listening');
+    return;
+  }
   const local = viaLink ? ` (on this machine: ${localAddress(config.server)})` : '';
   process.stdout.write(`\nCodeGenie is running at ${config.appUrl}${local}\n\n`);
+}
+
+/**
+ * WEB_CONCURRENCY=N (N > 1): this process forks N workers on one port and
+ * serves nothing itself (see workers.ts); it prints the ready line once
+ * every worker listens.
+ */
+function startWorkers(config: Config): void {
+  if (config.publicLink !== undefined) {
+    // Each worker would open a tunnel of its own, with a URL the others do not know.
+    process.stderr.write(
+      'CodeGenie cannot start.\nNGROK_AUTHTOKEN (the public link) needs WEB_CONCURRENCY=1: unset one of them.\n',
+    );
+    process.exit(1);
+  }
+  runWorkers({
+    count: config.webConcurrency,
+    onReady: () => {
+      process.stdout.write(
+        `\nCodeGenie is running at ${config.appUrl} (${config.webConcurrency} workers)\n\n`,
+      );
+    },
+    report: (line) => {
+      process.stderr.write(`${line}\n`);
+    },
+  });
 }
 
 main().catch((error: unknown) => {

@@ -2,42 +2,54 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const SECRET_FILE = 'session-secret';
+/** Where versions before issue 14 kept the generated secret; read once to carry it into the store. */
+const LEGACY_FILE = 'session-secret';
+/** The name the generated secret is kept under in the store. */
+export const SESSION_SECRET_NAME = 'session-secret';
 
 /**
- * Returns SESSION_SECRET when set; otherwise reads the secret kept in
- * DATA_DIR, generating a random 256-bit one (file mode 0600) on first start.
+ * Keeps a generated secret where every instance reads it: stores
+ * `candidate` unless a value is stored already (insert-if-absent, one atomic
+ * step), and returns the stored value.
  */
-export function resolveSessionSecret(configured: string | undefined, dataDir: string): string {
+export type KeepSecret = (candidate: string) => Promise<string>;
+
+/**
+ * Returns SESSION_SECRET when set (nothing is stored). Otherwise the secret
+ * is kept in the store, so that every instance of the app on that store
+ * signs and checks sessions with the same one (issue 14: a token from one
+ * instance failed on another when each host generated its own): the first
+ * instance to start stores a random 256-bit secret and the others read it.
+ * A secret an earlier version left in DATA_DIR/session-secret is the one
+ * stored, so an upgrade signs nobody out.
+ */
+export async function resolveSessionSecret(
+  configured: string | undefined,
+  dataDir: string,
+  keep: KeepSecret,
+): Promise<string> {
   if (configured !== undefined) {
     return configured;
   }
-  const file = path.join(dataDir, SECRET_FILE);
-  fs.mkdirSync(dataDir, { recursive: true });
+  return keep(readLegacySecret(dataDir) ?? randomBytes(32).toString('base64url'));
+}
+
+/** The secret in DATA_DIR/session-secret, or undefined when there is no such file. */
+function readLegacySecret(dataDir: string): string | undefined {
+  const file = path.join(dataDir, LEGACY_FILE);
+  let existing: string;
   try {
-    const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) {
-      // Tighten permissions if someone loosened them.
-      fs.chmodSync(file, 0o600);
-      return existing;
-    }
-    throw new Error(
-      `${file} does not hold a valid secret (32 characters or more): delete it to generate a new one (this signs everyone out)`,
-    );
+    existing = fs.readFileSync(file, 'utf8').trim();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw error;
-    }
-  }
-  const secret = randomBytes(32).toString('base64url');
-  // 'wx' fails if another process created it meanwhile; then read theirs.
-  try {
-    fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-    return secret;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      return fs.readFileSync(file, 'utf8').trim();
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
     }
     throw error;
   }
+  if (existing.length >= 32) {
+    return existing;
+  }
+  throw new Error(
+    `${file} does not hold a valid secret (32 characters or more): delete it to generate a new one (this signs everyone out)`,
+  );
 }

@@ -226,6 +226,29 @@ describe('db:copy, SQLite to SQLite', () => {
     expect(await dump(open(to))).toEqual(copied);
   });
 
+  it("takes the source's generated session secret along, and keeps a target's own", async () => {
+    const from = freshFile();
+    const to = freshFile();
+    await open(from).counters.keepSecret('session-secret', 'the-source-secret-of-43-characters-abcdefgh', 0);
+    expect(await main(['--from', `sqlite:${from}`, '--to', `sqlite:${to}`], cliIo())).toBe(0);
+    expect(await open(to).counters.readSecret('session-secret')).toBe(
+      'the-source-secret-of-43-characters-abcdefgh',
+    );
+
+    const other = freshFile();
+    await open(other).counters.keepSecret(
+      'session-secret',
+      'a-target-of-its-own-with-43-characters-abcde',
+      0,
+    );
+    const io = cliIo();
+    expect(await main(['--from', `sqlite:${from}`, '--to', `sqlite:${other}`], io)).toBe(0);
+    expect(io.err()).toContain('The target keeps the session secret it generated');
+    expect(await open(other).counters.readSecret('session-secret')).toBe(
+      'a-target-of-its-own-with-43-characters-abcde',
+    );
+  });
+
   it('brings over what changed in the source since the last copy, and only that', async () => {
     const from = freshFile();
     const to = freshFile();

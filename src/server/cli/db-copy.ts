@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createStore, databaseFromUrl, describeDatabase } from '../store/index.js';
 import type { Store } from '../store/store.port.js';
+import { SESSION_SECRET_NAME } from '../session-secret.js';
 import { renderBar } from './progress-bar.js';
 import { copyStore, countStore, countUsers, KINDS, type CopyReport, type Kind } from './store-sync.js';
 
@@ -144,6 +145,7 @@ export async function main(argv: string[], io: CopyIo): Promise<number> {
       bar.update(done, writtenNote(r));
     });
     bar.finish(writtenNote(report));
+    await copySessionSecret(source, target, now, io);
 
     const checkedAt = io.now();
     const sourceCounts = await countStore(source, checkedAt);
@@ -176,6 +178,23 @@ export async function main(argv: string[], io: CopyIo): Promise<number> {
     return 1;
   } finally {
     await Promise.all(opened.map((s) => s.close()));
+  }
+}
+
+/**
+ * The session secret generated when SESSION_SECRET is unset lives in the
+ * store: it goes along, so copied sessions and queued mail (sealed under it)
+ * stay valid on the target. A target that generated its own keeps it.
+ */
+async function copySessionSecret(source: Store, target: Store, now: Date, io: CopyIo): Promise<void> {
+  const secret = await source.counters.readSecret(SESSION_SECRET_NAME);
+  if (secret === null) {
+    return;
+  }
+  if ((await target.counters.keepSecret(SESSION_SECRET_NAME, secret, now.getTime())) !== secret) {
+    io.stderr.write(
+      "The target keeps the session secret it generated: copied sessions and queued mail hold only with the source's, set as SESSION_SECRET.\n",
+    );
   }
 }
 

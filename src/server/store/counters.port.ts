@@ -49,6 +49,8 @@ export interface CounterRepository {
    * instances starting at once, every one gets the same value.
    */
   keepSecret(name: string, candidate: string, now: number): Promise<string>;
+  /** The secret stored under `name`, or null (nothing is stored). For db:copy. */
+  readSecret(name: string): Promise<string | null>;
 }
 
 /** A run asking for a running slot (see CounterRepository.acquireSlot). */

@@ -164,8 +164,10 @@ export function describeCounterContract(getStore: () => Store): void {
     it('stores the first candidate and returns it to every later caller', async () => {
       const { counters } = getStore();
       const name = `secret-${randomUUID()}`;
+      expect(await counters.readSecret(name)).toBeNull();
       expect(await counters.keepSecret(name, 'first-value', BASE)).toBe('first-value');
       expect(await counters.keepSecret(name, 'second-value', BASE)).toBe('first-value');
+      expect(await counters.readSecret(name)).toBe('first-value');
     });
 
     it('gives every one of many simultaneous callers the same value (insert-if-absent)', async () => {

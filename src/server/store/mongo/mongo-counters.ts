@@ -206,6 +206,11 @@ export class MongoCounters implements CounterRepository {
     return doc.value;
   }
 
+  async readSecret(name: string): Promise<string | null> {
+    const doc = await atBoundary(() => this.c.sharedSecrets.findOne({ _id: text(name, 'name') }));
+    return doc?.value ?? null;
+  }
+
   /** Writes the owner's slots if nobody changed them since `doc` was read; false when someone did. */
   private async swap(
     owner: string,

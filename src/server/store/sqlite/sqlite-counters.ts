@@ -164,4 +164,8 @@ export class SqliteCounters implements CounterRepository {
     }
     return row.value;
   }
+
+  async readSecret(name: string): Promise<string | null> {
+    return this.getSecret.get(name)?.value ?? null;
+  }
 }

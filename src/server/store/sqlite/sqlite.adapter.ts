@@ -29,20 +29,31 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
       .map((r) => r.version),
   );
   let count = 0;
+  const isApplied = db.prepare<[number]>('SELECT 1 FROM schema_migrations WHERE version = ?');
   for (const m of migrations) {
     if (applied.has(m.version)) {
       continue;
     }
-    db.transaction(() => {
-      m.prepare?.(db);
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        m.version,
-        m.name,
-        Date.now(),
-      );
-    }).immediate();
-    count++;
+    const ran = db
+      .transaction(() => {
+        // Checked again under the write lock: processes starting at once on a new file (WEB_CONCURRENCY
+        // workers, several instances) all saw it missing, and only the first may apply it.
+        if (isApplied.get(m.version) !== undefined) {
+          return false;
+        }
+        m.prepare?.(db);
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+          m.version,
+          m.name,
+          Date.now(),
+        );
+        return true;
+      })
+      .immediate();
+    if (ran) {
+      count++;
+    }
   }
   return count;
 }
