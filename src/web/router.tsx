@@ -90,6 +90,11 @@ export const router = createBrowserRouter([
                 path: 'profile',
                 lazy: async () => ({ Component: (await import('./pages/ProfilePage')).ProfilePage }),
               },
+              {
+                // Administrators only: the page answers "not found" to anyone else.
+                path: 'admin',
+                lazy: async () => ({ Component: (await import('./pages/AdminPage')).AdminPage }),
+              },
             ],
           },
         ],

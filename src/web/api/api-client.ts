@@ -17,6 +17,8 @@ export class ApiError extends Error {
   readonly fields: FieldErrors;
   /** Seconds to wait before retrying (rate limits), from the body or the Retry-After header. */
   readonly retryAfterSeconds: number | undefined;
+  /** Everything in `error.details` (e.g. the problems of an invalid model catalogue); empty when none. */
+  readonly details: Readonly<Record<string, unknown>>;
 
   constructor(init: {
     status: number;
@@ -24,6 +26,7 @@ export class ApiError extends Error {
     message: string;
     fields?: FieldErrors;
     retryAfterSeconds?: number;
+    details?: Record<string, unknown>;
   }) {
     super(init.message);
     this.name = 'ApiError';
@@ -31,6 +34,7 @@ export class ApiError extends Error {
     this.code = init.code;
     this.fields = init.fields ?? {};
     this.retryAfterSeconds = init.retryAfterSeconds;
+    this.details = init.details ?? {};
   }
 }
 
@@ -175,6 +179,7 @@ async function toApiError(response: Response): Promise<ApiError> {
     code: error?.code ?? `http_${response.status}`,
     message: error?.message ?? MESSAGES.internal,
     fields: readFields(details['fields']),
+    details,
     retryAfterSeconds:
       readPositiveNumber(details['retryAfterSeconds']) ??
       readPositiveNumber(Number(response.headers.get('Retry-After'))),

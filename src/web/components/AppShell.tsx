@@ -17,6 +17,9 @@ const NAV_ITEMS = [
   { to: '/profile', label: 'Profile' },
 ] as const;
 
+/** Shown to administrators only (the page itself answers "not found" to others). */
+const ADMIN_ITEM = { to: '/admin', label: 'Admin' } as const;
+
 /** Frame of every signed-in page: header with navigation, the user, theme toggle and log out. */
 export function AppShell() {
   const { user, logout } = useAuth();
@@ -46,7 +49,7 @@ export function AppShell() {
           <Brand />
           <nav className="shell-nav" aria-label="Main">
             <ul className="shell-nav__list">
-              {NAV_ITEMS.map((item) => (
+              {[...NAV_ITEMS, ...(user?.role === 'admin' ? [ADMIN_ITEM] : [])].map((item) => (
                 <li key={item.to}>
                   <NavLink to={item.to} end={item.to === '/'} className="shell-nav__link">
                     {item.label}

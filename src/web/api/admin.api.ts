@@ -1,0 +1,148 @@
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+import type {
+  AdminModelList,
+  AdminUsage,
+  CatalogueReload,
+  PullDone,
+  PullError,
+  PullProgress,
+} from '../../shared/admin-models.schemas';
+import type {
+  AdminSettings,
+  AdminSettingsPatch,
+  AdminSignOut,
+  AdminUser,
+  AdminUserEnvelope,
+  AdminUserPage,
+  OneTimeLink,
+  RegistrationInfo,
+  UserStatus,
+} from '../../shared/admin.schemas';
+import { apiRequest, openEventStream } from './api-client';
+
+// Every shape here is the shared schema's (type-only imports: zod stays out of the bundle).
+export type {
+  AdminModel,
+  AdminModelList,
+  AdminUsage,
+  CatalogueReload,
+  PullProgress,
+} from '../../shared/admin-models.schemas';
+export type {
+  AdminSettings,
+  AdminUser,
+  AdminUserPage,
+  OneTimeLink,
+  RegistrationInfo,
+  RegistrationMode,
+  UserStatus,
+} from '../../shared/admin.schemas';
+
+const SESSION = { sessionRequired: true } as const;
+
+/** Who may register right now (public: the Register page asks before showing its form). */
+export function fetchRegistrationInfo(signal?: AbortSignal): Promise<RegistrationInfo> {
+  return apiRequest<RegistrationInfo>('GET', '/auth/registration', signal ? { signal } : {});
+}
+
+/** One page of accounts, newest first; `q` searches username, email and display name. */
+export function fetchAdminUsers(
+  query: { q?: string; status?: UserStatus; cursor?: string },
+  signal?: AbortSignal,
+): Promise<AdminUserPage> {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value) {
+      params.set(name, value);
+    }
+  }
+  const search = params.size > 0 ? `?${params.toString()}` : '';
+  return apiRequest<AdminUserPage>('GET', `/admin/users${search}`, {
+    ...SESSION,
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** What an admin can do to an account with one POST. */
+export type AdminUserAction = 'approve' | 'disable' | 'enable';
+
+/** Approves, disables (which also ends every session) or enables an account; the account as it is now. */
+export async function changeUser(id: string, action: AdminUserAction): Promise<AdminUser> {
+  const { user } = await apiRequest<AdminUserEnvelope>(
+    'POST',
+    `/admin/users/${encodeURIComponent(id)}/${action}`,
+    SESSION,
+  );
+  return user;
+}
+
+/** Ends every session of the account. */
+export function signOutUser(id: string): Promise<AdminSignOut> {
+  return apiRequest<AdminSignOut>('POST', `/admin/users/${encodeURIComponent(id)}/sign-out`, SESSION);
+}
+
+/** A one-time password-reset link for the account (for a user without mail). */
+export function createResetLink(id: string): Promise<OneTimeLink> {
+  return apiRequest<OneTimeLink>('POST', `/admin/users/${encodeURIComponent(id)}/reset-link`, SESSION);
+}
+
+/** Deletes the account with all its data. */
+export async function deleteUser(id: string): Promise<void> {
+  await apiRequest<undefined>('DELETE', `/admin/users/${encodeURIComponent(id)}`, SESSION);
+}
+
+/** A single-use invitation link. */
+export function createInvitation(): Promise<OneTimeLink> {
+  return apiRequest<OneTimeLink>('POST', '/admin/invitations', { ...SESSION, body: {} });
+}
+
+export function fetchAdminSettings(signal?: AbortSignal): Promise<AdminSettings> {
+  return apiRequest<AdminSettings>('GET', '/admin/settings', { ...SESSION, ...(signal ? { signal } : {}) });
+}
+
+export function updateAdminSettings(patch: AdminSettingsPatch): Promise<AdminSettings> {
+  return apiRequest<AdminSettings>('PATCH', '/admin/settings', { ...SESSION, body: patch });
+}
+
+/** Every model with its real status, URL and last error. */
+export function fetchAdminModels(signal?: AbortSignal): Promise<AdminModelList> {
+  return apiRequest<AdminModelList>('GET', '/admin/models', { ...SESSION, ...(signal ? { signal } : {}) });
+}
+
+/** Reads the catalogue file again; an invalid file is an ApiError (400) whose details list the problems. */
+export function reloadCatalogue(): Promise<CatalogueReload> {
+  return apiRequest<CatalogueReload>('POST', '/admin/models/reload', SESSION);
+}
+
+/** Runs of every user over the last 30 days. */
+export function fetchAdminUsage(signal?: AbortSignal): Promise<AdminUsage> {
+  return apiRequest<AdminUsage>('GET', '/admin/usage', { ...SESSION, ...(signal ? { signal } : {}) });
+}
+
+/** The events of a model pull, as they come. */
+export type PullEvent =
+  | { event: 'progress'; data: PullProgress }
+  | { event: 'done'; data: PullDone }
+  | { event: 'error'; data: PullError };
+
+/** Downloads a local model now; yields its progress, then `done` or `error`. */
+export async function* pullModel(id: string, signal: AbortSignal): AsyncGenerator<PullEvent> {
+  const stream = await openEventStream(`/admin/models/${encodeURIComponent(id)}/pull`, {}, signal);
+  const reader = stream
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream())
+    .getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) {
+        return;
+      }
+      if (value.event === 'progress' || value.event === 'done' || value.event === 'error') {
+        yield { event: value.event, data: JSON.parse(value.data) as unknown } as PullEvent;
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}

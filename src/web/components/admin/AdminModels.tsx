@@ -1,0 +1,166 @@
+import { useCallback, useEffect, useState } from 'react';
+import { fetchAdminModels, reloadCatalogue, type AdminModelList } from '../../api/admin.api';
+import { asApiError } from '../../hooks/useHistoryList';
+import { StatusRegion } from '../FormField';
+import { formatDateTime } from '../profile/profile-format';
+import { ModelPull } from './ModelPull';
+import './admin.css';
+
+/** Models: each model's real status, server or source URL and last error; reload and pull. */
+export function AdminModels() {
+  const [list, setList] = useState<AdminModelList | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [reloading, setReloading] = useState(false);
+  const [reloadError, setReloadError] = useState<{ message: string; problems: string[] } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(
+    (signal?: AbortSignal): Promise<void> =>
+      fetchAdminModels(signal).then(
+        (data) => {
+          setList(data);
+          setError(null);
+        },
+        (failure: unknown) => {
+          if (!signal?.aborted) {
+            setError(asApiError(failure).message);
+          }
+        },
+      ),
+    [],
+  );
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void load(controller.signal);
+    return () => {
+      controller.abort();
+    };
+  }, [load]);
+
+  const reload = async () => {
+    setReloading(true);
+    setReloadError(null);
+    setNotice(null);
+    try {
+      const result = await reloadCatalogue();
+      const parts = [
+        result.added.length > 0 ? `added ${result.added.join(', ')}` : null,
+        result.removed.length > 0 ? `removed ${result.removed.join(', ')}` : null,
+        result.changed.length > 0 ? `changed ${result.changed.join(', ')}` : null,
+      ].filter(Boolean);
+      setNotice(`Catalogue reloaded: ${parts.length > 0 ? parts.join('; ') : 'no change'}.`);
+      await load();
+    } catch (failure) {
+      const apiError = asApiError(failure);
+      const problems = apiError.details['problems'];
+      setReloadError({
+        message: apiError.message,
+        problems: Array.isArray(problems) ? problems.filter((p): p is string => typeof p === 'string') : [],
+      });
+    } finally {
+      setReloading(false);
+    }
+  };
+
+  return (
+    <>
+      <div className="admin-toolbar">
+        <p className="admin-muted">
+          {list ? (
+            <>
+              Catalogue <code className="inline-code">{list.catalogueFile}</code>, loaded{' '}
+              <time dateTime={list.loadedAt}>{formatDateTime(list.loadedAt)}</time>.
+            </>
+          ) : null}
+        </p>
+        <button
+          type="button"
+          className="btn btn--secondary"
+          disabled={reloading}
+          onClick={() => void reload()}
+        >
+          Reload catalogue
+        </button>
+      </div>
+      <StatusRegion message={notice} tone="success" />
+      {reloadError ? (
+        <div role="alert" className="alert alert--error">
+          <p>{reloadError.message}</p>
+          {reloadError.problems.length > 0 ? (
+            <ul className="admin-problems">
+              {reloadError.problems.map((problem) => (
+                <li key={problem}>{problem}</li>
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {error ? (
+        <div role="alert" className="alert alert--error">
+          <p>{error}</p>
+        </div>
+      ) : null}
+      {list === null ? (
+        error ? null : (
+          <p role="status" className="admin-muted">
+            Loading models…
+          </p>
+        )
+      ) : (
+        <div className="admin-table" tabIndex={0} role="region" aria-label="Models">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Model</th>
+                <th scope="col">Status</th>
+                <th scope="col">Server or source</th>
+                <th scope="col">Last error</th>
+                <th scope="col">Download</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.models.map((model) => (
+                <tr key={model.id} data-testid="admin-model-row" data-model-id={model.id}>
+                  <th scope="row">
+                    {model.name}
+                    <div className="admin-muted">
+                      {model.id} · {model.provider}
+                    </div>
+                  </th>
+                  <td>
+                    <span className={`admin-status admin-status--${model.status}`}>{model.status}</span>
+                    {model.reason ? <p className="admin-muted">{model.reason}</p> : null}
+                  </td>
+                  <td>
+                    {model.url ? <span className="admin-url">{model.url}</span> : null}
+                    {model.file ? <div className="admin-url admin-muted">{model.file}</div> : null}
+                  </td>
+                  <td>
+                    {model.lastError ? (
+                      <>
+                        <p className="admin-error">{model.lastError.message}</p>
+                        <time className="admin-muted" dateTime={model.lastError.at}>
+                          {formatDateTime(model.lastError.at)}
+                        </time>
+                      </>
+                    ) : (
+                      <span className="admin-muted">None</span>
+                    )}
+                  </td>
+                  <td>
+                    {model.provider === 'local' ? (
+                      <ModelPull model={model} onFinished={() => void load()} />
+                    ) : (
+                      <span className="admin-muted">Remote</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+import { useEffect, useState } from 'react';
+import { fetchAdminUsage, type AdminUsage as Usage } from '../../api/admin.api';
+import { asApiError } from '../../hooks/useHistoryList';
+import { UsageChart } from '../profile/UsageChart';
+import './admin.css';
+
+/** Usage: every user's runs per day over the last 30 days (the profile's chart), by model and top users. */
+export function AdminUsage() {
+  const [usage, setUsage] = useState<Usage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchAdminUsage(controller.signal).then(setUsage, (failure: unknown) => {
+      if (!controller.signal.aborted) {
+        setError(asApiError(failure).message);
+      }
+    });
+    return () => {
+      controller.abort();
+    };
+  }, []);
+
+  if (usage === null) {
+    return error ? (
+      <div role="alert" className="alert alert--error">
+        <p>{error}</p>
+      </div>
+    ) : (
+      <p role="status" className="admin-muted">
+        Loading usage…
+      </p>
+    );
+  }
+  return (
+    <>
+      <dl className="admin-totals">
+        <div>
+          <dt>Runs, last 30 days</dt>
+          <dd data-testid="admin-usage-total">{usage.total.toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>Code generated</dt>
+          <dd>{usage.generations.toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>Code explained</dt>
+          <dd>{usage.explanations.toLocaleString()}</dd>
+        </div>
+      </dl>
+      <UsageChart days={usage.last30Days} />
+      <CountTable
+        label="Runs per model"
+        heading="Model"
+        rows={usage.byModel.map((m) => ({ key: m.modelId, name: m.modelId, count: m.count }))}
+      />
+      <CountTable
+        label="Most active users"
+        heading="User"
+        rows={usage.topUsers.map((u) => ({ key: u.userId, name: u.username, count: u.count }))}
+      />
+    </>
+  );
+}
+
+function CountTable({
+  label,
+  heading,
+  rows,
+}: {
+  label: string;
+  heading: string;
+  rows: { key: string; name: string; count: number }[];
+}) {
+  return (
+    <div className="admin-table" tabIndex={0} role="region" aria-label={label}>
+      <table>
+        <caption className="visually-hidden">{label}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{heading}</th>
+            <th scope="col">Runs</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={2} className="admin-muted">
+                None in the last 30 days.
+              </td>
+            </tr>
+          ) : (
+            rows.map((row) => (
+              <tr key={row.key}>
+                <th scope="row">{row.name}</th>
+                <td>{row.count.toLocaleString()}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,227 @@
+import { useCallback, useEffect, useState } from 'react';
+import {
+  changeUser,
+  createResetLink,
+  deleteUser,
+  fetchAdminUsers,
+  signOutUser,
+  type AdminUser,
+  type OneTimeLink,
+  type UserStatus,
+} from '../../api/admin.api';
+import { asApiError } from '../../hooks/useHistoryList';
+import { useAuth } from '../../auth/auth.context';
+import { FormField, SelectField, StatusRegion } from '../FormField';
+import { ConfirmDialog } from '../history/ConfirmDialog';
+import { plural } from '../profile/profile-format';
+import { AdminUserRow, type UserRowAction } from './AdminUserRow';
+import { CopyLink } from './CopyLink';
+import './admin.css';
+
+type Filter = { q: string; status: '' | UserStatus };
+
+/** Users: search, status filter, paging, and each account's actions. */
+export function AdminUsers() {
+  const { user: me } = useAuth();
+  const [filter, setFilter] = useState<Filter>({ q: '', status: '' });
+  const [search, setSearch] = useState('');
+  const [users, setUsers] = useState<AdminUser[] | null>(null);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [busyId, setBusyId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [link, setLink] = useState<{ username: string; link: OneTimeLink } | null>(null);
+  const [deleting, setDeleting] = useState<AdminUser | null>(null);
+  const [deleteBusy, setDeleteBusy] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+
+  const load = useCallback(
+    (cursor: string | null, signal?: AbortSignal): Promise<void> =>
+      fetchAdminUsers(
+        {
+          ...(filter.q ? { q: filter.q } : {}),
+          ...(filter.status ? { status: filter.status } : {}),
+          ...(cursor ? { cursor } : {}),
+        },
+        signal,
+      ).then(
+        (page) => {
+          setUsers((current) => (cursor && current ? [...current, ...page.items] : page.items));
+          setNextCursor(page.nextCursor);
+          setError(null);
+        },
+        (failure: unknown) => {
+          if (!signal?.aborted) {
+            setError(asApiError(failure).message);
+          }
+        },
+      ),
+    [filter],
+  );
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void load(null, controller.signal);
+    return () => {
+      controller.abort();
+    };
+  }, [load]);
+
+  const replace = (changed: AdminUser) => {
+    setUsers((current) => current?.map((u) => (u.id === changed.id ? changed : u)) ?? null);
+  };
+
+  const run = async (user: AdminUser, action: UserRowAction) => {
+    if (action === 'delete') {
+      setDeleteError(null);
+      setDeleting(user);
+      return;
+    }
+    setBusyId(user.id);
+    setError(null);
+    setNotice(null);
+    setLink(null);
+    try {
+      if (action === 'sign-out') {
+        const { sessionsRevoked } = await signOutUser(user.id);
+        setNotice(`${user.username} was signed out of ${plural(sessionsRevoked, 'session')}.`);
+      } else if (action === 'reset-link') {
+        setLink({ username: user.username, link: await createResetLink(user.id) });
+      } else {
+        const changed = await changeUser(user.id, action);
+        replace(changed);
+        const done = { approve: 'approved', disable: 'disabled', enable: 'enabled' }[action];
+        setNotice(`${user.username} is ${done}.`);
+      }
+    } catch (failure) {
+      setError(asApiError(failure).message);
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  const confirmDelete = async () => {
+    if (!deleting) {
+      return;
+    }
+    setDeleteBusy(true);
+    setDeleteError(null);
+    try {
+      await deleteUser(deleting.id);
+      setUsers((current) => current?.filter((u) => u.id !== deleting.id) ?? null);
+      setNotice(`${deleting.username} and all their data were deleted.`);
+      setDeleting(null);
+    } catch (failure) {
+      setDeleteError(asApiError(failure).message);
+    } finally {
+      setDeleteBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <form
+        className="admin-toolbar"
+        role="search"
+        aria-label="Users"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setFilter((f) => ({ ...f, q: search.trim() }));
+        }}
+      >
+        <FormField
+          id="admin-user-search"
+          label="Search users"
+          type="search"
+          value={search}
+          maxLength={200}
+          onChange={(event) => {
+            setSearch(event.target.value);
+          }}
+        />
+        <SelectField
+          id="admin-user-status"
+          label="Status"
+          value={filter.status}
+          onChange={(event) => {
+            setFilter((f) => ({ ...f, status: event.target.value as Filter['status'] }));
+          }}
+        >
+          <option value="">Any</option>
+          <option value="active">Active</option>
+          <option value="pending">Pending</option>
+          <option value="disabled">Disabled</option>
+        </SelectField>
+        <button type="submit" className="btn btn--secondary">
+          Search
+        </button>
+      </form>
+
+      <StatusRegion message={notice} tone="success" />
+      {link ? (
+        <CopyLink label={`One-time password-reset link for ${link.username}`} link={link.link} />
+      ) : null}
+      {error ? (
+        <div role="alert" className="alert alert--error">
+          <p>{error}</p>
+        </div>
+      ) : null}
+
+      {users === null ? (
+        error ? null : (
+          <p role="status" className="admin-muted">
+            Loading users…
+          </p>
+        )
+      ) : users.length === 0 ? (
+        <p className="admin-muted">No account matches.</p>
+      ) : (
+        <div className="admin-table" tabIndex={0} role="region" aria-label="Accounts">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Account</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last sign-in</th>
+                <th scope="col">Runs (30 days)</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((user) => (
+                <AdminUserRow
+                  key={user.id}
+                  user={user}
+                  self={user.id === me?.id}
+                  busy={busyId === user.id}
+                  onAction={(u, action) => void run(u, action)}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextCursor ? (
+        <button type="button" className="btn btn--secondary" onClick={() => void load(nextCursor)}>
+          Show more accounts
+        </button>
+      ) : null}
+
+      <ConfirmDialog
+        open={deleting !== null}
+        title={`Delete ${deleting?.username ?? ''}?`}
+        confirmLabel="Delete account"
+        busy={deleteBusy}
+        error={deleteError}
+        onConfirm={() => void confirmDelete()}
+        onCancel={() => {
+          setDeleting(null);
+        }}
+      >
+        The account, its history and every session are deleted for good. This cannot be undone.
+      </ConfirmDialog>
+    </>
+  );
+}
