@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newAccount } from '../helpers/http.js';
 import { secret } from '../helpers/secrets.js';
 import { useServerProcesses, type ServerProcess } from '../helpers/server-process.js';
-import { useTempDir } from '../helpers/suite.js';
+import { useOpenAiServer, useTempDir } from '../helpers/suite.js';
+import { generateCatalogue } from './support/generate-suite.js';
 
 /**
  * Several real app processes on one SQLite file (issue 14, section 2):
@@ -106,6 +107,7 @@ async function register(base: string): Promise<{ username: string; password: str
 }
 
 describe('several instances on one store', () => {
+  const upstream = useOpenAiServer();
   let a: ServerProcess;
   let b: ServerProcess;
   beforeAll(async () => {
@@ -113,7 +115,12 @@ describe('several instances on one store', () => {
     const database = `sqlite:${path.join(tmp(), 'codegenie.db')}`;
     const started = await Promise.all(
       ['instance-a', 'instance-b'].map((name) =>
-        servers.start({ dataDir: tmp(), name, env: { DATABASE_URL: database } }),
+        servers.start({
+          dataDir: tmp(),
+          name,
+          catalogue: generateCatalogue(upstream.baseUrl),
+          env: { DATABASE_URL: database, GENERATIONS_PER_MINUTE: '2' },
+        }),
       ),
     );
     [a, b] = started as [ServerProcess, ServerProcess];
@@ -139,6 +146,16 @@ describe('several instances on one store', () => {
         password: user.password,
       });
       expect(locked.status).toBe(429);
+    }
+  });
+
+  it('count generations per minute together: one on each instance uses up a limit of two', async () => {
+    const user = await register(a.url);
+    expect((await send(a.url, 'POST', '/api/generate', { prompt: 'one' }, user.token)).status).toBe(200);
+    expect((await send(b.url, 'POST', '/api/generate', { prompt: 'two' }, user.token)).status).toBe(200);
+    for (const server of [a, b]) {
+      const over = await send(server.url, 'POST', '/api/generate', { prompt: 'three' }, user.token);
+      expect(over.status).toBe(429);
     }
   });
 });

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { RateLimitedError } from '../errors.js';
 import { MAX_GROUP_RUNS } from '../../shared/generation.schemas.js';
 import { useMemoryCounters } from '../../../test/helpers/counters.js';
-import { GenerationLimiter } from './generation-limiter.js';
+import { GenerationLimiter, SLOT_LEASE_MS } from './generation-limiter.js';
 
 const counters = useMemoryCounters();
 
@@ -90,5 +90,50 @@ describe('GenerationLimiter', () => {
     expect((await refusal(limiter, 'u1'))?.retryAfterSeconds).toBe(1);
     clock.advance(1);
     expect(await refusal(limiter, 'u1')).toBeUndefined();
+  });
+  describe('running slots held in the store', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('renews the slots of runs still going, so a long run keeps its slot past the lease', async () => {
+      vi.useFakeTimers();
+      const clock = new ManualClock(0);
+      const limiter = new GenerationLimiter({ perMinute: 100, runningPerUser: 1 }, clock, counters());
+      await limiter.begin('long', 'u1', undefined);
+      // Three leases long: without renewal the slot would have come free after the first.
+      for (let t = 0; t < 3 * SLOT_LEASE_MS; t += SLOT_LEASE_MS / 6) {
+        clock.advance(SLOT_LEASE_MS / 6);
+        await vi.advanceTimersByTimeAsync(SLOT_LEASE_MS / 6);
+      }
+      expect((await refusal(limiter, 'u1'))?.message).toMatch(/already have 1 generations/);
+      await limiter.end('long');
+      expect(await refusal(limiter, 'u1')).toBeUndefined();
+    });
+
+    it("frees a slot whose process stopped renewing it once the lease ends (another instance's view)", async () => {
+      const clock = new ManualClock(0);
+      const shared = counters();
+      const dead = new GenerationLimiter({ perMinute: 100, runningPerUser: 1 }, clock, shared);
+      const alive = new GenerationLimiter({ perMinute: 100, runningPerUser: 1 }, clock, shared);
+      await dead.begin('orphan', 'u1', undefined);
+      // The run's process is gone (kill -9): nobody renews or releases its slot.
+      expect((await refusal(alive, 'u1'))?.message).toMatch(/already have 1 generations/);
+      clock.advance(SLOT_LEASE_MS);
+      expect(await refusal(alive, 'u1')).toBeUndefined();
+    });
+
+    it('begin refuses, taking nothing, when another instance took the last slot after check', async () => {
+      const clock = new ManualClock(0);
+      const shared = counters();
+      const a = new GenerationLimiter({ perMinute: 100, runningPerUser: 1 }, clock, shared);
+      const b = new GenerationLimiter({ perMinute: 100, runningPerUser: 1 }, clock, shared);
+      await a.check('u1', undefined);
+      await b.check('u1', undefined);
+      await a.begin('ra', 'u1', undefined);
+      await expect(b.begin('rb', 'u1', undefined)).rejects.toThrow(/already have 1 generations/);
+      await a.end('ra');
+      expect(await refusal(b, 'u1')).toBeUndefined();
+    });
   });
 });
