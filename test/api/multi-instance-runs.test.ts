@@ -1,6 +1,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
+import { fixturePrompt } from '../../src/server/store/store-prompts.contract.js';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
 import { useServerProcesses, type ServerProcess } from '../helpers/server-process.js';
 import { postForStream, readSse, type SseEvent } from '../helpers/sse.js';
@@ -79,6 +81,7 @@ describe('runs across instances on one store', () => {
   let a: ServerProcess;
   let b: ServerProcess;
   let token: string;
+  let userId: string;
 
   /** Starts a generation on `server` and resolves once its client has seen HELD tokens. */
   async function startRun(server: ServerProcess): Promise<Run> {
@@ -102,8 +105,19 @@ describe('runs across instances on one store', () => {
     return { id: start.id, threadId: start.threadId, seen: textOf(seen), events: events.catch(() => seen) };
   }
 
+  /** Resolves once the instance that started last has written two more heartbeats (so it has swept since). */
+  async function twoHeartbeats(): Promise<void> {
+    const first = newestHeartbeat(dir.path) ?? 0;
+    await expect.poll(() => newestHeartbeat(dir.path), { timeout: 10_000 }).toBeGreaterThan(first);
+    const second = newestHeartbeat(dir.path) ?? 0;
+    await expect.poll(() => newestHeartbeat(dir.path), { timeout: 10_000 }).toBeGreaterThan(second);
+  }
+
   /** The run's turn as `server` answers it. */
-  async function turnOn(server: ServerProcess, run: Run): Promise<Record<string, unknown> | undefined> {
+  async function turnOn(
+    server: ServerProcess,
+    run: Pick<Run, 'threadId'>,
+  ): Promise<Record<string, unknown> | undefined> {
     const thread = await apiClient(server.url).get(`/api/threads/${run.threadId}`, { token });
     return (thread.body.turns as Record<string, unknown>[] | undefined)?.[0];
   }
@@ -111,7 +125,9 @@ describe('runs across instances on one store', () => {
   it('starts two instances on one data folder', async () => {
     a = await servers.start(options('instances-a'));
     b = await servers.start(options('instances-b'));
-    token = (await registerAndLogin(apiClient(a.url))).token;
+    const session = await registerAndLogin(apiClient(a.url));
+    token = session.token;
+    userId = String(session.user.id);
     // One sign-in holds on both.
     expect((await apiClient(b.url).get('/api/auth/me', { token })).status).toBe(200);
   }, 60_000);
@@ -128,10 +144,7 @@ describe('runs across instances on one store', () => {
     // B's start-up has swept. Each heartbeat pass beats, then sweeps; a pass starts once the last has
     // ended, so two beats after start-up mean a periodic sweep has run too.
     expect(await turnOn(b, run)).toMatchObject({ status: 'running' });
-    const first = newestHeartbeat(dir.path) ?? 0;
-    await expect.poll(() => newestHeartbeat(dir.path), { timeout: 10_000 }).toBeGreaterThan(first);
-    const second = newestHeartbeat(dir.path) ?? 0;
-    await expect.poll(() => newestHeartbeat(dir.path), { timeout: 10_000 }).toBeGreaterThan(second);
+    await twoHeartbeats();
     expect(await turnOn(b, run)).toMatchObject({ status: 'running' });
 
     hold.resolve(undefined);
@@ -209,5 +222,39 @@ describe('runs across instances on one store', () => {
     const again = await apiClient(b.url).post('/api/generate', { prompt: 'again' }, { token });
     expect(again.status).toBe(200);
     expect(again.body.output).toBe('fine');
+  }, 60_000);
+
+  it('fails the runs of an instance on another host once its heartbeat is stale, not while it beats', async () => {
+    // An instance B cannot see the process of: only its heartbeat tells whether it lives.
+    const store = SqliteStore.open(path.join(dir.path, 'codegenie.db'));
+    try {
+      const remote = {
+        id: 'remote',
+        host: 'another-host',
+        pid: 1,
+        startedAt: new Date(0),
+        heartbeatAt: new Date(),
+      };
+      await store.instances.beat(remote);
+      const record = await store.prompts.create(
+        fixturePrompt(userId, { createdAt: new Date(), output: 'so far' }),
+      );
+      expect(await store.instances.claimRun(record.id, remote.id)).toBe(true);
+
+      // While it beats, B's sweeps leave its run alone.
+      await store.instances.beat({ ...remote, heartbeatAt: new Date() });
+      await twoHeartbeats();
+      await store.instances.beat({ ...remote, heartbeatAt: new Date() });
+      await twoHeartbeats();
+      expect(await store.prompts.findById(record.id)).toMatchObject({ status: 'running' });
+
+      // It stops beating: past INSTANCE_STALE_SECONDS, B fails its run and forgets it.
+      await expect
+        .poll(() => store.prompts.findById(record.id), { timeout: 10_000, interval: 200 })
+        .toMatchObject({ status: 'failed', output: 'so far', error: GONE });
+      expect((await store.instances.list()).map((i) => i.id)).not.toContain(remote.id);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 });
