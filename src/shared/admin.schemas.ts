@@ -1,13 +1,9 @@
 import { z } from 'zod';
+import { pageLimitSchema } from './api.schemas.js';
+import { userSchema, userRoleSchema, userStatusSchema } from './auth.schemas.js';
 
-/** What an account may do: `admin` also reaches /api/admin/* and the Admin page. */
-export const userRoleSchema = z.enum(['admin', 'user']);
-
-/**
- * Where an account stands: `pending` waits for an admin's approval (registration mode
- * `approval`), `disabled` was switched off by an admin; neither can sign in.
- */
-export const userStatusSchema = z.enum(['active', 'pending', 'disabled']);
+// Defined with the user they describe (auth.schemas.ts), exported here too for the Admin page.
+export { userRoleSchema, userStatusSchema };
 
 /**
  * Who may register: anyone (`open`), anyone but an admin approves the account
@@ -42,26 +38,14 @@ export const adminUsersQuerySchema = z.strictObject({
   q: z.string().trim().max(200, 'Search text is at most 200 characters.').optional(),
   status: userStatusSchema.optional(),
   cursor: z.string().max(200).optional(),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'Limit must be 1 to 100.')
-    .max(100, 'Limit must be 1 to 100.')
-    .default(20),
+  limit: pageLimitSchema,
 });
 
 /** /api/admin/users/:id. */
 export const adminUserParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
 
 /** One account as the Admin page lists it. */
-export const adminUserSchema = z.object({
-  id: z.string(),
-  username: z.string(),
-  email: z.string(),
-  displayName: z.string().nullable(),
-  role: userRoleSchema,
-  status: userStatusSchema,
-  createdAt: z.string(),
+export const adminUserSchema = userSchema.extend({
   /** Null when the account never signed in. */
   lastSignInAt: z.string().nullable(),
   /** Generations and explanations in the last 30 days. */

@@ -16,6 +16,14 @@ export const errorBodySchema = z.object({
   }),
 });
 
+/** How many items a page of a listing holds: 1 to 100, 20 unless asked. */
+export const pageLimitSchema = z.coerce
+  .number()
+  .int()
+  .min(1, 'Limit must be 1 to 100.')
+  .max(100, 'Limit must be 1 to 100.')
+  .default(20);
+
 /** The JSON error body of every failed API request. */
 export type ApiErrorBody = z.infer<typeof errorBodySchema>;
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { controlCharsMessage } from './messages.js';
-import { userRoleSchema, userStatusSchema } from './admin.schemas.js';
 
 /** Usernames: 3–32 characters of a-z 0-9 _ . - (compared case-insensitively). */
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{3,32}$/;
@@ -80,6 +79,15 @@ export const loginBodySchema = z
     message: 'Enter your username or email.',
     path: ['username'],
   });
+
+/** What an account may do: `admin` also reaches /api/admin/* and the Admin page. */
+export const userRoleSchema = z.enum(['admin', 'user']);
+
+/**
+ * Where an account stands: `pending` waits for an admin's approval (registration mode
+ * `approval`), `disabled` was switched off by an admin; neither can sign in.
+ */
+export const userStatusSchema = z.enum(['active', 'pending', 'disabled']);
 
 export const userSchema = z.object({
   id: z.string(),

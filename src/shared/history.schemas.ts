@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageLimitSchema } from './api.schemas.js';
 import { sectionSchema } from './generation.schemas.js';
 
 const isoDate = z.iso
@@ -13,12 +14,7 @@ export const historyStatusSchema = z.enum(['running', 'completed', 'cancelled', 
 
 /** GET /api/history: search, filters and cursor paging. */
 export const historyQuerySchema = z.strictObject({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'Limit must be 1 to 100.')
-    .max(100, 'Limit must be 1 to 100.')
-    .default(20),
+  limit: pageLimitSchema,
   cursor: z.string().max(200).optional(),
   /** Searches the prompt, the code and the answer. */
   q: z

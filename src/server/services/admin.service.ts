@@ -12,7 +12,7 @@ import type {
 } from '../../shared/admin.schemas.js';
 import type { ActivityKind } from '../../shared/profile.schemas.js';
 import type { ActivityLog } from './activity.service.js';
-import type { Authenticated, ClientInfo } from './auth.service.js';
+import { toPublicUser, type Authenticated, type ClientInfo } from './auth.service.js';
 import { issueResetLink } from './password-reset.service.js';
 import type { RegistrationPolicy } from './registration-policy.js';
 
@@ -35,13 +35,7 @@ export interface AdminServiceDeps {
 /** An account as the Admin page lists it. */
 export function toAdminUser(user: UserRecord, generations30d: number): AdminUser {
   return {
-    id: user.id,
-    username: user.username,
-    email: user.email,
-    displayName: user.displayName,
-    role: user.role,
-    status: user.status,
-    createdAt: user.createdAt.toISOString(),
+    ...toPublicUser(user),
     lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
     generations30d,
   };
