@@ -105,3 +105,27 @@ describe('copyStore, threads', () => {
     ]);
   });
 });
+
+describe('copyStore, roles and registration settings', () => {
+  it('copies role, status and last sign-in of new and existing users, and the registration settings', async () => {
+    const [source, target] = [open(), open()];
+    const admin = await source.users.create(fixtureUser({ role: 'admin', lastSignInAt: T0 }));
+    const pending = await source.users.create(fixtureUser({ status: 'pending' }));
+    await target.users.create(fixtureUser({ ...pending, status: 'active' }));
+    await source.registration.updateSettings(
+      { registration: 'approval', allowedEmailDomains: ['example.com'] },
+      T0,
+    );
+
+    const first = await copyStore(source, target, T0);
+    expect(first.problems).toEqual([]);
+    expect(await target.users.findById(admin.id)).toEqual(await source.users.findById(admin.id));
+    expect(await target.users.findById(pending.id)).toEqual(await source.users.findById(pending.id));
+    expect(await target.registration.getSettings()).toEqual({
+      registration: 'approval',
+      allowedEmailDomains: ['example.com'],
+    });
+    const again = await copyStore(source, target, T0);
+    expect(again.unchanged.users).toBe(2);
+  });
+});

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ConflictError } from '../errors.js';
+import { ConflictError, LastAdminError } from '../errors.js';
 import type { PromptRecord, Store, UserRecord } from '../store/store.port.js';
 
 /**
@@ -95,6 +95,11 @@ export async function copyStore(
   const report: CopyReport = { written: countsOf(), unchanged: countsOf(), problems: [] };
   const live = <T extends { expiresAt: Date }>(items: T[]) => items.filter((x) => x.expiresAt > now);
   let done = 0;
+  // The registration settings an admin chose (invitations are short-lived and stay behind).
+  const settings = await source.registration.getSettings();
+  if (Object.keys(settings).length > 0) {
+    await target.registration.updateSettings(settings, now);
+  }
   for await (const user of allUsers(source)) {
     if (await copyUser(user, target, report)) {
       const [sessions, theirSessions, resets, theirResets, activity, theirActivity] = await Promise.all([
@@ -201,6 +206,28 @@ async function syncById<T extends { id: string }>(
   });
 }
 
+/** Role, status and last sign-in of a user the target already holds. */
+async function copyAccess(
+  user: UserRecord,
+  there: UserRecord,
+  target: Store,
+  report: CopyReport,
+): Promise<void> {
+  if (there.role !== user.role || there.status !== user.status) {
+    try {
+      await target.users.updateAccess(user.id, { role: user.role, status: user.status }, user.updatedAt);
+    } catch (error) {
+      if (!(error instanceof LastAdminError)) {
+        throw error;
+      }
+      report.problems.push(`user ${user.id}: the target's last active admin; role and status not changed`);
+    }
+  }
+  if (user.lastSignInAt !== null) {
+    await target.users.recordSignIn(user.id, user.lastSignInAt);
+  }
+}
+
 /** Creates or updates one user; false when the target holds a conflicting account (reported). */
 async function copyUser(user: UserRecord, target: Store, report: CopyReport): Promise<boolean> {
   const there = await target.users.findById(user.id);
@@ -221,6 +248,7 @@ async function copyUser(user: UserRecord, target: Store, report: CopyReport): Pr
         { displayName: user.displayName, email: user.email },
         user.updatedAt,
       );
+      await copyAccess(user, there, target, report);
       await target.users.updatePasswordHash(user.id, user.passwordHash, user.updatedAt);
     }
   } catch (error) {
