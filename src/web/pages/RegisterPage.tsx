@@ -1,12 +1,14 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { MESSAGES } from '../../shared/messages';
+import { fetchRegistrationInfo, type RegistrationInfo } from '../api/admin.api';
 import type { RegisterInput } from '../api/auth.api';
 import { useAuth } from '../auth/auth.context';
 import type { LoginLocationState } from '../auth/login-state';
 import { FormAlert, FormField } from '../components/FormField';
 import { PageHeading } from '../components/PageHeading';
 import { PasswordStrength } from '../components/PasswordStrength';
+import { RegistrationNotice, registrationFormShown } from '../components/RegistrationNotice';
 import { NO_ERRORS, toFormErrors, type FormErrors } from './form-errors';
 import { BusyForm, SubmitButton } from '../components/BusyForm';
 
@@ -28,8 +30,21 @@ export function RegisterPage() {
   const [values, setValues] = useState<Values>(EMPTY);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const [submitting, setSubmitting] = useState(false);
+  // Null until known (and if it cannot be read: the server enforces the mode anyway).
+  const [info, setInfo] = useState<RegistrationInfo | null>(null);
+  const [pending, setPending] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
 
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchRegistrationInfo(controller.signal).then(setInfo, () => undefined);
+    return () => {
+      controller.abort();
+    };
+  }, []);
+
+  // The link an administrator hands out: /register?invitation=<token> (`invite` is accepted too).
+  const invitation = searchParams.get('invitation') ?? searchParams.get('invite');
   const next = searchParams.get('next');
   const loginPath = next ? `/login?${new URLSearchParams({ next }).toString()}` : '/login';
 
@@ -53,9 +68,16 @@ export function RegisterPage() {
       email: values.email.trim(),
       password: values.password,
       ...(displayName ? { displayName } : {}),
+      ...(invitation ? { invitation } : {}),
     };
     try {
       const user = await register(input);
+      if (user.status === 'pending') {
+        // Approval mode: no sign-in until an administrator approves the account.
+        setPending(true);
+        setSubmitting(false);
+        return;
+      }
       const state: LoginLocationState = {
         notice: MESSAGES.registered,
         noticeTone: 'success',
@@ -74,80 +96,99 @@ export function RegisterPage() {
     }
   };
 
+  if (pending) {
+    return (
+      <section className="card card--narrow">
+        <PageHeading>Account created</PageHeading>
+        <div role="status" className="alert alert--success">
+          <p>{MESSAGES.registeredPending}</p>
+        </div>
+        <p className="card__footer">
+          Once it is approved, <Link to={loginPath}>log in</Link>.
+        </p>
+      </section>
+    );
+  }
+
+  const domains = info?.allowedEmailDomains ?? [];
   return (
     <section className="card card--narrow">
       <PageHeading>Create your account</PageHeading>
       <p className="card__lead">Generate, explain and compare code with models you host.</p>
 
+      {info ? <RegistrationNotice info={info} invitation={invitation} loginPath={loginPath} /> : null}
       <FormAlert messages={errors.general} />
 
-      <BusyForm formRef={formRef} className="form" busy={submitting} onSubmit={submit}>
-        <FormField
-          id="register-username"
-          name="username"
-          label="Username"
-          autoComplete="username"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          required
-          minLength={3}
-          maxLength={32}
-          pattern="[A-Za-z0-9_.\-]{3,32}"
-          title="3–32 characters: letters, digits, _ . or -"
-          hint="3–32 characters: letters, digits, _ . or -"
-          value={values.username}
-          onChange={update('username')}
-          error={errors.fields['username']}
-        />
-        <FormField
-          id="register-email"
-          name="email"
-          type="email"
-          label="Email"
-          autoComplete="email"
-          required
-          maxLength={254}
-          value={values.email}
-          onChange={update('email')}
-          error={errors.fields['email']}
-        />
-        <FormField
-          id="register-password"
-          name="password"
-          type="password"
-          label="Password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          hint="At least 8 characters. Avoid common passwords and your username."
-          describedBy="register-password-strength"
-          value={values.password}
-          onChange={update('password')}
-          error={errors.fields['password']}
-        >
-          <PasswordStrength
-            id="register-password-strength"
-            password={values.password}
-            userInputs={[values.username, values.email, values.displayName]}
+      {registrationFormShown(info, invitation) ? (
+        <BusyForm formRef={formRef} className="form" busy={submitting} onSubmit={submit}>
+          <FormField
+            id="register-username"
+            name="username"
+            label="Username"
+            autoComplete="username"
+            autoCapitalize="none"
+            autoCorrect="off"
+            spellCheck={false}
+            required
+            minLength={3}
+            maxLength={32}
+            pattern="[A-Za-z0-9_.\-]{3,32}"
+            title="3–32 characters: letters, digits, _ . or -"
+            hint="3–32 characters: letters, digits, _ . or -"
+            value={values.username}
+            onChange={update('username')}
+            error={errors.fields['username']}
           />
-        </FormField>
-        <FormField
-          id="register-display-name"
-          name="displayName"
-          label="Display name"
-          labelNote="(optional)"
-          autoComplete="nickname"
-          maxLength={64}
-          hint="Shown instead of your username."
-          value={values.displayName}
-          onChange={update('displayName')}
-          error={errors.fields['displayName']}
-        />
-        <SubmitButton busy={submitting} className="btn btn--primary btn--block">
-          Create account
-        </SubmitButton>
-      </BusyForm>
+          <FormField
+            id="register-email"
+            name="email"
+            type="email"
+            label="Email"
+            autoComplete="email"
+            required
+            maxLength={254}
+            hint={domains.length > 0 ? `An address at ${domains.join(', ')}.` : undefined}
+            value={values.email}
+            onChange={update('email')}
+            error={errors.fields['email']}
+          />
+          <FormField
+            id="register-password"
+            name="password"
+            type="password"
+            label="Password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            hint="At least 8 characters. Avoid common passwords and your username."
+            describedBy="register-password-strength"
+            value={values.password}
+            onChange={update('password')}
+            error={errors.fields['password']}
+          >
+            <PasswordStrength
+              id="register-password-strength"
+              password={values.password}
+              userInputs={[values.username, values.email, values.displayName]}
+            />
+          </FormField>
+          <FormField
+            id="register-display-name"
+            name="displayName"
+            label="Display name"
+            labelNote="(optional)"
+            autoComplete="nickname"
+            maxLength={64}
+            hint="Shown instead of your username."
+            value={values.displayName}
+            onChange={update('displayName')}
+            error={errors.fields['displayName']}
+          />
+          <SubmitButton busy={submitting} className="btn btn--primary btn--block">
+            Create account
+          </SubmitButton>
+        </BusyForm>
+      ) : null}
 
       <p className="card__footer">
         Already have an account? <Link to={loginPath}>Log in</Link>

@@ -137,7 +137,7 @@ export function AdminRegistration() {
         </SubmitButton>
       </BusyForm>
 
-      <h3 className="profile-card__subtitle">Invitations</h3>
+      <h3 className="admin-subtitle">Invitations</h3>
       <p className="admin-muted">
         An invitation link lets one person register, also while registration is by invitation only.
       </p>
