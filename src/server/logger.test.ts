@@ -10,6 +10,8 @@ describe('redactUrl', () => {
       '/x?ACCESS_TOKEN=[redacted]&password=[redacted]&page=2',
     );
     expect(redactUrl('/x?%74oken=abc')).toBe('/x?%74oken=[redacted]');
+    // An invitation link (issue 14) opens the Register page with its single-use token.
+    expect(redactUrl('/register?invitation=abc')).toBe('/register?invitation=[redacted]');
     expect(redactUrl('/plain/path')).toBe('/plain/path');
     expect(redactUrl('/x?flag')).toBe('/x?flag');
   });

@@ -26,7 +26,7 @@ export interface Logger {
 }
 
 /** Query parameters whose values never reach a log line. */
-const SECRET_QUERY_KEYS = /^(token|access_token|refresh_token|code|key|password|secret)$/i;
+const SECRET_QUERY_KEYS = /^(token|access_token|refresh_token|code|key|password|secret|invitation)$/i;
 
 /** Replaces the values of secret query parameters with [redacted]. */
 export function redactUrl(url: string): string {
@@ -63,6 +63,7 @@ export const REDACT_PATHS = [
   'token',
   'accessToken',
   'secret',
+  'invitation',
   '*.password',
   '*.newPassword',
   '*.currentPassword',
@@ -70,6 +71,7 @@ export const REDACT_PATHS = [
   '*.token',
   '*.accessToken',
   '*.secret',
+  '*.invitation',
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
