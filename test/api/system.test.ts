@@ -104,6 +104,8 @@ describe('serving the web app', () => {
       const reset = await app.inject({ method: 'GET', url: '/reset-password?token=abc' });
       expect(reset.statusCode).toBe(200);
       expect(reset.headers['referrer-policy']).toBe('no-referrer');
+      const invited = await app.inject({ method: 'GET', url: '/register?invitation=abc' });
+      expect(invited.headers['referrer-policy']).toBe('no-referrer');
       expect((await app.inject({ method: 'GET', url: '/login' })).headers['referrer-policy']).toBe(
         'strict-origin-when-cross-origin',
       );

@@ -49,8 +49,8 @@ export async function webPlugin(app: FastifyInstance, opts: WebOptions): Promise
       throw new NotFoundError();
     }
     void reply.header('cache-control', 'no-cache');
-    if (pathname === '/reset-password' || pathname === '/reset-password/') {
-      // The address holds a reset token: never send it on as a Referer.
+    if (/^\/(reset-password|register)\/?$/.test(pathname)) {
+      // The address may hold a reset token or an invitation: never send it on as a Referer.
       void reply.header('referrer-policy', 'no-referrer');
     }
     return reply.type('text/html; charset=utf-8').sendFile('index.html');
