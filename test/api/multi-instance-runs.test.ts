@@ -105,6 +105,17 @@ describe('runs across instances on one store', () => {
     return { id: start.id, threadId: start.threadId, seen: textOf(seen), events: events.catch(() => seen) };
   }
 
+  /** startRun with the model holding after HELD tokens until `hold` resolves. */
+  async function startHeldRun(
+    server: ServerProcess,
+  ): Promise<{ run: Run; hold: { resolve: (v: undefined) => void } }> {
+    const hold = deferred<undefined>();
+    upstream.script([
+      { type: 'answer', text: ANSWER, holdAfterChunks: { chunks: HELD, until: hold.promise } },
+    ]);
+    return { run: await startRun(server), hold };
+  }
+
   /** Resolves once the instance that started last has written two more heartbeats (so it has swept since). */
   async function twoHeartbeats(): Promise<void> {
     const first = newestHeartbeat(dir.path) ?? 0;
@@ -133,11 +144,7 @@ describe('runs across instances on one store', () => {
   }, 60_000);
 
   it("leaves A's run going while B restarts, and the run finishes normally", async () => {
-    const hold = deferred<undefined>();
-    upstream.script([
-      { type: 'answer', text: ANSWER, holdAfterChunks: { chunks: HELD, until: hold.promise } },
-    ]);
-    const run = await startRun(a);
+    const { run, hold } = await startHeldRun(a);
 
     expect(await b.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     b = await servers.start(options('instances-b-again'));
@@ -178,11 +185,7 @@ describe('runs across instances on one store', () => {
   }, 60_000);
 
   it("shows a client attaching on B what A saved, then the rest and A's end", async () => {
-    const hold = deferred<undefined>();
-    upstream.script([
-      { type: 'answer', text: ANSWER, holdAfterChunks: { chunks: HELD, until: hold.promise } },
-    ]);
-    const run = await startRun(a);
+    const { run, hold } = await startHeldRun(a);
     // A saves what it streamed at least once a second.
     await expect.poll(() => turnOn(b, run), { timeout: 5000 }).toMatchObject({ output: run.seen });
 

@@ -22,7 +22,13 @@ const STREAM_DOC =
 const EVENTS_DOC =
   'A run of yours as an SSE stream: every event written so far, then the rest live until `done` or `error`, ' +
   'each with an `id:`. Send `Last-Event-ID` to continue after that event. A finished run replays from its ' +
-  'record: `start`, the whole answer as one `token`, then `done` (or `error` when it was stopped or failed).';
+  'record: `start`, the whole answer as one `token`, then `done` (or `error` when it was stopped or failed). ' +
+  'A run that another instance on the same store drives sends what is saved so far, then each saved addition, ' +
+  'then its end, numbered afresh from 1.';
+
+const CANCEL_DOC =
+  'Answers 202 wherever the run is driven: a run of another instance on the same store is stopped by that ' +
+  'instance within a second. 409 when the run has already finished.';
 
 /** POST /api/generate, POST /api/explain, GET /api/generations/:id/events, POST /api/generations/:id/cancel. */
 export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationService }> = async (
@@ -94,6 +100,7 @@ export const generateRoutes: FastifyPluginAsyncZod<{ generation: GenerationServi
       schema: {
         tags: ['generate'],
         summary: 'Stop a running generation of your own; its partial output is kept',
+        description: CANCEL_DOC,
         security: AUTHENTICATED,
         params: cancelParamsSchema,
         response: { 202: cancelResponseSchema, ...errorResponses(401, 404, 409) },

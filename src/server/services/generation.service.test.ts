@@ -242,12 +242,18 @@ describe('GenerationService', () => {
     await expect(service.cancel(userId, run.id)).rejects.toBeInstanceOf(ConflictError);
   });
 
-  it('stops a run of another instance through the store: its owner notices the request and keeps the output', async () => {
+  /** A run whose model sent 'partial' and waits to be stopped, read past its start and that token. */
+  async function partialRun(): Promise<{ run: GenerationRun; reader: AsyncIterator<GenerationEvent> }> {
     provider.script = untilAborted;
     const run = await generate();
     const reader = run.events[Symbol.asyncIterator]();
     await reader.next();
     await reader.next();
+    return { run, reader };
+  }
+
+  it('stops a run of another instance through the store: its owner notices the request and keeps the output', async () => {
+    const { run, reader } = await partialRun();
     // A second instance on the same store.
     const other = newService();
     expect(other.instanceId).not.toBe(service.instanceId);
@@ -267,11 +273,7 @@ describe('GenerationService', () => {
   });
 
   it('lets a client of another instance follow a run: what is saved, then its end', async () => {
-    provider.script = untilAborted;
-    const run = await generate();
-    const own = run.events[Symbol.asyncIterator]();
-    await own.next();
-    await own.next();
+    const { run } = await partialRun();
     await store.prompts.saveProgress(run.id, 'partial', 1);
 
     const other = newService(undefined, { followPollMs: 5 });

@@ -3,15 +3,19 @@ import type { PromptRepository } from '../store/store.port.js';
 import type { GenerationEvent } from '../../shared/generation.schemas.js';
 import type { LiveRun, RunRegistry, RunTimers } from './run-registry.js';
 
-/** The output streamed so far is saved at least this often, so a crash loses at most this much. */
-export const PROGRESS_SAVE_MS = 1000;
-
+/** What a run's pump works with. */
 export interface RunPumpDeps {
+  /** Where the output so far is saved. */
   prompts: Pick<PromptRepository, 'saveProgress'>;
   log: Logger;
+  /** The periodic save's timer. */
   timers: RunTimers;
+  /** The live runs, which the run leaves (after the grace period) once it ends. */
   registry: RunRegistry;
 }
+
+/** The output streamed so far is saved at least this often, so a crash loses at most this much. */
+export const PROGRESS_SAVE_MS = 1000;
 
 /**
  * Drives a run to its end whoever reads it: writes each event to the live
