@@ -161,13 +161,15 @@ describe('several instances on one store', () => {
 });
 
 describe('WEB_CONCURRENCY=2', () => {
-  it('runs two workers on one port that share one set of limits', async () => {
-    const server = await servers.start({
-      dataDir: tmp(),
-      name: 'web-concurrency',
-      env: { WEB_CONCURRENCY: '2' },
-    });
+  /** One server process with two workers, once both listen. */
+  async function startTwoWorkers(name: string): Promise<ServerProcess> {
+    const server = await servers.start({ dataDir: tmp(), name, env: { WEB_CONCURRENCY: '2' } });
     await expect.poll(() => pidsOf(server, 'worker listening').size).toBe(2);
+    return server;
+  }
+
+  it('runs two workers on one port that share one set of limits', async () => {
+    const server = await startTwoWorkers('web-concurrency');
     const user = await register(server.url);
     const wrong = { username: user.username, password: `${user.password}-wrong` };
     for (let i = 0; i < 5; i++) {
@@ -193,12 +195,7 @@ describe('WEB_CONCURRENCY=2', () => {
   });
 
   it('starts another worker when one dies, and stops every worker on SIGTERM', async () => {
-    const server = await servers.start({
-      dataDir: tmp(),
-      name: 'web-concurrency-restart',
-      env: { WEB_CONCURRENCY: '2' },
-    });
-    await expect.poll(() => pidsOf(server, 'worker listening').size).toBe(2);
+    const server = await startTwoWorkers('web-concurrency-restart');
     const [victim] = [...pidsOf(server, 'worker listening')];
     if (victim === undefined) {
       throw new Error('a worker should be listening');

@@ -92,6 +92,13 @@ describe('GenerationLimiter', () => {
     expect(await refusal(limiter, 'u1')).toBeUndefined();
   });
   describe('running slots held in the store', () => {
+    /** Two instances' limiters (one slot per user) on one store. */
+    function twoInstances(clock: ManualClock): [GenerationLimiter, GenerationLimiter] {
+      const shared = counters();
+      const limits = { perMinute: 100, runningPerUser: 1 };
+      return [new GenerationLimiter(limits, clock, shared), new GenerationLimiter(limits, clock, shared)];
+    }
+
     afterEach(() => {
       vi.useRealTimers();
     });
@@ -113,9 +120,7 @@ describe('GenerationLimiter', () => {
 
     it("frees a slot whose process stopped renewing it once the lease ends (another instance's view)", async () => {
       const clock = new ManualClock(0);
-      const shared = counters();
-      const dead = new GenerationLimiter({ perMinute: 100, runningPerUser: 1 }, clock, shared);
-      const alive = new GenerationLimiter({ perMinute: 100, runningPerUser: 1 }, clock, shared);
+      const [dead, alive] = twoInstances(clock);
       await dead.begin('orphan', 'u1', undefined);
       // The run's process is gone (kill -9): nobody renews or releases its slot.
       expect((await refusal(alive, 'u1'))?.message).toMatch(/already have 1 generations/);
@@ -124,10 +129,7 @@ describe('GenerationLimiter', () => {
     });
 
     it('begin refuses, taking nothing, when another instance took the last slot after check', async () => {
-      const clock = new ManualClock(0);
-      const shared = counters();
-      const a = new GenerationLimiter({ perMinute: 100, runningPerUser: 1 }, clock, shared);
-      const b = new GenerationLimiter({ perMinute: 100, runningPerUser: 1 }, clock, shared);
+      const [a, b] = twoInstances(new ManualClock(0));
       await a.check('u1', undefined);
       await b.check('u1', undefined);
       await a.begin('ra', 'u1', undefined);
