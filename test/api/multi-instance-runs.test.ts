@@ -5,7 +5,7 @@ import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
 import { fixturePrompt } from '../../src/server/store/store-prompts.contract.js';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
 import { useServerProcesses, type ServerProcess } from '../helpers/server-process.js';
-import { postForStream, readSse, type SseEvent } from '../helpers/sse.js';
+import { postForStream, readNumberedSse, readSse, type SseEvent } from '../helpers/sse.js';
 import { useOpenAiServer, useTempDir } from '../helpers/suite.js';
 import { generateCatalogue } from './support/generate-suite.js';
 
@@ -209,6 +209,36 @@ describe('runs across instances on one store', () => {
     expect(textOf(events)).toBe(ANSWER);
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { id: run.id, output: ANSWER } });
     expect((await run.events).at(-1)).toMatchObject({ event: 'done' });
+  }, 60_000);
+
+  it('lets a client that followed the run on B continue at A with Last-Event-ID, without repeats or gaps', async () => {
+    const { run, hold } = await startHeldRun(a);
+    await expect.poll(() => turnOn(b, run), { timeout: 5000 }).toMatchObject({ output: run.seen });
+    const headers = { accept: 'text/event-stream', authorization: `Bearer ${token}` };
+
+    // The client reads what B shows, then its connection breaks; the load balancer sends it to A.
+    const leave = new AbortController();
+    const onB = await readNumberedSse(
+      await fetch(`${b.url}/api/generations/${run.id}/events`, { headers, signal: leave.signal }),
+      (_e, all) => textOf(all) === run.seen,
+    );
+    leave.abort();
+    // B numbers the saved text as A numbered the token event that ended it.
+    expect(onB.map((e) => [e.id, e.event])).toEqual([
+      [1, 'start'],
+      [HELD + 1, 'token'],
+    ]);
+    hold.resolve(undefined);
+
+    const onA = await readNumberedSse(
+      await fetch(`${a.url}/api/generations/${run.id}/events`, {
+        headers: { ...headers, 'last-event-id': String(onB.at(-1)?.id) },
+      }),
+    );
+    expect(onA[0]).toMatchObject({ id: HELD + 2, event: 'token' });
+    expect(run.seen + textOf(onA)).toBe(ANSWER);
+    expect(onA.at(-1)).toMatchObject({ event: 'done', data: { output: ANSWER } });
+    await run.events;
   }, 60_000);
 
   it("fails A's run from B once A is killed with SIGKILL, keeping what A saved", async () => {

@@ -24,7 +24,7 @@ const EVENTS_DOC =
   'each with an `id:`. Send `Last-Event-ID` to continue after that event. A finished run replays from its ' +
   'record: `start`, the whole answer as one `token`, then `done` (or `error` when it was stopped or failed). ' +
   'A run that another instance on the same store drives sends what is saved so far, then each saved addition, ' +
-  'then its end, numbered afresh from 1.';
+  'then its end, with the numbers that instance gave the same text (so Last-Event-ID continues at either).';
 
 const CANCEL_DOC =
   'Answers 202 wherever the run is driven: a run of another instance on the same store is stopped by that ' +

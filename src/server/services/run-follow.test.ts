@@ -33,7 +33,7 @@ describe('followRun (a run another instance drives)', () => {
     return pending;
   }
 
-  it('sends what is saved, each saved addition, then the end of the finished record', async () => {
+  it('sends what is saved, each saved addition, then the end of the finished record, numbered as the owner does', async () => {
     const reader = follow()[Symbol.asyncIterator]();
     expect((await reader.next()).value).toMatchObject({
       id: 1,
@@ -41,8 +41,9 @@ describe('followRun (a run another instance drives)', () => {
     });
     expect((await reader.next()).value).toEqual({ id: 2, event: { event: 'token', data: { text: 'def' } } });
 
-    await store.prompts.saveProgress(record.id, 'def add', 2);
-    expect((await next(reader)).value).toEqual({ id: 3, event: { event: 'token', data: { text: ' add' } } });
+    // The owner sent ' add' in three token events: this token takes the number of the last of them.
+    await store.prompts.saveProgress(record.id, 'def add', 4);
+    expect((await next(reader)).value).toEqual({ id: 5, event: { event: 'token', data: { text: ' add' } } });
 
     const outcome = {
       status: 'completed' as const,
@@ -58,12 +59,13 @@ describe('followRun (a run another instance drives)', () => {
       finishedAt: T0,
     };
     await store.prompts.finish(record.id, outcome);
+    // A final record's count may be the model's usage figure: the numbers just go on.
     expect((await next(reader)).value).toEqual({
-      id: 4,
+      id: 6,
       event: { event: 'token', data: { text: '(a, b)' } },
     });
     expect((await reader.next()).value).toEqual({
-      id: 5,
+      id: 7,
       event: { event: 'done', data: resultOfRecord({ ...record, ...outcome }) },
     });
     expect((await reader.next()).done).toBe(true);

@@ -16,8 +16,10 @@ export interface FollowDeps {
  * A reader of a run that another instance drives (issue 14): `start`, the
  * output saved so far as one `token`, then each saved addition as a `token`
  * while it runs, and once its record is final, its `done` or `error` (as a
- * replay ends). Numbered from 1, like a replay: a client resuming here
- * begins afresh at `start`.
+ * replay ends). Numbered as the owner numbers its events (`start` 1, a
+ * token the number of the owner's token event that ends the same text), so
+ * a client that loses this connection continues at the owner with
+ * Last-Event-ID; a client resuming here begins afresh at `start`.
  */
 export function followRun(record: PromptRecord, deps: FollowDeps): RunReader {
   const pollMs = deps.pollMs ?? FOLLOW_POLL_MS;
@@ -36,14 +38,24 @@ export function followRun(record: PromptRecord, deps: FollowDeps): RunReader {
 
   async function* iterate(): AsyncGenerator<NumberedEvent> {
     let id = 0;
-    const numbered = (event: GenerationEvent): NumberedEvent => ({ id: ++id, event });
+    const numbered = (event: GenerationEvent, at = id + 1): NumberedEvent => {
+      id = at;
+      return { id, event };
+    };
     yield numbered(startEventOf(record));
     let sent = '';
     let current: PromptRecord | null = record;
     while (!isClosed() && current) {
       // The output only grows while a run goes on; the final record holds all of it.
       if (current.output.length > sent.length && current.output.startsWith(sent)) {
-        yield numbered({ event: 'token', data: { text: current.output.slice(sent.length) } });
+        const text = current.output.slice(sent.length);
+        // While it runs, the saved count is the owner's number of token events: this token takes the
+        // number of the owner's event that ended the same text, so Last-Event-ID resumes there exactly.
+        const saved = current.status === 'running' ? current.completionTokens : null;
+        yield numbered(
+          { event: 'token', data: { text } },
+          saved !== null && saved + 1 > id ? saved + 1 : id + 1,
+        );
         sent = current.output;
       }
       if (current.status !== 'running') {
