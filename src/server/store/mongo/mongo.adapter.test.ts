@@ -46,6 +46,7 @@ describe.runIf(uri)('mongodb adapter (MONGODB_TEST_URI)', () => {
     // monitor would delete sessions and tokens under the tests' feet.
     await db.collection(COLLECTION_NAMES.sessions).dropIndex('sessions_expires');
     await db.collection(COLLECTION_NAMES.passwordResets).dropIndex('password_resets_expires');
+    await db.collection(COLLECTION_NAMES.invitations).dropIndex('invitations_expires');
     for (const collection of Object.values(COLLECTION_NAMES)) {
       await db.collection(collection).deleteMany({});
     }
