@@ -12,6 +12,9 @@ describe('redactUrl', () => {
     expect(redactUrl('/x?%74oken=abc')).toBe('/x?%74oken=[redacted]');
     // An invitation link (issue 14) opens the Register page with its single-use token.
     expect(redactUrl('/register?invitation=abc')).toBe('/register?invitation=[redacted]');
+    expect(redactUrl('/api/admin/users?q=ada%40example.com&status=active')).toBe(
+      '/api/admin/users?q=[redacted]&status=active',
+    );
     expect(redactUrl('/plain/path')).toBe('/plain/path');
     expect(redactUrl('/x?flag')).toBe('/x?flag');
   });

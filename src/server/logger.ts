@@ -25,8 +25,11 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-/** Query parameters whose values never reach a log line. */
-const SECRET_QUERY_KEYS = /^(token|access_token|refresh_token|code|key|password|secret|invitation)$/i;
+/**
+ * Query parameters whose values never reach a log line. `q` too: an admin's
+ * user search is a username or an email, and logs name users by id only.
+ */
+const SECRET_QUERY_KEYS = /^(token|access_token|refresh_token|code|key|password|secret|invitation|q)$/i;
 
 /** Replaces the values of secret query parameters with [redacted]. */
 export function redactUrl(url: string): string {
