@@ -66,6 +66,8 @@ describe('thisProcess', () => {
     expect(self.alive(process.pid)).toBe(true);
     expect(self.alive(2 ** 22 + 1)).toBe(false);
     expect(self.startedAt.getTime()).toBeLessThanOrEqual(Date.now());
+    // Every app of this process is of one life: none takes another for its previous one.
+    expect(thisProcess().startedAt).toEqual(self.startedAt);
   });
 });
 
@@ -150,6 +152,22 @@ describe('RunOwnership', () => {
 
     await self.leave();
     expect(await store.instances.list()).toEqual([]);
+  });
+
+  it('never fails its own runs, even when another instance removed its record during a long pause', async () => {
+    const self = new RunOwnership({
+      instances: store.instances,
+      clock,
+      log,
+      staleMs: STALE_MS,
+      probe,
+      id: 'self',
+    });
+    const user = await store.users.create(fixtureUser());
+    const run = await store.prompts.create(fixturePrompt(user.id, { createdAt: at(-60_000) }));
+    await store.instances.claimRun(run.id, 'self');
+    expect(await self.sweep()).toBe(0);
+    expect((await store.prompts.findById(run.id))?.status).toBe('running');
   });
 
   it('fails old runs without an owner (a crash before the claim, a record from before owners)', async () => {

@@ -22,6 +22,9 @@ export interface ProcessProbe {
   alive(pid: number): boolean;
 }
 
+/** When this process started: one value for every app it builds (tests build several on one store). */
+const PROCESS_STARTED_AT = new Date(Math.round(Date.now() - process.uptime() * 1000));
+
 /** The running process as a ProcessProbe. */
 export function thisProcess(): ProcessProbe {
   let namespace = '';
@@ -34,7 +37,7 @@ export function thisProcess(): ProcessProbe {
   return {
     host: `${os.hostname()}${namespace}`,
     pid: process.pid,
-    startedAt: new Date(Math.round(Date.now() - process.uptime() * 1000)),
+    startedAt: PROCESS_STARTED_AT,
     alive: (pid) => {
       try {
         process.kill(pid, 0);
@@ -118,7 +121,8 @@ export class RunOwnership {
     const now = this.deps.clock.now();
     const all = await this.deps.instances.list();
     const gone = all.filter((i) => isGone(i, this.id, now, this.deps.staleMs, this.probe)).map((i) => i.id);
-    const live = all.map((i) => i.id).filter((id) => !gone.includes(id));
+    // Itself included even if another instance removed its record (a pause longer than the stale time).
+    const live = [this.id, ...all.map((i) => i.id).filter((id) => id !== this.id && !gone.includes(id))];
     const failed = await this.deps.instances.failOrphanedRuns(
       { gone, live, createdBefore: new Date(now.getTime() - this.deps.staleMs) },
       INSTANCE_GONE,
