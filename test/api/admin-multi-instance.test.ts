@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, type ApiClient, type Json } from '../helpers/http.js';
+import { secret } from '../helpers/secrets.js';
+import { useServerProcesses } from '../helpers/server-process.js';
+import { useTempDir } from '../helpers/suite.js';
+import { register, signIn } from './support/admin-suite.js';
+
+/**
+ * Roles and registration with two real app processes on one SQLite file
+ * (issue 14 sections 1 and 2): the first admin is decided by the store, and
+ * settings, approvals and disabling made on one instance hold on the other.
+ */
+const servers = useServerProcesses();
+const dir = useTempDir('codegenie-admin-multi-');
+
+describe('two instances on one store', () => {
+  let a: ApiClient;
+  let b: ApiClient;
+  beforeAll(async () => {
+    const database = `sqlite:${path.join(dir.path, 'codegenie.db')}`;
+    const started = await Promise.all(
+      ['admin-a', 'admin-b'].map((name) =>
+        servers.start({
+          dataDir: fs.mkdtempSync(path.join(dir.path, `${name}-`)),
+          name,
+          env: { DATABASE_URL: database, REGISTRATION: 'approval' },
+        }),
+      ),
+    );
+    [a, b] = started.map((server) => apiClient(server.url)) as [ApiClient, ApiClient];
+  });
+
+  it('make exactly one of two simultaneous first registrations the admin; settings, approval and disabling hold on both', async () => {
+    const [onA, onB] = await Promise.all([register(a), register(b)]);
+    expect([onA.res.status, onB.res.status]).toEqual([201, 201]);
+    const users: Json[] = [onA.res.body.user, onB.res.body.user];
+    expect(users.map((u) => `${u.role}/${u.status}`).sort()).toEqual(['admin/active', 'user/pending']);
+    const [adminSide, userSide] = onA.res.body.user.role === 'admin' ? [onA, onB] : [onB, onA];
+
+    // The admin signs in on one instance and acts there; the other instance sees the result.
+    const adminToken = secret(String((await signIn(a, adminSide.account)).body.accessToken));
+    const pendingId = String(userSide.res.body.user.id);
+    expect((await signIn(b, userSide.account)).body.error.code).toBe('account_pending');
+    expect(
+      (await a.post(`/api/admin/users/${pendingId}/approve`, undefined, { token: adminToken })).status,
+    ).toBe(200);
+    const userToken = secret(String((await signIn(b, userSide.account)).body.accessToken));
+    expect((await b.get('/api/auth/me', { token: userToken })).status).toBe(200);
+
+    const patched = await a.request(
+      'PATCH',
+      '/api/admin/settings',
+      { registration: 'closed' },
+      { token: adminToken },
+    );
+    expect(patched.status).toBe(200);
+    expect((await b.get('/api/auth/registration')).body).toMatchObject({ mode: 'closed', setup: false });
+    expect((await register(b)).res.body.error.code).toBe('registration_closed');
+
+    expect(
+      (await a.post(`/api/admin/users/${pendingId}/disable`, undefined, { token: adminToken })).status,
+    ).toBe(200);
+    expect((await b.get('/api/auth/me', { token: userToken })).status).toBe(401);
+    expect((await signIn(b, userSide.account)).body.error.code).toBe('account_disabled');
+  });
+});
