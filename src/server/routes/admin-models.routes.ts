@@ -12,6 +12,7 @@ import {
   catalogueReloadSchema,
 } from '../../shared/admin-models.schemas.js';
 import { AUTHENTICATED, errorResponses, noStore } from './schemas.js';
+import { HEARTBEAT_MS, startEventStream } from './sse.js';
 
 export interface AdminModelsRoutesOptions {
   adminModels: AdminModelsService;
@@ -19,8 +20,6 @@ export interface AdminModelsRoutesOptions {
   /** Records each admin action in the admin's activity log. */
   admin: Pick<AdminService, 'recordAction'>;
 }
-
-const HEARTBEAT_MS = 15_000;
 
 /**
  * /api/admin/models and /api/admin/usage (admins only): every model's real
@@ -128,14 +127,7 @@ function openStream(
   request: FastifyRequest,
   reply: FastifyReply,
 ): { send(event: string, data: unknown): void; end(): void } {
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, {
-    ...(reply.getHeaders() as Record<string, string>),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    'x-accel-buffering': 'no',
-  });
+  const res = startEventStream(reply);
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   const open = (): boolean => !res.destroyed && !request.raw.socket.destroyed;
   return {

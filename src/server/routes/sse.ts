@@ -8,7 +8,26 @@ function wantsEventStream(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/event-stream');
 }
 
-const HEARTBEAT_MS = 15_000;
+/** A comment line is written this often, so proxies and browsers keep an idle stream open. */
+export const HEARTBEAT_MS = 15_000;
+
+/**
+ * Takes the reply over from Fastify and answers 200 as a server-sent event
+ * stream; returns the raw response to write events to.
+ */
+export function startEventStream(reply: FastifyReply): FastifyReply['raw'] {
+  reply.hijack();
+  const res = reply.raw;
+  // Keep the security headers Helmet and the routes already set.
+  res.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  return res;
+}
 
 /**
  * Writes a run's events as server-sent events, each with its number as
@@ -23,16 +42,7 @@ export async function sendEventStream(
   reader: RunReader,
   onDisconnect: () => void = () => undefined,
 ): Promise<FastifyReply> {
-  reply.hijack();
-  const res = reply.raw;
-  // Keep the security headers Helmet and the routes already set.
-  res.writeHead(200, {
-    ...(reply.getHeaders() as Record<string, string>),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
+  const res = startEventStream(reply);
   const state = { open: true };
   const leave = () => {
     if (state.open) {

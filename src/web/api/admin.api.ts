@@ -1,4 +1,3 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type {
   AdminModelList,
   AdminUsage,
@@ -18,7 +17,7 @@ import type {
   RegistrationInfo,
   UserStatus,
 } from '../../shared/admin.schemas';
-import { apiRequest, openEventStream } from './api-client';
+import { apiRequest, openEventStream, readEventStream } from './api-client';
 
 // Every shape here is the shared schema's (type-only imports: zod stays out of the bundle).
 export type {
@@ -128,21 +127,9 @@ export type PullEvent =
 /** Downloads a local model now; yields its progress, then `done` or `error`. */
 export async function* pullModel(id: string, signal: AbortSignal): AsyncGenerator<PullEvent> {
   const stream = await openEventStream(`/admin/models/${encodeURIComponent(id)}/pull`, {}, signal);
-  const reader = stream
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) {
-        return;
-      }
-      if (value.event === 'progress' || value.event === 'done' || value.event === 'error') {
-        yield { event: value.event, data: JSON.parse(value.data) as unknown } as PullEvent;
-      }
+  for await (const value of readEventStream(stream)) {
+    if (value.event === 'progress' || value.event === 'done' || value.event === 'error') {
+      yield { event: value.event, data: JSON.parse(value.data) as unknown } as PullEvent;
     }
-  } finally {
-    reader.releaseLock();
   }
 }

@@ -1,4 +1,3 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { isGenerationEventName } from '../../shared/generation-events';
 import type {
   ExplainRequest,
@@ -7,7 +6,7 @@ import type {
   GenerationEvent,
 } from '../../shared/generation.schemas';
 import type { ModelListing } from '../../shared/models.schemas';
-import { apiRequest, openEventStream } from './api-client';
+import { apiRequest, openEventStream, readEventStream } from './api-client';
 
 // Every shape here is the shared schema's (type-only imports: zod stays out of the bundle).
 export type { Language } from '../../shared/languages';
@@ -92,24 +91,12 @@ export async function* attachRun(
 }
 
 async function* readEvents(stream: ReadableStream<BufferSource>): AsyncGenerator<NumberedStreamEvent> {
-  const reader = stream
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) {
-        return;
-      }
-      const event = toStreamEvent(value.event, value.data);
-      if (event) {
-        const id = value.id === undefined ? Number.NaN : Number(value.id);
-        yield { id: Number.isInteger(id) ? id : null, event };
-      }
+  for await (const value of readEventStream(stream)) {
+    const event = toStreamEvent(value.event, value.data);
+    if (event) {
+      const id = value.id === undefined ? Number.NaN : Number(value.id);
+      yield { id: Number.isInteger(id) ? id : null, event };
     }
-  } finally {
-    reader.releaseLock();
   }
 }
 

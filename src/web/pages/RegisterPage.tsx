@@ -110,85 +110,96 @@ export function RegisterPage() {
     );
   }
 
+  const notice = info ? (
+    <RegistrationNotice info={info} invitation={invitation} loginPath={loginPath} />
+  ) : null;
+  if (!registrationFormShown(info, invitation)) {
+    // Closed, or by invitation without one: the notice says why and links to the login page.
+    return (
+      <section className="card card--narrow">
+        <PageHeading>Create your account</PageHeading>
+        {notice}
+      </section>
+    );
+  }
+
   const domains = info?.allowedEmailDomains ?? [];
   return (
     <section className="card card--narrow">
       <PageHeading>Create your account</PageHeading>
       <p className="card__lead">Generate, explain and compare code with models you host.</p>
 
-      {info ? <RegistrationNotice info={info} invitation={invitation} loginPath={loginPath} /> : null}
+      {notice}
       <FormAlert messages={errors.general} />
 
-      {registrationFormShown(info, invitation) ? (
-        <BusyForm formRef={formRef} className="form" busy={submitting} onSubmit={submit}>
-          <FormField
-            id="register-username"
-            name="username"
-            label="Username"
-            autoComplete="username"
-            autoCapitalize="none"
-            autoCorrect="off"
-            spellCheck={false}
-            required
-            minLength={3}
-            maxLength={32}
-            pattern="[A-Za-z0-9_.\-]{3,32}"
-            title="3–32 characters: letters, digits, _ . or -"
-            hint="3–32 characters: letters, digits, _ . or -"
-            value={values.username}
-            onChange={update('username')}
-            error={errors.fields['username']}
+      <BusyForm formRef={formRef} className="form" busy={submitting} onSubmit={submit}>
+        <FormField
+          id="register-username"
+          name="username"
+          label="Username"
+          autoComplete="username"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          required
+          minLength={3}
+          maxLength={32}
+          pattern="[A-Za-z0-9_.\-]{3,32}"
+          title="3–32 characters: letters, digits, _ . or -"
+          hint="3–32 characters: letters, digits, _ . or -"
+          value={values.username}
+          onChange={update('username')}
+          error={errors.fields['username']}
+        />
+        <FormField
+          id="register-email"
+          name="email"
+          type="email"
+          label="Email"
+          autoComplete="email"
+          required
+          maxLength={254}
+          hint={domains.length > 0 ? `An address at ${domains.join(', ')}.` : undefined}
+          value={values.email}
+          onChange={update('email')}
+          error={errors.fields['email']}
+        />
+        <FormField
+          id="register-password"
+          name="password"
+          type="password"
+          label="Password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          hint="At least 8 characters. Avoid common passwords and your username."
+          describedBy="register-password-strength"
+          value={values.password}
+          onChange={update('password')}
+          error={errors.fields['password']}
+        >
+          <PasswordStrength
+            id="register-password-strength"
+            password={values.password}
+            userInputs={[values.username, values.email, values.displayName]}
           />
-          <FormField
-            id="register-email"
-            name="email"
-            type="email"
-            label="Email"
-            autoComplete="email"
-            required
-            maxLength={254}
-            hint={domains.length > 0 ? `An address at ${domains.join(', ')}.` : undefined}
-            value={values.email}
-            onChange={update('email')}
-            error={errors.fields['email']}
-          />
-          <FormField
-            id="register-password"
-            name="password"
-            type="password"
-            label="Password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            hint="At least 8 characters. Avoid common passwords and your username."
-            describedBy="register-password-strength"
-            value={values.password}
-            onChange={update('password')}
-            error={errors.fields['password']}
-          >
-            <PasswordStrength
-              id="register-password-strength"
-              password={values.password}
-              userInputs={[values.username, values.email, values.displayName]}
-            />
-          </FormField>
-          <FormField
-            id="register-display-name"
-            name="displayName"
-            label="Display name"
-            labelNote="(optional)"
-            autoComplete="nickname"
-            maxLength={64}
-            hint="Shown instead of your username."
-            value={values.displayName}
-            onChange={update('displayName')}
-            error={errors.fields['displayName']}
-          />
-          <SubmitButton busy={submitting} className="btn btn--primary btn--block">
-            Create account
-          </SubmitButton>
-        </BusyForm>
-      ) : null}
+        </FormField>
+        <FormField
+          id="register-display-name"
+          name="displayName"
+          label="Display name"
+          labelNote="(optional)"
+          autoComplete="nickname"
+          maxLength={64}
+          hint="Shown instead of your username."
+          value={values.displayName}
+          onChange={update('displayName')}
+          error={errors.fields['displayName']}
+        />
+        <SubmitButton busy={submitting} className="btn btn--primary btn--block">
+          Create account
+        </SubmitButton>
+      </BusyForm>
 
       <p className="card__footer">
         Already have an account? <Link to={loginPath}>Log in</Link>

@@ -15,6 +15,7 @@ import { startupChecks, type StartupFile } from './local-startup.js';
 import { ModelDownloadError, ModelDownloader, type ModelDownloaderOptions } from './model-downloader.js';
 import { ModelFiles, type PinnedFile } from './model-files.js';
 import { resolveSource } from './model-source.js';
+import { urlForLog } from '../urls.js';
 
 /** Settings of the local model files (a subset of LocalProviderOptions). */
 export interface LocalFilesOptions {
@@ -236,7 +237,8 @@ export class LocalFiles {
       // A source no file can be named after: its status says why.
     }
     return {
-      url: url === null ? null : withoutCredentials(url),
+      // A mirror's URL may carry a user name and password.
+      url: url === null ? null : urlForLog(url),
       file: this.filePath(entry),
       lastError: this.downloadErrors.get(entry.id) ?? null,
     };
@@ -262,18 +264,6 @@ export class LocalFiles {
       return null;
     }
     return { id: entry.id, label: entry.name, sha256: entry.sha256, size: entry.size, ...source };
-  }
-}
-
-/** A URL without user name or password (a mirror may carry them). */
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url;
   }
 }
 

@@ -28,20 +28,7 @@ export function redactSecrets(text: string, secret: string | undefined): string 
   return clean.replace(/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]');
 }
 
-/**
- * A server URL as administrators see it in the log: without a user name or
- * password. Users never see it (their messages name the model, not the host).
- */
-export function urlForLog(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
+export { urlForLog } from '../urls.js';
 
 /**
  * The human-readable message of an error body, in the shapes servers use:

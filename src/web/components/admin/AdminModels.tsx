@@ -3,6 +3,7 @@ import { fetchAdminModels, reloadCatalogue, type AdminModelList } from '../../ap
 import { asApiError } from '../../hooks/useHistoryList';
 import { StatusRegion } from '../FormField';
 import { formatDateTime } from '../profile/profile-format';
+import { AdminTable, ErrorAlert, Loading } from './AdminParts';
 import { ModelPull } from './ModelPull';
 import './admin.css';
 
@@ -84,82 +85,63 @@ export function AdminModels() {
         </button>
       </div>
       <StatusRegion message={notice} tone="success" />
-      {reloadError ? (
-        <div role="alert" className="alert alert--error">
-          <p>{reloadError.message}</p>
-          {reloadError.problems.length > 0 ? (
-            <ul className="admin-problems">
-              {reloadError.problems.map((problem) => (
-                <li key={problem}>{problem}</li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
-      {error ? (
-        <div role="alert" className="alert alert--error">
-          <p>{error}</p>
-        </div>
-      ) : null}
+      <ErrorAlert message={reloadError?.message ?? null}>
+        {reloadError && reloadError.problems.length > 0 ? (
+          <ul className="admin-problems">
+            {reloadError.problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        ) : null}
+      </ErrorAlert>
+      <ErrorAlert message={error} />
       {list === null ? (
         error ? null : (
-          <p role="status" className="admin-muted">
-            Loading models…
-          </p>
+          <Loading what="models" />
         )
       ) : (
-        <div className="admin-table" tabIndex={0} role="region" aria-label="Models">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col">Status</th>
-                <th scope="col">Server or source</th>
-                <th scope="col">Last error</th>
-                <th scope="col">Download</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.models.map((model) => (
-                <tr key={model.id} data-testid="admin-model-row" data-model-id={model.id}>
-                  <th scope="row">
-                    {model.name}
-                    <div className="admin-muted">
-                      {model.id} · {model.provider}
-                    </div>
-                  </th>
-                  <td>
-                    <span className={`admin-status admin-status--${model.status}`}>{model.status}</span>
-                    {model.reason ? <p className="admin-muted">{model.reason}</p> : null}
-                  </td>
-                  <td>
-                    {model.url ? <span className="admin-url">{model.url}</span> : null}
-                    {model.file ? <div className="admin-url admin-muted">{model.file}</div> : null}
-                  </td>
-                  <td>
-                    {model.lastError ? (
-                      <>
-                        <p className="admin-error">{model.lastError.message}</p>
-                        <time className="admin-muted" dateTime={model.lastError.at}>
-                          {formatDateTime(model.lastError.at)}
-                        </time>
-                      </>
-                    ) : (
-                      <span className="admin-muted">None</span>
-                    )}
-                  </td>
-                  <td>
-                    {model.provider === 'local' ? (
-                      <ModelPull model={model} onFinished={() => void load()} />
-                    ) : (
-                      <span className="admin-muted">Remote</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable
+          label="Models"
+          columns={['Model', 'Status', 'Server or source', 'Last error', 'Download']}
+        >
+          {list.models.map((model) => (
+            <tr key={model.id} data-testid="admin-model-row" data-model-id={model.id}>
+              <th scope="row">
+                {model.name}
+                <div className="admin-muted">
+                  {model.id} · {model.provider}
+                </div>
+              </th>
+              <td>
+                <span className={`badge admin-status admin-status--${model.status}`}>{model.status}</span>
+                {model.reason ? <p className="admin-muted">{model.reason}</p> : null}
+              </td>
+              <td>
+                {model.url ? <span className="admin-url">{model.url}</span> : null}
+                {model.file ? <div className="admin-url admin-muted">{model.file}</div> : null}
+              </td>
+              <td>
+                {model.lastError ? (
+                  <>
+                    <p className="admin-error">{model.lastError.message}</p>
+                    <time className="admin-muted" dateTime={model.lastError.at}>
+                      {formatDateTime(model.lastError.at)}
+                    </time>
+                  </>
+                ) : (
+                  <span className="admin-muted">None</span>
+                )}
+              </td>
+              <td>
+                {model.provider === 'local' ? (
+                  <ModelPull model={model} onFinished={() => void load()} />
+                ) : (
+                  <span className="admin-muted">Remote</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
     </>
   );

@@ -10,6 +10,7 @@ import {
 import { asApiError } from '../../hooks/useHistoryList';
 import { BusyForm, SubmitButton } from '../BusyForm';
 import { SelectField, StatusRegion, TextAreaField } from '../FormField';
+import { ErrorAlert, Loading } from './AdminParts';
 import { CopyLink } from './CopyLink';
 import './admin.css';
 
@@ -85,15 +86,7 @@ export function AdminRegistration() {
   };
 
   if (settings === null) {
-    return error ? (
-      <div role="alert" className="alert alert--error">
-        <p>{error}</p>
-      </div>
-    ) : (
-      <p role="status" className="admin-muted">
-        Loading the registration settings…
-      </p>
-    );
+    return error ? <ErrorAlert message={error} /> : <Loading what="the registration settings" />;
   }
 
   return (
@@ -126,11 +119,7 @@ export function AdminRegistration() {
           }}
           error={fieldErrors['allowedEmailDomains']}
         />
-        {error ? (
-          <div role="alert" className="alert alert--error">
-            <p>{error}</p>
-          </div>
-        ) : null}
+        <ErrorAlert message={error} />
         <StatusRegion message={saved} tone="success" />
         <SubmitButton busy={saving} className="btn btn--primary">
           Save registration settings
@@ -151,11 +140,7 @@ export function AdminRegistration() {
           Create invitation link
         </button>
       </div>
-      {inviteError ? (
-        <div role="alert" className="alert alert--error">
-          <p>{inviteError}</p>
-        </div>
-      ) : null}
+      <ErrorAlert message={inviteError} />
       {invitation ? <CopyLink label="Invitation link" link={invitation} /> : null}
     </>
   );

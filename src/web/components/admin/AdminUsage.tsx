@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { fetchAdminUsage, type AdminUsage as Usage } from '../../api/admin.api';
 import { asApiError } from '../../hooks/useHistoryList';
 import { UsageChart } from '../profile/UsageChart';
+import { AdminTable, ErrorAlert, Loading } from './AdminParts';
 import './admin.css';
 
 /** Usage: every user's runs per day over the last 30 days (the profile's chart), by model and top users. */
@@ -22,15 +23,7 @@ export function AdminUsage() {
   }, []);
 
   if (usage === null) {
-    return error ? (
-      <div role="alert" className="alert alert--error">
-        <p>{error}</p>
-      </div>
-    ) : (
-      <p role="status" className="admin-muted">
-        Loading usage…
-      </p>
-    );
+    return error ? <ErrorAlert message={error} /> : <Loading what="usage" />;
   }
   return (
     <>
@@ -73,32 +66,21 @@ function CountTable({
   rows: { key: string; name: string; count: number }[];
 }) {
   return (
-    <div className="admin-table" tabIndex={0} role="region" aria-label={label}>
-      <table>
-        <caption className="visually-hidden">{label}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{heading}</th>
-            <th scope="col">Runs</th>
+    <AdminTable label={label} columns={[heading, 'Runs']}>
+      {rows.length === 0 ? (
+        <tr>
+          <td colSpan={2} className="admin-muted">
+            None in the last 30 days.
+          </td>
+        </tr>
+      ) : (
+        rows.map((row) => (
+          <tr key={row.key}>
+            <th scope="row">{row.name}</th>
+            <td>{row.count.toLocaleString()}</td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <tr>
-              <td colSpan={2} className="admin-muted">
-                None in the last 30 days.
-              </td>
-            </tr>
-          ) : (
-            rows.map((row) => (
-              <tr key={row.key}>
-                <th scope="row">{row.name}</th>
-                <td>{row.count.toLocaleString()}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
-    </div>
+        ))
+      )}
+    </AdminTable>
   );
 }

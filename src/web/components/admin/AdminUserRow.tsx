@@ -41,7 +41,7 @@ export function AdminUserRow({
       </th>
       <td>{user.role === 'admin' ? 'Admin' : 'User'}</td>
       <td>
-        <span className={`admin-status admin-status--${user.status}`}>{user.status}</span>
+        <span className={`badge admin-status admin-status--${user.status}`}>{user.status}</span>
       </td>
       <td>
         <time dateTime={user.createdAt}>{formatDateTime(user.createdAt)}</time>

@@ -14,11 +14,14 @@ import { useAuth } from '../../auth/auth.context';
 import { FormField, SelectField, StatusRegion } from '../FormField';
 import { ConfirmDialog } from '../history/ConfirmDialog';
 import { plural } from '../profile/profile-format';
+import { AdminTable, ErrorAlert, Loading } from './AdminParts';
 import { AdminUserRow, type UserRowAction } from './AdminUserRow';
 import { CopyLink } from './CopyLink';
 import './admin.css';
 
 type Filter = { q: string; status: '' | UserStatus };
+
+const USER_COLUMNS = ['Account', 'Role', 'Status', 'Created', 'Last sign-in', 'Runs (30 days)', 'Actions'];
 
 /** Users: search, status filter, paging, and each account's actions. */
 export function AdminUsers() {
@@ -161,47 +164,26 @@ export function AdminUsers() {
       {link ? (
         <CopyLink label={`One-time password-reset link for ${link.username}`} link={link.link} />
       ) : null}
-      {error ? (
-        <div role="alert" className="alert alert--error">
-          <p>{error}</p>
-        </div>
-      ) : null}
+      <ErrorAlert message={error} />
 
       {users === null ? (
         error ? null : (
-          <p role="status" className="admin-muted">
-            Loading users…
-          </p>
+          <Loading what="users" />
         )
       ) : users.length === 0 ? (
         <p className="admin-muted">No account matches.</p>
       ) : (
-        <div className="admin-table" tabIndex={0} role="region" aria-label="Accounts">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Account</th>
-                <th scope="col">Role</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last sign-in</th>
-                <th scope="col">Runs (30 days)</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <AdminUserRow
-                  key={user.id}
-                  user={user}
-                  self={user.id === me?.id}
-                  busy={busyId === user.id}
-                  onAction={(u, action) => void run(u, action)}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable label="Accounts" columns={USER_COLUMNS}>
+          {users.map((user) => (
+            <AdminUserRow
+              key={user.id}
+              user={user}
+              self={user.id === me?.id}
+              busy={busyId === user.id}
+              onAction={(u, action) => void run(u, action)}
+            />
+          ))}
+        </AdminTable>
       )}
       {nextCursor ? (
         <button type="button" className="btn btn--secondary" onClick={() => void load(nextCursor)}>
