@@ -70,7 +70,7 @@ export const oneTimeLinkSchema = z.object({
   expiresAt: z.string(),
 });
 
-/** POST /api/admin/invitations: an optional lifetime; default INVITATION_TTL_DAYS. */
+/** POST /api/admin/invitations: an optional lifetime; default INVITATION_TTL_DAYS. No body at all is the default too. */
 export const invitationBodySchema = z
   .strictObject({
     expiresInDays: z
@@ -80,7 +80,7 @@ export const invitationBodySchema = z
       .max(90, 'An invitation lasts 1 to 90 days.')
       .optional(),
   })
-  .optional();
+  .nullish();
 
 /** GET /api/admin/settings: the registration settings in force. */
 export const adminSettingsSchema = z.object({

@@ -135,6 +135,10 @@ describe('invite', () => {
   });
 
   it('records the invitation in the admin’s log', async () => {
+    // No body at all is the default lifetime; a lifetime outside 1–90 days is refused.
+    expect((await api.post('/api/admin/invitations', undefined, { token: admin.token })).status).toBe(201);
+    const tooLong = await api.post('/api/admin/invitations', { expiresInDays: 91 }, { token: admin.token });
+    expect(tooLong.status).toBe(400);
     const { expiresAt } = await invite({ expiresInDays: 2 });
     expect(expiresAt).toBe(new Date(clock.now().getTime() + 2 * DAY).toISOString());
     // From the store: on this clock every entry has the same time, so Recent activity's 20 are any 20.
