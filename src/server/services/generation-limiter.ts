@@ -1,12 +1,7 @@
 import type { Clock } from '../clock.js';
 import { RateLimitedError } from '../errors.js';
 import { MAX_GROUP_RUNS } from '../../shared/generation.schemas.js';
-import {
-  decideSlot,
-  waitForWindow,
-  type CounterRepository,
-  type SlotAnswer,
-} from '../store/counters.port.js';
+import { waitForWindow, type CounterRepository, type SlotAnswer } from '../store/counters.port.js';
 
 /** How much one user may generate (GENERATION_* settings). */
 export interface GenerationLimits {
@@ -49,11 +44,11 @@ export class GenerationLimiter {
   /** Throws RateLimitedError when `userId` may not start a run (of `groupId`) now. */
   async check(userId: string, groupId: string | undefined): Promise<void> {
     const now = this.clock.now().getTime();
-    const [slots, starts] = await Promise.all([
-      this.counters.listSlots(userId, now),
+    const [slot, starts] = await Promise.all([
+      this.counters.peekSlot({ ...this.slotRequest('', userId, groupId), now }),
       this.counters.read(startsKey(userId), now, MINUTE),
     ]);
-    this.refuseUnless(decideSlot(slots, this.slotRequest('', userId, groupId)));
+    this.refuseUnless(slot);
     this.refuseStartsAfter(waitForWindow(starts, now, MINUTE, this.limits.perMinute));
   }
 

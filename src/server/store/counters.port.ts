@@ -1,10 +1,15 @@
+import { createHash } from 'node:crypto';
+
 /**
  * What every instance of the app must agree on, kept in the store so that
  * several processes (WEB_CONCURRENCY workers, or instances on several
  * machines) share it: sliding-window counters (sign-in failures, reset
  * quotas, generation starts), running-generation slots, and the generated
  * session secret (issue 14, section 2). Times are milliseconds since the
- * epoch, from the caller's clock.
+ * epoch, from the caller's clock. Keys, owners, run ids and groups are
+ * stored only as their digest ({@link storedKey}): a key names a user id,
+ * an email or a source address, and none of them may stay in the database
+ * once the account is deleted.
  */
 export interface CounterRepository {
   /**
@@ -35,8 +40,8 @@ export interface CounterRepository {
    * renewed, so a process that dies does not hold it for ever.
    */
   acquireSlot(request: SlotRequest): Promise<SlotAnswer>;
-  /** The owner's slots whose lease has not ended at `now`, as [run id, group]. */
-  listSlots(owner: string, now: number): Promise<[id: string, group: string][]>;
+  /** What acquireSlot would answer now, taking nothing (a check before the work of starting). */
+  peekSlot(request: Omit<SlotRequest, 'leaseMs'>): Promise<SlotAnswer>;
   /** Moves the end of these slots' leases to `expiresAt` (the holder is alive); unknown ids are ignored. */
   renewSlots(ids: readonly string[], expiresAt: number): Promise<void>;
   /** Frees the slot of run `id` (a no-op when it has none). */
@@ -72,6 +77,15 @@ export type SlotAnswer =
   | { granted: true }
   | { granted: false; reason: 'group_full' }
   | { granted: false; reason: 'slots_full'; slots: number };
+
+/**
+ * What the store keeps instead of a key (or an owner, run id or group):
+ * its SHA-256, so that no user id, email or address is written, and every
+ * key has the same short length.
+ */
+export function storedKey(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
+}
 
 /**
  * Decides a slot request from the owner's live slots (the same rule in every

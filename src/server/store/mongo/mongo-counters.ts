@@ -2,6 +2,7 @@ import { StoreBusyError } from '../../errors.js';
 import {
   decideSlot,
   inWindow,
+  storedKey,
   waitForWindow,
   type CounterRepository,
   type SlotAnswer,
@@ -48,7 +49,8 @@ export interface SecretDoc {
 const CAS_ATTEMPTS = 20;
 
 /**
- * Shared counters in MongoDB (`counters`, `run_slots`, `shared_secrets`).
+ * Shared counters in MongoDB (`counters`, `run_slots`, `shared_secrets`);
+ * keys, owners and run ids as their digest (storedKey).
  * A hit is one atomic upsert ($push with $slice keeps the latest events);
  * tryHit puts the check in the filter, so the check and the write are one
  * document update and a refusal writes nothing.
@@ -59,7 +61,7 @@ export class MongoCounters implements CounterRepository {
   async hit(key: string, now: number, windowMs: number, keep: number): Promise<number[]> {
     const doc = await atBoundary(() =>
       this.c.counters.findOneAndUpdate(
-        { _id: text(key, 'key') },
+        { _id: storedKey(text(key, 'key')) },
         {
           $push: { times: { $each: [now], $slice: -Math.max(1, keep) } },
           $max: { expiresAt: new Date(now + windowMs) },
@@ -74,7 +76,7 @@ export class MongoCounters implements CounterRepository {
     if (max < 1) {
       return windowMs;
     }
-    const id = text(key, 'key');
+    const id = storedKey(text(key, 'key'));
     // The document keeps the latest `max` events, oldest first: there is room
     // when it holds fewer, or when the oldest of them has left the window.
     const filter = {
@@ -99,7 +101,7 @@ export class MongoCounters implements CounterRepository {
         }
       }
       // Usually the window is full; or another process created the key at the same moment: try again.
-      const wait = waitForWindow(await this.read(id, now, windowMs), now, windowMs, max);
+      const wait = waitForWindow(await this.readStored(id, now, windowMs), now, windowMs, max);
       if (wait > 0) {
         return wait;
       }
@@ -108,28 +110,24 @@ export class MongoCounters implements CounterRepository {
   }
 
   async read(key: string, now: number, windowMs: number): Promise<number[]> {
-    const doc = await atBoundary(() => this.c.counters.findOne({ _id: text(key, 'key') }));
-    return doc ? inWindow(doc.times, now, windowMs) : [];
+    return this.readStored(storedKey(text(key, 'key')), now, windowMs);
   }
 
   async reset(keys: readonly string[]): Promise<void> {
-    const ids = keys.map((key) => text(key, 'key'));
+    const ids = keys.map((key) => storedKey(text(key, 'key')));
     await atBoundary(() => this.c.counters.deleteMany({ _id: { $in: ids } }));
   }
 
   async acquireSlot(request: SlotRequest): Promise<SlotAnswer> {
-    const owner = text(request.owner, 'owner');
-    const lease: SlotLease = {
-      id: text(request.id, 'id'),
-      group: text(request.group, 'group'),
-      expiresAt: request.now + request.leaseMs,
-    };
+    const stored = storedSlot(request);
+    const owner = stored.owner;
+    const lease: SlotLease = { id: stored.id, group: stored.group, expiresAt: request.now + request.leaseMs };
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const doc = await atBoundary(() => this.c.runSlots.findOne({ _id: owner }));
-      const live = (doc?.slots ?? []).filter((s) => s.expiresAt > request.now && s.id !== lease.id);
+      const live = liveSlots(doc, request.now).filter((s) => s.id !== lease.id);
       const answer = decideSlot(
         live.map((s) => [s.id, s.group] as const),
-        request,
+        stored,
       );
       if (!answer.granted) {
         return answer;
@@ -144,16 +142,20 @@ export class MongoCounters implements CounterRepository {
     throw new StoreBusyError();
   }
 
-  async listSlots(owner: string, now: number): Promise<[id: string, group: string][]> {
-    const doc = await atBoundary(() => this.c.runSlots.findOne({ _id: text(owner, 'owner') }));
-    return (doc?.slots ?? []).filter((s) => s.expiresAt > now).map((s) => [s.id, s.group]);
+  async peekSlot(request: Omit<SlotRequest, 'leaseMs'>): Promise<SlotAnswer> {
+    const stored = storedSlot(request);
+    const doc = await atBoundary(() => this.c.runSlots.findOne({ _id: stored.owner }));
+    return decideSlot(
+      liveSlots(doc, request.now).map((s) => [s.id, s.group] as const),
+      stored,
+    );
   }
 
   async renewSlots(ids: readonly string[], expiresAt: number): Promise<void> {
     if (ids.length === 0) {
       return;
     }
-    const checked = ids.map((id) => text(id, 'id'));
+    const checked = ids.map((id) => storedKey(text(id, 'id')));
     await atBoundary(() =>
       this.c.runSlots.updateMany(
         { 'slots.id': { $in: checked } },
@@ -169,7 +171,7 @@ export class MongoCounters implements CounterRepository {
   }
 
   async releaseSlot(id: string): Promise<void> {
-    const checked = text(id, 'id');
+    const checked = storedKey(text(id, 'id'));
     await atBoundary(() =>
       this.c.runSlots.updateOne(
         { 'slots.id': checked },
@@ -211,6 +213,12 @@ export class MongoCounters implements CounterRepository {
     return doc?.value ?? null;
   }
 
+  /** The events of a counter (its digest) inside the window ending at `now`. */
+  private async readStored(id: string, now: number, windowMs: number): Promise<number[]> {
+    const doc = await atBoundary(() => this.c.counters.findOne({ _id: id }));
+    return doc ? inWindow(doc.times, now, windowMs) : [];
+  }
+
   /** Writes the owner's slots if nobody changed them since `doc` was read; false when someone did. */
   private async swap(
     owner: string,
@@ -235,4 +243,19 @@ export class MongoCounters implements CounterRepository {
       return false;
     }
   }
+}
+
+/** The owner's slots whose lease has not ended at `now`. */
+function liveSlots(doc: SlotsDoc | null, now: number): SlotLease[] {
+  return (doc?.slots ?? []).filter((s) => s.expiresAt > now);
+}
+
+/** The request with its owner, run id and group as stored (digests of the checked strings). */
+function storedSlot<T extends Pick<SlotRequest, 'owner' | 'id' | 'group'>>(request: T): T {
+  return {
+    ...request,
+    owner: storedKey(text(request.owner, 'owner')),
+    id: storedKey(text(request.id, 'id')),
+    group: storedKey(text(request.group, 'group')),
+  };
 }

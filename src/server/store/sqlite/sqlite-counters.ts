@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import {
   decideSlot,
   inWindow,
+  storedKey,
   waitForWindow,
   windowAfterHit,
   type CounterRepository,
@@ -14,7 +15,7 @@ const PURGE_PER_WRITE = 2;
 
 /**
  * Shared counters, running slots and secrets in SQLite (tables `counters`,
- * `run_slots`, `shared_secrets`). Each call reads and writes one row by its
+ * `run_slots`, `shared_secrets`); keys, owners and run ids as their digest. Each call reads and writes one row by its
  * primary key inside an IMMEDIATE transaction (the write lock is taken
  * first, so two processes cannot both read the old value), and deletes at
  * most {@link PURGE_PER_WRITE} expired rows through the expiry index: O(1)
@@ -98,36 +99,36 @@ export class SqliteCounters implements CounterRepository {
       }
     });
     this.acquireTx = db.transaction((request: SlotRequest): SlotAnswer => {
-      const held = this.ownerSlots.all(request.owner, request.now).map((r) => [r.id, r.grp] as const);
-      const answer = decideSlot(held, request);
+      const stored = storedSlot(request);
+      const answer = this.decide(stored);
       if (answer.granted) {
-        this.insertSlot.run(request.id, request.owner, request.group, request.now + request.leaseMs);
+        this.insertSlot.run(stored.id, stored.owner, stored.group, request.now + request.leaseMs);
         this.purgeSlots.run(request.now, PURGE_PER_WRITE);
       }
       return answer;
     });
     this.renewTx = db.transaction((ids: readonly string[], expiresAt: number) => {
       for (const id of ids) {
-        this.renewSlot.run(expiresAt, id);
+        this.renewSlot.run(expiresAt, storedKey(id));
       }
     });
   }
 
   async hit(key: string, now: number, windowMs: number, keep: number): Promise<number[]> {
-    return this.hitTx.immediate(key, now, windowMs, keep);
+    return this.hitTx.immediate(storedKey(key), now, windowMs, keep);
   }
 
   async tryHit(key: string, now: number, windowMs: number, max: number): Promise<number> {
-    return this.tryHitTx.immediate(key, now, windowMs, max);
+    return this.tryHitTx.immediate(storedKey(key), now, windowMs, max);
   }
 
   async read(key: string, now: number, windowMs: number): Promise<number[]> {
-    const row = this.getTimes.get(key);
+    const row = this.getTimes.get(storedKey(key));
     return row ? inWindow(JSON.parse(row.times) as number[], now, windowMs) : [];
   }
 
   async reset(keys: readonly string[]): Promise<void> {
-    this.resetTx.immediate(keys);
+    this.resetTx.immediate(keys.map(storedKey));
     return;
   }
 
@@ -135,8 +136,8 @@ export class SqliteCounters implements CounterRepository {
     return this.acquireTx.immediate(request);
   }
 
-  async listSlots(owner: string, now: number): Promise<[id: string, group: string][]> {
-    return this.ownerSlots.all(owner, now).map((r) => [r.id, r.grp]);
+  async peekSlot(request: Omit<SlotRequest, 'leaseMs'>): Promise<SlotAnswer> {
+    return this.decide(storedSlot(request));
   }
 
   async renewSlots(ids: readonly string[], expiresAt: number): Promise<void> {
@@ -147,12 +148,18 @@ export class SqliteCounters implements CounterRepository {
   }
 
   async releaseSlot(id: string): Promise<void> {
-    this.deleteSlot.run(id);
+    this.deleteSlot.run(storedKey(id));
     return;
   }
 
   async purgeExpired(now: number): Promise<number> {
     return this.purgeAllCounters.run(now).changes + this.purgeAllSlots.run(now).changes;
+  }
+
+  /** The answer to a slot request (owner, id and group already digests) from the owner's live slots. */
+  private decide(request: Omit<SlotRequest, 'leaseMs'>): SlotAnswer {
+    const held = this.ownerSlots.all(request.owner, request.now).map((r) => [r.id, r.grp] as const);
+    return decideSlot(held, request);
   }
 
   async keepSecret(name: string, candidate: string, now: number): Promise<string> {
@@ -168,4 +175,14 @@ export class SqliteCounters implements CounterRepository {
   async readSecret(name: string): Promise<string | null> {
     return this.getSecret.get(name)?.value ?? null;
   }
+}
+
+/** The request with its owner, run id and group as stored (digests). */
+function storedSlot<T extends Pick<SlotRequest, 'owner' | 'id' | 'group'>>(request: T): T {
+  return {
+    ...request,
+    owner: storedKey(request.owner),
+    id: storedKey(request.id),
+    group: storedKey(request.group),
+  };
 }
