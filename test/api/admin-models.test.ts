@@ -32,12 +32,18 @@ const downloads = useSuiteFixture(
   () => startDownloadServer(bytes, { throttle: { chunkBytes: 4096, delayMs: 2 } }),
   (server) => server.close(),
 );
+// Another file, served slowly: a pull the admin walks away from.
+const slowDownloads = useSuiteFixture(
+  () => startDownloadServer(bytes, { path: '/later.gguf', throttle: { chunkBytes: 1024, delayMs: 5 } }),
+  (server) => server.close(),
+);
 const catalogue = () => ({
   defaultModel: 'remote-chat',
   models: [
     remoteModel(upstream.baseUrl, 'remote-chat', 'Remote Chat'),
     pinnedLocalModel('tiny-pull', 'Tiny Pull', downloads.url, bytes, { contextLength: 256 }),
     pinnedLocalModel('tiny-gone', 'Tiny Gone', downloads.url.replace('model.gguf', 'gone.gguf'), bytes),
+    pinnedLocalModel('tiny-later', 'Tiny Later', slowDownloads.url, bytes),
   ],
 });
 const server = useTestServer(() => ({
@@ -136,6 +142,24 @@ describe('GET /api/admin/models', () => {
   });
 });
 
+describe('what users see of an error inside a stream', () => {
+  it('an upstream error event mid-answer reaches the user without its addresses', async () => {
+    const raw = `event: error\ndata: ${JSON.stringify({ error: { message: 'backend http://10.9.8.7:9000/gen died (10.9.8.7:9000)' } })}\n\n`;
+    upstream.script([{ type: 'answer', inject: [{ afterChunk: 1, raw }] }]);
+    // The server is back (the scripts were reset): its next check finds it.
+    await expect.poll(async () => (await adminModel('remote-chat')).status).toBe('ready');
+    const events = await readSse(
+      await postForStream(`${server.url}/api/generate`, user.token, {
+        prompt: 'Add two numbers',
+        modelId: 'remote-chat',
+      }),
+    );
+    const failure = events.find((e) => e.event === 'error');
+    expect(failure?.data.message).toContain('backend [address hidden] died');
+    expect(JSON.stringify(events)).not.toContain('10.9.8.7');
+  });
+});
+
 describe('POST /api/admin/models/:id/pull', () => {
   it('downloads a local model with progress events, then done; the model is ready for everyone', async () => {
     const res = await postForStream(`${server.url}/api/admin/models/tiny-pull/pull`, admin.token, {});
@@ -175,6 +199,20 @@ describe('POST /api/admin/models/:id/pull', () => {
     expect(JSON.stringify(listing)).not.toContain(String(downloads.port));
   });
 
+  it('goes on when the admin leaves the stream: the model list shows it through to ready', async () => {
+    const controller = new AbortController();
+    const res = await postForStream(
+      `${server.url}/api/admin/models/tiny-later/pull`,
+      admin.token,
+      {},
+      controller.signal,
+    );
+    await readSse(res, (e) => e.event === 'progress').catch(() => undefined);
+    controller.abort();
+    await expect.poll(async () => (await adminModel('tiny-later')).status, { timeout: 20_000 }).toBe('ready');
+    expect(slowDownloads.requests.some((r) => r.method === 'GET')).toBe(true);
+  });
+
   it('refuses a remote model (400) and an unknown one (404) before any stream', async () => {
     const remote = await api.post('/api/admin/models/remote-chat/pull', {}, { token: admin.token });
     expect(remote.status).toBe(400);
@@ -198,7 +236,7 @@ describe('POST /api/admin/models/reload', () => {
       expect.arrayContaining([expect.stringContaining('models[0] (id "x")')]),
     );
     const ids = ((await api.get('/api/models', { token: user.token })).body as Json[]).map((m) => m.id);
-    expect(ids).toEqual(['remote-chat', 'tiny-pull', 'tiny-gone']);
+    expect(ids).toEqual(['remote-chat', 'tiny-pull', 'tiny-gone', 'tiny-later']);
   });
 
   it('puts a new file in use at once, says what changed, and leaves a run in progress alone', async () => {
@@ -222,7 +260,7 @@ describe('POST /api/admin/models/reload', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       added: ['remote-new'],
-      removed: ['remote-chat', 'tiny-gone'],
+      removed: ['remote-chat', 'tiny-gone', 'tiny-later'],
       changed: [],
       models: ['remote-new', 'tiny-pull'],
     });
