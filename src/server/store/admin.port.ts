@@ -23,6 +23,9 @@ export interface UserAccess {
  */
 export type NewUserAccess = Partial<UserAccess>;
 
+/** A user as created: `updatedAt` starts at `createdAt`; role and status as NewUserAccess says. */
+export type NewUser = Omit<UserRecord, 'updatedAt' | keyof UserAccess> & NewUserAccess;
+
 /** Filters of the admin's user list; every one optional. */
 export interface UserSearch {
   /** Case-insensitive text in the username, email or display name. */

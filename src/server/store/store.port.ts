@@ -14,7 +14,7 @@ import type { HistoryKind, HistoryStatus } from '../../shared/history.schemas.js
 import type { ThreadKind } from '../../shared/threads.schemas.js';
 import type { ActivityKind } from '../../shared/profile.schemas.js';
 import type { OutboxRepository } from '../outbox.js';
-import type { NewUserAccess, RegistrationRepository, UserAccess, UserAdminMethods } from './admin.port.js';
+import type { NewUser, RegistrationRepository, UserAccess, UserAdminMethods } from './admin.port.js';
 /** A stored account. `passwordHash` never leaves the services. */
 export interface UserRecord extends UserAccess {
   id: string;
@@ -27,8 +27,7 @@ export interface UserRecord extends UserAccess {
   createdAt: Date;
   updatedAt: Date;
 }
-/** A user as created: `updatedAt` starts at `createdAt`. */
-export type NewUser = Omit<UserRecord, 'updatedAt' | keyof UserAccess> & NewUserAccess;
+/** A user as created (defined in admin.port.ts with the access fields). */ export type { NewUser };
 
 export interface UserRepository extends UserAdminMethods {
   /** Inserts a user; ConflictError with field `username` or `email` when taken. */
