@@ -94,15 +94,19 @@ describe('RunOwnership', () => {
     await store.close();
   });
 
-  it('writes its heartbeat, then fails only the runs of instances gone and forgets those instances', async () => {
-    const self = new RunOwnership({
+  /** This process's ownership on the test store (id: a random one unless given). */
+  const ownership = (id?: string) =>
+    new RunOwnership({
       instances: store.instances,
       clock,
       log,
       staleMs: STALE_MS,
       probe,
-      id: 'self',
+      ...(id ? { id } : {}),
     });
+
+  it('writes its heartbeat, then fails only the runs of instances gone and forgets those instances', async () => {
+    const self = ownership('self');
     const others = {
       live: instance({ id: 'live' }),
       elsewhere: instance({ id: 'elsewhere', host: 'host-b', pid: 300 }),
@@ -155,14 +159,7 @@ describe('RunOwnership', () => {
   });
 
   it('never fails its own runs, even when another instance removed its record during a long pause', async () => {
-    const self = new RunOwnership({
-      instances: store.instances,
-      clock,
-      log,
-      staleMs: STALE_MS,
-      probe,
-      id: 'self',
-    });
+    const self = ownership('self');
     const user = await store.users.create(fixtureUser());
     const run = await store.prompts.create(fixturePrompt(user.id, { createdAt: at(-60_000) }));
     await store.instances.claimRun(run.id, 'self');
@@ -171,7 +168,7 @@ describe('RunOwnership', () => {
   });
 
   it('fails old runs without an owner (a crash before the claim, a record from before owners)', async () => {
-    const self = new RunOwnership({ instances: store.instances, clock, log, staleMs: STALE_MS, probe });
+    const self = ownership();
     const user = await store.users.create(fixtureUser());
     const old = await store.prompts.create(fixturePrompt(user.id, { createdAt: at(-20_000) }));
     const young = await store.prompts.create(fixturePrompt(user.id, { createdAt: at(0) }));
