@@ -240,17 +240,28 @@ describe('POST /api/admin/models/reload', () => {
   });
 
   it('puts a new file in use at once, says what changed, and leaves a run in progress alone', async () => {
-    // A slow answer: the run is still streaming while the catalogue changes under it.
-    upstream.script([{ type: 'answer', text: 'def add(a, b):\n    return a + b\n', delayMs: 40 }]);
-    const controller = new AbortController();
-    const stream = await postForStream(
-      `${server.url}/api/generate`,
-      user.token,
-      { prompt: 'Add two numbers', modelId: 'remote-chat' },
-      controller.signal,
-    );
-    const events = readSse(stream);
-    await upstream.waitForRequest(0);
+    // The answer holds after its first piece until the catalogue has changed under it.
+    let release = (): void => undefined;
+    const reloaded = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    upstream.script([{ type: 'answer', holdAfterChunks: { chunks: 1, until: reloaded } }]);
+    await expect.poll(async () => (await adminModel('remote-chat')).status).toBe('ready');
+    const stream = await postForStream(`${server.url}/api/generate`, user.token, {
+      prompt: 'Add two numbers',
+      modelId: 'remote-chat',
+    });
+    let firstPiece = (): void => undefined;
+    const started = new Promise<void>((resolve) => {
+      firstPiece = resolve;
+    });
+    const events = readSse(stream, (e) => {
+      if (e.event === 'token') {
+        firstPiece();
+      }
+      return false;
+    });
+    await started;
 
     const next = catalogue();
     next.defaultModel = 'remote-new';
@@ -267,6 +278,7 @@ describe('POST /api/admin/models/reload', () => {
     const ids = ((await api.get('/api/models', { token: user.token })).body as Json[]).map((m) => m.id);
     expect(ids).toEqual(['remote-new', 'tiny-pull']);
 
+    release();
     const finished = await events;
     expect(finished.at(-1)).toMatchObject({ event: 'done' });
     expect(finished.some((e) => e.event === 'error')).toBe(false);
