@@ -14,21 +14,34 @@ const server = useTestServer({ name: 'security' });
 const api = apiClient(() => server.url);
 
 describe('security headers', () => {
-  it('sends a strict CSP, nosniff, the referrer policy, no X-Powered-By and no HSTS over http', async () => {
+  it('sends the API answer set (OWASP REST): a CSP that allows nothing, nosniff, no framing, no X-Powered-By and no HSTS over http', async () => {
     for (const p of ['/api/health', '/api/auth/me', '/api/nowhere']) {
       const res = await api.get(p);
-      const csp = res.headers.get('content-security-policy') ?? '';
-      expect(csp).toContain("script-src 'self'");
-      expect(csp).not.toContain('unsafe-inline');
-      expect(csp).toContain("object-src 'none'");
-      expect(csp).toContain("base-uri 'none'");
-      expect(csp).toContain("frame-ancestors 'none'");
+      const csp = (res.headers.get('content-security-policy') ?? '').split(';').map((d) => d.trim());
+      expect(csp, p).toEqual(["default-src 'none'", "frame-ancestors 'none'"]);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
       expect(res.headers.get('x-powered-by')).toBeNull();
       expect(res.headers.get('strict-transport-security')).toBeNull();
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      // Document-only headers stay off JSON answers: they cost bytes on every request and protect nothing there.
+      expect(res.headers.get('referrer-policy')).toBeNull();
+      expect(res.headers.get('x-dns-prefetch-control')).toBeNull();
     }
+  });
+
+  it('keeps the full page set on everything that is not an API answer', async () => {
+    const res = await api.get('/not-an-api-path');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
   });
 
   it('sends no CORS headers to another origin by default', async () => {

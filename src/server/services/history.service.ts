@@ -11,9 +11,22 @@ import type {
 
 const EXPORT_PAGE = 500;
 
-function title(input: string): string {
-  const first = input.split(/\r?\n/).find((line) => line.trim() !== '') ?? '';
-  return first.trim().slice(0, 200);
+/**
+ * The first non-blank line, trimmed, at most 200 characters. Walks line by
+ * line instead of splitting the whole text: an Explain request can carry
+ * tens of kilobytes of pasted code, and a history page titles 20 of them.
+ */
+export function title(input: string): string {
+  for (let start = 0; start < input.length; ) {
+    const newline = input.indexOf('\n', start);
+    const end = newline === -1 ? input.length : newline;
+    const line = input.slice(start, end).trim();
+    if (line !== '') {
+      return line.slice(0, 200);
+    }
+    start = end + 1;
+  }
+  return '';
 }
 
 /** The list view of a record. */
