@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { FirstPageCache } from './first-page-cache.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import type { PromptQuery, PromptRecord, PromptSummary, Store } from '../store/store.port.js';
 import type {
@@ -17,7 +18,7 @@ const EXPORT_PAGE = 500;
  * tens of kilobytes of pasted code, and a history page titles 20 of them.
  */
 export function title(input: string): string {
-  for (let start = 0; start < input.length; ) {
+  for (let start = 0; start < input.length;) {
     const newline = input.indexOf('\n', start);
     const end = newline === -1 ? input.length : newline;
     const line = input.slice(start, end).trim();
@@ -87,8 +88,15 @@ export function toPromptQuery(query: Omit<HistoryQuery, 'limit' | 'cursor'>): Pr
   return filters;
 }
 
+/** The unfiltered first page: the one History opens with, and the only one cached. */
+function isFirstPage(filters: PromptQuery, cursor: string | undefined): boolean {
+  return cursor === undefined && Object.values(filters).every((value) => value === undefined);
+}
+
 /** Everything a user asked, for the History page and its export. */
 export class HistoryService {
+  private readonly firstPages = new FirstPageCache<HistoryPage>();
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -96,9 +104,21 @@ export class HistoryService {
 
   async list(userId: string, query: HistoryQuery): Promise<HistoryPage> {
     const filters = toPromptQuery(query);
+    // Read before the page, so a write in between only makes the page newer than its revision.
+    const revision = isFirstPage(filters, query.cursor)
+      ? await this.store.prompts.listingRevision(userId)
+      : null;
+    const cached = revision === null ? undefined : this.firstPages.get(userId, revision, query.limit);
+    if (cached) {
+      return cached;
+    }
     // Only the columns a list shows: the output and code of each item are most of a record's bytes.
     const page = await this.store.prompts.listSummariesForUser(userId, filters, query.limit, query.cursor);
-    return { items: page.items.map(toHistoryItem), nextCursor: page.nextCursor };
+    const answer = { items: page.items.map(toHistoryItem), nextCursor: page.nextCursor };
+    if (revision !== null) {
+      this.firstPages.set(userId, revision, query.limit, answer);
+    }
+    return answer;
   }
 
   /** Another user's record is "not found", never "forbidden": nothing leaks. */

@@ -164,5 +164,37 @@ export function describePromptContract(getStore: () => Store): void {
       expect(explains.items.map((p) => p.kind)).toEqual(['explain']);
       expect(Object.keys(explains.items[0] ?? {})).not.toContain('output');
     });
+
+    it("changes the listing revision with every write to the user's records and no one else's, or keeps none", async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const other = await store.users.create(fixtureUser());
+      const revision = () => store.prompts.listingRevision(u.id);
+      const seen = [await revision()];
+      const changed = async () => {
+        const now = await revision();
+        if (seen[0] === null) {
+          // An adapter that keeps no revision says so every time: callers then never cache.
+          expect(now).toBeNull();
+        } else {
+          expect(seen).not.toContain(now);
+        }
+        seen.push(now);
+      };
+      const p = await store.prompts.create(fixturePrompt(u.id));
+      await changed();
+      await store.prompts.saveProgress(p.id, 'partial', 3);
+      await changed();
+      await store.prompts.finish(p.id, { ...runningOutcome('python'), status: 'completed', output: 'done' });
+      await changed();
+      await store.prompts.create(fixturePrompt(other.id));
+      expect(await revision()).toBe(seen.at(-1));
+      await store.prompts.deleteForUser(u.id, p.id);
+      await changed();
+      await store.prompts.create(fixturePrompt(u.id));
+      await changed();
+      await store.prompts.deleteAllForUser(u.id);
+      await changed();
+    });
   });
 }

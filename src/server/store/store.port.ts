@@ -312,6 +312,11 @@ export interface PromptRepository {
   /** The same page as listForUser (same filters, order and cursor), with only the fields of a PromptSummary. */
   listSummariesForUser(...args: PromptListingArgs): Promise<PromptSummaryPage>;
   /**
+   * A number that changes with every write to the user's records (create, finish, progress, delete), so
+   * a listing read at one revision is still right while it is unchanged; null when the adapter keeps none.
+   */
+  listingRevision(userId: string): Promise<number | null>;
+  /**
    * Every turn of the user's thread (every version), oldest first (createdAt,
    * then id); empty when the thread is not theirs or absent.
    */

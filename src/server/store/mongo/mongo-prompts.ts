@@ -66,6 +66,15 @@ export class MongoPrompts implements PromptRepository {
     return result.modifiedCount;
   }
 
+  /**
+   * None kept: MongoDB has no triggers, and bumping a counter document on
+   * every progress save would double the writes of a streaming run. Every
+   * history page is read from the collection.
+   */
+  async listingRevision(): Promise<null> {
+    return null;
+  }
+
   async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage> {
     const filter = promptListFilter(userId, query, cursor);
     const n = limitValue(limit);

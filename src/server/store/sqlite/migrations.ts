@@ -270,4 +270,34 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 10,
+    name: 'listing revisions',
+    // A per-user number bumped by every write to the user's prompts, so a
+    // cached history page can be checked with one primary-key read, by every
+    // instance sharing this file. The EXISTS guard: when an account is deleted,
+    // its prompts go by cascade after the user row, and must not re-create a
+    // revision row for a user who is gone (the foreign key would refuse it).
+    sql: `
+      CREATE TABLE listing_revisions (
+        user_id  TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE TRIGGER listing_revision_insert AFTER INSERT ON prompts BEGIN
+        INSERT INTO listing_revisions (user_id, revision)
+          SELECT new.user_id, 1 WHERE EXISTS (SELECT 1 FROM users WHERE id = new.user_id)
+          ON CONFLICT (user_id) DO UPDATE SET revision = revision + 1;
+      END;
+      CREATE TRIGGER listing_revision_update AFTER UPDATE ON prompts BEGIN
+        INSERT INTO listing_revisions (user_id, revision)
+          SELECT new.user_id, 1 WHERE EXISTS (SELECT 1 FROM users WHERE id = new.user_id)
+          ON CONFLICT (user_id) DO UPDATE SET revision = revision + 1;
+      END;
+      CREATE TRIGGER listing_revision_delete AFTER DELETE ON prompts BEGIN
+        INSERT INTO listing_revisions (user_id, revision)
+          SELECT old.user_id, 1 WHERE EXISTS (SELECT 1 FROM users WHERE id = old.user_id)
+          ON CONFLICT (user_id) DO UPDATE SET revision = revision + 1;
+      END;
+    `,
+  },
 ];

@@ -139,6 +139,7 @@ export class SqlitePrompts implements PromptRepository {
   private readonly progress;
   private readonly deleteOne;
   private readonly deleteAll;
+  private readonly revision;
   private readonly deleteEmptyThread;
   private readonly deleteThreads;
   private readonly byThread;
@@ -179,6 +180,9 @@ export class SqlitePrompts implements PromptRepository {
       'DELETE FROM prompts WHERE id = ? AND user_id = ? RETURNING thread_id',
     );
     this.deleteAll = db.prepare('DELETE FROM prompts WHERE user_id = ?');
+    this.revision = db
+      .prepare<[string], number>('SELECT revision FROM listing_revisions WHERE user_id = ?')
+      .pluck();
     this.deleteEmptyThread = db.prepare(
       'DELETE FROM threads WHERE id = ? AND NOT EXISTS (SELECT 1 FROM prompts WHERE thread_id = threads.id)',
     );
@@ -276,6 +280,11 @@ export class SqlitePrompts implements PromptRepository {
       this.listings.set(sql, statement);
     }
     return statement.all(params) as Row[];
+  }
+
+  async listingRevision(userId: string): Promise<number> {
+    // Kept by triggers on prompts (migration 10): one primary-key read.
+    return this.revision.get(userId) ?? 0;
   }
 
   async listThread(userId: string, threadId: string): Promise<PromptRecord[]> {
