@@ -11,9 +11,12 @@
  */
 import type { Section } from '../../shared/generation.schemas.js';
 import type { HistoryKind, HistoryStatus } from '../../shared/history.schemas.js';
-import type { ThreadKind } from '../../shared/threads.schemas.js';
 import type { ActivityKind } from '../../shared/profile.schemas.js';
 import type { OutboxRepository } from '../outbox.js';
+import type { CounterRepository } from './counters.port.js';
+import type { InstanceRepository } from './instances.port.js';
+import type { ThreadRepository } from './threads.port.js';
+import type { UsageRepository } from './usage.port.js';
 import type { NewUser, RegistrationRepository, UserAccess, UserAdminMethods } from './admin.port.js';
 /** A stored account. `passwordHash` never leaves the services. */
 export interface UserRecord extends UserAccess {
@@ -27,7 +30,8 @@ export interface UserRecord extends UserAccess {
   createdAt: Date;
   updatedAt: Date;
 }
-/** A user as created (defined in admin.port.ts with the access fields). */ export type { NewUser };
+/** A user as created (defined in admin.port.ts with the access fields). */
+export type { NewUser };
 
 export interface UserRepository extends UserAdminMethods {
   /** Inserts a user; ConflictError with field `username` or `email` when taken. */
@@ -329,53 +333,8 @@ export interface PromptRepository {
   statsForUser(userId: string, since: Date, until: Date): Promise<PromptStats>;
 }
 
-/**
- * A conversation: a group of prompt records (its turns). `title` comes from
- * the first turn (see threadTitle), `updatedAt` moves with every new turn.
- */
-export interface ThreadRecord {
-  id: string;
-  userId: string;
-  title: string;
-  kind: ThreadKind;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/** One line of a threads listing: the thread, its number of turns and its latest turn. */
-export interface ThreadSummary extends ThreadRecord {
-  /** Every turn, every version. */
-  turnCount: number;
-  /** The most recently created turn. */
-  latest: Pick<PromptRecord, 'id' | 'status' | 'modelId' | 'language'>;
-}
-
-/** A page of threads, most recently updated first; `nextCursor` is null on the last page. */
-export interface ThreadPage {
-  items: ThreadSummary[];
-  nextCursor: string | null;
-}
-
-export interface ThreadRepository {
-  /** Inserts a thread (a new id: the id of its first turn). */
-  create(thread: ThreadRecord): Promise<ThreadRecord>;
-  /** The user's thread; null when it is someone else's or absent. */
-  findForUser(userId: string, id: string): Promise<ThreadRecord | null>;
-  /** Moves `updatedAt` (a new turn); false when the thread does not exist. */
-  touch(id: string, updatedAt: Date): Promise<boolean>;
-  /** Deletes the user's thread and all its turns; false when it is not theirs or absent. */
-  deleteForUser(userId: string, id: string): Promise<boolean>;
-  /** Every thread of the user, oldest first. For db:copy. */
-  listAllForUser(userId: string): Promise<ThreadRecord[]>;
-  /**
-   * The user's threads with at least one turn matching `query` (every
-   * filter on the same turn; search covers every turn), most recently
-   * updated first (updatedAt, then id), `limit` at most. A thread updated
-   * while a client pages moves to the front: it is not shown twice. An
-   * invalid cursor throws InvalidInputError.
-   */
-  listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<ThreadPage>;
-}
+/** Conversations (threads.port.ts). */
+export type { ThreadPage, ThreadRecord, ThreadRepository, ThreadSummary } from './threads.port.js';
 
 export interface Store {
   readonly users: UserRepository;
@@ -388,10 +347,14 @@ export interface Store {
   readonly threads: ThreadRepository;
   /** Mail waiting to be sent. */
   readonly outbox: OutboxRepository;
-  /** Server processes and the runs each owns (instances.port.ts). */ readonly instances: import('./instances.port.js').InstanceRepository;
-  /** Registration settings and invitations (admin.port.ts). */ readonly registration: RegistrationRepository;
-  /** Counters, running slots and the generated session secret every instance shares. */ readonly counters: import('./counters.port.js').CounterRepository;
-  /** Usage across every user (the Admin page). */ readonly usage: import('./usage.port.js').UsageRepository;
+  /** Server processes and the runs each owns (instances.port.ts). */
+  readonly instances: InstanceRepository;
+  /** Registration settings and invitations (admin.port.ts). */
+  readonly registration: RegistrationRepository;
+  /** Counters, running slots and the generated session secret every instance shares (counters.port.ts). */
+  readonly counters: CounterRepository;
+  /** Usage across every user, for the Admin page (usage.port.ts). */
+  readonly usage: UsageRepository;
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /**
