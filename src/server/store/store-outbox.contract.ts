@@ -62,6 +62,73 @@ export function describeOutboxContract(getStore: () => Store): void {
       expect(await store.outbox.nextDueAt()).toBeNull();
     });
 
+    it('gives each due mail to one claimer only, earliest first, and tells when the leases end', async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const due = [1, 2, 3, 4, 5].map((m) => fixtureOutbox(u.id, { nextAttemptAt: at(m) }));
+      const later = fixtureOutbox(u.id, { nextAttemptAt: at(30) });
+      for (const m of [later, ...due]) {
+        await store.outbox.add(m);
+      }
+      const lease = 10 * MINUTE;
+      // Two instances' sender passes at the same moment.
+      const [a, b] = await Promise.all([
+        store.outbox.claimDue(at(5), 'instance-a', lease, 3),
+        store.outbox.claimDue(at(5), 'instance-b', lease, 3),
+      ]);
+      const ids = (list: OutboxRecord[]) => list.map((m) => m.id);
+      expect([a.length, b.length].sort()).toEqual([2, 3]);
+      expect(new Set([...ids(a), ...ids(b)])).toEqual(new Set(ids(due)));
+      // Each gets its mail as it was when due, earliest first.
+      for (const won of [a, b]) {
+        expect(won).toEqual(due.filter((m) => ids(won).includes(m.id)));
+      }
+      expect(await store.outbox.claimDue(at(5), 'instance-c', lease, 10)).toEqual([]);
+      expect(await store.outbox.listDue(at(14), 10)).toEqual([]);
+      expect(await store.outbox.nextDueAt()).toEqual(at(15));
+      expect(await store.outbox.claimDue(at(0), 'instance-c', lease, 0)).toEqual([]);
+    });
+
+    it("makes a mail due again when its claimer's lease runs out, and honours only the holder's claim", async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const m = fixtureOutbox(u.id);
+      await store.outbox.add(m);
+      const lease = 10 * MINUTE;
+      expect(await store.outbox.claimDue(at(0), 'instance-a', lease, 10)).toEqual([m]);
+      expect(await store.outbox.claimDue(at(9), 'instance-b', lease, 10)).toEqual([]);
+      // Instance A died mid-send: at the lease's end the mail is due, and B takes it.
+      const taken = await store.outbox.claimDue(at(10), 'instance-b', lease, 10);
+      expect(taken).toEqual([{ ...m, nextAttemptAt: at(10) }]);
+      // A's late answers change nothing: the claim is B's.
+      expect(await store.outbox.reschedule(m.id, 1, at(11), 'late', 'instance-a')).toBe(false);
+      expect(await store.outbox.delete(m.id, 'instance-a')).toBe(false);
+      expect(await store.outbox.listForUser(u.id)).toEqual([{ ...m, nextAttemptAt: at(20) }]);
+      expect(await store.outbox.delete(m.id, 'instance-b')).toBe(true);
+      expect(await store.outbox.delete(m.id, 'instance-b')).toBe(false);
+    });
+
+    it('releases the claim with a retry its owner schedules; a delete without owner takes a claimed mail', async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const m = fixtureOutbox(u.id);
+      const other = fixtureOutbox(u.id);
+      await store.outbox.add(m);
+      await store.outbox.add(other);
+      const lease = 10 * MINUTE;
+      expect(await store.outbox.claimDue(at(0), 'instance-a', lease, 10)).toHaveLength(2);
+      expect(await store.outbox.reschedule(m.id, 1, at(2), 'connection refused', 'instance-a')).toBe(true);
+      const retry = { ...m, attempts: 1, nextAttemptAt: at(2), lastError: 'connection refused' };
+      expect(await store.outbox.nextDueAt()).toEqual(at(2));
+      // Released: due at the retry's time, for anyone, and no longer A's.
+      expect(await store.outbox.claimDue(at(2), 'instance-b', lease, 10)).toEqual([retry]);
+      expect(await store.outbox.reschedule(m.id, 2, at(3), 'again', 'instance-a')).toBe(false);
+      expect(await store.outbox.delete(m.id, 'instance-b')).toBe(true);
+      // The account's deletion and db:copy remove mail whoever holds it.
+      expect(await store.outbox.delete(other.id)).toBe(true);
+      expect(await store.outbox.nextDueAt()).toBeNull();
+    });
+
     it("goes with its account, and no one else's", async () => {
       const store = getStore();
       const a = await store.users.create(fixtureUser());

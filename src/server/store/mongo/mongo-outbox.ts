@@ -4,8 +4,8 @@ import { atBoundary } from './mongo-errors.js';
 import { date, limitValue, text } from './mongo-filters.js';
 import type { DocOf } from './mongo.mapping.js';
 
-/** `outbox`: mail waiting to be sent. */
-export type OutboxDoc = DocOf<OutboxRecord>;
+/** `outbox`: mail waiting to be sent; `claimedBy` is the sender holding it (the lease ends at nextAttemptAt). */
+export type OutboxDoc = DocOf<OutboxRecord> & { claimedBy?: string };
 
 const EARLIEST_FIRST = { nextAttemptAt: 1, _id: 1 } as const;
 
@@ -14,12 +14,23 @@ export function toOutboxDoc({ id, ...rest }: OutboxRecord): OutboxDoc {
   return { _id: id, ...rest };
 }
 
+/** One mail by id; given `owner`, only while that owner holds its claim. */
+function byOwner(id: string, owner: string | undefined): { _id: string; claimedBy?: string } {
+  const filter = { _id: text(id, 'id') };
+  return owner === undefined ? filter : { ...filter, claimedBy: text(owner, 'owner') };
+}
+
 /** The record of a document; optional fields missing from a hand-written one read as null. */
-export function fromOutboxDoc({ _id, ...rest }: OutboxDoc): OutboxRecord {
+export function fromOutboxDoc({ _id, claimedBy: _claim, ...rest }: OutboxDoc): OutboxRecord {
   return { id: _id, ...rest, tokenId: rest.tokenId ?? null, lastError: rest.lastError ?? null };
 }
 
-/** Mail waiting to be sent in MongoDB (`outbox`); deleted with its user by MongoUsers.delete. */
+/**
+ * Mail waiting to be sent in MongoDB (`outbox`); deleted with its user by
+ * MongoUsers.delete. A claim is one findOneAndUpdate per mail on the due
+ * filter: the update moves nextAttemptAt past `now`, so a second claimer's
+ * filter no longer matches the document (single-document writes are atomic).
+ */
 export class MongoOutbox implements OutboxRepository {
   constructor(private readonly c: MongoCollections) {}
 
@@ -37,6 +48,24 @@ export class MongoOutbox implements OutboxRepository {
     return docs.map(fromOutboxDoc);
   }
 
+  async claimDue(now: Date, owner: string, leaseMs: number, limit: number): Promise<OutboxRecord[]> {
+    const n = limitValue(limit);
+    const filter = { nextAttemptAt: { $lte: date(now, 'now') } };
+    const until = date(new Date(now.getTime() + leaseMs), 'leaseMs');
+    const update = { $set: { claimedBy: text(owner, 'owner'), nextAttemptAt: until } };
+    const won: OutboxRecord[] = [];
+    while (won.length < n) {
+      const doc = await atBoundary(() =>
+        this.c.outbox.findOneAndUpdate(filter, update, { sort: EARLIEST_FIRST, returnDocument: 'before' }),
+      );
+      if (!doc) {
+        break;
+      }
+      won.push(fromOutboxDoc(doc));
+    }
+    return won;
+  }
+
   async nextDueAt(): Promise<Date | null> {
     const doc = await atBoundary(() =>
       this.c.outbox.findOne({}, { sort: EARLIEST_FIRST, projection: { nextAttemptAt: 1 } }),
@@ -44,7 +73,13 @@ export class MongoOutbox implements OutboxRepository {
     return doc ? doc.nextAttemptAt : null;
   }
 
-  async reschedule(id: string, attempts: number, nextAttemptAt: Date, lastError: string): Promise<boolean> {
+  async reschedule(
+    id: string,
+    attempts: number,
+    nextAttemptAt: Date,
+    lastError: string,
+    owner?: string,
+  ): Promise<boolean> {
     const update = {
       $set: {
         attempts: limitValue(attempts, 'attempts'),
@@ -52,13 +87,14 @@ export class MongoOutbox implements OutboxRepository {
         // A value set, never matched: a leading `$` means nothing here.
         lastError,
       },
-    };
-    const result = await atBoundary(() => this.c.outbox.updateOne({ _id: text(id, 'id') }, update));
+      $unset: { claimedBy: '' },
+    } as const;
+    const result = await atBoundary(() => this.c.outbox.updateOne(byOwner(id, owner), update));
     return result.matchedCount > 0;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const filter = { _id: text(id, 'id') };
+  async delete(id: string, owner?: string): Promise<boolean> {
+    const filter = byOwner(id, owner);
     return (await atBoundary(() => this.c.outbox.deleteOne(filter))).deletedCount > 0;
   }
 

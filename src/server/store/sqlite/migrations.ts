@@ -300,4 +300,17 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 11,
+    name: 'outbox claims and the usage index',
+    // Issue 14: instances sharing this file claim a mail before sending it
+    // (claimed_by; the lease's end is kept in next_attempt_at, so outbox_due
+    // serves claims too), so a reset link is not sent twice. prompts_created:
+    // the admin usage counts scan one date range across every user; with
+    // kind, model and user in the index they read no table row.
+    sql: `
+      ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+      CREATE INDEX prompts_created ON prompts (created_at, kind, model_id, user_id);
+    `,
+  },
 ];

@@ -11,6 +11,7 @@ interface OutboxRow {
   next_attempt_at: number;
   created_at: number;
   last_error: string | null;
+  claimed_by: string | null;
 }
 
 function toOutbox(row: OutboxRow): OutboxRecord {
@@ -27,14 +28,21 @@ function toOutbox(row: OutboxRow): OutboxRecord {
   };
 }
 
-/** Mail waiting to be sent, in the `outbox` table (cascades with its user). */
+/**
+ * Mail waiting to be sent, in the `outbox` table (cascades with its user).
+ * A claim is `claimed_by` plus the lease's end in `next_attempt_at`, taken in
+ * one IMMEDIATE transaction, so instances on one file never share a mail.
+ */
 export class SqliteOutbox implements OutboxRepository {
   private readonly insert;
   private readonly due;
   private readonly earliest;
   private readonly update;
+  private readonly updateOwned;
   private readonly deleteOne;
+  private readonly deleteOwned;
   private readonly forUser;
+  private readonly take;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(
@@ -46,9 +54,24 @@ export class SqliteOutbox implements OutboxRepository {
     );
     this.earliest = db.prepare<[], { at: number | null }>('SELECT min(next_attempt_at) AS at FROM outbox');
     this.update = db.prepare(
-      'UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?',
+      'UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL WHERE id = ?',
+    );
+    this.updateOwned = db.prepare(
+      `UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL
+       WHERE id = ? AND claimed_by = ?`,
     );
     this.deleteOne = db.prepare('DELETE FROM outbox WHERE id = ?');
+    this.deleteOwned = db.prepare('DELETE FROM outbox WHERE id = ? AND claimed_by = ?');
+    const mark = db.prepare('UPDATE outbox SET claimed_by = ?, next_attempt_at = ? WHERE id = ?');
+    // IMMEDIATE: the write lock is taken before the read, so no other connection
+    // can claim the same rows between this SELECT and the UPDATEs.
+    this.take = db.transaction((now: number, owner: string, until: number, limit: number) => {
+      const rows = this.due.all(now, limit);
+      for (const row of rows) {
+        mark.run(owner, until, row.id);
+      }
+      return rows;
+    });
     this.forUser = db.prepare<[string], OutboxRow>(
       'SELECT * FROM outbox WHERE user_id = ? ORDER BY next_attempt_at, id',
     );
@@ -66,17 +89,31 @@ export class SqliteOutbox implements OutboxRepository {
     return this.due.all(now.getTime(), limit).map(toOutbox);
   }
 
+  async claimDue(now: Date, owner: string, leaseMs: number, limit: number): Promise<OutboxRecord[]> {
+    const t = now.getTime();
+    return this.take.immediate(t, owner, t + leaseMs, limit).map(toOutbox);
+  }
+
   async nextDueAt(): Promise<Date | null> {
     const at = this.earliest.get()?.at ?? null;
     return at === null ? null : new Date(at);
   }
 
-  async reschedule(id: string, attempts: number, nextAttemptAt: Date, lastError: string): Promise<boolean> {
-    return this.update.run(attempts, nextAttemptAt.getTime(), lastError, id).changes > 0;
+  async reschedule(
+    id: string,
+    attempts: number,
+    nextAttemptAt: Date,
+    lastError: string,
+    owner?: string,
+  ): Promise<boolean> {
+    const values = [attempts, nextAttemptAt.getTime(), lastError, id] as const;
+    const result = owner === undefined ? this.update.run(...values) : this.updateOwned.run(...values, owner);
+    return result.changes > 0;
   }
 
-  async delete(id: string): Promise<boolean> {
-    return this.deleteOne.run(id).changes > 0;
+  async delete(id: string, owner?: string): Promise<boolean> {
+    const result = owner === undefined ? this.deleteOne.run(id) : this.deleteOwned.run(id, owner);
+    return result.changes > 0;
   }
 
   async listForUser(userId: string): Promise<OutboxRecord[]> {
