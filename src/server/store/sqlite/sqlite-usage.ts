@@ -5,8 +5,9 @@ type Range = [since: number, until: number];
 
 /**
  * Usage across every user, counted from the `prompts` table. An admin's
- * occasional question: the range scan reads the 30 days' rows once per
- * grouping, which is cheap at the sizes one SQLite file serves.
+ * occasional question: each grouping searches the 30 days in the covering
+ * index prompts_created (migration 11) and reads no table row, which is
+ * cheap at the sizes one SQLite file serves.
  */
 export class SqliteUsage implements UsageRepository {
   private readonly byKind;
