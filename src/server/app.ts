@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import './zod-messages.js';
@@ -223,6 +224,8 @@ function createServices(
   };
   const hasher = deps.hasher ?? new PasswordHasher(OWASP_ARGON2ID, config.hashing);
   const activity = new ActivityLog(store, clock);
+  // Issue 14: this instance's id in the store: the owner of its runs and of the mail it claims.
+  const instanceId = randomUUID();
   const mail = new MailService({
     mailer: deps.mailer ?? createMailer(config),
     log: app.log,
@@ -231,6 +234,7 @@ function createServices(
     secret: deps.sessionSecret,
     tokens: resetMailTokens({ store, clock, audit }),
     retry: deps.mailRetry,
+    owner: instanceId,
   });
   // One count of failed password checks: sign-in and the checks behind a session share it.
   const throttle = new LoginThrottle(
@@ -267,6 +271,7 @@ function createServices(
     limits: config.generation,
     log: app.log,
     runs: { detachedGraceMs: config.generation.detachedGraceMs },
+    instanceId,
   });
   const history = new HistoryService(store, clock);
   const threads = new ThreadService(store);

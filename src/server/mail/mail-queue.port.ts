@@ -10,7 +10,7 @@ import type { OutboxRecord, OutboxRepository } from '../outbox.js';
 export type QueuedMail = OutboxRecord;
 
 /** What the mail service uses of the store's outbox. */
-export type MailQueue = Pick<OutboxRepository, 'add' | 'listDue' | 'nextDueAt' | 'reschedule' | 'delete'>;
+export type MailQueue = Pick<OutboxRepository, 'add' | 'claimDue' | 'nextDueAt' | 'reschedule' | 'delete'>;
 
 /** The reset tokens a mail may carry: a withdrawn token's mail is not sent. */
 export interface MailTokens {

@@ -14,31 +14,47 @@ const MESSAGE: MailMessage = {
   html: '<p>reset</p>',
 };
 
-/** An in-memory outbox with the store's semantics (due = nextAttemptAt <= now, earliest first). */
+/** An in-memory outbox with the store's semantics (due = nextAttemptAt <= now, earliest first; claims as leases). */
 class MemoryQueue implements MailQueue {
   readonly mails = new Map<string, QueuedMail>();
+  /** Who holds each claimed mail. */
+  readonly claims = new Map<string, string>();
   async add(mail: QueuedMail) {
     this.mails.set(mail.id, { ...mail });
   }
-  async listDue(now: Date, limit: number) {
-    return [...this.mails.values()]
+  async claimDue(now: Date, owner: string, leaseMs: number, limit: number) {
+    const due = [...this.mails.values()]
       .filter((m) => m.nextAttemptAt <= now)
       .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime())
       .slice(0, limit);
+    for (const mail of due) {
+      this.mails.set(mail.id, { ...mail, nextAttemptAt: new Date(now.getTime() + leaseMs) });
+      this.claims.set(mail.id, owner);
+    }
+    return due;
   }
   async nextDueAt() {
     const times = [...this.mails.values()].map((m) => m.nextAttemptAt.getTime());
     return times.length ? new Date(Math.min(...times)) : null;
   }
-  async reschedule(id: string, attempts: number, nextAttemptAt: Date, lastError: string) {
+  async reschedule(id: string, attempts: number, nextAttemptAt: Date, lastError: string, owner?: string) {
     const mail = this.mails.get(id);
-    if (mail) {
-      this.mails.set(id, { ...mail, attempts, nextAttemptAt, lastError });
+    if (mail === undefined || !this.holds(id, owner)) {
+      return false;
     }
-    return mail !== undefined;
+    this.mails.set(id, { ...mail, attempts, nextAttemptAt, lastError });
+    this.claims.delete(id);
+    return true;
   }
-  async delete(id: string) {
+  async delete(id: string, owner?: string) {
+    if (!this.holds(id, owner)) {
+      return false;
+    }
+    this.claims.delete(id);
     return this.mails.delete(id);
+  }
+  private holds(id: string, owner: string | undefined) {
+    return owner === undefined || this.claims.get(id) === owner;
   }
 }
 

@@ -32,10 +32,22 @@ export interface MailServiceDeps {
   secret: string;
   tokens?: MailTokens;
   retry?: Partial<MailRetryOptions>;
+  /** This instance's id: the owner of the mail it claims (default: a random id per service). */
+  owner?: string;
+  /** How long a claimed mail is this instance's before another may take it. Default MAIL_CLAIM_LEASE_MS. */
+  claimLeaseMs?: number;
 }
 
-/** Mails read from the queue per pass. */
+/** Mails tried per look at the queue. */
 const BATCH = 20;
+
+/**
+ * How long a claimed mail stays this instance's: longer than one SMTP try
+ * can take (the adapter gives up after 10 s to connect, 10 s for the
+ * greeting and 30 s of silence), so a mail changes hands only when its
+ * sender died mid-try.
+ */
+export const MAIL_CLAIM_LEASE_MS = 120_000;
 
 /**
  * Sends mail off the request path: `enqueue` keeps the message, sealed, in
@@ -44,10 +56,14 @@ const BATCH = 20;
  * reschedules it with backoff, up to a bounded number of tries. A restart
  * loses nothing: the job resumes the outbox at start. A failure is logged
  * with its reason and never reaches the request that caused the mail.
+ * Instances sharing the store each run this: a mail is claimed before its
+ * try (a lease in the store), so exactly one of them sends it.
  */
 export class MailService {
   private readonly retry: MailRetryOptions;
   private readonly seal: MailSeal;
+  private readonly owner: string;
+  private readonly leaseMs: number;
   private readonly listeners = new Set<() => void>();
   /** Waiting for the end of the next pass (`idle`). */
   private readonly passWaiters = new Set<() => void>();
@@ -57,6 +73,8 @@ export class MailService {
   constructor(private readonly deps: MailServiceDeps) {
     this.retry = { attempts: deps.retry?.attempts ?? 4, baseDelayMs: deps.retry?.baseDelayMs ?? 2000 };
     this.seal = new MailSeal(deps.secret);
+    this.owner = deps.owner ?? randomUUID();
+    this.leaseMs = deps.claimLeaseMs ?? MAIL_CLAIM_LEASE_MS;
   }
 
   get description(): string {
@@ -101,12 +119,17 @@ export class MailService {
       let more = true;
       while (more) {
         this.again = false;
-        const due = await this.deps.queue.listDue(this.deps.clock.now(), BATCH);
-        for (const mail of due) {
+        let tried = 0;
+        // One mail per claim: the lease need cover one try, not a batch's worth.
+        for (; tried < BATCH; tried++) {
+          const [mail] = await this.deps.queue.claimDue(this.deps.clock.now(), this.owner, this.leaseMs, 1);
+          if (mail === undefined) {
+            break;
+          }
           await this.attempt(mail);
         }
         // A full batch may hide more due mail; an enqueue during the pass asks for another look.
-        more = due.length === BATCH || this.rerunAsked();
+        more = tried === BATCH || this.rerunAsked();
       }
       return this.deps.queue.nextDueAt();
     };
@@ -155,6 +178,7 @@ export class MailService {
 
   private async attempt(mail: QueuedMail): Promise<void> {
     const { log, queue } = this.deps;
+    const owner = this.owner;
     const context = { mail: mail.purpose, outboxId: mail.id, userId: mail.userId };
     // Retries only: a first try goes out as the request asked (as before the outbox), while a
     // retry of a link that was used, replaced or deleted meanwhile would only confuse its reader.
@@ -164,7 +188,7 @@ export class MailService {
       this.deps.tokens &&
       !(await this.deps.tokens.isLive(mail.userId, mail.tokenId))
     ) {
-      await queue.delete(mail.id);
+      await queue.delete(mail.id, owner);
       log.info(context, 'mail withdrawn: the link it carries is no longer valid');
       return;
     }
@@ -172,15 +196,15 @@ export class MailService {
     try {
       message = this.seal.open(mail.payload);
     } catch {
-      await queue.delete(mail.id);
+      await queue.delete(mail.id, owner);
       log.error(context, 'queued mail cannot be opened (was SESSION_SECRET changed?); dropped');
       return;
     }
     const attempt = mail.attempts + 1;
     try {
       const sent = await this.deps.mailer.send(message, { userId: mail.userId });
-      // Deleted only after the send: a crash in between sends it twice rather than never.
-      await queue.delete(mail.id);
+      // Deleted only after the send: a crash in between sends it again once the lease ends, rather than never.
+      await queue.delete(mail.id, owner);
       log.info(
         { ...context, messageId: sent.messageId, file: sent.file, attempt },
         sent.file ? `mail written to ${sent.file}` : 'mail sent',
@@ -191,11 +215,13 @@ export class MailService {
       log.warn({ ...context, attempt, reason }, last ? 'mail failed; giving up' : 'mail failed; will retry');
       if (!last) {
         const wait = this.retry.baseDelayMs * 4 ** (attempt - 1);
-        await queue.reschedule(mail.id, attempt, new Date(this.deps.clock.now().getTime() + wait), reason);
+        const next = new Date(this.deps.clock.now().getTime() + wait);
+        await queue.reschedule(mail.id, attempt, next, reason, owner);
         return;
       }
-      await queue.delete(mail.id);
-      if (mail.tokenId !== null) {
+      // Not ours any more (the lease ran out and another instance took it): that one decides.
+      const removed = await queue.delete(mail.id, owner);
+      if (removed && mail.tokenId !== null) {
         try {
           await this.deps.tokens?.withdraw(mail.userId, mail.tokenId);
         } catch (cleanup) {
