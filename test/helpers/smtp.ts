@@ -18,6 +18,12 @@ export interface TestSmtpServer {
   messages: ReceivedMail[];
   /** 'accept' (default), or 'reject' every recipient with 550, or 'drop' the connection. */
   mode: 'accept' | 'reject' | 'drop';
+  /**
+   * Holds the next message before answering its DATA (the sender waits for
+   * the 250, as from a slow server): `held` resolves with it once it is held;
+   * `release` accepts it (only then is it in `messages`).
+   */
+  holdNext(): { held: Promise<ReceivedMail>; release(): void };
   /** Resolves with the first message matching `predicate`, waiting up to `timeoutMs`. */
   waitFor(predicate: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
@@ -35,6 +41,8 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = [];
   const waiters: { predicate: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }[] = [];
   const state: { mode: TestSmtpServer['mode'] } = { mode: 'accept' };
+  /** The pending holdNext: called with the next message, resolves when it may be accepted. */
+  let hold: ((mail: ReceivedMail) => Promise<void>) | undefined;
 
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
@@ -77,6 +85,11 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
               parsed,
               resetLink: /https?:\/\/\S+\/reset-password\?token=[\w-]+/.exec(parsed.text ?? '')?.[0],
             };
+            const held = hold;
+            hold = undefined;
+            return held ? held(mail).then(() => mail) : mail;
+          })
+          .then((mail) => {
             messages.push(mail);
             for (const w of waiters.splice(0)) {
               if (w.predicate(mail)) {
@@ -111,6 +124,24 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     },
     set mode(m) {
       state.mode = m;
+    },
+    holdNext() {
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const held = new Promise<ReceivedMail>((resolve) => {
+        hold = (mail) => {
+          resolve(mail);
+          return released;
+        };
+      });
+      return {
+        held,
+        release: () => {
+          release();
+        },
+      };
     },
     waitFor(predicate, timeoutMs = 10_000) {
       const found = messages.find(predicate);

@@ -30,6 +30,8 @@ export interface MailOutboxJob {
  * stop during a mail-server outage), one whenever a mail is queued, and one
  * when the next retry is due on the injected clock. The timer does not keep
  * the process alive; a failed pass (store down) is logged and tried again later.
+ * Every instance sharing the store runs this job: the mail service claims each
+ * mail in the store before its try, so one of them sends it.
  */
 export function startMailOutbox(deps: MailOutboxDeps): MailOutboxJob {
   const maxWaitMs = deps.maxWaitMs ?? MAIL_OUTBOX_MAX_WAIT_MS;

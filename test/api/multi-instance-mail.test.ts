@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiClient, registerAndLogin } from '../helpers/http.js';
+import { useServerProcesses, type ServerProcess } from '../helpers/server-process.js';
+import { useSmtpServer, useTempDir } from '../helpers/suite.js';
+
+/**
+ * Issue 14, "many instances on one store": the queued mail goes out once.
+ * Two real server processes on one SQLite file run the outbox sender; a
+ * reset mail queued while the mail server is down is due on both, and a
+ * claim in the store lets only one of them send it.
+ */
+const servers = useServerProcesses();
+const dir = useTempDir('codegenie-multi-mail-');
+const smtp = useSmtpServer();
+const tmp = () => fs.mkdtempSync(path.join(dir.path, 'dir-'));
+
+/** The JSON log lines of a server process with this message. */
+function logged(server: ServerProcess, message: string): Record<string, unknown>[] {
+  return (
+    fs
+      .readFileSync(server.logFile, 'utf8')
+      .split('\n')
+      // The last piece is a line still being written, or empty.
+      .slice(0, -1)
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((l) => l.msg === message)
+  );
+}
+
+/** The mail the outbox still holds, as the SQLite file has it (read-only). */
+function outboxSize(file: string): number {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox').get()?.n ?? -1;
+  } finally {
+    db.close();
+  }
+}
+
+describe('the mail outbox on two instances sharing one store', () => {
+  let a: ServerProcess;
+  let b: ServerProcess;
+  let file: string;
+  beforeAll(async () => {
+    file = path.join(tmp(), 'codegenie.db');
+    // The mail server is down at first: every try fails until it is up.
+    smtp.mode = 'drop';
+    const started = await Promise.all(
+      ['mail-instance-a', 'mail-instance-b'].map((name) =>
+        servers.start({ dataDir: tmp(), name, env: { DATABASE_URL: `sqlite:${file}`, SMTP_URL: smtp.url } }),
+      ),
+    );
+    [a, b] = started as [ServerProcess, ServerProcess];
+  });
+
+  it('sends a queued reset mail once, though both instances find it due and both sender jobs run', async () => {
+    const first = await registerAndLogin(apiClient(a.url));
+    const second = await registerAndLogin(apiClient(b.url));
+    const to = (who: typeof first) => smtp.messages.filter((m) => m.envelopeTo.includes(who.account.email));
+
+    // Asked on A while the mail server is down: the first try fails and the mail waits in the store.
+    expect(
+      (await apiClient(a.url).post('/api/auth/forgot-password', { email: first.account.email })).status,
+    ).toBe(202);
+    await expect.poll(() => logged(a, 'mail failed; will retry').length, { timeout: 15_000 }).toBe(1);
+
+    // The server is up, but slow: A's retry is held mid-send, the mail still in the outbox and due.
+    const slow = smtp.holdNext();
+    smtp.mode = 'accept';
+    try {
+      const held = await slow.held;
+      expect(held.envelopeTo).toEqual([first.account.email]);
+      // A mail queued on B makes B's sender job run a pass now: it must leave A's mail alone.
+      expect(
+        (await apiClient(b.url).post('/api/auth/forgot-password', { email: second.account.email })).status,
+      ).toBe(202);
+      await smtp.waitFor((m) => m.envelopeTo.includes(second.account.email), 15_000);
+    } finally {
+      slow.release();
+    }
+    await expect.poll(() => outboxSize(file), { timeout: 15_000 }).toBe(0);
+    const sent = (server: ServerProcess) => logged(server, 'mail sent').map((l) => l.userId);
+    // Each send is logged just after its mail leaves the store: wait for both lines.
+    await expect.poll(() => sent(a).length + sent(b).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+
+    expect(to(first)).toHaveLength(1);
+    expect(to(second)).toHaveLength(1);
+    // Each instance's job sent one mail: A the first user's, B the second's.
+    expect(sent(a)).toEqual([first.user.id]);
+    expect(sent(b)).toEqual([second.user.id]);
+  });
+});
