@@ -53,6 +53,11 @@ export const MESSAGES = {
   invalidInvitation: 'This invitation link is invalid, has expired or has already been used.',
   adminOnly: 'Only administrators can do this.',
   lastAdmin: 'This is the last administrator: make another account an administrator first.',
+  // Run code (issue 15): written to stderr when the code reads input() or prompt() and the stdin box is empty.
+  runInputUnavailable: 'Input is not available: type the lines input() should read into the stdin box and run again.',
+  // Run code (issue 15): shown on code blocks Run cannot run, and under a run whose output was cut.
+  runLanguages: 'Run is available for Python, JavaScript and TypeScript',
+  runOutputTruncated: 'Output truncated: only the first 100 KB is shown.',
 } as const;
 
 /** What a prompt or code over the size limit is told, naming the field ("prompt", "code"). */

@@ -1,14 +1,13 @@
+import type { RunExitState } from '../../shared/run.schemas';
+import { runnableLanguage, type RunLanguage } from '../../shared/run';
 import type { CodeLanguage } from './languages';
 
-/** The languages Run runs (a code block's language, already normalised by toCodeLanguage). */
-export type RunnableCodeLanguage = 'python' | 'javascript' | 'typescript';
+/** The languages Run runs. */
+export type RunnableCodeLanguage = RunLanguage;
 
-/** How a run ended, as the output panel names it. */
-export type RunExitState = 'finished' | 'failed' | 'stopped' | 'timed_out';
-
-/** The language Run uses for a code block, or null when Run cannot run it. */
+/** The language Run uses for a code block (its language as toCodeLanguage gives it), or null when Run cannot run it. */
 export function runnableCodeLanguage(language: CodeLanguage | null): RunnableCodeLanguage | null {
-  return language === 'python' || language === 'javascript' || language === 'typescript' ? language : null;
+  return language === null ? null : runnableLanguage(language);
 }
 
 /** One stretch of output: consecutive writes to the same stream share one. */

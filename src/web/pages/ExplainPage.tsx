@@ -20,6 +20,8 @@ import { savePreferences } from '../stores/workspace';
 import { useWorkspaceHandoff } from '../hooks/useHandoff';
 import { useModelChoice } from '../hooks/useModelChoice';
 import { useConversation, useOpenedThread } from '../hooks/useConversation';
+import { ExplainErrorContext, RunnableCode } from '../components/run/RunControls';
+import { runnableCodeLanguage, type RunnableCodeLanguage } from '../generation/run-output';
 
 /** Paste code (or arrive with it from Generate) and get it explained, as an overview or line by line. */
 export function ExplainPage() {
@@ -127,94 +129,109 @@ export function ExplainPage() {
     setGenerationId(null);
     setSource(null);
   };
+
+  /** "Explain this error" on this page: the code with its error goes into the editor, ready to explain. */
+  const explainRunError = useCallback((withError: string, ran: RunnableCodeLanguage) => {
+    setCode(withError);
+    setLanguage(ran);
+    setCodeError(null);
+    setGenerationId(null);
+    setSource(null);
+    document.querySelector<HTMLElement>('.explain-form__code [contenteditable="true"]')?.focus();
+  }, []);
   const linkError = failure?.fields['generationId'];
 
   return (
-    <div className="workbench">
-      <PageHeading>Explain</PageHeading>
-      <p className="workbench__lead">
-        Paste a piece of code and get it explained, as an overview or line by line.
-      </p>
+    <ExplainErrorContext value={explainRunError}>
+      <div className="workbench">
+        <PageHeading>Explain</PageHeading>
+        <p className="workbench__lead">
+          Paste a piece of code and get it explained, as an overview or line by line.
+        </p>
 
-      <WorkbenchForm label="Explain code" onSubmit={submit}>
-        {source && generationId ? <HandoffNotice source={source} onUnlink={unlink} /> : null}
+        <WorkbenchForm label="Explain code" onSubmit={submit}>
+          {source && generationId ? <HandoffNotice source={source} onUnlink={unlink} /> : null}
 
-        <div className="form__row">
-          <ModelPicker id="explain-model" choice={models} task="explain" />
-          <LanguageSelect
-            id="explain-language"
-            label="Language of the code"
-            anyLabel={detected ? `Detect automatically (${languageLabel(detected)})` : 'Detect automatically'}
-            value={language}
-            onChange={setLanguage}
+          <div className="form__row">
+            <ModelPicker id="explain-model" choice={models} task="explain" />
+            <LanguageSelect
+              id="explain-language"
+              label="Language of the code"
+              anyLabel={
+                detected ? `Detect automatically (${languageLabel(detected)})` : 'Detect automatically'
+              }
+              value={language}
+              onChange={setLanguage}
+            />
+          </div>
+
+          <ExplainCodeField
+            code={code}
+            onChange={onCodeChange}
+            language={editorLanguage}
+            onSubmit={submit}
+            error={codeError ?? failure?.fields['code'] ?? null}
           />
-        </div>
+          <RunnableCode code={code} language={runnableCodeLanguage(editorLanguage)} what="code to explain" />
 
-        <ExplainCodeField
-          code={code}
-          onChange={onCodeChange}
-          language={editorLanguage}
-          onSubmit={submit}
-          error={codeError ?? failure?.fields['code'] ?? null}
-        />
+          <ExplainOptions level={level} format={format} onLevel={setLevel} onFormat={setFormat} />
 
-        <ExplainOptions level={level} format={format} onLevel={setLevel} onFormat={setFormat} />
+          <RunErrorAlert
+            error={failure && !threadFailure ? { ...failure, message: linkError ?? failure.message } : null}
+          />
 
-        <RunErrorAlert
-          error={failure && !threadFailure ? { ...failure, message: linkError ?? failure.message } : null}
-        />
-
-        <RunActions
-          active={active}
-          onStop={() => {
-            run?.stop();
-          }}
-          submitLabel="Explain"
-          disabled={model?.status === 'unavailable' || !modelId}
-        >
-          <button
-            type="button"
-            className="btn btn--ghost"
-            disabled={code === '' || active}
-            onClick={() => {
-              setCode('');
-              unlink();
+          <RunActions
+            active={active}
+            onStop={() => {
+              run?.stop();
             }}
+            submitLabel="Explain"
+            disabled={model?.status === 'unavailable' || !modelId}
           >
-            Clear
-          </button>
-        </RunActions>
-      </WorkbenchForm>
+            <button
+              type="button"
+              className="btn btn--ghost"
+              disabled={code === '' || active}
+              onClick={() => {
+                setCode('');
+                unlink();
+              }}
+            >
+              Clear
+            </button>
+          </RunActions>
+        </WorkbenchForm>
 
-      <AnswerSection
-        headingId="explanation-heading"
-        title="Explanation"
-        what="explanation"
-        snapshot={snapshot}
-      >
-        {conversation.thread.chain.length > 0 ? (
-          <Conversation
-            kind="explain"
-            conversation={conversation}
-            models={models}
-            renderLive={() =>
-              snapshot && run ? <ExplainAnswer run={run} snapshot={snapshot} model={runModel} /> : null
-            }
-            renderStored={(turn) => (
-              <StoredAnswer turn={turn} model={models.find(turn.modelId)} what="explanation" />
-            )}
-            onSend={sendInThread}
-            onNewConversation={leave}
-          />
-        ) : snapshot && run ? (
-          <ExplainAnswer run={run} snapshot={snapshot} model={runModel} />
-        ) : (
-          <p className="answer__empty">
-            The explanation appears here. <strong>Overview</strong> describes what the code does and how;{' '}
-            <strong>Line by line</strong> puts each part of the code next to its explanation.
-          </p>
-        )}
-      </AnswerSection>
-    </div>
+        <AnswerSection
+          headingId="explanation-heading"
+          title="Explanation"
+          what="explanation"
+          snapshot={snapshot}
+        >
+          {conversation.thread.chain.length > 0 ? (
+            <Conversation
+              kind="explain"
+              conversation={conversation}
+              models={models}
+              renderLive={() =>
+                snapshot && run ? <ExplainAnswer run={run} snapshot={snapshot} model={runModel} /> : null
+              }
+              renderStored={(turn) => (
+                <StoredAnswer turn={turn} model={models.find(turn.modelId)} what="explanation" />
+              )}
+              onSend={sendInThread}
+              onNewConversation={leave}
+            />
+          ) : snapshot && run ? (
+            <ExplainAnswer run={run} snapshot={snapshot} model={runModel} />
+          ) : (
+            <p className="answer__empty">
+              The explanation appears here. <strong>Overview</strong> describes what the code does and how;{' '}
+              <strong>Line by line</strong> puts each part of the code next to its explanation.
+            </p>
+          )}
+        </AnswerSection>
+      </div>
+    </ExplainErrorContext>
   );
 }

@@ -3,6 +3,8 @@ import { downloadFileName, languageLabel, type CodeLanguage } from '../../genera
 import { DownloadButton } from './DownloadButton';
 import { CopyButton } from './CopyButton';
 import { highlightLines, type Token } from './highlight';
+import { runnableCodeLanguage } from '../../generation/run-output';
+import { LazyRunPanel, RunButton, useRunPresses } from '../run/RunControls';
 import './code.css';
 
 /** Props of a highlighted code block. */
@@ -14,19 +16,26 @@ export interface CodeBlockProps {
   title?: string;
 }
 
-/** Highlighted code with its language, Copy and Download (a file name with the right extension). */
+/**
+ * Highlighted code with its language, Run (Python, JavaScript, TypeScript: the
+ * output shows under the code), Copy and Download (a file name with the right
+ * extension).
+ */
 export function CodeBlock({ code, language, title }: CodeBlockProps) {
   const highlighted = useMemo(() => highlightLines(code, language), [code, language]);
   const shownLanguage = language ?? highlighted.language;
   const name = languageLabel(shownLanguage);
   const fileName = downloadFileName(code, shownLanguage);
   const what = shownLanguage ? `${name} code` : 'code';
+  const runLanguage = runnableCodeLanguage(shownLanguage);
+  const { presses, press } = useRunPresses();
 
   return (
     <figure className="code-block">
       <figcaption className="code-block__header">
         <span className="code-block__language">{title ?? name}</span>
         <span className="code-block__actions">
+          <RunButton language={runLanguage} what={what} onRun={press} />
           <CopyButton text={code} label={`Copy ${what}`} />
           <DownloadButton
             text={code}
@@ -47,6 +56,9 @@ export function CodeBlock({ code, language, title }: CodeBlockProps) {
           ))}
         </code>
       </pre>
+      {runLanguage && presses > 0 ? (
+        <LazyRunPanel code={code} language={runLanguage} presses={presses} what={what} />
+      ) : null}
     </figure>
   );
 }
