@@ -51,9 +51,9 @@ describe('run output', () => {
   });
 
   it('shows loading progress when the size is known', () => {
-    expect(loadingLabel('python', 4, 10)).toBe('Loading the Python runtime… 40 %');
-    expect(loadingLabel('python')).toBe('Loading the Python runtime…');
-    expect(loadingLabel('typescript', 20, 10)).toBe('Loading the JavaScript sandbox… 100 %');
+    expect(loadingLabel('runtime', 4, 10)).toBe('Loading the Python runtime… 40 %');
+    expect(loadingLabel('runtime')).toBe('Loading the Python runtime…');
+    expect(loadingLabel('transpiler', 20, 10)).toBe('Loading the TypeScript transpiler… 100 %');
   });
 
   it('shows the traceback, or the name and message when there is none', () => {

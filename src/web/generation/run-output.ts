@@ -62,12 +62,21 @@ export function exitSummary(state: RunExitState, ms: number): string {
   return state === 'finished' ? `Finished in ${time}` : `${exitStateLabel(state)} after ${time}`;
 }
 
-/** "Loading the Python runtime… 40 %" while the runtime downloads (no percentage when the size is unknown). */
-export function loadingLabel(language: RunnableCodeLanguage, loaded?: number, total?: number): string {
-  const what = language === 'python' ? 'the Python runtime' : 'the JavaScript sandbox';
+/** What a run loads before its code runs (the phases of the runner's loading events). */
+export type RunLoadingPhase = 'sandbox' | 'runtime' | 'packages' | 'transpiler';
+
+const LOADING_WHAT: Record<RunLoadingPhase, string> = {
+  sandbox: 'the sandbox',
+  runtime: 'the Python runtime',
+  packages: 'Python packages',
+  transpiler: 'the TypeScript transpiler',
+};
+
+/** "Loading the Python runtime… 40 %" (no percentage when the size is unknown). */
+export function loadingLabel(phase: RunLoadingPhase, loaded?: number, total?: number): string {
   const percent =
     total && loaded !== undefined ? ` ${Math.min(100, Math.floor((loaded / total) * 100))} %` : '';
-  return `Loading ${what}…${percent}`;
+  return `Loading ${LOADING_WHAT[phase]}…${percent}`;
 }
 
 /** An exception as the runner reports it. */

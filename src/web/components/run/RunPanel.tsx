@@ -10,6 +10,7 @@ import {
   loadingLabel,
   readRunTimeLimit,
   type OutputChunk,
+  type RunLoadingPhase,
 } from '../../generation/run-output';
 import { useExplainCode } from '../../hooks/useHandoff';
 import { toApiLanguage } from '../../generation/languages';
@@ -18,7 +19,7 @@ import './run-panel.css';
 
 /** Where a run is: its runtime loading (bytes when known), running, or ended. */
 type Stage =
-  | { kind: 'loading'; loaded?: number; total?: number }
+  | { kind: 'loading'; phase: RunLoadingPhase; loaded?: number; total?: number }
   | { kind: 'running' }
   | { kind: 'ended'; exit: RunExitEvent };
 
@@ -66,7 +67,14 @@ export function RunPanel({ code, language, presses, what }: RunPanelProps) {
       }
       switch (event.type) {
         case 'loading':
-          setStage({ kind: 'loading', loaded: event.loaded, total: event.total });
+          // The runner names the sandbox on every run, just before it hands the code over (the frame
+          // is open after the first run): from then on the code runs. Loading the Python runtime or
+          // the TypeScript transpiler is the wait worth showing.
+          setStage(
+            event.phase === 'sandbox'
+              ? { kind: 'running' }
+              : { kind: 'loading', phase: event.phase, loaded: event.loaded, total: event.total },
+          );
           break;
         case 'stdout':
         case 'stderr':
@@ -128,7 +136,7 @@ export function RunPanel({ code, language, presses, what }: RunPanelProps) {
           tabIndex={-1}
           ref={stateLine}
         >
-          {stateText(stage, language)}
+          {stateText(stage)}
         </p>
         <span className="run-panel__actions">
           {exit === null ? (
@@ -146,7 +154,7 @@ export function RunPanel({ code, language, presses, what }: RunPanelProps) {
       {stage.kind === 'loading' ? (
         <progress
           className="run-panel__progress"
-          aria-label={loadingLabel(language)}
+          aria-label={loadingLabel(stage.phase)}
           {...(stage.total ? { max: stage.total, value: Math.min(stage.loaded ?? 0, stage.total) } : {})}
         />
       ) : null}
@@ -187,11 +195,11 @@ function timeLimit(): { timeoutMs?: number } {
   return ms === undefined ? {} : { timeoutMs: ms };
 }
 
-function stateText(stage: Stage, language: RunPanelProps['language']): string {
+function stateText(stage: Stage): string {
   switch (stage.kind) {
     case 'loading':
       // Without the percentage: the live region would read every step; the bar shows it.
-      return loadingLabel(language);
+      return loadingLabel(stage.phase);
     case 'running':
       return 'Running…';
     case 'ended':
