@@ -89,62 +89,69 @@ beforeEach(() => {
 afterAll(() => cli.close());
 
 describe('npm run eval', () => {
-  it('scores one right, one wrong and one endless answer as pass@1 1/3, and reports it', async () => {
-    upstream.script(
-      answers({
-        add: { type: 'answer', text: RIGHT },
-        is_palindrome: { type: 'answer', text: WRONG },
-        count_up: { type: 'answer', text: ENDLESS },
-      }),
-    );
-    const out = path.join(dir, 'out-1');
-    const run = await evalRun('remote-coder', 'tiny.jsonl', out, '--timeout', '1');
+  // The same run on both runners: the report does not depend on where programs ran.
+  it.each(['pyodide', 'python3'])(
+    'scores one right, one wrong and one endless answer as pass@1 1/3, and reports it (%s runner)',
+    async (runner) => {
+      upstream.script(
+        answers({
+          add: { type: 'answer', text: RIGHT },
+          is_palindrome: { type: 'answer', text: WRONG },
+          count_up: { type: 'answer', text: ENDLESS },
+        }),
+      );
+      const out = path.join(dir, `out-1-${runner}`);
+      const run = await evalRun('remote-coder', 'tiny.jsonl', out, '--timeout', '1', '--runner', runner);
 
-    expect(run.stderr).not.toContain('eval failed');
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain(
-      'pass@1 33.3% (1/3) Remote Coder (remote-coder)\n  passed 1, failed 1, timed out 1, no code 0, errors 0\n',
-    );
-    // Not a terminal: one progress line per 10 %, ending at 100 %.
-    expect(run.stderr).toMatch(/^\[-{30}\] {3}0% {2}0\/3$/m);
-    expect(run.stderr).toMatch(/^\[#{30}\] 100% {2}3\/3 {2}pass@1 33\.3% {2}Tiny\/2 timed-out$/m);
+      expect(run.stderr).not.toContain('eval failed');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(
+        'pass@1 33.3% (1/3) Remote Coder (remote-coder)\n  passed 1, failed 1, timed out 1, no code 0, errors 0\n',
+      );
+      // Not a terminal: one progress line per 10 %, ending at 100 %.
+      expect(run.stderr).toMatch(/^\[-{30}\] {3}0% {2}0\/3$/m);
+      expect(run.stderr).toMatch(/^\[#{30}\] 100% {2}3\/3 {2}pass@1 33\.3% {2}Tiny\/2 timed-out$/m);
 
-    const report = reportIn(out);
-    expect(report.complete).toBe(true);
-    expect(report.totals).toMatchObject({
-      problems: 3,
-      passed: 1,
-      failed: 1,
-      timedOut: 1,
-      noCode: 0,
-      error: 0,
-      passAt1: 1 / 3,
-    });
-    expect(report.problems.map((p) => [p.taskId, p.outcome, p.message])).toEqual([
-      ['Tiny/0', 'passed', null],
-      ['Tiny/1', 'failed', 'AssertionError'],
-      ['Tiny/2', 'timed-out', 'stopped after 1 s'],
-    ]);
-    expect(report.problems[0]?.code).toBe('def add(a: int, b: int) -> int:\n    return a + b');
-    expect(report.settings).toMatchObject({
-      limit: null,
-      temperature: 0,
-      maxTokens: null,
-      timeoutSeconds: 1,
-      memoryMiB: 1024,
-    });
-    expect(report.dataset).toMatchObject({ source: path.join(dir, 'tiny.jsonl'), problems: 3 });
-    expect(
-      fs.readFileSync(path.join(out, fs.readdirSync(out).find((f) => f.endsWith('.md')) ?? ''), 'utf8'),
-    ).toContain('| Tiny/2 | timed-out |');
+      const report = reportIn(out);
+      expect(report.complete).toBe(true);
+      expect(report.totals).toMatchObject({
+        problems: 3,
+        passed: 1,
+        failed: 1,
+        timedOut: 1,
+        noCode: 0,
+        error: 0,
+        passAt1: 1 / 3,
+      });
+      expect(report.problems.map((p) => [p.taskId, p.outcome, p.message])).toEqual([
+        ['Tiny/0', 'passed', null],
+        ['Tiny/1', 'failed', 'AssertionError'],
+        ['Tiny/2', 'timed-out', 'stopped after 1 s'],
+      ]);
+      expect(report.problems[0]?.code).toBe('def add(a: int, b: int) -> int:\n    return a + b');
+      expect(report.settings).toMatchObject({
+        limit: null,
+        temperature: 0,
+        maxTokens: null,
+        timeoutSeconds: 1,
+        memoryMiB: 1024,
+      });
+      expect(report.dataset).toMatchObject({ source: path.join(dir, 'tiny.jsonl'), problems: 3 });
+      expect(
+        fs.readFileSync(path.join(out, fs.readdirSync(out).find((f) => f.endsWith('.md')) ?? ''), 'utf8'),
+      ).toContain('| Tiny/2 | timed-out |');
 
-    // The same request the web app would send: the chat prompt for Python, greedy, the model's max tokens.
-    const first = upstream.requests[0]?.body;
-    expect(first?.messages?.at(-1)?.content).toBe(requestFor(PROBLEMS[0] as Problem));
-    expect(first?.messages?.[0]?.content).toContain('in Python');
-    expect(first?.temperature).toBe(0);
-    expect(first?.max_tokens).toBe(512);
-  });
+      // The same request the web app would send: the chat prompt for Python, greedy, the model's max tokens.
+      const first = upstream.requests[0]?.body;
+      expect(first?.messages?.at(-1)?.content).toBe(requestFor(PROBLEMS[0] as Problem));
+      expect(first?.messages?.[0]?.content).toContain('in Python');
+      expect(first?.temperature).toBe(0);
+      expect(first?.max_tokens).toBe(512);
+      expect(report.settings.python).toMatch(
+        runner === 'pyodide' ? /^3\.\d+\.\d+ \(Pyodide \d+\.\d+\.\d+\)$/ : /^3\.\d+\.\d+$/,
+      );
+    },
+  );
 
   it('counts an empty answer as no code and a model failure as an error, and honours --limit and sampling options', async () => {
     upstream.script(
@@ -256,6 +263,9 @@ describe('npm run eval', () => {
       cli.run(['--model', 'remote-coder'], { PYTHON: path.join(dir, 'no-python') }),
       cli.run(['--model', 'remote-coder', '--data', path.join(dir, 'bad.jsonl')]),
     ]);
+    const badRunner = await cli.run(['--model', 'remote-coder', '--runner', 'docker']);
+    expect(badRunner.code).toBe(2);
+    expect(badRunner.stderr).toContain('--runner must be one of pyodide, python3, not "docker"');
     expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining('--model <id> is required')]);
     expect(badNumber.code).toBe(2);
     expect(badNumber.stderr).toContain('--timeout must be a number from 0.1 to 3600, not "0"');

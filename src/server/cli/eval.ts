@@ -9,7 +9,8 @@ import type { ModelRegistry } from '../models/model-registry.js';
 import { createModelRegistry } from '../models/index.js';
 import { DatasetError, HUMAN_EVAL, loadDataset, type Dataset } from '../eval/dataset.js';
 import { runEval, type EvalSettings } from '../eval/eval-run.js';
-import { findPython, PythonMissingError, type PythonRuntime } from '../eval/python-runner.js';
+import { startPyodideRunner } from '../eval/pyodide-runner.js';
+import { findPython, python3Runner, PythonMissingError, type ProgramRunner } from '../eval/python-runner.js';
 import { buildReport, percent, summaryText, writeReports } from '../eval/report.js';
 import { verifyWithProgress } from './models-verify.js';
 import { ProgressBar } from './progress-bar.js';
@@ -20,8 +21,11 @@ Asks a model of the catalogue to solve HumanEval's 164 Python problems, runs
 each answer against the problem's tests and prints pass@1; writes a JSON and
 a Markdown report to DATA_DIR/eval/.
 
-This RUNS CODE THE MODEL WROTE on this machine: in a python3 -I process, in a
-temporary folder, with an empty environment and time and memory limits.
+This RUNS CODE THE MODEL WROTE on this machine: by default with Pyodide (Python
+in WebAssembly) in a node process that may read nothing but the runtime, write
+nowhere, start no process and reach no network; with --runner python3 in a
+python3 -I process, in a temporary folder, with an empty environment. Both with
+time and memory limits.
 
 Options:
   --model <id>          A model of the catalogue (MODELS_FILE or the shipped one).
@@ -33,9 +37,16 @@ Options:
   --temperature <t>     Sampling temperature. Default 0 (greedy, as pass@1 is reported).
   --max-tokens <n>      Longest answer. Default: the model's.
   --out <dir>           Where the reports go. Default DATA_DIR/eval.
+  --runner <name>       pyodide (default: nothing to install, isolated) or python3
+                        (faster; limits, not a sandbox).
 
-Environment: PYTHON=/path/to/python3 chooses the interpreter (default python3 on PATH).
+Environment: PYTHON=/path/to/python3 chooses the python3 runner and its interpreter
+(default python3 on PATH).
 `;
+
+/** Where programs run: Pyodide in a locked-down node process, or python3 -I. */
+const RUNNERS = ['pyodide', 'python3'] as const;
+type Runner = (typeof RUNNERS)[number];
 
 /** A bad command line: usage is printed and the exit code is 2. */
 class UsageError extends Error {}
@@ -77,6 +88,7 @@ function parse(argv: string[]) {
       temperature: { type: 'string' },
       'max-tokens': { type: 'string' },
       out: { type: 'string' },
+      runner: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -86,8 +98,13 @@ function parse(argv: string[]) {
   if (values.model === undefined || values.model === '') {
     throw new UsageError('--model <id> is required');
   }
+  const runner = values.runner ?? null;
+  if (runner !== null && !RUNNERS.includes(runner as Runner)) {
+    throw new UsageError(`--runner must be one of ${RUNNERS.join(', ')}, not "${runner}"`);
+  }
   return {
     model: values.model,
+    runner: runner as Runner | null,
     data: values.data,
     out: values.out,
     limit: numberOption(values, 'limit', { min: 1, max: 1_000_000, integer: true }) ?? null,
@@ -129,7 +146,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     );
     return 1;
   }
-  const python = await findPython(env);
+  // PYTHON names an interpreter: the operator asked for python3.
+  const choice = args.runner ?? (env.PYTHON !== undefined && env.PYTHON !== '' ? 'python3' : 'pyodide');
+  const python = choice === 'python3' ? await findPython(env) : null;
   // The problems before the engines: a bad data file is reported without loading llama.cpp.
   const cacheDir = path.join(config.dataDir, 'eval', 'data');
   if (args.data === undefined && !fs.existsSync(path.join(cacheDir, HUMAN_EVAL.fileName))) {
@@ -171,7 +190,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return 2;
     }
     const outDir = args.out === undefined ? path.join(config.dataDir, 'eval') : path.resolve(args.out);
-    return await evaluate(registry, model, dataset, python, args, outDir);
+    // Started now, so Pyodide loads while the model writes its first answer.
+    const runner =
+      python === null ? startPyodideRunner({ warmFor: args.memoryMiB * 1_048_576 }) : python3Runner(python);
+    try {
+      return await evaluate(registry, model, dataset, runner, args, outDir);
+    } finally {
+      runner.close();
+    }
   } finally {
     await registry.close();
   }
@@ -182,7 +208,7 @@ async function evaluate(
   registry: ModelRegistry,
   model: ModelEntry,
   dataset: Dataset,
-  python: PythonRuntime,
+  runner: ProgramRunner,
   args: Args,
   outDir: string,
 ): Promise<number> {
@@ -209,13 +235,13 @@ async function evaluate(
   process.on('SIGINT', stop);
   try {
     process.stderr.write(
-      `Eval of ${model.name} (${model.id}) on ${problems.length} problems from ${dataset.source}, Python ${python.version}\n`,
+      `Eval of ${model.name} (${model.id}) on ${problems.length} problems from ${dataset.source}, Python ${runner.python}\n`,
     );
     const bar = new ProgressBar();
     let passed = 0;
     bar.update(0, problems.length, `0/${problems.length}`);
     const startedAt = new Date();
-    const run = await runEval({ models: registry, python }, model, problems, settings, {
+    const run = await runEval({ models: registry, run: runner.run }, model, problems, settings, {
       signal: controller.signal,
       onResult: (result, index) => {
         passed += result.outcome === 'passed' ? 1 : 0;
@@ -236,7 +262,7 @@ async function evaluate(
       model,
       dataset,
       settings,
-      python: python.version,
+      python: runner.python,
       startedAt,
       finishedAt: new Date(),
       results: run.results,

@@ -78,6 +78,24 @@ export interface RunResult {
   stderr: string;
 }
 
+/** Runs one program; python3 and Pyodide have the same shape, so eval's report does not change. */
+export interface ProgramRunner {
+  /** What the report names as the Python, e.g. "3.11.7" or "3.13.2 (Pyodide 0.29.5)". */
+  python: string;
+  run: (program: string, limits: RunLimits, signal?: AbortSignal) => Promise<RunResult>;
+  /** Stops anything the runner keeps running between programs. */
+  close: () => void;
+}
+
+/** The python3 runner: runProgram on `python`. */
+export function python3Runner(python: PythonRuntime): ProgramRunner {
+  return {
+    python: python.version,
+    run: (program, limits, signal) => runProgram(python, program, limits, signal),
+    close: () => undefined,
+  };
+}
+
 /** How much of each output stream is kept: the end, where a traceback's last line is. */
 export const OUTPUT_TAIL_BYTES = 16 * 1024;
 
@@ -110,7 +128,7 @@ os.write(3, b"done")
 `;
 
 /** Keeps the last `limit` bytes of a stream. */
-class Tail {
+export class Tail {
   private parts: Buffer[] = [];
   private size = 0;
   private dropped = 0;
@@ -148,8 +166,8 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-/** The reason a finished run did not pass, in one line. */
-function failureMessage(
+/** The reason a finished run did not pass, in one line (the Pyodide runner reports the same). */
+export function failureMessage(
   code: number | null,
   signal: string | null,
   stderr: string,
