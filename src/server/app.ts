@@ -207,7 +207,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/api' },
   );
 
-  await webPlugin(app, { webRoot: deps.webRoot });
+  await webPlugin(app, { webRoot: deps.webRoot, appUrl: config.appUrl });
   return app;
 }
 

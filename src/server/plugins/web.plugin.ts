@@ -3,10 +3,13 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { NotFoundError } from '../errors.js';
+import { runtimePlugin, setRuntimeFileHeaders } from './runtime.plugin.js';
 
 export interface WebOptions {
   /** The built single-page app (dist/web); undefined or missing: API only. */
   webRoot: string | undefined;
+  /** APP_URL: the code runner's sandbox page names the app's origin in its CSP. */
+  appUrl: string;
 }
 
 /** What every hashed file under /assets gets: its name changes with its content, so it never goes stale. */
@@ -32,8 +35,13 @@ export async function webPlugin(app: FastifyInstance, opts: WebOptions): Promise
       setHeaders(reply, filePath) {
         const immutable = filePath.startsWith(path.join(root, 'assets') + path.sep);
         reply.header('cache-control', immutable ? IMMUTABLE_CACHE : 'no-cache');
+        const runtime = path.join(root, 'runtime') + path.sep;
+        if (filePath.startsWith(runtime)) {
+          setRuntimeFileHeaders(reply, filePath.slice(runtime.length), opts.appUrl);
+        }
       },
     });
+    await runtimePlugin(app);
   } else {
     app.log.warn('web app not built (run npm run build): serving the API only');
   }
