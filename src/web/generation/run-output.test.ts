@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RUN_MAX_TIME_LIMIT_MS } from '../../shared/run';
 import {
   RUN_TIME_LIMIT_KEY,
   appendOutput,
@@ -83,7 +84,8 @@ describe('run output', () => {
     expect(readRunTimeLimit(storage('0'))).toBeUndefined();
     expect(readRunTimeLimit(storage('1e3'))).toBeUndefined();
     expect(readRunTimeLimit(storage('-5'))).toBeUndefined();
-    expect(readRunTimeLimit(storage('999999999'))).toBeUndefined();
+    expect(readRunTimeLimit(storage(String(RUN_MAX_TIME_LIMIT_MS)))).toBe(RUN_MAX_TIME_LIMIT_MS);
+    expect(readRunTimeLimit(storage(String(RUN_MAX_TIME_LIMIT_MS + 1)))).toBeUndefined();
     expect(readRunTimeLimit(null)).toBeUndefined();
     const blocked = {
       getItem: () => {

@@ -1,5 +1,5 @@
 import type { RunExitState } from '../../shared/run.schemas';
-import { runnableLanguage, type RunLanguage } from '../../shared/run';
+import { RUN_MAX_TIME_LIMIT_MS, runnableLanguage, type RunLanguage } from '../../shared/run';
 import type { CodeLanguage } from './languages';
 
 /** The languages Run runs. */
@@ -109,7 +109,7 @@ export const RUN_TIME_LIMIT_KEY = 'codegenie.run.timeLimitMs';
 
 /**
  * The time limit a run asks for: a whole number of milliseconds from 1 to
- * 600000 stored under RUN_TIME_LIMIT_KEY, or undefined (the runner's
+ * RUN_MAX_TIME_LIMIT_MS stored under RUN_TIME_LIMIT_KEY, or undefined (the runner's
  * default, 10 s) when none is set or the value is not one.
  */
 export function readRunTimeLimit(storage: Pick<Storage, 'getItem'> | null): number | undefined {
@@ -124,5 +124,5 @@ export function readRunTimeLimit(storage: Pick<Storage, 'getItem'> | null): numb
     return undefined;
   }
   const ms = Number(raw.trim());
-  return ms >= 1 && ms <= 600_000 ? ms : undefined;
+  return ms >= 1 && ms <= RUN_MAX_TIME_LIMIT_MS ? ms : undefined;
 }
