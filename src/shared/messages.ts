@@ -54,7 +54,8 @@ export const MESSAGES = {
   adminOnly: 'Only administrators can do this.',
   lastAdmin: 'This is the last administrator: make another account an administrator first.',
   // Run code (issue 15): written to stderr when the code reads input() or prompt() and the stdin box is empty.
-  runInputUnavailable: 'Input is not available: type the lines input() should read into the stdin box and run again.',
+  runInputUnavailable:
+    'Input is not available: type the lines input() should read into the stdin box and run again.',
   // Run code (issue 15): shown on code blocks Run cannot run, and under a run whose output was cut.
   runLanguages: 'Run is available for Python, JavaScript and TypeScript',
   runOutputTruncated: 'Output truncated: only the first 100 KB is shown.',

@@ -30,7 +30,11 @@ export const runErrorSchema = z.object({
 });
 export type RunError = z.infer<typeof runErrorSchema>;
 
-/** The runtime is loading (first Run only): phase "runtime" (Python), "packages" or "transpiler" (TypeScript); bytes when known. */
+/**
+ * Before the code runs: phase "transpiler" (TypeScript, first run), "sandbox" (the sandbox takes the code:
+ * sent on every run, and again once the code starts when a runtime had to load), "runtime" (Python, first
+ * run), "packages" (reserved); bytes when known.
+ */
 export const runLoadingEventSchema = z.object({
   type: z.literal('loading'),
   phase: z.enum(['sandbox', 'runtime', 'packages', 'transpiler']),

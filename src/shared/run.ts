@@ -12,7 +12,7 @@ export type RunLanguage = (typeof RUN_LANGUAGES)[number];
 /** Default time limit of one run (milliseconds); the worker is terminated when it passes. */
 export const RUN_TIME_LIMIT_MS = 10_000;
 /** Longest time limit a caller may ask for (milliseconds). */
-export const RUN_MAX_TIME_LIMIT_MS = 120_000;
+export const RUN_MAX_TIME_LIMIT_MS = 600_000;
 /** Output kept per run (stdout and stderr together, UTF-8 bytes); the rest is dropped and the exit says `truncated`. */
 export const RUN_OUTPUT_LIMIT_BYTES = 100 * 1024;
 /** Largest WebAssembly memory a Python run may grow to (bytes); past it the run fails with MemoryError. */

@@ -1,9 +1,79 @@
-import type { RunEvent, RunExitEvent, RunRequest } from '../../shared/run.schemas.js';
+import type { RunError, RunEvent, RunExitEvent, RunRequest } from '../../shared/run.schemas.js';
+import {
+  PYODIDE_VERSION,
+  RUN_MEMORY_LIMIT_BYTES,
+  RUN_OUTPUT_LIMIT_BYTES,
+  RUN_TIME_LIMIT_MS,
+} from '../../shared/run.js';
+import { MESSAGES } from '../../shared/messages.js';
+import { cleanTraceback, OutputCap } from './sandbox-output.js';
 
 /** A run in progress: stop() ends it at once (state "stopped"); done settles with its exit event (never rejects). */
 export interface RunHandle {
   stop(): void;
   done: Promise<RunExitEvent>;
+}
+
+/** The sandbox page: served by the app with its own CSP (src/server/plugins/runtime.plugin.ts). */
+const SANDBOX_URL = '/runtime/sandbox.html';
+
+interface Sandbox {
+  frame: HTMLIFrameElement;
+  post(message: unknown): void;
+}
+
+type Listener = (event: RunEvent) => void;
+const listeners = new Map<string, Listener>();
+let sandbox: Promise<Sandbox> | null = null;
+let nextId = 0;
+
+/**
+ * The hidden frame the code runs in, made on the first run: sandbox="allow-scripts"
+ * without allow-same-origin gives it an opaque origin, so its code can read no
+ * cookie, storage or DOM of the app and its requests carry no session.
+ */
+function openSandbox(): Promise<Sandbox> {
+  sandbox ??= new Promise<Sandbox>((resolve) => {
+    const frame = document.createElement('iframe');
+    frame.setAttribute('sandbox', 'allow-scripts');
+    frame.src = SANDBOX_URL;
+    frame.title = 'Code runner';
+    frame.tabIndex = -1;
+    frame.setAttribute('aria-hidden', 'true');
+    frame.hidden = true;
+    frame.dataset.testid = 'run-sandbox';
+    const box: Sandbox = {
+      frame,
+      // The frame's origin is opaque: "*" is the only target origin that reaches it.
+      post: (message) => frame.contentWindow?.postMessage(message, '*'),
+    };
+    window.addEventListener('message', (event: MessageEvent<unknown>) => {
+      // Only our frame speaks to us (its origin is "null"); anything else is ignored.
+      if (event.source !== frame.contentWindow || event.origin !== 'null') {
+        return;
+      }
+      const data = event.data as { type?: string; id?: string; event?: RunEvent } | null;
+      if (data?.type === 'ready') {
+        resolve(box);
+      } else if (data?.type === 'event' && typeof data.id === 'string' && data.event) {
+        listeners.get(data.id)?.(data.event);
+      }
+    });
+    document.body.append(frame);
+  });
+  return sandbox;
+}
+
+/** TypeScript without its types (sucrase, loaded on the first TypeScript run). */
+async function stripTypes(code: string): Promise<string> {
+  const { transform } = await import('sucrase');
+  return transform(code, { transforms: ['typescript'], disableESTransforms: true }).code;
+}
+
+function asError(error: unknown): RunError {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
 }
 
 /**
@@ -12,14 +82,97 @@ export interface RunHandle {
  * is the exit. Load it with a dynamic import, only when Run is first pressed.
  */
 export function runCode(request: RunRequest, onEvent: (event: RunEvent) => void): RunHandle {
-  // First commit: the API for the Run UI to build on; the sandbox follows.
-  const exit: RunExitEvent = {
-    type: 'exit',
-    state: 'failed',
-    error: { name: 'NotImplemented', message: `Run for ${request.language} is not available yet` },
-    ms: 0,
-    truncated: false,
+  const id = `run-${++nextId}`;
+  const cap = new OutputCap(RUN_OUTPUT_LIMIT_BYTES);
+  let ended = false;
+  let box: Sandbox | null = null;
+  let postedAt: number | null = null;
+  let resolveDone: (exit: RunExitEvent) => void = () => {};
+  const done = new Promise<RunExitEvent>((resolve) => (resolveDone = resolve));
+
+  const finish = (exit: RunExitEvent) => {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    listeners.delete(id);
+    const error = exit.error?.traceback
+      ? { ...exit.error, traceback: cleanTraceback(exit.error.traceback) }
+      : exit.error;
+    const final: RunExitEvent = {
+      ...exit,
+      ...(error ? { error } : {}),
+      truncated: exit.truncated || cap.truncated,
+    };
+    onEvent(final);
+    resolveDone(final);
   };
-  onEvent(exit);
-  return { stop() {}, done: Promise.resolve(exit) };
+
+  listeners.set(id, (event) => {
+    if (ended) {
+      return;
+    }
+    switch (event.type) {
+      case 'stdout':
+      case 'stderr': {
+        const text = cap.take(event.text);
+        if (text !== '') {
+          onEvent({ type: event.type, text });
+        }
+        break;
+      }
+      case 'exit':
+        finish(event);
+        break;
+      case 'loading':
+        onEvent(event);
+        break;
+    }
+  });
+
+  void (async () => {
+    try {
+      let code = request.code;
+      if (request.language === 'typescript') {
+        onEvent({ type: 'loading', phase: 'transpiler' });
+        code = await stripTypes(code);
+      }
+      if (!listeners.has(id)) {
+        return;
+      }
+      onEvent({ type: 'loading', phase: 'sandbox' });
+      box = await openSandbox();
+      if (!listeners.has(id)) {
+        return;
+      }
+      postedAt = performance.now();
+      box.post({
+        type: 'run',
+        id,
+        language: request.language === 'python' ? 'python' : 'javascript',
+        code,
+        stdin: request.stdin,
+        timeoutMs: request.timeoutMs ?? RUN_TIME_LIMIT_MS,
+        outputLimit: RUN_OUTPUT_LIMIT_BYTES,
+        memoryLimit: RUN_MEMORY_LIMIT_BYTES,
+        pyodideVersion: PYODIDE_VERSION,
+        inputUnavailable: MESSAGES.runInputUnavailable,
+      });
+    } catch (error) {
+      finish({ type: 'exit', state: 'failed', error: asError(error), ms: 0, truncated: false });
+    }
+  })();
+
+  return {
+    stop() {
+      if (ended) {
+        return;
+      }
+      // The frame terminates the worker; the run ends here at once whatever the worker was doing.
+      box?.post({ type: 'stop', id });
+      const ms = postedAt === null ? 0 : Math.round(performance.now() - postedAt);
+      finish({ type: 'exit', state: 'stopped', ms, truncated: false });
+    },
+    done,
+  };
 }
