@@ -108,6 +108,11 @@ function startChild(pyodide: PyodidePackage, memoryBytes: number): Child {
   });
   // A child killed before reading its program closes stdin under our write.
   proc.stdin.on('error', () => undefined);
+  // A second Ctrl-C ends eval with process.exit: a program in an endless loop must not outlive it.
+  const killOnExit = (): void => {
+    proc.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
   child.exited = new Promise((resolve) => {
     proc.on('error', (error) => {
       child.stderr.push(Buffer.from(`could not start ${process.execPath}: ${error.message}\n`));
@@ -117,6 +122,9 @@ function startChild(pyodide: PyodidePackage, memoryBytes: number): Child {
     proc.on('close', (code, signal) => {
       resolve({ code, signal });
     });
+  });
+  void child.exited.then(() => {
+    process.off('exit', killOnExit);
   });
   child.ready = new Promise((resolve) => {
     const fd3 = proc.stdio[3] as NodeJS.ReadableStream | null;
