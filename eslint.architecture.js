@@ -33,12 +33,13 @@ const WEB = [
   'web-generation',
   'web-hooks',
   'web-pages',
+  'web-run',
   'web-stores',
   'web-styles',
 ];
 const SRC = [...SERVER, ...WEB, 'shared'];
 /** Web folders that may import the rest of the web app (page components aside) and shared. */
-const WEB_UI = WEB.filter((type) => !['web', 'web-api', 'web-styles'].includes(type));
+const WEB_UI = WEB.filter((type) => !['web', 'web-api', 'web-run', 'web-styles'].includes(type));
 
 /**
  * One element of the map.
@@ -77,6 +78,8 @@ export const LAYERS = [
   // The kernel (config, errors, clock, logger ...); main.ts and app.ts, the composition root, see all.
   layer('server', 'src/server', BASE),
   layer('web-api', 'src/web/api', ['shared']),
+  // The code runner: shared shapes and limits only, so it stays a small lazy chunk.
+  layer('web-run', 'src/web/run', ['shared']),
   layer('web-styles', 'src/web/styles', []),
   ...WEB_UI.map((type) => layer(type, `src/web/${type.slice('web-'.length)}`, [...WEB, 'shared'])),
   layer('web', 'src/web', [...WEB, 'shared']),
