@@ -21,6 +21,7 @@ const ANSWER = [
   '```javascript\nconsole.log("hello from javascript");\nconsole.error("a warning on stderr");\n```',
   '```typescript\nconst answer: number = 6 * 7;\nconsole.log(`typed answer ${answer}`);\n```',
   '```python\ndef check(value):\n    raise ValueError(f"bad value {value}")\n\ncheck(3)\n```',
+  '```python\nname = input("Name? ")\nprint(f"hi {name}")\n```',
   '```rust\nfn main() {}\n```',
 ].join('\n\n');
 
@@ -67,7 +68,7 @@ describe.skipIf(!CHROMIUM)('Run code in the browser', () => {
     const { page, context, problems, requests } = await generate(ANSWER);
 
     // Run is offered on the three languages; the Rust block says what Run takes instead of a dead button.
-    expect(await runRegion(page).getByRole('button', { name: /^Run / }).count()).toBe(4);
+    expect(await runRegion(page).getByRole('button', { name: /^Run / }).count()).toBe(5);
     const rust = block(page, 'fn main()');
     expect(await rust.getByText(MESSAGES.runLanguages).isVisible()).toBe(true);
     expect(await rust.getByRole('button', { name: /^Run/ }).count()).toBe(0);
@@ -97,6 +98,17 @@ describe.skipIf(!CHROMIUM)('Run code in the browser', () => {
     expect(traceback).toContain('in check');
     expect(traceback).toContain('ValueError: bad value 3');
 
+    // input() without stdin is told so; with a line in the stdin box, the next run reads it.
+    const asking = block(page, 'Name? ');
+    expect(await runToEnd(asking, 'Python')).toMatch(/^Failed after /);
+    expect(await printed(asking).innerText()).toContain(MESSAGES.runInputUnavailable);
+    await output(asking).getByText('Input for the program').click();
+    await output(asking)
+      .getByLabel(/^Lines that input\(\) and stdin read/)
+      .fill('Ada');
+    expect(await runToEnd(asking, 'Python')).toMatch(/^Finished in /);
+    expect(await printed(asking).innerText()).toContain('hi Ada');
+
     await expectAccessible(page, 'run output');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'run-output.png'), fullPage: true });
 
@@ -113,6 +125,7 @@ describe.skipIf(!CHROMIUM)('Run code in the browser', () => {
     await expect.poll(() => editor.innerText()).toContain('# ValueError: bad value 3');
     expect(await editor.innerText()).toContain('check(3)');
     expect(await page.getByLabel('Language of the code').inputValue()).toBe('python');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'run-explain-error.png'), fullPage: true });
 
     // The Explain editor runs the code being explained too.
     const explainRun = page.getByRole('button', { name: 'Run code to explain' });
