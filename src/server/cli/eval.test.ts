@@ -211,7 +211,7 @@ describe('npm run eval', () => {
 
   it('runs on a real local model (llama.cpp, random weights) and reports it', async () => {
     const out = path.join(dir, 'out-4');
-    const run = await evalRun(
+    const args = evalArgs(
       'tiny-base',
       'tiny.jsonl',
       out,
@@ -222,6 +222,8 @@ describe('npm run eval', () => {
       '--timeout',
       '2',
     );
+    // Neither --runner nor PYTHON: the answer runs on Pyodide, the default.
+    const run = await cli.run(args, { PYTHON: '' });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('pass@1 0.0% (0/1) Tiny Base (tiny-base)');
     const report = reportIn(out);
@@ -232,6 +234,7 @@ describe('npm run eval', () => {
     expect(only?.completionTokens).toBeGreaterThan(0);
     // A base model continues the prompt's code: the scored code starts with it.
     expect(only?.code?.startsWith(PROBLEMS[0]?.prompt.trimEnd() ?? '-')).toBe(true);
+    expect(report.settings.python).toMatch(/ \(Pyodide \d+\.\d+\.\d+\)$/);
   });
 
   it("checks a local model's file before the first problem: a wrong file is removed and the run refused", async () => {
