@@ -145,6 +145,14 @@ describe.skipIf(!CHROMIUM)('Run code: the sandbox', () => {
       { type: 'stdout', text: 'later\n' },
     ]);
 
+    // Like Node, the run lasts while timers are pending: a cleared timeout never fires, an interval ends when cleared.
+    const timers = await runInPage(page, {
+      language: 'javascript',
+      code: 'const t = setTimeout(() => console.log("never"), 1);\nclearTimeout(t);\nlet n = 0;\nconst i = setInterval(() => { if (++n === 3) { clearInterval(i); console.log("ticked", n); } }, 1);',
+    });
+    expect(timers.exit.state).toBe('finished');
+    expect(streamText(timers, 'stdout')).toBe('ticked 3\n');
+
     const ts = await runInPage(page, {
       language: 'typescript',
       code: 'interface P { x: number }\nconst p: P = { x: 41 };\nfunction inc(n: number): number { return n + 1; }\nconsole.log(inc(p.x));\nthrow new RangeError("too far");',

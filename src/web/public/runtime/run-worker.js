@@ -171,40 +171,36 @@ function runJavaScript(msg) {
   const setRepeat = self.setInterval.bind(self);
   const clearRepeat = self.clearInterval.bind(self);
   const fail = (error) => settle(jsError(error));
-  self.setTimeout = (fn, ms, ...args) => {
-    const id = setTimer(() => {
-      pending.delete(id);
-      try {
-        typeof fn === 'function' && fn(...args);
-      } catch (error) {
-        fail(error);
-      }
+  /** A timer callback that ends the run when it throws; a timeout is no longer pending once it ran. */
+  const guarded = (fn, args, once) => () => {
+    try {
+      typeof fn === 'function' && fn(...args);
+    } catch (error) {
+      fail(error);
+    }
+    if (once !== undefined) {
+      pending.delete(once.id);
       check();
-    }, ms);
-    pending.add(id);
-    return id;
+    }
   };
-  self.clearTimeout = (id) => {
+  const cancel = (clear) => (id) => {
     pending.delete(id);
-    clearTimer(id);
+    clear(id);
     check();
+  };
+  self.setTimeout = (fn, ms, ...args) => {
+    const once = { id: 0 };
+    once.id = setTimer(guarded(fn, args, once), ms);
+    pending.add(once.id);
+    return once.id;
   };
   self.setInterval = (fn, ms, ...args) => {
-    const id = setRepeat(() => {
-      try {
-        typeof fn === 'function' && fn(...args);
-      } catch (error) {
-        fail(error);
-      }
-    }, ms);
+    const id = setRepeat(guarded(fn, args), ms);
     pending.add(id);
     return id;
   };
-  self.clearInterval = (id) => {
-    pending.delete(id);
-    clearRepeat(id);
-    check();
-  };
+  self.clearTimeout = cancel(clearTimer);
+  self.clearInterval = cancel(clearRepeat);
   self.addEventListener('unhandledrejection', (event) => fail(event.reason));
 
   self.postMessage({ type: 'started' });
