@@ -34,6 +34,10 @@ export default defineConfig({
   },
   server: {
     // API calls only, not the app's own modules under src/web/api/ (e.g. /api/auth.api.ts).
-    proxy: { '^/api/(?!.*\\.tsx?(?:\\?.*)?$)': 'http://127.0.0.1:3000' },
+    proxy: {
+      '^/api/(?!.*\\.tsx?(?:\\?.*)?$)': 'http://127.0.0.1:3000',
+      // Run code: Pyodide's files come from the API server (node_modules/pyodide, runtime.plugin.ts).
+      '^/runtime/pyodide/': 'http://127.0.0.1:3000',
+    },
   },
 });

@@ -41,10 +41,11 @@ export async function webPlugin(app: FastifyInstance, opts: WebOptions): Promise
         }
       },
     });
-    await runtimePlugin(app);
   } else {
     app.log.warn('web app not built (run npm run build): serving the API only');
   }
+  // Pyodide's files come from node_modules, so `npm run dev:web` gets them from the API server too.
+  await runtimePlugin(app);
 
   app.setNotFoundHandler(async (request, reply) => {
     const pathname = request.url.split('?')[0] ?? '/';
