@@ -160,6 +160,13 @@ describe.skipIf(!CHROMIUM)('Run code: the sandbox', () => {
     expect(streamText(ts, 'stdout')).toBe('42\n');
     expect(ts.exit).toMatchObject({ state: 'failed', error: { name: 'RangeError', message: 'too far' } });
 
+    // TypeScript that does not parse fails before it runs, with the transpiler's message.
+    const unreadable = await runInPage(page, { language: 'typescript', code: 'let x: = 1;' });
+    expect(unreadable.exit).toMatchObject({
+      state: 'failed',
+      error: { name: 'SyntaxError', message: 'Unexpected token (1:8)' },
+    });
+
     const flood = await runInPage(page, {
       language: 'javascript',
       code: 'for (let i = 0; i < 50000; i++) console.log("line " + i);',

@@ -7,6 +7,7 @@ import {
 } from '../../shared/run.js';
 import { MESSAGES } from '../../shared/messages.js';
 import { cleanTraceback, OutputCap } from './sandbox-output.js';
+import StripTypesWorker from './strip-types.worker.ts?worker';
 
 /** A run in progress: stop() ends it at once (state "stopped"); done settles with its exit event (never rejects). */
 export interface RunHandle {
@@ -64,10 +65,29 @@ function openSandbox(): Promise<Sandbox> {
   return sandbox;
 }
 
-/** TypeScript without its types (sucrase, loaded on the first TypeScript run). */
+/** TypeScript without its types: sucrase in a worker of its own (strip-types.worker.ts), loaded on the first TypeScript run. */
 async function stripTypes(code: string): Promise<string> {
-  const { transform } = await import('sucrase');
-  return transform(code, { transforms: ['typescript'], disableESTransforms: true }).code;
+  const worker = new StripTypesWorker();
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<{ code?: string; error?: RunError }>) => {
+        const { code: stripped, error } = event.data;
+        if (stripped !== undefined) {
+          resolve(stripped);
+        } else {
+          reject(
+            Object.assign(new Error(error?.message ?? 'TypeScript could not be read'), { name: error?.name }),
+          );
+        }
+      };
+      worker.onerror = (event) => {
+        reject(new Error(event.message));
+      };
+      worker.postMessage(code);
+    });
+  } finally {
+    worker.terminate();
+  }
 }
 
 function asError(error: unknown): RunError {
