@@ -186,6 +186,36 @@ describe.skipIf(!CHROMIUM)('Run code in the browser', () => {
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it("model-written code that calls the app's API gets nothing, and the session still works", async () => {
+    // The code a model could write to act as the user: read the account, then sign the user out.
+    const me = `${server.url}/api/auth/me`;
+    const code = [
+      `fetch(${JSON.stringify(me)}, { credentials: 'include' })`,
+      "  .then(async (r) => console.log('read ' + r.status + ' ' + (await r.text())))",
+      "  .catch((e) => console.log('read refused: ' + e.name));",
+      `fetch(${JSON.stringify(`${server.url}/api/auth/logout`)}, { method: 'POST', credentials: 'include' })`,
+      "  .then((r) => console.log('logout ' + r.status))",
+      "  .catch((e) => console.log('logout refused: ' + e.name));",
+    ].join('\n');
+    const { page, context, problems, user } = await generate(`\`\`\`javascript\n${code}\n\`\`\``);
+    const caller = block(page, 'credentials');
+    expect(await runToEnd(caller, 'JavaScript')).toMatch(/^Finished in /);
+    const out = await printed(caller).innerText();
+    expect(out).toContain('read refused');
+    expect(out).toContain('logout refused');
+    const username = String(user.username);
+    expect(out).not.toContain(username);
+    // Still signed in: the page's own request to the API answers with the account.
+    const still = await page.evaluate(async () => {
+      const res = await fetch('/api/auth/me');
+      return { status: res.status, body: await res.text() };
+    });
+    expect(still.status).toBe(200);
+    expect(still.body).toContain(username);
+    expect(problems.filter((p) => !p.includes('Content Security Policy'))).toEqual([]);
+    await context.close();
+  }, 120_000);
 });
 
 /** Sets the run time limit, in milliseconds, for the page's next runs. */
