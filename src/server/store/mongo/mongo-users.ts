@@ -7,6 +7,7 @@ import type { NewUser, UserRecord, UserRepository } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary, conflict, duplicateKeyField, translateError } from './mongo-errors.js';
 import { date, escapeRegex, limitValue, NEWEST_FIRST, text } from './mongo-filters.js';
+import { retryTransient } from './mongo-retry.js';
 import { claimFirstAdmin, releaseFirstAdmin } from './mongo-registration.js';
 import { fromUserDoc, toUserDoc, usernameKey, type UserDoc } from './mongo.mapping.js';
 
@@ -87,17 +88,20 @@ export class MongoUsers implements UserRepository {
   }
 
   /**
-   * Ordered deletes, no transaction: the user's sessions, reset tokens,
-   * activity, prompts, threads and pending mail first, the user document last. A failure half-way
-   * leaves the user in place, so calling again finishes the job; deleting
-   * the dependents once more after the user catches a record a request still
-   * in flight wrote in between. A transaction would need a replica set and,
-   * for a user with a long history, would outgrow its time and size limits.
+   * Ordered deletes, no transaction, each step retried on transient errors
+   * (a failover): the user's reset tokens, history, prompts, threads, pending
+   * mail and invitations first, then the sessions, the user document last.
+   * A failure half-way leaves the user in place and, until the sessions step,
+   * still signed in, so calling again finishes the job (sessions first would
+   * sign the user out of an account still holding their data). Deleting the
+   * dependents once more after the user catches a record a request still in
+   * flight wrote in between. A transaction would, for a user with a long
+   * history, outgrow its time and size limits.
    */
   async delete(id: string): Promise<boolean> {
     const userId = text(id, 'id');
     await this.deleteDependents(userId);
-    const result = await atBoundary(() => this.c.users.deleteOne({ _id: userId }));
+    const result = await atBoundary(() => retryTransient(() => this.c.users.deleteOne({ _id: userId })));
     if (result.deletedCount > 0) {
       await this.deleteDependents(userId);
     }
@@ -117,15 +121,19 @@ export class MongoUsers implements UserRepository {
 
   private async deleteDependents(userId: string): Promise<void> {
     const filter = { userId };
-    await atBoundary(async () => {
-      await this.c.sessions.deleteMany(filter);
-      await this.c.passwordResets.deleteMany(filter);
-      await this.c.history.deleteMany(filter);
-      await this.c.prompts.deleteMany(filter);
-      await this.c.threads.deleteMany(filter);
-      await this.c.outbox.deleteMany(filter);
-      await this.c.invitations.deleteMany({ createdBy: userId });
-    });
+    const steps = [
+      () => this.c.passwordResets.deleteMany(filter),
+      () => this.c.history.deleteMany(filter),
+      () => this.c.prompts.deleteMany(filter),
+      () => this.c.threads.deleteMany(filter),
+      () => this.c.outbox.deleteMany(filter),
+      () => this.c.invitations.deleteMany({ createdBy: userId }),
+      // Last: until here a failed deletion leaves the user signed in to try again.
+      () => this.c.sessions.deleteMany(filter),
+    ];
+    for (const step of steps) {
+      await atBoundary(() => retryTransient(step));
+    }
   }
 
   /**
