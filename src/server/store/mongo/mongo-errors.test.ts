@@ -16,6 +16,7 @@ import {
   describeConnectFailure,
   duplicateKeyField,
   isUnavailable,
+  serverErrorOf,
   translateError,
 } from './mongo-errors.js';
 import { isMongoUrl, parseMongoUri, redact, withDatabase } from './mongo-uri.js';
@@ -159,6 +160,41 @@ describe('mongo errors: start-up messages', () => {
     expect(message).not.toMatch(/Atlas/);
     expect(describeConnectFailure(nodeError('ENOTFOUND', 'getaddrinfo'), local, 8000)).toMatch(
       /could not be resolved \(DNS\)/,
+    );
+  });
+
+  it('finds the server’s answer in the error, its cause or a selection failure’s servers', () => {
+    const atlasError = new MongoServerError({ errmsg: 'x', code: 8000, codeName: 'AtlasError' });
+    expect(serverErrorOf(atlasError)).toEqual({ code: 8000, codeName: 'AtlasError' });
+    expect(serverErrorOf(selectionFailure(atlasError))).toEqual({ code: 8000, codeName: 'AtlasError' });
+    expect(serverErrorOf(new Error('wrapped', { cause: atlasError }))).toMatchObject({ code: 8000 });
+    expect(serverErrorOf(selectionFailure(new MongoNetworkTimeoutError('t')))).toBeNull();
+    expect(connectCause(atlasError)).toBe('server');
+    // Codes 18 and 13 keep their own advice.
+    expect(connectCause(new MongoServerError({ errmsg: 'x', code: 13, codeName: 'Unauthorized' }))).toBe(
+      'permission',
+    );
+  });
+
+  it('reports a server error with its codeName and the operation, never as a network problem', () => {
+    const message = describeConnectFailure(
+      new MongoServerError({ errmsg: 'E11000', code: 11000, codeName: 'DuplicateKey' }),
+      atlas,
+      8000,
+      undefined,
+      'createIndexes on users',
+    );
+    expect(message).toMatch(
+      /the server answered createIndexes on users with DuplicateKey \(code 11000\): existing documents hold duplicate values/,
+    );
+    expect(message).not.toMatch(/no server answered|IP access list/);
+    const unknown = new MongoServerError({ errmsg: 'x', code: 2, codeName: 'BadValue' });
+    expect(describeConnectFailure(unknown, local, 8000, undefined, 'ping')).toMatch(
+      /the server answered ping with BadValue \(code 2\)\./,
+    );
+    const denied = new MongoServerError({ errmsg: 'x', code: 13, codeName: 'Unauthorized' });
+    expect(describeConnectFailure(denied, local, 8000, undefined, 'createIndexes on prompts')).toMatch(
+      /not allowed to run createIndexes on prompts: give it the readWrite role/,
     );
   });
 });

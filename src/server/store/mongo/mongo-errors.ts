@@ -139,7 +139,28 @@ export async function atBoundary<T>(operation: () => Promise<T>): Promise<T> {
 // --- Start-up failures -----------------------------------------------------
 
 /** Why a connection attempt failed, as far as the errors tell. */
-export type ConnectCause = 'parse' | 'auth' | 'permission' | 'file' | 'tls' | 'dns' | 'refused' | 'network';
+export type ConnectCause =
+  'parse' | 'auth' | 'permission' | 'server' | 'file' | 'tls' | 'dns' | 'refused' | 'network';
+
+/** The code and name of an error the server answered, found in the error, its causes or a selection failure's servers. */
+export function serverErrorOf(error: unknown, depth = 0): { code: number; codeName: string } | null {
+  const e = record(error);
+  if (!e || depth > 6) {
+    return null;
+  }
+  if (error instanceof MongoServerError && typeof error.code === 'number') {
+    return { code: error.code, codeName: error.codeName ?? 'unnamed' };
+  }
+  const servers = record(e.reason)?.servers;
+  const inner = servers instanceof Map ? [...servers.values()].map((s) => record(s)?.error) : [];
+  for (const candidate of [e.cause, ...inner]) {
+    const found = serverErrorOf(candidate, depth + 1);
+    if (found) {
+      return found;
+    }
+  }
+  return null;
+}
 
 interface Facts {
   names: Set<string>;
@@ -193,6 +214,9 @@ export function connectCause(error: unknown): ConnectCause {
   if (codes.has(13)) {
     return 'permission'; // 13 Unauthorized: signed in, but may not create indexes
   }
+  if (serverErrorOf(error)) {
+    return 'server'; // the server answered, with an error: not a network problem
+  }
   if ((codes.has('ENOENT') || codes.has('EACCES')) && syscalls.has('open')) {
     return 'file'; // tlsCAFile or tlsCertificateKeyFile
   }
@@ -214,16 +238,30 @@ export function connectCause(error: unknown): ConnectCause {
 const ATLAS_IP_HINT =
   "if this is MongoDB Atlas, add this machine's public IP address to the project's IP access list (Security → Network Access)";
 
+/** What to check for a server error at start-up, by code; the code name alone otherwise. */
+const SERVER_HINTS: Record<number, string> = {
+  11000:
+    'existing documents hold duplicate values where CodeGenie needs a unique index (a database of another application?)',
+  85: 'an index of the same name exists with another definition (a database of another application?)',
+  86: 'an index of the same name exists with other keys (a database of another application?)',
+  8000: 'Atlas refused it: check the database user’s role (readWrite on this database) and the cluster tier’s limits',
+};
+
 /**
  * The start-up message: which hosts, the likely cause and what to check,
- * never the password.
+ * never the password. `operation` is what was being sent (connect, ping,
+ * createIndexes on a collection...).
  */
 export function describeConnectFailure(
   error: unknown,
   target: MongoTarget,
   timeoutMs: number,
   cause: ConnectCause = connectCause(error),
+  operation = 'connect',
 ): string {
+  const server = serverErrorOf(error);
+  const known = server ? SERVER_HINTS[server.code] : undefined;
+  const serverHint = known === undefined ? '' : `: ${known}`;
   const where = describeTarget(target);
   const atlas = target.srv || target.hosts.some((h) => /\.mongodb\.net(:\d+)?$/i.test(h));
   const seconds = Math.round(timeoutMs / 100) / 10;
@@ -231,10 +269,10 @@ export function describeConnectFailure(
     parse: 'DATABASE_URL is not a valid MongoDB connection string',
     file: 'a file named in DATABASE_URL (tlsCAFile or tlsCertificateKeyFile) cannot be read',
     auth: 'authentication failed: check the user name and password in DATABASE_URL (special characters percent-encoded) and authSource',
-    permission:
-      'the database user is not allowed to create indexes: give it the readWrite role on this database (Atlas: Database Access)',
+    permission: `the database user is not allowed to run ${operation}: give it the readWrite role on this database (Atlas: Database Access)`,
     tls: 'the TLS handshake failed: check the tls / tlsCAFile options in DATABASE_URL and the server certificate',
     dns: "the host name could not be resolved (DNS): check the host in DATABASE_URL and this machine's DNS",
+    server: `the server answered ${operation} with ${server ? `${server.codeName} (code ${server.code})` : 'an error'}${serverHint}`,
     refused: 'the connection was refused: check that mongod is running and listening on that host and port',
     network: `no server answered within ${seconds} s: check the network and firewall${atlas ? `; ${ATLAS_IP_HINT}` : ''}`,
   };
