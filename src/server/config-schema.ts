@@ -108,6 +108,13 @@ export const envSchema = z.object({
         'SQLite: how long a write waits, between other requests, for another process holding the database lock before it answers 503 `store_busy` with `Retry-After`.',
       ),
     ),
+  MONGODB_MAX_POOL_SIZE: positiveInt(1000)
+    .default(20)
+    .meta(
+      doc(
+        'MongoDB: connections each process may open to each server (the driver\'s `maxPoolSize`, over one in the URI); sized against Atlas tier limits in "MongoDB".',
+      ),
+    ),
   SESSION_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters')

@@ -32,6 +32,8 @@ export interface Config {
   database: { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string };
   /** SQLite: how long a write waits for another process's lock before StoreBusyError. */
   storeBusyTimeoutMs: number;
+  /** MongoDB: the driver's maxPoolSize (connections per server, per process). */
+  mongoMaxPoolSize: number;
   /** Undefined means "generate one and keep it in the store, shared by every instance". */
   sessionSecret: string | undefined;
   sessions: { ttlMs: number; idleMs: number };
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir,
     database,
     storeBusyTimeoutMs: e.STORE_BUSY_TIMEOUT_MS,
+    mongoMaxPoolSize: e.MONGODB_MAX_POOL_SIZE,
     sessionSecret: e.SESSION_SECRET,
     sessions: { ttlMs: e.SESSION_TTL_HOURS * 3_600_000, idleMs: e.SESSION_IDLE_HOURS * 3_600_000 },
     loginThrottle: {

@@ -97,6 +97,14 @@ export class StoreBusyError extends AppError {
   }
 }
 
+/** A read ran past its time limit (MongoDB maxTimeMS) and the server stopped it: a search over too much, or a slow server. */
+export class StoreTimeoutError extends AppError {
+  readonly code = 'store_timeout';
+  constructor() {
+    super(MESSAGES.storeTimeout);
+  }
+}
+
 /** The disk holding the data is full: nothing can be saved until space is freed. */
 export class StoreFullError extends AppError {
   readonly code = 'store_full';
@@ -198,6 +206,7 @@ const STATUS_BY_CODE = {
   payload_too_large: 413,
   store_unavailable: 503,
   store_busy: 503,
+  store_timeout: 503,
   // 507 Insufficient Storage (RFC 4918): the request may be fine, the disk is not.
   store_full: 507,
   store_read_only: 503,

@@ -8,6 +8,7 @@ import { startSessionPurge } from './jobs/session-purge.job.js';
 import { resolveSessionSecret, SESSION_SECRET_NAME } from './session-secret.js';
 import { isWorker, runWorkers, servesItself } from './workers.js';
 import { createStore, describeStore } from './store/index.js';
+import { LateLogger } from './late-logger.js';
 import { localAddress, startPublicLink } from './tunnel/public-link.js';
 import { createTunnel } from './tunnel/index.js';
 
@@ -47,9 +48,16 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The store connects before the app (and its logger) exists: its lines (connected, connection lost
+  // and back) are kept and written to the app's log once it is built.
+  const storeLog = new LateLogger();
   let store;
   try {
-    store = await createStore(config.database, { busyTimeoutMs: config.storeBusyTimeoutMs });
+    store = await createStore(config.database, {
+      busyTimeoutMs: config.storeBusyTimeoutMs,
+      maxPoolSize: config.mongoMaxPoolSize,
+      log: storeLog,
+    });
   } catch (error) {
     // The adapters' messages name the place and the likely cause, never a password.
     process.stderr.write(
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
     webRoot: findWebRoot(),
     publicLink: publicLink.link,
   });
+  storeLog.attach(app.log);
 
   const purge = startSessionPurge({
     sessions: store.sessions,

@@ -40,6 +40,8 @@ export const MESSAGES = {
   notLocalModel: 'is not a local model: there is no file to download.',
   storeUnavailable: 'The data store is unavailable. Please try again shortly.',
   storeBusy: 'The data store is busy. Please try again in a moment.',
+  storeTimeout:
+    'This took the data store too long, so it was stopped. Narrow a search (a longer phrase, a model or dates) or try again in a moment.',
   storeFull:
     'The server has run out of disk space, so nothing can be saved right now. Please try again later.',
   storeReadOnly: 'The server cannot save data right now (its storage is read-only). Please try again later.',

@@ -105,6 +105,8 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
     },
     // Usage across every user (the Admin page): the last 30 days' runs, whoever ran them.
     { key: { createdAt: 1 }, name: 'prompts_created' },
+    // Profile stats' all-time counts by kind and model, read from the index alone (statsTotalsPipeline).
+    { key: { userId: 1, kind: 1, modelId: 1, completionTokens: 1 }, name: 'prompts_stats' },
   ],
   threads: [{ key: { userId: 1, updatedAt: -1, _id: -1 }, name: 'threads_user' }],
   outbox: [

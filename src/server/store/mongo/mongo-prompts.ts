@@ -13,6 +13,7 @@ import type {
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { date, limitValue, NEWEST_FIRST, promptListFilter, text } from './mongo-filters.js';
+import { QUERY_TIME_LIMIT_MS, timeLimited } from './mongo-time-limit.js';
 import {
   fromPromptDoc,
   fromSummaryDoc,
@@ -24,7 +25,47 @@ import {
 interface StatsFacets {
   kinds: { _id: string; n: number }[];
   models: { _id: string; n: number; tokens: number }[];
-  days: { _id: string; n: number }[];
+}
+
+/**
+ * The profile's all-time counts: the $match and $project before $facet are
+ * answered from the prompts_stats index (userId, kind, modelId,
+ * completionTokens) without reading the documents; $facet itself cannot
+ * use an index, so nothing else comes before it.
+ */
+export function statsTotalsPipeline(userId: string): object[] {
+  return [
+    { $match: { userId } },
+    { $project: { _id: 0, kind: 1, modelId: 1, completionTokens: 1 } },
+    {
+      $facet: {
+        kinds: [{ $group: { _id: '$kind', n: { $sum: 1 } } }],
+        models: [
+          {
+            $group: {
+              _id: '$modelId',
+              n: { $sum: 1 },
+              tokens: { $sum: { $ifNull: ['$completionTokens', 0] } },
+            },
+          },
+          { $sort: { n: -1, _id: 1 } },
+        ],
+      },
+    },
+  ];
+}
+
+/** The per-day counts: the date range in the first $match, so prompts_user is scanned over the range only. */
+export function statsDaysPipeline(userId: string, since: Date, until: Date): object[] {
+  return [
+    { $match: { userId, createdAt: { $gte: since, $lt: until } } },
+    {
+      $group: {
+        _id: { $dateToString: { format: '%Y-%m-%d', date: '$createdAt', timezone: 'UTC' } },
+        n: { $sum: 1 },
+      },
+    },
+  ];
 }
 
 /** Generations and explanations in MongoDB (`prompts`). */
@@ -78,11 +119,12 @@ export class MongoPrompts implements PromptRepository {
   async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage> {
     const filter = promptListFilter(userId, query, cursor);
     const n = limitValue(limit);
-    const docs = await atBoundary(() =>
+    const docs = await timeLimited(() =>
       this.c.prompts
         .find(filter)
         .sort(NEWEST_FIRST)
         .limit(n + 1)
+        .maxTimeMS(QUERY_TIME_LIMIT_MS)
         .toArray(),
     );
     return pageOf(docs, n, fromPromptDoc, (p) => p.createdAt);
@@ -93,11 +135,12 @@ export class MongoPrompts implements PromptRepository {
   ): Promise<PromptSummaryPage> {
     const filter = promptListFilter(userId, query, cursor);
     const n = limitValue(limit);
-    const docs = await atBoundary(() =>
+    const docs = await timeLimited(() =>
       this.c.prompts
         .find(filter, { projection: SUMMARY_PROJECTION })
         .sort(NEWEST_FIRST)
         .limit(n + 1)
+        .maxTimeMS(QUERY_TIME_LIMIT_MS)
         .toArray(),
     );
     return pageOf(docs, n, fromSummaryDoc, (p) => p.createdAt);
@@ -135,35 +178,17 @@ export class MongoPrompts implements PromptRepository {
   }
 
   async statsForUser(userId: string, since: Date, until: Date): Promise<PromptStats> {
-    const range = { $gte: date(since, 'since'), $lt: date(until, 'until') };
-    const pipeline = [
-      { $match: { userId: text(userId, 'userId') } },
-      {
-        $facet: {
-          kinds: [{ $group: { _id: '$kind', n: { $sum: 1 } } }],
-          models: [
-            {
-              $group: {
-                _id: '$modelId',
-                n: { $sum: 1 },
-                tokens: { $sum: { $ifNull: ['$completionTokens', 0] } },
-              },
-            },
-            { $sort: { n: -1, _id: 1 } },
-          ],
-          days: [
-            { $match: { createdAt: range } },
-            {
-              $group: {
-                _id: { $dateToString: { format: '%Y-%m-%d', date: '$createdAt', timezone: 'UTC' } },
-                n: { $sum: 1 },
-              },
-            },
-          ],
-        },
-      },
-    ];
-    const [facets] = await atBoundary(() => this.c.prompts.aggregate<StatsFacets>(pipeline).toArray());
+    const user = text(userId, 'userId');
+    const daysPipeline = statsDaysPipeline(user, date(since, 'since'), date(until, 'until'));
+    const options = { maxTimeMS: QUERY_TIME_LIMIT_MS };
+    const [[facets], days] = await timeLimited(() =>
+      Promise.all([
+        this.c.prompts.aggregate<StatsFacets>(statsTotalsPipeline(user), options).toArray(),
+        this.c.prompts
+          .aggregate<{ _id: string; n: number }>(daysPipeline, options)
+          .toArray(),
+      ]),
+    );
     const counts: PromptCounts = {
       kinds: new Map((facets?.kinds ?? []).map((r) => [r._id, r.n])),
       byModel: (facets?.models ?? []).map((r) => ({
@@ -171,7 +196,7 @@ export class MongoPrompts implements PromptRepository {
         count: r.n,
         completionTokens: r.tokens,
       })),
-      days: new Map((facets?.days ?? []).map((r) => [r._id, r.n])),
+      days: new Map(days.map((r) => [r._id, r.n])),
     };
     return promptStats(counts, since, until);
   }

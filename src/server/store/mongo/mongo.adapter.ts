@@ -1,7 +1,12 @@
 import type { Logger } from '../../logger.js';
-import { MongoClient, type Db, type ServerDescriptionChangedEvent } from 'mongodb';
+import {
+  MongoClient,
+  type Db,
+  type MongoClientOptions,
+  type ServerDescriptionChangedEvent,
+} from 'mongodb';
 import type { Store } from '../store.port.js';
-import { openCollections } from './mongo-collections.js';
+import { ensureIndexes, openCollections } from './mongo-collections.js';
 import { atBoundary, describeConnectFailure } from './mongo-errors.js';
 import { describeTarget, parseMongoUri, type MongoTarget } from './mongo-uri.js';
 import { MongoActivity } from './mongo-activity.js';
@@ -13,8 +18,7 @@ import { MongoPrompts } from './mongo-prompts.js';
 import { MongoUsage } from './mongo-usage.js';
 import { MongoResets } from './mongo-resets.js';
 import { MongoSessions } from './mongo-sessions.js';
-import { MongoThreads } from './mongo-threads.js';
-import { prepareDatabase, StartupRefusal } from './mongo-startup.js';
+import { backfillThreads, MongoThreads } from './mongo-threads.js';
 import { MongoUsers } from './mongo-users.js';
 
 export interface MongoStoreOptions {
@@ -27,10 +31,25 @@ export interface MongoStoreOptions {
   serverSelectionTimeoutMs?: number;
   /** Where connection losses and recoveries are logged. */
   log?: Logger;
+  /**
+   * The most connections to each server (MONGODB_MAX_POOL_SIZE, default 20).
+   * Overrides maxPoolSize in the URI.
+   */
+  maxPoolSize?: number;
 }
 
 const DEFAULT_SELECTION_TIMEOUT_MS = 8_000;
-/** Beyond server selection: SRV/TXT lookups and the ping (indexes are built after the deadline). */
+const DEFAULT_MAX_POOL_SIZE = 20;
+
+/** The driver's options: what the options give wins over the same setting in the URI. */
+export function clientOptions(options: MongoStoreOptions = {}): MongoClientOptions {
+  return {
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? DEFAULT_SELECTION_TIMEOUT_MS,
+    maxPoolSize: options.maxPoolSize ?? DEFAULT_MAX_POOL_SIZE,
+    appName: 'codegenie',
+  };
+}
+/** Beyond server selection: SRV/TXT lookups and index creation. */
 const CONNECT_GRACE_MS = 2_000;
 
 /**
@@ -81,15 +100,13 @@ export class MongoStore implements Store {
     const timeoutMs = options.serverSelectionTimeoutMs ?? DEFAULT_SELECTION_TIMEOUT_MS;
     let client: MongoClient;
     try {
-      client = new MongoClient(uri, { serverSelectionTimeoutMS: timeoutMs, appName: 'codegenie' });
+      client = new MongoClient(uri, clientOptions(options));
     } catch (error) {
       // The constructor only parses: whatever it refuses is the string's fault.
       // eslint-disable-next-line preserve-caught-error -- a parse error may carry the URI, password included; the message keeps what it said, redacted
       throw new Error(describeConnectFailure(error, target, timeoutMs, 'parse'));
     }
     let timer: NodeJS.Timeout | undefined;
-    // What was being sent when it failed, for the message (a server error names it).
-    let operation = 'connect';
     try {
       const store = new MongoStore(client, client.db(target.database));
       const deadline = new Promise<never>((_, reject) => {
@@ -100,21 +117,12 @@ export class MongoStore implements Store {
       await Promise.race([
         (async () => {
           await client.connect();
-          operation = 'ping';
           await store.db.command({ ping: 1 });
+          await ensureIndexes(openCollections(store.db));
+          await backfillThreads(openCollections(store.db));
         })(),
         deadline,
       ]);
-      clearTimeout(timer);
-      // Outside the deadline: an index build on a large collection takes as long as it takes, and says so.
-      await prepareDatabase(
-        store.db,
-        describeTarget(target),
-        (step) => {
-          operation = step;
-        },
-        options.log,
-      );
       if (options.log) {
         watchConnection(client, target, options.log);
         options.log.info({ mongo: describeTarget(target) }, 'MongoDB store connected');
@@ -122,11 +130,8 @@ export class MongoStore implements Store {
       return store;
     } catch (error) {
       void client.close().catch(() => undefined);
-      if (error instanceof StartupRefusal) {
-        throw error;
-      }
       // eslint-disable-next-line preserve-caught-error -- no cause: it may carry the URI, password included; the message keeps what it said, redacted
-      throw new Error(describeConnectFailure(error, target, timeoutMs, undefined, operation));
+      throw new Error(describeConnectFailure(error, target, timeoutMs));
     } finally {
       clearTimeout(timer);
     }
