@@ -6,7 +6,7 @@ import {
   type ServerDescriptionChangedEvent,
 } from 'mongodb';
 import type { Store } from '../store.port.js';
-import { ensureIndexes, openCollections } from './mongo-collections.js';
+import { openCollections } from './mongo-collections.js';
 import { atBoundary, describeConnectFailure } from './mongo-errors.js';
 import { describeTarget, parseMongoUri, type MongoTarget } from './mongo-uri.js';
 import { MongoActivity } from './mongo-activity.js';
@@ -18,7 +18,8 @@ import { MongoPrompts } from './mongo-prompts.js';
 import { MongoUsage } from './mongo-usage.js';
 import { MongoResets } from './mongo-resets.js';
 import { MongoSessions } from './mongo-sessions.js';
-import { backfillThreads, MongoThreads } from './mongo-threads.js';
+import { MongoThreads } from './mongo-threads.js';
+import { prepareDatabase, StartupRefusal } from './mongo-startup.js';
 import { MongoUsers } from './mongo-users.js';
 
 export interface MongoStoreOptions {
@@ -49,7 +50,7 @@ export function clientOptions(options: MongoStoreOptions = {}): MongoClientOptio
     appName: 'codegenie',
   };
 }
-/** Beyond server selection: SRV/TXT lookups and index creation. */
+/** Beyond server selection: SRV/TXT lookups and the ping (indexes are built after the deadline). */
 const CONNECT_GRACE_MS = 2_000;
 
 /**
@@ -107,6 +108,8 @@ export class MongoStore implements Store {
       throw new Error(describeConnectFailure(error, target, timeoutMs, 'parse'));
     }
     let timer: NodeJS.Timeout | undefined;
+    // What was being sent when it failed, for the message (a server error names it).
+    let operation = 'connect';
     try {
       const store = new MongoStore(client, client.db(target.database));
       const deadline = new Promise<never>((_, reject) => {
@@ -117,12 +120,21 @@ export class MongoStore implements Store {
       await Promise.race([
         (async () => {
           await client.connect();
+          operation = 'ping';
           await store.db.command({ ping: 1 });
-          await ensureIndexes(openCollections(store.db));
-          await backfillThreads(openCollections(store.db));
         })(),
         deadline,
       ]);
+      clearTimeout(timer);
+      // Outside the deadline: an index build on a large collection takes as long as it takes, and says so.
+      await prepareDatabase(
+        store.db,
+        describeTarget(target),
+        (step) => {
+          operation = step;
+        },
+        options.log,
+      );
       if (options.log) {
         watchConnection(client, target, options.log);
         options.log.info({ mongo: describeTarget(target) }, 'MongoDB store connected');
@@ -130,8 +142,11 @@ export class MongoStore implements Store {
       return store;
     } catch (error) {
       void client.close().catch(() => undefined);
+      if (error instanceof StartupRefusal) {
+        throw error;
+      }
       // eslint-disable-next-line preserve-caught-error -- no cause: it may carry the URI, password included; the message keeps what it said, redacted
-      throw new Error(describeConnectFailure(error, target, timeoutMs));
+      throw new Error(describeConnectFailure(error, target, timeoutMs, undefined, operation));
     } finally {
       clearTimeout(timer);
     }
