@@ -18,6 +18,8 @@ export class FakeMongod {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
   port = 0;
+  /** Milliseconds to hold the reply to a command back (a slow server, e.g. a long index build); none by default. */
+  delay: (command: Document) => number = () => 0;
 
   constructor(private readonly handler: Handler = () => undefined) {}
 
@@ -79,6 +81,20 @@ export class FakeMongod {
     }
     this.commands.push(command);
     const reply = BSON.serialize(this.handler(command) ?? this.defaultReply(command));
+    const delay = this.delay(command);
+    if (delay > 0) {
+      setTimeout(() => {
+        this.reply(socket, requestId, opCode, reply);
+      }, delay);
+    } else {
+      this.reply(socket, requestId, opCode, reply);
+    }
+  }
+
+  private reply(socket: net.Socket, requestId: number, opCode: number, reply: Uint8Array): void {
+    if (socket.destroyed) {
+      return;
+    }
     if (opCode === OP_QUERY) {
       const header = Buffer.alloc(36);
       header.writeInt32LE(36 + reply.length, 0);

@@ -19,12 +19,19 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((f) => f.stop()));
 });
 
-async function start(handler: Handler, log?: Logger): Promise<{ server: FakeMongod; result: unknown }> {
+async function start(
+  handler: Handler,
+  log?: Logger,
+  slow?: { delay: (command: Document) => number; serverSelectionTimeoutMs: number },
+): Promise<{ server: FakeMongod; result: unknown }> {
   const server = new FakeMongod(handler);
+  if (slow) {
+    server.delay = slow.delay;
+  }
   await server.start();
   fakes.push(server);
   const result = await MongoStore.connect(`mongodb://127.0.0.1:${server.port}/cg`, {
-    serverSelectionTimeoutMs: 1000,
+    serverSelectionTimeoutMs: slow?.serverSelectionTimeoutMs ?? 1000,
     log,
   }).then(
     (store) => {
@@ -75,6 +82,17 @@ describe('mongo start-up errors over the wire protocol', () => {
     expect(message(result)).toMatch(/npm run db:copy/);
     expect(message(result)).not.toMatch(/no server answered|IP access list/);
     expect(server.commands.some((c) => 'createIndexes' in c)).toBe(false);
+  });
+
+  it('builds the indexes outside the connect deadline: a slow build still connects', async () => {
+    // Deadline: 200 ms of server selection + 2 s of grace; the users index build answers after 2.5 s.
+    const { log, lines } = captureLog('info');
+    const { result } = await start(() => undefined, log, {
+      serverSelectionTimeoutMs: 200,
+      delay: (c) => (c.createIndexes === 'users' ? 2_500 : 0),
+    });
+    expect(message(result)).toBe('connected');
+    expect(lines.some((line) => line.includes('"collection":"users"'))).toBe(true);
   });
 
   it('logs the index build collection by collection, then connects', async () => {
