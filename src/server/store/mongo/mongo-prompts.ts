@@ -184,9 +184,7 @@ export class MongoPrompts implements PromptRepository {
     const [[facets], days] = await timeLimited(() =>
       Promise.all([
         this.c.prompts.aggregate<StatsFacets>(statsTotalsPipeline(user), options).toArray(),
-        this.c.prompts
-          .aggregate<{ _id: string; n: number }>(daysPipeline, options)
-          .toArray(),
+        this.c.prompts.aggregate<{ _id: string; n: number }>(daysPipeline, options).toArray(),
       ]),
     );
     const counts: PromptCounts = {

@@ -1,10 +1,5 @@
 import type { Logger } from '../../logger.js';
-import {
-  MongoClient,
-  type Db,
-  type MongoClientOptions,
-  type ServerDescriptionChangedEvent,
-} from 'mongodb';
+import { MongoClient, type Db, type MongoClientOptions, type ServerDescriptionChangedEvent } from 'mongodb';
 import type { Store } from '../store.port.js';
 import { openCollections } from './mongo-collections.js';
 import { atBoundary, describeConnectFailure } from './mongo-errors.js';
