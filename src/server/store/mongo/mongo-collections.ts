@@ -131,12 +131,4 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
   sharedSecrets: [],
 };
 
-/** Creates every index (a no-op for those that exist). */
-export async function ensureIndexes(collections: MongoCollections): Promise<void> {
-  for (const name of Object.keys(INDEXES) as (keyof MongoCollections)[]) {
-    // A collection found by _id alone (shared_secrets) needs none: the server refuses an empty list.
-    if (INDEXES[name].length > 0) {
-      await collections[name].createIndexes(INDEXES[name]);
-    }
-  }
-}
+// Start-up creates them in prepareDatabase (mongo-startup.ts), collection by collection with a progress log.
