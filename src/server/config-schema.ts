@@ -25,22 +25,24 @@ const positiveInt = (max: number) =>
 
 const urlString = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
-/** A comma-separated list of origins; each bad entry is its own problem, reported with the others. */
-const originList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((o) => o.trim())
-      .filter((o) => o.length > 0),
-  )
-  .pipe(
-    z.array(
-      z.string().regex(/^https?:\/\/[^/\s]+$/, {
-        error: (issue) => `"${String(issue.input)}" must be an origin such as https://example.com (no path)`,
-      }),
-    ),
-  );
+/** A comma-separated list (blanks around and empty entries dropped); each bad entry is its own problem, reported with the others. */
+const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry.length > 0),
+    )
+    .pipe(z.array(item));
+
+/** A comma-separated list of origins. */
+const originList = commaList(
+  z.string().regex(/^https?:\/\/[^/\s]+$/, {
+    error: (issue) => `"${String(issue.input)}" must be an origin such as https://example.com (no path)`,
+  }),
+);
 
 /**
  * The documentation of one variable, kept in zod's metadata. `defaultText`
@@ -232,15 +234,7 @@ export const envSchema = z.object({
         'Who may register: `open` (anyone), `approval` (accounts wait for an admin), `invite` (only with an invitation link) or `closed`. The initial value: once an admin changes it on the Admin page, the stored setting wins.',
       ),
     ),
-  ALLOWED_EMAIL_DOMAINS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((d) => d.trim())
-        .filter((d) => d.length > 0),
-    )
-    .pipe(z.array(emailDomainSchema))
+  ALLOWED_EMAIL_DOMAINS: commaList(emailDomainSchema)
     .optional()
     .meta(
       doc(

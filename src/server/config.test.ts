@@ -157,6 +157,22 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads ALLOWED_EMAIL_DOMAINS as a comma list like CORS_ORIGINS: blanks dropped, each bad entry reported', () => {
+    expect(
+      loadConfig({ ALLOWED_EMAIL_DOMAINS: ' example.org, ,example.net,' }).registration.allowedEmailDomains,
+    ).toEqual(['example.org', 'example.net']);
+    let error: unknown;
+    try {
+      loadConfig({ ALLOWED_EMAIL_DOMAINS: 'example.org,not a domain' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(
+      (error as ConfigError).problems.filter((p) => p.startsWith('ALLOWED_EMAIL_DOMAINS=')),
+    ).toHaveLength(1);
+  });
+
   it('opens no public link without NGROK_AUTHTOKEN, and reads its settings with one', () => {
     expect(loadConfig({}).publicLink).toBeUndefined();
     expect(loadConfig({ NGROK_AUTHTOKEN: 'tok' }).publicLink).toEqual({
