@@ -8,7 +8,13 @@ import {
   type TopologyDescription,
 } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, InvalidInputError, StoreFullError, StoreUnavailableError } from '../../errors.js';
+import {
+  ConflictError,
+  InvalidInputError,
+  StoreFullError,
+  StoreTimeoutError,
+  StoreUnavailableError,
+} from '../../errors.js';
 import { MESSAGES } from '../../../shared/messages.js';
 import {
   atBoundary,
@@ -87,6 +93,11 @@ describe('mongo errors: translation at the boundary', () => {
     expect(translateError(new MongoServerError({ errmsg: 'No space left', code: 14031 }))).toBeInstanceOf(
       StoreFullError,
     );
+  });
+
+  it('turns an operation stopped at its maxTimeMS into store_timeout, wherever it was sent', () => {
+    const expired = new MongoServerError({ errmsg: 'operation exceeded time limit', code: 50 });
+    expect(translateError(expired)).toBeInstanceOf(StoreTimeoutError);
   });
 
   it('passes our own and unknown errors through unchanged', () => {

@@ -10,7 +10,13 @@ import {
   MongoServerSelectionError,
   MongoTopologyClosedError,
 } from 'mongodb';
-import { AppError, ConflictError, StoreFullError, StoreUnavailableError } from '../../errors.js';
+import {
+  AppError,
+  ConflictError,
+  StoreFullError,
+  StoreTimeoutError,
+  StoreUnavailableError,
+} from '../../errors.js';
 import { MESSAGES } from '../../../shared/messages.js';
 import { describeTarget, redact, type MongoTarget } from './mongo-uri.js';
 
@@ -45,6 +51,9 @@ const UNAVAILABLE_CODES = new Set([
 
 /** The server's disk is full (OutOfDiskSpace): 507 store_full, as SQLite's SQLITE_FULL. */
 const OUT_OF_DISK_SPACE = 14031;
+
+/** MaxTimeMSExpired: the server stopped an operation at its maxTimeMS (503 store_timeout). */
+const MAX_TIME_MS_EXPIRED = 50;
 
 const UNAVAILABLE_CLASSES = [
   MongoNetworkError, // includes MongoNetworkTimeoutError
@@ -120,6 +129,9 @@ export function translateError(error: unknown): unknown {
   }
   if (error instanceof MongoServerError && error.code === OUT_OF_DISK_SPACE) {
     return new StoreFullError();
+  }
+  if (error instanceof MongoServerError && error.code === MAX_TIME_MS_EXPIRED) {
+    return new StoreTimeoutError();
   }
   if (isUnavailable(error)) {
     return new StoreUnavailableError();

@@ -13,7 +13,7 @@ import type {
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { date, limitValue, NEWEST_FIRST, promptListFilter, text } from './mongo-filters.js';
-import { QUERY_TIME_LIMIT_MS, timeLimited } from './mongo-time-limit.js';
+import { QUERY_TIME_LIMIT_MS } from './mongo-time-limit.js';
 import {
   fromPromptDoc,
   fromSummaryDoc,
@@ -119,7 +119,7 @@ export class MongoPrompts implements PromptRepository {
   async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage> {
     const filter = promptListFilter(userId, query, cursor);
     const n = limitValue(limit);
-    const docs = await timeLimited(() =>
+    const docs = await atBoundary(() =>
       this.c.prompts
         .find(filter)
         .sort(NEWEST_FIRST)
@@ -135,7 +135,7 @@ export class MongoPrompts implements PromptRepository {
   ): Promise<PromptSummaryPage> {
     const filter = promptListFilter(userId, query, cursor);
     const n = limitValue(limit);
-    const docs = await timeLimited(() =>
+    const docs = await atBoundary(() =>
       this.c.prompts
         .find(filter, { projection: SUMMARY_PROJECTION })
         .sort(NEWEST_FIRST)
@@ -181,7 +181,7 @@ export class MongoPrompts implements PromptRepository {
     const user = text(userId, 'userId');
     const daysPipeline = statsDaysPipeline(user, date(since, 'since'), date(until, 'until'));
     const options = { maxTimeMS: QUERY_TIME_LIMIT_MS };
-    const [[facets], days] = await timeLimited(() =>
+    const [[facets], days] = await atBoundary(() =>
       Promise.all([
         this.c.prompts.aggregate<StatsFacets>(statsTotalsPipeline(user), options).toArray(),
         this.c.prompts.aggregate<{ _id: string; n: number }>(daysPipeline, options).toArray(),

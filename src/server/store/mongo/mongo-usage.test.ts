@@ -1,7 +1,9 @@
 import type { Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { findBatch, useFakeMongoStore } from '../../../../test/helpers/fake-mongo-store.js';
+import { StoreTimeoutError } from '../../errors.js';
 import { T0 } from '../store-fixtures.js';
+import { QUERY_TIME_LIMIT_MS } from './mongo-time-limit.js';
 
 /**
  * Usage across every user over the wire protocol: the one aggregation asked
@@ -38,6 +40,20 @@ describe('mongo usage over the wire protocol', () => {
       $lookup: { from: 'users', localField: '_id', foreignField: '_id', as: 'user' },
     });
     expect(users.at(-2)).toEqual({ $limit: 5 });
+    expect(Number(command?.maxTimeMS)).toBe(QUERY_TIME_LIMIT_MS);
+  });
+
+  it('answers a count stopped at its time limit with StoreTimeoutError', async () => {
+    const expired = {
+      ok: 0,
+      code: 50,
+      codeName: 'MaxTimeMSExpired',
+      errmsg: 'operation exceeded time limit',
+    };
+    const { store } = await open((c) => (isUsage(c) ? expired : undefined));
+    await expect(store.usage.countBetween(T0, new Date(T0.getTime() + 1000), 5)).rejects.toBeInstanceOf(
+      StoreTimeoutError,
+    );
   });
 
   it('answers empty lists for an empty range', async () => {

@@ -2,6 +2,7 @@ import type { UsageCounts, UsageRepository } from '../usage.port.js';
 import { COLLECTION_NAMES, type MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { date, limitValue } from './mongo-filters.js';
+import { QUERY_TIME_LIMIT_MS } from './mongo-time-limit.js';
 
 interface UsageFacets {
   kinds: { _id: string; count: number }[];
@@ -44,7 +45,11 @@ export class MongoUsage implements UsageRepository {
         },
       },
     ];
-    const [facets] = await atBoundary(() => this.c.prompts.aggregate<UsageFacets>(pipeline).toArray());
+    // Every user's runs of the range: bounded like history search, so a slow scan answers 503 store_timeout.
+    const options = { maxTimeMS: QUERY_TIME_LIMIT_MS };
+    const [facets] = await atBoundary(() =>
+      this.c.prompts.aggregate<UsageFacets>(pipeline, options).toArray(),
+    );
     return {
       kinds: (facets?.kinds ?? []).map((r) => ({ kind: r._id, count: r.count })),
       days: (facets?.days ?? []).map((r) => ({ date: r._id, count: r.count })),
