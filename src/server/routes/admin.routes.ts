@@ -48,47 +48,31 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
     async (request) => admin.listUsers(request.query),
   );
 
-  app.post(
-    '/admin/users/:id/approve',
+  // The three status changes share their shape: the account after the change, or 404 (409: the last admin).
+  const statusActions = [
+    { action: 'approve', summary: 'Approve a pending account: it can sign in', errors: [401, 403, 404] },
     {
-      schema: {
-        ...USER_ACTION,
-        summary: 'Approve a pending account: it can sign in',
-        response: { 200: adminUserEnvelopeSchema, ...errorResponses(401, 403, 404) },
-      },
+      action: 'disable',
+      summary: 'Disable an account: it cannot sign in and every session of it ends now',
+      errors: [401, 403, 404, 409],
     },
-    async (request) => ({
-      user: await admin.approve(authOf(request), request.params.id, clientInfo(request)),
-    }),
-  );
-
-  app.post(
-    '/admin/users/:id/disable',
-    {
-      schema: {
-        ...USER_ACTION,
-        summary: 'Disable an account: it cannot sign in and every session of it ends now',
-        response: { 200: adminUserEnvelopeSchema, ...errorResponses(401, 403, 404, 409) },
+    { action: 'enable', summary: 'Enable a disabled account', errors: [401, 403, 404] },
+  ] as const;
+  for (const { action, summary, errors } of statusActions) {
+    app.post(
+      `/admin/users/:id/${action}`,
+      {
+        schema: {
+          ...USER_ACTION,
+          summary,
+          response: { 200: adminUserEnvelopeSchema, ...errorResponses(...errors) },
+        },
       },
-    },
-    async (request) => ({
-      user: await admin.disable(authOf(request), request.params.id, clientInfo(request)),
-    }),
-  );
-
-  app.post(
-    '/admin/users/:id/enable',
-    {
-      schema: {
-        ...USER_ACTION,
-        summary: 'Enable a disabled account',
-        response: { 200: adminUserEnvelopeSchema, ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (request) => ({
-      user: await admin.enable(authOf(request), request.params.id, clientInfo(request)),
-    }),
-  );
+      async (request) => ({
+        user: await admin[action](authOf(request), request.params.id, clientInfo(request)),
+      }),
+    );
+  }
 
   app.post(
     '/admin/users/:id/sign-out',
