@@ -38,7 +38,10 @@ interface Entry {
 
 /**
  * Counts events per key within a sliding time window, in memory, exactly.
- * Used for sign-in throttling, reset-request and generation limits.
+ * The app no longer uses it: sign-in, reset and generation limits are counted
+ * in the store (store.counters, shared by every instance). It stays as the
+ * in-memory baseline that bench/counters.bench.ts and bench/rate-limit.bench.ts
+ * measure the store counters and the old scanning counter against.
  *
  * Work per call is O(1) amortised whatever the number of keys: the keys are
  * linked in order of their last hit (a hit moves its key to the newest end),
