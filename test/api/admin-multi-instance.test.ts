@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiClient, type Json } from '../helpers/http.js';
 import { secret } from '../helpers/secrets.js';
@@ -19,16 +17,9 @@ describe('two instances on one store', () => {
   let a: ApiClient;
   let b: ApiClient;
   beforeAll(async () => {
-    const database = `sqlite:${path.join(dir.path, 'codegenie.db')}`;
-    const started = await Promise.all(
-      ['admin-a', 'admin-b'].map((name) =>
-        servers.start({
-          dataDir: fs.mkdtempSync(path.join(dir.path, `${name}-`)),
-          name,
-          env: { DATABASE_URL: database, REGISTRATION: 'approval' },
-        }),
-      ),
-    );
+    const { servers: started } = await servers.startOnOneStore(dir.path, ['admin-a', 'admin-b'], {
+      env: { REGISTRATION: 'approval' },
+    });
     [a, b] = started.map((server) => apiClient(server.url)) as [ApiClient, ApiClient];
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newAccount } from '../helpers/http.js';
 import { secret } from '../helpers/secrets.js';
-import { useServerProcesses, type ServerProcess } from '../helpers/server-process.js';
+import { logLines, useServerProcesses, type ServerProcess } from '../helpers/server-process.js';
 import { useOpenAiServer, useTempDir } from '../helpers/suite.js';
 import { generateCatalogue } from './support/generate-suite.js';
 
@@ -65,15 +65,6 @@ function send(
   });
 }
 
-/** The JSON log lines of a server process (its workers' too), as objects. */
-function logLines(server: ServerProcess): Record<string, unknown>[] {
-  return fs
-    .readFileSync(server.logFile, 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
 /** The pids of the processes that wrote log lines with this message. */
 function pidsOf(server: ServerProcess, message: string): Set<number> {
   return new Set(
@@ -111,19 +102,12 @@ describe('several instances on one store', () => {
   let a: ServerProcess;
   let b: ServerProcess;
   beforeAll(async () => {
-    // Separate DATA_DIRs, one database: nothing but the store is shared.
-    const database = `sqlite:${path.join(tmp(), 'codegenie.db')}`;
-    const started = await Promise.all(
-      ['instance-a', 'instance-b'].map((name) =>
-        servers.start({
-          dataDir: tmp(),
-          name,
-          catalogue: generateCatalogue(upstream.baseUrl),
-          env: { DATABASE_URL: database, GENERATIONS_PER_MINUTE: '2' },
-        }),
-      ),
-    );
-    [a, b] = started as [ServerProcess, ServerProcess];
+    ({
+      servers: [a, b],
+    } = await servers.startOnOneStore(dir.path, ['instance-a', 'instance-b'], {
+      catalogue: generateCatalogue(upstream.baseUrl),
+      env: { GENERATIONS_PER_MINUTE: '2' },
+    }));
   });
 
   it('share the session secret they generated: a session signed by one holds on the other', async () => {

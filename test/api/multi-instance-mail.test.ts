@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
-import { useServerProcesses, type ServerProcess } from '../helpers/server-process.js';
+import { logLines, useServerProcesses, type ServerProcess } from '../helpers/server-process.js';
 import { useSmtpServer, useTempDir } from '../helpers/suite.js';
 
 /**
@@ -15,21 +13,9 @@ import { useSmtpServer, useTempDir } from '../helpers/suite.js';
 const servers = useServerProcesses();
 const dir = useTempDir('codegenie-multi-mail-');
 const smtp = useSmtpServer();
-const tmp = () => fs.mkdtempSync(path.join(dir.path, 'dir-'));
 
 /** The JSON log lines of a server process with this message. */
-function logged(server: ServerProcess, message: string): Record<string, unknown>[] {
-  return (
-    fs
-      .readFileSync(server.logFile, 'utf8')
-      .split('\n')
-      // The last piece is a line still being written, or empty.
-      .slice(0, -1)
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((l) => l.msg === message)
-  );
-}
+const logged = (server: ServerProcess, message: string) => logLines(server).filter((l) => l.msg === message);
 
 /** The mail the outbox still holds, as the SQLite file has it (read-only). */
 function outboxSize(file: string): number {
@@ -46,15 +32,14 @@ describe('the mail outbox on two instances sharing one store', () => {
   let b: ServerProcess;
   let file: string;
   beforeAll(async () => {
-    file = path.join(tmp(), 'codegenie.db');
     // The mail server is down at first: every try fails until it is up.
     smtp.mode = 'drop';
-    const started = await Promise.all(
-      ['mail-instance-a', 'mail-instance-b'].map((name) =>
-        servers.start({ dataDir: tmp(), name, env: { DATABASE_URL: `sqlite:${file}`, SMTP_URL: smtp.url } }),
-      ),
-    );
-    [a, b] = started as [ServerProcess, ServerProcess];
+    ({
+      servers: [a, b],
+      file,
+    } = await servers.startOnOneStore(dir.path, ['mail-instance-a', 'mail-instance-b'], {
+      env: { SMTP_URL: smtp.url },
+    }));
   });
 
   it('sends a queued reset mail once, though both instances find it due and both sender jobs run', async () => {

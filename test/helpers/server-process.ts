@@ -125,22 +125,68 @@ function follow(
 }
 
 /**
+ * The JSON lines a server process (its workers too) has written to its log
+ * so far, as objects. The last piece of the file is left out: it is a line
+ * still being written, or empty.
+ */
+export function logLines(server: ServerProcess): Record<string, unknown>[] {
+  return fs
+    .readFileSync(server.logFile, 'utf8')
+    .split('\n')
+    .slice(0, -1)
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** Server processes of a suite (see useServerProcesses). */
+export interface ServerProcesses {
+  /** startServerProcess, the process ended after the suite. */
+  start(options: ServerProcessOptions): Promise<ServerProcess>;
+  /**
+   * Starts one process per name at once, each with a DATA_DIR of its own in
+   * `root` and all on one SQLite file there (DATABASE_URL), so nothing but
+   * the store is shared: several instances of one app. Resolves once all
+   * listen, with them in the order of `names` and the SQLite file.
+   */
+  startOnOneStore<const Names extends readonly string[]>(
+    root: string,
+    names: Names,
+    options?: Omit<ServerProcessOptions, 'name' | 'dataDir' | 'onSpawn'>,
+  ): Promise<{ servers: { -readonly [K in keyof Names]: ServerProcess }; file: string }>;
+}
+
+/**
  * Server processes for this suite: `start` runs startServerProcess, and
  * afterAll kills (SIGKILL) every one still running and waits for its end.
  */
-export function useServerProcesses(): { start(options: ServerProcessOptions): Promise<ServerProcess> } {
+export function useServerProcesses(): ServerProcesses {
   const started: ServerProcess[] = [];
   afterAll(async () => {
     await Promise.all(started.map((server) => server.kill('SIGKILL')));
   });
+  const start = (options: ServerProcessOptions) =>
+    startServerProcess({
+      ...options,
+      onSpawn: (server) => {
+        started.push(server);
+        options.onSpawn?.(server);
+      },
+    });
   return {
-    start: (options) =>
-      startServerProcess({
-        ...options,
-        onSpawn: (server) => {
-          started.push(server);
-          options.onSpawn?.(server);
-        },
-      }),
+    start,
+    async startOnOneStore(root, names, options = {}) {
+      const file = path.join(fs.mkdtempSync(path.join(root, 'store-')), 'codegenie.db');
+      const servers = await Promise.all(
+        names.map((name) =>
+          start({
+            ...options,
+            name,
+            dataDir: fs.mkdtempSync(path.join(root, `${name}-`)),
+            env: { ...options.env, DATABASE_URL: `sqlite:${file}` },
+          }),
+        ),
+      );
+      return { servers: servers as { -readonly [K in keyof typeof names]: ServerProcess }, file };
+    },
   };
 }
