@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import type { OneTimeLink } from '../../api/admin.api';
+import { copyText } from '../code/clipboard';
 import { formatDateTime } from '../profile/profile-format';
 import './admin.css';
 
@@ -8,12 +9,10 @@ export function CopyLink({ label, link }: { label: string; link: OneTimeLink }) 
   const id = useId();
   const [copied, setCopied] = useState<string | null>(null);
   const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(link.url);
-      setCopied('Copied.');
-    } catch {
-      setCopied('Copying is not allowed here: select the link and copy it.');
-    }
+    // copyText falls back to the copy command where the Clipboard API is missing (plain http on a LAN).
+    setCopied(
+      (await copyText(link.url)) ? 'Copied.' : 'Copying is not allowed here: select the link and copy it.',
+    );
   };
   return (
     <div className="admin-link alert alert--success">
