@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { pullModel, type AdminModel, type PullProgress } from '../../api/admin.api';
+import { formatBytes } from '../../generation/run-stats';
 import { asApiError } from '../../hooks/useHistoryList';
 import './admin.css';
 
@@ -89,8 +90,4 @@ export function ModelPull({ model, onFinished }: { model: AdminModel; onFinished
       ) : null}
     </div>
   );
-}
-
-function formatBytes(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
