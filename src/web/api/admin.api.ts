@@ -17,7 +17,7 @@ import type {
   RegistrationInfo,
   UserStatus,
 } from '../../shared/admin.schemas';
-import { apiRequest, openEventStream, readEventStream } from './api-client';
+import { apiRequest, openEventStream, readEventStream, type RequestOptions } from './api-client';
 
 // Every shape here is the shared schema's (type-only imports: zod stays out of the bundle).
 export type {
@@ -39,6 +39,11 @@ export type {
 
 const SESSION = { sessionRequired: true } as const;
 
+/** Options of an admin GET: the session is required, and the caller may abort it. */
+function sessionGet(signal: AbortSignal | undefined): RequestOptions {
+  return signal ? { ...SESSION, signal } : SESSION;
+}
+
 /** Who may register right now (public: the Register page asks before showing its form). */
 export function fetchRegistrationInfo(signal?: AbortSignal): Promise<RegistrationInfo> {
   return apiRequest<RegistrationInfo>('GET', '/auth/registration', signal ? { signal } : {});
@@ -56,10 +61,7 @@ export function fetchAdminUsers(
     }
   }
   const search = params.size > 0 ? `?${params.toString()}` : '';
-  return apiRequest<AdminUserPage>('GET', `/admin/users${search}`, {
-    ...SESSION,
-    ...(signal ? { signal } : {}),
-  });
+  return apiRequest<AdminUserPage>('GET', `/admin/users${search}`, sessionGet(signal));
 }
 
 /** What an admin can do to an account with one POST. */
@@ -96,7 +98,7 @@ export function createInvitation(): Promise<OneTimeLink> {
 }
 
 export function fetchAdminSettings(signal?: AbortSignal): Promise<AdminSettings> {
-  return apiRequest<AdminSettings>('GET', '/admin/settings', { ...SESSION, ...(signal ? { signal } : {}) });
+  return apiRequest<AdminSettings>('GET', '/admin/settings', sessionGet(signal));
 }
 
 export function updateAdminSettings(patch: AdminSettingsPatch): Promise<AdminSettings> {
@@ -105,7 +107,7 @@ export function updateAdminSettings(patch: AdminSettingsPatch): Promise<AdminSet
 
 /** Every model with its real status, URL and last error. */
 export function fetchAdminModels(signal?: AbortSignal): Promise<AdminModelList> {
-  return apiRequest<AdminModelList>('GET', '/admin/models', { ...SESSION, ...(signal ? { signal } : {}) });
+  return apiRequest<AdminModelList>('GET', '/admin/models', sessionGet(signal));
 }
 
 /** Reads the catalogue file again; an invalid file is an ApiError (400) whose details list the problems. */
@@ -115,7 +117,7 @@ export function reloadCatalogue(): Promise<CatalogueReload> {
 
 /** Runs of every user over the last 30 days. */
 export function fetchAdminUsage(signal?: AbortSignal): Promise<AdminUsage> {
-  return apiRequest<AdminUsage>('GET', '/admin/usage', { ...SESSION, ...(signal ? { signal } : {}) });
+  return apiRequest<AdminUsage>('GET', '/admin/usage', sessionGet(signal));
 }
 
 /** The events of a model pull, as they come. */
