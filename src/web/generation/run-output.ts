@@ -1,4 +1,4 @@
-import type { RunExitState } from '../../shared/run.schemas';
+import type { RunError, RunEvent, RunExitState } from '../../shared/run.schemas';
 import { RUN_MAX_TIME_LIMIT_MS, runnableLanguage, type RunLanguage } from '../../shared/run';
 import type { CodeLanguage } from './languages';
 
@@ -51,19 +51,14 @@ const EXIT_WORDS: Record<RunExitState, string> = {
   timed_out: 'Timed out',
 };
 
-/** The exit state in words ("Timed out"). */
-export function exitStateLabel(state: RunExitState): string {
-  return EXIT_WORDS[state];
-}
-
 /** "Finished in 35 ms", "Timed out after 10.0 s": the state line after a run, announced to screen readers. */
 export function exitSummary(state: RunExitState, ms: number): string {
   const time = formatRunTime(ms);
-  return state === 'finished' ? `Finished in ${time}` : `${exitStateLabel(state)} after ${time}`;
+  return state === 'finished' ? `Finished in ${time}` : `${EXIT_WORDS[state]} after ${time}`;
 }
 
 /** What a run loads before its code runs (the phases of the runner's loading events). */
-export type RunLoadingPhase = 'sandbox' | 'runtime' | 'packages' | 'transpiler';
+export type RunLoadingPhase = Extract<RunEvent, { type: 'loading' }>['phase'];
 
 const LOADING_WHAT: Record<RunLoadingPhase, string> = {
   sandbox: 'the sandbox',
@@ -79,15 +74,8 @@ export function loadingLabel(phase: RunLoadingPhase, loaded?: number, total?: nu
   return `Loading ${LOADING_WHAT[phase]}…${percent}`;
 }
 
-/** An exception as the runner reports it. */
-export interface RunErrorReport {
-  name: string;
-  message: string;
-  traceback?: string;
-}
-
 /** The exception as shown and sent to Explain: the traceback when there is one, else "Name: message". */
-export function errorText(error: RunErrorReport): string {
+export function errorText(error: RunError): string {
   const traceback = error.traceback?.trimEnd();
   return traceback ? traceback : `${error.name}: ${error.message}`;
 }
