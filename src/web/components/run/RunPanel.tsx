@@ -95,12 +95,8 @@ export function RunPanel({ code, language, presses, what }: RunPanelProps) {
       },
       onEvent,
     );
+    // The runner hands the exit to onEvent as well as to run.done: onEvent alone sets the stage.
     handle.current = run;
-    void run.done.then((exit) => {
-      if (current) {
-        setStage({ kind: 'ended', exit });
-      }
-    });
     return () => {
       current = false;
       run.stop();
