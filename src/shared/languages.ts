@@ -56,7 +56,9 @@ const ALIASES: Record<string, CodeLanguage> = {
   js: 'javascript',
   jsx: 'javascript',
   mjs: 'javascript',
+  cjs: 'javascript',
   node: 'javascript',
+  javascriptreact: 'javascript',
   ts: 'typescript',
   tsx: 'typescript',
   h: 'c',
@@ -83,5 +85,9 @@ export function normalizeLanguage(label: string | undefined): CodeLanguage | und
     return undefined;
   }
   const key = label.trim().toLowerCase();
-  return key in LANGUAGE_NAMES ? (key as CodeLanguage) : ALIASES[key];
+  // Own keys only: a fence label such as "constructor" or "toString" must not match Object.prototype.
+  if (Object.hasOwn(LANGUAGE_NAMES, key)) {
+    return key as CodeLanguage;
+  }
+  return Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined;
 }

@@ -20,7 +20,7 @@ describe('runnableLanguage', () => {
     expect(runnableLanguage(label)).toBe(expected);
   });
 
-  it.each(['java', 'c', 'cpp', 'rust', 'go', 'bash', 'sql', '', 'text', 'pythonic'])(
+  it.each(['java', 'c', 'cpp', 'rust', 'go', 'bash', 'sql', '', 'text', 'pythonic', 'constructor'])(
     '%s does not run',
     (label) => {
       expect(runnableLanguage(label)).toBeNull();

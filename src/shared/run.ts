@@ -22,11 +22,7 @@ export const PYODIDE_VERSION = '0.29.5';
 
 /** Code-block languages (fence labels such as "py", "node", "tsx") mapped to a runnable language; null when Run cannot run it. */
 export function runnableLanguage(lang: string): RunLanguage | null {
-  const key = lang.trim().toLowerCase();
-  if (key === 'cjs' || key === 'javascriptreact') {
-    return 'javascript';
-  }
-  const normalized = normalizeLanguage(key);
+  const normalized = normalizeLanguage(lang);
   return normalized !== undefined && (RUN_LANGUAGES as readonly string[]).includes(normalized)
     ? (normalized as RunLanguage)
     : null;
