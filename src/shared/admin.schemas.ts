@@ -2,9 +2,6 @@ import { z } from 'zod';
 import { pageLimitSchema } from './api.schemas.js';
 import { userSchema, userRoleSchema, userStatusSchema } from './auth.schemas.js';
 
-// Defined with the user they describe (auth.schemas.ts), exported here too for the Admin page.
-export { userRoleSchema, userStatusSchema };
-
 /**
  * Who may register: anyone (`open`), anyone but an admin approves the account
  * (`approval`), only with an invitation link (`invite`), nobody (`closed`).
@@ -124,7 +121,6 @@ export type AdminUserPage = z.infer<typeof adminUserPageSchema>;
 export type AdminUserEnvelope = z.infer<typeof adminUserEnvelopeSchema>;
 export type AdminSignOut = z.infer<typeof adminSignOutSchema>;
 export type OneTimeLink = z.infer<typeof oneTimeLinkSchema>;
-export type InvitationRequest = z.input<typeof invitationBodySchema>;
 export type AdminSettings = z.infer<typeof adminSettingsSchema>;
 /** What a client sends to change the settings. */
 export type AdminSettingsPatch = z.input<typeof adminSettingsPatchSchema>;
