@@ -38,9 +38,7 @@ export class SqliteOutbox implements OutboxRepository {
   private readonly due;
   private readonly earliest;
   private readonly update;
-  private readonly updateOwned;
   private readonly deleteOne;
-  private readonly deleteOwned;
   private readonly forUser;
   private readonly take;
 
@@ -53,15 +51,19 @@ export class SqliteOutbox implements OutboxRepository {
       'SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?',
     );
     this.earliest = db.prepare<[], { at: number | null }>('SELECT min(next_attempt_at) AS at FROM outbox');
-    this.update = db.prepare(
-      'UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL WHERE id = ?',
+    // A null owner acts whoever holds the claim (db:copy, tests); else only while that owner holds it.
+    const owned = 'id = @id AND (@owner IS NULL OR claimed_by = @owner)';
+    this.update = db.prepare<{
+      id: string;
+      owner: string | null;
+      attempts: number;
+      at: number;
+      error: string;
+    }>(
+      `UPDATE outbox SET attempts = @attempts, next_attempt_at = @at, last_error = @error, claimed_by = NULL
+       WHERE ${owned}`,
     );
-    this.updateOwned = db.prepare(
-      `UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_by = NULL
-       WHERE id = ? AND claimed_by = ?`,
-    );
-    this.deleteOne = db.prepare('DELETE FROM outbox WHERE id = ?');
-    this.deleteOwned = db.prepare('DELETE FROM outbox WHERE id = ? AND claimed_by = ?');
+    this.deleteOne = db.prepare<{ id: string; owner: string | null }>(`DELETE FROM outbox WHERE ${owned}`);
     const mark = db.prepare('UPDATE outbox SET claimed_by = ?, next_attempt_at = ? WHERE id = ?');
     // IMMEDIATE: the write lock is taken before the read, so no other connection
     // can claim the same rows between this SELECT and the UPDATEs.
@@ -106,14 +108,12 @@ export class SqliteOutbox implements OutboxRepository {
     lastError: string,
     owner?: string,
   ): Promise<boolean> {
-    const values = [attempts, nextAttemptAt.getTime(), lastError, id] as const;
-    const result = owner === undefined ? this.update.run(...values) : this.updateOwned.run(...values, owner);
-    return result.changes > 0;
+    const at = nextAttemptAt.getTime();
+    return this.update.run({ id, owner: owner ?? null, attempts, at, error: lastError }).changes > 0;
   }
 
   async delete(id: string, owner?: string): Promise<boolean> {
-    const result = owner === undefined ? this.deleteOne.run(id) : this.deleteOwned.run(id, owner);
-    return result.changes > 0;
+    return this.deleteOne.run({ id, owner: owner ?? null }).changes > 0;
   }
 
   async listForUser(userId: string): Promise<OutboxRecord[]> {
