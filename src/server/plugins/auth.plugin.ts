@@ -69,22 +69,23 @@ export const authPlugin = fp<AuthPluginOptions>(
     await app.register(cookie);
     app.decorateRequest('auth', null);
 
-    app.decorate('requireAuth', async (request: FastifyRequest) => {
+    /** 401 without a token or a live session; else the session's user, as stored now. */
+    const authenticate = async (request: FastifyRequest): Promise<Authenticated> => {
       const token = tokenOf(request, cookieName);
       if (token === null) {
         throw new UnauthenticatedError();
       }
       request.auth = await opts.auth.authenticate(token);
+      return request.auth;
+    };
+
+    app.decorate('requireAuth', async (request: FastifyRequest) => {
+      await authenticate(request);
     });
 
     app.decorate('requireAdmin', async (request: FastifyRequest) => {
-      const token = tokenOf(request, cookieName);
-      if (token === null) {
-        throw new UnauthenticatedError();
-      }
-      request.auth = await opts.auth.authenticate(token);
       // The role as stored now, read with the session: a revoked admin loses access at once.
-      if (request.auth.user.role !== 'admin') {
+      if ((await authenticate(request)).user.role !== 'admin') {
         throw new ForbiddenError(MESSAGES.adminOnly);
       }
     });
