@@ -4,7 +4,12 @@
  * and invitation links. Like store.port.ts, nothing here may mention SQL or a
  * driver; both adapters pass store-admin.contract.ts.
  */
-import type { RegistrationMode, UserRole, UserStatus } from '../../shared/admin.schemas.js';
+import {
+  registrationModeSchema,
+  type RegistrationMode,
+  type UserRole,
+  type UserStatus,
+} from '../../shared/admin.schemas.js';
 import type { UserRecord } from './store.port.js';
 
 /** What a user may do and whether they may sign in; part of every UserRecord. */
@@ -68,6 +73,27 @@ export interface RegistrationSettings {
   registration?: RegistrationMode;
   /** Lower-cased domains; empty: any. */
   allowedEmailDomains?: string[];
+}
+
+/**
+ * The settings in stored values (SQLite's JSON rows, MongoDB's registration
+ * document), ignoring a value this version cannot read (written by hand or
+ * by a newer version): both adapters read them the same way.
+ */
+export function settingsFrom(values: {
+  registration?: unknown;
+  allowedEmailDomains?: unknown;
+}): RegistrationSettings {
+  const settings: RegistrationSettings = {};
+  const mode = registrationModeSchema.safeParse(values.registration);
+  if (mode.success) {
+    settings.registration = mode.data;
+  }
+  const domains = values.allowedEmailDomains;
+  if (Array.isArray(domains) && domains.every((d) => typeof d === 'string')) {
+    settings.allowedEmailDomains = domains;
+  }
+  return settings;
 }
 
 /** An invitation link, stored only as the SHA-256 hash of its token (like password resets). */

@@ -133,6 +133,17 @@ describe('mongo registration settings and invitations over the wire protocol', (
     ]);
   });
 
+  it('ignores a stored value this version cannot read, as SQLite does', async () => {
+    const { store } = await open((c) =>
+      c.find === 'settings'
+        ? findBatch('settings', [
+            { _id: 'registration', registration: 'by-lottery', allowedEmailDomains: ['example.com'] },
+          ])
+        : undefined,
+    );
+    expect(await store.registration.getSettings()).toEqual({ allowedEmailDomains: ['example.com'] });
+  });
+
   it('uses an invitation up with one conditional findAndModify', async () => {
     const { server, store } = await open();
     expect(await store.registration.consumeInvitation('hash', T0)).toBeNull();

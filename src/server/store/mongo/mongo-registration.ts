@@ -1,4 +1,9 @@
-import type { InvitationRecord, RegistrationRepository, RegistrationSettings } from '../admin.port.js';
+import {
+  settingsFrom,
+  type InvitationRecord,
+  type RegistrationRepository,
+  type RegistrationSettings,
+} from '../admin.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary, duplicateKeyField, translateError } from './mongo-errors.js';
 import { date, text } from './mongo-filters.js';
@@ -62,14 +67,7 @@ export class MongoRegistration implements RegistrationRepository {
 
   async getSettings(): Promise<RegistrationSettings> {
     const doc = await atBoundary(() => this.c.settings.findOne({ _id: REGISTRATION_ID }));
-    const settings: RegistrationSettings = {};
-    if (doc?.registration !== undefined) {
-      settings.registration = doc.registration;
-    }
-    if (doc?.allowedEmailDomains !== undefined) {
-      settings.allowedEmailDomains = doc.allowedEmailDomains;
-    }
-    return settings;
+    return settingsFrom(doc ?? {});
   }
 
   async updateSettings(changes: RegistrationSettings, at: Date): Promise<RegistrationSettings> {

@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3';
-import { registrationModeSchema } from '../../../shared/admin.schemas.js';
-import type { InvitationRecord, RegistrationRepository, RegistrationSettings } from '../admin.port.js';
+import {
+  settingsFrom,
+  type InvitationRecord,
+  type RegistrationRepository,
+  type RegistrationSettings,
+} from '../admin.port.js';
 
 interface InvitationRow {
   id: string;
@@ -20,20 +24,6 @@ function toInvitation(row: InvitationRow): InvitationRecord {
     expiresAt: new Date(row.expires_at),
     usedAt: row.used_at === null ? null : new Date(row.used_at),
   };
-}
-
-/** Reads the stored settings rows (JSON values), ignoring a value this version cannot read. */
-export function settingsFrom(values: Record<string, unknown>): RegistrationSettings {
-  const settings: RegistrationSettings = {};
-  const mode = registrationModeSchema.safeParse(values.registration);
-  if (mode.success) {
-    settings.registration = mode.data;
-  }
-  const domains = values.allowedEmailDomains;
-  if (Array.isArray(domains) && domains.every((d) => typeof d === 'string')) {
-    settings.allowedEmailDomains = domains;
-  }
-  return settings;
 }
 
 /** Registration settings (one row per setting, JSON values) and invitations in SQLite. */
