@@ -3,7 +3,7 @@ import { MESSAGES } from '../../../shared/messages.js';
 import type { OpenAiModelEntry } from '../catalogue.js';
 import type { ModelStatus } from '../provider.port.js';
 import { serves, type CheckTarget, type ServerFinding } from './openai-status-check.js';
-import { urlForLog } from './openai-upstream.js';
+import { urlForLog } from '../urls.js';
 import { replicaUrls } from './openai.schema.js';
 
 /** When servers are looked at again. */

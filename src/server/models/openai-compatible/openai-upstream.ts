@@ -28,8 +28,6 @@ export function redactSecrets(text: string, secret: string | undefined): string 
   return clean.replace(/Bearer\s+[^\s"',]+/gi, 'Bearer [redacted]');
 }
 
-export { urlForLog } from '../urls.js';
-
 /**
  * The human-readable message of an error body, in the shapes servers use:
  * OpenAI/vLLM/llama.cpp `{"error": {"message"}}`, TGI and Hugging Face

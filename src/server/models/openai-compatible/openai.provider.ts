@@ -22,7 +22,8 @@ import { checkServer } from './openai-status-check.js';
 import { DEFAULT_STATUS_CHECKS, RemoteStatusTracker, type StatusCheckOptions } from './openai-status.js';
 import { refusalError } from './openai-refusal.js';
 import { errorCode, readCompletionStream } from './openai-stream.js';
-import { isContextLengthRefusal, readLimitedText, upstreamMessage, urlForLog } from './openai-upstream.js';
+import { isContextLengthRefusal, readLimitedText, upstreamMessage } from './openai-upstream.js';
+import { urlForLog } from '../urls.js';
 
 export interface OpenAiProviderOptions {
   timeouts: OpenAiTimeouts;
@@ -164,18 +165,14 @@ export class OpenAiCompatibleProvider implements ModelProvider {
         throw new GenerationCancelledError();
       }
       const replica = this.replicas.acquire(replicas, refused);
-      const url = `${replica.url}/${endpoint}`;
+      // The replica's base (its status check) and the endpoint the request goes to.
+      const at: RequestTarget = { base: replica.url, url: `${replica.url}/${endpoint}` };
+      const { url } = at;
       const attempt = new UpstreamAttempt(signal);
       let complete = false;
       let delayMs: number;
       try {
-        const response = await this.send(
-          attempt,
-          model,
-          url,
-          apiKey,
-          requestBody(model, request, sendSchema),
-        );
+        const response = await this.send(attempt, model, at, apiKey, requestBody(model, request, sendSchema));
         if (!response.ok) {
           const text = await this.readErrorBody(attempt, model, response);
           complete = true;
@@ -192,7 +189,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
             );
             continue;
           }
-          throw this.refusal(model, url, response, text, apiKey);
+          throw this.refusal(model, at, response, text, apiKey);
         }
         if (response.body === null) {
           throw new ProviderError(`${model.name} answered without a body.`);
@@ -296,7 +293,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
   private async send(
     attempt: UpstreamAttempt,
     model: OpenAiModelEntry,
-    url: string,
+    { base, url }: RequestTarget,
     apiKey: string | undefined,
     body: string,
   ): Promise<Response> {
@@ -318,7 +315,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
             { modelId: model.id, url: urlForLog(url), timeoutMs: this.timeouts.connectMs },
             'model server did not answer within the connect timeout',
           );
-          this.checks.recheck(model, baseOf(url));
+          this.checks.recheck(model, base);
         }
         throw stopped;
       }
@@ -337,7 +334,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
   /** The error for a non-2xx answer; a refused key or an unknown model also rechecks the server. */
   private refusal(
     model: OpenAiModelEntry,
-    url: string,
+    { base, url }: RequestTarget,
     response: Response,
     text: string,
     apiKey: string | undefined,
@@ -348,7 +345,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
         { modelId: model.id, url: urlForLog(url), status, reason: upstreamMessage(text, apiKey) },
         'model server refused the request',
       );
-      this.checks.recheck(model, baseOf(url));
+      this.checks.recheck(model, base);
       this.noteFailure(model, url, `HTTP ${status}: ${upstreamMessage(text, apiKey)}`);
     }
     return refusalError(model, response, text, apiKey, this.retry.baseDelayMs);
@@ -365,7 +362,8 @@ export class OpenAiCompatibleProvider implements ModelProvider {
   }
 }
 
-/** The replica's base URL of a request URL (…/chat/completions or …/completions). */
-function baseOf(url: string): string {
-  return url.replace(/\/(chat\/)?completions$/, '');
+/** Where one request goes: the replica's base URL and the endpoint's full URL. */
+interface RequestTarget {
+  base: string;
+  url: string;
 }
