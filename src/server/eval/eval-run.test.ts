@@ -10,7 +10,7 @@ import { createModelRegistry } from '../models/index.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import type { Problem } from './dataset.js';
 import { MAX_ERRORS_IN_A_ROW, runEval, type EvalSettings } from './eval-run.js';
-import { findPython, type PythonRuntime } from './python-runner.js';
+import { findPython, python3Runner, type ProgramRunner } from './python-runner.js';
 
 /**
  * The eval loop in-process, on the real registry and OpenAI-compatible
@@ -36,12 +36,13 @@ const SETTINGS: EvalSettings = {
 let dir: string;
 let upstream: OpenAiTestServer;
 let models: ModelRegistry;
-let python: PythonRuntime;
+/** Programs run with python3 (the Pyodide runner has tests of its own). */
+let runPython: ProgramRunner['run'];
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-run-'));
   upstream = await startOpenAiServer({ delayMs: 0 });
-  python = await findPython();
+  runPython = python3Runner(await findPython()).run;
   const catalogue = parseCatalogue(
     JSON.stringify({
       defaultModel: 'chat',
@@ -81,7 +82,7 @@ afterAll(async () => {
 describe('runEval', () => {
   it('lets a base model continue the prompt’s code, stopping at the next top-level statement', async () => {
     upstream.script([{ type: 'answer', text: '    return a + b\n' }]);
-    const run = await runEval({ models, python }, models.get('base'), [problem(0)], SETTINGS, {
+    const run = await runEval({ models, run: runPython }, models.get('base'), [problem(0)], SETTINGS, {
       signal: new AbortController().signal,
     });
     expect(run.stoppedEarly).toBeNull();
@@ -98,7 +99,7 @@ describe('runEval', () => {
     upstream.script(() => ({ type: 'error', status: 400, message: 'no such adapter' }));
     const problems = Array.from({ length: MAX_ERRORS_IN_A_ROW + 2 }, (_, i) => problem(i));
     const seen: number[] = [];
-    const run = await runEval({ models, python }, models.get('chat'), problems, SETTINGS, {
+    const run = await runEval({ models, run: runPython }, models.get('chat'), problems, SETTINGS, {
       signal: new AbortController().signal,
       onResult: (_, index) => seen.push(index),
     });
@@ -119,7 +120,7 @@ describe('runEval', () => {
         : { type: 'answer', text: '```python\nreturn a + b\n```' },
     );
     const problems = Array.from({ length: 2 * MAX_ERRORS_IN_A_ROW }, (_, i) => problem(i));
-    const run = await runEval({ models, python }, models.get('chat'), problems, SETTINGS, {
+    const run = await runEval({ models, run: runPython }, models.get('chat'), problems, SETTINGS, {
       signal: new AbortController().signal,
     });
     expect(run.stoppedEarly).toBeNull();
@@ -130,7 +131,7 @@ describe('runEval', () => {
     upstream.script([{ type: 'answer', text: '```python\nreturn a + b\n```' }, { type: 'hang' }]);
     const controller = new AbortController();
     const running = runEval(
-      { models, python },
+      { models, run: runPython },
       models.get('chat'),
       [problem(0), problem(1), problem(2)],
       SETTINGS,

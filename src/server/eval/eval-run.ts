@@ -3,7 +3,7 @@ import type { ModelRegistry } from '../models/model-registry.js';
 import { planGenerate } from '../services/generation-plan.js';
 import type { Problem } from './dataset.js';
 import { assembleProgram, requestFor } from './program.js';
-import { python3Runner, type PythonRuntime, type RunLimits, type RunResult } from './python-runner.js';
+import type { ProgramRunner } from './python-runner.js';
 
 /**
  * One eval run: each problem goes through the same plan and provider as a
@@ -48,10 +48,8 @@ export interface EvalSettings {
 
 export interface EvalDeps {
   models: ModelRegistry;
-  /** The python3 interpreter: programs run there with runProgram unless `run` is given. */
-  python?: PythonRuntime;
-  /** Runs one program: the Pyodide runner's `run`, or a test's; python3 (`python`) otherwise. */
-  run?: (program: string, limits: RunLimits, signal?: AbortSignal) => Promise<RunResult>;
+  /** Runs one program: a ProgramRunner's `run` (Pyodide or python3), or a test's. */
+  run: ProgramRunner['run'];
 }
 
 /** How the run ended. */
@@ -75,14 +73,13 @@ export async function runEval(
   settings: EvalSettings,
   options: { signal: AbortSignal; onResult?: (result: ProblemResult, index: number) => void },
 ): Promise<EvalRunResult> {
-  const runner = { ...deps, run: runnerOf(deps) };
   const results: ProblemResult[] = [];
   let errorsInARow = 0;
   for (const problem of problems) {
     if (options.signal.aborted) {
       break;
     }
-    const result = await runProblem(runner, model, problem, settings, options.signal);
+    const result = await runProblem(deps, model, problem, settings, options.signal);
     // Ctrl-C during the problem: its result is an artefact of the stop, not of the model.
     if (isAborted(options.signal)) {
       break;
@@ -100,23 +97,11 @@ export async function runEval(
   return { results, stoppedEarly: results.length < problems.length ? 'interrupted' : null };
 }
 
-/** The runner the deps name: theirs, else python3. */
-function runnerOf(deps: EvalDeps): NonNullable<EvalDeps['run']> {
-  if (deps.run !== undefined) {
-    return deps.run;
-  }
-  const { python } = deps;
-  if (python === undefined) {
-    throw new Error('runEval needs a runner: python or run');
-  }
-  return python3Runner(python).run;
-}
-
 /** Read through a call: TypeScript would otherwise assume the flag cannot change across an await. */
 const isAborted = (signal: AbortSignal): boolean => signal.aborted;
 
 async function runProblem(
-  deps: EvalDeps & { run: NonNullable<EvalDeps['run']> },
+  deps: EvalDeps,
   model: ModelEntry,
   problem: Problem,
   settings: EvalSettings,
