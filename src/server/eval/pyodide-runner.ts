@@ -8,6 +8,7 @@ import { PYODIDE_CHILD_SOURCE } from './pyodide-child.js';
 import {
   failureMessage,
   OUTPUT_TAIL_BYTES,
+  runResult,
   Tail,
   type ProgramRunner,
   type RunLimits,
@@ -152,7 +153,7 @@ function stopChild(child: Child): void {
   });
 }
 
-/** Waits for `promise`, or false when the time is up or the run is cancelled. */
+/** Waits for the child to load Pyodide, or false when the time is up or the run is cancelled. */
 function readyWithin(child: Child, ms: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
@@ -226,17 +227,7 @@ export function startPyodideRunner(
       const exit = await child.exited;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      if (time.up) {
-        return { outcome: 'timed-out', message: `stopped after ${limits.timeoutMs / 1000} s`, ...out() };
-      }
-      if (exit.code === 0 && child.marker === 'ready\ndone') {
-        return { outcome: 'passed', ...out() };
-      }
-      return {
-        outcome: 'failed',
-        message: failureMessage(exit.code, exit.signal, out().stderr, limits),
-        ...out(),
-      };
+      return runResult(exit, { timedOut: time.up, finished: child.marker === 'ready\ndone' }, out(), limits);
     } finally {
       stopChild(child);
       // The next program's child loads while the model writes its answer.

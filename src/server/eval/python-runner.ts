@@ -190,6 +190,26 @@ export function failureMessage(
 }
 
 /**
+ * How a finished run is reported, the same for python3 and Pyodide: timed
+ * out, passed (exit 0 and `finished`, the marker written after the tests),
+ * or failed with its reason in one line.
+ */
+export function runResult(
+  exit: { code: number | null; signal: string | null },
+  ended: { timedOut: boolean; finished: boolean },
+  out: { stdout: string; stderr: string },
+  limits: RunLimits,
+): RunResult {
+  if (ended.timedOut) {
+    return { outcome: 'timed-out', message: `stopped after ${limits.timeoutMs / 1000} s`, ...out };
+  }
+  if (exit.code === 0 && ended.finished) {
+    return { outcome: 'passed', ...out };
+  }
+  return { outcome: 'failed', message: failureMessage(exit.code, exit.signal, out.stderr, limits), ...out };
+}
+
+/**
  * Runs one program under the limits. `signal` (Ctrl-C) kills it at once;
  * the result is then "failed" and the caller discards it.
  */
@@ -255,17 +275,7 @@ export async function runProgram(
         clearTimeout(grace);
         signal?.removeEventListener('abort', onAbort);
         const out = { stdout: stdout.text(), stderr: stderr.text() };
-        if (timedOut) {
-          resolve({ outcome: 'timed-out', message: `stopped after ${limits.timeoutMs / 1000} s`, ...out });
-        } else if (exit.code === 0 && marker === 'done') {
-          resolve({ outcome: 'passed', ...out });
-        } else {
-          resolve({
-            outcome: 'failed',
-            message: failureMessage(exit.code, exit.signal, out.stderr, limits),
-            ...out,
-          });
-        }
+        resolve(runResult(exit, { timedOut, finished: marker === 'done' }, out, limits));
       };
       child.on('error', (error) => {
         stderr.push(Buffer.from(`could not start ${python.executable}: ${error.message}\n`));
