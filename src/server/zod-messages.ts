@@ -8,7 +8,11 @@ import { z } from 'zod';
 z.config({
   customError: (issue) => {
     if (issue.code === 'invalid_type') {
-      return issue.input === undefined ? 'This field is required.' : `Must be a ${issue.expected}.`;
+      if (issue.input === undefined) {
+        return 'This field is required.';
+      }
+      // "Must be an object.", "Must be an array.", "Must be a string."
+      return `Must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}.`;
     }
     return undefined;
   },
