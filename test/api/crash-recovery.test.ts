@@ -1,9 +1,9 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
 import { useServerProcesses } from '../helpers/server-process.js';
 import { postForStream, readSse, type SseEvent } from '../helpers/sse.js';
+import { readSqliteRow } from '../helpers/sqlite-read.js';
 import { useOpenAiServer, useTempDir } from '../helpers/suite.js';
 import { generateCatalogue } from './support/generate-suite.js';
 
@@ -23,14 +23,11 @@ const tokens = (events: SseEvent[]) => events.filter((e) => e.event === 'token')
 
 /** The run's row as the SQLite file holds it, read by another connection (read-only). */
 function savedRow(dataDir: string, id: string): unknown {
-  const db = new Database(path.join(dataDir, 'codegenie.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare('SELECT status, output, completion_tokens AS completionTokens FROM prompts WHERE id = ?')
-      .get(id);
-  } finally {
-    db.close();
-  }
+  return readSqliteRow(
+    path.join(dataDir, 'codegenie.db'),
+    'SELECT status, output, completion_tokens AS completionTokens FROM prompts WHERE id = ?',
+    id,
+  );
 }
 
 describe('a server killed with SIGKILL in the middle of a generation', () => {

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
 import { logLines, useServerProcesses, type ServerProcess } from '../helpers/server-process.js';
+import { readSqliteRow } from '../helpers/sqlite-read.js';
 import { useSmtpServer, useTempDir } from '../helpers/suite.js';
 
 /**
@@ -19,12 +19,7 @@ const logged = (server: ServerProcess, message: string) => logLines(server).filt
 
 /** The mail the outbox still holds, as the SQLite file has it (read-only). */
 function outboxSize(file: string): number {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox').get()?.n ?? -1;
-  } finally {
-    db.close();
-  }
+  return Number(readSqliteRow(file, 'SELECT count(*) AS n FROM outbox')?.n ?? -1);
 }
 
 describe('the mail outbox on two instances sharing one store', () => {

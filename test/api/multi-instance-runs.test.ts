@@ -1,11 +1,11 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
 import { fixturePrompt } from '../../src/server/store/store-prompts.contract.js';
 import { apiClient, registerAndLogin } from '../helpers/http.js';
 import { useServerProcesses, type ServerProcess } from '../helpers/server-process.js';
 import { postForStream, readNumberedSse, readSse, type SseEvent } from '../helpers/sse.js';
+import { readSqliteRow } from '../helpers/sqlite-read.js';
 import { useOpenAiServer, useTempDir } from '../helpers/suite.js';
 import { generateCatalogue } from './support/generate-suite.js';
 
@@ -48,17 +48,11 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
 
 /** The heartbeats of the instance that started last, as the SQLite file holds them (read-only). */
 function newestHeartbeat(dataDir: string): number | undefined {
-  const db = new Database(path.join(dataDir, 'codegenie.db'), { readonly: true, fileMustExist: true });
-  try {
-    const row = db
-      .prepare<[], { heartbeat_at: number }>(
-        'SELECT heartbeat_at FROM instances ORDER BY started_at DESC LIMIT 1',
-      )
-      .get();
-    return row?.heartbeat_at;
-  } finally {
-    db.close();
-  }
+  const at = readSqliteRow(
+    path.join(dataDir, 'codegenie.db'),
+    'SELECT heartbeat_at FROM instances ORDER BY started_at DESC LIMIT 1',
+  )?.heartbeat_at;
+  return typeof at === 'number' ? at : undefined;
 }
 
 describe('runs across instances on one store', () => {
