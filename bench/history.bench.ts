@@ -12,6 +12,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../src/server/store/sqlite/sqlite.adapter.js';
 import type { PromptQuery } from '../src/server/store/store.port.js';
+import { median, quantile, timedMs } from './stats.js';
 
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 1_000_000);
 const HEAVY = Number(process.env.BENCH_HEAVY ?? 100_000);
@@ -59,24 +60,17 @@ function text(i: number, n: number): string {
   return parts.join(' ');
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 async function time(label: string, run: () => Promise<unknown>): Promise<void> {
   const samples: number[] = [];
   for (let i = 0; i < 5; i++) {
     await run(); // warm-up
   }
   for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    await run();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    samples.push(await timedMs(run));
   }
-  samples.sort((a, b) => a - b);
   const f = (x: number) => x.toFixed(2).padStart(7);
   console.log(
-    `${label.padEnd(46)} p50 ${f(percentile(samples, 50))} ms  p95 ${f(percentile(samples, 95))} ms  max ${f(samples.at(-1) ?? 0)} ms`,
+    `${label.padEnd(46)} p50 ${f(median(samples))} ms  p95 ${f(quantile(samples, 0.95))} ms  max ${f(Math.max(...samples))} ms`,
   );
 }
 

@@ -26,6 +26,7 @@ import { buildApp } from '../src/server/app.js';
 import { loadConfig } from '../src/server/config.js';
 import { SqliteStore } from '../src/server/store/sqlite/sqlite.adapter.js';
 import { freePort } from '../test/helpers/app.js';
+import { median } from './stats.js';
 
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
@@ -163,11 +164,6 @@ async function load(url: string, headers: Record<string, string>, extra: Partial
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   }
   return result;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;

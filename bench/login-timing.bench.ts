@@ -20,18 +20,9 @@ import path from 'node:path';
 import { apiClient, newAccount } from '../test/helpers/http.js';
 import { startServerProcess } from '../test/helpers/server-process.js';
 import { startSmtpServer } from '../test/helpers/smtp.js';
+import { median, quantile, timedMs } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_LOGIN_RUNS ?? 40);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await run();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
 
 /**
  * Mann-Whitney U test of two samples, normal approximation: |z| below 2
@@ -74,19 +65,18 @@ async function compare(
   await runs[1](-1);
   await between();
   for (let i = 0; i < RUNS; i++) {
-    samples[0].push(await timed(() => runs[0](i)));
+    samples[0].push(await timedMs(() => runs[0](i)));
     await between();
-    samples[1].push(await timed(() => runs[1](i)));
+    samples[1].push(await timedMs(() => runs[1](i)));
     await between();
   }
   const f = (x: number) => x.toFixed(2).padStart(8);
   const medians: number[] = [];
   console.log(label);
   for (const [k, xs] of samples.entries()) {
-    xs.sort((a, b) => a - b);
-    medians.push(percentile(xs, 50));
+    medians.push(median(xs));
     console.log(
-      `  ${(names[k] ?? '').padEnd(24)} median ${f(percentile(xs, 50))} ms  p95 ${f(percentile(xs, 95))} ms`,
+      `  ${(names[k] ?? '').padEnd(24)} median ${f(median(xs))} ms  p95 ${f(quantile(xs, 0.95))} ms`,
     );
   }
   const [a = 0, b = 0] = medians;

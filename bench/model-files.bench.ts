@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { sha256File } from '../src/server/models/local/download-helpers.js';
 import { FileHashes } from '../src/server/models/local/file-hashes.js';
+import { median } from './stats.js';
 
 const SIZE_MB = Number(process.env.BENCH_FILE_MB ?? 1024);
 const ROUNDS = 3;
@@ -38,11 +39,6 @@ async function measured(work: () => Promise<unknown>): Promise<{ ms: number; max
   await new Promise((resolve) => setTimeout(resolve, 5));
   clearInterval(ticker);
   return { ms, maxDelayMs: maxGap };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function main(): Promise<void> {

@@ -17,23 +17,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SqliteStore } from '../src/server/store/sqlite/sqlite.adapter.js';
 import { fixtureSession, fixtureUser } from '../src/server/store/store-fixtures.js';
+import { summary, timedMs } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_DURABILITY_RUNS ?? 300);
 const BASE = process.env.BENCH_DIR ?? path.resolve('data');
-
-/** Median and 95th percentile of the samples, in the samples' unit. */
-function summary(samples: number[]): { median: number; p95: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { median: at(0.5), p95: at(0.95) };
-}
-
-/** Milliseconds `run` takes. */
-async function millis(run: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
-}
 
 /** One sign-up's writes: the account, its session, a password change and a reset token. */
 async function signUp(store: SqliteStore): Promise<void> {
@@ -66,7 +53,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       for (const [name, store] of Object.entries(stores)) {
         // Four writes per sign-up: report per write.
-        samples.get(name)?.push((await millis(() => signUp(store))) / 4);
+        samples.get(name)?.push((await timedMs(() => signUp(store))) / 4);
       }
     }
     const f = (x: number) => x.toFixed(3).padStart(8);
@@ -84,7 +71,7 @@ async function main(): Promise<void> {
 
     const probe: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      probe.push(await millis(() => stores['FULL (durable)'].checkWrite()));
+      probe.push(await timedMs(() => stores['FULL (durable)'].checkWrite()));
     }
     const health = summary(probe);
     console.log(
