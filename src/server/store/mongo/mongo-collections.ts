@@ -74,7 +74,7 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
     // Unique, case-insensitive: on the stored ASCII-lower-cased key (see usernameKey).
     { key: { usernameKey: 1 }, name: 'users_username', unique: true },
     { key: { email: 1 }, name: 'users_email', unique: true },
-    // The Admin page's list (newest first) and the last-admin check.
+    // The Admin page's list (newest first); the last-admin check (users_role).
     { key: { createdAt: -1, _id: -1 }, name: 'users_newest' },
     { key: { role: 1, status: 1 }, name: 'users_role' },
   ],
@@ -103,8 +103,10 @@ export const INDEXES: Record<keyof MongoCollections, IndexDescription[]> = {
       name: 'prompts_cancel_requested',
       partialFilterExpression: { status: 'running', cancelRequestedAt: { $exists: true } },
     },
-    // Usage across every user (the Admin page): the last 30 days' runs, whoever ran them.
-    { key: { createdAt: 1 }, name: 'prompts_created' },
+    // Usage across every user (the Admin page): the last 30 days' runs, whoever ran them, counted
+    // from the index alone (MongoUsage projects these fields only), as SQLite's prompts_created.
+    // A new name: a database built before has prompts_created on createdAt alone (left unused).
+    { key: { createdAt: 1, kind: 1, modelId: 1, userId: 1 }, name: 'prompts_usage' },
     // Profile stats' all-time counts by kind and model, read from the index alone (statsTotalsPipeline).
     { key: { userId: 1, kind: 1, modelId: 1, completionTokens: 1 }, name: 'prompts_stats' },
   ],

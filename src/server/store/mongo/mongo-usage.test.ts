@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { findBatch, useFakeMongoStore } from '../../../../test/helpers/fake-mongo-store.js';
 import { StoreTimeoutError } from '../../errors.js';
 import { T0 } from '../store-fixtures.js';
+import { INDEXES } from './mongo-collections.js';
 import { QUERY_TIME_LIMIT_MS } from './mongo-time-limit.js';
 
 /**
@@ -12,7 +13,7 @@ import { QUERY_TIME_LIMIT_MS } from './mongo-time-limit.js';
  * MONGODB_TEST_URI is set.
  */
 const isUsage = (c: Document): boolean =>
-  c.aggregate === 'prompts' && c.pipeline?.[1]?.$facet?.users !== undefined;
+  c.aggregate === 'prompts' && c.pipeline?.at(-1)?.$facet?.users !== undefined;
 
 const open = useFakeMongoStore();
 
@@ -35,12 +36,25 @@ describe('mongo usage over the wire protocol', () => {
     });
     const command = server.commands.find((c) => isUsage(c));
     expect(command?.pipeline[0]).toEqual({ $match: { createdAt: { $gte: T0, $lt: until } } });
-    const users = command?.pipeline[1].$facet.users as Document[];
+    const users = command?.pipeline.at(-1).$facet.users as Document[];
     expect(users).toContainEqual({
       $lookup: { from: 'users', localField: '_id', foreignField: '_id', as: 'user' },
     });
     expect(users.at(-2)).toEqual({ $limit: 5 });
     expect(Number(command?.maxTimeMS)).toBe(QUERY_TIME_LIMIT_MS);
+  });
+
+  it('reads only the fields of the prompts_usage index before $facet, so the index alone answers', async () => {
+    const { server, store } = await open((c) => (isUsage(c) ? findBatch('prompts', []) : undefined));
+    await store.usage.countBetween(T0, new Date(T0.getTime() + 1000), 5);
+    const command = server.commands.find((c) => isUsage(c));
+    const usage = INDEXES.prompts.find((i) => i.name === 'prompts_usage');
+    const projected = Object.keys(command?.pipeline[1].$project ?? {}).filter((f) => f !== '_id');
+    expect(command?.pipeline).toHaveLength(3);
+    expect(command?.pipeline[1].$project._id).toBe(0);
+    expect(projected.sort()).toEqual(Object.keys(usage?.key ?? {}).sort());
+    const created = server.commands.find((c) => c.createIndexes === 'prompts');
+    expect((created?.indexes as Document[]).map((i) => i.name)).toContain('prompts_usage');
   });
 
   it('answers a count stopped at its time limit with StoreTimeoutError', async () => {

@@ -11,7 +11,12 @@ interface UsageFacets {
   users: { _id: string; count: number; username: string }[];
 }
 
-/** Usage across every user in MongoDB: one aggregation over the range (index `prompts_created`). */
+/**
+ * Usage across every user in MongoDB: one aggregation over the range. The
+ * $match and $project before $facet are answered from the prompts_usage
+ * index (createdAt, kind, modelId, userId) without reading the documents;
+ * $facet itself cannot use an index, so nothing else comes before it.
+ */
 export class MongoUsage implements UsageRepository {
   constructor(private readonly c: MongoCollections) {}
 
@@ -19,6 +24,7 @@ export class MongoUsage implements UsageRepository {
     const count = { $sum: 1 };
     const pipeline = [
       { $match: { createdAt: { $gte: date(since, 'since'), $lt: date(until, 'until') } } },
+      { $project: { _id: 0, createdAt: 1, kind: 1, modelId: 1, userId: 1 } },
       {
         $facet: {
           kinds: [{ $group: { _id: '$kind', count } }, { $sort: { _id: 1 } }],
