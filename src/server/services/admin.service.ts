@@ -33,7 +33,7 @@ export interface AdminServiceDeps {
 }
 
 /** An account as the Admin page lists it. */
-export function toAdminUser(user: UserRecord, generations30d: number): AdminUser {
+function toAdminUser(user: UserRecord, generations30d: number): AdminUser {
   return {
     ...toPublicUser(user),
     lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
@@ -57,11 +57,7 @@ export class AdminService {
       ...(query.status ? { status: query.status } : {}),
     };
     const page = await this.deps.store.users.search(search, query.limit, query.cursor);
-    const since = new Date(this.deps.clock.now().getTime() - USAGE_WINDOW_MS);
-    const counts = await this.deps.store.users.countRunsSince(
-      page.items.map((u) => u.id),
-      since,
-    );
+    const counts = await this.recentRuns(page.items.map((u) => u.id));
     return {
       items: page.items.map((u) => toAdminUser(u, counts.get(u.id) ?? 0)),
       nextCursor: page.nextCursor,
@@ -204,9 +200,14 @@ export class AdminService {
     if (before.status !== user.status) {
       await this.record(admin, id, kind, client, details);
     }
-    const since = new Date(this.deps.clock.now().getTime() - USAGE_WINDOW_MS);
-    const counts = await this.deps.store.users.countRunsSince([id], since);
+    const counts = await this.recentRuns([id]);
     return toAdminUser(user, counts.get(id) ?? 0);
+  }
+
+  /** Each account's generations and explanations in the last 30 days (absent: none). */
+  private async recentRuns(ids: string[]): Promise<Map<string, number>> {
+    const since = new Date(this.deps.clock.now().getTime() - USAGE_WINDOW_MS);
+    return this.deps.store.users.countRunsSince(ids, since);
   }
 
   /** In the account's log (with the admin's id) and the admin's own. */
