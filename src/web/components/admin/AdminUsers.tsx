@@ -9,6 +9,7 @@ import {
   type OneTimeLink,
   type UserStatus,
 } from '../../api/admin.api';
+import { useConfirm } from '../../hooks/useConfirm';
 import { asApiError } from '../../hooks/useHistoryList';
 import { useAuth } from '../../auth/auth.context';
 import { FormField, SelectField, StatusRegion } from '../FormField';
@@ -35,8 +36,14 @@ export function AdminUsers() {
   const [notice, setNotice] = useState<string | null>(null);
   const [link, setLink] = useState<{ username: string; link: OneTimeLink } | null>(null);
   const [deleting, setDeleting] = useState<AdminUser | null>(null);
-  const [deleteBusy, setDeleteBusy] = useState(false);
-  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const remove = useConfirm(async () => {
+    if (!deleting) {
+      return;
+    }
+    await deleteUser(deleting.id);
+    setUsers((current) => current?.filter((u) => u.id !== deleting.id) ?? null);
+    setNotice(`${deleting.username} and all their data were deleted.`);
+  });
 
   const load = useCallback(
     (cursor: string | null, signal?: AbortSignal): Promise<void> =>
@@ -76,8 +83,8 @@ export function AdminUsers() {
 
   const run = async (user: AdminUser, action: UserRowAction) => {
     if (action === 'delete') {
-      setDeleteError(null);
       setDeleting(user);
+      remove.ask();
       return;
     }
     setBusyId(user.id);
@@ -100,24 +107,6 @@ export function AdminUsers() {
       setError(asApiError(failure).message);
     } finally {
       setBusyId(null);
-    }
-  };
-
-  const confirmDelete = async () => {
-    if (!deleting) {
-      return;
-    }
-    setDeleteBusy(true);
-    setDeleteError(null);
-    try {
-      await deleteUser(deleting.id);
-      setUsers((current) => current?.filter((u) => u.id !== deleting.id) ?? null);
-      setNotice(`${deleting.username} and all their data were deleted.`);
-      setDeleting(null);
-    } catch (failure) {
-      setDeleteError(asApiError(failure).message);
-    } finally {
-      setDeleteBusy(false);
     }
   };
 
@@ -192,15 +181,9 @@ export function AdminUsers() {
       ) : null}
 
       <ConfirmDialog
-        open={deleting !== null}
+        {...remove.dialog}
         title={`Delete ${deleting?.username ?? ''}?`}
         confirmLabel="Delete account"
-        busy={deleteBusy}
-        error={deleteError}
-        onConfirm={() => void confirmDelete()}
-        onCancel={() => {
-          setDeleting(null);
-        }}
       >
         The account, its history and every session are deleted for good. This cannot be undone.
       </ConfirmDialog>
