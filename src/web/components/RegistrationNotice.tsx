@@ -12,48 +12,42 @@ export function RegistrationNotice({
   loginPath,
 }: {
   info: RegistrationInfo;
-  /** The `?invite=` token of the link the visitor followed, if any. */
+  /** The invitation token of the link the visitor followed (`?invitation=`), if any. */
   invitation: string | null;
   loginPath: string;
 }) {
+  const text = noticeText(info, invitation);
+  if (text === null) {
+    return null;
+  }
+  // Without the form (closed, or by invitation without one), the notice also leads to the login page.
+  return (
+    <div className="alert alert--info" data-testid="registration-mode">
+      <p>{text}</p>
+      {registrationFormShown(info, invitation) ? null : (
+        <p>
+          Already have an account? <Link to={loginPath}>Log in</Link>
+        </p>
+      )}
+    </div>
+  );
+}
+
+function noticeText(info: RegistrationInfo, invitation: string | null): string | null {
   if (info.setup) {
-    return (
-      <div className="alert alert--info" data-testid="registration-mode">
-        <p>No account exists yet: the first one you create here becomes the administrator.</p>
-      </div>
-    );
+    return 'No account exists yet: the first one you create here becomes the administrator.';
   }
   switch (info.mode) {
     case 'open':
       return null;
     case 'approval':
-      return (
-        <div className="alert alert--info" data-testid="registration-mode">
-          <p>Registration needs approval: an administrator approves new accounts before they can sign in.</p>
-        </div>
-      );
+      return 'Registration needs approval: an administrator approves new accounts before they can sign in.';
     case 'invite':
-      return invitation ? (
-        <div className="alert alert--info" data-testid="registration-mode">
-          <p>You are registering with an invitation link. It works once.</p>
-        </div>
-      ) : (
-        <div className="alert alert--info" data-testid="registration-mode">
-          <p>{MESSAGES.invitationRequired}</p>
-          <p>
-            Already have an account? <Link to={loginPath}>Log in</Link>
-          </p>
-        </div>
-      );
+      return invitation
+        ? 'You are registering with an invitation link. It works once.'
+        : MESSAGES.invitationRequired;
     case 'closed':
-      return (
-        <div className="alert alert--info" data-testid="registration-mode">
-          <p>{MESSAGES.registrationClosed} New accounts cannot be created on this server right now.</p>
-          <p>
-            Already have an account? <Link to={loginPath}>Log in</Link>
-          </p>
-        </div>
-      );
+      return `${MESSAGES.registrationClosed} New accounts cannot be created on this server right now.`;
     default: {
       const unknown: never = info.mode;
       return unknown;
