@@ -125,20 +125,21 @@ export function ExplainPage() {
     );
   };
 
-  const unlink = () => {
+  const unlink = useCallback(() => {
     setGenerationId(null);
     setSource(null);
-  };
+  }, []);
 
   /** "Explain this error" on this page: the code with its error goes into the editor, ready to explain. */
-  const explainRunError = useCallback((withError: string, ran: RunnableCodeLanguage) => {
-    setCode(withError);
-    setLanguage(ran);
-    setCodeError(null);
-    setGenerationId(null);
-    setSource(null);
-    document.querySelector<HTMLElement>('.explain-form__code [contenteditable="true"]')?.focus();
-  }, []);
+  const explainRunError = useCallback(
+    (withError: string, ran: RunnableCodeLanguage) => {
+      onCodeChange(withError);
+      setLanguage(ran);
+      unlink();
+      document.querySelector<HTMLElement>('.explain-form__code [contenteditable="true"]')?.focus();
+    },
+    [onCodeChange, unlink],
+  );
   const linkError = failure?.fields['generationId'];
 
   return (
