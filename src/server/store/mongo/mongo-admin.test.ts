@@ -144,6 +144,21 @@ describe('mongo registration settings and invitations over the wire protocol', (
     expect(await store.registration.getSettings()).toEqual({ allowedEmailDomains: ['example.com'] });
   });
 
+  it('stores an invitation as exactly its record fields, the id under _id', async () => {
+    const { server, store } = await open();
+    const invitation = {
+      id: 'inv-1',
+      tokenHash: 'hash',
+      createdBy: 'admin-1',
+      createdAt: T0,
+      expiresAt: new Date(T0.getTime() + 1000),
+      usedAt: null,
+    };
+    await store.registration.createInvitation({ ...invitation, token: 'never stored' } as typeof invitation);
+    const { id, ...fields } = invitation;
+    expect(inserts(server.commands, 'invitations')).toEqual([{ _id: id, ...fields }]);
+  });
+
   it('uses an invitation up with one conditional findAndModify', async () => {
     const { server, store } = await open();
     expect(await store.registration.consumeInvitation('hash', T0)).toBeNull();

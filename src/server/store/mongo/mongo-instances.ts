@@ -3,7 +3,7 @@ import type { InstanceRecord, InstanceRepository, RunFailure, RunOrphans } from 
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { date, text } from './mongo-filters.js';
-import type { DocOf } from './mongo.mapping.js';
+import { fromDoc, toDoc, type DocOf, type FieldsOf } from './mongo.mapping.js';
 
 /** `instances`: one document per server process, its heartbeat included. */
 export type InstanceDoc = DocOf<InstanceRecord>;
@@ -21,24 +21,19 @@ interface RunOwnershipFields {
 
 const RUNNING = 'running' as const;
 
+const INSTANCE_FIELDS: FieldsOf<InstanceRecord> = {
+  host: true,
+  pid: true,
+  startedAt: true,
+  heartbeatAt: true,
+};
+
 export function toInstanceDoc(instance: InstanceRecord): InstanceDoc {
-  return {
-    _id: instance.id,
-    host: instance.host,
-    pid: instance.pid,
-    startedAt: instance.startedAt,
-    heartbeatAt: instance.heartbeatAt,
-  };
+  return toDoc(instance, INSTANCE_FIELDS);
 }
 
 export function fromInstanceDoc(doc: InstanceDoc): InstanceRecord {
-  return {
-    id: doc._id,
-    host: doc.host,
-    pid: doc.pid,
-    startedAt: doc.startedAt,
-    heartbeatAt: doc.heartbeatAt,
-  };
+  return fromDoc(doc, INSTANCE_FIELDS, {});
 }
 
 const ids = (values: readonly string[], field: string): string[] => values.map((v) => text(v, field));

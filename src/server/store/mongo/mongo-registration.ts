@@ -7,7 +7,7 @@ import {
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary, duplicateKeyField, translateError } from './mongo-errors.js';
 import { date, text } from './mongo-filters.js';
-import type { DocOf } from './mongo.mapping.js';
+import { fromDoc, toDoc, type DocOf, type FieldsOf } from './mongo.mapping.js';
 
 /**
  * `settings`: one document per purpose, by `_id`. `registration` holds the
@@ -28,15 +28,16 @@ export type InvitationDoc = DocOf<InvitationRecord>;
 const REGISTRATION_ID = 'registration';
 const FIRST_ADMIN_ID = 'first-admin';
 
+const INVITATION_FIELDS: FieldsOf<InvitationRecord> = {
+  tokenHash: true,
+  createdBy: true,
+  createdAt: true,
+  expiresAt: true,
+  usedAt: true,
+};
+
 function fromInvitationDoc(doc: InvitationDoc): InvitationRecord {
-  return {
-    id: doc._id,
-    tokenHash: doc.tokenHash,
-    createdBy: doc.createdBy,
-    createdAt: doc.createdAt,
-    expiresAt: doc.expiresAt,
-    usedAt: doc.usedAt ?? null,
-  };
+  return fromDoc(doc, INVITATION_FIELDS, { usedAt: null });
 }
 
 /**
@@ -85,8 +86,8 @@ export class MongoRegistration implements RegistrationRepository {
   }
 
   async createInvitation(invitation: InvitationRecord): Promise<InvitationRecord> {
-    const { id, ...rest } = invitation;
-    await atBoundary(() => this.c.invitations.insertOne({ _id: id, ...rest }));
+    // Exactly the record's fields: nothing else of the object passed in is written.
+    await atBoundary(() => this.c.invitations.insertOne(toDoc(invitation, INVITATION_FIELDS)));
     return { ...invitation };
   }
 

@@ -104,7 +104,7 @@ export function fromUserDoc(doc: UserDoc): UserRecord {
  * field added to the record fails to compile until it is listed here, and
  * nothing else of a record object is ever written.
  */
-type FieldsOf<T> = Record<Exclude<keyof T, 'id'>, true>;
+export type FieldsOf<T> = Record<Exclude<keyof T, 'id'>, true>;
 
 const SESSION_FIELDS: FieldsOf<SessionRecord> = {
   userId: true,
@@ -137,7 +137,8 @@ const ACTIVITY_FIELDS: FieldsOf<ActivityRecord> = {
   details: true,
 };
 
-function toDoc<T extends { id: string }>(record: T, fields: FieldsOf<T>): DocOf<T> {
+/** The document of `record`: its id under `_id` and exactly the listed fields. */
+export function toDoc<T extends { id: string }>(record: T, fields: FieldsOf<T>): DocOf<T> {
   const doc: Record<string, unknown> = { _id: record.id };
   for (const key of Object.keys(fields) as (keyof T & string)[]) {
     doc[key] = record[key];
@@ -146,7 +147,7 @@ function toDoc<T extends { id: string }>(record: T, fields: FieldsOf<T>): DocOf<
 }
 
 /** The record of `doc`; a field missing from it (written by hand) takes its value in `absent`. */
-function fromDoc<T extends { id: string }>(
+export function fromDoc<T extends { id: string }>(
   doc: Partial<DocOf<T>> & { _id: string },
   fields: FieldsOf<T>,
   absent: Partial<T>,
