@@ -115,8 +115,24 @@ export class ModelRegistry {
     return model.contextLength ?? GENERATION_DEFAULTS.contextLength;
   }
 
+  /** The catalogue's models with their live status (GET /api/models). */
   list(): ModelListing[] {
+    return this.catalogue.models.map((m) => this.listingOf(m));
+  }
+
+  /** Each model's listing with where it runs and its last failure: administrators only. */
+  details(): (ModelListing & ModelDetails)[] {
     return this.catalogue.models.map((m) => ({
+      ...this.listingOf(m),
+      url: null,
+      file: null,
+      lastError: null,
+      ...this.providerFor(m).details?.(m),
+    }));
+  }
+
+  private listingOf(m: ModelEntry): ModelListing {
+    return {
       id: m.id,
       name: m.name,
       description: m.description ?? '',
@@ -129,16 +145,7 @@ export class ModelRegistry {
       isDefault: m.id === this.catalogue.defaultModel,
       downloadSize: m.provider === 'local' ? (m.size ?? null) : null,
       ...this.providerFor(m).status(m),
-    }));
-  }
-
-  /** Each model's listing with where it runs and its last failure: administrators only. */
-  details(): (ModelListing & ModelDetails)[] {
-    return this.list().map((listing) => {
-      const entry = this.get(listing.id);
-      const details = this.providerFor(entry).details?.(entry);
-      return { ...listing, url: null, file: null, lastError: null, ...details };
-    });
+    };
   }
 
   /** Lets each provider begin its background work (status checks); returns at once. */

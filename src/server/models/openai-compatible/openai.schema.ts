@@ -49,7 +49,7 @@ export function checkServerUrls(
 }
 
 /** A base URL without its trailing slashes: the form replicas are compared and keyed by. */
-export function normalizeBaseUrl(url: string): string {
+function normalizeBaseUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
