@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EmailDomainNotAllowedError, InvitationRequiredError, RegistrationClosedError } from '../errors.js';
 import type { AdminSettings, RegistrationMode } from '../../shared/admin.schemas.js';
-import {
-  decideRegistration,
-  effectiveSettings,
-  emailDomainAllowed,
-  hashInvitationToken,
-} from './registration-policy.js';
+import { hashToken } from './password-reset.service.js';
+import { decideRegistration, effectiveSettings, emailDomainAllowed } from './registration-policy.js';
 
 const settings = (registration: RegistrationMode, allowedEmailDomains: string[] = []): AdminSettings => ({
   registration,
@@ -104,10 +100,8 @@ describe('effectiveSettings', () => {
   });
 });
 
-describe('hashInvitationToken', () => {
-  it('is the hex SHA-256 of the token', () => {
-    expect(hashInvitationToken('abc')).toBe(
-      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
-    );
+describe('invitation token hash', () => {
+  it('is the hex SHA-256 of the token, as reset tokens are stored', () => {
+    expect(hashToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 });

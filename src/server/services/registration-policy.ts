@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import {
   EmailDomainNotAllowedError,
@@ -12,6 +12,7 @@ import type { AdminSettings, OneTimeLink, RegistrationInfo, UserStatus } from '.
 import type { RegisterBody, User } from '../../shared/auth.schemas.js';
 import { emailDomainMessage } from '../../shared/messages.js';
 import type { AuthService, ClientInfo } from './auth.service.js';
+import { hashToken } from './password-reset.service.js';
 
 /** The settings in force: what an admin stored, else the configuration's initial values. */
 export function effectiveSettings(stored: RegistrationSettings, initial: AdminSettings): AdminSettings {
@@ -77,11 +78,6 @@ export function decideRegistration(
   }
 }
 
-/** Hex SHA-256 of an invitation token: only this is stored. */
-export function hashInvitationToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
 export interface RegistrationDeps {
   store: Store;
   clock: Clock;
@@ -124,9 +120,10 @@ export class RegistrationPolicy {
   async invite(adminId: string, ttlMs = this.deps.invitationTtlMs): Promise<OneTimeLink & { id: string }> {
     const token = randomBytes(32).toString('base64url');
     const now = this.deps.clock.now();
+    // Hashed as reset tokens are: only the hex SHA-256 is stored.
     const invitation = await this.deps.store.registration.createInvitation({
       id: randomUUID(),
-      tokenHash: hashInvitationToken(token),
+      tokenHash: hashToken(token),
       createdBy: adminId,
       createdAt: now,
       expiresAt: new Date(now.getTime() + ttlMs),
@@ -198,10 +195,7 @@ export class RegistrationPolicy {
     const invitation =
       token === undefined
         ? null
-        : await this.deps.store.registration.consumeInvitation(
-            hashInvitationToken(token),
-            this.deps.clock.now(),
-          );
+        : await this.deps.store.registration.consumeInvitation(hashToken(token), this.deps.clock.now());
     if (!invitation) {
       throw new InvalidInvitationError();
     }
