@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayNameSchema, usernameSchema } from './auth.schemas.js';
+import { displayNameSchema, registerBodySchema, usernameSchema } from './auth.schemas.js';
 
 const CONTROL_AND_BIDI = [
   '\u0000',
@@ -46,5 +46,13 @@ describe('names: one rule for usernames and display names', () => {
     expect(displayNameSchema.parse('محمد عبد الله')).toBe('محمد عبد الله');
     expect(displayNameSchema.parse('山田 太郎 🎉')).toBe('山田 太郎 🎉');
     expect(usernameSchema.parse(' grace.hopper ')).toBe('grace.hopper');
+  });
+
+  it('says an empty or overlong invitation token is not a valid link', () => {
+    const body = { username: 'ann', email: 'ann@example.com', password: 'a long enough password' };
+    for (const invitation of ['', '   ', 'x'.repeat(257)]) {
+      const result = registerBodySchema.safeParse({ ...body, invitation });
+      expect(result.error?.issues.map((i) => i.message)).toEqual(['The invitation link is not valid.']);
+    }
   });
 });

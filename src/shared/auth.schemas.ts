@@ -64,7 +64,12 @@ export const registerBodySchema = z.strictObject({
   password: passwordSchema,
   displayName: displayNameSchema.optional(),
   /** The token of an invitation link; needed when registration is by invitation. */
-  invitation: z.string().trim().min(1).max(256, 'The invitation link is not valid.').optional(),
+  invitation: z
+    .string()
+    .trim()
+    .min(1, 'The invitation link is not valid.')
+    .max(256, 'The invitation link is not valid.')
+    .optional(),
 });
 
 /** `username` also accepts an email address; `{email, password}` is accepted too. */
