@@ -24,30 +24,6 @@ function toSession(row: SessionRow): SessionRecord {
   };
 }
 
-/** A session row joined with its user's columns, prefixed `u_`. */
-interface SessionUserRow extends SessionRow {
-  u_username: string;
-  u_email: string;
-  u_display_name: string | null;
-  u_password_hash: string;
-  u_created_at: number;
-  u_updated_at: number;
-  u_role: string;
-  u_status: string;
-  u_last_sign_in_at: number | null;
-}
-
-/** The user's columns of a joined row, `u_<column>`, as a `users` row. */
-function userOf(row: SessionUserRow): UserRow {
-  const user: Record<string, unknown> = { id: row.user_id };
-  for (const [column, value] of Object.entries(row)) {
-    if (column.startsWith('u_')) {
-      user[column.slice(2)] = value;
-    }
-  }
-  return user as unknown as UserRow;
-}
-
 /** Server-side sessions in SQLite. */
 export class SqliteSessions implements SessionRepository {
   private readonly insert;
@@ -66,12 +42,13 @@ export class SqliteSessions implements SessionRepository {
        VALUES (@id, @userId, @createdAt, @lastUsedAt, @expiresAt, @ip, @userAgent)`,
     );
     this.byId = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
-    this.withUser = db.prepare<[string], SessionUserRow>(
-      `SELECT s.*, u.username AS u_username, u.email AS u_email, u.display_name AS u_display_name,
-         u.password_hash AS u_password_hash, u.created_at AS u_created_at, u.updated_at AS u_updated_at,
-         u.role AS u_role, u.status AS u_status, u.last_sign_in_at AS u_last_sign_in_at
-       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`,
-    );
+    // expand: each row comes namespaced by table ({ sessions, users }), so the two tables'
+    // columns of the same name (id, created_at) need no aliases.
+    this.withUser = db
+      .prepare<[string], { sessions: SessionRow; users: UserRow }>(
+        'SELECT s.*, u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?',
+      )
+      .expand(true);
     this.touchStmt = db.prepare('UPDATE sessions SET last_used_at = max(last_used_at, ?) WHERE id = ?');
     this.deleteOne = db.prepare('DELETE FROM sessions WHERE id = ?');
     this.deleteForUser = db.prepare('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?');
@@ -102,7 +79,7 @@ export class SqliteSessions implements SessionRepository {
 
   async findWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
     const row = this.withUser.get(id);
-    return row ? { session: toSession(row), user: toUser(userOf(row)) } : null;
+    return row ? { session: toSession(row.sessions), user: toUser(row.users) } : null;
   }
 
   async touch(id: string, at: Date): Promise<void> {
