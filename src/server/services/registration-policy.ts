@@ -105,8 +105,7 @@ export class RegistrationPolicy {
 
   /** What the Register page shows (public: no secrets). */
   async info(): Promise<RegistrationInfo> {
-    const settings = await this.settings();
-    const setup = await this.isSetup();
+    const [settings, setup] = await Promise.all([this.settings(), this.isSetup()]);
     return {
       mode: settings.registration,
       invitationRequired: !setup && settings.registration === 'invite',
@@ -144,8 +143,7 @@ export class RegistrationPolicy {
    * created (e.g. the username is taken).
    */
   async register(input: RegisterBody, client: ClientInfo): Promise<User> {
-    const settings = await this.settings();
-    const setup = await this.isSetup();
+    const [settings, setup] = await Promise.all([this.settings(), this.isSetup()]);
     const decision = decideRegistration(settings, {
       email: input.email,
       hasInvitation: input.invitation !== undefined,
