@@ -9,6 +9,7 @@ import {
   SCREENSHOTS,
   expectAccessible,
   expectNoHorizontalOverflow,
+  generateAnswer,
   openSignedInPage,
   runBadge,
   runRegion,
@@ -47,9 +48,7 @@ describe.skipIf(!CHROMIUM)('Explain in the browser', () => {
   it('"Explain this code" carries the code from Generate, linked to the generation, and streams an explanation', async () => {
     const { page, context, problems } = await openSignedInPage(browser, server);
     await page.goto(`${server.url}/`);
-    await page.getByLabel('Describe the code you want').fill('Add two numbers');
-    await page.getByRole('button', { name: 'Generate' }).click();
-    await expect.poll(() => runBadge(runRegion(page)).innerText()).toBe('Done');
+    await generateAnswer(page, 'Add two numbers');
 
     await page.getByRole('button', { name: 'Explain this code' }).click();
     await page.waitForURL(`${server.url}/explain`);

@@ -11,6 +11,7 @@ import {
   SCREENSHOTS,
   expectAccessible,
   expectNoHorizontalOverflow,
+  generateAnswer,
   openSignedInPage,
   runBadge,
   runRegion,
@@ -174,9 +175,7 @@ describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
       });
       await page.goto(`${limited.url}/`);
       await expect.poll(() => page.getByLabel('Model').inputValue()).toBe('remote-chat');
-      await page.getByLabel('Describe the code you want').fill('Add two numbers');
-      await page.getByRole('button', { name: 'Generate' }).click();
-      await expect.poll(() => badge(page).innerText()).toBe('Done');
+      await generateAnswer(page, 'Add two numbers');
       await page.getByRole('button', { name: 'Generate' }).click();
       const alert = page.getByRole('form', { name: 'Generate code' }).getByRole('alert');
       await expect
@@ -210,9 +209,7 @@ describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
     ].join('\n');
     upstream.script([{ type: 'answer', text: hostile }]);
     const { page, context, problems } = await openGenerate();
-    await page.getByLabel('Describe the code you want').fill('Write a web page');
-    await page.getByRole('button', { name: 'Generate' }).click();
-    await expect.poll(() => badge(page).innerText()).toBe('Done');
+    await generateAnswer(page, 'Write a web page');
 
     const text = await answer(page).innerText();
     expect(text).toContain('<script>window.__pwned=1</script>');
@@ -236,9 +233,7 @@ describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
     upstream.script([{ type: 'answer' }]);
     const desktop = await openGenerate();
     await expectAccessible(desktop.page, 'generate-empty');
-    await desktop.page.getByLabel('Describe the code you want').fill('Add two numbers in Python');
-    await desktop.page.getByRole('button', { name: 'Generate' }).click();
-    await expect.poll(() => badge(desktop.page).innerText()).toBe('Done');
+    await generateAnswer(desktop.page, 'Add two numbers in Python');
     await expectAccessible(desktop.page, 'generate-answer');
     await desktop.page.screenshot({ path: path.join(SCREENSHOTS, 'generate.png') });
     expect(desktop.problems).toEqual([]);
@@ -247,9 +242,7 @@ describe.skipIf(!CHROMIUM)('Generate in the browser', () => {
     upstream.script([{ type: 'answer' }]);
     const phone = await openGenerate({ width: 375, height: 760, colorScheme: 'dark' });
     await expectNoHorizontalOverflow(phone.page);
-    await phone.page.getByLabel('Describe the code you want').fill('Add two numbers in Python');
-    await phone.page.getByRole('button', { name: 'Generate' }).click();
-    await expect.poll(() => badge(phone.page).innerText()).toBe('Done');
+    await generateAnswer(phone.page, 'Add two numbers in Python');
     await expectNoHorizontalOverflow(phone.page);
     await expectAccessible(phone.page, 'generate-phone-dark');
     await phone.page.screenshot({ path: path.join(SCREENSHOTS, 'generate-phone-dark.png'), fullPage: true });

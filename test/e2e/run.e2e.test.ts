@@ -9,8 +9,8 @@ import {
   SCREENSHOTS,
   expectAccessible,
   expectNoHorizontalOverflow,
+  generateAnswer,
   openSignedInPage,
-  runBadge,
   runRegion,
 } from './support/generation-e2e.js';
 
@@ -43,9 +43,7 @@ describe.skipIf(!CHROMIUM)('Run code in the browser', () => {
     upstream.script([{ type: 'answer', text }]);
     await opened.page.goto(`${server.url}/`);
     await expect.poll(() => opened.page.getByLabel('Model').inputValue()).toBe('remote-chat');
-    await opened.page.getByLabel('Describe the code you want').fill('Show me some code');
-    await opened.page.getByRole('button', { name: 'Generate' }).click();
-    await expect.poll(() => runBadge(runRegion(opened.page)).innerText()).toBe('Done');
+    await generateAnswer(opened.page, 'Show me some code');
     return { ...opened, requests };
   }
 

@@ -121,3 +121,10 @@ export function runRegion(page: Page, name = 'Answer'): Locator {
 export function runBadge(scope: Locator): Locator {
   return scope.getByText(/^(Starting|Waiting|Writing|Done|Stopped|Failed)$/);
 }
+
+/** On the Generate page: describes `prompt`, presses Generate, and waits until the answer is Done. */
+export async function generateAnswer(page: Page, prompt: string): Promise<void> {
+  await page.getByLabel('Describe the code you want').fill(prompt);
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect.poll(() => runBadge(runRegion(page)).innerText()).toBe('Done');
+}
