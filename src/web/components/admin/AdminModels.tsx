@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
-import { fetchAdminModels, reloadCatalogue, type AdminModelList } from '../../api/admin.api';
+import { useState } from 'react';
+import { fetchAdminModels, reloadCatalogue } from '../../api/admin.api';
+import { useFetched } from '../../hooks/useFetched';
 import { asApiError } from '../../hooks/useHistoryList';
 import { StatusRegion } from '../FormField';
 import { formatDateTime } from '../profile/profile-format';
@@ -9,35 +10,10 @@ import './admin.css';
 
 /** Models: each model's real status, server or source URL and last error; reload and pull. */
 export function AdminModels() {
-  const [list, setList] = useState<AdminModelList | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: list, error, reload: load } = useFetched(fetchAdminModels);
   const [reloading, setReloading] = useState(false);
   const [reloadError, setReloadError] = useState<{ message: string; problems: string[] } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-
-  const load = useCallback(
-    (signal?: AbortSignal): Promise<void> =>
-      fetchAdminModels(signal).then(
-        (data) => {
-          setList(data);
-          setError(null);
-        },
-        (failure: unknown) => {
-          if (!signal?.aborted) {
-            setError(asApiError(failure).message);
-          }
-        },
-      ),
-    [],
-  );
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => {
-      controller.abort();
-    };
-  }, [load]);
 
   const reload = async () => {
     setReloading(true);

@@ -1,26 +1,12 @@
-import { useEffect, useState } from 'react';
-import { fetchAdminUsage, type AdminUsage as Usage } from '../../api/admin.api';
-import { asApiError } from '../../hooks/useHistoryList';
+import { fetchAdminUsage } from '../../api/admin.api';
+import { useFetched } from '../../hooks/useFetched';
 import { UsageChart } from '../profile/UsageChart';
 import { AdminTable, ErrorAlert, Loading } from './AdminParts';
 import './admin.css';
 
 /** Usage: every user's runs per day over the last 30 days (the profile's chart), by model and top users. */
 export function AdminUsage() {
-  const [usage, setUsage] = useState<Usage | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    fetchAdminUsage(controller.signal).then(setUsage, (failure: unknown) => {
-      if (!controller.signal.aborted) {
-        setError(asApiError(failure).message);
-      }
-    });
-    return () => {
-      controller.abort();
-    };
-  }, []);
+  const { value: usage, error } = useFetched(fetchAdminUsage);
 
   if (usage === null) {
     return error ? <ErrorAlert message={error} /> : <Loading what="usage" />;
