@@ -27,15 +27,16 @@ export async function webPlugin(app: FastifyInstance, opts: WebOptions): Promise
   const root = opts.webRoot;
   const hasWeb = root !== undefined && fs.existsSync(path.join(root, 'index.html'));
   if (hasWeb) {
+    // Worked out once, not on every file served.
+    const assets = path.join(root, 'assets') + path.sep;
+    const runtime = path.join(root, 'runtime') + path.sep;
     await app.register(fastifyStatic, {
       root,
       wildcard: false,
       index: false,
       preCompressed: true,
       setHeaders(reply, filePath) {
-        const immutable = filePath.startsWith(path.join(root, 'assets') + path.sep);
-        reply.header('cache-control', immutable ? IMMUTABLE_CACHE : 'no-cache');
-        const runtime = path.join(root, 'runtime') + path.sep;
+        reply.header('cache-control', filePath.startsWith(assets) ? IMMUTABLE_CACHE : 'no-cache');
         if (filePath.startsWith(runtime)) {
           setRuntimeFileHeaders(reply, filePath.slice(runtime.length), opts.appUrl);
         }
