@@ -1,7 +1,7 @@
 import { TunnelError, type TunnelPort, type TunnelState } from '../../src/server/tunnel/tunnel.port.js';
 
 /** The public URL the fake answers unless given another. */
-export const FAKE_PUBLIC_URL = 'https://codegenie-test.ngrok.app';
+const FAKE_PUBLIC_URL = 'https://codegenie-test.ngrok.app';
 
 /**
  * A stand-in for the ngrok tunnel (which needs the internet): `open`
