@@ -55,6 +55,12 @@ export interface ModelStatus {
   reason?: string;
 }
 
+/** A failure of a model with its technical detail (hosts, URLs, causes): administrators only. */
+export interface ModelFailure {
+  message: string;
+  at: Date;
+}
+
 /**
  * What administrators see of a model (GET /api/admin/models), never users:
  * where it runs, with hosts and URLs, and its last failure in full.
@@ -65,7 +71,7 @@ export interface ModelDetails {
   /** The local file (local models). */
   file: string | null;
   /** The last failure (status check, download, load or generation) with its technical detail. */
-  lastError: { message: string; at: Date } | null;
+  lastError: ModelFailure | null;
 }
 
 /**

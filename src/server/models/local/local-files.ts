@@ -3,7 +3,7 @@ import type { Logger } from '../../logger.js';
 import { AppError } from '../../errors.js';
 import type { LocalModelEntry } from '../catalogue.js';
 import { GenerationCancelledError, ModelUnavailableError } from '../model-errors.js';
-import type { DownloadProgress, ModelDetails, ModelStatus } from '../provider.port.js';
+import type { DownloadProgress, ModelDetails, ModelFailure, ModelStatus } from '../provider.port.js';
 import { untilAborted } from './abortable.js';
 import {
   downloadFailedReason,
@@ -40,7 +40,7 @@ export class LocalFiles {
   /** Why the last download of a model failed, for users, by model id. */
   private readonly downloadFailures = new Map<string, string>();
   /** The last download failure of a model in full (host, cause), for administrators, by model id. */
-  private readonly downloadErrors = new Map<string, NonNullable<ModelDetails['lastError']>>();
+  private readonly downloadErrors = new Map<string, ModelFailure>();
   /** Download hosts that did not answer the start-up check. */
   private readonly unreachableHosts = new Set<string>();
   private startup: Promise<void> = Promise.resolve();

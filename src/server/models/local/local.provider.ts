@@ -12,9 +12,11 @@ import type {
   DownloadProgress,
   GenerationRequest,
   ModelDetails,
+  ModelFailure,
   ModelProvider,
   ModelStatus,
 } from '../provider.port.js';
+import { latestFailure } from '../model-failure.js';
 import { untilAborted } from './abortable.js';
 import { AsyncQueue } from './async-queue.js';
 import { GenerationQueue } from './generation-queue.js';
@@ -64,7 +66,7 @@ export class LocalProvider implements ModelProvider {
   /** Why a model could not be loaded last time, by model id. */
   private readonly loadFailures = new Map<string, string>();
   /** The last load or generation failure in full, for administrators, by model id. */
-  private readonly lastErrors = new Map<string, NonNullable<ModelDetails['lastError']>>();
+  private readonly lastErrors = new Map<string, ModelFailure>();
   private closed = false;
 
   constructor(private readonly options: LocalProviderOptions) {
@@ -135,10 +137,7 @@ export class LocalProvider implements ModelProvider {
       return { url: null, file: null, lastError: null };
     }
     const files = this.files.details(entry);
-    const own = this.lastErrors.get(entry.id);
-    const lastError =
-      own === undefined || (files.lastError !== null && files.lastError.at > own.at) ? files.lastError : own;
-    return { ...files, lastError };
+    return { ...files, lastError: latestFailure(this.lastErrors.get(entry.id), files.lastError) };
   }
 
   /** Loaded models, most recently used first. */

@@ -1,7 +1,7 @@
 import type { Logger } from '../../logger.js';
 import { MESSAGES } from '../../../shared/messages.js';
 import type { OpenAiModelEntry } from '../catalogue.js';
-import type { ModelStatus } from '../provider.port.js';
+import type { ModelFailure, ModelStatus } from '../provider.port.js';
 import { serves, type CheckTarget, type ServerFinding } from './openai-status-check.js';
 import { urlForLog } from '../urls.js';
 import { replicaUrls } from './openai.schema.js';
@@ -139,8 +139,8 @@ export class RemoteStatusTracker {
    * status and error (administrators only, GET /api/admin/models); undefined
    * while every server looked fine at its last check.
    */
-  lastProblem(model: OpenAiModelEntry): { message: string; at: Date } | undefined {
-    let latest: { message: string; at: Date } | undefined;
+  lastProblem(model: OpenAiModelEntry): ModelFailure | undefined {
+    let latest: ModelFailure | undefined;
     for (const url of replicaUrls(model)) {
       const server = this.servers.get(serverKey(url, model));
       const finding = server?.finding;

@@ -8,7 +8,15 @@ import {
   ProviderError,
   ProviderRateLimitedError,
 } from '../model-errors.js';
-import type { Chunk, GenerationRequest, ModelDetails, ModelProvider, ModelStatus } from '../provider.port.js';
+import { latestFailure } from '../model-failure.js';
+import type {
+  Chunk,
+  GenerationRequest,
+  ModelDetails,
+  ModelFailure,
+  ModelProvider,
+  ModelStatus,
+} from '../provider.port.js';
 import {
   ConnectionFailure,
   RetryableFailure,
@@ -71,7 +79,7 @@ export class OpenAiCompatibleProvider implements ModelProvider {
   /** Runs in flight on each replica, and the replicas left out after a refused connection. */
   private readonly replicas: ReplicaPool;
   /** The last failed generation of each model, with the server's URL (administrators only). */
-  private readonly lastFailures = new Map<string, NonNullable<ModelDetails['lastError']>>();
+  private readonly lastFailures = new Map<string, ModelFailure>();
 
   constructor(options: OpenAiProviderOptions) {
     this.timeouts = options.timeouts;
@@ -110,11 +118,11 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     if (model.provider !== 'openai-compatible') {
       return { url: null, file: null, lastError: null };
     }
-    const checked = this.checks.lastProblem(model);
-    const failed = this.lastFailures.get(model.id);
-    const lastError =
-      failed === undefined || (checked !== undefined && checked.at > failed.at) ? checked : failed;
-    return { url: replicaUrls(model).map(urlForLog).join(', '), file: null, lastError: lastError ?? null };
+    return {
+      url: replicaUrls(model).map(urlForLog).join(', '),
+      file: null,
+      lastError: latestFailure(this.lastFailures.get(model.id), this.checks.lastProblem(model)),
+    };
   }
 
   /** Resolves when the status checks running now have finished (tests and tools wait for it). */
