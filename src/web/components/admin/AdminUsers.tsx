@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   changeUser,
   createResetLink,
@@ -69,13 +69,22 @@ export function AdminUsers() {
     [filter],
   );
 
+  // A "Show more" still on its way when the filter changes must not append the old filter's accounts.
+  const more = useRef<AbortController | null>(null);
   useEffect(() => {
     const controller = new AbortController();
     void load(null, controller.signal);
     return () => {
       controller.abort();
+      more.current?.abort();
     };
   }, [load]);
+
+  const showMore = (cursor: string) => {
+    more.current?.abort();
+    more.current = new AbortController();
+    void load(cursor, more.current.signal);
+  };
 
   const replace = (changed: AdminUser) => {
     setUsers((current) => current?.map((u) => (u.id === changed.id ? changed : u)) ?? null);
@@ -175,7 +184,13 @@ export function AdminUsers() {
         </AdminTable>
       )}
       {nextCursor ? (
-        <button type="button" className="btn btn--secondary" onClick={() => void load(nextCursor)}>
+        <button
+          type="button"
+          className="btn btn--secondary"
+          onClick={() => {
+            showMore(nextCursor);
+          }}
+        >
           Show more accounts
         </button>
       ) : null}
