@@ -23,9 +23,8 @@ import { RunRegistry, systemTimers, type RunReader, type RunTimers } from './run
 import { checkLength, newRunRecord } from './generation-record.js';
 import { pumpRun } from './run-pump.js';
 import { followRun } from './run-follow.js';
-
-/** How a run ends when the server shuts down under it (as start-up marks one a crash left). */
-const SERVER_STOPPED = { code: 'interrupted', message: 'The server stopped during this generation.' };
+// How a run ends when the server shuts down under it: as a sweep fails the runs of a stopped instance.
+import { INSTANCE_GONE } from './run-ownership.js';
 
 export interface GenerationServiceDeps {
   store: Store;
@@ -349,7 +348,7 @@ export class GenerationService {
       const stopped = aborted && !this.closing;
       const failure =
         aborted && this.closing
-          ? SERVER_STOPPED
+          ? INSTANCE_GONE
           : typed instanceof AppError
             ? { code: typed.code, message: typed.message }
             : { code: 'internal', message: 'The model failed unexpectedly.' };
