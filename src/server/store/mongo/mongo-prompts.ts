@@ -20,6 +20,7 @@ import {
   outcomeSet,
   SUMMARY_PROJECTION,
   toPromptDoc,
+  type PromptDoc,
 } from './mongo.mapping.js';
 
 interface StatsFacets {
@@ -117,33 +118,29 @@ export class MongoPrompts implements PromptRepository {
   }
 
   async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage> {
-    const filter = promptListFilter(userId, query, cursor);
-    const n = limitValue(limit);
-    const docs = await atBoundary(() =>
-      this.c.prompts
-        .find(filter)
-        .sort(NEWEST_FIRST)
-        .limit(n + 1)
-        .maxTimeMS(QUERY_TIME_LIMIT_MS)
-        .toArray(),
-    );
-    return pageOf(docs, n, fromPromptDoc, (p) => p.createdAt);
+    const docs = await this.listing({}, userId, query, limit, cursor);
+    return pageOf(docs, limitValue(limit), fromPromptDoc, (p) => p.createdAt);
   }
 
-  async listSummariesForUser(
+  async listSummariesForUser(...args: PromptListingArgs): Promise<PromptSummaryPage> {
+    const docs = await this.listing({ projection: SUMMARY_PROJECTION }, ...args);
+    return pageOf(docs, limitValue(args[2]), fromSummaryDoc, (p) => p.createdAt);
+  }
+
+  /** One page of a listing (and one more document, to tell whether there is another), newest first, time-limited. */
+  private async listing(
+    options: { projection?: typeof SUMMARY_PROJECTION },
     ...[userId, query, limit, cursor]: PromptListingArgs
-  ): Promise<PromptSummaryPage> {
+  ): Promise<PromptDoc[]> {
     const filter = promptListFilter(userId, query, cursor);
-    const n = limitValue(limit);
-    const docs = await atBoundary(() =>
+    return atBoundary(() =>
       this.c.prompts
-        .find(filter, { projection: SUMMARY_PROJECTION })
+        .find(filter, options)
         .sort(NEWEST_FIRST)
-        .limit(n + 1)
+        .limit(limitValue(limit) + 1)
         .maxTimeMS(QUERY_TIME_LIMIT_MS)
         .toArray(),
     );
-    return pageOf(docs, n, fromSummaryDoc, (p) => p.createdAt);
   }
 
   async listThread(userId: string, threadId: string): Promise<PromptRecord[]> {
