@@ -54,6 +54,16 @@ describe('what users see of an upstream message', () => {
     );
   });
 
+  it('hides IPv6 addresses outside brackets too, as Node prints them, but not times or C++ names', () => {
+    expect(hideAddresses('connect ECONNREFUSED ::1:8000')).toBe('connect ECONNREFUSED [address hidden]');
+    expect(hideAddresses('no route to fd00:0:0:0:0:0:0:1 or 2001:db8::7, port 9000')).toBe(
+      'no route to [address hidden] or [address hidden], port 9000',
+    );
+    expect(hideAddresses('timeout at 12:30:45 in std::vector, a :: b')).toBe(
+      'timeout at 12:30:45 in std::vector, a :: b',
+    );
+  });
+
   it('hides them in a JSON error body, after removing the key', () => {
     const body = JSON.stringify({
       error: { message: 'Bad gateway: https://10.1.1.1:8443/v1 with key sk-123' },

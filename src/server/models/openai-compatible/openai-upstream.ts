@@ -58,12 +58,21 @@ export function userMessage(bodyText: string, secret: string | undefined): strin
   return hideAddresses(upstreamMessage(bodyText, secret));
 }
 
+/**
+ * An IPv6 address outside brackets, as Node prints it ("connect ECONNREFUSED
+ * ::1:8000"): with "::", or all eight groups, so a time such as 12:30:45 is
+ * left alone. Any port after it is taken as one more group.
+ */
+const BARE_IPV6 =
+  /(?<![\w:.])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?)(?![\w:.])/gi;
+
 /** Replaces URLs and IPv4/IPv6 addresses (with any port) by a neutral phrase. */
 export function hideAddresses(text: string): string {
   return text
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+/gi, '[address hidden]')
     .replace(/\[[0-9a-f:]+\](?::\d+)?/gi, '[address hidden]')
-    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '[address hidden]');
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '[address hidden]')
+    .replace(BARE_IPV6, (match) => (match === '::' ? match : '[address hidden]'));
 }
 
 function messageOf(value: unknown): string | undefined {
