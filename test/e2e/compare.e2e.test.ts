@@ -133,6 +133,29 @@ describe.skipIf(!CHROMIUM)('Compare in the browser', () => {
     await context.close();
   });
 
+  it("runs a column's Python code under that column", async () => {
+    const { page, context, problems } = await openCompare(server);
+    await page.getByLabel('Describe the code you want').fill('Add two numbers');
+    await page.getByRole('button', { name: 'Compare 2 models' }).click();
+    await expect.poll(() => badgeOf(page, 'Model A')).toBe('Done');
+    await expect.poll(() => badgeOf(page, 'Model B'), { timeout: 20_000 }).toBe('Done');
+
+    const code = column(page, 'Model A').getByRole('figure').filter({ hasText: 'return a + b' });
+    await code.getByRole('button', { name: 'Run Python code' }).click();
+    const output = code.getByRole('region', { name: /^Output of the / });
+    // The first run loads the Python runtime from the app itself.
+    await expect
+      .poll(() => output.getByRole('status').innerText(), { timeout: 60_000 })
+      .toMatch(/^Finished in /);
+    expect(
+      await column(page, 'Model B')
+        .getByRole('region', { name: /^Output of the / })
+        .count(),
+    ).toBe(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
   it('stops one column without touching the others', async () => {
     const { page, context, problems } = await openCompare(server, { expectedStatuses: [409] });
     await page.getByLabel('Describe the code you want').fill('Add two numbers');
