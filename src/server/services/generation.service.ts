@@ -18,7 +18,7 @@ import {
   ThreadSaver,
   type TurnPlacement,
 } from './thread.service.js';
-import { replayOf, resultOfRecord, startEventOf } from './run-replay.js';
+import { MODEL_FAILED, replayOf, resultOfRecord, startEventOf } from './run-replay.js';
 import { RunRegistry, systemTimers, type RunReader, type RunTimers } from './run-registry.js';
 import { checkLength, newRunRecord } from './generation-record.js';
 import { pumpRun } from './run-pump.js';
@@ -351,7 +351,7 @@ export class GenerationService {
           ? INSTANCE_GONE
           : typed instanceof AppError
             ? { code: typed.code, message: typed.message }
-            : { code: 'internal', message: 'The model failed unexpectedly.' };
+            : MODEL_FAILED;
       if (!(typed instanceof AppError)) {
         this.deps.log.error({ err: error, promptId: spec.record.id }, 'generation failed');
       }

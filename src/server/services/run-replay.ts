@@ -27,6 +27,8 @@ export function resultOfRecord(record: PromptRecord): GenerationResult {
 }
 
 const STOPPED = { code: 'cancelled', message: 'The generation was stopped.' };
+/** The error of a run that failed with no typed error to name (logged where it happened). */
+export const MODEL_FAILED = { code: 'internal', message: 'The model failed unexpectedly.' };
 
 /**
  * A run that is no longer live, as events from its record: `start`, the
@@ -49,7 +51,7 @@ export function replayEvents(record: PromptRecord): NumberedEvent[] {
     case 'failed':
       events.push({
         event: 'error',
-        data: record.error ?? { code: 'internal', message: 'The model failed unexpectedly.' },
+        data: record.error ?? MODEL_FAILED,
       });
       break;
     case 'running':
