@@ -17,7 +17,8 @@ import type {
   RegistrationInfo,
   UserStatus,
 } from '../../shared/admin.schemas';
-import { apiRequest, openEventStream, readEventStream, type RequestOptions } from './api-client';
+import { apiRequest, openEventStream, type RequestOptions } from './api-client';
+import { readEventStream } from './event-stream';
 
 // Every shape here is the shared schema's (type-only imports: zod stays out of the bundle).
 export type {

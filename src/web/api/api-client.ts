@@ -1,4 +1,3 @@
-import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type { ApiErrorBody } from '../../shared/api.schemas';
 import { MESSAGES } from '../../shared/messages';
 
@@ -164,34 +163,6 @@ export async function openEventStream(
     throw new ApiError({ status: response.status, code: 'bad_response', message: MESSAGES.internal });
   }
   return response.body;
-}
-
-/** One server-sent event as read from a stream: its name, data and id (when the server numbers them). */
-export interface ServerSentEvent {
-  event?: string | undefined;
-  data: string;
-  id?: string | undefined;
-}
-
-/** Reads an open event stream (from `openEventStream`) message by message until it ends. */
-export async function* readEventStream(
-  stream: ReadableStream<BufferSource>,
-): AsyncGenerator<ServerSentEvent> {
-  const reader = stream
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) {
-        return;
-      }
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
 }
 
 async function toApiError(response: Response): Promise<ApiError> {

@@ -6,7 +6,8 @@ import type {
   GenerationEvent,
 } from '../../shared/generation.schemas';
 import type { ModelListing } from '../../shared/models.schemas';
-import { apiRequest, openEventStream, readEventStream } from './api-client';
+import { apiRequest, openEventStream } from './api-client';
+import { readEventStream } from './event-stream';
 
 // Every shape here is the shared schema's (type-only imports: zod stays out of the bundle).
 export type { Language } from '../../shared/languages';
