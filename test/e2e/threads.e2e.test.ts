@@ -104,6 +104,39 @@ describe.skipIf(!CHROMIUM)('Threads in the browser', () => {
     await context.close();
   });
 
+  it("runs an earlier turn's code in its own turn", async () => {
+    const js = (text: string) =>
+      `Here you are:\n\n\`\`\`javascript\nconsole.log(${JSON.stringify(text)});\n\`\`\`\n`;
+    upstream.script([
+      { type: 'answer', text: js('from turn one') },
+      { type: 'answer', text: js('from turn two') },
+    ]);
+    const { page, context, problems } = await openSignedInPage(browser, server);
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => page.getByLabel('Model', { exact: true }).inputValue()).toBe('remote-chat');
+    await page.getByLabel('Describe the code you want').fill('Print something');
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await done(page);
+    await page.getByLabel('Ask a follow-up').fill('print something else');
+    await page.getByRole('button', { name: 'Send follow-up' }).click();
+    await expect.poll(() => turn(page, 2).innerText(), { timeout: 15_000 }).toContain('from turn two');
+    await done(page);
+
+    await turn(page, 1).getByRole('button', { name: 'Run JavaScript code' }).click();
+    const output = turn(page, 1).getByRole('region', { name: /^Output of the / });
+    await expect
+      .poll(() => output.getByRole('status').innerText(), { timeout: 30_000 })
+      .toMatch(/^Finished in /);
+    expect(await output.getByTestId('run-output').innerText()).toContain('from turn one');
+    expect(
+      await turn(page, 2)
+        .getByRole('region', { name: /^Output of the / })
+        .count(),
+    ).toBe(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('asks a follow-up question on Explain about the code explained', async () => {
     upstream.script([
       { type: 'answer', text: 'It adds two numbers.' },
