@@ -11,7 +11,9 @@ export const AUTHENTICATED: Record<string, string[]>[] = [{ bearerAuth: [] }, { 
 
 /** Answers of these routes carry credentials or personal data: no cache may keep them. */
 export function noStore(app: FastifyInstance): void {
-  app.addHook('onSend', async (_request, reply) => {
+  // Synchronous: an async hook costs a promise on every answer of these routes.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     void reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 }
