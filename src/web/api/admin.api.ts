@@ -14,7 +14,6 @@ import type {
   AdminUserEnvelope,
   AdminUserPage,
   OneTimeLink,
-  RegistrationInfo,
   UserStatus,
 } from '../../shared/admin.schemas';
 import { apiRequest, openEventStream, type RequestOptions } from './api-client';
@@ -33,7 +32,6 @@ export type {
   AdminUser,
   AdminUserPage,
   OneTimeLink,
-  RegistrationInfo,
   RegistrationMode,
   UserStatus,
 } from '../../shared/admin.schemas';
@@ -43,11 +41,6 @@ const SESSION = { sessionRequired: true } as const;
 /** Options of an admin GET: the session is required, and the caller may abort it. */
 function sessionGet(signal: AbortSignal | undefined): RequestOptions {
   return signal ? { ...SESSION, signal } : SESSION;
-}
-
-/** Who may register right now (public: the Register page asks before showing its form). */
-export function fetchRegistrationInfo(signal?: AbortSignal): Promise<RegistrationInfo> {
-  return apiRequest<RegistrationInfo>('GET', '/auth/registration', signal ? { signal } : {});
 }
 
 /** One page of accounts, newest first; `q` searches username, email and display name. */

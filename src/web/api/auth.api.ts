@@ -8,7 +8,18 @@ import type {
   User,
   UserEnvelope,
 } from '../../shared/auth.schemas';
+import type { RegistrationInfo } from '../../shared/admin.schemas';
 import { ApiError, apiRequest } from './api-client';
+
+export type { RegistrationInfo } from '../../shared/admin.schemas';
+
+/**
+ * Who may register right now (public: the Register page asks before showing its form).
+ * Here, not in admin.api.ts, so the Register page does not load the Admin page's client.
+ */
+export function fetchRegistrationInfo(signal?: AbortSignal): Promise<RegistrationInfo> {
+  return apiRequest<RegistrationInfo>('GET', '/auth/registration', signal ? { signal } : {});
+}
 
 /** What the register form sends; `displayName` is left out when empty. */
 export type RegisterInput = RegisterRequest;

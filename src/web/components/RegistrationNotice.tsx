@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { MESSAGES } from '../../shared/messages';
-import type { RegistrationInfo } from '../api/admin.api';
+import type { RegistrationInfo } from '../api/auth.api';
 
 /**
  * What the Register page says about the registration mode in force. Returns

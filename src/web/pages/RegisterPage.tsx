@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { MESSAGES } from '../../shared/messages';
-import { fetchRegistrationInfo, type RegistrationInfo } from '../api/admin.api';
-import type { RegisterInput } from '../api/auth.api';
+import { fetchRegistrationInfo, type RegisterInput, type RegistrationInfo } from '../api/auth.api';
 import { useAuth } from '../auth/auth.context';
 import type { LoginLocationState } from '../auth/login-state';
 import { FormAlert, FormField } from '../components/FormField';
