@@ -16,12 +16,16 @@ const booleanFlag = z
   })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const positiveInt = (max: number) =>
+const wholeNumber = (min: number, max: number) =>
   z.coerce
     .number({ error: 'must be a whole number' })
     .int('must be a whole number')
-    .min(1, 'must be at least 1')
+    .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
+
+const positiveInt = (max: number) => wholeNumber(1, max);
+
+const nonEmpty = z.string().min(1, 'must not be empty');
 
 const urlString = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
@@ -65,9 +69,7 @@ export const envSchema = z.object({
     .max(65535, 'must be between 0 and 65535')
     .default(3000)
     .meta(doc('TCP port the server listens on.')),
-  HOST: z
-    .string()
-    .min(1, 'must not be empty')
+  HOST: nonEmpty
     .default('127.0.0.1')
     .meta(doc('Interface to bind; `0.0.0.0` for all.', '`127.0.0.1` (this machine only)')),
   WEB_CONCURRENCY: positiveInt(64)
@@ -85,9 +87,7 @@ export const envSchema = z.object({
         '`http://localhost:PORT`',
       ),
     ),
-  DATA_DIR: z
-    .string()
-    .min(1, 'must not be empty')
+  DATA_DIR: nonEmpty
     .default('./data')
     .meta(doc('Folder for the embedded database, downloaded models and other data.')),
   DATABASE_URL: z
@@ -161,9 +161,7 @@ export const envSchema = z.object({
   TRUST_PROXY: booleanFlag
     .default(false)
     .meta(doc('Set to `true` behind a reverse proxy so client IPs come from `X-Forwarded-For`.')),
-  NGROK_AUTHTOKEN: z
-    .string()
-    .min(1)
+  NGROK_AUTHTOKEN: nonEmpty
     .optional()
     .meta(
       doc(
@@ -245,9 +243,7 @@ export const envSchema = z.object({
   INVITATION_TTL_DAYS: positiveInt(365)
     .default(7)
     .meta(doc('How long an invitation link works, in days, unless the admin chooses otherwise.')),
-  MODELS_FILE: z
-    .string()
-    .min(1)
+  MODELS_FILE: nonEmpty
     .optional()
     .meta(doc('Model catalogue (JSON or YAML) to use instead of the shipped one.', '`config/models.yaml`')),
   MODELS_AUTO_DOWNLOAD: booleanFlag
@@ -257,11 +253,7 @@ export const envSchema = z.object({
         'Download a missing local model file on first use; with `false`, run `npm run models -- pull <id>` first.',
       ),
     ),
-  MODELS_DIR: z
-    .string()
-    .min(1)
-    .optional()
-    .meta(doc('Where downloaded GGUF files are kept.', '`DATA_DIR/models`')),
+  MODELS_DIR: nonEmpty.optional().meta(doc('Where downloaded GGUF files are kept.', '`DATA_DIR/models`')),
   MODELS_MEMORY_BUDGET_MB: positiveInt(16 * 1024 * 1024)
     .optional()
     .meta(
@@ -277,11 +269,7 @@ export const envSchema = z.object({
   MODELS_PARALLEL: positiveInt(64)
     .default(1)
     .meta(doc('Local generations decoded at the same time.', '1 (best on a CPU)')),
-  MODELS_QUEUE_LENGTH: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int()
-    .min(0)
-    .max(10_000)
+  MODELS_QUEUE_LENGTH: wholeNumber(0, 10_000)
     .default(16)
     .meta(
       doc(

@@ -173,6 +173,19 @@ describe('loadConfig', () => {
     ).toHaveLength(1);
   });
 
+  it('says what a whole number needs, for every such variable alike', () => {
+    let error: unknown;
+    try {
+      loadConfig({ MODELS_QUEUE_LENGTH: '-1', MODELS_PARALLEL: '1.5' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.find((p) => p.startsWith('MODELS_QUEUE_LENGTH='))).toContain('must be at least 0');
+    expect(problems.find((p) => p.startsWith('MODELS_PARALLEL='))).toContain('must be a whole number');
+  });
+
   it('opens no public link without NGROK_AUTHTOKEN, and reads its settings with one', () => {
     expect(loadConfig({}).publicLink).toBeUndefined();
     expect(loadConfig({ NGROK_AUTHTOKEN: 'tok' }).publicLink).toEqual({
