@@ -85,4 +85,20 @@ describe('ModelRegistry.replaceCatalogue', () => {
     expect(registry.loadedAt).not.toBe(before);
     expect(registry.details()[0]).toMatchObject({ id: 'a', url: null, file: null, lastError: null });
   });
+
+  it("tells each provider which of its models the new catalogue keeps, so it drops the others' checks", async () => {
+    const retained: string[][] = [];
+    const provider = {
+      ...fakeProvider('openai-compatible'),
+      retain: (models: readonly ModelEntry[]) => {
+        retained.push(models.map((m) => m.id));
+      },
+    };
+    const registry = new ModelRegistry(catalogueOf(remote('a'), remote('b')), {
+      'openai-compatible': provider,
+    });
+    registry.start();
+    await registry.replaceCatalogue(catalogueOf(remote('b'), remote('c')));
+    expect(retained).toEqual([['b', 'c']]);
+  });
 });

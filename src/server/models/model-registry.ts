@@ -54,7 +54,7 @@ export class ModelRegistry {
    * kinds it drops (runs may be using them). Requests look models up anew, so
    * new runs see the new entries at once; runs in progress hold their own
    * entry and go on undisturbed. Added and changed models start their
-   * background checks.
+   * background checks; the providers drop those of removed ones (retain).
    */
   async replaceCatalogue(catalogue: Catalogue): Promise<CatalogueChange> {
     const missing = new Set(catalogue.models.map((m) => m.provider).filter((kind) => !this.providers[kind]));
@@ -75,6 +75,9 @@ export class ModelRegistry {
     };
     this.current = catalogue;
     this.loadedAt = new Date();
+    for (const [kind, provider] of Object.entries(this.providers)) {
+      provider.retain?.(catalogue.models.filter((m) => m.provider === kind));
+    }
     if (this.started) {
       const fresh = new Set([...change.added, ...change.changed]);
       this.startModels(catalogue.models.filter((m) => fresh.has(m.id)));

@@ -87,6 +87,12 @@ export interface ModelProvider {
    * Returns at once; never waits for the network, so start-up is not delayed.
    */
   start?(models: readonly ModelEntry[]): void;
+  /**
+   * Optional: a reloaded catalogue holds only these models of this provider;
+   * background work kept for any other (status checks of a server no model
+   * uses any more) stops.
+   */
+  retain?(models: readonly ModelEntry[]): void;
   /** A cheap snapshot; never does I/O. */
   status(model: ModelEntry): ModelStatus;
   /**

@@ -147,6 +147,29 @@ describe('RemoteStatusTracker: when it checks', () => {
     expect(t.statusOf(model({ apiKeyEnv: 'MISSING_KEY' }))).toBeUndefined();
   });
 
+  it('after a catalogue reload, checks no more a server no model uses, nor for a model no longer listed', async () => {
+    const { calls, check } = scriptedCheck([REACHABLE]);
+    const t = track(check);
+    const gone = model({ id: 'gone', model: 'old-coder' });
+    const far = model({ id: 'far', baseUrl: 'http://10.0.0.8/v1', model: 'far-coder' });
+    t.watch([model(), gone, far]);
+    await t.settled();
+    // Neither lists the model expected of it (old-coder, far-coder): both are looked at again and again.
+    expect(vi.getTimerCount()).toBe(2);
+
+    t.retain([model()]);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    // One more check of the first server finds all it now expects; the second is never asked again.
+    expect(calls.map((c) => c.target.baseUrl)).toEqual([
+      'http://user:pw@10.0.0.7:8000/v1',
+      'http://10.0.0.8/v1',
+      'http://user:pw@10.0.0.7:8000/v1',
+    ]);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(t.statusOf(model())).toEqual({ status: 'ready' });
+  });
+
   it('close() stops the timers and aborts a check under way', async () => {
     const { calls, check } = scriptedCheck([DOWN]);
     const t = track(check);

@@ -39,6 +39,8 @@ interface ServerState {
   timerDueAt: number;
   /** The state last written to the log, so each change is logged once. */
   logged: string | undefined;
+  /** No model of the catalogue is served here any more (retain): it is not checked again. */
+  retired: boolean;
 }
 
 /**
@@ -156,6 +158,34 @@ export class RemoteStatusTracker {
     return latest;
   }
 
+  /**
+   * The catalogue now holds only these models (after a reload): servers no
+   * model uses any more are forgotten, with their timers, and each server
+   * expects only the model names still listed for it. Otherwise a server
+   * kept being rechecked, and logged as lacking a model, for a model the
+   * catalogue no longer has.
+   */
+  retain(models: readonly OpenAiModelEntry[]): void {
+    const expected = new Map<string, Set<string>>();
+    for (const model of models) {
+      for (const url of replicaUrls(model)) {
+        const key = serverKey(url, model);
+        expected.set(key, (expected.get(key) ?? new Set()).add(model.model));
+      }
+    }
+    for (const [key, server] of this.servers) {
+      const names = expected.get(key);
+      if (names === undefined) {
+        server.retired = true;
+        clearTimeout(server.timer);
+        server.timer = undefined;
+        this.servers.delete(key);
+      } else {
+        server.expected = names;
+      }
+    }
+  }
+
   /** Resolves when the checks running now have finished and recorded their finding. */
   async settled(): Promise<void> {
     await Promise.all([...this.running]);
@@ -205,6 +235,7 @@ export class RemoteStatusTracker {
         timer: undefined,
         timerDueAt: 0,
         logged: undefined,
+        retired: false,
       };
       this.servers.set(key, server);
     }
@@ -235,7 +266,7 @@ export class RemoteStatusTracker {
           ? undefined
           : Math.min(this.options.maxRecheckMs, this.options.recheckMs * 2 ** (server.failures - 1));
         this.report(server, missing, nextCheckMs);
-        if (nextCheckMs !== undefined) {
+        if (nextCheckMs !== undefined && !server.retired) {
           this.schedule(server, nextCheckMs);
         }
       })

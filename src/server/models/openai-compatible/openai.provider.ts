@@ -101,6 +101,11 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     this.checks.watch(models.filter((m): m is OpenAiModelEntry => m.provider === 'openai-compatible'));
   }
 
+  /** After a catalogue reload: servers and model names no entry lists any more are no longer checked. */
+  retain(models: readonly ModelEntry[]): void {
+    this.checks.retain(models.filter((m): m is OpenAiModelEntry => m.provider === 'openai-compatible'));
+  }
+
   status(model: ModelEntry): ModelStatus {
     if (model.provider !== 'openai-compatible') {
       return { status: 'unavailable', reason: `${model.name} is not served by an OpenAI-compatible server.` };
