@@ -143,6 +143,23 @@ describe('guardRepository', () => {
     // The same wrapper every time.
     expect(Reflect.get(guarded, 'write')).toBe(Reflect.get(guarded, 'write'));
   });
+
+  it('runs the methods named as reads without `around`, still retried and translated', async () => {
+    const repo = new Repo();
+    let arounds = 0;
+    const around = <T>(call: () => T): T => {
+      arounds++;
+      return call();
+    };
+    const guarded = guardRepository(repo, { timeoutMs: 1000, around, reads: ['helper'] });
+    await expect(guarded.helper('b')).resolves.toBe('B');
+    await expect(guarded.helper('fail')).rejects.toBeInstanceOf(StoreReadOnlyError);
+    expect(arounds).toBe(0);
+    // Any other method is a write: `around` on each try (one busy, one that succeeds).
+    repo.busyLeft = 1;
+    await expect(guarded.write('c')).resolves.toBe('C');
+    expect(arounds).toBe(2);
+  });
 });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-sqlite-faults-'));

@@ -96,6 +96,8 @@ export async function retryWhileBusy<T>(attempt: () => T | Promise<T>, policy: B
 export interface GuardOptions extends BusyPolicy {
   /** Runs around every call, e.g. to commit these writes with synchronous=FULL. */
   around?: <T>(call: () => T) => T;
+  /** Read-only methods: run without `around` (a read commits nothing, so there is nothing to make durable). */
+  reads?: readonly string[];
   /** Methods that give up at once when the database is locked, resolving to undefined (best-effort writes). */
   skipWhenBusy?: readonly string[];
   /** Runs after a method succeeds, before its result is reported; its errors are reported instead. */
@@ -124,7 +126,9 @@ export function guardRepository<T extends object>(repo: T, options: GuardOptions
       if (!guarded) {
         const method = member as AnyMethod;
         const after = typeof prop === 'string' ? options.after?.[prop] : undefined;
-        const attempt = (args: unknown[]): unknown => around(() => method.apply(target, args));
+        const attempt = options.reads?.includes(String(prop))
+          ? (args: unknown[]): unknown => method.apply(target, args)
+          : (args: unknown[]): unknown => around(() => method.apply(target, args));
         guarded = skip.has(String(prop))
           ? async (...args: unknown[]) => {
               try {

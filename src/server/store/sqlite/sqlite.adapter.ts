@@ -78,6 +78,28 @@ export interface SqliteStoreOptions {
 
 /** Repositories whose writes are fsynced before they are acknowledged (issue 13, finding 3). */
 const DURABLE = new Set(['users', 'sessions', 'passwordResets', 'outbox']);
+/**
+ * The reads of those repositories: run without the two pragma statements of a
+ * durable write, which would otherwise cost several times the read itself on
+ * every signed-in request (sessions.findWithUser). A read missing here is only
+ * slower, never less durable.
+ */
+const DURABLE_REPO_READS = [
+  'findById',
+  'findWithUser',
+  'findByUsername',
+  'findByEmail',
+  'findByHash',
+  'listActiveForUser',
+  'listAllForUser',
+  'listAll',
+  'listForUser',
+  'listDue',
+  'nextDueAt',
+  'countActiveAdmins',
+  'countRunsSince',
+  'search',
+];
 
 /** What a store file or folder that cannot be written is called at start-up, naming the path. */
 function notWritable(file: string, cause: unknown): Error {
@@ -241,7 +263,7 @@ function guardStore(store: SqliteStore, db: Database.Database, options: SqliteSt
       if (repo === undefined) {
         const own = byName[prop] ?? { timeoutMs };
         const around = options.durableWrites === true && DURABLE.has(prop) ? durable : undefined;
-        repo = guardRepository(member, { ...own, around });
+        repo = guardRepository(member, { ...own, around, reads: DURABLE_REPO_READS });
         guarded.set(prop, repo);
       }
       return repo;
