@@ -1,15 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { loadConfig } from '../../src/server/config.js';
+import { describe, expect, it } from 'vitest';
 import { pyodideDir } from '../../src/server/plugins/runtime.plugin.js';
-import { SqliteStore } from '../../src/server/store/sqlite/sqlite.adapter.js';
 import { PYODIDE_VERSION } from '../../src/shared/run.js';
-import { TEST_SESSION_SECRET } from '../helpers/app.js';
-import { logSink } from '../helpers/secrets.js';
-import { useTempDir } from '../helpers/suite.js';
+import { useTempDir, useTestServer } from '../helpers/suite.js';
 
 /*
  * Run code (issue 15): the runner's files come from the app itself. Pyodide's
@@ -19,34 +13,19 @@ import { useTempDir } from '../helpers/suite.js';
  */
 
 const web = useTempDir('codegenie-web-runtime-');
-const data = useTempDir('codegenie-data-runtime-');
 const SOURCE = path.resolve(import.meta.dirname, '../../src/web/public/runtime');
 const APP_URL = 'https://codegenie.example';
 
 describe('runtime files', () => {
-  let app: FastifyInstance;
-  let store: SqliteStore;
-  let base = '';
-  beforeAll(async () => {
+  // A web root of its own: a page, and the runtime files as the web build ships them.
+  const server = useTestServer(() => {
     fs.writeFileSync(path.join(web.path, 'index.html'), '<!doctype html><title>app</title>');
     fs.cpSync(SOURCE, path.join(web.path, 'runtime'), { recursive: true });
-    store = SqliteStore.open(path.join(data.path, 'db.sqlite'));
-    app = await buildApp({
-      config: loadConfig({ DATA_DIR: data.path, APP_URL }),
-      store,
-      sessionSecret: TEST_SESSION_SECRET,
-      webRoot: web.path,
-      logStream: logSink('runtime-files'),
-    });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-  });
-  afterAll(async () => {
-    await app.close();
-    await store.close();
+    return { name: 'runtime-files', web: web.path, env: { APP_URL } };
   });
 
   const pyodideUrl = (file: string, version = PYODIDE_VERSION) =>
-    `${base}/runtime/pyodide/${version}/${file}`;
+    `${server.url}/runtime/pyodide/${version}/${file}`;
 
   it('serves the WebAssembly runtime as application/wasm, byte for byte, cached for a year, loadable cross-origin', async () => {
     const res = await fetch(pyodideUrl('pyodide.asm.wasm'), { headers: { 'accept-encoding': 'identity' } });
@@ -85,7 +64,7 @@ describe('runtime files', () => {
   });
 
   it('sends the sandbox page under its own CSP: runtime scripts, WebAssembly, no eval, network only to the runtime, framed by the app', async () => {
-    const res = await fetch(`${base}/runtime/sandbox.html`);
+    const res = await fetch(`${server.url}/runtime/sandbox.html`);
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';
     const directives = new Map(
@@ -94,12 +73,12 @@ describe('runtime files', () => {
         return [name, values.join(' ')];
       }),
     );
-    const origins = `${APP_URL} ${base}`;
+    const origins = `${APP_URL} ${server.url}`;
     expect(directives.get('default-src')).toBe("'none'");
     expect(directives.get('script-src')).toBe(
-      `${APP_URL}/runtime/ ${base}/runtime/ blob: 'wasm-unsafe-eval'`,
+      `${APP_URL}/runtime/ ${server.url}/runtime/ blob: 'wasm-unsafe-eval'`,
     );
-    expect(directives.get('connect-src')).toBe(`${APP_URL}/runtime/pyodide/ ${base}/runtime/pyodide/`);
+    expect(directives.get('connect-src')).toBe(`${APP_URL}/runtime/pyodide/ ${server.url}/runtime/pyodide/`);
     expect(directives.get('worker-src')).toBe('blob:');
     expect(directives.get('frame-ancestors')).toBe(origins);
     expect(csp).not.toMatch(/'unsafe-eval'|'unsafe-inline'/);
@@ -108,7 +87,7 @@ describe('runtime files', () => {
     expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     await res.text();
 
-    const page = await fetch(`${base}/`);
+    const page = await fetch(`${server.url}/`);
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('content-security-policy')).not.toMatch(/'unsafe-eval'|'unsafe-inline'/);
     await page.text();
@@ -116,7 +95,7 @@ describe('runtime files', () => {
 
   it('serves the sandbox scripts to the opaque origin, revalidated on every load', async () => {
     for (const file of ['sandbox.js', 'run-worker.js']) {
-      const res = await fetch(`${base}/runtime/${file}`);
+      const res = await fetch(`${server.url}/runtime/${file}`);
       expect(res.status, file).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/javascript/);
       expect(res.headers.get('access-control-allow-origin')).toBe('*');

@@ -27,8 +27,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   clock?: Clock;
   hasher?: PasswordHasher;
-  /** Serve the built web app from dist/web (browser tests). */
-  web?: boolean;
+  /** Serve the built web app (WEB_ROOT: browser tests), or the web root in this folder. */
+  web?: boolean | string;
   /** A name for the log file. */
   name?: string;
   /** A model catalogue written to DATA_DIR/models.json and used as MODELS_FILE. */
@@ -100,7 +100,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logStream,
     mailRetry: options.mailRetry ?? { attempts: 3, baseDelayMs: 50 },
     modelStatusChecks: options.modelStatusChecks,
-    webRoot: options.web ? WEB_ROOT : undefined,
+    webRoot: typeof options.web === 'string' ? options.web : options.web ? WEB_ROOT : undefined,
     publicLink: link,
   });
   await app.listen({ port, host: '127.0.0.1' });
