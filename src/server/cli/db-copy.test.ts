@@ -215,6 +215,9 @@ describe('db:copy, SQLite to SQLite', () => {
     expect(first.out()).toMatch(/activity \(history\)\s+4000\s+4000\n/);
     expect(first.out()).toMatch(/prompts\s+4000\s+4000\n/);
     expect(first.err()).toMatch(/copy \[#{30}\] 100% 1000\/1000 users · 13000 records written/);
+    // Counting reads every record of both stores again: it shows its progress too.
+    expect(first.err()).toMatch(/check source \[#{30}\] 100% 1000\/1000 users\n/);
+    expect(first.err()).toMatch(/check target \[#{30}\] 100% 1000\/1000 users\n/);
 
     const copied = await dump(open(to));
     // Every field of every live record, compared with what was written to the source.

@@ -6,7 +6,15 @@ import { createStore, databaseFromUrl, describeDatabase } from '../store/index.j
 import type { Store } from '../store/store.port.js';
 import { SESSION_SECRET_NAME } from '../session-secret.js';
 import { renderBar } from './progress-bar.js';
-import { copyStore, countStore, countUsers, KINDS, type CopyReport, type Kind } from './store-sync.js';
+import {
+  copyStore,
+  countStore,
+  countUsers,
+  KINDS,
+  type CopyReport,
+  type Counts,
+  type Kind,
+} from './store-sync.js';
 
 export { copyStore, countStore, KINDS, type CopyReport, type Counts, type Kind } from './store-sync.js';
 
@@ -148,8 +156,8 @@ export async function main(argv: string[], io: CopyIo): Promise<number> {
     await copySessionSecret(source, target, now, io);
 
     const checkedAt = io.now();
-    const sourceCounts = await countStore(source, checkedAt);
-    const targetCounts = await countStore(target, checkedAt);
+    const sourceCounts = await countWithProgress(source, 'check source', checkedAt, io);
+    const targetCounts = await countWithProgress(target, 'check target', checkedAt, io);
     const rows = KINDS.map(
       (k) =>
         `${LABELS[k].padEnd(20)}${String(sourceCounts[k]).padStart(10)}${String(targetCounts[k]).padStart(10)}${
@@ -179,6 +187,16 @@ export async function main(argv: string[], io: CopyIo): Promise<number> {
   } finally {
     await Promise.all(opened.map((s) => s.close()));
   }
+}
+
+/** The records of one store, counted user by user after the copy (every record is read): with a bar. */
+async function countWithProgress(store: Store, label: string, at: Date, io: CopyIo): Promise<Counts> {
+  const bar = new ProgressBar(io.stderr, label, await countUsers(store));
+  const counts = await countStore(store, at, (done) => {
+    bar.update(done);
+  });
+  bar.finish();
+  return counts;
 }
 
 /**
