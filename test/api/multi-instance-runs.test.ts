@@ -155,7 +155,9 @@ describe('runs across instances on one store', () => {
     expect(await turnOn(b, run)).toMatchObject({ status: 'completed', output: ANSWER, error: null });
   }, 60_000);
 
-  it("stops A's run within 2 s when the cancel is sent to B", async () => {
+  // How soon the owner notices (twice a second) is pinned with fake timers in
+  // instance-heartbeat.job.test.ts; here the deadline is only a deadline, not a timing claim.
+  it("stops A's run when the cancel is sent to B", async () => {
     upstream.script([{ type: 'answer', text: ANSWER, stallAfterChunks: HELD }]);
     const run = await startRun(a);
 
@@ -163,7 +165,7 @@ describe('runs across instances on one store', () => {
     expect(cancel.status).toBe(202);
     expect(cancel.body).toEqual({ id: run.id, status: 'cancelling' });
     await expect
-      .poll(() => turnOn(b, run), { timeout: 2000, interval: 100 })
+      .poll(() => turnOn(b, run), { timeout: 30_000, interval: 100 })
       .toMatchObject({ status: 'cancelled' });
 
     const events = await run.events;
