@@ -56,6 +56,7 @@ export const MESSAGES = {
   adminOnly: 'Only administrators can do this.',
   lastAdmin: 'This is the last administrator: make another account an administrator first.',
   // Run code (issue 15): written to stderr when the code reads input() or prompt() and the stdin box is empty.
+  runSandboxFailed: 'The code runner could not start. Check your connection, then press Run again.',
   runInputUnavailable:
     'Input is not available: type the lines input() should read into the stdin box and run again.',
   // Run code (issue 15): shown on code blocks Run cannot run, and under a run whose output was cut.

@@ -185,6 +185,20 @@ describe.skipIf(!CHROMIUM)('Run code in the browser', () => {
     await context.close();
   }, 180_000);
 
+  it('says so when the code runner cannot start, and the next Run starts it', async () => {
+    const { page, context } = await generate('```python\nprint("runner back")\n```');
+    const python = block(page, 'runner back');
+    // The sandbox page fails to load: the run must end "failed" with a reason, not stay "Running…".
+    await page.route('**/runtime/sandbox.html', (route) => route.abort());
+    expect(await runToEnd(python, 'Python')).toMatch(/^Failed after /);
+    expect(await printed(python).innerText()).toContain(MESSAGES.runSandboxFailed);
+    await page.unroute('**/runtime/sandbox.html');
+    await python.getByRole('button', { name: 'Run Python code' }).click();
+    await expect.poll(() => state(python).innerText(), { timeout: 60_000 }).toMatch(/^Finished in /);
+    expect(await printed(python).innerText()).toContain('runner back');
+    await context.close();
+  }, 120_000);
+
   it("model-written code that calls the app's API gets nothing, and the session still works", async () => {
     // The code a model could write to act as the user: read the account, then sign the user out.
     const me = `${server.url}/api/auth/me`;

@@ -18,6 +18,9 @@ export interface RunHandle {
 /** The sandbox page: served by the app with its own CSP (src/server/plugins/runtime.plugin.ts). */
 const SANDBOX_URL = '/runtime/sandbox.html';
 
+/** How long a loaded sandbox page has to say "ready": it does so as soon as its script runs. */
+const SANDBOX_READY_AFTER_LOAD_MS = 5_000;
+
 interface Sandbox {
   frame: HTMLIFrameElement;
   post(message: unknown): void;
@@ -34,7 +37,7 @@ let nextId = 0;
  * cookie, storage or DOM of the app and its requests carry no session.
  */
 function openSandbox(): Promise<Sandbox> {
-  sandbox ??= new Promise<Sandbox>((resolve) => {
+  sandbox ??= new Promise<Sandbox>((resolve, reject) => {
     const frame = document.createElement('iframe');
     frame.setAttribute('sandbox', 'allow-scripts');
     frame.src = SANDBOX_URL;
@@ -48,18 +51,34 @@ function openSandbox(): Promise<Sandbox> {
       // The frame's origin is opaque: "*" is the only target origin that reaches it.
       post: (message) => frame.contentWindow?.postMessage(message, '*'),
     };
-    window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    let ready = false;
+    const onMessage = (event: MessageEvent<unknown>) => {
       // Only our frame speaks to us (its origin is "null"); anything else is ignored.
       if (event.source !== frame.contentWindow || event.origin !== 'null') {
         return;
       }
       const data = event.data as { type?: string; id?: string; event?: RunEvent } | null;
       if (data?.type === 'ready') {
+        ready = true;
         resolve(box);
       } else if (data?.type === 'event' && typeof data.id === 'string' && data.event) {
         listeners.get(data.id)?.(data.event);
       }
+    };
+    // A frame that loaded but never said "ready" (the page failed to load, or
+    // its script did): give up, so the run ends "failed" instead of "Running…"
+    // for ever, and let the next run make a new frame.
+    frame.addEventListener('load', () => {
+      setTimeout(() => {
+        if (!ready) {
+          window.removeEventListener('message', onMessage);
+          frame.remove();
+          sandbox = null;
+          reject(new Error(MESSAGES.runSandboxFailed));
+        }
+      }, SANDBOX_READY_AFTER_LOAD_MS);
     });
+    window.addEventListener('message', onMessage);
     document.body.append(frame);
   });
   return sandbox;
