@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.js';
+import { MESSAGES } from '../../shared/messages.js';
 import { authOf, clientInfo } from '../plugins/auth.plugin.js';
 import type { AdminService } from '../services/admin.service.js';
 import type { AdminModelsService } from '../services/admin-models.service.js';
@@ -96,11 +97,15 @@ export const adminModelsRoutes: FastifyPluginAsyncZod<AdminModelsRoutesOptions> 
           }),
         );
       } catch (error) {
-        request.log.warn({ err: error, modelId: id }, 'admin model pull failed');
-        stream.send('error', {
-          code: error instanceof AppError ? error.code : 'internal',
-          message: error instanceof Error ? error.message : String(error),
-        });
+        // As the one error handler does: a typed error says what happened; anything else is a
+        // defect, logged in full and answered with the generic message and the request id.
+        if (error instanceof AppError) {
+          request.log.warn({ err: error, modelId: id }, 'admin model pull failed');
+          stream.send('error', { code: error.code, message: error.message });
+        } else {
+          request.log.error({ err: error, modelId: id }, 'admin model pull failed unexpectedly');
+          stream.send('error', { code: 'internal', message: MESSAGES.internal, requestId: request.id });
+        }
       } finally {
         stream.end();
       }
