@@ -23,6 +23,7 @@ const SERVER = [
   'server-plugins',
   'server-routes',
   'server-eval',
+  'server-sandbox',
   'server-cli',
 ];
 const WEB = [
@@ -74,6 +75,8 @@ export const LAYERS = [
     ...BASE,
   ]),
   layer('server-eval', 'src/server/eval', ['server-services', 'server-models', 'server-local', ...BASE]),
+  // Test and fix's runners: eval's Pyodide runner for Python, a node child for JavaScript and TypeScript.
+  layer('server-sandbox', 'src/server/sandbox', ['server-eval', ...BASE]),
   layer('server-cli', 'src/server/cli', [...SERVER, 'shared']),
   // The kernel (config, errors, clock, logger ...); main.ts and app.ts, the composition root, see all.
   layer('server', 'src/server', BASE),
