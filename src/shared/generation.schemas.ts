@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { GenerationEventName } from './generation-events.js';
 import { LANGUAGES } from './languages.js';
 import { MAX_GROUP_RUNS } from './limits.js';
+import { MESSAGES } from './messages.js';
+import { REPAIR_DEFAULT_ROUNDS, REPAIR_MAX_ROUNDS } from './repair/repair-loop.js';
+import { repairLanguageSchema, repairOutcomeSchema, repairRunResultSchema } from './repair/repair.schemas.js';
 
 export { MAX_GROUP_RUNS, MAX_INPUT_CHARS } from './limits.js';
 
@@ -60,31 +63,53 @@ const threadFields = {
   parentId: z.uuid('Not a turn id.').nullable().optional(),
 };
 
-/** POST /api/generate. Length is checked by the service (413), not here (400). */
-export const generateBodySchema = z.strictObject({
-  ...samplingFields,
-  ...threadFields,
-  ...runFields,
-  prompt: z.string().trim().min(1, 'Describe the code you want.'),
-  language: languageSchema.default('any'),
-  stop: z.array(z.string().min(1).max(64)).max(8).optional(),
-  /**
-   * Runs sharing a groupId (one Compare) count as one against the running
-   * limit per user; a group has at most MAX_GROUP_RUNS runs at once.
-   */
-  groupId: z.uuid().optional(),
-  /**
-   * With groupId: this run's column in the Compare (0 for the first), kept in
-   * the turn's params so the Compare reopens with its columns in the user's
-   * order rather than the order the runs were saved in.
-   */
-  column: z
-    .number()
-    .int('The column must be a whole number.')
-    .min(0, 'The column must be 0 or more.')
-    .max(MAX_GROUP_RUNS - 1, `The column must be below ${String(MAX_GROUP_RUNS)}.`)
-    .optional(),
+/**
+ * Test and fix: the model is asked for code and tests, the tests are run on
+ * the server, and a failure goes back to the model for a fix, up to
+ * `rounds` fix rounds (each one a generation, counted by the limits).
+ */
+export const repairRequestSchema = z.strictObject({
+  rounds: z
+    .number(MESSAGES.repairRounds)
+    .int(MESSAGES.repairRounds)
+    .min(1, MESSAGES.repairRounds)
+    .max(REPAIR_MAX_ROUNDS, MESSAGES.repairRounds)
+    .default(REPAIR_DEFAULT_ROUNDS),
 });
+
+/** POST /api/generate. Length is checked by the service (413), not here (400). */
+export const generateBodySchema = z
+  .strictObject({
+    ...samplingFields,
+    ...threadFields,
+    ...runFields,
+    prompt: z.string().trim().min(1, 'Describe the code you want.'),
+    language: languageSchema.default('any'),
+    stop: z.array(z.string().min(1).max(64)).max(8).optional(),
+    /**
+     * Runs sharing a groupId (one Compare) count as one against the running
+     * limit per user; a group has at most MAX_GROUP_RUNS runs at once.
+     */
+    groupId: z.uuid().optional(),
+    /**
+     * With groupId: this run's column in the Compare (0 for the first), kept in
+     * the turn's params so the Compare reopens with its columns in the user's
+     * order rather than the order the runs were saved in.
+     */
+    column: z
+      .number()
+      .int('The column must be a whole number.')
+      .min(0, 'The column must be 0 or more.')
+      .max(MAX_GROUP_RUNS - 1, `The column must be below ${String(MAX_GROUP_RUNS)}.`)
+      .optional(),
+    /** Test and fix (only for a language the server can run: python, javascript, typescript). */
+    repair: repairRequestSchema.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.repair !== undefined && !repairLanguageSchema.safeParse(body.language).success) {
+      ctx.addIssue({ code: 'custom', path: ['language'], message: MESSAGES.repairLanguage });
+    }
+  });
 
 /** POST /api/explain. */
 export const explainBodySchema = z.strictObject({
@@ -128,6 +153,26 @@ export const generationErrorSchema = z.object({
   retryAfterSeconds: z.number().optional(),
 });
 
+/** A `round` event: a Test and fix round starts (0: the first answer); its tokens follow. */
+export const repairRoundEventSchema = z.object({
+  round: z.number().int().nonnegative(),
+  /** The round's turn in the thread. */
+  id: z.string(),
+  parentId: z.string().nullable(),
+});
+
+/** A `run` event: how running round `round`'s code with its tests went (output cut to its end). */
+export const repairRunEventSchema = repairRunResultSchema.extend({ round: z.number().int().nonnegative() });
+
+/**
+ * A `repaired` event: how the loop ended (see repairOutcomeSchema), or
+ * `limited`: a generation limit refused the next round (`message` says which).
+ */
+export const repairedEventSchema = z.union([
+  repairOutcomeSchema,
+  z.object({ status: z.literal('limited'), fixes: z.number().int().nonnegative(), message: z.string() }),
+]);
+
 /** One server-sent event: its `event:` name and the JSON of its `data:` line. */
 function eventSchema<N extends GenerationEventName, D extends z.ZodType>(event: N, data: D) {
   return z.object({ event: z.literal(event), data });
@@ -152,6 +197,9 @@ export const generationEventSchema = z.discriminatedUnion('event', [
   eventSchema('token', z.object({ text: z.string() })),
   eventSchema('done', generationResultSchema),
   eventSchema('error', generationErrorSchema),
+  eventSchema('round', repairRoundEventSchema),
+  eventSchema('run', repairRunEventSchema),
+  eventSchema('repaired', repairedEventSchema),
 ]);
 
 /**
@@ -174,6 +222,8 @@ export type GenerateRequest = z.input<typeof generateBodySchema>;
 /** What POST /api/explain takes, as a client sends it (defaults not yet applied). */
 export type ExplainRequest = z.input<typeof explainBodySchema>;
 export type GenerateBody = z.infer<typeof generateBodySchema>;
+export type RepairRequest = z.infer<typeof repairRequestSchema>;
+export type RepairedEvent = z.infer<typeof repairedEventSchema>;
 export type ExplainBody = z.infer<typeof explainBodySchema>;
 export type ExplainLevel = z.infer<typeof explainLevelSchema>;
 export type ExplainFormat = z.infer<typeof explainFormatSchema>;

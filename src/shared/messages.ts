@@ -62,6 +62,9 @@ export const MESSAGES = {
   // Run code (issue 15): shown on code blocks Run cannot run, and under a run whose output was cut.
   runLanguages: 'Run is available for Python, JavaScript and TypeScript',
   runOutputTruncated: 'Output truncated: only the first 100 KB is shown.',
+  // Test and fix (issue 17): POST /api/generate with `repair`.
+  repairLanguage: 'Test and fix works for Python, JavaScript and TypeScript: choose one of them.',
+  repairRounds: 'Rounds must be a whole number from 1 to 5.',
 } as const;
 
 /** What a prompt or code over the size limit is told, naming the field ("prompt", "code"). */

@@ -26,6 +26,12 @@ const EVENTS: GenerationEvent[] = [
     },
   },
   { event: 'error', data: { code: 'busy', message: 'Busy.', retryAfterSeconds: 4 } },
+  { event: 'round', data: { round: 1, id: 'run-2', parentId: 'run-1' } },
+  {
+    event: 'run',
+    data: { round: 1, status: 'failed', output: 'AssertionError', message: 'AssertionError', durationMs: 12 },
+  },
+  { event: 'repaired', data: { status: 'passed', fixes: 1 } },
 ];
 
 function sse(messages: string[]): void {

@@ -291,6 +291,11 @@ export class GenerationRun {
             : { status: 'failed', error: describeRunError(event.data) },
         );
         break;
+      case 'round':
+      case 'run':
+      case 'repaired':
+        // Test and fix (POST /api/generate with `repair`), which this page does not request.
+        break;
       default: {
         const unreachable: never = event;
         return unreachable;
