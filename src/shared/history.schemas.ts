@@ -70,6 +70,13 @@ export const historyRecordSchema = historyItemSchema.extend({
 export const historyPageSchema = z.object({
   items: z.array(historyItemSchema),
   nextCursor: z.string().nullable(),
+  /**
+   * Present (true) when a search stopped before the page was full: on
+   * MongoDB without Atlas Search, a search that ran out of time answers from
+   * the newest records only, and `nextCursor` continues below them. Never
+   * on SQLite or Atlas Search.
+   */
+  searchLimited: z.literal(true).optional(),
 });
 
 /** GET /api/history/:id and DELETE /api/history/:id. */

@@ -42,6 +42,9 @@ export const MESSAGES = {
   storeBusy: 'The data store is busy. Please try again in a moment.',
   storeTimeout:
     'This took the data store too long, so it was stopped. Narrow a search (a longer phrase, a model or dates) or try again in a moment.',
+  /** A search that ran out of time on MongoDB without Atlas Search (the answer's `searchLimited`). */
+  searchLimited:
+    'This search took too long, so it looked only at your most recent items. Load more to search older ones, or narrow the search.',
   storeFull:
     'The server has run out of disk space, so nothing can be saved right now. Please try again later.',
   storeReadOnly: 'The server cannot save data right now (its storage is read-only). Please try again later.',

@@ -13,6 +13,28 @@ const OP_MSG = 2013;
 
 export type Handler = (command: Document) => Document | undefined;
 
+/**
+ * What a self-hosted mongod 8 answers to $listSearchIndexes and
+ * createSearchIndexes (code 31082; 7.0 and older answer other codes,
+ * which isSearchNotSupported also knows).
+ */
+export const SEARCH_NOT_ENABLED: Document = {
+  ok: 0,
+  code: 31082,
+  codeName: 'SearchNotEnabled',
+  errmsg:
+    'Using Atlas Search Database Commands and the $listSearchIndexes aggregation stage requires additional ' +
+    'configuration. Please connect to Atlas or an AtlasCLI local deployment to enable.',
+};
+
+/** What a self-hosted mongod 8 answers to an aggregation with $search. */
+export const SEARCH_STAGE_NOT_ENABLED: Document = {
+  ...SEARCH_NOT_ENABLED,
+  errmsg:
+    'Using $search and $vectorSearch aggregation stages requires additional configuration. ' +
+    'Please connect to Atlas or an AtlasCLI local deployment to enable.',
+};
+
 export class FakeMongod {
   readonly commands: Document[] = [];
   private server: net.Server | undefined;
@@ -20,6 +42,19 @@ export class FakeMongod {
   port = 0;
   /** Milliseconds to hold the reply to a command back (a slow server, e.g. a long index build); none by default. */
   delay: (command: Document) => number = () => 0;
+  /**
+   * The Atlas Search indexes of an Atlas server, by collection (as
+   * $listSearchIndexes answers them); undefined by default: a self-hosted
+   * server, which answers every search command with SEARCH_NOT_ENABLED.
+   * createSearchIndexes adds a PENDING, not yet queryable index here.
+   */
+  searchIndexes: Record<string, Document[]> | undefined;
+  /**
+   * Answer `hello` as the primary of a one-member replica set of this name
+   * (the driver then runs transactions: each command carries `lsid`,
+   * `txnNumber` and `autocommit: false`); a standalone server by default.
+   */
+  replicaSet: string | undefined;
 
   constructor(private readonly handler: Handler = () => undefined) {}
 
@@ -127,7 +162,20 @@ export class FakeMongod {
         localTime: new Date(),
         logicalSessionTimeoutMinutes: 30,
         connectionId: 1,
+        ...(this.replicaSet === undefined
+          ? {}
+          : {
+              setName: this.replicaSet,
+              setVersion: 1,
+              hosts: [`127.0.0.1:${this.port}`],
+              primary: `127.0.0.1:${this.port}`,
+              me: `127.0.0.1:${this.port}`,
+            }),
       };
+    }
+    const search = this.searchReply(command);
+    if (search) {
+      return search;
     }
     if (name === 'find' || name === 'aggregate') {
       return {
@@ -139,6 +187,40 @@ export class FakeMongod {
       return { ok: 1, n: 0, nModified: 0 };
     }
     return { ok: 1 };
+  }
+
+  /** The answer to a search command or stage, as Atlas or a self-hosted server gives it; undefined for any other command. */
+  private searchReply(command: Document): Document | undefined {
+    const stage = (command.pipeline as Document[] | undefined)?.[0] ?? {};
+    const collection = String(command.aggregate ?? command.createSearchIndexes);
+    if ('$search' in stage) {
+      // On Atlas: no candidates unless the test's handler answers.
+      return this.searchIndexes ? undefined : SEARCH_STAGE_NOT_ENABLED;
+    }
+    if (!('$listSearchIndexes' in stage) && !('createSearchIndexes' in command)) {
+      return undefined;
+    }
+    if (!this.searchIndexes) {
+      return SEARCH_NOT_ENABLED;
+    }
+    const indexes = (this.searchIndexes[collection] ??= []);
+    if ('createSearchIndexes' in command) {
+      const created = (command.indexes as Document[]).map((index, i) => ({
+        id: `search-${indexes.length + i}`,
+        name: index.name as string,
+        status: 'PENDING',
+        queryable: false,
+        latestDefinition: index.definition as Document,
+      }));
+      indexes.push(...created);
+      return { ok: 1, indexesCreated: created.map(({ id, name }) => ({ id, name })) };
+    }
+    const wanted = (stage.$listSearchIndexes as Document).name as string | undefined;
+    const listed = indexes.filter((index) => wanted === undefined || index.name === wanted);
+    return {
+      ok: 1,
+      cursor: { id: BSON.Long.fromNumber(0), ns: `codegenie.${collection}`, firstBatch: listed },
+    };
   }
 }
 

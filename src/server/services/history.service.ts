@@ -114,7 +114,11 @@ export class HistoryService {
     }
     // Only the columns a list shows: the output and code of each item are most of a record's bytes.
     const page = await this.store.prompts.listSummariesForUser(userId, filters, query.limit, query.cursor);
-    const answer = { items: page.items.map(toHistoryItem), nextCursor: page.nextCursor };
+    const answer: HistoryPage = {
+      items: page.items.map(toHistoryItem),
+      nextCursor: page.nextCursor,
+      ...(page.searchLimited ? { searchLimited: true as const } : {}),
+    };
     if (revision !== null) {
       this.firstPages.set(userId, revision, query.limit, answer);
     }

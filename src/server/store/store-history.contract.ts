@@ -173,6 +173,17 @@ export function describeHistoryContract(getStore: () => Store): void {
       expect(await ids('no such text anywhere')).toEqual(new Set());
     });
 
+    it('says nothing of a limit when a search read everything it had to (SQLite never limits one)', async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const hit = await store.prompts.create(fixturePrompt(u.id, { input: 'a rare quokka' }));
+      const page = await store.prompts.listSummariesForUser(u.id, { q: 'quokka' }, 20);
+      expect(page.items.map((p) => p.id)).toEqual([hit.id]);
+      expect(page.nextCursor).toBeNull();
+      expect(page.searchLimited).toBeUndefined();
+      expect((await store.prompts.listForUser(u.id, { q: 'nothing like it' }, 20)).searchLimited).toBeUndefined();
+    });
+
     it('finds text set when a run finishes', async () => {
       const store = getStore();
       const u = await store.users.create(fixtureUser());

@@ -251,6 +251,8 @@ export interface PromptQuery {
 export interface PromptPage {
   items: PromptRecord[];
   nextCursor: string | null;
+  /** A search that stopped before the page was full (MongoDB without Atlas Search); SQLite never sets it. */
+  searchLimited?: true;
 }
 
 /**
@@ -279,6 +281,8 @@ export type PromptListingArgs = [userId: string, query: PromptQuery, limit: numb
 export interface PromptSummaryPage {
   items: PromptSummary[];
   nextCursor: string | null;
+  /** As PromptPage's. */
+  searchLimited?: true;
 }
 
 /** Usage figures of one user. */

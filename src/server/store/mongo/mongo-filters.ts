@@ -102,9 +102,7 @@ export function promptListFilter(userId: string, query: PromptQuery, cursor?: st
     if (typeof cursor !== 'string') {
       throw refused('cursor');
     }
-    const at = decodeCursor(cursor);
-    const createdAt = new Date(at.createdAt);
-    and.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: at.id } }] });
+    and.push(afterCursor(cursor));
   }
   if (query.q !== undefined) {
     if (typeof query.q !== 'string') {
@@ -117,6 +115,21 @@ export function promptListFilter(userId: string, query: PromptQuery, cursor?: st
     }
   }
   return { $and: and };
+}
+
+/**
+ * The records after a cursor position: older, or as old with a smaller id.
+ * The `createdAt` bound outside the `$or` is redundant for the result but
+ * lets the planner bound the scan of (userId, createdAt, _id) at the
+ * cursor's time instead of reading the index from the newest record.
+ */
+export function afterCursor(cursor: string): Filter<PromptDoc> {
+  const at = decodeCursor(cursor);
+  const createdAt = new Date(at.createdAt);
+  return {
+    createdAt: { $lte: createdAt },
+    $or: [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: at.id } }],
+  };
 }
 
 /** Newest first, ties by id: the order of every listing, as in SQLite. */

@@ -1,4 +1,4 @@
-import { pageOf } from '../cursor.js';
+import { encodeCursor, pageOf } from '../cursor.js';
 import { promptStats, type PromptCounts } from '../prompt-stats.js';
 import type {
   PromptOutcome,
@@ -14,13 +14,14 @@ import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { date, limitValue, NEWEST_FIRST, promptListFilter, text } from './mongo-filters.js';
 import { QUERY_TIME_LIMIT_MS } from './mongo-time-limit.js';
+import { PromptSearch } from './mongo-search.js';
+import { searchedDocs, type SearchedDocs } from './mongo-search-scan.js';
 import {
   fromPromptDoc,
   fromSummaryDoc,
   outcomeSet,
   SUMMARY_PROJECTION,
   toPromptDoc,
-  type PromptDoc,
 } from './mongo.mapping.js';
 
 interface StatsFacets {
@@ -71,7 +72,12 @@ export function statsDaysPipeline(userId: string, since: Date, until: Date): obj
 
 /** Generations and explanations in MongoDB (`prompts`). */
 export class MongoPrompts implements PromptRepository {
-  constructor(private readonly c: MongoCollections) {}
+  /** History search's mode (Atlas Search or the bounded scan), set at start-up. */
+  readonly search: PromptSearch;
+
+  constructor(private readonly c: MongoCollections) {
+    this.search = new PromptSearch(c.prompts);
+  }
 
   async create(record: PromptRecord): Promise<PromptRecord> {
     await atBoundary(() => this.c.prompts.insertOne(toPromptDoc(record)));
@@ -118,22 +124,36 @@ export class MongoPrompts implements PromptRepository {
   }
 
   async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<PromptPage> {
-    const docs = await this.listing({}, userId, query, limit, cursor);
-    return pageOf(docs, limitValue(limit), fromPromptDoc, (p) => p.createdAt);
+    const found = await this.listing({}, userId, query, limit, cursor);
+    return limitedPage(
+      pageOf(found.docs, limitValue(limit), fromPromptDoc, (p) => p.createdAt),
+      found,
+    );
   }
 
   async listSummariesForUser(...args: PromptListingArgs): Promise<PromptSummaryPage> {
-    const docs = await this.listing({ projection: SUMMARY_PROJECTION }, ...args);
-    return pageOf(docs, limitValue(args[2]), fromSummaryDoc, (p) => p.createdAt);
+    const found = await this.listing({ projection: SUMMARY_PROJECTION }, ...args);
+    return limitedPage(
+      pageOf(found.docs, limitValue(args[2]), fromSummaryDoc, (p) => p.createdAt),
+      found,
+    );
   }
 
-  /** One page of a listing (and one more document, to tell whether there is another), newest first, time-limited. */
+  /**
+   * One page of a listing (and one more document, to tell whether there is
+   * another), newest first, time-limited. A search goes through Atlas Search
+   * or the bounded scan (mongo-search-scan.ts).
+   */
   private async listing(
     options: { projection?: typeof SUMMARY_PROJECTION },
     ...[userId, query, limit, cursor]: PromptListingArgs
-  ): Promise<PromptDoc[]> {
+  ): Promise<SearchedDocs> {
+    const q = typeof query.q === 'string' ? query.q.trim() : '';
+    if (q) {
+      return searchedDocs(this.c.prompts, this.search, options, userId, { ...query, q }, limit, cursor);
+    }
     const filter = promptListFilter(userId, query, cursor);
-    return atBoundary(() =>
+    const docs = await atBoundary(() =>
       this.c.prompts
         .find(filter, options)
         .sort(NEWEST_FIRST)
@@ -141,6 +161,7 @@ export class MongoPrompts implements PromptRepository {
         .maxTimeMS(QUERY_TIME_LIMIT_MS)
         .toArray(),
     );
+    return { docs };
   }
 
   async listThread(userId: string, threadId: string): Promise<PromptRecord[]> {
@@ -195,4 +216,14 @@ export class MongoPrompts implements PromptRepository {
     };
     return promptStats(counts, since, until);
   }
+}
+
+/** A page whose search stopped at the scan window: continue below the window, and say the search was limited. */
+function limitedPage<Item>(
+  page: { items: Item[]; nextCursor: string | null },
+  found: SearchedDocs,
+): { items: Item[]; nextCursor: string | null; searchLimited?: true } {
+  return found.limitedAt
+    ? { items: page.items, nextCursor: encodeCursor(found.limitedAt), searchLimited: true }
+    : page;
 }

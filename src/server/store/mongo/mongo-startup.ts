@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { Logger } from '../../logger.js';
 import { INDEXES, openCollections, type MongoCollections } from './mongo-collections.js';
+import type { PromptSearch } from './mongo-search.js';
 import { backfillThreads } from './mongo-threads.js';
 
 /**
@@ -31,14 +32,17 @@ export function foreignUsersMessage(database: string, where: string): string {
 }
 
 /**
- * Checks the users collection, creates every index and backfills threads.
- * `step` is told each operation before it is sent, for the start-up error.
+ * Checks the users collection, creates every index (and history search's
+ * Atlas Search index where the server has Atlas Search: `search` remembers
+ * the mode) and backfills threads. `step` is told each operation before it
+ * is sent, for the start-up error.
  */
 export async function prepareDatabase(
   db: Db,
   where: string,
   step: (operation: string) => void,
   log?: Logger,
+  search?: PromptSearch,
 ): Promise<void> {
   const c = openCollections(db);
   step('count on users (checking its documents are CodeGenie’s)');
@@ -60,6 +64,7 @@ export async function prepareDatabase(
       'MongoDB: indexes ready',
     );
   }
+  await search?.prepare(where, step, log);
   step('moving records written before threads into threads');
   const moved = await backfillThreads(c);
   if (moved > 0) {

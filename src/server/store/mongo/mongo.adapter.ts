@@ -129,6 +129,7 @@ export class MongoStore implements Store {
           operation = step;
         },
         options.log,
+        store.prompts.search,
       );
       if (options.log) {
         watchConnection(client, target, options.log);
