@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import './zod-messages.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -12,6 +12,8 @@ import type { Mailer } from './mail/mailer.port.js';
 import { authPlugin } from './plugins/auth.plugin.js';
 import { compressPlugin } from './plugins/compress.plugin.js';
 import { docsPlugin } from './plugins/docs.plugin.js';
+import { lazyChildLoggerFactory } from './plugins/request-logger.js';
+import { responseSerializer } from './plugins/response-serializer.js';
 import { securityPlugin } from './plugins/security.plugin.js';
 import { webPlugin } from './plugins/web.plugin.js';
 import { adminRoutes } from './routes/admin.routes.js';
@@ -111,13 +113,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: { ...loggerOptions(config.logLevel), ...(deps.logStream ? { stream: deps.logStream } : {}) },
     // One line per request at the level registerRequestLog picks, instead of two at info.
     logController: new LogController({ disableRequestLogging: true }),
+    // A request's pino child is made when it first logs, not for every request.
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: BODY_LIMIT,
     trustProxy: config.server.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializer);
   registerErrorHandler(app);
   registerRequestLog(app);
   // JSON only: no text/plain parser means text, form and multipart bodies get

@@ -51,7 +51,11 @@ export function clientInfo(request: FastifyRequest): ClientInfo {
   return { ip: request.ip, userAgent: typeof ua === 'string' ? ua : null };
 }
 
-/** Reads the token from `Authorization: Bearer` (preferred) or the cookie. */
+/**
+ * Reads the token from `Authorization: Bearer` (preferred) or the cookie.
+ * The Cookie header is parsed here, only on routes that authenticate, not by
+ * a hook on every request (issue 13: health, assets and pages never read it).
+ */
 function tokenOf(request: FastifyRequest, cookieName: string): string | null {
   const header = request.headers.authorization;
   if (typeof header === 'string' && header.length > 0) {
@@ -59,14 +63,16 @@ function tokenOf(request: FastifyRequest, cookieName: string): string | null {
     // A malformed Authorization header is refused, never ignored in favour of the cookie.
     return match?.[1] ?? '';
   }
-  return request.cookies[cookieName] ?? null;
+  const cookies = request.headers.cookie;
+  return cookies ? (request.server.parseCookie(cookies)[cookieName] ?? null) : null;
 }
 
 /** Authenticates requests by bearer token or session cookie. */
 export const authPlugin = fp<AuthPluginOptions>(
   async (app, opts) => {
     const cookieName = sessionCookieName(opts.secure);
-    await app.register(cookie);
+    // hook: false: no Cookie parsing on every request; tokenOf parses it where a session is read.
+    await app.register(cookie, { hook: false });
     app.decorateRequest('auth', null);
 
     /** 401 without a token or a live session; else the session's user, as stored now. */

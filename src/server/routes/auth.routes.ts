@@ -97,6 +97,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   app.get(
     '/me',
     {
+      compress: false,
       preHandler: app.requireAuth,
       schema: {
         tags: ['auth'],

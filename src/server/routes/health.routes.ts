@@ -20,6 +20,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{
   app.get(
     '/health',
     {
+      compress: false,
       schema: {
         tags: ['system'],
         summary: 'Liveness, store reachability and whether it can take writes',

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SessionRecord, SessionRepository, UserRecord } from '../store.port.js';
-import { toUser, type UserRow } from './sqlite-users.js';
+import { toUser } from './sqlite-users.js';
 
 interface SessionRow {
   id: string;
@@ -24,6 +24,47 @@ function toSession(row: SessionRow): SessionRecord {
   };
 }
 
+/** One row of findWithUser, as an array: the session's columns, then its user's (see WITH_USER). */
+type WithUserRow = [
+  ...[string, string, number, number, number, string | null, string | null],
+  ...[string, string, string, string | null, string, number, number, string, string, number | null],
+];
+
+/**
+ * The session and its user in one statement. Columns by position, read as an
+ * array (raw) and mapped in withUserRecords: a new column of either table
+ * goes in both places (toUser's row type makes the compiler ask for it).
+ */
+const WITH_USER = `SELECT s.id, s.user_id, s.created_at, s.last_used_at, s.expires_at, s.ip, s.user_agent,
+    u.id, u.username, u.email, u.display_name, u.password_hash, u.created_at, u.updated_at,
+    u.role, u.status, u.last_sign_in_at
+  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`;
+
+function withUserRecords(r: WithUserRow): { session: SessionRecord; user: UserRecord } {
+  const session = toSession({
+    id: r[0],
+    user_id: r[1],
+    created_at: r[2],
+    last_used_at: r[3],
+    expires_at: r[4],
+    ip: r[5],
+    user_agent: r[6],
+  });
+  const user = toUser({
+    id: r[7],
+    username: r[8],
+    email: r[9],
+    display_name: r[10],
+    password_hash: r[11],
+    created_at: r[12],
+    updated_at: r[13],
+    role: r[14],
+    status: r[15],
+    last_sign_in_at: r[16],
+  });
+  return { session, user };
+}
+
 /** Server-side sessions in SQLite. */
 export class SqliteSessions implements SessionRepository {
   private readonly insert;
@@ -42,13 +83,9 @@ export class SqliteSessions implements SessionRepository {
        VALUES (@id, @userId, @createdAt, @lastUsedAt, @expiresAt, @ip, @userAgent)`,
     );
     this.byId = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
-    // expand: each row comes namespaced by table ({ sessions, users }), so the two tables'
-    // columns of the same name (id, created_at) need no aliases.
-    this.withUser = db
-      .prepare<[string], { sessions: SessionRow; users: UserRow }>(
-        'SELECT s.*, u.* FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?',
-      )
-      .expand(true);
+    // raw: one array per row instead of an object per table with a property per column
+    // (expand); every signed-in request runs it (issue 13: about 5 µs less per call).
+    this.withUser = db.prepare<[string], WithUserRow>(WITH_USER).raw(true);
     this.touchStmt = db.prepare('UPDATE sessions SET last_used_at = max(last_used_at, ?) WHERE id = ?');
     this.deleteOne = db.prepare('DELETE FROM sessions WHERE id = ?');
     this.deleteForUser = db.prepare('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?');
@@ -79,7 +116,7 @@ export class SqliteSessions implements SessionRepository {
 
   async findWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
     const row = this.withUser.get(id);
-    return row ? { session: toSession(row.sessions), user: toUser(row.users) } : null;
+    return row ? withUserRecords(row) : null;
   }
 
   async touch(id: string, at: Date): Promise<void> {
