@@ -9,6 +9,7 @@ import { MESSAGES } from '../../src/shared/messages.js';
 import { startTestServer } from '../helpers/app.js';
 import { apiClient, newAccount, registerAndLogin } from '../helpers/http.js';
 import { secret } from '../helpers/secrets.js';
+import { execSqlite } from '../helpers/sqlite-exec.js';
 import type { ReceivedMail } from '../helpers/smtp.js';
 import { useSmtpServer, useTestServer } from '../helpers/suite.js';
 
@@ -233,6 +234,40 @@ describe('resetting the password', () => {
           newPassword: secret('newer token pass 2'),
         })
       ).status,
+    ).toBe(200);
+  });
+
+  it('keeps the link usable when the reset fails half-way, and a retry completes it', async () => {
+    const { account, token: sessionToken } = await registerAndLogin(api);
+    const { token } = await requestToken(account.email);
+    const file = path.join(server.dataDir, 'codegenie.db');
+    // A real fault at the last step (ending the sessions), after the token and the password.
+    execSqlite(file, "CREATE TRIGGER refuse BEFORE DELETE ON sessions BEGIN SELECT RAISE(ABORT, 'no'); END");
+    try {
+      const failed = await api.post('/api/auth/reset-password', {
+        token,
+        newPassword: secret('half way pass 11'),
+      });
+      expect(failed.status).toBe(500);
+      // Nothing of it stayed: the old password, the old session, the link.
+      expect((await api.get('/api/auth/me', { token: sessionToken })).status).toBe(200);
+      const login = await api.post('/api/auth/login', {
+        username: account.username,
+        password: account.password,
+      });
+      expect(login.status).toBe(200);
+    } finally {
+      execSqlite(file, 'DROP TRIGGER refuse');
+    }
+    const retried = await api.post('/api/auth/reset-password', {
+      token,
+      newPassword: secret('second try pass 22'),
+    });
+    expect(retried.status).toBe(200);
+    expect((await api.get('/api/auth/me', { token: sessionToken })).status).toBe(401);
+    expect(
+      (await api.post('/api/auth/login', { username: account.username, password: 'second try pass 22' }))
+        .status,
     ).toBe(200);
   });
 

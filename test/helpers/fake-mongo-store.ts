@@ -10,6 +10,7 @@ import { FakeMongod, type Handler } from './fake-mongod.js';
  */
 export function useFakeMongoStore(): (
   handler?: Handler,
+  options?: { replicaSet?: string },
 ) => Promise<{ server: FakeMongod; store: MongoStore }> {
   const fakes: FakeMongod[] = [];
   const stores: MongoStore[] = [];
@@ -17,8 +18,9 @@ export function useFakeMongoStore(): (
     await Promise.all(stores.splice(0).map((s) => s.close()));
     await Promise.all(fakes.splice(0).map((f) => f.stop()));
   });
-  return async (handler?: Handler) => {
+  return async (handler?: Handler, options: { replicaSet?: string } = {}) => {
     const server = new FakeMongod(handler);
+    server.replicaSet = options.replicaSet;
     await server.start();
     fakes.push(server);
     const store = await MongoStore.connect(`mongodb://127.0.0.1:${server.port}/cg`, {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
+import { StoreUnavailableError } from '../errors.js';
 import type { MailService } from '../mail/mail.service.js';
 import type { Store } from '../store/store.port.js';
 import type { AccountDeps } from './account.deps.js';
@@ -78,5 +79,70 @@ describe('PasswordResetService.requestReset', () => {
     service.requestReset('broken@example.com', client('10.0.0.1'));
     await service.settle();
     expect(errors).toEqual([new Error('store down')]);
+  });
+});
+
+describe('PasswordResetService.reset', () => {
+  /**
+   * A store whose password change fails once (a failover, a locked file):
+   * the service must do nothing else of the reset then, and the same token
+   * must complete it on the next try.
+   */
+  function setUpReset() {
+    const events: string[] = [];
+    const audits: ResetEvent[] = [];
+    const user = { id: 'user-1', username: 'alice', email: 'alice@example.com', displayName: null };
+    let failures = 1;
+    const store = {
+      passwordResets: {
+        findByHash: async () => ({ userId: user.id, usedAt: null, expiresAt: new Date(3_600_000) }),
+      },
+      users: { findById: async () => user },
+      credentials: {
+        completeReset: async (tokenHash: string, passwordHash: string) => {
+          if (failures-- > 0) {
+            events.push('store failed');
+            throw new StoreUnavailableError();
+          }
+          events.push(`reset ${passwordHash}`);
+          return { userId: user.id, sessionsRevoked: 2 };
+        },
+      },
+    } as unknown as Store;
+    const deps = {
+      store,
+      clock: new ManualClock(0),
+      appUrl: 'http://app',
+      hasher: { hash: async (password: string) => `hash(${password})` },
+      activity: { record: async (_id: string, kind: string) => void events.push(`activity ${kind}`) },
+      mail: { enqueue: async ({ purpose }: { purpose: string }) => void events.push(`mail ${purpose}`) },
+    } as unknown as AccountDeps;
+    const service = new PasswordResetService({
+      ...deps,
+      ttlMs: 3_600_000,
+      limits: { maxPerEmailPerHour: 3, maxPerIpPerHour: 100 },
+      audit: (e) => audits.push(e),
+      onBackgroundError: () => undefined,
+    });
+    return { service, events, audits };
+  }
+
+  it('does nothing else when the store fails, and the same token completes the reset next time', async () => {
+    const { service, events, audits } = setUpReset();
+    await expect(service.reset('token', 'a good new password', client('10.0.0.1'))).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    expect(events).toEqual(['store failed']);
+    expect(audits).toEqual([]);
+    await service.reset('token', 'a good new password', client('10.0.0.1'));
+    expect(events).toEqual([
+      'store failed',
+      'reset hash(a good new password)',
+      'activity password_reset',
+      'mail password-changed',
+    ]);
+    expect(audits).toEqual([
+      { event: 'password_reset', userId: 'user-1', ip: '10.0.0.1', sessionsRevoked: 2 },
+    ]);
   });
 });

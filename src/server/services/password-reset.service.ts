@@ -147,13 +147,16 @@ export class PasswordResetService {
       throw new InvalidInputError(problem, { fields: { newPassword: problem } });
     }
     const passwordHash = await this.deps.hasher.hash(newPassword);
-    // The atomic consume decides between simultaneous uses: exactly one wins.
+    // One store operation: the token is used, the password set and every
+    // session ended together or not at all (a failure leaves the link usable,
+    // never an old session alive after the new password). Its atomic use of
+    // the token decides between simultaneous uses: exactly one wins.
     const now = this.deps.clock.now();
-    if (!(await this.deps.store.passwordResets.consume(tokenHash, now))) {
+    const done = await this.deps.store.credentials.completeReset(tokenHash, passwordHash, now);
+    if (!done) {
       throw new InvalidTokenError();
     }
-    await this.deps.store.users.updatePasswordHash(user.id, passwordHash, now);
-    const sessionsRevoked = await this.deps.store.sessions.revokeAllForUser(user.id);
+    const { sessionsRevoked } = done;
     await this.deps.activity.record(user.id, 'password_reset', client, { sessionsRevoked });
     this.deps.audit({ event: 'password_reset', userId: user.id, ip: client.ip, sessionsRevoked });
     await this.deps.mail.enqueue({

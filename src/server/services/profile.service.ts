@@ -122,12 +122,17 @@ export class ProfileService {
       throw new InvalidInputError(problem, { fields: { newPassword: problem } });
     }
     const now = this.deps.clock.now();
-    await this.deps.store.users.updatePasswordHash(
+    // One store operation: the new password never stands while the other sessions live on.
+    const done = await this.deps.store.credentials.replacePassword(
       user.id,
       await this.deps.hasher.hash(body.newPassword),
       now,
+      auth.session.id,
     );
-    const sessionsRevoked = await this.deps.store.sessions.revokeAllForUser(user.id, auth.session.id);
+    if (!done) {
+      throw new NotFoundError();
+    }
+    const { sessionsRevoked } = done;
     await this.deps.activity.record(user.id, 'password_changed', client, { sessionsRevoked });
     this.deps.audit({ event: 'password_changed', userId: user.id, ip: client.ip, sessionsRevoked });
     await this.deps.mail.enqueue({

@@ -5,19 +5,25 @@ import { fixtureUser, T0 } from './store-fixtures.js';
 
 const HOUR = 3_600_000;
 
+/** An unused reset token of `userId` with a random hash, created at T0, valid for an hour. */
+export function fixtureReset(
+  userId: string,
+  overrides: Partial<PasswordResetRecord> = {},
+): PasswordResetRecord {
+  return {
+    id: randomUUID(),
+    userId,
+    tokenHash: randomUUID().replaceAll('-', '').padEnd(64, '0'),
+    createdAt: T0,
+    expiresAt: new Date(T0.getTime() + HOUR),
+    usedAt: null,
+    ...overrides,
+  };
+}
+
 /** Part of the store contract: password resets and the activity log. */
 export function describeResetAndActivityContract(getStore: () => Store): void {
-  function reset(userId: string, overrides: Partial<PasswordResetRecord> = {}): PasswordResetRecord {
-    return {
-      id: randomUUID(),
-      userId,
-      tokenHash: randomUUID().replaceAll('-', '').padEnd(64, '0'),
-      createdAt: T0,
-      expiresAt: new Date(T0.getTime() + HOUR),
-      usedAt: null,
-      ...overrides,
-    };
-  }
+  const reset = fixtureReset;
 
   describe('password resets', () => {
     it('creates a reset and finds it by its hash', async () => {

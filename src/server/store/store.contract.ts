@@ -8,6 +8,7 @@ import { describeHistoryContract } from './store-history.contract.js';
 import { describeOutboxContract } from './store-outbox.contract.js';
 import { describeInstanceContract } from './store-instances.contract.js';
 import { describeCounterContract } from './store-counters.contract.js';
+import { describeCredentialContract } from './store-credentials.contract.js';
 import { describePromptContract } from './store-prompts.contract.js';
 import { describeResetAndActivityContract } from './store-resets.contract.js';
 import { describeThreadContract } from './store-threads.contract.js';
@@ -173,6 +174,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describeResetAndActivityContract(() => store);
+    describeCredentialContract(() => store);
     describePromptContract(() => store);
     describeHistoryContract(() => store);
     describeThreadContract(() => store);

@@ -14,6 +14,7 @@ import type { HistoryKind, HistoryStatus } from '../../shared/history.schemas.js
 import type { ActivityKind } from '../../shared/profile.schemas.js';
 import type { OutboxRepository } from '../outbox.js';
 import type { CounterRepository } from './counters.port.js';
+import type { CredentialRepository } from './credentials.port.js';
 import type { InstanceRepository } from './instances.port.js';
 import type { ThreadRepository } from './threads.port.js';
 import type { UsageRepository } from './usage.port.js';
@@ -344,6 +345,8 @@ export interface Store {
   readonly users: UserRepository;
   readonly sessions: SessionRepository;
   readonly passwordResets: PasswordResetRepository;
+  /** Password changes and the end of the old sessions, as one operation (credentials.port.ts). */
+  readonly credentials: CredentialRepository;
   /** The activity log (`history`). */
   readonly activity: ActivityRepository;
   readonly prompts: PromptRepository;

@@ -2,6 +2,7 @@ import type { SessionRecord, SessionRepository, UserRecord } from '../store.port
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { date, NEWEST_FIRST, text } from './mongo-filters.js';
+import { retryTransient } from './mongo-retry.js';
 import { fromSessionDoc, fromUserDoc, toSessionDoc } from './mongo.mapping.js';
 
 /** Server-side sessions in MongoDB (`sessions`, TTL on expiresAt). */
@@ -40,12 +41,16 @@ export class MongoSessions implements SessionRepository {
     return (await atBoundary(() => this.c.sessions.deleteOne(filter))).deletedCount > 0;
   }
 
+  /**
+   * Retried on a transient error: a deleteMany is not a retryable write, and
+   * a failover must not leave sessions alive that were meant to end.
+   */
   async revokeAllForUser(userId: string, exceptId?: string): Promise<number> {
     const filter = {
       userId: text(userId, 'userId'),
       ...(exceptId === undefined ? {} : { _id: { $ne: text(exceptId, 'exceptId') } }),
     };
-    return (await atBoundary(() => this.c.sessions.deleteMany(filter))).deletedCount;
+    return (await atBoundary(() => retryTransient(() => this.c.sessions.deleteMany(filter)))).deletedCount;
   }
 
   async listActiveForUser(userId: string, now: Date, idleMs: number): Promise<SessionRecord[]> {
@@ -65,7 +70,7 @@ export class MongoSessions implements SessionRepository {
         { lastUsedAt: { $lte: new Date(now.getTime() - idleMs) } },
       ],
     };
-    return (await atBoundary(() => this.c.sessions.deleteMany(filter))).deletedCount;
+    return (await atBoundary(() => retryTransient(() => this.c.sessions.deleteMany(filter)))).deletedCount;
   }
 
   /** Proposed port addition for db:copy: every session of the user, expired and idle ones too, newest first. */

@@ -6,6 +6,7 @@ import { atBoundary, describeConnectFailure } from './mongo-errors.js';
 import { describeTarget, parseMongoUri, type MongoTarget } from './mongo-uri.js';
 import { MongoActivity } from './mongo-activity.js';
 import { MongoCounters } from './mongo-counters.js';
+import { MongoCredentials } from './mongo-credentials.js';
 import { MongoOutbox } from './mongo-outbox.js';
 import { MongoInstances } from './mongo-instances.js';
 import { MongoRegistration } from './mongo-registration.js';
@@ -59,6 +60,7 @@ export class MongoStore implements Store {
   readonly users: MongoUsers;
   readonly sessions: MongoSessions;
   readonly passwordResets: MongoResets;
+  readonly credentials: MongoCredentials;
   readonly activity: MongoActivity;
   readonly prompts: MongoPrompts;
   readonly threads: MongoThreads;
@@ -76,6 +78,7 @@ export class MongoStore implements Store {
     this.users = new MongoUsers(c);
     this.sessions = new MongoSessions(c);
     this.passwordResets = new MongoResets(c);
+    this.credentials = new MongoCredentials(client, db, c);
     this.activity = new MongoActivity(c);
     this.prompts = new MongoPrompts(c);
     this.threads = new MongoThreads(c);

@@ -8,6 +8,7 @@ import type { Store } from '../store.port.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { SqliteActivity } from './sqlite-activity.js';
 import { SqliteCounters } from './sqlite-counters.js';
+import { SqliteCredentials } from './sqlite-credentials.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteInstances } from './sqlite-instances.js';
 import { SqliteRegistration } from './sqlite-registration.js';
@@ -77,7 +78,7 @@ export interface SqliteStoreOptions {
 }
 
 /** Repositories whose writes are fsynced before they are acknowledged (issue 13, finding 3). */
-const DURABLE = new Set(['users', 'sessions', 'passwordResets', 'outbox']);
+const DURABLE = new Set(['users', 'sessions', 'passwordResets', 'credentials', 'outbox']);
 /**
  * The reads of those repositories: run without the two pragma statements of a
  * durable write, which would otherwise cost several times the read itself on
@@ -115,6 +116,7 @@ export class SqliteStore implements Store {
   readonly users: SqliteUsers;
   readonly sessions: SqliteSessions;
   readonly passwordResets: SqliteResets;
+  readonly credentials: SqliteCredentials;
   readonly activity: SqliteActivity;
   readonly prompts: SqlitePrompts;
   readonly threads: SqliteThreads;
@@ -133,6 +135,7 @@ export class SqliteStore implements Store {
     this.users = new SqliteUsers(db);
     this.sessions = new SqliteSessions(db);
     this.passwordResets = new SqliteResets(db);
+    this.credentials = new SqliteCredentials(db);
     this.activity = new SqliteActivity(db);
     this.prompts = new SqlitePrompts(db, options.commonSearchMatches);
     this.threads = new SqliteThreads(db, options.commonSearchMatches ?? COMMON_MATCHES);
