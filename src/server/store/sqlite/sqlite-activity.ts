@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ActivityKind, ActivityRecord, ActivityRepository } from '../store.port.js';
 
-interface ActivityRow {
+export interface ActivityRow {
   id: string;
   user_id: string;
   kind: string;
@@ -11,7 +11,7 @@ interface ActivityRow {
   details: string;
 }
 
-function toActivity(row: ActivityRow): ActivityRecord {
+export function toActivity(row: ActivityRow): ActivityRecord {
   return {
     id: row.id,
     userId: row.user_id,
@@ -23,6 +23,15 @@ function toActivity(row: ActivityRow): ActivityRecord {
   };
 }
 
+/** The insert of one entry (parameters: activityParams); db:copy's batch adds a conflict clause (sqlite-bulk.ts). */
+export const INSERT_ACTIVITY = `INSERT INTO history (id, user_id, kind, created_at, ip, user_agent, details)
+  VALUES (@id, @userId, @kind, @createdAt, @ip, @userAgent, @details)`;
+
+/** The parameters of INSERT_ACTIVITY for an entry. */
+export function activityParams(entry: ActivityRecord) {
+  return { ...entry, createdAt: entry.createdAt.getTime(), details: JSON.stringify(entry.details) };
+}
+
 /** The activity log, in the `history` table. */
 export class SqliteActivity implements ActivityRepository {
   private readonly insert;
@@ -30,10 +39,7 @@ export class SqliteActivity implements ActivityRepository {
   private readonly kindsForUser;
 
   constructor(db: Database.Database) {
-    this.insert = db.prepare(
-      `INSERT INTO history (id, user_id, kind, created_at, ip, user_agent, details)
-       VALUES (@id, @userId, @kind, @createdAt, @ip, @userAgent, @details)`,
-    );
+    this.insert = db.prepare(INSERT_ACTIVITY);
     this.forUser = db.prepare<[string, number], ActivityRow>(
       'SELECT * FROM history WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?',
     );
@@ -44,11 +50,7 @@ export class SqliteActivity implements ActivityRepository {
   }
 
   async append(entry: ActivityRecord): Promise<void> {
-    this.insert.run({
-      ...entry,
-      createdAt: entry.createdAt.getTime(),
-      details: JSON.stringify(entry.details),
-    });
+    this.insert.run(activityParams(entry));
   }
 
   async listForUser(userId: string, limit: number): Promise<ActivityRecord[]> {

@@ -14,7 +14,7 @@ import type {
 } from '../store.port.js';
 import { SqlitePromptFilter } from './sqlite-prompt-filter.js';
 
-interface PromptRow {
+export interface PromptRow {
   id: string;
   user_id: string;
   thread_id: string;
@@ -130,6 +130,31 @@ function outcomeParams(outcome: PromptOutcome) {
   };
 }
 
+/** The insert of one record (parameters: promptParams); db:copy's batch adds a conflict clause (sqlite-bulk.ts). */
+export const INSERT_PROMPT = `INSERT INTO prompts (id, user_id, thread_id, parent_id, kind, model_id, params, input,
+    language, output, code, sections, status, error, prompt_tokens, completion_tokens, first_token_ms, total_ms,
+    generation_id, created_at, finished_at)
+  VALUES (@id, @userId, @threadId, @parentId, @kind, @modelId, @params, @input, @language, @output, @code,
+    @sections, @status, @error, @promptTokens, @completionTokens, @firstTokenMs, @totalMs, @generationId,
+    @createdAt, @finishedAt)`;
+
+/** The parameters of INSERT_PROMPT for a record. */
+export function promptParams(record: PromptRecord) {
+  return {
+    ...outcomeParams(record),
+    id: record.id,
+    userId: record.userId,
+    threadId: record.threadId,
+    parentId: record.parentId,
+    kind: record.kind,
+    modelId: record.modelId,
+    params: JSON.stringify(record.params),
+    input: record.input,
+    generationId: record.generationId,
+    createdAt: record.createdAt.getTime(),
+  };
+}
+
 /** Generations and explanations in SQLite (`prompts`). */
 export class SqlitePrompts implements PromptRepository {
   private readonly insert;
@@ -155,14 +180,7 @@ export class SqlitePrompts implements PromptRepository {
     commonMatches = COMMON_MATCHES,
   ) {
     this.filter = new SqlitePromptFilter(db, commonMatches);
-    this.insert = db.prepare(
-      `INSERT INTO prompts (id, user_id, thread_id, parent_id, kind, model_id, params, input, language, output, code,
-         sections, status, error, prompt_tokens, completion_tokens, first_token_ms, total_ms, generation_id,
-         created_at, finished_at)
-       VALUES (@id, @userId, @threadId, @parentId, @kind, @modelId, @params, @input, @language, @output, @code,
-         @sections, @status, @error, @promptTokens, @completionTokens, @firstTokenMs, @totalMs, @generationId,
-         @createdAt, @finishedAt)`,
-    );
+    this.insert = db.prepare(INSERT_PROMPT);
     this.update = db.prepare(
       `UPDATE prompts SET status = @status, output = @output, code = @code, language = @language,
          sections = @sections, error = @error, prompt_tokens = @promptTokens, completion_tokens = @completionTokens,
@@ -204,19 +222,7 @@ export class SqlitePrompts implements PromptRepository {
   }
 
   async create(record: PromptRecord): Promise<PromptRecord> {
-    this.insert.run({
-      ...outcomeParams(record),
-      id: record.id,
-      userId: record.userId,
-      threadId: record.threadId,
-      parentId: record.parentId,
-      kind: record.kind,
-      modelId: record.modelId,
-      params: JSON.stringify(record.params),
-      input: record.input,
-      generationId: record.generationId,
-      createdAt: record.createdAt.getTime(),
-    });
+    this.insert.run(promptParams(record));
     return structuredClone(record);
   }
 

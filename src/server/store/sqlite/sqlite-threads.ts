@@ -3,6 +3,22 @@ import { ConflictError } from '../../errors.js';
 import type { PromptQuery, ThreadPage, ThreadRecord, ThreadRepository } from '../store.port.js';
 import { SqliteThreadListing, toThread, type ThreadRow } from './sqlite-thread-listing.js';
 
+/** The insert of one thread (parameters: threadParams); db:copy's batch adds a conflict clause (sqlite-bulk.ts). */
+export const INSERT_THREAD = `INSERT INTO threads (id, user_id, title, kind, created_at, updated_at)
+  VALUES (@id, @userId, @title, @kind, @createdAt, @updatedAt)`;
+
+/** The parameters of INSERT_THREAD for a thread. */
+export function threadParams(thread: ThreadRecord) {
+  return {
+    id: thread.id,
+    userId: thread.userId,
+    title: thread.title,
+    kind: thread.kind,
+    createdAt: thread.createdAt.getTime(),
+    updatedAt: thread.updatedAt.getTime(),
+  };
+}
+
 /** Conversations in SQLite (`threads`); their turns are rows of `prompts`. */
 export class SqliteThreads implements ThreadRepository {
   private readonly insert;
@@ -18,10 +34,7 @@ export class SqliteThreads implements ThreadRepository {
     commonMatches: number,
   ) {
     this.listing = new SqliteThreadListing(db, commonMatches);
-    this.insert = db.prepare(
-      `INSERT INTO threads (id, user_id, title, kind, created_at, updated_at)
-       VALUES (@id, @userId, @title, @kind, @createdAt, @updatedAt)`,
-    );
+    this.insert = db.prepare(INSERT_THREAD);
     this.byId = db.prepare<[string, string], ThreadRow>('SELECT * FROM threads WHERE id = ? AND user_id = ?');
     this.touchStmt = db.prepare('UPDATE threads SET updated_at = ? WHERE id = ?');
     this.deleteOne = db.prepare('DELETE FROM threads WHERE id = ? AND user_id = ?');
@@ -33,14 +46,7 @@ export class SqliteThreads implements ThreadRepository {
 
   async create(thread: ThreadRecord): Promise<ThreadRecord> {
     try {
-      this.insert.run({
-        id: thread.id,
-        userId: thread.userId,
-        title: thread.title,
-        kind: thread.kind,
-        createdAt: thread.createdAt.getTime(),
-        updatedAt: thread.updatedAt.getTime(),
-      });
+      this.insert.run(threadParams(thread));
     } catch (error) {
       if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new ConflictError('A thread with this id already exists.', { fields: { id: 'exists' } });
