@@ -14,6 +14,17 @@ import { fromUserDoc, toUserDoc, usernameKey, type UserDoc } from './mongo.mappi
 /** An active admin; a document written before roles has no status and counts as active. */
 const ACTIVE_ADMIN: Filter<UserDoc> = { role: 'admin', status: { $nin: ['pending', 'disabled'] } };
 
+/**
+ * Whether a name or address typed at sign-in or reset could be stored: the
+ * schemas admit no `$` at the start of either, so a `$`-string is simply
+ * unknown. It is answered without a query rather than refused by the
+ * filter guard (`text`), which would make it a 400 where SQLite says 401.
+ * Anything but a string still goes to the guard.
+ */
+function canBeStored(value: unknown): boolean {
+  return !(typeof value === 'string' && value.startsWith('$'));
+}
+
 /** Users in MongoDB; the unique indexes are the only duplicate check, so two app instances cannot race past it. */
 export class MongoUsers implements UserRepository {
   constructor(private readonly c: MongoCollections) {}
@@ -52,12 +63,16 @@ export class MongoUsers implements UserRepository {
     return this.findOne({ _id: text(id, 'id') });
   }
 
+  /** A `$`-string matches nothing, as on SQLite (sign-in answers 401, not 400): see canBeStored. */
   async findByUsername(username: string): Promise<UserRecord | null> {
-    return this.findOne({ usernameKey: usernameKey(text(username, 'username')) });
+    return canBeStored(username)
+      ? this.findOne({ usernameKey: usernameKey(text(username, 'username')) })
+      : null;
   }
 
+  /** As findByUsername. */
   async findByEmail(email: string): Promise<UserRecord | null> {
-    return this.findOne({ email: text(email, 'email') });
+    return canBeStored(email) ? this.findOne({ email: text(email, 'email') }) : null;
   }
 
   async updatePasswordHash(id: string, passwordHash: string, at: Date): Promise<boolean> {

@@ -12,10 +12,19 @@ import { MongoStore } from './mongo.adapter.js';
 
 /**
  * The store contract against a real MongoDB, when MONGODB_TEST_URI points
- * at one (local mongod or an Atlas cluster), in a fresh database per run
- * that is dropped afterwards.
+ * at one (local mongod or an Atlas cluster). It runs in the database the
+ * URI names (and `<name>_copy` for the db:copy test), else in a fresh pair
+ * per run, and afterwards drops CodeGenie's collections there, never a
+ * database: a user with `readWrite` on those databases can run it
+ * (`dropDatabase` is not part of that role).
  */
 const uri = process.env.MONGODB_TEST_URI ?? '';
+
+/** The database named in the URI's path, if any (userinfo never holds an unescaped `/`). */
+function namedDatabase(connection: string): string | undefined {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]+)/.exec(connection)?.[1];
+  return path === undefined ? undefined : decodeURIComponent(path);
+}
 if (!uri) {
   console.warn(
     'MongoDB contract run skipped: MONGODB_TEST_URI is not set (e.g. MONGODB_TEST_URI=mongodb://localhost:27017).',
@@ -23,8 +32,8 @@ if (!uri) {
 }
 
 describe.runIf(uri)('mongodb adapter (MONGODB_TEST_URI)', () => {
-  const run = randomUUID().slice(0, 8);
-  const databases = [`codegenie_test_${run}`, `codegenie_test_${run}_copy`];
+  const base = namedDatabase(uri) ?? `codegenie_test_${randomUUID().slice(0, 8)}`;
+  const databases = [base, `${base}_copy`];
   const [database = '', copyDatabase = ''] = databases;
   let admin: MongoClient;
 
@@ -32,8 +41,16 @@ describe.runIf(uri)('mongodb adapter (MONGODB_TEST_URI)', () => {
     admin = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 10_000 });
   });
   afterAll(async () => {
+    // Collections, not databases (see above); a database left without collections is gone anyway.
     for (const name of databases) {
-      await admin.db(name).dropDatabase();
+      const db = admin.db(name);
+      const existing = await db.listCollections({}, { nameOnly: true }).toArray();
+      const ours = new Set<string>(Object.values(COLLECTION_NAMES));
+      for (const { name: collection } of existing) {
+        if (ours.has(collection)) {
+          await db.collection(collection).drop();
+        }
+      }
     }
     await admin.close();
   });
