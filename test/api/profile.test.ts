@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { remoteModel } from '../helpers/catalogue.js';
 import { apiClient, newAccount, registerAndLogin, type Json } from '../helpers/http.js';
 import { secret } from '../helpers/secrets.js';
+import { execSqlite } from '../helpers/sqlite-exec.js';
 import { useOpenAiServer, useSmtpServer, useTestServer } from '../helpers/suite.js';
 
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
@@ -168,6 +169,30 @@ describe('POST /api/profile/password', () => {
     await smtp.waitFor(
       (m) => m.envelopeTo.includes(me.account.email) && /password was changed/.test(m.parsed.subject ?? ''),
     );
+  });
+
+  it('keeps the old password and the other sessions when the change fails half-way; again, it completes', async () => {
+    const me = await registerAndLogin(api);
+    const other = await secondSession(me.account);
+    const newPassword = secret('changed after a fault 42');
+    const body = { currentPassword: me.account.password, newPassword };
+    const file = path.join(server.dataDir, 'codegenie.db');
+    // A real fault at the last step (ending the other sessions), after the new password.
+    execSqlite(file, "CREATE TRIGGER refuse BEFORE DELETE ON sessions BEGIN SELECT RAISE(ABORT, 'no'); END");
+    try {
+      expect((await api.post('/api/profile/password', body, { token: me.token })).status).toBe(500);
+      expect((await api.get('/api/auth/me', { token: other })).status).toBe(200);
+    } finally {
+      execSqlite(file, 'DROP TRIGGER refuse');
+    }
+    const login = await api.post('/api/auth/login', {
+      username: me.account.username,
+      password: me.account.password,
+    });
+    expect(login.status).toBe(200);
+    const res = await api.post('/api/profile/password', body, { token: me.token });
+    expect(res.body).toEqual({ sessionsRevoked: 2 });
+    expect((await api.get('/api/auth/me', { token: other })).status).toBe(401);
   });
 });
 
