@@ -7,7 +7,7 @@
  *   (test/helpers/fake-mongod.ts). The fake runs in this process on loopback
  *   and answers at once: the figure shows what the round trips per record
  *   cost here (driver work, one command each), not Atlas latency, which adds
- *   a network round trip (often 1 to 50 ms) to every command counted below.
+ *   a network round trip to every command counted below.
  *
  * The source holds BENCH_COPY_USERS users (default 10), each with
  * BENCH_COPY_PROMPTS / users prompts (BENCH_COPY_PROMPTS default 10,000) in

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, LastAdminError } from '../errors.js';
-import type { PromptRecord, Store, UserRecord } from '../store/store.port.js';
+import type { BatchInsertResult } from '../store/bulk.port.js';
+import type { ActivityRecord, PromptRecord, Store, UserRecord } from '../store/store.port.js';
 
 /**
  * The copy behind `npm run db:copy`: every record of one store into another
@@ -21,7 +22,6 @@ export type Kind = (typeof KINDS)[number];
 export type Counts = Record<Kind, number>;
 
 const PAGE = 500;
-const ALL = 2 ** 31 - 1;
 const WRITES_IN_FLIGHT = 32;
 
 async function* userPages(store: Store): AsyncGenerator<UserRecord[]> {
@@ -55,11 +55,32 @@ async function* promptPages(store: Store, userId: string): AsyncGenerator<Prompt
   }
 }
 
-async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+/** The user's activity log a page at a time, newest first: a long log is never held whole. */
+async function* activityPages(store: Store, userId: string): AsyncGenerator<ActivityRecord[]> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await store.bulk.listActivity(userId, PAGE, cursor);
+    yield page.items;
+    if (!page.nextCursor) {
+      return;
+    }
+    cursor = page.nextCursor;
+  }
+}
+
+async function inBatches<T>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += WRITES_IN_FLIGHT) {
     await Promise.all(items.slice(i, i + WRITES_IN_FLIGHT).map(fn));
   }
 }
+
+/** A batch insert made of one create per record, for the kinds a user has few of (sessions, tokens, mail). */
+const oneByOne =
+  <T>(create: (item: T) => Promise<unknown>) =>
+  async (items: readonly T[]): Promise<BatchInsertResult> => {
+    await inBatches(items, create);
+    return { inserted: items.length, alreadyPresent: 0 };
+  };
 
 /** Counts of every kind: `some` as given, zero for the others. */
 export const countsOf = (some: Partial<Counts> = {}): Counts => ({
@@ -102,26 +123,28 @@ export async function copyStore(
   }
   for await (const user of allUsers(source)) {
     if (await copyUser(user, target, report)) {
-      const [sessions, theirSessions, resets, theirResets, activity, theirActivity] = await Promise.all([
+      const [sessions, theirSessions, resets, theirResets] = await Promise.all([
         source.sessions.listAllForUser(user.id),
         target.sessions.listAllForUser(user.id),
         source.passwordResets.listForUser(user.id),
         target.passwordResets.listForUser(user.id),
-        source.activity.listForUser(user.id, ALL),
-        target.activity.listForUser(user.id, ALL),
       ]);
       await syncById(report, 'sessions', live(sessions), theirSessions, {
-        create: (s) => target.sessions.create(s),
+        insert: oneByOne((s) => target.sessions.create(s)),
         remove: (s) => target.sessions.revoke(s.id),
       });
       await syncById(report, 'passwordResets', live(resets), theirResets, {
-        create: (r) => target.passwordResets.create(r),
+        insert: oneByOne((r) => target.passwordResets.create(r)),
         remove: (r) => target.passwordResets.delete(r.id),
       });
-      // The log is append-only: the port has no way to replace an entry.
-      await syncById(report, 'activity', activity, theirActivity, {
-        create: (e) => target.activity.append(e),
-      });
+      // Per page: one read of the ids the target holds, one batch insert of the others.
+      for await (const page of activityPages(source, user.id)) {
+        const theirs = await target.bulk.findActivity(page.map((e) => e.id));
+        // The log is append-only: the port has no way to replace an entry.
+        await syncById(report, 'activity', page, theirs, {
+          insert: (entries) => target.bulk.insertActivity(entries),
+        });
+      }
       // Threads before their turns. Only updatedAt of a thread ever changes
       // (a new turn): replacing it would delete its turns with it.
       const [threads, theirThreads] = await Promise.all([
@@ -129,21 +152,15 @@ export async function copyStore(
         target.threads.listAllForUser(user.id),
       ]);
       await syncById(report, 'threads', threads, theirThreads, {
-        create: (t) => target.threads.create(t),
+        insert: (some) => target.bulk.insertThreads(some),
         update: (t) => target.threads.touch(t.id, t.updatedAt),
       });
       for await (const page of promptPages(source, user.id)) {
-        const theirs = await Promise.all(page.map((p) => target.prompts.findById(p.id)));
-        await syncById(
-          report,
-          'prompts',
-          page,
-          theirs.filter((p) => p !== null),
-          {
-            create: (p) => target.prompts.create(p),
-            remove: (p) => target.prompts.deleteForUser(p.userId, p.id),
-          },
-        );
+        const theirs = await target.bulk.findPrompts(page.map((p) => p.id));
+        await syncById(report, 'prompts', page, theirs, {
+          insert: (records) => target.bulk.insertPrompts(records),
+          remove: (p) => target.prompts.deleteForUser(p.userId, p.id),
+        });
       }
       // Mail waiting to be sent: the target sends it when it runs with the same session secret
       // (the message is sealed under it), and drops it with a log line otherwise.
@@ -152,7 +169,7 @@ export async function copyStore(
         target.outbox.listForUser(user.id),
       ]);
       await syncById(report, 'outbox', outbox, theirOutbox, {
-        create: (m) => target.outbox.add(m),
+        insert: oneByOne((m) => target.outbox.add(m)),
         remove: (m) => target.outbox.delete(m.id),
       });
     }
@@ -163,7 +180,8 @@ export async function copyStore(
 
 /** How syncById writes one kind of record into the target. */
 interface SyncWrites<T> {
-  create(item: T): Promise<unknown>;
+  /** Inserts the records the target lacks, as one batch where the kind has one; held ids are counted, not failed. */
+  insert(items: readonly T[]): Promise<BatchInsertResult>;
   /** Deletes the target's copy before a changed record is created again; absent when the kind cannot be replaced. */
   remove?(there: T): Promise<unknown>;
   /** Brings a changed record up to date in place (instead of remove and create). */
@@ -172,8 +190,10 @@ interface SyncWrites<T> {
 
 /**
  * Brings `items` into the target, which holds `theirs`, matched by id:
- * missing ones are created, changed ones replaced (or reported when the kind
- * cannot be replaced), equal ones left alone.
+ * missing ones are inserted in one batch, changed ones replaced (or reported
+ * when the kind cannot be replaced), equal ones left alone. A record the
+ * target got meanwhile (another copy running at the same time) counts as
+ * unchanged.
  */
 async function syncById<T extends { id: string }>(
   report: CopyReport,
@@ -183,27 +203,29 @@ async function syncById<T extends { id: string }>(
   writes: SyncWrites<T>,
 ): Promise<void> {
   const have = new Map(theirs.map((x) => [x.id, x]));
+  const missing: T[] = [];
   await inBatches(items, async (item) => {
     const there = have.get(item.id);
-    const differs = !there || !isDeepStrictEqual(there, item);
-    if (there && differs && writes.update) {
+    if (!there) {
+      missing.push(item);
+    } else if (isDeepStrictEqual(there, item)) {
+      report.unchanged[kind]++;
+    } else if (writes.update) {
       await writes.update(item);
       report.written[kind]++;
-      return;
-    }
-    if (there && differs) {
-      if (!writes.remove) {
-        report.problems.push(`${kind} ${item.id}: differs in the target and was left as it is there`);
-        report.unchanged[kind]++;
-        return;
-      }
+    } else if (writes.remove) {
       await writes.remove(there);
+      missing.push(item);
+    } else {
+      report.problems.push(`${kind} ${item.id}: differs in the target and was left as it is there`);
+      report.unchanged[kind]++;
     }
-    if (differs) {
-      await writes.create(item);
-    }
-    report[differs ? 'written' : 'unchanged'][kind]++;
   });
+  if (missing.length > 0) {
+    const result = await writes.insert(missing);
+    report.written[kind] += result.inserted;
+    report.unchanged[kind] += result.alreadyPresent;
+  }
 }
 
 /** Role, status and last sign-in of a user the target already holds. */
@@ -273,19 +295,20 @@ export async function countStore(
 ): Promise<Counts> {
   const counts = countsOf();
   for await (const user of allUsers(store)) {
-    const [sessions, resets, activity, threads, outbox] = await Promise.all([
+    const [sessions, resets, threads, outbox] = await Promise.all([
       store.sessions.listAllForUser(user.id),
       store.passwordResets.listForUser(user.id),
-      store.activity.listForUser(user.id, ALL),
       store.threads.listAllForUser(user.id),
       store.outbox.listForUser(user.id),
     ]);
     counts.users++;
     counts.sessions += sessions.filter((s) => s.expiresAt > now).length;
     counts.passwordResets += resets.filter((r) => r.expiresAt > now).length;
-    counts.activity += activity.length;
     counts.threads += threads.length;
     counts.outbox += outbox.length;
+    for await (const page of activityPages(store, user.id)) {
+      counts.activity += page.length;
+    }
     for await (const page of promptPages(store, user.id)) {
       counts.prompts += page.length;
     }
