@@ -39,6 +39,7 @@ import { startMailOutbox, type MailOutboxJob } from './jobs/mail-outbox.job.js';
 import { startInstanceHeartbeat, type InstanceHeartbeatJob } from './jobs/instance-heartbeat.job.js';
 import { RunOwnership } from './services/run-ownership.js';
 import { GenerationService } from './services/generation.service.js';
+import { startTestRunner, TEST_RUN_LIMITS, type TestRunner } from './sandbox/test-runner.js';
 import { HistoryService } from './services/history.service.js';
 import { ThreadService } from './services/thread.service.js';
 import { ProfileService } from './services/profile.service.js';
@@ -70,6 +71,8 @@ export interface AppDeps {
   webRoot?: string;
   /** The public link opened at start-up (tunnel/public-link.ts), reported by /api/health. */
   publicLink?: { state(): TunnelState } | undefined;
+  /** Test and fix's sandbox (default: sandbox/test-runner.ts with TEST_RUN_LIMITS); closed with the app. */
+  testRunner?: TestRunner;
 }
 
 /** The services behind the routes, reachable from tests and the CLI. */
@@ -131,7 +134,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const models =
     deps.models ??
     (await createModelRegistry(config, app.log, { statusChecks: deps.modelStatusChecks, clock }));
-  const services = createServices(app, deps, clock, models);
+  // Starts nothing until the first Test and fix run (Pyodide loads on the first Python one).
+  const testRunner = deps.testRunner ?? startTestRunner(TEST_RUN_LIMITS);
+  const services = createServices(app, { ...deps, testRunner }, clock, models);
   // Issue 14: other instances may share the store. Start-up fails the runs of a previous life of this
   // process and of instances gone (stale heartbeat), never a live instance's: no record stays "running".
   const ownership = new RunOwnership({
@@ -174,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await services.mail.close();
     await services.models.close();
+    testRunner.close();
   });
 
   await app.register(securityPlugin, {
@@ -276,6 +282,7 @@ function createServices(
     log: app.log,
     runs: { detachedGraceMs: config.generation.detachedGraceMs },
     instanceId,
+    tests: deps.testRunner,
   });
   const history = new HistoryService(store, clock);
   const threads = new ThreadService(store);

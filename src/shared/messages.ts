@@ -68,6 +68,7 @@ export const MESSAGES = {
   // Test and fix (issue 17): POST /api/generate with `repair`.
   repairLanguage: 'Test and fix works for Python, JavaScript and TypeScript: choose one of them.',
   repairRounds: 'Rounds must be a whole number from 1 to 5.',
+  repairUnavailable: 'Test and fix is not available on this server.',
 } as const;
 
 /** What a prompt or code over the size limit is told, naming the field ("prompt", "code"). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sectionSchema } from './generation.schemas.js';
 import { historyQuerySchema, historyStatusSchema } from './history.schemas.js';
+import { repairRunResultSchema } from './repair/repair.schemas.js';
 
 /**
  * Threads: a generation or explanation and its follow-ups and regenerations.
@@ -38,6 +39,8 @@ const turnBase = {
   }),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** Test and fix: the run of this answer's code with its tests (absent when none ran). */
+  testRun: repairRunResultSchema.optional(),
 };
 
 /** One turn (one version of one position) of a thread. */
@@ -95,6 +98,8 @@ export const threadListItemSchema = z.object({
 export const threadPageSchema = z.object({
   items: z.array(threadListItemSchema),
   nextCursor: z.string().nullable(),
+  /** As the history page's: present (true) when a search stopped before the page was full. */
+  searchLimited: z.literal(true).optional(),
 });
 
 export type ThreadKind = z.infer<typeof threadKindSchema>;

@@ -86,15 +86,13 @@ export async function runNodeProgram(
         // Nothing of the operator's environment (tokens, keys, NODE_OPTIONS) reaches the program.
         { cwd: dir, env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
       );
-      const stdout = new Tail(OUTPUT_TAIL_BYTES);
-      const stderr = new Tail(OUTPUT_TAIL_BYTES);
+      const tails = { stdout: new Tail(OUTPUT_TAIL_BYTES), stderr: new Tail(OUTPUT_TAIL_BYTES) };
+      for (const name of ['stdout', 'stderr'] as const) {
+        child[name]?.on('data', (part: Buffer) => {
+          tails[name].push(part);
+        });
+      }
       let marker = '';
-      child.stdout?.on('data', (part: Buffer) => {
-        stdout.push(part);
-      });
-      child.stderr?.on('data', (part: Buffer) => {
-        stderr.push(part);
-      });
       (child.stdio[3] as NodeJS.ReadableStream | null)?.on('data', (part: Buffer) => {
         marker += part.toString('utf8');
       });
@@ -114,12 +112,12 @@ export async function runNodeProgram(
       const finish = (code: number | null, sig: string | null): void => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        const out = { stdout: stdout.text(), stderr: stderr.text() };
+        const out = { stdout: tails.stdout.text(), stderr: tails.stderr.text() };
         const ended = { timedOut: time.up, finished: marker === 'done' };
         resolve(withErrorLine(runResult({ code, signal: sig }, ended, out, limits)));
       };
       child.on('error', (error) => {
-        stderr.push(Buffer.from(`could not start ${process.execPath}: ${error.message}\n`));
+        tails.stderr.push(Buffer.from(`could not start ${process.execPath}: ${error.message}\n`));
         finish(-1, null);
       });
       // 'close': the output pipes are drained too (the child can start nothing that would hold them).

@@ -20,6 +20,9 @@ export interface TestRunner {
   close(): void;
 }
 
+/** The limits of every Test and fix run: 10 s, and 256 MiB (Python's WebAssembly memory; V8's heap for JavaScript). */
+export const TEST_RUN_LIMITS: RunLimits = { timeoutMs: 10_000, memoryBytes: 256 * 1_048_576 };
+
 /** Output kept in a run's result (stdout, then stderr): the middle of a longer one is cut. */
 export const TEST_OUTPUT_MAX_CHARS = 8000;
 

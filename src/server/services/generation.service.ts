@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../clock.js';
-import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
-import { GenerationCancelledError, ModelUnavailableError } from '../models/model-errors.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { ModelUnavailableError } from '../models/model-errors.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import type { ModelProvider } from '../models/provider.port.js';
-import type { PromptOutcome, PromptRecord, Store } from '../store/store.port.js';
+import type { PromptRecord, Store } from '../store/store.port.js';
 import type { ExplainBody, GenerateBody, GenerationEvent } from '../../shared/generation.schemas.js';
 import type { ActivityLog } from './activity.service.js';
 import { planExplain, planGenerate, type GenerationPlan } from './generation-plan.js';
@@ -18,13 +18,16 @@ import {
   ThreadSaver,
   type TurnPlacement,
 } from './thread.service.js';
-import { MODEL_FAILED, replayOf, resultOfRecord, startEventOf } from './run-replay.js';
+import { replayOf, resultOfRecord, startEventOf } from './run-replay.js';
 import { RunRegistry, systemTimers, type RunReader, type RunTimers } from './run-registry.js';
 import { checkLength, newRunRecord } from './generation-record.js';
 import { pumpRun } from './run-pump.js';
 import { followRun } from './run-follow.js';
-// How a run ends when the server shuts down under it: as a sweep fails the runs of a stopped instance.
-import { INSTANCE_GONE } from './run-ownership.js';
+import { streamTurn, turnEnded, type TurnStreamDeps } from './turn-stream.js';
+import { repairEvents, type RepairHost, type RepairSpec, type RepairTests } from './repair.service.js';
+import { firstTurnRequest } from '../../shared/repair/repair-format.js';
+import { runnableLanguage } from '../../shared/run.js';
+import { MESSAGES } from '../../shared/messages.js';
 
 export interface GenerationServiceDeps {
   store: Store;
@@ -39,6 +42,8 @@ export interface GenerationServiceDeps {
   instanceId?: string;
   /** How often a run another instance drives is read again for a client attached here (default FOLLOW_POLL_MS). */
   followPollMs?: number;
+  /** Test and fix's sandbox; without it a request with `repair` is refused. */
+  tests?: RepairTests;
 }
 
 /**
@@ -66,6 +71,7 @@ interface RunSpec {
   plan: GenerationPlan;
   record: PromptRecord;
   group?: TurnPlacement['group']; // a Compare's thread
+  repair?: RepairSpec; // Test and fix (repair.service.ts)
 }
 
 interface RunState {
@@ -89,6 +95,7 @@ export class GenerationService {
   private readonly timers: RunTimers;
   private readonly threads: ThreadSaver;
   private closing = false;
+  private readonly turns: TurnStreamDeps;
   /** This instance's id: the owner recorded on every run it starts. */
   readonly instanceId: string;
 
@@ -98,6 +105,12 @@ export class GenerationService {
     this.threads = new ThreadSaver(deps.store);
     this.instanceId = deps.instanceId ?? randomUUID();
     this.live = new RunRegistry(deps.runs?.detachedGraceMs ?? 60_000, this.timers);
+    this.turns = {
+      prompts: deps.store.prompts,
+      clock: deps.clock,
+      log: deps.log,
+      closing: () => this.closing,
+    };
   }
 
   /**
@@ -145,7 +158,16 @@ export class GenerationService {
   async startGenerate(userId: string, body: GenerateBody, client: ClientInfo): Promise<GenerationRun> {
     checkLength('prompt', body.prompt);
     const place = await placeGenerateTurn(this.deps.store, userId, body, this.deps.clock.now());
-    const plan = planGenerate(this.deps.models, body, priorTurns(place.earlier));
+    const language = body.repair && runnableLanguage(body.language);
+    if (language === null) {
+      throw new InvalidInputError(MESSAGES.repairLanguage, { fields: { language: MESSAGES.repairLanguage } });
+    }
+    if (language !== undefined && !this.deps.tests) {
+      throw new InvalidInputError(MESSAGES.repairUnavailable);
+    }
+    // Test and fix: the model is asked for code and tests in the loop's format.
+    const asked = language ? { ...body, prompt: firstTurnRequest(body.prompt, language) } : body;
+    const plan = planGenerate(this.deps.models, asked, priorTurns(place.earlier));
     const record = newRunRecord({
       userId,
       kind: 'generate',
@@ -156,8 +178,13 @@ export class GenerationService {
       place,
       createdAt: this.deps.clock.now(),
     });
+    const earlier = priorTurns(place.earlier);
+    const repair =
+      body.repair && language
+        ? { body, rounds: body.repair.rounds, language, record, plan, earlier }
+        : undefined;
     return this.start(
-      { userId, groupId: body.groupId, kind: 'generate', plan, record, group: place.group },
+      { userId, groupId: body.groupId, kind: 'generate', plan, record, group: place.group, repair },
       client,
     );
   }
@@ -269,7 +296,7 @@ export class GenerationService {
       timers: this.timers,
       registry: this.live,
     };
-    state.ended = pumpRun(pump, spec.record.id, this.stream(spec, provider, state), live);
+    state.ended = pumpRun(pump, spec.record.id, this.stream(spec, provider, state, client), live);
     return {
       id: spec.record.id,
       modelId: spec.plan.model.id,
@@ -288,83 +315,57 @@ export class GenerationService {
     };
   }
 
+  /** What a Test and fix run of `spec` uses of this service: each later round is admitted as a generation. */
+  private repairHost(spec: RunSpec, state: RunState, client: ClientInfo, tests: RepairTests): RepairHost {
+    const { store, models, log } = this.deps;
+    return {
+      store,
+      models,
+      log,
+      tests,
+      turns: this.turns,
+      admit: async (record, previousId) => {
+        await this.limiter.end(previousId);
+        await this.limiter.check(spec.userId, spec.groupId);
+        this.deps.models.providerFor(spec.plan.model).admit?.(spec.plan.model);
+        await this.limiter.begin(record.id, spec.userId, spec.groupId);
+        this.running.set(record.id, state);
+        await this.threads.save(record);
+        await store.prompts.create(record);
+        await store.instances.claimRun(record.id, this.instanceId);
+        const details = { promptId: record.id, kind: spec.kind, modelId: spec.plan.model.id };
+        await this.deps.activity.record(spec.userId, 'generation', client, details);
+      },
+      release: (id) => {
+        this.running.delete(id);
+        void this.limiter.end(id);
+      },
+    };
+  }
+
   private async *stream(
     spec: RunSpec,
     provider: ModelProvider,
     state: RunState,
+    client: ClientInfo,
   ): AsyncGenerator<GenerationEvent> {
-    const started = performance.now();
-    let output = '';
-    let firstTokenMs: number | null = null;
-    let tokenEvents = 0;
-    let usage: { promptTokens: number; completionTokens: number } | null = null;
-    const outcome = (status: PromptOutcome['status'], error: PromptOutcome['error']): PromptOutcome => ({
-      status,
-      output,
-      ...spec.plan.finish(output),
-      error,
-      promptTokens: usage?.promptTokens ?? 0,
-      // A stopped run never gets the model's usage figures: count what was streamed.
-      completionTokens: usage?.completionTokens ?? tokenEvents,
-      firstTokenMs,
-      totalMs: Math.round(performance.now() - started),
-      finishedAt: this.deps.clock.now(),
-    });
+    const signal = state.controller.signal;
     try {
       yield {
         event: 'start',
         data: { ...startEventOf(spec.record).data, omittedTurns: spec.plan.omittedTurns },
       };
-      for await (const chunk of provider.generate({
-        model: spec.plan.model,
-        input: spec.plan.built.input,
-        params: spec.plan.params,
-        signal: state.controller.signal,
-      })) {
-        if (chunk.type === 'token') {
-          if (chunk.text.length === 0) {
-            continue;
-          }
-          firstTokenMs ??= Math.round(performance.now() - started);
-          output += chunk.text;
-          tokenEvents += 1;
-          yield { event: 'token', data: { text: chunk.text } };
-        } else {
-          usage = { promptTokens: chunk.promptTokens, completionTokens: chunk.completionTokens };
-        }
+      if (spec.repair && this.deps.tests) {
+        const host = this.repairHost(spec, state, client, this.deps.tests);
+        yield* repairEvents(host, spec.repair, provider, signal);
+      } else {
+        const done = yield* streamTurn(this.turns, spec.record, spec.plan, provider, signal);
+        yield { event: 'done', data: resultOfRecord(done) };
       }
-      if (state.controller.signal.aborted) {
-        throw new GenerationCancelledError();
-      }
-      const done = outcome('completed', null);
-      // Stored before `done` is sent: nothing the user saw can be lost.
-      await this.deps.store.prompts.finish(spec.record.id, done);
-      yield { event: 'done', data: resultOfRecord({ ...spec.record, ...done }) };
     } catch (error) {
-      const aborted = error instanceof GenerationCancelledError || state.controller.signal.aborted;
-      const typed = aborted ? new GenerationCancelledError() : error;
-      state.failure = typed;
-      // Stopped by the user or for want of a reader; a shutdown is no one's choice: it fails the run.
-      const stopped = aborted && !this.closing;
-      const failure =
-        aborted && this.closing
-          ? INSTANCE_GONE
-          : typed instanceof AppError
-            ? { code: typed.code, message: typed.message }
-            : MODEL_FAILED;
-      if (!(typed instanceof AppError)) {
-        this.deps.log.error({ err: error, promptId: spec.record.id }, 'generation failed');
-      }
-      await this.deps.store.prompts
-        .finish(spec.record.id, outcome(stopped ? 'cancelled' : 'failed', stopped ? null : failure))
-        .catch((e: unknown) => {
-          this.deps.log.error({ err: e }, 'could not save the generation outcome');
-        });
-      const retryAfter = typed instanceof AppError ? typed.retryAfterSeconds : undefined;
-      yield {
-        event: 'error',
-        data: retryAfter === undefined ? failure : { ...failure, retryAfterSeconds: retryAfter },
-      };
+      const ended = turnEnded(this.turns, error, signal.aborted, spec.record.id);
+      state.failure = ended.typed;
+      yield { event: 'error', data: ended.event };
     } finally {
       this.running.delete(spec.record.id);
       void this.limiter.end(spec.record.id);

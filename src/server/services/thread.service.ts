@@ -182,6 +182,7 @@ export class ThreadService {
         latest: t.latest,
       })),
       nextCursor: page.nextCursor,
+      ...(page.searchLimited ? { searchLimited: true as const } : {}),
     };
   }
 
@@ -191,14 +192,20 @@ export class ThreadService {
     if (!thread) {
       throw new NotFoundError(NO_THREAD);
     }
-    const turns = await this.store.prompts.listThread(userId, id);
+    const [turns, runs] = await Promise.all([
+      this.store.prompts.listThread(userId, id),
+      this.store.repairs.runsOfThread(userId, id),
+    ]);
     return {
       id: thread.id,
       title: thread.title,
       kind: thread.kind,
       createdAt: thread.createdAt.toISOString(),
       updatedAt: thread.updatedAt.toISOString(),
-      turns: turns.map(toThreadTurn),
+      turns: turns.map((t) => {
+        const testRun = runs.get(t.id);
+        return testRun ? { ...toThreadTurn(t), testRun } : toThreadTurn(t);
+      }),
     };
   }
 

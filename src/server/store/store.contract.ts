@@ -4,7 +4,6 @@ import { ConflictError } from '../errors.js';
 import type { Store } from './store.port.js';
 import { fixtureSession, fixtureUser, T0 } from './store-fixtures.js';
 import { describeAdminContract } from './store-admin.contract.js';
-import { describeBulkContract } from './store-bulk.contract.js';
 import { describeHistoryContract } from './store-history.contract.js';
 import { describeOutboxContract } from './store-outbox.contract.js';
 import { describeInstanceContract } from './store-instances.contract.js';
@@ -14,6 +13,7 @@ import { describePromptContract } from './store-prompts.contract.js';
 import { describeResetAndActivityContract } from './store-resets.contract.js';
 import { describeThreadContract } from './store-threads.contract.js';
 import { describeUsageContract } from './store-usage.contract.js';
+import { describeRepairContract } from './store-repairs.contract.js';
 
 /**
  * The behaviour every storage adapter must show. Each adapter's test file
@@ -184,7 +184,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeInstanceContract(() => store);
     describeCounterContract(() => store);
     describeUsageContract(() => store);
-    describeBulkContract(() => store);
+    describeRepairContract(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

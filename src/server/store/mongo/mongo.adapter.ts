@@ -8,11 +8,11 @@ import { MongoActivity } from './mongo-activity.js';
 import { MongoCounters } from './mongo-counters.js';
 import { MongoCredentials } from './mongo-credentials.js';
 import { MongoOutbox } from './mongo-outbox.js';
+import { MongoRepairs } from './mongo-repairs.js';
 import { MongoInstances } from './mongo-instances.js';
 import { MongoRegistration } from './mongo-registration.js';
 import { MongoPrompts } from './mongo-prompts.js';
 import { MongoUsage } from './mongo-usage.js';
-import { MongoBulk } from './mongo-bulk.js';
 import { MongoResets } from './mongo-resets.js';
 import { MongoSessions } from './mongo-sessions.js';
 import { MongoThreads } from './mongo-threads.js';
@@ -66,11 +66,11 @@ export class MongoStore implements Store {
   readonly prompts: MongoPrompts;
   readonly threads: MongoThreads;
   readonly outbox: MongoOutbox;
+  readonly repairs: MongoRepairs;
   readonly instances: MongoInstances;
   readonly registration: MongoRegistration;
   readonly counters: MongoCounters;
   readonly usage: MongoUsage;
-  readonly bulk: MongoBulk;
 
   private constructor(
     private readonly client: MongoClient,
@@ -85,11 +85,11 @@ export class MongoStore implements Store {
     this.prompts = new MongoPrompts(c);
     this.threads = new MongoThreads(c);
     this.outbox = new MongoOutbox(c);
+    this.repairs = new MongoRepairs(c);
     this.instances = new MongoInstances(c);
     this.registration = new MongoRegistration(c);
     this.counters = new MongoCounters(c);
     this.usage = new MongoUsage(c);
-    this.bulk = new MongoBulk(c);
   }
 
   /**

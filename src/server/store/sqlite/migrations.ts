@@ -313,4 +313,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX prompts_created ON prompts (created_at, kind, model_id, user_id);
     `,
   },
+  {
+    version: 14,
+    name: 'test runs of Test and fix turns',
+    // Issue 17: the run of an answer's code with its tests (JSON), on the answer turn it ran.
+    sql: `
+      ALTER TABLE prompts ADD COLUMN test_run TEXT;
+    `,
+  },
+  {
+    version: 15,
+    name: 'user preferences: Test and fix',
+    // Issue 17: Generate's "Test and fix" (off until turned on) and its fix rounds, remembered per user.
+    sql: `
+      ALTER TABLE users ADD COLUMN repair_enabled INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN repair_rounds INTEGER NOT NULL DEFAULT 2;
+    `,
+  },
 ];

@@ -174,7 +174,10 @@ describe('sqlite adapter', () => {
     const db = new Database(file, { readonly: true });
     const after = db.prepare('SELECT * FROM prompts ORDER BY id').all() as Record<string, unknown>[];
     db.close();
-    expect(after).toEqual(before.map((row) => ({ ...row, thread_id: row.id, parent_id: null })));
+    // test_run (migration 14): the Test and fix run of a turn, none for these.
+    expect(after).toEqual(
+      before.map((row) => ({ ...row, thread_id: row.id, parent_id: null, test_run: null })),
+    );
   });
 
   it('reports a closed database as unavailable', async () => {

@@ -10,11 +10,11 @@ import { SqliteActivity } from './sqlite-activity.js';
 import { SqliteCounters } from './sqlite-counters.js';
 import { SqliteCredentials } from './sqlite-credentials.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
+import { SqliteRepairs } from './sqlite-repairs.js';
 import { SqliteInstances } from './sqlite-instances.js';
 import { SqliteRegistration } from './sqlite-registration.js';
 import { COMMON_MATCHES, SqlitePrompts } from './sqlite-prompts.js';
 import { SqliteUsage } from './sqlite-usage.js';
-import { SqliteBulk } from './sqlite-bulk.js';
 import { SqliteResets } from './sqlite-resets.js';
 import { SqliteSessions } from './sqlite-sessions.js';
 import { SqliteThreads } from './sqlite-threads.js';
@@ -122,11 +122,11 @@ export class SqliteStore implements Store {
   readonly prompts: SqlitePrompts;
   readonly threads: SqliteThreads;
   readonly outbox: SqliteOutbox;
+  readonly repairs: SqliteRepairs;
   readonly instances: SqliteInstances;
   readonly registration: SqliteRegistration;
   readonly counters: SqliteCounters;
   readonly usage: SqliteUsage;
-  readonly bulk: SqliteBulk;
   private readonly ping_;
   private readonly touchHeader;
 
@@ -142,11 +142,11 @@ export class SqliteStore implements Store {
     this.prompts = new SqlitePrompts(db, options.commonSearchMatches);
     this.threads = new SqliteThreads(db, options.commonSearchMatches ?? COMMON_MATCHES);
     this.outbox = new SqliteOutbox(db);
+    this.repairs = new SqliteRepairs(db);
     this.instances = new SqliteInstances(db);
     this.registration = new SqliteRegistration(db);
     this.counters = new SqliteCounters(db);
     this.usage = new SqliteUsage(db);
-    this.bulk = new SqliteBulk(db);
     this.ping_ = db.prepare('SELECT 1');
     this.touchHeader = db.transaction(() => {
       const version = Number(db.pragma('user_version', { simple: true }));

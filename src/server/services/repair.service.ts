@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import { AppError } from '../errors.js';
+import { GenerationCancelledError } from '../models/model-errors.js';
+import type { ModelRegistry } from '../models/model-registry.js';
+import type { ModelProvider } from '../models/provider.port.js';
+import { runningOutcome, type PromptRecord, type Store } from '../store/store.port.js';
+import type { GenerateBody, GenerationEvent, RepairedEvent } from '../../shared/generation.schemas.js';
+import {
+  runRepairLoop,
+  type RepairHistoryTurn,
+  type RepairLoopOptions,
+  type RepairStep,
+} from '../../shared/repair/repair-loop.js';
+import type { RepairLanguage } from '../../shared/repair/repair.schemas.js';
+import { planGenerate, type GenerationPlan, type PriorTurn } from './generation-plan.js';
+import { resultOfRecord } from './run-replay.js';
+import { streamTurn, type TurnStreamDeps } from './turn-stream.js';
+
+/**
+ * Test and fix on the server (issue 17, POST /api/generate with `repair`):
+ * drives the shared loop (src/shared/repair/repair-loop.ts) inside one run.
+ * Each round is a generation of its own: a turn of the thread (the first
+ * one is the run's own record; each fix or format request is a new turn
+ * after the previous answer), counted by the limits (the previous round's
+ * running slot is handed back first), its tokens streamed as `token`
+ * events after a `round` event. Each run of the tests is kept on its answer
+ * turn and sent as a `run` event; the loop's end is a `repaired` event,
+ * then `done` with the last answer (or `error` when stopped or failed).
+ */
+
+/** Runs code + tests in the sandbox (src/server/sandbox/test-runner.ts in the app). */
+export interface RepairTests {
+  run: RepairLoopOptions['run'];
+}
+
+/** What the generation service lends a Test and fix run. */
+export interface RepairHost {
+  store: Store;
+  models: ModelRegistry;
+  log: Logger;
+  tests: RepairTests;
+  turns: TurnStreamDeps;
+  /**
+   * Starts a later round's turn as a generation: hands back the slot of
+   * `previousId`, checks and counts the limits (throwing their error), saves
+   * the record and makes Stop of its id stop the whole run.
+   */
+  admit(record: PromptRecord, previousId: string): Promise<void>;
+  /** The round's generation ended (its slot is handed back). */
+  release(id: string): void;
+}
+
+/** The request of a Test and fix run and where its first turn is. */
+export interface RepairSpec {
+  body: GenerateBody;
+  rounds: number;
+  language: RepairLanguage;
+  /** The run's own record: the first round's turn. */
+  record: PromptRecord;
+  /** Its plan (the request with the format instruction, after the thread's earlier turns). */
+  plan: GenerationPlan;
+  /** The thread's turns before the run: the model's context before the loop's own turns. */
+  earlier: PriorTurn[];
+}
+
+/** A limit refused a later round: the loop ends there (`repaired` status limited). */
+class RoundRefused extends Error {
+  constructor(readonly refusal: AppError) {
+    super(refusal.message);
+  }
+}
+
+/** Events pushed by the loop and read by the run's stream, in order. */
+class EventQueue {
+  private readonly items: GenerationEvent[] = [];
+  private ended = false;
+  private wake: (() => void) | undefined;
+
+  push(event: GenerationEvent): void {
+    this.items.push(event);
+    this.wake?.();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+
+  async *drain(): AsyncGenerator<GenerationEvent> {
+    for (;;) {
+      const next = this.items.shift();
+      if (next !== undefined) {
+        yield next;
+      } else if (this.ended) {
+        return;
+      } else {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+}
+
+/** The record of a later round: a turn after `parent`, sent `turn` (a fix or format request). */
+function roundRecord(first: PromptRecord, parent: PromptRecord, turn: string, createdAt: Date): PromptRecord {
+  return {
+    ...first,
+    id: randomUUID(),
+    parentId: parent.id,
+    input: turn,
+    params: { ...first.params, repairRound: true },
+    createdAt,
+    ...runningOutcome(first.language),
+  };
+}
+
+/**
+ * The events of a Test and fix run after its `start`: per round `round`,
+ * `token`*, `run`; then `repaired` and `done`. Stopped: `repaired` (stopped)
+ * then TurnEnded/GenerationCancelledError is thrown (the caller's `error`);
+ * a failing model throws its TurnEnded.
+ */
+export async function* repairEvents(
+  host: RepairHost,
+  spec: RepairSpec,
+  provider: ModelProvider,
+  signal: AbortSignal,
+): AsyncGenerator<GenerationEvent> {
+  const queue = new EventQueue();
+  const driven = driveLoop(host, spec, provider, signal, queue).finally(() => {
+    queue.end();
+  });
+  // Read to the end even if the loop fails: its events so far are sent first.
+  driven.catch(() => undefined);
+  yield* queue.drain();
+  const last = await driven;
+  if (last === null) {
+    throw new GenerationCancelledError();
+  }
+  yield { event: 'done', data: resultOfRecord(last) };
+}
+
+/** Runs the loop, pushing its events; the last finished answer, or null when stopped. */
+async function driveLoop(
+  host: RepairHost,
+  spec: RepairSpec,
+  provider: ModelProvider,
+  signal: AbortSignal,
+  queue: EventQueue,
+): Promise<PromptRecord | null> {
+  // An object: TypeScript would take `last`, set in the callbacks, for always null here.
+  const loop: { last: PromptRecord | null; index: number; fixes: number } = {
+    last: null,
+    index: 0,
+    fixes: 0,
+  };
+  // The turn being answered: a stopped loop returns at once, and waits here for its record to be saved.
+  let inflight: Promise<unknown> = Promise.resolve();
+
+  const answer = async (record: PromptRecord, plan: GenerationPlan): Promise<PromptRecord> => {
+    const turn = streamTurn(host.turns, record, plan, provider, signal);
+    for (;;) {
+      const next = await turn.next();
+      if (next.done === true) {
+        return next.value;
+      }
+      queue.push(next.value);
+    }
+  };
+
+  const ask = async (turn: string, history: RepairHistoryTurn[]): Promise<string> => {
+    const round = loop.index;
+    loop.index += 1;
+    let record = spec.record;
+    let plan = spec.plan;
+    if (round > 0 && loop.last !== null) {
+      record = roundRecord(spec.record, loop.last, turn, host.turns.clock.now());
+      const loopTurns = history.map((h) => ({
+        kind: 'generate' as const,
+        input: h.request,
+        output: h.answer,
+        language: spec.language,
+      }));
+      plan = planGenerate(host.models, { ...spec.body, prompt: turn }, [...spec.earlier, ...loopTurns]);
+      try {
+        await host.admit(record, loop.last.id);
+      } catch (error) {
+        throw error instanceof AppError ? new RoundRefused(error) : error;
+      }
+    }
+    queue.push({ event: 'round', data: { round, id: record.id, parentId: record.parentId } });
+    const answered = answer(record, plan);
+    inflight = answered;
+    try {
+      loop.last = await answered;
+      return loop.last.output;
+    } finally {
+      if (round > 0) {
+        host.release(record.id);
+      }
+    }
+  };
+
+  const run: RepairLoopOptions['run'] = async (input, runSignal) => {
+    const result = await host.tests.run(input, runSignal);
+    if (loop.last !== null && !runSignal.aborted) {
+      await host.store.repairs.saveRun(loop.last.id, result);
+    }
+    return result;
+  };
+
+  const onStep = (step: RepairStep): void => {
+    if (step.type === 'run') {
+      queue.push({ event: 'run', data: { round: step.index, ...step.result } });
+    } else if (step.type === 'round') {
+      loop.fixes += step.round.kind === 'fix' ? 1 : 0;
+    } else {
+      queue.push({ event: 'repaired', data: step.outcome });
+    }
+  };
+
+  try {
+    const { outcome } = await runRepairLoop({
+      ask: (turn, history) => ask(turn, history),
+      run,
+      language: spec.language,
+      request: spec.body.prompt,
+      rounds: spec.rounds,
+      signal,
+      onStep,
+    });
+    await inflight.catch(() => undefined);
+    return outcome.status === 'stopped' ? null : loop.last;
+  } catch (error) {
+    if (!(error instanceof RoundRefused) || loop.last === null) {
+      throw error;
+    }
+    host.log.info(
+      { generationId: spec.record.id, code: error.refusal.code },
+      'Test and fix: a limit ended the loop',
+    );
+    const limited: RepairedEvent = { status: 'limited', fixes: loop.fixes, message: error.refusal.message };
+    queue.push({ event: 'repaired', data: limited });
+    return loop.last;
+  }
+}

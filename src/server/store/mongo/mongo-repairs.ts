@@ -1,0 +1,45 @@
+import type { RepairRepository } from '../repairs.port.js';
+import type { RepairRunResult } from '../../../shared/repair/repair.schemas.js';
+import type { MongoCollections } from './mongo-collections.js';
+import { atBoundary } from './mongo-errors.js';
+import { text } from './mongo-filters.js';
+
+/**
+ * Test runs of Test and fix turns in MongoDB: the `testRun` field of their
+ * prompt document (deleted with it); a thread's are found through the
+ * prompts_thread index (userId, threadId).
+ */
+export class MongoRepairs implements RepairRepository {
+  constructor(private readonly c: MongoCollections) {}
+
+  async saveRun(promptId: string, run: RepairRunResult): Promise<boolean> {
+    const testRun = {
+      status: run.status,
+      output: run.output,
+      ...(run.message === undefined ? {} : { message: run.message }),
+      durationMs: run.durationMs,
+    };
+    const result = await atBoundary(() =>
+      this.c.prompts.updateOne({ _id: text(promptId, 'promptId') }, { $set: { testRun } }),
+    );
+    return result.matchedCount > 0;
+  }
+
+  async runsOfThread(userId: string, threadId: string): Promise<Map<string, RepairRunResult>> {
+    const filter = {
+      userId: text(userId, 'userId'),
+      threadId: text(threadId, 'threadId'),
+      testRun: { $exists: true },
+    };
+    const docs = await atBoundary(() =>
+      this.c.prompts.find(filter, { projection: { _id: 1, testRun: 1 } }).toArray(),
+    );
+    const runs = new Map<string, RepairRunResult>();
+    for (const doc of docs as { _id: string; testRun?: RepairRunResult }[]) {
+      if (doc.testRun !== undefined) {
+        runs.set(doc._id, doc.testRun);
+      }
+    }
+    return runs;
+  }
+}
