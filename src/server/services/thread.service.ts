@@ -182,7 +182,6 @@ export class ThreadService {
         latest: t.latest,
       })),
       nextCursor: page.nextCursor,
-      ...(page.searchLimited ? { searchLimited: true as const } : {}),
     };
   }
 

@@ -4,6 +4,7 @@ import { ConflictError } from '../errors.js';
 import type { Store } from './store.port.js';
 import { fixtureSession, fixtureUser, T0 } from './store-fixtures.js';
 import { describeAdminContract } from './store-admin.contract.js';
+import { describeBulkContract } from './store-bulk.contract.js';
 import { describeHistoryContract } from './store-history.contract.js';
 import { describeOutboxContract } from './store-outbox.contract.js';
 import { describeInstanceContract } from './store-instances.contract.js';
@@ -185,6 +186,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeCounterContract(() => store);
     describeUsageContract(() => store);
     describeRepairContract(() => store);
+    describeBulkContract(() => store);
 
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

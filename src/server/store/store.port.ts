@@ -18,6 +18,7 @@ import type { CredentialRepository } from './credentials.port.js';
 import type { InstanceRepository } from './instances.port.js';
 import type { ThreadRepository } from './threads.port.js';
 import type { UsageRepository } from './usage.port.js';
+import type { BulkRepository } from './bulk.port.js';
 import type { NewUser, RegistrationRepository, UserAccess, UserAdminMethods } from './admin.port.js';
 /** A stored account. `passwordHash` never leaves the services. */
 export interface UserRecord extends UserAccess {
@@ -362,6 +363,8 @@ export interface Store {
   readonly counters: CounterRepository;
   /** Usage across every user, for the Admin page (usage.port.ts). */
   readonly usage: UsageRepository;
+  /** Many records read and written at once, for db:copy (bulk.port.ts). */
+  readonly bulk: BulkRepository;
   readonly repairs: import('./repairs.port.js').RepairRepository; // Test and fix runs (repairs.port.ts)
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;

@@ -13,6 +13,7 @@ import { MongoInstances } from './mongo-instances.js';
 import { MongoRegistration } from './mongo-registration.js';
 import { MongoPrompts } from './mongo-prompts.js';
 import { MongoUsage } from './mongo-usage.js';
+import { MongoBulk } from './mongo-bulk.js';
 import { MongoResets } from './mongo-resets.js';
 import { MongoSessions } from './mongo-sessions.js';
 import { MongoThreads } from './mongo-threads.js';
@@ -71,6 +72,7 @@ export class MongoStore implements Store {
   readonly registration: MongoRegistration;
   readonly counters: MongoCounters;
   readonly usage: MongoUsage;
+  readonly bulk: MongoBulk;
 
   private constructor(
     private readonly client: MongoClient,
@@ -90,6 +92,7 @@ export class MongoStore implements Store {
     this.registration = new MongoRegistration(c);
     this.counters = new MongoCounters(c);
     this.usage = new MongoUsage(c);
+    this.bulk = new MongoBulk(c);
   }
 
   /**

@@ -15,6 +15,7 @@ import { SqliteInstances } from './sqlite-instances.js';
 import { SqliteRegistration } from './sqlite-registration.js';
 import { COMMON_MATCHES, SqlitePrompts } from './sqlite-prompts.js';
 import { SqliteUsage } from './sqlite-usage.js';
+import { SqliteBulk } from './sqlite-bulk.js';
 import { SqliteResets } from './sqlite-resets.js';
 import { SqliteSessions } from './sqlite-sessions.js';
 import { SqliteThreads } from './sqlite-threads.js';
@@ -127,6 +128,7 @@ export class SqliteStore implements Store {
   readonly registration: SqliteRegistration;
   readonly counters: SqliteCounters;
   readonly usage: SqliteUsage;
+  readonly bulk: SqliteBulk;
   private readonly ping_;
   private readonly touchHeader;
 
@@ -147,6 +149,7 @@ export class SqliteStore implements Store {
     this.registration = new SqliteRegistration(db);
     this.counters = new SqliteCounters(db);
     this.usage = new SqliteUsage(db);
+    this.bulk = new SqliteBulk(db);
     this.ping_ = db.prepare('SELECT 1');
     this.touchHeader = db.transaction(() => {
       const version = Number(db.pragma('user_version', { simple: true }));
