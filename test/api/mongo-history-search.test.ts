@@ -6,7 +6,9 @@ import { PasswordHasher } from '../../src/server/services/password-hasher.js';
 import { decodeCursor } from '../../src/server/store/cursor.js';
 import { fixturePrompt } from '../../src/server/store/store-prompts.contract.js';
 import { fixtureUser, T0 } from '../../src/server/store/store-fixtures.js';
-import { toPromptDoc, toUserDoc } from '../../src/server/store/mongo/mongo.mapping.js';
+import { toPromptDoc, toThreadDoc, toUserDoc } from '../../src/server/store/mongo/mongo.mapping.js';
+import { fixtureThread } from '../../src/server/store/store-threads.contract.js';
+import { threadPageSchema } from '../../src/shared/threads.schemas.js';
 import { historyPageSchema } from '../../src/shared/history.schemas.js';
 import { findBatch, useFakeMongoStore } from '../helpers/fake-mongo-store.js';
 import { useTempDir } from '../helpers/suite.js';
@@ -27,6 +29,11 @@ async function signedInOnFakeMongo(scanExpires: boolean) {
   const hasher = new PasswordHasher({ memoryCost: 4096, timeCost: 1, parallelism: 1 });
   const user = { ...fixtureUser(), passwordHash: await hasher.hash(PASSWORD) };
   const hit = toPromptDoc({ ...fixturePrompt(user.id, { input: 'a linked list' }), createdAt: T0 });
+  const thread = {
+    ...toThreadDoc(fixtureThread(user.id, { id: hit._id })),
+    turnCount: 1,
+    latest: { _id: hit._id, status: 'completed', modelId: hit.modelId, language: 'python' },
+  };
   let session: Document | undefined;
   const { store } = await open((c) => {
     if (c.insert === 'sessions') {
@@ -38,6 +45,13 @@ async function signedInOnFakeMongo(scanExpires: boolean) {
     }
     if (c.find === 'sessions') {
       return findBatch('sessions', session ? [session] : []);
+    }
+    if (c.aggregate === 'threads') {
+      const bounded = '$and' in ((c.pipeline as Document[])[0]?.$match as Document);
+      return scanExpires && !bounded ? expired : findBatch('threads', [thread]);
+    }
+    if (c.find === 'threads' && Number(c.skip) > 0) {
+      return findBatch('threads', [{ _id: 't-end', updatedAt: T0 }]);
     }
     if (c.find !== 'prompts' || !JSON.stringify(c.filter).includes(user.id)) {
       return undefined;
@@ -57,10 +71,10 @@ async function signedInOnFakeMongo(scanExpires: boolean) {
   });
   expect(login.statusCode, login.body).toBe(200);
   const { accessToken } = login.json<{ accessToken: string }>();
-  const search = (q: string) =>
+  const search = (q: string, list = 'history') =>
     app.inject({
       method: 'GET',
-      url: `/api/history?q=${q}`,
+      url: `/api/${list}?q=${q}`,
       headers: { authorization: `Bearer ${accessToken}` },
     });
   return { app, hit, search };
@@ -81,6 +95,20 @@ describe('history search on MongoDB without Atlas Search', () => {
     }
   });
 
+  it('answers the History page’s thread search cut short the same way (GET /api/threads)', async () => {
+    const { app, hit, search } = await signedInOnFakeMongo(true);
+    try {
+      const res = await search('linked', 'threads');
+      expect(res.statusCode).toBe(200);
+      const page = threadPageSchema.parse(res.json());
+      expect(page.items.map((t) => t.id)).toEqual([hit._id]);
+      expect(page.searchLimited).toBe(true);
+      expect(decodeCursor(page.nextCursor ?? '')).toEqual({ createdAt: T0.getTime(), id: 't-end' });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('says nothing of a limit when the search finished in time', async () => {
     const { app, search } = await signedInOnFakeMongo(false);
     try {
@@ -88,6 +116,9 @@ describe('history search on MongoDB without Atlas Search', () => {
       expect(res.statusCode).toBe(200);
       expect(res.json()).not.toHaveProperty('searchLimited');
       expect(res.json()).toMatchObject({ nextCursor: null });
+      const threads = await search('linked', 'threads');
+      expect(threads.json()).not.toHaveProperty('searchLimited');
+      expect(threads.json()).toMatchObject({ nextCursor: null });
     } finally {
       await app.close();
     }

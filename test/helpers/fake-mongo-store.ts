@@ -3,6 +3,13 @@ import { afterEach } from 'vitest';
 import { MongoStore } from '../../src/server/store/mongo/mongo.adapter.js';
 import { FakeMongod, type Handler } from './fake-mongod.js';
 
+/** How the stand-in server presents itself (FakeMongod's fields of the same names). */
+export interface FakeStoreOptions {
+  replicaSet?: string;
+  /** Atlas Search indexes by collection: an Atlas server (FakeMongod.searchIndexes). */
+  searchIndexes?: Record<string, Document[]>;
+}
+
 /**
  * The MongoDB adapter connected to a FakeMongod that answers with `handler`
  * (the default reply when it returns undefined). Call at the top of a test
@@ -10,7 +17,7 @@ import { FakeMongod, type Handler } from './fake-mongod.js';
  */
 export function useFakeMongoStore(): (
   handler?: Handler,
-  options?: { replicaSet?: string },
+  options?: FakeStoreOptions,
 ) => Promise<{ server: FakeMongod; store: MongoStore }> {
   const fakes: FakeMongod[] = [];
   const stores: MongoStore[] = [];
@@ -18,9 +25,10 @@ export function useFakeMongoStore(): (
     await Promise.all(stores.splice(0).map((s) => s.close()));
     await Promise.all(fakes.splice(0).map((f) => f.stop()));
   });
-  return async (handler?: Handler, options: { replicaSet?: string } = {}) => {
+  return async (handler?: Handler, options: FakeStoreOptions = {}) => {
     const server = new FakeMongod(handler);
     server.replicaSet = options.replicaSet;
+    server.searchIndexes = options.searchIndexes;
     await server.start();
     fakes.push(server);
     const store = await MongoStore.connect(`mongodb://127.0.0.1:${server.port}/cg`, {

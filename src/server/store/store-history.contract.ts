@@ -181,7 +181,10 @@ export function describeHistoryContract(getStore: () => Store): void {
       expect(page.items.map((p) => p.id)).toEqual([hit.id]);
       expect(page.nextCursor).toBeNull();
       expect(page.searchLimited).toBeUndefined();
-      expect((await store.prompts.listForUser(u.id, { q: 'nothing like it' }, 20)).searchLimited).toBeUndefined();
+      expect(
+        (await store.prompts.listForUser(u.id, { q: 'nothing like it' }, 20)).searchLimited,
+      ).toBeUndefined();
+      expect((await store.threads.listForUser(u.id, { q: 'quokka' }, 20)).searchLimited).toBeUndefined();
     });
 
     it('finds text set when a run finishes', async () => {

@@ -30,6 +30,8 @@ export interface ThreadSummary extends ThreadRecord {
 export interface ThreadPage {
   items: ThreadSummary[];
   nextCursor: string | null;
+  /** As PromptPage's: a search that stopped before the page was full (MongoDB without Atlas Search). */
+  searchLimited?: true;
 }
 
 export interface ThreadRepository {

@@ -112,7 +112,7 @@ describe('Atlas Search query shapes', () => {
         },
       },
       { $limit: SEARCH_CANDIDATE_LIMIT + 1 },
-      { $project: { _id: 1 } },
+      { $project: { _id: 1, threadId: 1 } },
     ]);
     const first = searchCandidatesPipeline('u1', 'abc')[0] as {
       $search: { compound: { filter: unknown[] } };

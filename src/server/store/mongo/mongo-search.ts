@@ -76,7 +76,8 @@ export function searchCandidatesPipeline(userId: string, q: string, until?: Date
       },
     },
     { $limit: SEARCH_CANDIDATE_LIMIT + 1 },
-    { $project: { _id: 1 } },
+    // The thread too: the History page lists threads with a matching turn.
+    { $project: { _id: 1, threadId: 1 } },
   ];
 }
 

@@ -1,5 +1,6 @@
 import { threadTitle } from '../../../shared/thread-title.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import type { Document, Filter } from 'mongodb';
+import { decodeCursor, encodeCursor, type CursorPosition } from '../cursor.js';
 import type {
   PromptQuery,
   ThreadPage,
@@ -10,6 +11,9 @@ import type {
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { date, limitValue, promptListFilter, text } from './mongo-filters.js';
+import type { PromptSearch } from './mongo-search.js';
+import { scanWithinTime, searchCandidates, windowEnd } from './mongo-search-scan.js';
+import { QUERY_TIME_LIMIT_MS } from './mongo-time-limit.js';
 import { fromThreadDoc, toThreadDoc, type PromptDoc, type ThreadDoc } from './mongo.mapping.js';
 
 /** A thread with its turns' count and its latest turn, as the listing's pipeline returns it. */
@@ -22,7 +26,11 @@ const BACKFILL_BATCH = 500;
 
 /** Conversations in MongoDB (`threads`); their turns are documents of `prompts`. */
 export class MongoThreads implements ThreadRepository {
-  constructor(private readonly c: MongoCollections) {}
+  constructor(
+    private readonly c: MongoCollections,
+    /** The prompts' search mode: a thread search takes the threads of its candidates. */
+    private readonly search: PromptSearch,
+  ) {}
 
   async create(thread: ThreadRecord): Promise<ThreadRecord> {
     await atBoundary(() => this.c.threads.insertOne(toThreadDoc(thread)));
@@ -57,17 +65,66 @@ export class MongoThreads implements ThreadRepository {
     return docs.map(fromThreadDoc);
   }
 
+  /**
+   * A search (`q`) takes the threads of Atlas Search's candidates where the
+   * index can answer; else it scans with the time limit and, cut short,
+   * answers from the newest SCAN_WINDOW threads with `searchLimited`.
+   */
   async listForUser(userId: string, query: PromptQuery, limit: number, cursor?: string): Promise<ThreadPage> {
     const user = text(userId, 'userId');
     const n = limitValue(limit);
-    const match: Record<string, unknown> = { userId: user };
+    const match: Document = { userId: user };
     if (cursor !== undefined) {
       const at = decodeCursor(text(cursor, 'cursor'));
       const updatedAt = new Date(at.createdAt);
+      // The redundant bound outside the $or bounds the threads_user index scan at the cursor.
+      match.updatedAt = { $lte: updatedAt };
       match.$or = [{ updatedAt: { $lt: updatedAt } }, { updatedAt, _id: { $lt: at.id } }];
     }
-    // Every filter on one turn: the prompts listing's filter, inside $elemMatch.
+    // Every filter on one turn: the prompts listing's filter (checked before anything is sent), inside $elemMatch.
     const turnFilter = promptListFilter(user, query);
+    const run = (bound?: Document) =>
+      this.listing(bound ? { $and: [match, bound] } : match, user, turnFilter, n);
+    const q = typeof query.q === 'string' ? query.q.trim() : '';
+    let found: { docs: SummaryDoc[]; limitedAt?: CursorPosition };
+    if (!q) {
+      found = { docs: await run() };
+    } else {
+      const candidates = await searchCandidates(this.c.prompts, this.search, user, q);
+      const threadIds = [...new Set(candidates?.map((c) => c.threadId ?? c._id))];
+      found = candidates
+        ? { docs: threadIds.length === 0 ? [] : await run({ _id: { $in: threadIds } }) }
+        : await scanWithinTime(run, () => windowEnd(this.c.threads, match, 'updatedAt'), n, 'updatedAt');
+    }
+    const { docs } = found;
+    const items = docs.slice(0, n).map((doc): ThreadSummary => ({
+      ...fromThreadDoc(doc),
+      turnCount: doc.turnCount,
+      latest: {
+        id: doc.latest._id,
+        status: doc.latest.status,
+        modelId: doc.latest.modelId,
+        language: doc.latest.language,
+      },
+    }));
+    const last = items.at(-1);
+    if (found.limitedAt) {
+      return { items, nextCursor: encodeCursor(found.limitedAt), searchLimited: true };
+    }
+    return {
+      items,
+      nextCursor:
+        docs.length > n && last ? encodeCursor({ createdAt: last.updatedAt.getTime(), id: last.id }) : null,
+    };
+  }
+
+  /** One page of threads from `match` with a turn meeting `turnFilter` (and one more), most recently updated first, time-limited. */
+  private async listing(
+    match: Document,
+    user: string,
+    turnFilter: Filter<PromptDoc>,
+    n: number,
+  ): Promise<SummaryDoc[]> {
     const pipeline = [
       { $match: match },
       { $sort: { updatedAt: -1, _id: -1 } },
@@ -98,23 +155,9 @@ export class MongoThreads implements ThreadRepository {
         },
       },
     ];
-    const docs = await atBoundary(() => this.c.threads.aggregate<SummaryDoc>(pipeline).toArray());
-    const items = docs.slice(0, n).map((doc): ThreadSummary => ({
-      ...fromThreadDoc(doc),
-      turnCount: doc.turnCount,
-      latest: {
-        id: doc.latest._id,
-        status: doc.latest.status,
-        modelId: doc.latest.modelId,
-        language: doc.latest.language,
-      },
-    }));
-    const last = items.at(-1);
-    return {
-      items,
-      nextCursor:
-        docs.length > n && last ? encodeCursor({ createdAt: last.updatedAt.getTime(), id: last.id }) : null,
-    };
+    return atBoundary(() =>
+      this.c.threads.aggregate<SummaryDoc>(pipeline, { maxTimeMS: QUERY_TIME_LIMIT_MS }).toArray(),
+    );
   }
 }
 

@@ -85,7 +85,7 @@ export class MongoStore implements Store {
     this.credentials = new MongoCredentials(client, db, c);
     this.activity = new MongoActivity(c);
     this.prompts = new MongoPrompts(c);
-    this.threads = new MongoThreads(c);
+    this.threads = new MongoThreads(c, this.prompts.search);
     this.outbox = new MongoOutbox(c);
     this.repairs = new MongoRepairs(c);
     this.instances = new MongoInstances(c);
