@@ -3,18 +3,16 @@ import { NavigationType, useNavigationType } from 'react-router';
 import { MESSAGES } from '../../shared/messages';
 import { ApiError } from '../api/api-client';
 import { deleteAllHistory, type HistoryFilters } from '../api/history.api';
-import { fetchThreadsPage, type ThreadListItem } from '../api/threads.api';
+import { fetchThreadsPage } from '../api/threads.api';
 import { clearListSnapshot, readListSnapshot, saveListSnapshot } from '../components/history/history-cache';
+import { appendPage, firstPage, type LoadedPages } from '../components/history/history-pages';
 import { filtersKey, toApiFilters } from '../components/history/history-format';
 
 const PAGE_SIZE = 20;
 
 /** The list as loaded for one set of filters. */
-export interface HistoryListState {
+export interface HistoryListState extends LoadedPages {
   key: string;
-  /** The threads; null until the first page for these filters arrived. */
-  items: ThreadListItem[] | null;
-  nextCursor: string | null;
   loading: boolean;
   error: ApiError | null;
 }
@@ -40,8 +38,15 @@ export function useHistoryList(userId: string, filters: HistoryFilters, skip: bo
   );
   const [list, setList] = useState<HistoryListState>(() =>
     restored
-      ? { key, items: restored.items, nextCursor: restored.nextCursor, loading: false, error: null }
-      : { key, items: null, nextCursor: null, loading: true, error: null },
+      ? {
+          key,
+          items: restored.items,
+          nextCursor: restored.nextCursor,
+          searchLimited: false,
+          loading: false,
+          error: null,
+        }
+      : { key, items: null, nextCursor: null, searchLimited: false, loading: true, error: null },
   );
   const [attempt, setAttempt] = useState(0);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -67,7 +72,7 @@ export function useHistoryList(userId: string, filters: HistoryFilters, skip: bo
     const controller = new AbortController();
     fetchThreadsPage(toApiFilters(filters), { limit: PAGE_SIZE, signal: controller.signal }).then(
       (page) => {
-        setList({ key, items: page.items, nextCursor: page.nextCursor, loading: false, error: null });
+        setList({ key, ...firstPage(page), loading: false, error: null });
       },
       (error: unknown) => {
         if (controller.signal.aborted) {
@@ -121,9 +126,7 @@ export function useHistoryList(userId: string, filters: HistoryFilters, skip: bo
         if (current.key !== key) {
           return current;
         }
-        const known = new Set((current.items ?? []).map((item) => item.id));
-        const fresh = page.items.filter((item) => !known.has(item.id));
-        return { ...current, items: [...(current.items ?? []), ...fresh], nextCursor: page.nextCursor };
+        return { ...current, ...appendPage(current, page) };
       });
       setFirstNewId(page.items[0]?.id ?? null);
     } catch (error) {
@@ -154,7 +157,7 @@ export function useHistoryList(userId: string, filters: HistoryFilters, skip: bo
         throw asApiError(error);
       });
       clearListSnapshot();
-      setList({ key, items: [], nextCursor: null, loading: false, error: null });
+      setList({ key, items: [], nextCursor: null, searchLimited: false, loading: false, error: null });
       return deleted;
     },
     /** Remembers the list and the scroll place before an item opens, for Back. */

@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../components/history/ConfirmDialog';
 import { HistoryEmpty, LoadMore } from '../components/history/HistoryEmpty';
 import { HistoryFilters } from '../components/history/HistoryFilters';
 import { HistoryList } from '../components/history/HistoryList';
+import { SearchLimitedNotice } from '../components/history/SearchLimitedNotice';
 import { clearListNotice, peekListNotice } from '../components/history/history-cache';
 import { countFilters, readFilters } from '../components/history/history-format';
 import { useModels } from '../stores/models.store';
@@ -93,6 +94,7 @@ export function HistoryPage() {
           <p role="status" className="history-results__summary">
             {summary(list, items.length, filtered)}
           </p>
+          <SearchLimitedNotice limited={list.searchLimited && !list.loading} />
 
           {listError ? (
             <div role="alert" className="alert alert--error history-results__error">
