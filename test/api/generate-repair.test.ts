@@ -218,6 +218,37 @@ describe('POST /api/generate with repair', () => {
     expect(upstream.requests).toHaveLength(2);
   });
 
+  it('answers a plain JSON request with the last answer', async () => {
+    upstream.script(fixesAfterFailure);
+    const res = await api.post(
+      '/api/generate',
+      { prompt: 'add', language: 'javascript', repair: { rounds: 2 } },
+      { token: session.token },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ output: RIGHT, parentId: expect.any(String) });
+    expect(upstream.requests).toHaveLength(2);
+  });
+
+  it('runs Python tests with Pyodide, started on the first Python run', async () => {
+    const python = (body: string) => '```python\n' + body + '\n```';
+    upstream.script([
+      {
+        type: 'answer',
+        text: `${python('def add(a, b):\n    return a + b')}\n\n${python('# tests\nassert add(2, 3) == 5\nprint("checked")')}`,
+      },
+    ]);
+    const res = await stream('/api/generate', { prompt: 'add', language: 'python', repair: { rounds: 1 } });
+    const events = await readSse(res);
+    expect(names(events)).toEqual(['start', 'round', 'run', 'repaired', 'done']);
+    expect(events.find((e) => e.event === 'run')?.data).toMatchObject({
+      round: 0,
+      status: 'passed',
+      output: 'checked\n',
+    });
+    expect(events.find((e) => e.event === 'repaired')?.data).toEqual({ status: 'passed', fixes: 0 });
+  });
+
   it('refuses repair for a language the server cannot run, and rounds out of range (400)', async () => {
     const post = (body: unknown) => api.post('/api/generate', body, { token: session.token });
     for (const language of ['go', 'any']) {
