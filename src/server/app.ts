@@ -24,6 +24,8 @@ import { healthRoutes } from './routes/health.routes.js';
 import { historyRoutes } from './routes/history.routes.js';
 import { threadsRoutes } from './routes/threads.routes.js';
 import { profileRoutes } from './routes/profile.routes.js';
+import { preferencesRoutes } from './routes/preferences.routes.js';
+import { PreferencesService } from './services/preferences.service.js';
 import { modelsRoutes } from './routes/models.routes.js';
 import { passwordResetRoutes } from './routes/password-reset.routes.js';
 import { ActivityLog } from './services/activity.service.js';
@@ -213,6 +215,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(historyRoutes, { history: services.history });
       await api.register(threadsRoutes, { threads: services.threads });
       await api.register(profileRoutes, { profile: services.profile });
+      await api.register(preferencesRoutes, { preferences: new PreferencesService(store) });
     },
     { prefix: '/api' },
   );

@@ -15,6 +15,7 @@ import { describeResetAndActivityContract } from './store-resets.contract.js';
 import { describeThreadContract } from './store-threads.contract.js';
 import { describeUsageContract } from './store-usage.contract.js';
 import { describeRepairContract } from './store-repairs.contract.js';
+import { describePreferenceContract } from './store-preferences.contract.js';
 
 /**
  * The behaviour every storage adapter must show. Each adapter's test file
@@ -186,6 +187,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeCounterContract(() => store);
     describeUsageContract(() => store);
     describeRepairContract(() => store);
+    describePreferenceContract(() => store);
     describeBulkContract(() => store);
 
     it('answers ping', async () => {

@@ -366,6 +366,7 @@ export interface Store {
   /** Many records read and written at once, for db:copy (bulk.port.ts). */
   readonly bulk: BulkRepository;
   readonly repairs: import('./repairs.port.js').RepairRepository; // Test and fix runs (repairs.port.ts)
+  readonly preferences: import('./preferences.port.js').PreferenceRepository; // remembered choices (preferences.port.ts)
   /** Resolves when the store answers; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /**

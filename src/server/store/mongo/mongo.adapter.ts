@@ -9,6 +9,7 @@ import { MongoCounters } from './mongo-counters.js';
 import { MongoCredentials } from './mongo-credentials.js';
 import { MongoOutbox } from './mongo-outbox.js';
 import { MongoRepairs } from './mongo-repairs.js';
+import { MongoPreferences } from './mongo-preferences.js';
 import { MongoInstances } from './mongo-instances.js';
 import { MongoRegistration } from './mongo-registration.js';
 import { MongoPrompts } from './mongo-prompts.js';
@@ -68,6 +69,7 @@ export class MongoStore implements Store {
   readonly threads: MongoThreads;
   readonly outbox: MongoOutbox;
   readonly repairs: MongoRepairs;
+  readonly preferences: MongoPreferences;
   readonly instances: MongoInstances;
   readonly registration: MongoRegistration;
   readonly counters: MongoCounters;
@@ -88,6 +90,7 @@ export class MongoStore implements Store {
     this.threads = new MongoThreads(c, this.prompts.search);
     this.outbox = new MongoOutbox(c);
     this.repairs = new MongoRepairs(c);
+    this.preferences = new MongoPreferences(c);
     this.instances = new MongoInstances(c);
     this.registration = new MongoRegistration(c);
     this.counters = new MongoCounters(c);

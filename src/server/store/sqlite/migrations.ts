@@ -321,4 +321,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE prompts ADD COLUMN test_run TEXT;
     `,
   },
+  {
+    version: 15,
+    name: 'user preferences: Test and fix',
+    // Issue 17: Generate's "Test and fix" (off until turned on) and its fix rounds, remembered per user.
+    sql: `
+      ALTER TABLE users ADD COLUMN repair_enabled INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN repair_rounds INTEGER NOT NULL DEFAULT 2;
+    `,
+  },
 ];

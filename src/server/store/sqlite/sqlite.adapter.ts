@@ -11,6 +11,7 @@ import { SqliteCounters } from './sqlite-counters.js';
 import { SqliteCredentials } from './sqlite-credentials.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteRepairs } from './sqlite-repairs.js';
+import { SqlitePreferences } from './sqlite-preferences.js';
 import { SqliteInstances } from './sqlite-instances.js';
 import { SqliteRegistration } from './sqlite-registration.js';
 import { COMMON_MATCHES, SqlitePrompts } from './sqlite-prompts.js';
@@ -124,6 +125,7 @@ export class SqliteStore implements Store {
   readonly threads: SqliteThreads;
   readonly outbox: SqliteOutbox;
   readonly repairs: SqliteRepairs;
+  readonly preferences: SqlitePreferences;
   readonly instances: SqliteInstances;
   readonly registration: SqliteRegistration;
   readonly counters: SqliteCounters;
@@ -145,6 +147,7 @@ export class SqliteStore implements Store {
     this.threads = new SqliteThreads(db, options.commonSearchMatches ?? COMMON_MATCHES);
     this.outbox = new SqliteOutbox(db);
     this.repairs = new SqliteRepairs(db);
+    this.preferences = new SqlitePreferences(db);
     this.instances = new SqliteInstances(db);
     this.registration = new SqliteRegistration(db);
     this.counters = new SqliteCounters(db);
