@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Problem } from '../../src/server/eval/dataset.js';
+import type { EvalReport } from '../../src/server/eval/report.js';
 import { pinnedLocalModel } from './catalogue.js';
 import { runCli, spawnCli, type CliRun, type SpawnedCli } from './cli.js';
 import { startOpenAiServer, type OpenAiTestServer } from './openai-server.js';
@@ -79,4 +80,13 @@ export async function startEvalCli(problems: Problem[]): Promise<EvalCliSetup> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The JSON report in `outDir`; throws unless there is exactly one. */
+export function reportIn(outDir: string): EvalReport {
+  const files = fs.readdirSync(outDir).filter((f) => f.endsWith('.json'));
+  if (files.length !== 1) {
+    throw new Error(`expected one JSON report in ${outDir}, found ${files.length}`);
+  }
+  return JSON.parse(fs.readFileSync(path.join(outDir, files[0] ?? ''), 'utf8')) as EvalReport;
 }

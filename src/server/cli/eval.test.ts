@@ -3,10 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CliRun } from '../../../test/helpers/cli.js';
-import { startEvalCli, type EvalCliSetup } from '../../../test/helpers/eval-cli.js';
+import { reportIn, startEvalCli, type EvalCliSetup } from '../../../test/helpers/eval-cli.js';
 import type { OpenAiStep, OpenAiTestServer } from '../../../test/helpers/openai-server.js';
 import type { Problem } from '../eval/dataset.js';
-import type { EvalReport } from '../eval/report.js';
 import { requestFor } from '../eval/program.js';
 
 /**
@@ -71,13 +70,6 @@ function evalArgs(model: string, data: string, out: string, ...options: string[]
 }
 
 const evalRun = (...args: Parameters<typeof evalArgs>): Promise<CliRun> => cli.run(evalArgs(...args));
-
-/** The one JSON report in `outDir`. */
-function reportIn(outDir: string): EvalReport {
-  const files = fs.readdirSync(outDir).filter((f) => f.endsWith('.json'));
-  expect(files).toHaveLength(1);
-  return JSON.parse(fs.readFileSync(path.join(outDir, files[0] ?? ''), 'utf8')) as EvalReport;
-}
 
 beforeAll(async () => {
   cli = await startEvalCli(PROBLEMS);

@@ -1,119 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { ConfigError, loadConfig } from '../config.js';
 import { CatalogueError, loadCatalogue, type ModelEntry } from '../models/catalogue.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import { createModelRegistry } from '../models/index.js';
+import { takesFollowUps } from '../models/prompt-formats.js';
 import { DatasetError, HUMAN_EVAL, loadDataset, type Dataset } from '../eval/dataset.js';
 import { runEval, type EvalSettings } from '../eval/eval-run.js';
 import { startPyodideRunner } from '../eval/pyodide-runner.js';
 import { findPython, python3Runner, PythonMissingError, type ProgramRunner } from '../eval/python-runner.js';
 import { buildReport, percent, summaryText, writeReports } from '../eval/report.js';
+import { parse, USAGE } from './eval-args.js';
 import { verifyWithProgress } from './models-verify.js';
 import { ProgressBar } from './progress-bar.js';
-
-const USAGE = `Usage: npm run eval -- --model <id> [options]
-
-Asks a model of the catalogue to solve HumanEval's 164 Python problems, runs
-each answer against the problem's tests and prints pass@1; writes a JSON and
-a Markdown report to DATA_DIR/eval/.
-
-This RUNS CODE THE MODEL WROTE on this machine: by default with Pyodide (Python
-in WebAssembly) in a node process that may read nothing but the runtime, write
-nowhere, start no process and reach no network; with --runner python3 in a
-python3 -I process, in a temporary folder, with an empty environment. Both with
-time and memory limits.
-
-Options:
-  --model <id>          A model of the catalogue (MODELS_FILE or the shipped one).
-  --limit <n>           Only the first n problems.
-  --data <url|path>     Another data set in HumanEval's format (.jsonl or .jsonl.gz).
-                        Default: HumanEval, downloaded once to DATA_DIR/eval/data/.
-  --timeout <seconds>   Time limit of each program. Default 10.
-  --memory <MiB>        Memory limit of each program. Default 1024.
-  --temperature <t>     Sampling temperature. Default 0 (greedy, as pass@1 is reported).
-  --max-tokens <n>      Longest answer. Default: the model's.
-  --out <dir>           Where the reports go. Default DATA_DIR/eval.
-  --runner <name>       pyodide (default: nothing to install, isolated) or python3
-                        (faster; limits, not a sandbox).
-
-Environment: PYTHON=/path/to/python3 chooses the python3 runner and its interpreter
-(default python3 on PATH).
-`;
-
-/** Where programs run: Pyodide in a locked-down node process, or python3 -I. */
-const RUNNERS = ['pyodide', 'python3'] as const;
-type Runner = (typeof RUNNERS)[number];
-
-/** A bad command line: usage is printed and the exit code is 2. */
-class UsageError extends Error {}
-
-function numberOption(
-  values: Record<string, string | boolean | undefined>,
-  name: string,
-  check: { min: number; max: number; integer: boolean },
-): number | undefined {
-  const raw = values[name];
-  if (typeof raw !== 'string') {
-    return undefined;
-  }
-  const value = Number(raw);
-  const ok =
-    raw.trim() !== '' &&
-    Number.isFinite(value) &&
-    value >= check.min &&
-    value <= check.max &&
-    (!check.integer || Number.isInteger(value));
-  if (!ok) {
-    const kind = check.integer ? 'a whole number' : 'a number';
-    throw new UsageError(`--${name} must be ${kind} from ${check.min} to ${check.max}, not "${raw}"`);
-  }
-  return value;
-}
-
-function parse(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      model: { type: 'string' },
-      limit: { type: 'string' },
-      data: { type: 'string' },
-      timeout: { type: 'string' },
-      memory: { type: 'string' },
-      temperature: { type: 'string' },
-      'max-tokens': { type: 'string' },
-      out: { type: 'string' },
-      runner: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help === true) {
-    return undefined;
-  }
-  if (values.model === undefined || values.model === '') {
-    throw new UsageError('--model <id> is required');
-  }
-  const runner = values.runner ?? null;
-  if (runner !== null && !RUNNERS.includes(runner as Runner)) {
-    throw new UsageError(`--runner must be one of ${RUNNERS.join(', ')}, not "${runner}"`);
-  }
-  return {
-    model: values.model,
-    runner: runner as Runner | null,
-    data: values.data,
-    out: values.out,
-    limit: numberOption(values, 'limit', { min: 1, max: 1_000_000, integer: true }) ?? null,
-    timeoutSeconds: numberOption(values, 'timeout', { min: 0.1, max: 3600, integer: false }) ?? 10,
-    memoryMiB: numberOption(values, 'memory', { min: 64, max: 1_048_576, integer: true }) ?? 1024,
-    temperature: numberOption(values, 'temperature', { min: 0, max: 2, integer: false }) ?? 0,
-    maxTokens: numberOption(values, 'max-tokens', { min: 1, max: 1_048_576, integer: true }) ?? null,
-  };
-}
 
 type Args = NonNullable<ReturnType<typeof parse>>;
 
@@ -184,6 +85,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       process.stderr.write(`${model.name} is not downloaded yet. Run: npm run models -- pull ${model.id}\n`);
       return 1;
     }
+    if (args.repair !== null && !takesFollowUps(model.format)) {
+      process.stderr.write(
+        `--repair needs a chat model: ${model.name} is a code-completion model and cannot take a failing run as its next turn.\n`,
+      );
+      return 2;
+    }
     const limit = registry.maxTokensOf(model);
     if (args.maxTokens !== null && args.maxTokens > limit) {
       process.stderr.write(`--max-tokens must be at most ${limit} for ${model.name}.\n`);
@@ -219,6 +126,7 @@ async function evaluate(
     maxTokens: args.maxTokens,
     timeoutMs: Math.round(args.timeoutSeconds * 1000),
     memoryBytes: args.memoryMiB * 1_048_576,
+    ...(args.repair === null ? {} : { repair: args.repair }),
   };
   const controller = new AbortController();
   // Kept for the whole run, not `once`: a library's exit hook (signal-exit) re-raises SIGINT when
@@ -235,21 +143,24 @@ async function evaluate(
   process.on('SIGINT', stop);
   try {
     process.stderr.write(
-      `Eval of ${model.name} (${model.id}) on ${problems.length} problems from ${dataset.source}, Python ${runner.python}\n`,
+      `Eval of ${model.name} (${model.id}) on ${problems.length} problems from ${dataset.source}, Python ${runner.python}${args.repair === null ? '' : `, with repair (up to ${args.repair} fix rounds)`}\n`,
     );
     const bar = new ProgressBar();
     let passed = 0;
+    let firstPassed = 0;
     bar.update(0, problems.length, `0/${problems.length}`);
     const startedAt = new Date();
     const run = await runEval({ models: registry, run: runner.run }, model, problems, settings, {
       signal: controller.signal,
       onResult: (result, index) => {
         passed += result.outcome === 'passed' ? 1 : 0;
+        firstPassed += result.repair?.first.outcome === 'passed' ? 1 : 0;
         const done = index + 1;
+        const first = args.repair === null ? '' : ` (without repair ${percent(firstPassed / done)})`;
         bar.update(
           done,
           problems.length,
-          `${done}/${problems.length}  pass@1 ${percent(passed / done)}  ${result.taskId} ${result.outcome}`,
+          `${done}/${problems.length}  pass@1 ${percent(passed / done)}${first}  ${result.taskId} ${result.outcome}`,
         );
       },
     });

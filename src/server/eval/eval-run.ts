@@ -2,6 +2,8 @@ import type { ModelEntry } from '../models/catalogue.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import { planGenerate } from '../services/generation-plan.js';
 import type { Problem } from './dataset.js';
+import { runRepairProblem, type RepairRecord } from './eval-repair.js';
+import { blankResult, generateBody, streamAnswer } from './model-answer.js';
 import { assembleProgram, requestFor } from './program.js';
 import type { ProgramRunner } from './python-runner.js';
 
@@ -33,6 +35,13 @@ export interface ProblemResult {
   output: string;
   /** The code taken from it (plan.finish()), null when there was none. */
   code: string | null;
+  /**
+   * With --repair: the first answer's score (pass@1 without repair), how
+   * the loop ended and its turns. `outcome`, `output` and `code` above are
+   * then the final code's (pass@1 with repair) and the last answer; the
+   * times and tokens count every turn and run.
+   */
+  repair?: RepairRecord;
 }
 
 /** The settings of a run, as the report records them. */
@@ -44,6 +53,8 @@ export interface EvalSettings {
   maxTokens: number | null;
   timeoutMs: number;
   memoryBytes: number;
+  /** --repair: fix rounds after the first answer (0 to 5); undefined: a plain eval, one answer per problem. */
+  repair?: number;
 }
 
 export interface EvalDeps {
@@ -79,7 +90,16 @@ export async function runEval(
     if (options.signal.aborted) {
       break;
     }
-    const result = await runProblem(deps, model, problem, settings, options.signal);
+    const result =
+      settings.repair === undefined
+        ? await runProblem(deps, model, problem, settings, options.signal)
+        : await runRepairProblem(
+            deps,
+            model,
+            problem,
+            { ...settings, repair: settings.repair },
+            options.signal,
+          );
     // Ctrl-C during the problem: its result is an artefact of the stop, not of the model.
     if (isAborted(options.signal)) {
       break;
@@ -108,40 +128,12 @@ async function runProblem(
   signal: AbortSignal,
 ): Promise<ProblemResult> {
   const started = performance.now();
-  const result: ProblemResult = {
-    taskId: problem.task_id,
-    outcome: 'error',
-    message: null,
-    modelMs: 0,
-    firstTokenMs: null,
-    completionTokens: 0,
-    runMs: null,
-    output: '',
-    code: null,
-  };
+  const result = blankResult(problem, null);
   let finish: (output: string) => { code: string | null };
   try {
-    const plan = planGenerate(deps.models, {
-      modelId: model.id,
-      prompt: requestFor(problem),
-      language: 'python',
-      temperature: settings.temperature,
-      ...(settings.maxTokens === null ? {} : { maxTokens: settings.maxTokens }),
-    });
+    const plan = planGenerate(deps.models, generateBody(model, requestFor(problem), settings));
     finish = plan.finish;
-    for await (const chunk of deps.models.providerFor(plan.model).generate({
-      model: plan.model,
-      input: plan.built.input,
-      params: plan.params,
-      signal,
-    })) {
-      if (chunk.type === 'token') {
-        result.firstTokenMs ??= Math.round(performance.now() - started);
-        result.output += chunk.text;
-      } else {
-        result.completionTokens = chunk.completionTokens;
-      }
-    }
+    await streamAnswer(deps.models, plan, signal, result, started);
   } catch (error) {
     result.modelMs = Math.round(performance.now() - started);
     result.message = error instanceof Error ? error.message : String(error);

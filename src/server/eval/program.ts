@@ -12,8 +12,24 @@ export const EVAL_INSTRUCTION =
 
 /** The request for one problem: the instruction, then the prompt in a python fence. */
 export function requestFor(problem: Problem): string {
+  return withPrompt(EVAL_INSTRUCTION, problem);
+}
+
+/** An instruction, then the problem's prompt in a python fence. */
+function withPrompt(instruction: string, problem: Problem): string {
   // The fence's last line must be the prompt's, so a base model continues right after the docstring.
-  return `${EVAL_INSTRUCTION}\n\n\`\`\`python\n${problem.prompt.replace(/\s+$/, '')}\n\`\`\``;
+  return `${instruction}\n\n\`\`\`python\n${problem.prompt.replace(/\s+$/, '')}\n\`\`\``;
+}
+
+/**
+ * With --repair, the instruction before the prompt: the repair loop's first
+ * turn adds the format (the function, then the model's own tests).
+ */
+export const REPAIR_EVAL_INSTRUCTION = 'Complete the following Python function. Write the whole function.';
+
+/** The request for one problem with --repair, before the loop's format instruction. */
+export function repairRequestFor(problem: Problem): string {
+  return withPrompt(REPAIR_EVAL_INSTRUCTION, problem);
 }
 
 /** The program to run, or `no-code` when the answer holds no code at all. */
@@ -90,15 +106,30 @@ function dedentWidth(lines: string[]): number {
  * Then the problem's tests and `check(<entry_point>)`.
  */
 export function assembleProgram(problem: Problem, code: string | null): Assembly {
-  if (code === null || hasNoCode(code)) {
+  const solution = assembleSolution(problem, code);
+  if (solution === null) {
     return { kind: 'no-code' };
   }
-  const entry = problem.entry_point;
+  return {
+    kind: 'program',
+    program: `${solution}\n\n${problem.test}\n\ncheck(${problem.entry_point})\n`,
+  };
+}
+
+/**
+ * The solution part of assembleProgram (the prompt and the code, without
+ * the problem's tests), or null when there is no code. Repair runs the
+ * model's own tests after it, so they see the prompt's imports and helpers
+ * as the hidden tests will.
+ */
+export function assembleSolution(problem: Problem, code: string | null): string | null {
+  if (code === null || hasNoCode(code)) {
+    return null;
+  }
   const whole = dedent(code.replace(/\r\n?/g, '\n'));
-  const definesEntry = new RegExp(`^def\\s+${entry}\\s*\\(`, 'm').test(whole);
+  const definesEntry = new RegExp(`^def\\s+${problem.entry_point}\\s*\\(`, 'm').test(whole);
   const prompt = problem.prompt.replace(/\s+$/, '');
-  const solution = definesEntry
+  return definesEntry
     ? `${prompt}\n\n${whole}`
     : `${prompt}\n${indentBody(whole, bodyIndent(problem.prompt))}`;
-  return { kind: 'program', program: `${solution}\n\n${problem.test}\n\ncheck(${entry})\n` };
 }

@@ -4,6 +4,13 @@ import type { ModelEntry } from '../models/catalogue.js';
 import type { Dataset } from './dataset.js';
 import type { EvalSettings, Outcome, ProblemResult } from './eval-run.js';
 import { EVAL_INSTRUCTION } from './program.js';
+import {
+  REPAIR_INSTRUCTION_TEXT,
+  repairMarkdown,
+  repairSummaryLines,
+  repairSummaryOf,
+  type RepairSummary,
+} from './repair-report.js';
 
 /** The totals of a run and the reports it leaves under DATA_DIR/eval/. */
 
@@ -38,6 +45,8 @@ export interface EvalReport {
   /** Why it stopped early ("interrupted", or the model kept failing); null when complete. */
   stoppedEarly: string | null;
   totals: Totals;
+  /** With --repair: pass@1 without and with repair, fix rounds used, time per problem. */
+  repair?: RepairSummary;
   problems: ProblemResult[];
 }
 
@@ -81,7 +90,8 @@ export function summaryText(report: EvalReport): string {
   const t = report.totals;
   const average = t.problems === 0 ? 0 : t.modelMs / t.problems;
   const lines = [
-    `pass@1 ${percent(t.passAt1)} (${t.passed}/${t.problems}) ${report.model.name} (${report.model.id})`,
+    `pass@1 ${percent(t.passAt1)} (${t.passed}/${t.problems}) ${report.model.name} (${report.model.id})${report.repair === undefined ? '' : ` with repair (--repair ${report.repair.rounds})`}`,
+    ...(report.repair === undefined ? [] : repairSummaryLines(report.repair, t.problems)),
     `  passed ${t.passed}, failed ${t.failed}, timed out ${t.timedOut}, no code ${t.noCode}, errors ${t.error}`,
     `  model time ${seconds(t.modelMs)} in all, ${seconds(average)} per problem`,
   ];
@@ -115,6 +125,7 @@ export function renderMarkdown(report: EvalReport): string {
     '| --- | --- | --- | --- | --- | --- |',
     `| ${t.passed} | ${t.failed} | ${t.timedOut} | ${t.noCode} | ${t.error} | ${seconds(t.modelMs)} |`,
     '',
+    ...(report.repair === undefined ? [] : repairMarkdown(report.repair, report.problems)),
     '## Settings',
     '',
     `- Model: ${report.model.id}, ${report.model.provider}, prompt format ${report.model.format}`,
@@ -161,7 +172,7 @@ export function buildReport(input: {
       ...rest,
       timeoutSeconds: timeoutMs / 1000,
       memoryMiB: Math.round(memoryBytes / 1_048_576),
-      instruction: EVAL_INSTRUCTION,
+      instruction: input.settings.repair === undefined ? EVAL_INSTRUCTION : REPAIR_INSTRUCTION_TEXT,
       python: input.python,
     },
     startedAt: input.startedAt.toISOString(),
@@ -169,6 +180,9 @@ export function buildReport(input: {
     complete: input.stoppedEarly === null,
     stoppedEarly: input.stoppedEarly,
     totals: totalsOf(input.results),
+    ...(input.settings.repair === undefined
+      ? {}
+      : { repair: repairSummaryOf(input.results, input.settings.repair) }),
     problems: input.results,
   };
 }

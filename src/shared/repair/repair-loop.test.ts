@@ -4,6 +4,8 @@ import {
   finalCode,
   runRepairLoop,
   type RepairHistoryTurn,
+  type RepairLoopOptions,
+  type RepairLoopResult,
   type RepairRunInput,
   type RepairStep,
 } from './repair-loop.js';
@@ -51,6 +53,13 @@ function scriptedRunner() {
   };
 }
 
+/** The loop in Python on a scripted model and the scripted runner (request 'x' unless given). */
+const loopOn = (
+  model: { ask: RepairLoopOptions['ask'] },
+  options: Partial<RepairLoopOptions> & { rounds: number },
+): Promise<RepairLoopResult> =>
+  runRepairLoop({ ask: model.ask, run: scriptedRunner().run, language: 'python', request: 'x', ...options });
+
 describe('runRepairLoop', () => {
   it('stops at a first answer that passes: 0 fixes, one round, one run', async () => {
     const model = scriptedModel([answer(RIGHT)]);
@@ -76,13 +85,7 @@ describe('runRepairLoop', () => {
   it('passes after 2 fixes, sending each failure back with the thread so far', async () => {
     const answers = [answer(WRONG), answer(WRONG), answer(RIGHT)];
     const model = scriptedModel(answers);
-    const result = await runRepairLoop({
-      ...model,
-      run: scriptedRunner().run,
-      language: 'python',
-      request: 'Write add(a, b).',
-      rounds: 3,
-    });
+    const result = await loopOn(model, { rounds: 3, request: 'Write add(a, b).' });
     expect(result.outcome).toEqual({ status: 'passed', fixes: 2 });
     expect(result.rounds.map((r) => r.kind)).toEqual(['first', 'fix', 'fix']);
     expect(result.rounds.map((r) => r.run?.status)).toEqual(['failed', 'failed', 'passed']);
@@ -98,13 +101,7 @@ describe('runRepairLoop', () => {
 
   it('stops after N fix rounds with the last error when the code never passes', async () => {
     const model = scriptedModel([answer(WRONG), answer(WRONG), answer(WRONG), answer(WRONG)]);
-    const result = await runRepairLoop({
-      ...model,
-      run: scriptedRunner().run,
-      language: 'python',
-      request: 'Write add(a, b).',
-      rounds: 2,
-    });
+    const result = await loopOn(model, { rounds: 2, request: 'Write add(a, b).' });
     expect(model.turns).toHaveLength(3);
     expect(result.outcome).toMatchObject({
       status: 'failed',
@@ -116,13 +113,7 @@ describe('runRepairLoop', () => {
 
   it('with 0 rounds runs the first answer only', async () => {
     const model = scriptedModel([answer(WRONG), answer(RIGHT)]);
-    const result = await runRepairLoop({
-      ...model,
-      run: scriptedRunner().run,
-      language: 'python',
-      request: 'x',
-      rounds: 0,
-    });
+    const result = await loopOn(model, { rounds: 0 });
     expect(model.turns).toHaveLength(1);
     expect(result.outcome.status).toBe('failed');
   });
@@ -171,27 +162,14 @@ describe('runRepairLoop', () => {
     await expect(pending).resolves.toEqual({ outcome: { status: 'stopped', fixes: 0 }, rounds: [] });
 
     const model = scriptedModel([answer(RIGHT)]);
-    const aborted = await runRepairLoop({
-      ...model,
-      run: scriptedRunner().run,
-      language: 'python',
-      request: 'x',
-      rounds: 1,
-      signal: AbortSignal.abort(),
-    });
+    const aborted = await loopOn(model, { rounds: 1, signal: AbortSignal.abort() });
     expect(aborted.outcome.status).toBe('stopped');
     expect(model.turns).toHaveLength(0);
   });
 
   it('sends one format reminder for an unreadable answer, then goes on when the next one is readable', async () => {
     const model = scriptedModel(['```python\n' + RIGHT + '\n```', answer(RIGHT)]);
-    const result = await runRepairLoop({
-      ...model,
-      run: scriptedRunner().run,
-      language: 'python',
-      request: 'x',
-      rounds: 1,
-    });
+    const result = await loopOn(model, { rounds: 1 });
     expect(model.turns[1]?.turn).toBe(formatTurnRequest('no-tests', 'python'));
     expect(result.rounds.map((r) => [r.kind, r.problem])).toEqual([
       ['first', 'no-tests'],
@@ -203,13 +181,7 @@ describe('runRepairLoop', () => {
 
   it('ends as no-code when the answer after the reminder is unreadable too', async () => {
     const model = scriptedModel(['Sorry, no.', 'Still no.', answer(RIGHT)]);
-    const result = await runRepairLoop({
-      ...model,
-      run: scriptedRunner().run,
-      language: 'python',
-      request: 'x',
-      rounds: 2,
-    });
+    const result = await loopOn(model, { rounds: 2 });
     expect(model.turns).toHaveLength(2);
     expect(result.outcome).toEqual({ status: 'no-code', fixes: 0, problem: 'no-code' });
     expect(finalCode(result.rounds)).toBeNull();
@@ -235,23 +207,7 @@ describe('runRepairLoop', () => {
   });
 
   it('throws what the model throws, and refuses rounds out of range', async () => {
-    await expect(
-      runRepairLoop({
-        ...scriptedModel([]),
-        run: scriptedRunner().run,
-        language: 'python',
-        request: 'x',
-        rounds: 1,
-      }),
-    ).rejects.toThrow('the script has no more answers');
-    await expect(
-      runRepairLoop({
-        ...scriptedModel([]),
-        run: scriptedRunner().run,
-        language: 'python',
-        request: 'x',
-        rounds: 6,
-      }),
-    ).rejects.toThrow(RangeError);
+    await expect(loopOn(scriptedModel([]), { rounds: 1 })).rejects.toThrow('the script has no more answers');
+    await expect(loopOn(scriptedModel([]), { rounds: 6 })).rejects.toThrow(RangeError);
   });
 });
