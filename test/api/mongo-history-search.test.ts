@@ -81,33 +81,25 @@ async function signedInOnFakeMongo(scanExpires: boolean) {
 }
 
 describe('history search on MongoDB without Atlas Search', () => {
-  it('answers a search cut short by its time limit with the newest matches, a cursor and searchLimited', async () => {
-    const { app, hit, search } = await signedInOnFakeMongo(true);
-    try {
-      const res = await search('linked');
-      expect(res.statusCode).toBe(200);
-      const page = historyPageSchema.parse(res.json());
-      expect(page.items.map((i) => i.id)).toEqual([hit._id]);
-      expect(page.searchLimited).toBe(true);
-      expect(decodeCursor(page.nextCursor ?? '')).toEqual({ createdAt: T0.getTime(), id: 'p-end' });
-    } finally {
-      await app.close();
-    }
-  });
-
-  it('answers the History page’s thread search cut short the same way (GET /api/threads)', async () => {
-    const { app, hit, search } = await signedInOnFakeMongo(true);
-    try {
-      const res = await search('linked', 'threads');
-      expect(res.statusCode).toBe(200);
-      const page = threadPageSchema.parse(res.json());
-      expect(page.items.map((t) => t.id)).toEqual([hit._id]);
-      expect(page.searchLimited).toBe(true);
-      expect(decodeCursor(page.nextCursor ?? '')).toEqual({ createdAt: T0.getTime(), id: 't-end' });
-    } finally {
-      await app.close();
-    }
-  });
+  it.each([
+    { list: 'history', schema: historyPageSchema, end: 'p-end' },
+    { list: 'threads', schema: threadPageSchema, end: 't-end' },
+  ])(
+    'answers GET /api/$list?q= cut short by its time limit with the newest matches, a cursor and searchLimited',
+    async ({ list, schema, end }) => {
+      const { app, hit, search } = await signedInOnFakeMongo(true);
+      try {
+        const res = await search('linked', list);
+        expect(res.statusCode).toBe(200);
+        const page = schema.parse(res.json());
+        expect(page.items.map((i) => i.id)).toEqual([hit._id]);
+        expect(page.searchLimited).toBe(true);
+        expect(decodeCursor(page.nextCursor ?? '')).toEqual({ createdAt: T0.getTime(), id: end });
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
   it('says nothing of a limit when the search finished in time', async () => {
     const { app, search } = await signedInOnFakeMongo(false);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { MongoClient, MongoServerError, type Document } from 'mongodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureLog } from '../../../../test/helpers/capture-log.js';
@@ -96,6 +97,13 @@ describe('Atlas Search query shapes', () => {
         searchAnalyzer: 'codegenie_trigram',
       });
     }
+  });
+
+  it('is documented in the README exactly as created, for an operator to create it by hand', () => {
+    const readme = fs.readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const block = /<!-- search-index-definition -->\s*```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(JSON.parse(block ?? 'null')).toEqual(SEARCH_INDEX_DEFINITION);
+    expect(readme).toContain(`index name \`${SEARCH_INDEX_NAME}\``);
   });
 
   it('asks for candidates holding every trigram, filtered by user and by the cursor time, one past the limit', () => {
