@@ -1,0 +1,219 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { remoteModel } from '../../../test/helpers/catalogue.js';
+import { ManualClock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import { parseCatalogue } from '../models/catalogue.js';
+import { ProviderError } from '../models/model-errors.js';
+import { ModelRegistry } from '../models/model-registry.js';
+import type { Chunk, GenerationRequest, ModelProvider } from '../models/provider.port.js';
+import { fixtureUser, T0 } from '../store/store-fixtures.js';
+import { SqliteStore } from '../store/sqlite/sqlite.adapter.js';
+import type { Store } from '../store/store.port.js';
+import type { GenerationEvent } from '../../shared/generation.schemas.js';
+import type { RepairRunResult } from '../../shared/repair/repair.schemas.js';
+import { ActivityLog } from './activity.service.js';
+import { GenerationService } from './generation.service.js';
+import type { RepairTests } from './repair.service.js';
+
+/**
+ * Test and fix inside GenerationService with a scripted model and a
+ * scripted test runner (the sandbox has its own tests): the cases the
+ * HTTP tests do not reach.
+ */
+
+const block = (body: string) => '```javascript\n' + body + '\n```';
+const ANSWER = `${block('const add = (a, b) => a + b;')}\n${block('// tests\nconsole.assert(add(2, 3) === 5);')}`;
+const FAILED: RepairRunResult = {
+  status: 'failed',
+  output: 'Error: nope',
+  message: 'Error: nope',
+  durationMs: 3,
+};
+const PASSED: RepairRunResult = { status: 'passed', output: '', durationMs: 2 };
+
+/** A provider answering each request with the next of `answers` (an Error is thrown after one token). */
+function scripted(answers: (string | Error)[]): ModelProvider & { requests: GenerationRequest[] } {
+  const requests: GenerationRequest[] = [];
+  return {
+    kind: 'openai-compatible',
+    requests,
+    status: () => ({ status: 'ready' }),
+    async *generate(request: GenerationRequest): AsyncIterable<Chunk> {
+      requests.push(request);
+      const next = answers.shift() ?? ANSWER;
+      if (next instanceof Error) {
+        yield { type: 'token', text: 'partial' };
+        throw next;
+      }
+      yield { type: 'token', text: next };
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+const log: Logger = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+  child: () => log,
+};
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-repair-'));
+const client = { ip: '127.0.0.1', userAgent: 'unit-test' };
+
+describe('Test and fix in the generation service', () => {
+  let store: Store;
+  let userId: string;
+
+  beforeEach(async () => {
+    store = SqliteStore.open(path.join(dir, `${Math.random().toString(36).slice(2)}.db`));
+    userId = (await store.users.create(fixtureUser())).id;
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function service(provider: ModelProvider, tests: RepairTests, runningPerUser = 2): GenerationService {
+    const catalogue = parseCatalogue(
+      JSON.stringify({
+        defaultModel: 'chat-a',
+        models: [remoteModel('http://127.0.0.1:9', 'chat-a', 'Chat A')],
+      }),
+      'test-catalogue.json',
+    );
+    const clock = new ManualClock(T0);
+    return new GenerationService({
+      store,
+      models: new ModelRegistry(catalogue, { 'openai-compatible': provider }),
+      activity: new ActivityLog(store, clock),
+      clock,
+      limits: { perMinute: 100, runningPerUser },
+      log,
+      tests,
+    });
+  }
+
+  async function events(generation: GenerationService, rounds = 2): Promise<GenerationEvent[]> {
+    const body = { prompt: 'add', language: 'javascript' as const, repair: { rounds } };
+    const run = await generation.startGenerate(userId, body, client);
+    const all: GenerationEvent[] = [];
+    for await (const event of run.events) {
+      all.push(event);
+    }
+    return all;
+  }
+  const names = (all: GenerationEvent[]) => all.filter((e) => e.event !== 'token').map((e) => e.event);
+
+  it('hands the running slot from round to round: one running generation a user is enough', async () => {
+    const results = [FAILED, PASSED];
+    const tests = { run: () => Promise.resolve(results.shift() ?? PASSED) };
+    const all = await events(service(scripted([ANSWER, ANSWER]), tests, 1));
+    expect(names(all)).toEqual(['start', 'round', 'run', 'round', 'run', 'repaired', 'done']);
+    expect(all.find((e) => e.event === 'repaired')?.data).toEqual({ status: 'passed', fixes: 1 });
+  });
+
+  it('ends with the model error when a later round fails, the answered rounds kept with their runs', async () => {
+    const provider = scripted([ANSWER, new ProviderError('The model server failed.')]);
+    const all = await events(service(provider, { run: () => Promise.resolve(FAILED) }));
+    expect(names(all)).toEqual(['start', 'round', 'run', 'round', 'error']);
+    expect(all.at(-1)?.data).toMatchObject({ message: 'The model server failed.' });
+    const [first, second] = all.filter((e) => e.event === 'round').map((e) => e.data as { id: string });
+    expect((await store.prompts.findById(first?.id ?? ''))?.status).toBe('completed');
+    expect(await store.prompts.findById(second?.id ?? '')).toMatchObject({
+      status: 'failed',
+      output: 'partial',
+    });
+    const threadId = (all[0]?.data as { threadId: string }).threadId;
+    expect(await store.repairs.runsOfThread(userId, threadId)).toEqual(new Map([[first?.id, FAILED]]));
+  });
+
+  it('stops during a test run at once: stopped, cancelled, and no run kept for the round', async () => {
+    let runId = '';
+    const tests: RepairTests = {
+      run: (_input, signal) => {
+        void generation.cancel(userId, runId);
+        return new Promise((resolve) => {
+          signal.addEventListener('abort', () => {
+            resolve({ status: 'failed', output: '', message: 'killed by SIGKILL', durationMs: 1 });
+          });
+        });
+      },
+    };
+    const generation = service(scripted([ANSWER]), tests);
+    const run = await generation.startGenerate(
+      userId,
+      { prompt: 'add', language: 'javascript', repair: { rounds: 2 } },
+      client,
+    );
+    runId = run.id;
+    const all: GenerationEvent[] = [];
+    for await (const event of run.events) {
+      all.push(event);
+    }
+    expect(names(all)).toEqual(['start', 'round', 'repaired', 'error']);
+    expect(all.find((e) => e.event === 'repaired')?.data).toEqual({ status: 'stopped', fixes: 0 });
+    expect(all.at(-1)?.data).toMatchObject({ code: 'cancelled' });
+    expect((await store.prompts.findById(run.id))?.status).toBe('completed');
+    expect(await store.repairs.runsOfThread(userId, run.id)).toEqual(new Map());
+  });
+
+  it('stops when the tests cannot be run (runner error), without asking for a fix', async () => {
+    const provider = scripted([ANSWER]);
+    const broken = {
+      run: () =>
+        Promise.resolve({
+          status: 'error' as const,
+          output: '',
+          message: 'Pyodide did not start',
+          durationMs: 0,
+        }),
+    };
+    const all = await events(service(provider, broken));
+    expect(names(all)).toEqual(['start', 'round', 'run', 'repaired', 'done']);
+    expect(all.find((e) => e.event === 'repaired')?.data).toEqual({
+      status: 'error',
+      fixes: 0,
+      message: 'Pyodide did not start',
+    });
+    expect(provider.requests).toHaveLength(1);
+  });
+
+  it('sends one format reminder as a round of its own after an answer without tests', async () => {
+    const provider = scripted(['Just prose, no code.', ANSWER]);
+    const all = await events(service(provider, { run: () => Promise.resolve(PASSED) }));
+    expect(names(all)).toEqual(['start', 'round', 'round', 'run', 'repaired', 'done']);
+    expect(all.find((e) => e.event === 'repaired')?.data).toEqual({ status: 'passed', fixes: 0 });
+    expect(provider.requests).toHaveLength(2);
+  });
+
+  it('refuses repair when the server has no test runner', async () => {
+    const catalogue = parseCatalogue(
+      JSON.stringify({
+        defaultModel: 'chat-a',
+        models: [remoteModel('http://127.0.0.1:9', 'chat-a', 'Chat A')],
+      }),
+      'test-catalogue.json',
+    );
+    const clock = new ManualClock(T0);
+    const generation = new GenerationService({
+      store,
+      models: new ModelRegistry(catalogue, { 'openai-compatible': scripted([]) }),
+      activity: new ActivityLog(store, clock),
+      clock,
+      limits: { perMinute: 100, runningPerUser: 2 },
+      log,
+    });
+    await expect(
+      generation.startGenerate(userId, { prompt: 'add', language: 'python', repair: { rounds: 1 } }, client),
+    ).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: 'Test and fix is not available on this server.',
+    });
+  });
+});
