@@ -108,7 +108,7 @@ describe('npm run eval -- --repair', () => {
     expect(run.stdout).toContain(
       'fix rounds used: 0 fixes: 0, 1 fix: 3; mean 1.00; own tests passed in 3 of 3',
     );
-    expect(run.stderr).toContain('with repair (up to 1 fix rounds)');
+    expect(run.stderr).toContain('with repair (up to 1 fix round)\n');
 
     const report = reportIn(out);
     expect(report.settings).toMatchObject({ repair: 1 });

@@ -143,7 +143,7 @@ async function evaluate(
   process.on('SIGINT', stop);
   try {
     process.stderr.write(
-      `Eval of ${model.name} (${model.id}) on ${problems.length} problems from ${dataset.source}, Python ${runner.python}${args.repair === null ? '' : `, with repair (up to ${args.repair} fix rounds)`}\n`,
+      `Eval of ${model.name} (${model.id}) on ${problems.length} problems from ${dataset.source}, Python ${runner.python}${args.repair === null ? '' : `, with repair (up to ${args.repair} fix round${args.repair === 1 ? '' : 's'})`}\n`,
     );
     const bar = new ProgressBar();
     let passed = 0;
