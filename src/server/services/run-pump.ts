@@ -31,10 +31,12 @@ export async function pumpRun(
 ): Promise<void> {
   let output = '';
   let tokens = 0;
+  // Where the output goes: a Test and fix run's tokens are the current round's turn's (its `round` event).
+  let target = id;
   let saveTimer: unknown;
   const save = () => {
     saveTimer = undefined;
-    deps.prompts.saveProgress(id, output, tokens).catch((error: unknown) => {
+    deps.prompts.saveProgress(target, output, tokens).catch((error: unknown) => {
       deps.log.warn({ err: error, promptId: id }, 'could not save the progress of a generation');
     });
   };
@@ -44,6 +46,10 @@ export async function pumpRun(
         output += event.data.text;
         tokens += 1;
         saveTimer ??= deps.timers.setTimeout(save, PROGRESS_SAVE_MS);
+      } else if (event.event === 'round') {
+        target = event.data.id;
+        output = '';
+        tokens = 0;
       }
       live.push(event);
     }
