@@ -98,6 +98,8 @@ export const threadListItemSchema = z.object({
 export const threadPageSchema = z.object({
   items: z.array(threadListItemSchema),
   nextCursor: z.string().nullable(),
+  /** As the history page's: present (true) when a search stopped before the page was full. */
+  searchLimited: z.literal(true).optional(),
 });
 
 export type ThreadKind = z.infer<typeof threadKindSchema>;

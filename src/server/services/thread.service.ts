@@ -182,6 +182,7 @@ export class ThreadService {
         latest: t.latest,
       })),
       nextCursor: page.nextCursor,
+      ...(page.searchLimited ? { searchLimited: true as const } : {}),
     };
   }
 
