@@ -15,11 +15,19 @@
  * BENCH_HTTP_CONNECTIONS the connections (10, autocannon's default).
  * Goals: health ≥ 60 %, /api/auth/me ≥ 50 %, a history page ≥ 30 % of the
  * bare app; health p99 ≤ 20 ms while 16 sign-ins run.
+ *
+ * Last, the server CPU per request: each side runs alone in a child process
+ * (this file again, BENCH_HTTP_CHILD=real|bare) and reports its
+ * process.cpuUsage() (user + system) before and after a run, so the client's
+ * work is not counted; the machine's other load still slows both.
+ * BENCH_HTTP_CPU_ONLY=1 runs that part alone.
  */
 import { randomUUID } from 'node:crypto';
+import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import autocannon, { type Options, type Result } from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from '../src/server/app.js';
@@ -186,12 +194,9 @@ async function signInStorm(url: string, username: string, stop: { done: boolean 
   return count;
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-bench-http-'));
-const real = await startReal(dir);
-let bare: { app: FastifyInstance; url: string } | undefined;
-try {
-  const { cookie, username } = await seed(real.url, real.store);
-  const endpoints: Endpoint[] = [
+/** The endpoints measured, with the session cookie of the seeded account. */
+function endpointsFor(cookie: string): Endpoint[] {
+  return [
     { label: 'GET /api/health', path: '/api/health', goal: 0.6, headers: {} },
     { label: 'GET /api/auth/me (signed in)', path: '/api/auth/me', goal: 0.5, headers: { cookie } },
     {
@@ -201,55 +206,172 @@ try {
       headers: { cookie },
     },
   ];
-  const answers = new Map<string, Captured>();
-  for (const e of endpoints) {
-    answers.set(e.path, await capture(`${real.url}${e.path}`, e.headers));
-  }
-  bare = await startBare(answers);
-  const bareUrl = bare.url;
+}
 
-  console.log(
-    `Request path: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ` +
-      `${ROUNDS} rounds of ${SECONDS} s per side, ${CONNECTIONS} connections`,
-  );
-  for (const e of endpoints) {
-    const rps: { real: number[]; bare: number[] } = { real: [], bare: [] };
-    await load(`${real.url}${e.path}`, e.headers, { duration: 1 }); // warm-up
-    await load(`${bareUrl}${e.path}`, e.headers, { duration: 1 });
-    for (let round = 0; round < ROUNDS; round++) {
-      // Alternate which side goes first, so a trend in machine load favours neither.
-      const order: ('real' | 'bare')[] = round % 2 === 0 ? ['real', 'bare'] : ['bare', 'real'];
-      for (const side of order) {
-        const base = side === 'real' ? real.url : bareUrl;
-        rps[side].push((await load(`${base}${e.path}`, e.headers)).requests.average);
-      }
+/** What a child server tells the bench once it listens. */
+interface ChildInfo {
+  url: string;
+  cookie: string;
+  answers: [string, Captured][];
+}
+
+/** Child mode: one side alone in this process, reporting its CPU use when asked. */
+async function serveChild(side: string): Promise<void> {
+  let info: ChildInfo;
+  let close: () => Promise<void>;
+  if (side === 'real') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-bench-http-cpu-'));
+    const real = await startReal(dir);
+    const { cookie } = await seed(real.url, real.store);
+    const answers: [string, Captured][] = [];
+    for (const e of endpointsFor(cookie)) {
+      answers.push([e.path, await capture(`${real.url}${e.path}`, e.headers)]);
     }
-    const ratio = median(rps.real) / median(rps.bare);
-    console.log(
-      `  ${e.label.padEnd(32)} app ${num(median(rps.real))} req/s  bare ${num(median(rps.bare))} req/s  ` +
-        `ratio ${pct(ratio).padStart(7)}  (goal ≥ ${pct(e.goal)}) ${ratio >= e.goal ? 'ok' : 'MISSED'}`,
-    );
+    info = { url: real.url, cookie, answers };
+    close = async () => {
+      await real.app.close();
+      await real.store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+  } else {
+    const answers = JSON.parse(process.env.BENCH_HTTP_ANSWERS ?? '[]') as [string, Captured][];
+    const bare = await startBare(new Map(answers));
+    info = { url: bare.url, cookie: '', answers };
+    close = () => bare.app.close();
   }
+  process.on('message', (message) => {
+    if (message === 'cpu') {
+      process.send?.({ cpu: process.cpuUsage() });
+    } else {
+      void close().then(() => process.exit(0));
+    }
+  });
+  process.send?.(info);
+}
 
-  // Latency at a steady 1,000 requests/s: queueing at full load would measure throughput again.
-  const paced = { overallRate: 1000, duration: SECONDS * 2 };
-  const quiet = await load(`${real.url}/api/health`, {}, paced);
-  const stop = { done: false };
-  const storm = signInStorm(real.url, username, stop);
-  const busy = await load(`${real.url}/api/health`, {}, paced);
-  stop.done = true;
-  const signIns = await storm;
-  const line = (label: string, r: Result) =>
-    `  ${label.padEnd(32)} p50 ${r.latency.p50.toFixed(1).padStart(5)} ms  p99 ${r.latency.p99.toFixed(1).padStart(5)} ms  max ${r.latency.max.toFixed(1).padStart(6)} ms`;
-  console.log(`Health latency at 1,000 req/s (${CONNECTIONS} connections):`);
-  console.log(line('idle', quiet));
-  console.log(
-    `${line(`while ${SIGN_INS} sign-ins run`, busy)}  (goal p99 ≤ 20 ms) ${busy.latency.p99 <= 20 ? 'ok' : 'MISSED'}`,
-  );
-  console.log(`  sign-ins completed meanwhile: ${signIns} (${(signIns / (SECONDS * 2)).toFixed(1)}/s)`);
-} finally {
-  await bare?.app.close();
-  await real.app.close();
-  await real.store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+/** A child server and a way to read its CPU use (microseconds, user + system). */
+async function startChild(side: 'real' | 'bare', answers: [string, Captured][] = []) {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: process.execArgv,
+    env: { ...process.env, BENCH_HTTP_CHILD: side, BENCH_HTTP_ANSWERS: JSON.stringify(answers) },
+  });
+  const info = await new Promise<ChildInfo>((resolve) => {
+    child.once('message', (m) => {
+      resolve(m as ChildInfo);
+    });
+  });
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      child.once('message', (m) => {
+        const { user, system } = (m as { cpu: NodeJS.CpuUsage }).cpu;
+        resolve(user + system);
+      });
+      child.send('cpu');
+    });
+  return {
+    info,
+    cpu,
+    stop: () => {
+      child.send('exit');
+    },
+  };
+}
+
+/** Server CPU per request of each side, each alone in its own process. */
+async function cpuPerRequest(): Promise<void> {
+  const real = await startChild('real');
+  const bare = await startChild('bare', real.info.answers);
+  try {
+    console.log('Server CPU per request (each server alone in a child process; user + system):');
+    for (const e of endpointsFor(real.info.cookie)) {
+      const us: Record<string, number> = {};
+      for (const [side, server] of [
+        ['app', real],
+        ['bare', bare],
+      ] as const) {
+        const url = `${server.info.url}${e.path}`;
+        await load(url, e.headers, { duration: 1 }); // warm-up
+        const before = await server.cpu();
+        const result = await load(url, e.headers);
+        us[side] = ((await server.cpu()) - before) / result.requests.total;
+      }
+      console.log(
+        `  ${e.label.padEnd(32)} app ${(us.app ?? 0).toFixed(1).padStart(6)} µs  bare ${(us.bare ?? 0).toFixed(1).padStart(6)} µs`,
+      );
+    }
+  } finally {
+    real.stop();
+    bare.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-bench-http-'));
+  const real = await startReal(dir);
+  let bare: { app: FastifyInstance; url: string } | undefined;
+  try {
+    const { cookie, username } = await seed(real.url, real.store);
+    const endpoints = endpointsFor(cookie);
+    const answers = new Map<string, Captured>();
+    for (const e of endpoints) {
+      answers.set(e.path, await capture(`${real.url}${e.path}`, e.headers));
+    }
+    bare = await startBare(answers);
+    const bareUrl = bare.url;
+
+    console.log(
+      `Request path: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ` +
+        `${ROUNDS} rounds of ${SECONDS} s per side, ${CONNECTIONS} connections`,
+    );
+    for (const e of endpoints) {
+      const rps: { real: number[]; bare: number[] } = { real: [], bare: [] };
+      await load(`${real.url}${e.path}`, e.headers, { duration: 1 }); // warm-up
+      await load(`${bareUrl}${e.path}`, e.headers, { duration: 1 });
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate which side goes first, so a trend in machine load favours neither.
+        const order: ('real' | 'bare')[] = round % 2 === 0 ? ['real', 'bare'] : ['bare', 'real'];
+        for (const side of order) {
+          const base = side === 'real' ? real.url : bareUrl;
+          rps[side].push((await load(`${base}${e.path}`, e.headers)).requests.average);
+        }
+      }
+      const ratio = median(rps.real) / median(rps.bare);
+      console.log(
+        `  ${e.label.padEnd(32)} app ${num(median(rps.real))} req/s  bare ${num(median(rps.bare))} req/s  ` +
+          `ratio ${pct(ratio).padStart(7)}  (goal ≥ ${pct(e.goal)}) ${ratio >= e.goal ? 'ok' : 'MISSED'}`,
+      );
+    }
+
+    // Latency at a steady 1,000 requests/s: queueing at full load would measure throughput again.
+    const paced = { overallRate: 1000, duration: SECONDS * 2 };
+    const quiet = await load(`${real.url}/api/health`, {}, paced);
+    const stop = { done: false };
+    const storm = signInStorm(real.url, username, stop);
+    const busy = await load(`${real.url}/api/health`, {}, paced);
+    stop.done = true;
+    const signIns = await storm;
+    const line = (label: string, r: Result) =>
+      `  ${label.padEnd(32)} p50 ${r.latency.p50.toFixed(1).padStart(5)} ms  p99 ${r.latency.p99.toFixed(1).padStart(5)} ms  max ${r.latency.max.toFixed(1).padStart(6)} ms`;
+    console.log(`Health latency at 1,000 req/s (${CONNECTIONS} connections):`);
+    console.log(line('idle', quiet));
+    console.log(
+      `${line(`while ${SIGN_INS} sign-ins run`, busy)}  (goal p99 ≤ 20 ms) ${busy.latency.p99 <= 20 ? 'ok' : 'MISSED'}`,
+    );
+    console.log(`  sign-ins completed meanwhile: ${signIns} (${(signIns / (SECONDS * 2)).toFixed(1)}/s)`);
+  } finally {
+    await bare?.app.close();
+    await real.app.close();
+    await real.store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  await cpuPerRequest();
+}
+
+const childSide = process.env.BENCH_HTTP_CHILD;
+if (childSide) {
+  await serveChild(childSide);
+} else if (process.env.BENCH_HTTP_CPU_ONLY === '1') {
+  await cpuPerRequest();
+} else {
+  await main();
 }

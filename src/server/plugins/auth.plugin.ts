@@ -85,9 +85,8 @@ export const authPlugin = fp<AuthPluginOptions>(
       return request.auth;
     };
 
-    app.decorate('requireAuth', async (request: FastifyRequest) => {
-      await authenticate(request);
-    });
+    // authenticate itself, not an async wrapper around it: one promise less on every signed-in request.
+    app.decorate('requireAuth', authenticate);
 
     app.decorate('requireAdmin', async (request: FastifyRequest) => {
       // The role as stored now, read with the session: a revoked admin loses access at once.
