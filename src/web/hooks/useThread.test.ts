@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chainOf, withTurn } from '../generation/thread-tree';
 import { GenerationRun } from '../stores/generation-run';
 import { threadTurn } from '../generation/thread-turn.fixture';
-import { liveTurnOf, nextChoiceState, PENDING_TURN, type ChoiceState } from './useThread';
+import { earlierRoundTurns, liveTurnOf, nextChoiceState, PENDING_TURN, type ChoiceState } from './useThread';
 
 const stored = threadTurn();
 
@@ -41,6 +41,55 @@ describe('liveTurnOf (the run drawn into its thread)', () => {
     expect(liveTurnOf(run, { ...base, id: 'b', status: 'done' }, undefined).status).toBe('completed');
     expect(liveTurnOf(run, { ...base, id: 'b', status: 'stopped' }, undefined).status).toBe('cancelled');
     expect(liveTurnOf(run, { ...base, id: 'b', status: 'failed' }, undefined).status).toBe('failed');
+  });
+});
+
+describe('a Test and fix run drawn into its thread', () => {
+  const run = new GenerationRun({
+    kind: 'generate',
+    body: { prompt: 'add two numbers', language: 'python', repair: { rounds: 2 } },
+  });
+  const failed = { status: 'failed' as const, output: 'AssertionError', durationMs: 4 };
+  const first = { round: 0, id: 'a', parentId: null, output: 'first answer', run: failed };
+  const second = { round: 1, id: 'b', parentId: 'a', output: '', run: null };
+  const snapshot = {
+    ...run.getSnapshot(),
+    id: 'a',
+    status: 'streaming' as const,
+    output: 'second answer',
+    repair: { rounds: [first, second], outcome: null },
+  };
+
+  it('draws each round as a turn after the one before: the finished ones with their run, the current one live', () => {
+    const live = liveTurnOf(run, snapshot, undefined);
+    expect(live).toMatchObject({ id: 'b', parentId: 'a', status: 'running', output: 'second answer' });
+    expect(live.params).toEqual({ repairRound: true });
+    expect(live.testRun).toBeUndefined();
+    const earlier = earlierRoundTurns(run, snapshot, []);
+    expect(earlier).toHaveLength(1);
+    expect(earlier[0]).toMatchObject({
+      id: 'a',
+      parentId: null,
+      status: 'completed',
+      output: 'first answer',
+      testRun: failed,
+    });
+    const chain = chainOf(withTurn(earlier, live), {});
+    expect(chain.map((step) => step.turn.id)).toEqual(['a', 'b']);
+  });
+
+  it('takes the loop’s request from the stored turn and the run once it came', () => {
+    const saved = { ...stored, id: 'b', parentId: 'a', prompt: 'The tests failed. Fix the code.' };
+    const passed = { status: 'passed' as const, output: '', durationMs: 2 };
+    const ended = {
+      ...snapshot,
+      repair: {
+        ...snapshot.repair,
+        rounds: [first, { ...second, run: passed }],
+      },
+    };
+    const live = liveTurnOf(run, ended, saved);
+    expect(live).toMatchObject({ prompt: 'The tests failed. Fix the code.', testRun: passed });
   });
 });
 

@@ -3,6 +3,7 @@ import { fetchThread, type Thread, type ThreadTurn } from '../api/threads.api';
 import { useAuth } from '../auth/auth.context';
 import { isRunActive, type GenerationRun, type RunSnapshot } from '../stores/generation-run';
 import { readThreadVersions, writeThreadVersions, type ThreadVersions } from '../stores/page-memory';
+import { currentRound, earlierRounds } from '../generation/repair-progress';
 import {
   chainOf,
   choose,
@@ -31,18 +32,25 @@ export interface ThreadState {
   select: (turn: TreeTurn) => void;
 }
 
+/** The id of the turn a run is writing: Test and fix's current round, else the run's own. */
+export function liveTurnIdOf(snapshot: RunSnapshot): string {
+  return currentRound(snapshot.repair ?? null)?.id ?? snapshot.id ?? PENDING_TURN;
+}
+
 /**
  * The turn the run is writing, for the tree: from its request and snapshot,
  * in place of the stored turn with its id (the stored one may lag behind).
+ * In a Test and fix run it is the current round, with its test run once known.
  */
 export function liveTurnOf(
   run: GenerationRun,
   snapshot: RunSnapshot,
   stored: ThreadTurn | undefined,
 ): ThreadTurn {
+  const round = currentRound(snapshot.repair ?? null);
   const common = {
-    id: snapshot.id ?? PENDING_TURN,
-    parentId: snapshot.parentId,
+    id: liveTurnIdOf(snapshot),
+    parentId: round ? round.parentId : snapshot.parentId,
     modelId: snapshot.modelId ?? '',
     output: snapshot.output,
     language: snapshot.result?.language ?? run.request.body.language ?? 'any',
@@ -53,17 +61,50 @@ export function liveTurnOf(
         : snapshot.status === 'stopped'
           ? ('cancelled' as const)
           : ('failed' as const),
-    params: stored?.params ?? {},
+    params: round && round.round > 0 ? { ...stored?.params, repairRound: true } : (stored?.params ?? {}),
     sections: snapshot.result?.sections ?? null,
     error: snapshot.error ? { code: snapshot.error.code, message: snapshot.error.message } : null,
     usage: { promptTokens: null, completionTokens: null },
     timings: { firstTokenMs: null, totalMs: null, tokensPerSecond: null },
     createdAt: stored?.createdAt ?? LIVE_CREATED_AT,
     finishedAt: null,
+    ...(round?.run ? { testRun: round.run } : {}),
   };
+  // A later round's request is the loop's (kept on the stored turn), not the user's.
+  const loopRequest = round && round.round > 0 && stored?.kind === 'generate' ? stored.prompt : null;
   return run.request.kind === 'generate'
-    ? { ...common, kind: 'generate', prompt: run.request.body.prompt, code: snapshot.result?.code ?? null }
+    ? {
+        ...common,
+        kind: 'generate',
+        prompt: loopRequest ?? run.request.body.prompt,
+        code: snapshot.result?.code ?? null,
+      }
     : { ...common, kind: 'explain', code: run.request.body.code };
+}
+
+/**
+ * The finished rounds of a Test and fix run before the current one, as
+ * turns drawn from the stream (the thread fetched may not have them yet).
+ */
+export function earlierRoundTurns(
+  run: GenerationRun,
+  snapshot: RunSnapshot,
+  stored: readonly ThreadTurn[],
+): ThreadTurn[] {
+  return earlierRounds(snapshot.repair ?? null).map((round) =>
+    liveTurnOf(
+      run,
+      {
+        ...snapshot,
+        status: 'done',
+        output: round.output,
+        result: null,
+        error: null,
+        repair: { rounds: [round], outcome: null },
+      },
+      stored.find((turn) => turn.id === round.id),
+    ),
+  );
 }
 
 /** The versions chosen in one thread, and the run's turn already put on screen. */
@@ -140,8 +181,8 @@ export function useThread(
   // A refused request (no id) leaves the thread it was sent in on screen.
   const threadId = snapshot?.threadId ?? openedId;
   const liveRun = run && snapshot && (snapshot.id !== null || isRunActive(snapshot)) ? run : null;
-  const liveKey =
-    liveRun && snapshot ? `${snapshot.id ?? PENDING_TURN}:${String(isRunActive(snapshot))}` : '';
+  // Each Test and fix round is a turn: the thread is fetched again as each begins.
+  const liveKey = liveRun && snapshot ? `${liveTurnIdOf(snapshot)}:${String(isRunActive(snapshot))}` : '';
 
   useEffect(() => {
     if (threadId === null) {
@@ -157,8 +198,9 @@ export function useThread(
   }, [threadId, liveKey]);
 
   // A new run's turn is the one shown at its position.
-  const liveId = liveRun && snapshot ? (snapshot.id ?? PENDING_TURN) : null;
-  const liveParent = snapshot?.parentId ?? null;
+  const liveId = liveRun && snapshot ? liveTurnIdOf(snapshot) : null;
+  const liveRound = currentRound(snapshot?.repair ?? null);
+  const liveParent = liveRound ? liveRound.parentId : (snapshot?.parentId ?? null);
   const { choices, select } = useVersionChoices(
     threadId,
     liveId === null ? null : { id: liveId, parentId: liveParent },
@@ -172,9 +214,10 @@ export function useThread(
     const live = liveTurnOf(
       liveRun,
       snapshot,
-      stored.find((turn) => turn.id === snapshot.id),
+      stored.find((turn) => turn.id === liveTurnIdOf(snapshot)),
     );
-    return withTurn(stored, live);
+    const rounds = earlierRoundTurns(liveRun, snapshot, stored).reduce(withTurn, stored);
+    return withTurn(rounds, live);
   }, [thread, threadId, liveRun, snapshot]);
 
   const chain = useMemo(() => chainOf(turns, choices), [turns, choices]);

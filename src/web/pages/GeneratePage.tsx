@@ -10,6 +10,7 @@ import { PromptField } from '../components/generation/PromptField';
 import { RunActions } from '../components/generation/RunActions';
 import { RunErrorAlert } from '../components/generation/RunErrorAlert';
 import { RunStats } from '../components/generation/RunStats';
+import { TestAndFixOption } from '../components/generation/TestAndFixOption';
 import { AnswerSection, WorkbenchForm } from '../components/generation/Workbench';
 import { Conversation, type SendInThread } from '../components/thread/Conversation';
 import { StoredAnswer } from '../components/thread/StoredAnswer';
@@ -21,6 +22,8 @@ import { toApiLanguage, toCodeLanguage } from '../generation/languages';
 import { draftFromDefaults, readSampling, type SamplingDraft } from '../generation/sampling';
 import { generateWorkspace } from '../stores/generate-workspace';
 import { readPreferences, savePreferences } from '../stores/workspace';
+import { useRepairPreference } from '../stores/repair-preference';
+import { repairFieldOf } from '../generation/repair-progress';
 import { useExplainCode, useWorkspaceHandoff } from '../hooks/useHandoff';
 import { useModelChoice } from '../hooks/useModelChoice';
 import { useConversation, useOpenedThread } from '../hooks/useConversation';
@@ -55,6 +58,7 @@ export function GeneratePage() {
   const [previous, setPrevious] = useState<GenerationRun | null>(openedId !== null ? null : saved.previous);
   const promptRef = useRef<HTMLTextAreaElement>(null);
   const answerRef = useRef<HTMLElement>(null);
+  const { repair: repairChoice } = useRepairPreference();
 
   const latest = useRunSnapshot(run);
   const previousSnapshot = useRunSnapshot(previous);
@@ -117,7 +121,13 @@ export function GeneratePage() {
     setRun(
       startRun({
         kind: 'generate',
-        body: { prompt: text, language, ...(modelId ? { modelId } : {}), ...settings },
+        body: {
+          prompt: text,
+          language,
+          ...(modelId ? { modelId } : {}),
+          ...settings,
+          ...repairFieldOf(repairChoice, language),
+        },
       }),
     );
     savePreferences({ ...(modelId ? { modelId } : {}), language });
@@ -139,6 +149,7 @@ export function GeneratePage() {
       temperature,
       maxTokens,
       topP,
+      ...repairFieldOf(repairChoice, language),
     };
     setRun(startRun({ kind: 'generate', body: { ...body, threadId, parentId } }));
   };
@@ -218,6 +229,7 @@ export function GeneratePage() {
           />
           <LanguageSelect id="generate-language" value={language} onChange={setLanguage} />
         </div>
+        <TestAndFixOption idPrefix="generate" language={language} />
 
         <AdvancedSettings
           idPrefix="generate"
@@ -258,6 +270,7 @@ export function GeneratePage() {
             renderStored={(turn) => <StoredAnswer turn={turn} model={models.find(turn.modelId)} />}
             onSend={sendInThread}
             onNewConversation={newConversation}
+            followUpOption={<TestAndFixOption idPrefix="generate-follow-up" language={language} />}
           />
         ) : snapshot ? (
           liveAnswer()

@@ -93,3 +93,59 @@ describe('GenerationRun across broken connections', () => {
     expect(calls).toEqual([{ url: '/api/generations/run-1/events', method: 'GET', lastEventId: null }]);
   });
 });
+
+describe('GenerationRun with Test and fix', () => {
+  const repairRequest: RunRequest = {
+    kind: 'generate',
+    body: { prompt: 'add two numbers', language: 'python', repair: { rounds: 2 } },
+  };
+  const failed = {
+    status: 'failed' as const,
+    output: 'AssertionError',
+    message: 'AssertionError',
+    durationMs: 7,
+  };
+  const events: GenerationEvent[] = [
+    start,
+    { event: 'round', data: { round: 0, id: 'run-1', parentId: null } },
+    token('wrong'),
+    { event: 'run', data: { round: 0, ...failed } },
+    { event: 'round', data: { round: 1, id: 'run-2', parentId: 'run-1' } },
+    token('right'),
+    { event: 'run', data: { round: 1, status: 'passed', output: '', durationMs: 5 } },
+    { event: 'repaired', data: { status: 'passed', fixes: 1 } },
+    { event: 'done', data: { ...result('right'), id: 'run-2', parentId: 'run-1' } },
+  ];
+
+  it('keeps each round with its answer and test run; the current answer is the last round', async () => {
+    serve(stream(events));
+    const run = new GenerationRun(repairRequest);
+    expect(run.getSnapshot().repair).toEqual({ rounds: [], outcome: null });
+    await run.start();
+    expect(run.getSnapshot()).toMatchObject({ status: 'done', id: 'run-1', output: 'right' });
+    expect(run.getSnapshot().repair).toEqual({
+      rounds: [
+        { round: 0, id: 'run-1', parentId: null, output: 'wrong', run: failed },
+        {
+          round: 1,
+          id: 'run-2',
+          parentId: 'run-1',
+          output: '',
+          run: { status: 'passed', output: '', durationMs: 5 },
+        },
+      ],
+      outcome: { status: 'passed', fixes: 1 },
+    });
+  });
+
+  it('shows the rounds again, once each, when attached after a reload and the run replays', async () => {
+    serve(stream(events.slice(0, 5)), stream(events, 1));
+    // Attached by id with a request that no longer says `repair` (as after a reload).
+    const run = new GenerationRun(request, {}, 'run-1');
+    await run.start();
+    expect(run.getSnapshot().repair?.rounds.map((r) => [r.id, r.output, r.run?.status])).toEqual([
+      ['run-1', 'wrong', 'failed'],
+      ['run-2', '', 'passed'],
+    ]);
+  });
+});

@@ -1,60 +1,11 @@
 import { useSyncExternalStore } from 'react';
 import { ApiError } from '../api/api-client';
-import {
-  attachRun,
-  cancelGeneration,
-  openRun,
-  type ExplainRequest,
-  type GenerateRequest,
-  type GenerationResult,
-  type StreamEvent,
-} from '../api/generation.api';
-import { describeRunError, type RunError } from '../generation/describe-error';
+import { attachRun, cancelGeneration, openRun, type StreamEvent } from '../api/generation.api';
+import { describeRunError } from '../generation/describe-error';
+import { NO_REPAIR_PROGRESS, withRound, withRun } from '../generation/repair-progress';
+import { isRunActive, type RunRequest, type RunSnapshot, type RunStatus } from './run-snapshot';
 
-/**
- * `starting`: request sent, no `start` event yet (a local model may be loading
- * or downloading). `waiting`: the server said "too many at once" and the run
- * retries by itself (Compare only). Then `streaming`, and one of the ends.
- */
-export type RunStatus = 'starting' | 'waiting' | 'streaming' | 'done' | 'stopped' | 'failed';
-
-/** Everything a page shows about one run; a new object on every change. */
-export interface RunSnapshot {
-  status: RunStatus;
-  /** The model asked for (the default model when the request named none, until `start`). */
-  modelId: string | undefined;
-  /** The generation id from the `start` event. */
-  id: string | null;
-  /** The answer so far (the whole answer once done). */
-  output: string;
-  /** The `done` payload. */
-  result: GenerationResult | null;
-  error: RunError | null;
-  /** Why a `waiting` run waits, in plain words. */
-  waitMessage: string | null;
-  /** performance.now() times. */
-  startedAt: number;
-  firstTokenAt: number | null;
-  endedAt: number | null;
-  /** Token events received: the live count until `done` gives the real one. */
-  tokenEvents: number;
-  /** The thread and the turn this run follows, from the `start` event. */
-  threadId: string | null;
-  parentId: string | null;
-  /** Earlier turns of the thread left out of the model's context (from `start`; 0 on a replay). */
-  omittedTurns: number;
-}
-
-/** Whether the run may still change (and can be stopped). */
-export function isRunActive(snapshot: RunSnapshot | null): boolean {
-  return (
-    snapshot !== null &&
-    (snapshot.status === 'starting' || snapshot.status === 'waiting' || snapshot.status === 'streaming')
-  );
-}
-
-export type RunRequest =
-  { kind: 'generate'; body: GenerateRequest } | { kind: 'explain'; body: ExplainRequest };
+export { isRunActive, type RunRequest, type RunSnapshot, type RunStatus } from './run-snapshot';
 
 export interface RunOptions {
   /**
@@ -119,6 +70,7 @@ export class GenerationRun {
       threadId: request.body.threadId ?? null,
       parentId: request.body.parentId ?? null,
       omittedTurns: 0,
+      ...(request.kind === 'generate' && request.body.repair ? { repair: NO_REPAIR_PROGRESS } : {}),
     };
   }
 
@@ -267,6 +219,8 @@ export class GenerationRun {
           threadId: event.data.threadId,
           parentId: event.data.parentId,
           omittedTurns: event.data.omittedTurns ?? this.snapshot.omittedTurns,
+          // A replay sends the rounds again.
+          ...(this.snapshot.repair ? { repair: NO_REPAIR_PROGRESS } : {}),
         });
         break;
       case 'token':
@@ -291,10 +245,23 @@ export class GenerationRun {
             : { status: 'failed', error: describeRunError(event.data) },
         );
         break;
-      case 'round':
+      case 'round': {
+        // Test and fix: a new round is a new turn; the answer so far stays with the round before.
+        this.flush();
+        const repair = withRound(
+          this.snapshot.repair ?? NO_REPAIR_PROGRESS,
+          event.data,
+          this.snapshot.output,
+        );
+        this.update(event.data.round === 0 ? { repair } : { repair, output: '', tokenEvents: 0 });
+        break;
+      }
       case 'run':
+        this.flush();
+        this.update({ repair: withRun(this.snapshot.repair ?? NO_REPAIR_PROGRESS, event.data) });
+        break;
       case 'repaired':
-        // Test and fix (POST /api/generate with `repair`), which this page does not request.
+        this.update({ repair: { ...(this.snapshot.repair ?? NO_REPAIR_PROGRESS), outcome: event.data } });
         break;
       default: {
         const unreachable: never = event;

@@ -4,6 +4,7 @@ import { paramsOf, type TurnParams } from '../../generation/turn-params';
 import type { ModelChoiceState } from '../../hooks/useModelChoice';
 import type { ConversationState } from '../../hooks/useConversation';
 import { isRunActive } from '../../stores/generation-run';
+import { liveRepairSummary } from '../../generation/repair-progress';
 import { followUpReason } from '../../stores/models.store';
 import { FollowUpForm } from './FollowUpForm';
 import { sentText, ThreadTurns } from './ThreadTurns';
@@ -42,6 +43,7 @@ export function Conversation({
   renderStored,
   onSend,
   onNewConversation,
+  followUpOption,
 }: {
   kind: keyof typeof PLACEHOLDERS;
   conversation: ConversationState;
@@ -51,6 +53,8 @@ export function Conversation({
   renderStored: (turn: ThreadTurn) => ReactNode;
   onSend: SendInThread;
   onNewConversation: () => void;
+  /** A choice shown in the follow-up form (Generate's "Test and fix"). */
+  followUpOption?: ReactNode;
 }) {
   const { thread, snapshot, failure } = conversation;
   const active = isRunActive(snapshot);
@@ -70,6 +74,7 @@ export function Conversation({
         renderLive={renderLive}
         renderStored={renderStored}
         omittedTurns={snapshot?.omittedTurns ?? 0}
+        repairSummary={liveRepairSummary(snapshot, active)}
         models={models.models}
         busy={active}
         onSelect={thread.select}
@@ -87,6 +92,7 @@ export function Conversation({
         cannotFollowUp={models.model ? followUpReason(models.model) : null}
         onSend={(text) => send(text, lastTurn?.id ?? null, models.modelId, null)}
         onNewConversation={onNewConversation}
+        option={followUpOption}
       />
     </>
   );

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { RunError } from '../../generation/describe-error';
 import { ThreadPromptForm } from './ThreadPromptForm';
 
@@ -13,6 +14,7 @@ export function FollowUpForm({
   cannotFollowUp,
   onSend,
   onNewConversation,
+  option,
 }: {
   idPrefix: string;
   placeholder: string;
@@ -25,6 +27,8 @@ export function FollowUpForm({
   /** Sends `text`; true when the request was sent (the box then empties, and refills if it is refused). */
   onSend: (text: string) => boolean;
   onNewConversation: () => void;
+  /** A choice shown above the buttons (Generate's "Test and fix"). */
+  option?: ReactNode;
 }) {
   return (
     <ThreadPromptForm
@@ -38,6 +42,7 @@ export function FollowUpForm({
       submitLabel="Send follow-up"
       onSend={onSend}
       other={{ label: 'New conversation', onClick: onNewConversation }}
+      extra={option}
     />
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { RunError } from '../../generation/describe-error';
 import { TextAreaField } from '../FormField';
 import { RunErrorAlert } from '../generation/RunErrorAlert';
@@ -35,6 +35,8 @@ export interface ThreadPromptFormProps {
   /** Escape in the box (an editor closes). */
   onEscape?: () => void;
   autoFocus?: boolean;
+  /** More choices, shown above the buttons. */
+  extra?: ReactNode;
 }
 
 /**
@@ -97,6 +99,7 @@ export function ThreadPromptForm(props: ThreadPromptFormProps) {
         error={problem ?? undefined}
         hint={props.hint ?? undefined}
       />
+      {props.extra}
       <RunErrorAlert error={refusal} />
       <div className="form__actions">
         <button type="submit" className="btn btn--primary" disabled={busy}>
