@@ -127,8 +127,9 @@ describe('deleting an account (outbox folder, no SMTP_URL)', () => {
     const server = await startTestServer({ name: 'outbox-files' });
     try {
       const api = apiClient(server.url);
-      const gone = await registerAndLogin(api);
+      // `kept` first: the first account is the admin, who may not leave the other without one.
       const kept = await registerAndLogin(api);
+      const gone = await registerAndLogin(api);
       for (const who of [gone, kept]) {
         await api.post('/api/auth/forgot-password', { email: who.account.email });
       }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { LastAdminError, NotFoundError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import type { MailService } from '../mail/mail.service.js';
 import type { ActivityRecord, Store, UserRecord } from '../store/store.port.js';
 import type {
@@ -109,18 +109,13 @@ export class AdminService {
 
   /**
    * Deletes the account and all its data, as deleting one's own account does.
-   * LastAdminError when it is the last active admin.
+   * LastAdminError when it is the last active admin, decided by the store
+   * atomically with the deletion: of two admins deleting each other at the
+   * same instant, one is refused.
    */
   async deleteUser(admin: Authenticated, id: string, client: ClientInfo): Promise<void> {
     const user = await this.user(id);
-    if (
-      user.role === 'admin' &&
-      user.status === 'active' &&
-      (await this.deps.store.users.countActiveAdmins()) <= 1
-    ) {
-      throw new LastAdminError();
-    }
-    await this.deps.store.users.delete(user.id);
+    await this.deps.store.users.delete(user.id, { keepAnAdmin: 'always' });
     await this.deps.mail.forgetUser(user.id);
     // Only the id: a deleted user leaves no name in the logs.
     await this.recordAction(admin.user.id, 'user_deleted', user.id, client);

@@ -177,11 +177,16 @@ export class ProfileService {
     });
   }
 
-  /** Deletes the account and all of its data, after checking the password. */
+  /**
+   * Deletes the account and all of its data, after checking the password.
+   * LastAdminError (409) for the last active admin while other accounts
+   * remain: an installation with users is never left without an admin.
+   * Alone, the account may go (the next registration becomes admin).
+   */
   async deleteAccount(auth: Authenticated, password: string, client: ClientInfo): Promise<void> {
     const user = await this.user(auth.user.id);
     await this.checkPassword(user, password, 'password', client);
-    await this.deps.store.users.delete(user.id);
+    await this.deps.store.users.delete(user.id, { keepAnAdmin: 'unlessAlone' });
     // The store deleted the queued mail with the account; the outbox folder's files go too.
     await this.deps.mail.forgetUser(user.id);
     this.deps.audit({ event: 'account_deleted', userId: user.id, ip: client.ip });

@@ -44,11 +44,25 @@ export interface UserPage {
   nextCursor: string | null;
 }
 
+/** What `users.delete` keeps: the admin API and the profile's account deletion pass it. */
+export interface UserDeletion {
+  /**
+   * Refuse, with LastAdminError and deleting nothing, to delete the last
+   * active admin, checked atomically with the deletion (two admins deleting
+   * each other at the same instant: exactly one succeeds). `always`; or
+   * `unlessAlone`: allowed when the account is the only one left (the
+   * installation is empty again). Absent: no check (a registration rolled back).
+   */
+  keepAnAdmin?: 'always' | 'unlessAlone';
+}
+
 /** The administration methods of UserRepository. */
 export interface UserAdminMethods {
   /**
    * Changes the role and/or status. Throws LastAdminError, changing nothing,
-   * when the change would leave no active admin. Null when the user is absent.
+   * when the change would leave no active admin, checked atomically with the
+   * change (two admins demoting each other at the same instant: exactly one
+   * succeeds). Null when the user is absent.
    */
   updateAccess(
     id: string,

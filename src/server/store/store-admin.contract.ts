@@ -27,6 +27,13 @@ function fixtureInvitation(createdBy: string, overrides: Partial<InvitationRecor
   };
 }
 
+/** Of two simultaneous removals of the only two active admins, one succeeded and the other was refused. */
+function expectOneRefused(results: PromiseSettledResult<unknown>[]): void {
+  expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  const refused = results.find((r) => r.status === 'rejected');
+  expect(refused?.status === 'rejected' ? refused.reason : undefined).toBeInstanceOf(LastAdminError);
+}
+
 /** Part of the store contract: roles and statuses, the admin's user list, registration settings, invitations. */
 export function describeAdminContract(getStore: () => Store): void {
   describe('roles and statuses', () => {
@@ -98,6 +105,53 @@ export function describeAdminContract(getStore: () => Store): void {
       expect(await store.users.updateAccess(admin.id, { status: 'active' }, at(2))).toMatchObject({
         role: 'admin',
       });
+    });
+
+    it('of two admins demoting each other at the same instant, exactly one succeeds', async () => {
+      const store = getStore();
+      const a = await store.users.create(fixtureUser({ role: 'admin' }));
+      const b = await store.users.create(fixtureUser({ role: 'admin' }));
+      const results = await Promise.allSettled([
+        store.users.updateAccess(a.id, { role: 'user' }, at(1)),
+        store.users.updateAccess(b.id, { status: 'disabled' }, at(1)),
+      ]);
+      expectOneRefused(results);
+      expect(await store.users.countActiveAdmins()).toBe(1);
+    });
+
+    it('deletes with keepAnAdmin: never the last active admin while others remain; alone only if asked', async () => {
+      const store = getStore();
+      const admin = await store.users.create(fixtureUser({ role: 'admin' }));
+      const other = await store.users.create(fixtureUser({ role: 'admin', status: 'disabled' }));
+      for (const keepAnAdmin of ['always', 'unlessAlone'] as const) {
+        await expect(store.users.delete(admin.id, { keepAnAdmin })).rejects.toBeInstanceOf(LastAdminError);
+      }
+      expect(await store.users.findById(admin.id)).toMatchObject({ role: 'admin', status: 'active' });
+      // Any account that is not the last active admin goes, as without the option.
+      expect(await store.users.delete(other.id, { keepAnAdmin: 'always' })).toBe(true);
+      expect(await store.users.delete(randomUUID(), { keepAnAdmin: 'always' })).toBe(false);
+      // Alone: `always` still refuses, `unlessAlone` lets the installation become empty.
+      await expect(store.users.delete(admin.id, { keepAnAdmin: 'always' })).rejects.toBeInstanceOf(
+        LastAdminError,
+      );
+      expect(await store.users.delete(admin.id, { keepAnAdmin: 'unlessAlone' })).toBe(true);
+      expect(await store.users.findById(admin.id)).toBeNull();
+      // An empty store again: its next account is the admin.
+      expect(await store.users.create(undecided())).toMatchObject({ role: 'admin' });
+    });
+
+    it('of two admins deleting each other at the same instant, exactly one succeeds', async () => {
+      const store = getStore();
+      let survivor = await store.users.create(fixtureUser({ role: 'admin' }));
+      await store.users.create(fixtureUser());
+      for (const keepAnAdmin of ['always', 'unlessAlone'] as const) {
+        const pair = [survivor, await store.users.create(fixtureUser({ role: 'admin' }))];
+        const results = await Promise.allSettled(pair.map((u) => store.users.delete(u.id, { keepAnAdmin })));
+        expectOneRefused(results);
+        expect(await store.users.countActiveAdmins()).toBe(1);
+        survivor = pair[results.findIndex((r) => r.status === 'rejected')] ?? survivor;
+        expect(await store.users.findById(survivor.id)).toMatchObject({ role: 'admin', status: 'active' });
+      }
     });
   });
 

@@ -19,7 +19,13 @@ import type { InstanceRepository } from './instances.port.js';
 import type { ThreadRepository } from './threads.port.js';
 import type { UsageRepository } from './usage.port.js';
 import type { BulkRepository } from './bulk.port.js';
-import type { NewUser, RegistrationRepository, UserAccess, UserAdminMethods } from './admin.port.js';
+import type {
+  NewUser,
+  RegistrationRepository,
+  UserAccess,
+  UserAdminMethods,
+  UserDeletion,
+} from './admin.port.js';
 /** A stored account. `passwordHash` never leaves the services. */
 export interface UserRecord extends UserAccess {
   id: string;
@@ -58,9 +64,9 @@ export interface UserRepository extends UserAdminMethods {
   /**
    * Deletes the user and every record of theirs in every collection
    * (sessions, password resets, activity, prompts, threads, outbox). Safe to call again after
-   * a failure half-way. False when the user did not exist.
+   * a failure half-way. False when the user did not exist. `options.keepAnAdmin`: see UserDeletion.
    */
-  delete(id: string): Promise<boolean>;
+  delete(id: string, options?: UserDeletion): Promise<boolean>;
   /** Every user in id order, `limit` at a time, after `afterId` (null: from the start). For db:copy. */
   listAll(afterId: string | null, limit: number): Promise<UserRecord[]>;
 }

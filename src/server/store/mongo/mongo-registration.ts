@@ -57,9 +57,14 @@ export async function claimFirstAdmin(c: MongoCollections, userId: string, at: D
   }
 }
 
-/** Gives the first-admin marker back (the account it was claimed for could not be created). */
-export async function releaseFirstAdmin(c: MongoCollections, userId: string): Promise<void> {
-  await atBoundary(() => c.settings.deleteOne({ _id: FIRST_ADMIN_ID, userId }));
+/**
+ * Gives the first-admin marker back: the account it was claimed for could
+ * not be created, or (no `userId`: whoever claimed it) the last account, an
+ * admin alone, was deleted and the next one registered is to be admin again.
+ */
+export async function releaseFirstAdmin(c: MongoCollections, userId?: string): Promise<void> {
+  const filter = userId === undefined ? { _id: FIRST_ADMIN_ID } : { _id: FIRST_ADMIN_ID, userId };
+  await atBoundary(() => c.settings.deleteOne(filter));
 }
 
 /** Registration settings and invitations in MongoDB. */

@@ -1,13 +1,14 @@
 import type { Filter } from 'mongodb';
 import { LastAdminError } from '../../errors.js';
 import type { UserRole, UserStatus } from '../../../shared/admin.schemas.js';
-import type { UserPage, UserSearch } from '../admin.port.js';
+import type { UserDeletion, UserPage, UserSearch } from '../admin.port.js';
 import { decodeCursor, pageOf } from '../cursor.js';
 import type { NewUser, UserRecord, UserRepository } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary, conflict, duplicateKeyField, translateError } from './mongo-errors.js';
 import { date, escapeRegex, limitValue, NEWEST_FIRST, text } from './mongo-filters.js';
 import { retryTransient } from './mongo-retry.js';
+import { withAdminGuard } from './mongo-admin-guard.js';
 import { claimFirstAdmin, releaseFirstAdmin } from './mongo-registration.js';
 import { fromUserDoc, toUserDoc, usernameKey, type UserDoc } from './mongo.mapping.js';
 
@@ -112,13 +113,27 @@ export class MongoUsers implements UserRepository {
    * dependents once more after the user catches a record a request still in
    * flight wrote in between. A transaction would, for a user with a long
    * history, outgrow its time and size limits.
+   *
+   * With `keepAnAdmin`, the last-admin check runs first under the admin
+   * guard (mongo-admin-guard.ts), and an active admin that may go stops
+   * being an admin there, before any data goes: the long deletion then
+   * needs no guard, and a concurrent removal of another admin counts this
+   * one out.
    */
-  async delete(id: string): Promise<boolean> {
+  async delete(id: string, options: UserDeletion = {}): Promise<boolean> {
     const userId = text(id, 'id');
+    const { keepAnAdmin } = options;
+    const alone =
+      keepAnAdmin !== undefined &&
+      (await withAdminGuard(this.c, userId, () => this.stepDown(userId, keepAnAdmin)));
     await this.deleteDependents(userId);
     const result = await atBoundary(() => retryTransient(() => this.c.users.deleteOne({ _id: userId })));
     if (result.deletedCount > 0) {
       await this.deleteDependents(userId);
+    }
+    if (alone && result.deletedCount > 0) {
+      // The store is empty again: as on SQLite, the next account registered becomes admin.
+      await releaseFirstAdmin(this.c);
     }
     return result.deletedCount > 0;
   }
@@ -152,9 +167,34 @@ export class MongoUsers implements UserRepository {
   }
 
   /**
-   * Reads, checks and writes without a transaction (one would need a replica
-   * set): two admins demoting each other at the same instant could both pass
-   * the check. SQLite's check runs in its write transaction.
+   * Under the admin guard: LastAdminError, or an active admin that may go
+   * becomes a user. True when it is the last admin and the only account
+   * (allowed by `unlessAlone`).
+   */
+  private async stepDown(
+    userId: string,
+    keepAnAdmin: NonNullable<UserDeletion['keepAnAdmin']>,
+  ): Promise<boolean> {
+    const current = await this.findOne({ _id: userId });
+    if (current?.role !== 'admin' || current.status !== 'active') {
+      return false;
+    }
+    if (await this.exists({ ...ACTIVE_ADMIN, _id: { $ne: userId } })) {
+      await atBoundary(() => this.c.users.updateOne({ _id: userId }, { $set: { role: 'user' } }));
+      return false;
+    }
+    if (keepAnAdmin === 'always' || (await this.exists({ _id: { $ne: userId } }))) {
+      throw new LastAdminError();
+    }
+    return true;
+  }
+
+  /**
+   * A change that may remove an active admin (to role `user`, or to a status
+   * other than `active`) reads, checks and writes under the admin guard
+   * (mongo-admin-guard.ts says why not a transaction), so two admins
+   * demoting each other at the same instant cannot both pass the check.
+   * SQLite's check runs in its write transaction.
    */
   async updateAccess(
     id: string,
@@ -162,6 +202,17 @@ export class MongoUsers implements UserRepository {
     at: Date,
   ): Promise<UserRecord | null> {
     const userId = text(id, 'id');
+    const mayRemove = change.role === 'user' || (change.status !== undefined && change.status !== 'active');
+    return mayRemove
+      ? withAdminGuard(this.c, userId, () => this.changeAccess(userId, change, at))
+      : this.changeAccess(userId, change, at);
+  }
+
+  private async changeAccess(
+    userId: string,
+    change: { role?: UserRole; status?: UserStatus },
+    at: Date,
+  ): Promise<UserRecord | null> {
     const current = await this.findOne({ _id: userId });
     if (!current) {
       return null;
@@ -243,7 +294,7 @@ export class MongoUsers implements UserRepository {
     return new Map(rows.map((row) => [row._id, row.n]));
   }
 
-  private async exists(filter: Partial<UserDoc>): Promise<boolean> {
+  private async exists(filter: Filter<UserDoc>): Promise<boolean> {
     return (await atBoundary(() => this.c.users.countDocuments(filter, { limit: 1 }))) > 0;
   }
 

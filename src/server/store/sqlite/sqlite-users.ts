@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { ConflictError, LastAdminError } from '../../errors.js';
 import { MESSAGES } from '../../../shared/messages.js';
 import type { UserRole, UserStatus } from '../../../shared/admin.schemas.js';
-import type { UserPage, UserSearch } from '../admin.port.js';
+import type { UserDeletion, UserPage, UserSearch } from '../admin.port.js';
 import { decodeCursor, pageOf } from '../cursor.js';
 import type { NewUser, UserRecord, UserRepository } from '../store.port.js';
 
@@ -56,6 +56,7 @@ export class SqliteUsers implements UserRepository {
   private readonly deleteOne;
   private readonly page;
   private readonly anyUser;
+  private readonly anyOtherUser;
   private readonly setAccess;
   private readonly otherAdmins;
   private readonly activeAdmins;
@@ -79,6 +80,9 @@ export class SqliteUsers implements UserRepository {
     this.deleteOne = db.prepare('DELETE FROM users WHERE id = ?');
     this.page = db.prepare<[string, number], UserRow>('SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?');
     this.anyUser = db.prepare<[], { one: number }>('SELECT 1 AS one FROM users LIMIT 1');
+    this.anyOtherUser = db.prepare<[string], { one: number }>(
+      'SELECT 1 AS one FROM users WHERE id != ? LIMIT 1',
+    );
     this.setAccess = db.prepare('UPDATE users SET role = ?, status = ?, updated_at = ? WHERE id = ?');
     this.otherAdmins = db.prepare<[string], { n: number }>(
       `SELECT count(*) AS n FROM users WHERE role = 'admin' AND status = 'active' AND id != ?`,
@@ -173,13 +177,31 @@ export class SqliteUsers implements UserRepository {
     return row ? toUser(row) : null;
   }
 
-  async delete(id: string): Promise<boolean> {
+  async delete(id: string, options: UserDeletion = {}): Promise<boolean> {
     // Foreign keys cascade to sessions, password resets, history and prompts
     // in the same transaction; secure_delete overwrites the freed pages.
     // The adapter (sqlite.adapter.ts) then folds the write-ahead log into the
     // file, retrying until complete, so no old page of the user's rows
     // survives in the -wal file either.
-    return this.deleteOne.run(id).changes > 0;
+    const { keepAnAdmin } = options;
+    if (keepAnAdmin === undefined) {
+      return this.deleteOne.run(id).changes > 0;
+    }
+    // Checked in the write transaction (IMMEDIATE: taken before the read), so
+    // two admins deleting each other, even from two processes, cannot both pass.
+    const remove = this.db.transaction((): boolean => {
+      const row = this.byId.get(id);
+      if (
+        row?.role === 'admin' &&
+        row.status === 'active' &&
+        (this.otherAdmins.get(id)?.n ?? 0) === 0 &&
+        (keepAnAdmin === 'always' || this.anyOtherUser.get(id) !== undefined)
+      ) {
+        throw new LastAdminError();
+      }
+      return this.deleteOne.run(id).changes > 0;
+    });
+    return remove.immediate();
   }
 
   async listAll(afterId: string | null, limit: number): Promise<UserRecord[]> {
