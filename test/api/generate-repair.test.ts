@@ -35,30 +35,39 @@ const fixesAfterFailure = (request: RecordedRequest) => ({
 
 const names = (events: SseEvent[]) => events.filter((e) => e.event !== 'token').map((e) => e.event);
 
-/** A server of its own with GENERATIONS_PER_MINUTE `perMinute`, one account on it, and ways to post to it. */
-async function withPerMinute(
-  perMinute: number,
+/** A server of its own with `env`, one account on it, and ways to post to it and attach to its runs. */
+async function withServer(
+  env: Record<string, string>,
   use: (
     post: (body: unknown) => ReturnType<ApiClient['post']>,
     postStream: (body: unknown) => Promise<Response>,
+    attach: (id: string) => Promise<Response>,
   ) => Promise<void>,
 ): Promise<void> {
-  const limited = await startTestServer({
-    name: 'generate-repair-limits',
+  const own = await startTestServer({
+    name: 'generate-repair-own',
     catalogue: generateCatalogue(upstream.baseUrl),
-    env: { GENERATIONS_PER_MINUTE: String(perMinute) },
+    env,
   });
   try {
-    const lapi = apiClient(limited.url);
-    const { token } = await registerAndLogin(lapi);
+    const ownApi = apiClient(own.url);
+    const { token } = await registerAndLogin(ownApi);
     await use(
-      (body) => lapi.post('/api/generate', body, { token }),
-      (body) => postForStream(`${limited.url}/api/generate`, token, body),
+      (body) => ownApi.post('/api/generate', body, { token }),
+      (body) => postForStream(`${own.url}/api/generate`, token, body),
+      (id) =>
+        fetch(`${own.url}/api/generations/${id}/events`, {
+          headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` },
+        }),
     );
   } finally {
-    await limited.close();
+    await own.close();
   }
 }
+
+/** withServer with GENERATIONS_PER_MINUTE `perMinute`. */
+const withPerMinute = (perMinute: number, use: Parameters<typeof withServer>[1]) =>
+  withServer({ GENERATIONS_PER_MINUTE: String(perMinute) }, use);
 
 describe('POST /api/generate with repair', () => {
   it('runs the tests, sends the failure back, and passes after one fix, every round a turn of the thread', async () => {
@@ -216,6 +225,25 @@ describe('POST /api/generate with repair', () => {
     const second = events.filter((e) => e.event === 'round')[1]?.data as { id: string };
     await expect.poll(async () => (await server.store.prompts.findById(second.id))?.status).toBe('cancelled');
     expect(upstream.requests).toHaveLength(2);
+  });
+
+  it('replays a finished run from its records, every round, once the live run is gone', async () => {
+    upstream.script(fixesAfterFailure);
+    await withServer({ RUN_DETACHED_GRACE_SECONDS: '1' }, async (_post, postStream, attach) => {
+      const live = await readSse(
+        await postStream({ prompt: 'add', language: 'javascript', repair: { rounds: 2 } }),
+      );
+      const id = live[0]?.data.id as string;
+      // For the grace period the live run answers event by event; then the records, one token a round.
+      const replayed = async () => readSse(await attach(id));
+      await expect.poll(async () => (await replayed()).filter((e) => e.event === 'token').length).toBe(2);
+      const replay = await replayed();
+      expect(names(replay)).toEqual(names(live));
+      const notTokens = (events: SseEvent[]) =>
+        events.filter((e) => e.event !== 'token' && e.event !== 'start');
+      expect(notTokens(replay)).toEqual(notTokens(live));
+      expect(replay.filter((e) => e.event === 'token').map((e) => e.data.text)).toEqual([WRONG, RIGHT]);
+    });
   });
 
   it('answers a plain JSON request with the last answer', async () => {

@@ -23,6 +23,7 @@ import { RunRegistry, systemTimers, type RunReader, type RunTimers } from './run
 import { checkLength, newRunRecord } from './generation-record.js';
 import { pumpRun } from './run-pump.js';
 import { followRun } from './run-follow.js';
+import { repairRoundsOf, replayRepair } from './repair-replay.js';
 import { streamTurn, turnEnded, type TurnStreamDeps } from './turn-stream.js';
 import { repairEvents, type RepairHost, type RepairSpec, type RepairTests } from './repair.service.js';
 import { firstTurnRequest } from '../../shared/repair/repair-format.js';
@@ -138,7 +139,10 @@ export class GenerationService {
       return followRun(record, follow);
     }
     // Between the end of a run and its retirement it is live above; after, the record is final.
-    return replayOf(record);
+    const repairRounds = repairRoundsOf(record);
+    return repairRounds === undefined
+      ? replayOf(record)
+      : replayRepair(this.deps.store, record, repairRounds);
   }
 
   /** Stops every live run and waits until their records are saved (server shutdown). */
@@ -178,6 +182,10 @@ export class GenerationService {
       place,
       createdAt: this.deps.clock.now(),
     });
+    if (body.repair) {
+      // Marks the run's first turn: its replay (repair-replay.ts) finds the rounds after it.
+      record.params = { ...record.params, repairRounds: body.repair.rounds };
+    }
     const earlier = priorTurns(place.earlier);
     const repair =
       body.repair && language

@@ -106,12 +106,14 @@ class EventQueue {
 
 /** The record of a later round: a turn after `parent`, sent `turn` (a fix or format request). */
 function roundRecord(first: PromptRecord, parent: PromptRecord, turn: string, createdAt: Date): PromptRecord {
+  // repairRounds marks the run's first turn only (repair-replay.ts).
+  const { repairRounds: _first, ...params } = first.params;
   return {
     ...first,
     id: randomUUID(),
     parentId: parent.id,
     input: turn,
-    params: { ...first.params, repairRound: true },
+    params: { ...params, repairRound: true },
     createdAt,
     ...runningOutcome(first.language),
   };
