@@ -5,6 +5,10 @@ type ChildOptions = Parameters<FastifyBaseLogger['child']>[1];
 /** One log call's arguments, as pino takes them: an object or a message, then the message and format values. */
 type LogArgs = [obj: unknown, msg?: string, ...args: unknown[]];
 
+/** pino's log methods, each made on LazyChildLogger's prototype below. */
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+type LevelMethods = Pick<FastifyBaseLogger, (typeof LEVELS)[number]>;
+
 /**
  * A request's logger that makes its pino child (with the request id) only
  * when something is logged. Fastify makes that child for every request,
@@ -13,7 +17,7 @@ type LogArgs = [obj: unknown, msg?: string, ...args: unknown[]];
  * most requests never write to (request logs are at `debug`; see logger.ts).
  * The line written is the same: the child is pino's own, made on first use.
  */
-export class LazyChildLogger implements FastifyBaseLogger {
+class LazyChild {
   private made: FastifyBaseLogger | undefined;
 
   constructor(
@@ -22,7 +26,8 @@ export class LazyChildLogger implements FastifyBaseLogger {
     private readonly options: ChildOptions,
   ) {}
 
-  private real(): FastifyBaseLogger {
+  /** The pino child, made on the first call. */
+  real(): FastifyBaseLogger {
     this.made ??= this.parent.child(this.bindings, this.options);
     return this.made;
   }
@@ -35,38 +40,26 @@ export class LazyChildLogger implements FastifyBaseLogger {
     this.real().level = level;
   }
 
-  fatal(...args: LogArgs): void {
-    this.real().fatal(...args);
-  }
-
-  error(...args: LogArgs): void {
-    this.real().error(...args);
-  }
-
-  warn(...args: LogArgs): void {
-    this.real().warn(...args);
-  }
-
-  info(...args: LogArgs): void {
-    this.real().info(...args);
-  }
-
-  debug(...args: LogArgs): void {
-    this.real().debug(...args);
-  }
-
-  trace(...args: LogArgs): void {
-    this.real().trace(...args);
-  }
-
-  silent(...args: LogArgs): void {
-    this.real().silent(...args);
-  }
-
   child(bindings: Bindings, options?: ChildOptions): FastifyBaseLogger {
     return this.real().child(bindings, options);
   }
 }
+
+// One function per level on the prototype, shared by every request's logger.
+for (const level of LEVELS) {
+  Object.defineProperty(LazyChild.prototype, level, {
+    value(this: LazyChild, ...args: LogArgs): void {
+      this.real()[level](...args);
+    },
+  });
+}
+
+/** The class with its level methods, as the loop above made them. */
+export const LazyChildLogger = LazyChild as new (
+  parent: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildOptions,
+) => LazyChild & LevelMethods;
 
 /** Fastify's `childLoggerFactory`: request loggers made on first use (LazyChildLogger). */
 export const lazyChildLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (
