@@ -23,7 +23,7 @@ import { RunRegistry, systemTimers, type RunReader, type RunTimers } from './run
 import { checkLength, newRunRecord } from './generation-record.js';
 import { pumpRun } from './run-pump.js';
 import { followRun } from './run-follow.js';
-import { repairRoundsOf, replayRepair } from './repair-replay.js';
+import { currentRound, repairRoundsOf, replayRepair } from './repair-replay.js';
 import { streamTurn, turnEnded, type TurnStreamDeps } from './turn-stream.js';
 import { repairEvents, type RepairHost, type RepairSpec, type RepairTests } from './repair.service.js';
 import { firstTurnRequest } from '../../shared/repair/repair-format.js';
@@ -236,7 +236,10 @@ export class GenerationService {
     if (record?.userId === userId) {
       // Another instance drives it: the request waits in the store, and its owner stops it within a second.
       const at = this.deps.clock.now();
-      if (record.status === 'running' && (await this.deps.store.instances.requestCancel(id, at))) {
+      // A Test and fix run past its first round: the round being answered is the one to stop.
+      const target =
+        repairRoundsOf(record) === undefined ? record : await currentRound(this.deps.store, record);
+      if (target.status === 'running' && (await this.deps.store.instances.requestCancel(target.id, at))) {
         return;
       }
       throw new ConflictError('This generation has already finished.');

@@ -110,6 +110,12 @@ export function repairReplayEvents(
   return events.map((event, i) => ({ id: i + 1, event }));
 }
 
+/** The latest round of the Test and fix run that `first` started (a round another instance may be answering). */
+export async function currentRound(store: Store, first: PromptRecord): Promise<PromptRecord> {
+  const turns = await store.prompts.listThread(first.userId, first.threadId);
+  return roundsOf(first, turns).at(-1) ?? first;
+}
+
 /** A reader over a finished Test and fix run's replay. */
 export async function replayRepair(store: Store, first: PromptRecord, allowed: number): Promise<RunReader> {
   const [turns, runs] = await Promise.all([

@@ -17,6 +17,7 @@ import type { RepairRunResult } from '../../shared/repair/repair.schemas.js';
 import { ActivityLog } from './activity.service.js';
 import { GenerationService } from './generation.service.js';
 import type { RepairTests } from './repair.service.js';
+import type { NumberedEvent } from './run-registry.js';
 
 /**
  * Test and fix inside GenerationService with a scripted model and a
@@ -190,6 +191,46 @@ describe('Test and fix in the generation service', () => {
     expect(names(all)).toEqual(['start', 'round', 'round', 'run', 'repaired', 'done']);
     expect(all.find((e) => e.event === 'repaired')?.data).toEqual({ status: 'passed', fixes: 0 });
     expect(provider.requests).toHaveLength(2);
+  });
+
+  it('Stop at another instance on the same store stops the round being answered', async () => {
+    let answered = 0;
+    const provider: ModelProvider = {
+      ...scripted([]),
+      async *generate(request: GenerationRequest): AsyncIterable<Chunk> {
+        answered += 1;
+        yield { type: 'token', text: ANSWER };
+        if (answered > 1) {
+          // The fix round: waits, as a slow model, until the run is stopped.
+          await new Promise<void>((resolve) => {
+            request.signal.addEventListener('abort', () => {
+              resolve();
+            });
+          });
+        }
+      },
+    };
+    const owner = service(provider, { run: () => Promise.resolve(FAILED) });
+    const other = service(scripted([]), { run: () => Promise.resolve(PASSED) });
+    const run = await owner.startGenerate(
+      userId,
+      { prompt: 'add', language: 'javascript', repair: { rounds: 2 } },
+      client,
+    );
+    const reader = run.read(0)[Symbol.asyncIterator]();
+    const all: GenerationEvent[] = [];
+    // Read up to the fix round's first token: the first round has finished, the second is being answered.
+    while (!(all.at(-1)?.event === 'token' && all.some((e) => e.event === 'round' && e.data.round === 1))) {
+      all.push(((await reader.next()).value as NumberedEvent).event);
+    }
+    await other.cancel(userId, run.id);
+    expect(await owner.abortRequested()).toBe(1);
+    for (let next = await reader.next(); next.done !== true; next = await reader.next()) {
+      all.push(next.value.event);
+    }
+    expect(names(all)).toEqual(['start', 'round', 'run', 'round', 'repaired', 'error']);
+    expect(all.find((e) => e.event === 'repaired')?.data).toEqual({ status: 'stopped', fixes: 1 });
+    await expect(other.cancel(userId, run.id)).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('refuses repair when the server has no test runner', async () => {
