@@ -117,6 +117,13 @@ export const envSchema = z.object({
         'MongoDB: connections each process may open to each server (the driver\'s `maxPoolSize`, over one in the URI); sized against Atlas tier limits in "MongoDB".',
       ),
     ),
+  MONGODB_INDEX_TIMEOUT_MINUTES: positiveInt(24 * 60)
+    .default(10)
+    .meta(
+      doc(
+        'MongoDB: minutes each index request at start-up (`createIndexes`, the Atlas Search index) may take before start-up stops, naming the index (README: "MongoDB").',
+      ),
+    ),
   SESSION_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters')

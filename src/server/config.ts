@@ -34,6 +34,8 @@ export interface Config {
   storeBusyTimeoutMs: number;
   /** MongoDB: the driver's maxPoolSize (connections per server, per process). */
   mongoMaxPoolSize: number;
+  /** MongoDB: how long each index request at start-up may take (ms). */
+  mongoIndexTimeoutMs: number;
   /** Undefined means "generate one and keep it in the store, shared by every instance". */
   sessionSecret: string | undefined;
   sessions: { ttlMs: number; idleMs: number };
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     database,
     storeBusyTimeoutMs: e.STORE_BUSY_TIMEOUT_MS,
     mongoMaxPoolSize: e.MONGODB_MAX_POOL_SIZE,
+    mongoIndexTimeoutMs: e.MONGODB_INDEX_TIMEOUT_MINUTES * 60_000,
     sessionSecret: e.SESSION_SECRET,
     sessions: { ttlMs: e.SESSION_TTL_HOURS * 3_600_000, idleMs: e.SESSION_IDLE_HOURS * 3_600_000 },
     loginThrottle: {

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     store = await createStore(config.database, {
       busyTimeoutMs: config.storeBusyTimeoutMs,
       maxPoolSize: config.mongoMaxPoolSize,
+      indexTimeoutMs: config.mongoIndexTimeoutMs,
       log: storeLog,
     });
   } catch (error) {

@@ -11,7 +11,7 @@ import type { Store } from './store.port.js';
  */
 export async function createStore(
   database: Config['database'],
-  options: { log?: Logger; busyTimeoutMs?: number; maxPoolSize?: number } = {},
+  options: { log?: Logger; busyTimeoutMs?: number; maxPoolSize?: number; indexTimeoutMs?: number } = {},
 ): Promise<Store> {
   switch (database.kind) {
     case 'sqlite': {
@@ -21,7 +21,11 @@ export async function createStore(
     }
     case 'mongodb': {
       const { MongoStore } = await import('./mongo/mongo.adapter.js');
-      return MongoStore.connect(database.url, { log: options.log, maxPoolSize: options.maxPoolSize });
+      return MongoStore.connect(database.url, {
+        log: options.log,
+        maxPoolSize: options.maxPoolSize,
+        indexTimeoutMs: options.indexTimeoutMs,
+      });
     }
   }
 }

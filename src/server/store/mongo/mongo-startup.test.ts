@@ -4,6 +4,7 @@ import { captureLog } from '../../../../test/helpers/capture-log.js';
 import { FakeMongod, type Handler } from '../../../../test/helpers/fake-mongod.js';
 import type { Logger } from '../../logger.js';
 import { INDEXES } from './mongo-collections.js';
+import { StartupRefusal } from './mongo-startup.js';
 import { MongoStore } from './mongo.adapter.js';
 
 /**
@@ -22,16 +23,23 @@ afterEach(async () => {
 async function start(
   handler: Handler,
   log?: Logger,
-  slow?: { delay: (command: Document) => number; serverSelectionTimeoutMs: number },
+  slow?: {
+    delay: (command: Document) => number;
+    serverSelectionTimeoutMs: number;
+    indexTimeoutMs?: number;
+    searchIndexes?: Record<string, Document[]>;
+  },
 ): Promise<{ server: FakeMongod; result: unknown }> {
   const server = new FakeMongod(handler);
   if (slow) {
     server.delay = slow.delay;
+    server.searchIndexes = slow.searchIndexes;
   }
   await server.start();
   fakes.push(server);
   const result = await MongoStore.connect(`mongodb://127.0.0.1:${server.port}/cg`, {
     serverSelectionTimeoutMs: slow?.serverSelectionTimeoutMs ?? 1000,
+    indexTimeoutMs: slow?.indexTimeoutMs,
     log,
   }).then(
     (store) => {
@@ -93,6 +101,37 @@ describe('mongo start-up errors over the wire protocol', () => {
     });
     expect(message(result)).toBe('connected');
     expect(lines.some((line) => line.includes('"collection":"users"'))).toBe(true);
+  });
+
+  it('stops start-up, naming the collection and its indexes, when an index request is never answered', async () => {
+    // The fake holds the prompts index build back far longer than the 300 ms index deadline.
+    const { server, result } = await start(() => undefined, undefined, {
+      serverSelectionTimeoutMs: 1000,
+      indexTimeoutMs: 300,
+      delay: (c) => (c.createIndexes === 'prompts' ? 600_000 : 0),
+    });
+    expect(result).toBeInstanceOf(StartupRefusal);
+    expect(message(result)).toMatch(
+      /did not answer createIndexes on prompts \(prompts_user, [^)]*\) within 300 ms \(MONGODB_INDEX_TIMEOUT_MINUTES\)/,
+    );
+    expect(message(result)).toMatch(/may still be building it/);
+    expect(message(result)).not.toMatch(/no server answered|IP access list/);
+    // Start-up went no further than the request that hung.
+    const built = server.commands.filter((c) => 'createIndexes' in c).map((c) => c.createIndexes as string);
+    expect(built.at(-1)).toBe('prompts');
+  });
+
+  it('stops start-up, naming the Atlas Search index, when its creation is never answered', async () => {
+    const { result } = await start(() => undefined, undefined, {
+      serverSelectionTimeoutMs: 1000,
+      indexTimeoutMs: 300,
+      searchIndexes: {},
+      delay: (c) => ('createSearchIndexes' in c ? 600_000 : 0),
+    });
+    expect(result).toBeInstanceOf(StartupRefusal);
+    expect(message(result)).toMatch(
+      /did not answer the Atlas Search index prompts_text on prompts within 300 ms/,
+    );
   });
 
   it('logs the index build collection by collection, then connects', async () => {

@@ -1,19 +1,55 @@
 import type { Db } from 'mongodb';
 import type { Logger } from '../../logger.js';
 import { INDEXES, openCollections, type MongoCollections } from './mongo-collections.js';
-import type { PromptSearch } from './mongo-search.js';
+import { SEARCH_INDEX_NAME, type PromptSearch } from './mongo-search.js';
 import { backfillThreads } from './mongo-threads.js';
 
 /**
  * Start-up work after the connection is made: checking the database is
  * CodeGenie's, creating the indexes and moving records written before
  * threads. It runs outside the connect deadline (an index build on a large
- * collection takes as long as it takes), logging each step.
+ * collection takes as long as it takes), logging each step; each index
+ * request has a deadline of its own (MONGODB_INDEX_TIMEOUT_MINUTES), so a
+ * server that never answers one stops start-up with a message naming the
+ * index instead of hanging it for ever.
  */
 
 /** A start-up refusal whose message already says what is wrong and what to do. */
 export class StartupRefusal extends Error {
   override readonly name = 'StartupRefusal';
+}
+
+/** The index deadline when none is given: MONGODB_INDEX_TIMEOUT_MINUTES' default, 10 minutes. */
+export const DEFAULT_INDEX_TIMEOUT_MS = 10 * 60_000;
+
+/** The message for an index request the server did not answer within the deadline. */
+export function indexTimeoutMessage(what: string, where: string, timeoutMs: number): string {
+  const limit = timeoutMs >= 60_000 ? `${timeoutMs / 60_000} min` : `${timeoutMs} ms`;
+  return (
+    `MongoDB at ${where} did not answer ${what} within ${limit} (MONGODB_INDEX_TIMEOUT_MINUTES). ` +
+    'Building an index over a large collection can take longer, and the server may still be building it: ' +
+    'look for an index build in progress on the server, then start CodeGenie again once it has finished, ' +
+    'or raise MONGODB_INDEX_TIMEOUT_MINUTES. If the server answers nothing else either, it is overloaded ' +
+    'or the connection to it stalls.'
+  );
+}
+
+/** `work`, or a StartupRefusal with `message()` once `timeoutMs` has passed without its answer. */
+async function withinDeadline<T>(work: Promise<T>, timeoutMs: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // Promise.race handles `work`'s late rejection (the client is closed after a refusal).
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          reject(new StartupRefusal(message()));
+        }, timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A `users` document without the fields CodeGenie's unique indexes are built on. */
@@ -35,7 +71,9 @@ export function foreignUsersMessage(database: string, where: string): string {
  * Checks the users collection, creates every index (and history search's
  * Atlas Search index where the server has Atlas Search: `search` remembers
  * the mode) and backfills threads. `step` is told each operation before it
- * is sent, for the start-up error.
+ * is sent, for the start-up error. Each collection's createIndexes, and the
+ * Atlas Search index's requests together, must answer within
+ * `indexTimeoutMs` (default DEFAULT_INDEX_TIMEOUT_MS).
  */
 export async function prepareDatabase(
   db: Db,
@@ -43,6 +81,7 @@ export async function prepareDatabase(
   step: (operation: string) => void,
   log?: Logger,
   search?: PromptSearch,
+  indexTimeoutMs = DEFAULT_INDEX_TIMEOUT_MS,
 ): Promise<void> {
   const c = openCollections(db);
   step('count on users (checking its documents are CodeGenie’s)');
@@ -58,13 +97,24 @@ export async function prepareDatabase(
   log?.info({ mongo: where, collections: names.length }, 'MongoDB: creating indexes');
   for (const [i, name] of names.entries()) {
     step(`createIndexes on ${c[name].collectionName}`);
-    await c[name].createIndexes(INDEXES[name]);
+    const indexNames = INDEXES[name].map((index) => index.name ?? JSON.stringify(index.key)).join(', ');
+    await withinDeadline(c[name].createIndexes(INDEXES[name]), indexTimeoutMs, () =>
+      indexTimeoutMessage(
+        `createIndexes on ${c[name].collectionName} (${indexNames})`,
+        where,
+        indexTimeoutMs,
+      ),
+    );
     log?.info(
       { mongo: where, collection: c[name].collectionName, done: i + 1, of: names.length },
       'MongoDB: indexes ready',
     );
   }
-  await search?.prepare(where, step, log);
+  if (search) {
+    await withinDeadline(search.prepare(where, step, log), indexTimeoutMs, () =>
+      indexTimeoutMessage(`the Atlas Search index ${SEARCH_INDEX_NAME} on prompts`, where, indexTimeoutMs),
+    );
+  }
   step('moving records written before threads into threads');
   const moved = await backfillThreads(c);
   if (moved > 0) {

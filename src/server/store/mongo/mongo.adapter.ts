@@ -36,6 +36,11 @@ export interface MongoStoreOptions {
    * Overrides maxPoolSize in the URI.
    */
   maxPoolSize?: number;
+  /**
+   * How long each index request at start-up may take before start-up stops
+   * with a message naming the index (MONGODB_INDEX_TIMEOUT_MINUTES, default 10 min).
+   */
+  indexTimeoutMs?: number;
 }
 
 const DEFAULT_SELECTION_TIMEOUT_MS = 8_000;
@@ -142,6 +147,7 @@ export class MongoStore implements Store {
         },
         options.log,
         store.prompts.search,
+        options.indexTimeoutMs,
       );
       if (options.log) {
         watchConnection(client, target, options.log);
