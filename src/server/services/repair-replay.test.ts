@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fixturePrompt } from '../store/store-prompts.contract.js';
+import { FAILED, PASSED } from '../store/store-repairs.contract.js';
 import type { PromptRecord } from '../store/store.port.js';
 import type { RepairRunResult } from '../../shared/repair/repair.schemas.js';
 import { LIMITED_REPLAY, outcomeOf, repairReplayEvents, roundsOf } from './repair-replay.js';
 
-const FAILED: RepairRunResult = {
-  status: 'failed',
-  output: 'Error: nope',
-  message: 'Error: nope',
-  durationMs: 3,
-};
-const PASSED: RepairRunResult = { status: 'passed', output: '', durationMs: 2 };
 const READABLE = '```python\ndef f(): pass\n```\n```python\n# tests\nassert f() is None\n```';
 
 /** A run's first turn and `n` repair turns after it, each completed with a readable answer. */

@@ -12,8 +12,8 @@ import type { Chunk, GenerationRequest, ModelProvider } from '../models/provider
 import { fixtureUser, T0 } from '../store/store-fixtures.js';
 import { SqliteStore } from '../store/sqlite/sqlite.adapter.js';
 import type { Store } from '../store/store.port.js';
+import { FAILED, PASSED } from '../store/store-repairs.contract.js';
 import type { GenerationEvent } from '../../shared/generation.schemas.js';
-import type { RepairRunResult } from '../../shared/repair/repair.schemas.js';
 import { ActivityLog } from './activity.service.js';
 import { GenerationService } from './generation.service.js';
 import type { RepairTests } from './repair.service.js';
@@ -27,13 +27,6 @@ import type { NumberedEvent } from './run-registry.js';
 
 const block = (body: string) => '```javascript\n' + body + '\n```';
 const ANSWER = `${block('const add = (a, b) => a + b;')}\n${block('// tests\nconsole.assert(add(2, 3) === 5);')}`;
-const FAILED: RepairRunResult = {
-  status: 'failed',
-  output: 'Error: nope',
-  message: 'Error: nope',
-  durationMs: 3,
-};
-const PASSED: RepairRunResult = { status: 'passed', output: '', durationMs: 2 };
 
 /** A provider answering each request with the next of `answers` (an Error is thrown after one token). */
 function scripted(answers: (string | Error)[]): ModelProvider & { requests: GenerationRequest[] } {
@@ -64,6 +57,8 @@ const log: Logger = {
 };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-repair-'));
 const client = { ip: '127.0.0.1', userAgent: 'unit-test' };
+const model = remoteModel('http://127.0.0.1:9', 'chat-a', 'Chat A');
+const CATALOGUE = parseCatalogue(JSON.stringify({ defaultModel: 'chat-a', models: [model] }), 'repair.json');
 
 describe('Test and fix in the generation service', () => {
   let store: Store;
@@ -80,23 +75,20 @@ describe('Test and fix in the generation service', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  function service(provider: ModelProvider, tests: RepairTests, runningPerUser = 2): GenerationService {
-    const catalogue = parseCatalogue(
-      JSON.stringify({
-        defaultModel: 'chat-a',
-        models: [remoteModel('http://127.0.0.1:9', 'chat-a', 'Chat A')],
-      }),
-      'test-catalogue.json',
-    );
+  function service(
+    provider: ModelProvider,
+    tests: RepairTests | undefined,
+    runningPerUser = 2,
+  ): GenerationService {
     const clock = new ManualClock(T0);
     return new GenerationService({
       store,
-      models: new ModelRegistry(catalogue, { 'openai-compatible': provider }),
+      models: new ModelRegistry(CATALOGUE, { 'openai-compatible': provider }),
       activity: new ActivityLog(store, clock),
       clock,
       limits: { perMinute: 100, runningPerUser },
       log,
-      tests,
+      ...(tests ? { tests } : {}),
     });
   }
 
@@ -234,22 +226,7 @@ describe('Test and fix in the generation service', () => {
   });
 
   it('refuses repair when the server has no test runner', async () => {
-    const catalogue = parseCatalogue(
-      JSON.stringify({
-        defaultModel: 'chat-a',
-        models: [remoteModel('http://127.0.0.1:9', 'chat-a', 'Chat A')],
-      }),
-      'test-catalogue.json',
-    );
-    const clock = new ManualClock(T0);
-    const generation = new GenerationService({
-      store,
-      models: new ModelRegistry(catalogue, { 'openai-compatible': scripted([]) }),
-      activity: new ActivityLog(store, clock),
-      clock,
-      limits: { perMinute: 100, runningPerUser: 2 },
-      log,
-    });
+    const generation = service(scripted([]), undefined);
     await expect(
       generation.startGenerate(userId, { prompt: 'add', language: 'python', repair: { rounds: 1 } }, client),
     ).rejects.toMatchObject({

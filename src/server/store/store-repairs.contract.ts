@@ -6,13 +6,15 @@ import { fixtureUser } from './store-fixtures.js';
 import { fixturePrompt } from './store-prompts.contract.js';
 import { fixtureThread } from './store-threads.contract.js';
 
-const FAILED: RepairRunResult = {
+/** A failing run of a turn's tests (also used by the Test and fix service tests). */
+export const FAILED: RepairRunResult = {
   status: 'failed',
   output: 'Traceback (most recent call last):\nAssertionError: add(2, 3) should be 5',
   message: 'AssertionError: add(2, 3) should be 5',
   durationMs: 41,
 };
-const PASSED: RepairRunResult = { status: 'passed', output: '', durationMs: 9 };
+/** A passing run. */
+export const PASSED: RepairRunResult = { status: 'passed', output: '', durationMs: 9 };
 
 /** Part of the store contract: Test and fix runs kept on their answer turns (repairs.port.ts). */
 export function describeRepairContract(getStore: () => Store): void {
