@@ -143,6 +143,8 @@ describe('npm run eval', () => {
         runner === 'pyodide' ? /^3\.\d+\.\d+ \(Pyodide \d+\.\d+\.\d+\)$/ : /^3\.\d+\.\d+$/,
       );
     },
+    // A tsx child that loads Pyodide once per program: 25-30 s on a loaded 2-core machine.
+    120_000,
   );
 
   it('counts an empty answer as no code and a model failure as an error, and honours --limit and sampling options', async () => {
