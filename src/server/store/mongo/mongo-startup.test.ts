@@ -4,7 +4,8 @@ import { captureLog } from '../../../../test/helpers/capture-log.js';
 import { FakeMongod, type Handler } from '../../../../test/helpers/fake-mongod.js';
 import type { Logger } from '../../logger.js';
 import { INDEXES } from './mongo-collections.js';
-import { StartupRefusal } from './mongo-startup.js';
+import { loadConfig } from '../../config.js';
+import { DEFAULT_INDEX_TIMEOUT_MS, indexTimeoutMessage, StartupRefusal } from './mongo-startup.js';
 import { MongoStore } from './mongo.adapter.js';
 
 /**
@@ -146,5 +147,20 @@ describe('mongo start-up errors over the wire protocol', () => {
     const order = messages.map((m) => m.msg);
     expect(order.indexOf('MongoDB: creating indexes')).toBeLessThan(order.indexOf('MongoDB: indexes ready'));
     expect(order.at(-1)).toBe('MongoDB store connected');
+  });
+});
+
+describe('the index deadline setting', () => {
+  it('is MONGODB_INDEX_TIMEOUT_MINUTES in ms, 10 minutes by default, as the message and README say', () => {
+    const base = { DATA_DIR: '/tmp/unused', MODELS_GPU: 'off' };
+    expect(loadConfig(base).mongoIndexTimeoutMs).toBe(DEFAULT_INDEX_TIMEOUT_MS);
+    expect(loadConfig({ ...base, MONGODB_INDEX_TIMEOUT_MINUTES: '90' }).mongoIndexTimeoutMs).toBe(
+      90 * 60_000,
+    );
+    expect(
+      indexTimeoutMessage('createIndexes on prompts (prompts_user)', 'h', DEFAULT_INDEX_TIMEOUT_MS),
+    ).toContain(
+      'did not answer createIndexes on prompts (prompts_user) within 10 min (MONGODB_INDEX_TIMEOUT_MINUTES)',
+    );
   });
 });
