@@ -122,7 +122,7 @@ export async function copyStore(
     await target.registration.updateSettings(settings, now);
   }
   for await (const user of allUsers(source)) {
-    if (await copyUser(user, target, report)) {
+    if (await copyUser(user, source, target, report)) {
       const [sessions, theirSessions, resets, theirResets] = await Promise.all([
         source.sessions.listAllForUser(user.id),
         target.sessions.listAllForUser(user.id),
@@ -155,12 +155,32 @@ export async function copyStore(
         insert: (some) => target.bulk.insertThreads(some),
         update: (t) => target.threads.touch(t.id, t.updatedAt),
       });
+      const emptied = new Set<string>();
       for await (const page of promptPages(source, user.id)) {
-        const theirs = await target.bulk.findPrompts(page.map((p) => p.id));
-        await syncById(report, 'prompts', page, theirs, {
-          insert: (records) => target.bulk.insertPrompts(records),
-          remove: (p) => target.prompts.deleteForUser(p.userId, p.id),
-        });
+        const ids = page.map((p) => p.id);
+        // The listing leaves out the turns' test runs (Test and fix): the bulk read carries them.
+        const [mine, theirs] = await Promise.all([
+          source.bulk.findPrompts(ids),
+          target.bulk.findPrompts(ids),
+        ]);
+        const found = new Map(mine.map((p) => [p.id, p]));
+        await syncById(
+          report,
+          'prompts',
+          page.map((p) => found.get(p.id) ?? p),
+          theirs,
+          {
+            insert: (records) => target.bulk.insertPrompts(records),
+            remove: (p) => {
+              emptied.add(p.threadId);
+              return target.prompts.deleteForUser(p.userId, p.id);
+            },
+          },
+        );
+      }
+      // Deleting a thread's last turn deletes the thread: a replaced turn's thread is put back (held ones are skipped).
+      if (emptied.size > 0) {
+        await target.bulk.insertThreads(threads.filter((t) => emptied.has(t.id)));
       }
       // Mail waiting to be sent: the target sends it when it runs with the same session secret
       // (the message is sealed under it), and drops it with a log line otherwise.
@@ -250,9 +270,20 @@ async function copyAccess(
   }
 }
 
-/** Creates or updates one user; false when the target holds a conflicting account (reported). */
-async function copyUser(user: UserRecord, target: Store, report: CopyReport): Promise<boolean> {
-  const there = await target.users.findById(user.id);
+/** Creates or updates one user and their preferences; false when the target holds a conflicting account (reported). */
+async function copyUser(
+  user: UserRecord,
+  source: Store,
+  target: Store,
+  report: CopyReport,
+): Promise<boolean> {
+  const [there, preferences] = await Promise.all([
+    target.users.findById(user.id),
+    source.preferences.get(user.id),
+  ]);
+  // A user created here has the target's defaults, which need not be the source's choice: always written.
+  const samePreferences =
+    there !== null && isDeepStrictEqual(preferences, await target.preferences.get(user.id));
   try {
     if (!there) {
       const { updatedAt: _, ...created } = user;
@@ -273,6 +304,9 @@ async function copyUser(user: UserRecord, target: Store, report: CopyReport): Pr
       await copyAccess(user, there, target, report);
       await target.users.updatePasswordHash(user.id, user.passwordHash, user.updatedAt);
     }
+    if (preferences !== null && !samePreferences) {
+      await target.preferences.update(user.id, preferences);
+    }
   } catch (error) {
     if (error instanceof ConflictError) {
       const field = Object.keys(error.details?.fields ?? {}).join(', ');
@@ -283,7 +317,8 @@ async function copyUser(user: UserRecord, target: Store, report: CopyReport): Pr
     }
     throw error;
   }
-  report[there && isDeepStrictEqual(there, user) ? 'unchanged' : 'written'].users++;
+  const unchanged = there !== null && isDeepStrictEqual(there, user) && samePreferences;
+  report[unchanged ? 'unchanged' : 'written'].users++;
   return true;
 }
 

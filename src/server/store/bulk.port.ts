@@ -6,8 +6,19 @@
  * store.port.ts, nothing here may mention SQL or a driver; both adapters pass
  * store-bulk.contract.ts.
  */
+import type { RepairRunResult } from '../../shared/repair/repair.schemas.js';
 import type { ActivityRecord, PromptRecord } from './store.port.js';
 import type { ThreadRecord } from './threads.port.js';
+
+/**
+ * A prompt record as db:copy reads and writes it: with the test run kept on
+ * the turn (Test and fix, repairs.port.ts) when it has one, so a copy
+ * carries it and tells a record whose run differs.
+ */
+export interface PromptCopy extends PromptRecord {
+  /** The turn's saved test run; absent when none was saved. */
+  testRun?: RepairRunResult;
+}
 
 /** What a batch insert did. */
 export interface BatchInsertResult {
@@ -28,15 +39,15 @@ export interface ActivityPage {
 
 /** Reads and writes of many records at once: `store.bulk`. For db:copy. */
 export interface BulkRepository {
-  /** The prompt records among `ids` the store holds, whoever's, in no particular order: one read. */
-  findPrompts(ids: readonly string[]): Promise<PromptRecord[]>;
+  /** The prompt records among `ids` the store holds, whoever's, with their test runs, in no particular order: one read. */
+  findPrompts(ids: readonly string[]): Promise<PromptCopy[]>;
   /**
    * Inserts the records in one batch (one round trip on MongoDB, one
    * transaction on SQLite). A record whose id is already held is skipped and
    * counted in `alreadyPresent`; the others are inserted all the same. Any
-   * other failure throws.
+   * other failure throws. A record's `testRun` is saved with it.
    */
-  insertPrompts(records: readonly PromptRecord[]): Promise<BatchInsertResult>;
+  insertPrompts(records: readonly PromptCopy[]): Promise<BatchInsertResult>;
   /** The activity entries among `ids` the store holds, whoever's, in no particular order: one read. */
   findActivity(ids: readonly string[]): Promise<ActivityRecord[]>;
   /** Inserts activity entries in one batch, as insertPrompts. */

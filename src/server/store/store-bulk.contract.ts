@@ -4,6 +4,7 @@ import { InvalidInputError } from '../errors.js';
 import type { ActivityRecord, Store } from './store.port.js';
 import { fixtureUser, T0 } from './store-fixtures.js';
 import { fixturePrompt } from './store-prompts.contract.js';
+import { FAILED, PASSED } from './store-repairs.contract.js';
 import { fixtureThread } from './store-threads.contract.js';
 
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -47,6 +48,37 @@ export function describeBulkContract(getStore: () => Store): void {
       expect(await store.bulk.insertPrompts(records)).toEqual({ inserted: 0, alreadyPresent: 3 });
       expect(await store.bulk.insertPrompts([])).toEqual({ inserted: 0, alreadyPresent: 0 });
       expect(await store.bulk.findPrompts([])).toEqual([]);
+    });
+
+    it("carries a turn's test run both ways, and a held record keeps its own", async () => {
+      const store = getStore();
+      const u = await store.users.create(fixtureUser());
+      const thread = await store.threads.create(fixtureThread(u.id));
+      const turn = (ms: number) =>
+        fixturePrompt(u.id, {
+          threadId: thread.id,
+          createdAt: at(ms),
+          status: 'completed',
+          finishedAt: at(ms),
+        });
+      const held = await store.prompts.create(turn(0));
+      await store.repairs.saveRun(held.id, PASSED);
+      const [failed, plain] = [turn(1), turn(2)];
+      expect(
+        await store.bulk.insertPrompts([{ ...held, testRun: FAILED }, { ...failed, testRun: FAILED }, plain]),
+      ).toEqual({ inserted: 2, alreadyPresent: 1 });
+      expect(await store.repairs.runsOfThread(u.id, thread.id)).toEqual(
+        new Map([
+          [held.id, PASSED],
+          [failed.id, FAILED],
+        ]),
+      );
+      // A run without a message reads back without one (not undefined or null): copies compare equal.
+      const found = byId(await store.bulk.findPrompts([held.id, failed.id, plain.id]));
+      expect(found).toStrictEqual(
+        byId([{ ...held, testRun: PASSED }, { ...failed, testRun: FAILED }, plain]),
+      );
+      expect(found.find((p) => p.id === plain.id)).not.toHaveProperty('testRun');
     });
 
     it('inserts activity entries and threads in batches, skipping held ids', async () => {

@@ -7,6 +7,7 @@ import { encodeCursor } from '../cursor.js';
 import { SqliteStore } from '../sqlite/sqlite.adapter.js';
 import { fixtureUser, T0 } from '../store-fixtures.js';
 import { fixturePrompt } from '../store-prompts.contract.js';
+import { FAILED, PASSED } from '../store-repairs.contract.js';
 import { toActivityDoc, toPromptDoc } from './mongo.mapping.js';
 
 /**
@@ -109,6 +110,52 @@ describe('mongo batch reads and writes over the wire protocol', () => {
     expect(finds).toHaveLength(1);
     expect(finds[0]).toMatchObject({ filter: { _id: { $in: ids } }, batchSize: 3 });
     await expect(store.bulk.findPrompts([{ $gt: '' } as unknown as string])).rejects.toThrow();
+  });
+
+  it("writes a turn's test run into its document and reads it back (Test and fix)", async () => {
+    const failed = { ...fixturePrompt('u1'), testRun: FAILED };
+    const passed = { ...fixturePrompt('u1'), testRun: PASSED };
+    const plain = fixturePrompt('u1');
+    const { server, store } = await open((c) => {
+      if (c.insert === 'prompts') {
+        return insertReply(c, []);
+      }
+      const docs = [failed, passed].map((p) => ({ ...toPromptDoc(p), testRun: p.testRun }));
+      return idFinds([c], 'prompts').length > 0 ? findBatch('prompts', docs) : undefined;
+    });
+    await store.bulk.insertPrompts([
+      failed,
+      { ...passed, testRun: { ...PASSED, message: undefined } },
+      plain,
+    ]);
+    const sent = inserts(server.commands, 'prompts')[0]?.documents as Document[];
+    expect(sent.map((d) => d.testRun as unknown)).toEqual([FAILED, PASSED, undefined]);
+    // An undefined message is left out, not sent as null; a turn without a run has no field.
+    expect(sent[1]?.testRun).not.toHaveProperty('message');
+    expect(sent[2]).not.toHaveProperty('testRun');
+    expect(await store.bulk.findPrompts([failed.id, passed.id])).toStrictEqual([failed, passed]);
+  });
+
+  it("db:copy sets a user's preferences with one findAndModify, and takes every turn's run along", async () => {
+    const source = SqliteStore.open(':memory:');
+    sources.push(source);
+    const user = await source.users.create(fixtureUser());
+    await source.preferences.update(user.id, { repairEnabled: true, repairRounds: 4 });
+    const turn = fixturePrompt(user.id, { status: 'completed', finishedAt: T0 });
+    await source.bulk.insertPrompts([{ ...turn, testRun: FAILED }]);
+    const { server, store: target } = await open((c) =>
+      Array.isArray(c.documents) ? insertReply(c, []) : undefined,
+    );
+
+    expect((await copyStore(source, target, T0)).written).toMatchObject({ users: 1, prompts: 1 });
+    const set = server.commands.filter((c) => c.findAndModify === 'users');
+    expect(set).toHaveLength(1);
+    expect(set[0]).toMatchObject({
+      query: { _id: user.id },
+      update: { $set: { 'preferences.repairEnabled': true, 'preferences.repairRounds': 4 } },
+    });
+    const sent = inserts(server.commands, 'prompts')[0]?.documents as Document[];
+    expect(sent).toEqual([{ ...toPromptDoc(turn), testRun: FAILED }]);
   });
 
   it('pages the activity log newest first from the cursor, the scan bounded by its time', async () => {

@@ -1,10 +1,12 @@
 import { MongoBulkWriteError, type Collection, type Filter, type OptionalUnlessRequiredId } from 'mongodb';
-import type { ActivityPage, BatchInsertResult, BulkRepository } from '../bulk.port.js';
+import type { RepairRunResult } from '../../../shared/repair/repair.schemas.js';
+import type { ActivityPage, BatchInsertResult, BulkRepository, PromptCopy } from '../bulk.port.js';
 import { decodeCursor, pageOf } from '../cursor.js';
-import type { ActivityRecord, PromptRecord, ThreadRecord } from '../store.port.js';
+import type { ActivityRecord, ThreadRecord } from '../store.port.js';
 import type { MongoCollections } from './mongo-collections.js';
 import { atBoundary } from './mongo-errors.js';
 import { limitValue, NEWEST_FIRST, text } from './mongo-filters.js';
+import { testRunDoc } from './mongo-repairs.js';
 import {
   fromActivityDoc,
   fromPromptDoc,
@@ -12,7 +14,27 @@ import {
   toPromptDoc,
   toThreadDoc,
   type ActivityDoc,
+  type PromptDoc,
 } from './mongo.mapping.js';
+
+/** A prompt document with the turn's test run (mongo-repairs.ts), which the mapping leaves out. */
+type PromptCopyDoc = PromptDoc & { testRun?: RepairRunResult };
+
+function fromPromptCopyDoc(doc: PromptCopyDoc): PromptCopy {
+  const record: PromptCopy = fromPromptDoc(doc);
+  if (doc.testRun !== undefined) {
+    record.testRun = testRunDoc(doc.testRun);
+  }
+  return record;
+}
+
+function toPromptCopyDoc(record: PromptCopy): PromptCopyDoc {
+  const doc: PromptCopyDoc = toPromptDoc(record);
+  if (record.testRun !== undefined) {
+    doc.testRun = testRunDoc(record.testRun);
+  }
+  return doc;
+}
 
 /** Duplicate key (11000; 11001 from old servers): the only write error a batch insert takes as "already held". */
 const DUPLICATE_KEY = new Set([11000, 11001]);
@@ -80,12 +102,12 @@ async function findByIds<D extends { _id: string }, R>(
 export class MongoBulk implements BulkRepository {
   constructor(private readonly c: MongoCollections) {}
 
-  async findPrompts(ids: readonly string[]): Promise<PromptRecord[]> {
-    return findByIds(this.c.prompts, ids, fromPromptDoc);
+  async findPrompts(ids: readonly string[]): Promise<PromptCopy[]> {
+    return findByIds(this.c.prompts, ids, fromPromptCopyDoc);
   }
 
-  async insertPrompts(records: readonly PromptRecord[]): Promise<BatchInsertResult> {
-    return insertUnordered(this.c.prompts, records.map(toPromptDoc));
+  async insertPrompts(records: readonly PromptCopy[]): Promise<BatchInsertResult> {
+    return insertUnordered(this.c.prompts, records.map(toPromptCopyDoc));
   }
 
   async findActivity(ids: readonly string[]): Promise<ActivityRecord[]> {

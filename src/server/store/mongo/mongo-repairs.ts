@@ -5,6 +5,20 @@ import { atBoundary } from './mongo-errors.js';
 import { text } from './mongo-filters.js';
 
 /**
+ * A test run as the prompt document's `testRun` field holds it: without an
+ * undefined `message` (the driver would store it as null). Also db:copy's
+ * (mongo-bulk.ts).
+ */
+export function testRunDoc(run: RepairRunResult): RepairRunResult {
+  return {
+    status: run.status,
+    output: run.output,
+    ...(run.message === undefined ? {} : { message: run.message }),
+    durationMs: run.durationMs,
+  };
+}
+
+/**
  * Test runs of Test and fix turns in MongoDB: the `testRun` field of their
  * prompt document (deleted with it); a thread's are found through the
  * prompts_thread index (userId, threadId).
@@ -13,12 +27,7 @@ export class MongoRepairs implements RepairRepository {
   constructor(private readonly c: MongoCollections) {}
 
   async saveRun(promptId: string, run: RepairRunResult): Promise<boolean> {
-    const testRun = {
-      status: run.status,
-      output: run.output,
-      ...(run.message === undefined ? {} : { message: run.message }),
-      durationMs: run.durationMs,
-    };
+    const testRun = testRunDoc(run);
     const result = await atBoundary(() =>
       this.c.prompts.updateOne({ _id: text(promptId, 'promptId') }, { $set: { testRun } }),
     );

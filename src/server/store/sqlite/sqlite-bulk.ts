@@ -1,13 +1,25 @@
 import type Database from 'better-sqlite3';
-import type { ActivityPage, BatchInsertResult, BulkRepository } from '../bulk.port.js';
+import type { RepairRunResult } from '../../../shared/repair/repair.schemas.js';
+import type { ActivityPage, BatchInsertResult, BulkRepository, PromptCopy } from '../bulk.port.js';
 import { decodeCursor, pageOf } from '../cursor.js';
-import type { ActivityRecord, PromptRecord, ThreadRecord } from '../store.port.js';
+import type { ActivityRecord, ThreadRecord } from '../store.port.js';
 import { activityParams, INSERT_ACTIVITY, toActivity, type ActivityRow } from './sqlite-activity.js';
 import { INSERT_PROMPT, promptParams, toPrompt, type PromptRow } from './sqlite-prompts.js';
 import { INSERT_THREAD, threadParams } from './sqlite-threads.js';
 
 /** Only a conflict on the id is skipped: any other constraint (a missing user) still fails the batch. */
 const SKIP_HELD_ID = ' ON CONFLICT (id) DO NOTHING';
+
+/** A prompt row with its Test and fix run (migration 14), which toPrompt leaves out. */
+type PromptCopyRow = PromptRow & { test_run: string | null };
+
+function toPromptCopy(row: PromptCopyRow): PromptCopy {
+  const record: PromptCopy = toPrompt(row);
+  if (row.test_run !== null) {
+    record.testRun = JSON.parse(row.test_run) as RepairRunResult;
+  }
+  return record;
+}
 
 /** db:copy's batch reads and writes in SQLite: each batch insert is one transaction. */
 export class SqliteBulk implements BulkRepository {
@@ -18,9 +30,10 @@ export class SqliteBulk implements BulkRepository {
   private readonly insertPrompt;
   private readonly insertEntry;
   private readonly insertThread;
+  private readonly saveRun;
 
   constructor(private readonly db: Database.Database) {
-    this.promptsById = db.prepare<[string], PromptRow>(
+    this.promptsById = db.prepare<[string], PromptCopyRow>(
       'SELECT * FROM prompts WHERE id IN (SELECT value FROM json_each(?))',
     );
     this.activityById = db.prepare<[string], ActivityRow>(
@@ -37,14 +50,21 @@ export class SqliteBulk implements BulkRepository {
     this.insertPrompt = db.prepare(INSERT_PROMPT + SKIP_HELD_ID);
     this.insertEntry = db.prepare(INSERT_ACTIVITY + SKIP_HELD_ID);
     this.insertThread = db.prepare(INSERT_THREAD + SKIP_HELD_ID);
+    this.saveRun = db.prepare<[string, string]>('UPDATE prompts SET test_run = ? WHERE id = ?');
   }
 
-  async findPrompts(ids: readonly string[]): Promise<PromptRecord[]> {
-    return this.promptsById.all(JSON.stringify(ids)).map(toPrompt);
+  async findPrompts(ids: readonly string[]): Promise<PromptCopy[]> {
+    return this.promptsById.all(JSON.stringify(ids)).map(toPromptCopy);
   }
 
-  async insertPrompts(records: readonly PromptRecord[]): Promise<BatchInsertResult> {
-    return this.insertAll(this.insertPrompt, records.map(promptParams));
+  async insertPrompts(records: readonly PromptCopy[]): Promise<BatchInsertResult> {
+    // A held record keeps its own run: the run is saved only on a row this batch inserted.
+    return this.insertAll(this.insertPrompt, records.map(promptParams), (i) => {
+      const record = records[i];
+      if (record?.testRun !== undefined) {
+        this.saveRun.run(JSON.stringify(record.testRun), record.id);
+      }
+    });
   }
 
   async findActivity(ids: readonly string[]): Promise<ActivityRecord[]> {
@@ -67,12 +87,20 @@ export class SqliteBulk implements BulkRepository {
     return pageOf(rows, limit, toActivity, (e) => e.createdAt);
   }
 
-  /** One transaction: all rows or (on an error other than a held id) none. */
-  private insertAll(statement: Database.Statement, rows: readonly object[]): BatchInsertResult {
+  /** One transaction: all rows or (on an error other than a held id) none; `onInserted(i)` after row i went in. */
+  private insertAll(
+    statement: Database.Statement,
+    rows: readonly object[],
+    onInserted: (index: number) => void = () => undefined,
+  ): BatchInsertResult {
     return this.db.transaction(() => {
       let inserted = 0;
-      for (const row of rows) {
-        inserted += statement.run(row).changes;
+      for (const [i, row] of rows.entries()) {
+        const changes = statement.run(row).changes;
+        if (changes > 0) {
+          onInserted(i);
+        }
+        inserted += changes;
       }
       return { inserted, alreadyPresent: rows.length - inserted };
     })();
