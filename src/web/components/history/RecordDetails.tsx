@@ -9,6 +9,9 @@ const PARAM_LABELS: Record<string, string> = {
   stop: 'Stop sequences',
   level: 'Level',
   format: 'Format',
+  // Test and fix (issue 17): the run's first turn carries its rounds, each later round's turn the mark.
+  repairRounds: 'Test and fix',
+  repairRound: 'Test and fix',
 };
 
 const WORDS: Record<string, string> = {
@@ -33,7 +36,7 @@ export function RecordParams({ params }: { params: Record<string, unknown> }) {
       {entries.map(([name, value]) => (
         <div key={name}>
           <dt>{PARAM_LABELS[name] ?? name}</dt>
-          <dd>{formatParam(value)}</dd>
+          <dd>{formatParam(value, name)}</dd>
         </div>
       ))}
     </dl>
@@ -78,7 +81,18 @@ function rank(order: readonly string[], name: string): number {
   return index === -1 ? order.length : index;
 }
 
-function formatParam(value: unknown): string {
+/** "Up to 2 fix rounds": how the first turn's repairRounds reads. */
+function repairRoundsText(rounds: number): string {
+  return `Up to ${rounds} fix ${rounds === 1 ? 'round' : 'rounds'}`;
+}
+
+function formatParam(value: unknown, name: string): string {
+  if (name === 'repairRounds' && typeof value === 'number') {
+    return repairRoundsText(value);
+  }
+  if (name === 'repairRound' && value === true) {
+    return 'A later round: the loop’s request after the answer before';
+  }
   if (Array.isArray(value)) {
     return value.length === 0 ? 'None' : value.map((item) => JSON.stringify(item)).join(', ');
   }
