@@ -69,6 +69,9 @@ export const MESSAGES = {
   repairLanguage: 'Test and fix works for Python, JavaScript and TypeScript: choose one of them.',
   repairRounds: 'Rounds must be a whole number from 1 to 5.',
   repairUnavailable: 'Test and fix is not available on this server.',
+  /** After a model's name: why Test and fix is refused for a base model (each fix round is a follow-up). */
+  repairCannotFollowUp:
+    'is a code-completion model: Test and fix sends a failing run back to it as a follow-up, which it cannot take. Pick a chat model.',
 } as const;
 
 /** What a prompt or code over the size limit is told, naming the field ("prompt", "code"). */

@@ -297,4 +297,22 @@ describe('POST /api/generate with repair', () => {
     ).toBe(400);
     expect(upstream.requests).toHaveLength(0);
   });
+
+  it('refuses repair for a code-completion model before anything runs (400), with the reason', async () => {
+    const history = () => api.get('/api/history', { token: session.token });
+    const before = (await history()).body;
+    const body = { prompt: 'add', language: 'python', modelId: 'remote-base', repair: { rounds: 2 } };
+    const res = await api.post('/api/generate', body, { token: session.token });
+    expect(res.status).toBe(400);
+    const reason =
+      'Remote Base is a code-completion model: Test and fix sends a failing run back to it as a follow-up, which it cannot take. Pick a chat model.';
+    expect(res.body.error).toMatchObject({
+      code: 'invalid_input',
+      message: reason,
+      details: { fields: { repair: reason } },
+    });
+    // Refused up front: the model was never asked and nothing was saved (before, round 1 failed with an error).
+    expect(upstream.requests).toHaveLength(0);
+    expect((await history()).body).toEqual(before);
+  });
 });

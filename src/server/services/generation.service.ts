@@ -25,7 +25,13 @@ import { pumpRun } from './run-pump.js';
 import { followRun } from './run-follow.js';
 import { currentRound, repairRoundsOf, replayRepair } from './repair-replay.js';
 import { streamTurn, turnEnded, type TurnStreamDeps } from './turn-stream.js';
-import { repairEvents, type RepairHost, type RepairSpec, type RepairTests } from './repair.service.js';
+import {
+  checkRepairModel,
+  repairEvents,
+  type RepairHost,
+  type RepairSpec,
+  type RepairTests,
+} from './repair.service.js';
 import { firstTurnRequest } from '../../shared/repair/repair-format.js';
 import { runnableLanguage } from '../../shared/run.js';
 import { MESSAGES } from '../../shared/messages.js';
@@ -168,6 +174,9 @@ export class GenerationService {
     }
     if (language !== undefined && !this.deps.tests) {
       throw new InvalidInputError(MESSAGES.repairUnavailable);
+    }
+    if (language !== undefined) {
+      checkRepairModel(this.deps.models, body.modelId);
     }
     // Test and fix: the model is asked for code and tests in the loop's format.
     const asked = language ? { ...body, prompt: firstTurnRequest(body.prompt, language) } : body;

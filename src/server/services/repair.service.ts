@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
-import { AppError } from '../errors.js';
+import { AppError, InvalidInputError } from '../errors.js';
 import { GenerationCancelledError } from '../models/model-errors.js';
 import type { ModelRegistry } from '../models/model-registry.js';
+import { takesFollowUps } from '../models/prompt-formats.js';
 import type { ModelProvider } from '../models/provider.port.js';
 import { runningOutcome, type PromptRecord, type Store } from '../store/store.port.js';
 import type { GenerateBody, GenerationEvent, RepairedEvent } from '../../shared/generation.schemas.js';
@@ -12,6 +13,7 @@ import {
   type RepairLoopOptions,
   type RepairStep,
 } from '../../shared/repair/repair-loop.js';
+import { MESSAGES } from '../../shared/messages.js';
 import type { RepairLanguage } from '../../shared/repair/repair.schemas.js';
 import { planGenerate, type GenerationPlan, type PriorTurn } from './generation-plan.js';
 import { resultOfRecord } from './run-replay.js';
@@ -28,6 +30,19 @@ import { streamTurn, type TurnStreamDeps } from './turn-stream.js';
  * turn and sent as a `run` event; the loop's end is a `repaired` event,
  * then `done` with the last answer (or `error` when stopped or failed).
  */
+
+/**
+ * Refuses Test and fix for a code-completion model before anything runs:
+ * each fix round is a follow-up, which such a model cannot take
+ * (planGenerate would refuse the first fix round).
+ */
+export function checkRepairModel(models: ModelRegistry, modelId: string | undefined): void {
+  const model = models.get(modelId);
+  if (!takesFollowUps(model.format)) {
+    const reason = `${model.name} ${MESSAGES.repairCannotFollowUp}`;
+    throw new InvalidInputError(reason, { fields: { repair: reason } });
+  }
+}
 
 /** Runs code + tests in the sandbox (src/server/sandbox/test-runner.ts in the app). */
 export interface RepairTests {

@@ -5,6 +5,7 @@ import {
   liveRepairSummary,
   NO_REPAIR_PROGRESS,
   repairFieldOf,
+  repairUnavailableReason,
   summaryOfOutcome,
   summaryOfTurns,
   withRound,
@@ -117,5 +118,21 @@ describe('the request field', () => {
     expect(repairFieldOf({ enabled: true, rounds: 3 }, 'go')).toEqual({});
     expect(repairFieldOf({ enabled: true, rounds: 3 }, 'any')).toEqual({});
     expect(repairFieldOf({ enabled: false, rounds: 3 }, 'python')).toEqual({});
+  });
+
+  it('is not asked for with a code-completion model, and the option says why', () => {
+    const chat = { name: 'Qwen Chat', followUps: true };
+    const base = { name: 'StarCoder Base', followUps: false };
+    expect(repairFieldOf({ enabled: true, rounds: 2 }, 'python', chat)).toEqual({ repair: { rounds: 2 } });
+    expect(repairFieldOf({ enabled: true, rounds: 2 }, 'python', base)).toEqual({});
+    expect(repairUnavailableReason('python', chat)).toBeNull();
+    expect(repairUnavailableReason('python', null)).toBeNull();
+    expect(repairUnavailableReason('python', base)).toBe(
+      'StarCoder Base is a code-completion model: Test and fix sends a failing run back to it as a follow-up, which it cannot take. Pick a chat model.',
+    );
+    // The language's reason comes first: no model fixes that.
+    expect(repairUnavailableReason('go', base)).toBe(
+      'Test and fix works for Python, JavaScript and TypeScript: choose one of them.',
+    );
   });
 });

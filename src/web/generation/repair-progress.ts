@@ -1,6 +1,8 @@
 import type { RepairedEvent } from '../../shared/generation.schemas';
+import { MESSAGES } from '../../shared/messages';
 import type { RepairRunResult } from '../../shared/repair/repair.schemas';
 import { runnableLanguage, type RunLanguage } from '../../shared/run';
+import type { ModelListing } from '../api/generation.api';
 
 /*
  * Test and fix (issue 17) in the web app: what a run's `round`, `run` and
@@ -63,6 +65,21 @@ export function earlierRounds(progress: RepairProgress | null): RepairRoundState
 /** The language Test and fix can run, or null: only Python, JavaScript and TypeScript. */
 export function repairLanguageOf(language: string): RunLanguage | null {
   return runnableLanguage(language);
+}
+
+/**
+ * Why Test and fix cannot run `language` with `model`, or null when it can:
+ * only Python, JavaScript and TypeScript run, and a code-completion model
+ * cannot take the fix rounds' follow-ups (the server refuses both with a 400).
+ */
+export function repairUnavailableReason(
+  language: string,
+  model: Pick<ModelListing, 'name' | 'followUps'> | null,
+): string | null {
+  if (repairLanguageOf(language) === null) {
+    return MESSAGES.repairLanguage;
+  }
+  return model && !model.followUps ? `${model.name} ${MESSAGES.repairCannotFollowUp}` : null;
 }
 
 /** How a test run ended, in words. */
@@ -211,10 +228,12 @@ export function liveRepairSummary(
     : undefined;
 }
 
-/** The `repair` field of a generate request: present when Test and fix is on and can run `language`. */
+/** The `repair` field of a generate request: present when Test and fix is on and can run `language` with `model`. */
 export function repairFieldOf(
   choice: { enabled: boolean; rounds: number },
   language: string,
+  model: Pick<ModelListing, 'name' | 'followUps'> | null = null,
 ): { repair?: { rounds: number } } {
-  return choice.enabled && repairLanguageOf(language) !== null ? { repair: { rounds: choice.rounds } } : {};
+  const available = repairUnavailableReason(language, model) === null;
+  return choice.enabled && available ? { repair: { rounds: choice.rounds } } : {};
 }

@@ -126,7 +126,7 @@ export function GeneratePage() {
           language,
           ...(modelId ? { modelId } : {}),
           ...settings,
-          ...repairFieldOf(repairChoice, language),
+          ...repairFieldOf(repairChoice, language, model),
         },
       }),
     );
@@ -149,7 +149,7 @@ export function GeneratePage() {
       temperature,
       maxTokens,
       topP,
-      ...repairFieldOf(repairChoice, language),
+      ...repairFieldOf(repairChoice, language, chosen ? models.find(chosen) : model),
     };
     setRun(startRun({ kind: 'generate', body: { ...body, threadId, parentId } }));
   };
@@ -229,7 +229,7 @@ export function GeneratePage() {
           />
           <LanguageSelect id="generate-language" value={language} onChange={setLanguage} />
         </div>
-        <TestAndFixOption idPrefix="generate" language={language} />
+        <TestAndFixOption idPrefix="generate" language={language} model={model} />
 
         <AdvancedSettings
           idPrefix="generate"
@@ -270,7 +270,9 @@ export function GeneratePage() {
             renderStored={(turn) => <StoredAnswer turn={turn} model={models.find(turn.modelId)} />}
             onSend={sendInThread}
             onNewConversation={newConversation}
-            followUpOption={<TestAndFixOption idPrefix="generate-follow-up" language={language} />}
+            followUpOption={
+              <TestAndFixOption idPrefix="generate-follow-up" language={language} model={model} />
+            }
           />
         ) : snapshot ? (
           liveAnswer()

@@ -1,6 +1,6 @@
-import { MESSAGES } from '../../../shared/messages';
 import { REPAIR_MAX_ROUNDS } from '../../../shared/repair/repair-loop';
-import { repairLanguageOf } from '../../generation/repair-progress';
+import type { ModelListing } from '../../api/generation.api';
+import { repairUnavailableReason } from '../../generation/repair-progress';
 import { changeRepairPreference, useRepairPreference } from '../../stores/repair-preference';
 import '../thread/repair.css';
 
@@ -10,11 +10,21 @@ const ROUNDS = Array.from({ length: REPAIR_MAX_ROUNDS }, (_, i) => i + 1);
  * "Test and fix" (issue 17): the model also writes tests, CodeGenie runs them
  * and sends a failure back for a fix, up to the rounds chosen. Off until the
  * user turns it on; the choice is remembered on the server for the user.
- * For a language it cannot run it is shown turned off, with the reason.
+ * For a language it cannot run, or a code-completion model (which cannot
+ * take the fix rounds' follow-ups), it is shown turned off, with the reason.
  */
-export function TestAndFixOption({ idPrefix, language }: { idPrefix: string; language: string }) {
+export function TestAndFixOption({
+  idPrefix,
+  language,
+  model,
+}: {
+  idPrefix: string;
+  language: string;
+  model: Pick<ModelListing, 'name' | 'followUps'> | null;
+}) {
   const { repair } = useRepairPreference();
-  const runnable = repairLanguageOf(language) !== null;
+  const reason = repairUnavailableReason(language, model);
+  const runnable = reason === null;
   const on = repair.enabled && runnable;
   const hintId = `${idPrefix}-repair-hint`;
   return (
@@ -50,8 +60,8 @@ export function TestAndFixOption({ idPrefix, language }: { idPrefix: string; lan
         </select>
       </label>
       <p id={hintId} className="repair-option__hint">
-        {!runnable
-          ? MESSAGES.repairLanguage
+        {reason !== null
+          ? reason
           : on
             ? `The model also writes a few tests; CodeGenie runs them in a sandbox and sends a failure back for a fix, up to ${String(repair.rounds)} ${repair.rounds === 1 ? 'time' : 'times'}. Its tests show only what they check.`
             : 'Have the model write tests too, run them, and fix the code until they pass.'}
