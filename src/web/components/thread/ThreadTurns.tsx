@@ -123,7 +123,13 @@ export function ThreadTurns(props: ThreadTurnsProps) {
                 ) : (
                   props.renderStored(step.turn)
                 )}
-                <TurnControls step={step} position={position} {...props} />
+                {/* Nor Retry: it would send the loop's fix request again as a prompt of the user's. */}
+                <TurnControls
+                  step={step}
+                  position={position}
+                  {...props}
+                  onRegenerate={loopTurn ? undefined : props.onRegenerate}
+                />
               </div>
             </li>
           );
