@@ -27,9 +27,14 @@ const RIGHT = answer('function add(a, b) {\n  return a + b;\n}');
  * and each round is a turn of one thread with its test run.
  */
 describe.skipIf(!CHROMIUM)('Test and fix in the browser', () => {
-  const { upstream, server, browser } = useRemoteModelsSuite('e2e-repair', [['remote-chat', 'Remote Chat']], {
-    resetEachTest: true,
-  });
+  const { upstream, server, browser } = useRemoteModelsSuite(
+    'e2e-repair',
+    [
+      ['remote-chat', 'Remote Chat'],
+      ['remote-base', 'Remote Base', { model: 'base-model', format: 'completion' }],
+    ],
+    { resetEachTest: true },
+  );
 
   const conversation = (page: Page) => page.getByRole('list', { name: 'Conversation' });
   const turn = (page: Page, n: number): Locator =>
@@ -51,6 +56,13 @@ describe.skipIf(!CHROMIUM)('Test and fix in the browser', () => {
     expect(await page.getByText(MESSAGES.repairLanguage).first().isVisible()).toBe(true);
     await page.getByLabel('Language').selectOption('javascript');
     expect(await option(page).isChecked()).toBe(false);
+    // Nor for a code-completion model: it cannot take the fix rounds' follow-ups.
+    const modelPicker = page.getByLabel('Model', { exact: true });
+    await modelPicker.selectOption('remote-base');
+    await expect.poll(() => option(page).isDisabled()).toBe(true);
+    expect(await page.getByText(`Remote Base ${MESSAGES.repairCannotFollowUp}`).isVisible()).toBe(true);
+    await modelPicker.selectOption('remote-chat');
+    await expect.poll(() => option(page).isDisabled()).toBe(false);
     await option(page).check();
     await page.getByLabel('Fix rounds').first().selectOption('3');
 
@@ -78,6 +90,9 @@ describe.skipIf(!CHROMIUM)('Test and fix in the browser', () => {
       'Its own tests passed',
     );
     expect(await conversation(page).getByRole('listitem').count()).toBe(2);
+    // Retry (another version) on the user's request only: the loop's own request is not a prompt to resend.
+    expect(await first.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(1);
+    expect(await second.getByRole('button', { name: 'Retry', exact: true }).count()).toBe(0);
     expect(await result.innerText()).toContain('shows only what they check');
     // One model request per round.
     expect(upstream.requests).toHaveLength(2);
