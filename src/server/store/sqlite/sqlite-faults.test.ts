@@ -160,6 +160,42 @@ describe('guardRepository', () => {
     await expect(guarded.write('c')).resolves.toBe('C');
     expect(arounds).toBe(2);
   });
+
+  it('guards methods that throw synchronously: never a synchronous throw, busy retried, others translated', async () => {
+    let busyLeft = 1;
+    const tries: string[] = [];
+    const repo = {
+      read(id: string): string {
+        tries.push(id);
+        if (busyLeft > 0) {
+          busyLeft--;
+          throw driverError('SQLITE_BUSY_RECOVERY');
+        }
+        if (id === 'full') {
+          throw driverError('SQLITE_FULL');
+        }
+        return id;
+      },
+      touch(): string {
+        throw driverError('SQLITE_BUSY');
+      },
+    };
+    const after = vi.fn(() => Promise.reject(new Error('after failed')));
+    const guarded = guardRepository(repo, {
+      timeoutMs: 1000,
+      skipWhenBusy: ['touch'],
+      after: { touch: after },
+    });
+    const first = guarded.read('a');
+    expect(first).toBeInstanceOf(Promise);
+    await expect(first).resolves.toBe('a');
+    expect(tries).toEqual(['a', 'a']);
+    await expect(guarded.read('full')).rejects.toBeInstanceOf(StoreFullError);
+    // Tried once: only a busy database is tried again.
+    expect(tries).toEqual(['a', 'a', 'full']);
+    await expect(guarded.touch()).resolves.toBeUndefined();
+    expect(after).not.toHaveBeenCalled();
+  });
 });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-sqlite-faults-'));

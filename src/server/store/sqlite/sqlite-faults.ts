@@ -106,11 +106,28 @@ export interface GuardOptions extends BusyPolicy {
 
 type AnyMethod = (...args: unknown[]) => unknown;
 
+/** A driver error as the typed error it stands for, rejected (only a failed call pays for the async function). */
+async function rejectTranslated(error: unknown): Promise<never> {
+  throw translateSqliteError(error);
+}
+
+/** The call's outcome as a promise: a returned promise as it is (no extra layer), a value resolved. */
+function settle(outcome: unknown): Promise<unknown> {
+  return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
+}
+
 /**
  * The repository with every method run through retryWhileBusy and the
  * fault translation. A proxy, so a method added to a repository is guarded
  * without being listed; methods call each other on the bare repository, so
  * nothing is retried twice.
+ *
+ * The first try runs at once and costs one promise layer: the retry loop
+ * starts only once a try has met SQLITE_BUSY (issue 13: a read in WAL mode
+ * practically never does, and every signed-in request reads its session:
+ * two async layers per call, 0.36 µs against 0.15 µs now). Same outcomes as
+ * running every call through retryWhileBusy: a busy first try is tried again
+ * until the deadline, every other driver error is translated.
  */
 export function guardRepository<T extends object>(repo: T, options: GuardOptions): T {
   const around = options.around ?? (<R>(call: () => R): R => call());
@@ -129,21 +146,33 @@ export function guardRepository<T extends object>(repo: T, options: GuardOptions
         const attempt = options.reads?.includes(String(prop))
           ? (args: unknown[]): unknown => method.apply(target, args)
           : (args: unknown[]): unknown => around(() => method.apply(target, args));
+        const firstTry = (
+          args: unknown[],
+          onFault: (error: unknown) => Promise<unknown>,
+        ): Promise<unknown> => {
+          try {
+            return settle(attempt(args)).catch(onFault);
+          } catch (error) {
+            return onFault(error);
+          }
+        };
         guarded = skip.has(String(prop))
-          ? async (...args: unknown[]) => {
-              try {
-                return await attempt(args);
-              } catch (error) {
-                if (sqliteFault(error) === 'busy') {
-                  return undefined;
-                }
-                throw translateSqliteError(error);
-              }
-            }
-          : async (...args: unknown[]) => {
-              const result = await retryWhileBusy(() => attempt(args), options);
-              await after?.();
-              return result;
+          ? (...args: unknown[]) =>
+              firstTry(args, (error) =>
+                sqliteFault(error) === 'busy' ? Promise.resolve(undefined) : rejectTranslated(error),
+              )
+          : (...args: unknown[]) => {
+              const result = firstTry(args, (error) =>
+                sqliteFault(error) === 'busy'
+                  ? retryWhileBusy(() => attempt(args), options)
+                  : rejectTranslated(error),
+              );
+              return after
+                ? result.then(async (value) => {
+                    await after();
+                    return value;
+                  })
+                : result;
             };
         wrapped.set(prop, guarded);
       }
