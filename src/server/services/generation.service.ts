@@ -139,6 +139,7 @@ export class GenerationService {
       // Another instance drives it (or drove it, until a sweep fails it): follow its record to its end.
       const follow = {
         prompts: this.deps.store.prompts,
+        repairs: this.deps.store.repairs,
         timers: this.timers,
         pollMs: this.deps.followPollMs,
       };

@@ -110,8 +110,16 @@ export function repairReplayEvents(
   return events.map((event, i) => ({ id: i + 1, event }));
 }
 
-/** The latest round of the Test and fix run that `first` started (a round another instance may be answering). */
+/**
+ * Where a stop request for the Test and fix run that `first` started goes:
+ * its first turn while the loop lives (it stays running until the loop's
+ * end, whatever the phase), else the latest round (a run that an older
+ * instance drives, whose first turn finishes with its answer).
+ */
 export async function currentRound(store: Store, first: PromptRecord): Promise<PromptRecord> {
+  if (first.status === 'running') {
+    return first;
+  }
   const turns = await store.prompts.listThread(first.userId, first.threadId);
   return roundsOf(first, turns).at(-1) ?? first;
 }

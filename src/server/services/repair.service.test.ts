@@ -88,6 +88,7 @@ describe('Test and fix in the generation service', () => {
       clock,
       limits: { perMinute: 100, runningPerUser },
       log,
+      followPollMs: 5,
       ...(tests ? { tests } : {}),
     });
   }
@@ -223,6 +224,87 @@ describe('Test and fix in the generation service', () => {
     expect(names(all)).toEqual(['start', 'round', 'run', 'round', 'repaired', 'error']);
     expect(all.find((e) => e.event === 'repaired')?.data).toEqual({ status: 'stopped', fixes: 1 });
     await expect(other.cancel(userId, run.id)).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  /** A test runner whose first run waits until `release` (or its abort); `started` resolves as it starts. */
+  function heldTests(results: Awaited<ReturnType<RepairTests['run']>>[]) {
+    let release: () => void = () => undefined;
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let first = true;
+    const tests: RepairTests = {
+      run: (_input, signal) => {
+        const result = results.shift() ?? PASSED;
+        if (!first) {
+          return Promise.resolve(result);
+        }
+        first = false;
+        started();
+        return new Promise((resolve) => {
+          release = () => {
+            resolve(result);
+          };
+          signal.addEventListener('abort', () => {
+            resolve({ status: 'failed', output: '', message: 'killed by SIGKILL', durationMs: 1 });
+          });
+        });
+      },
+    };
+    return {
+      tests,
+      running,
+      release: () => {
+        release();
+      },
+    };
+  }
+
+  async function readAll(events: AsyncIterable<GenerationEvent | NumberedEvent>): Promise<GenerationEvent[]> {
+    const all: GenerationEvent[] = [];
+    for await (const event of events) {
+      all.push('event' in event && typeof event.event === 'object' ? event.event : event);
+    }
+    return all;
+  }
+
+  it('Stop at another instance during a test run ends the loop: the first turn is running until the end', async () => {
+    const held = heldTests([FAILED]);
+    const owner = service(scripted([ANSWER]), held.tests);
+    const other = service(scripted([]), undefined);
+    const body = { prompt: 'add', language: 'javascript' as const, repair: { rounds: 2 } };
+    const run = await owner.startGenerate(userId, body, client);
+    const ended = readAll(run.events);
+    await held.running;
+    // The answer is saved; the turn stays running while the loop lives, so the stop request has a run to go on.
+    expect(await store.prompts.findById(run.id)).toMatchObject({ status: 'running', output: ANSWER });
+    await other.cancel(userId, run.id);
+    expect(await owner.abortRequested()).toBe(1);
+    const all = await ended;
+    expect(names(all)).toEqual(['start', 'round', 'repaired', 'error']);
+    expect(all.find((e) => e.event === 'repaired')?.data).toEqual({ status: 'stopped', fixes: 0 });
+    expect(await store.prompts.findById(run.id)).toMatchObject({ status: 'completed', output: ANSWER });
+    await expect(other.cancel(userId, run.id)).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('a client attaching at another instance follows every round to the end of the loop', async () => {
+    const held = heldTests([FAILED, PASSED]);
+    const owner = service(scripted([ANSWER, ANSWER]), held.tests);
+    const other = service(scripted([]), undefined);
+    const body = { prompt: 'add', language: 'javascript' as const, repair: { rounds: 2 } };
+    const run = await owner.startGenerate(userId, body, client);
+    const atOwner = readAll(run.events);
+    await held.running;
+    const following = readAll(await other.attach(userId, run.id));
+    held.release();
+    const [own, followed] = await Promise.all([atOwner, following]);
+    expect(names(followed)).toEqual(['start', 'round', 'run', 'round', 'run', 'repaired', 'done']);
+    expect(followed.filter((e) => e.event !== 'start')).toEqual(own.filter((e) => e.event !== 'start'));
+    expect(followed.at(-1)).toMatchObject({
+      event: 'done',
+      data: { id: expect.any(String), output: ANSWER },
+    });
   });
 
   it('refuses repair when the server has no test runner', async () => {

@@ -5,7 +5,7 @@ import { GenerationCancelledError } from '../models/model-errors.js';
 import type { ModelRegistry } from '../models/model-registry.js';
 import { takesFollowUps } from '../models/prompt-formats.js';
 import type { ModelProvider } from '../models/provider.port.js';
-import { runningOutcome, type PromptRecord, type Store } from '../store/store.port.js';
+import { runningOutcome, type PromptOutcome, type PromptRecord, type Store } from '../store/store.port.js';
 import type { GenerateBody, GenerationEvent, RepairedEvent } from '../../shared/generation.schemas.js';
 import {
   runRepairLoop,
@@ -177,8 +177,25 @@ async function driveLoop(
   // The turn being answered: a stopped loop returns at once, and waits here for its record to be saved.
   let inflight: Promise<unknown> = Promise.resolve();
 
+  // The run's first turn stays running until the loop ends, so another instance on the store can
+  // stop the loop in any phase and tell when it is over: its answer is saved as progress, its outcome last.
+  let firstOutcome: PromptOutcome | undefined;
+  const firstTurn: TurnStreamDeps = {
+    ...host.turns,
+    prompts: {
+      finish: async (id, outcome) => {
+        if (outcome.status !== 'completed') {
+          return host.turns.prompts.finish(id, outcome);
+        }
+        firstOutcome = outcome;
+        return host.store.prompts.saveProgress(id, outcome.output, outcome.completionTokens);
+      },
+    },
+  };
+
   const answer = async (record: PromptRecord, plan: GenerationPlan): Promise<PromptRecord> => {
-    const turn = streamTurn(host.turns, record, plan, provider, signal);
+    const deps = record.id === spec.record.id ? firstTurn : host.turns;
+    const turn = streamTurn(deps, record, plan, provider, signal);
     for (;;) {
       const next = await turn.next();
       if (next.done === true) {
@@ -240,27 +257,41 @@ async function driveLoop(
   };
 
   try {
-    const { outcome } = await runRepairLoop({
-      ask: (turn, history) => ask(turn, history),
-      run,
-      language: spec.language,
-      request: spec.body.prompt,
-      rounds: spec.rounds,
-      signal,
-      onStep,
-    });
+    return await runLoop();
+  } finally {
     await inflight.catch(() => undefined);
-    return outcome.status === 'stopped' ? null : loop.last;
-  } catch (error) {
-    if (!(error instanceof RoundRefused) || loop.last === null) {
-      throw error;
+    if (firstOutcome !== undefined) {
+      // The loop's end, as the store tells it (repair-follow.ts): every round and run is saved by now.
+      await host.turns.prompts.finish(spec.record.id, firstOutcome).catch((error: unknown) => {
+        host.log.error({ err: error, promptId: spec.record.id }, 'could not save the generation outcome');
+      });
     }
-    host.log.info(
-      { generationId: spec.record.id, code: error.refusal.code },
-      'Test and fix: a limit ended the loop',
-    );
-    const limited: RepairedEvent = { status: 'limited', fixes: loop.fixes, message: error.refusal.message };
-    queue.push({ event: 'repaired', data: limited });
-    return loop.last;
+  }
+
+  async function runLoop(): Promise<PromptRecord | null> {
+    try {
+      const { outcome } = await runRepairLoop({
+        ask: (turn, history) => ask(turn, history),
+        run,
+        language: spec.language,
+        request: spec.body.prompt,
+        rounds: spec.rounds,
+        signal,
+        onStep,
+      });
+      await inflight.catch(() => undefined);
+      return outcome.status === 'stopped' ? null : loop.last;
+    } catch (error) {
+      if (!(error instanceof RoundRefused) || loop.last === null) {
+        throw error;
+      }
+      host.log.info(
+        { generationId: spec.record.id, code: error.refusal.code },
+        'Test and fix: a limit ended the loop',
+      );
+      const limited: RepairedEvent = { status: 'limited', fixes: loop.fixes, message: error.refusal.message };
+      queue.push({ event: 'repaired', data: limited });
+      return loop.last;
+    }
   }
 }

@@ -1,13 +1,17 @@
-import type { PromptRecord, PromptRepository } from '../store/store.port.js';
+import type { PromptRecord, PromptRepository, Store } from '../store/store.port.js';
 import type { GenerationEvent } from '../../shared/generation.schemas.js';
 import type { NumberedEvent, RunReader, RunTimers } from './run-registry.js';
 import { replayEvents, startEventOf } from './run-replay.js';
+import { followRepair } from './repair-follow.js';
+import { repairRoundsOf } from './repair-replay.js';
 
 /** How often a run driven by another instance is read again (its owner saves progress once a second). */
 export const FOLLOW_POLL_MS = 500;
 
 export interface FollowDeps {
-  prompts: Pick<PromptRepository, 'findById'>;
+  prompts: Pick<PromptRepository, 'findById' | 'listThread'>;
+  /** Where a Test and fix run's test runs are read (it is followed round by round: repair-follow.ts). */
+  repairs: Store['repairs'];
   timers: RunTimers;
   pollMs?: number;
 }
@@ -19,10 +23,14 @@ export interface FollowDeps {
  * replay ends). Numbered as the owner numbers its events (`start` 1, a
  * token the number of the owner's token event that ends the same text), so
  * a client that loses this connection continues at the owner with
- * Last-Event-ID; a client resuming here begins afresh at `start`.
+ * Last-Event-ID; a client resuming here begins afresh at `start`. A Test
+ * and fix run is followed round by round until its loop ends (repair-follow.ts).
  */
 export function followRun(record: PromptRecord, deps: FollowDeps): RunReader {
   const pollMs = deps.pollMs ?? FOLLOW_POLL_MS;
+  if (repairRoundsOf(record) !== undefined) {
+    return followRepair(record, { ...deps, pollMs });
+  }
   let closed = false;
   let wake: (() => void) | undefined;
   // Read through a function: close() changes it while the loop awaits.
