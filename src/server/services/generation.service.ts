@@ -23,6 +23,7 @@ import { RunRegistry, systemTimers, type RunReader, type RunTimers } from './run
 import { checkLength, newRunRecord } from './generation-record.js';
 import { pumpRun } from './run-pump.js';
 import { followRun } from './run-follow.js';
+import { followRepair } from './repair-follow.js';
 import { currentRound, repairRoundsOf, replayRepair } from './repair-replay.js';
 import { streamTurn, turnEnded, type TurnStreamDeps } from './turn-stream.js';
 import {
@@ -143,7 +144,7 @@ export class GenerationService {
         timers: this.timers,
         pollMs: this.deps.followPollMs,
       };
-      return followRun(record, follow);
+      return repairRoundsOf(record) === undefined ? followRun(record, follow) : followRepair(record, follow);
     }
     // Between the end of a run and its retirement it is live above; after, the record is final.
     const repairRounds = repairRoundsOf(record);

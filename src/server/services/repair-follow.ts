@@ -1,16 +1,14 @@
 import type { PromptRecord, Store } from '../store/store.port.js';
 import type { GenerationEvent } from '../../shared/generation.schemas.js';
 import { repairReplayEvents, repairRoundsOf, roundsOf } from './repair-replay.js';
-import type { NumberedEvent, RunReader, RunTimers } from './run-registry.js';
+import { FOLLOW_POLL_MS, followPauses, type FollowDeps } from './run-follow.js';
+import type { NumberedEvent, RunReader } from './run-registry.js';
 import { startEventOf } from './run-replay.js';
 
 /** What following a Test and fix run reads. */
-export interface RepairFollowDeps {
+export interface RepairFollowDeps extends Omit<FollowDeps, 'prompts'> {
   prompts: Pick<Store['prompts'], 'findById' | 'listThread'>;
   repairs: Pick<Store['repairs'], 'runsOfThread'>;
-  timers: RunTimers;
-  /** How often the store is read again. */
-  pollMs: number;
 }
 
 /** The events that end a replay: `repaired`, then `done` or `error`. */
@@ -36,19 +34,8 @@ function endOf(events: readonly NumberedEvent[]): GenerationEvent[] {
  * begins afresh at `start`.
  */
 export function followRepair(first: PromptRecord, deps: RepairFollowDeps): RunReader {
-  const { pollMs } = deps;
+  const waits = followPauses(deps.timers, deps.pollMs ?? FOLLOW_POLL_MS);
   const allowed = repairRoundsOf(first) ?? 0;
-  let closed = false;
-  let wake: (() => void) | undefined;
-  const isClosed = () => closed;
-  const pause = () =>
-    new Promise<void>((resolve) => {
-      const handle = deps.timers.setTimeout(resolve, pollMs);
-      wake = () => {
-        deps.timers.clearTimeout(handle);
-        resolve();
-      };
-    });
 
   async function* iterate(): AsyncGenerator<NumberedEvent> {
     let id = 0;
@@ -56,7 +43,7 @@ export function followRepair(first: PromptRecord, deps: RepairFollowDeps): RunRe
     yield numbered(startEventOf(first));
     // Per round sent so far: its text, and whether its run was sent.
     const sent: { text: string; run: boolean }[] = [];
-    while (!isClosed()) {
+    while (!waits.closed()) {
       // The first turn first: once it is final, the thread read after it holds every round.
       const head = await deps.prompts.findById(first.id);
       if (head === null) {
@@ -92,15 +79,12 @@ export function followRepair(first: PromptRecord, deps: RepairFollowDeps): RunRe
         }
         return;
       }
-      await pause();
+      await waits.pause();
     }
   }
 
   return {
     [Symbol.asyncIterator]: iterate,
-    close: () => {
-      closed = true;
-      wake?.();
-    },
+    close: waits.close,
   };
 }

@@ -24,13 +24,7 @@ describe('followRun (a run another instance drives)', () => {
     await store.close();
   });
 
-  const follow = () =>
-    followRun(record, {
-      prompts: store.prompts,
-      repairs: store.repairs,
-      timers: systemTimers,
-      pollMs: POLL_MS,
-    });
+  const follow = () => followRun(record, { prompts: store.prompts, timers: systemTimers, pollMs: POLL_MS });
 
   /** The next event, once the poll that brings it has run. */
   async function next(reader: AsyncIterator<NumberedEvent>): Promise<IteratorResult<NumberedEvent>> {

@@ -1,17 +1,40 @@
-import type { PromptRecord, PromptRepository, Store } from '../store/store.port.js';
+import type { PromptRecord, PromptRepository } from '../store/store.port.js';
 import type { GenerationEvent } from '../../shared/generation.schemas.js';
 import type { NumberedEvent, RunReader, RunTimers } from './run-registry.js';
 import { replayEvents, startEventOf } from './run-replay.js';
-import { followRepair } from './repair-follow.js';
-import { repairRoundsOf } from './repair-replay.js';
 
 /** How often a run driven by another instance is read again (its owner saves progress once a second). */
 export const FOLLOW_POLL_MS = 500;
 
+/** The waits between reads of a followed run: each cut short, and the reading ended, by close(). */
+export interface FollowPauses {
+  pause: () => Promise<void>;
+  closed: () => boolean;
+  close: () => void;
+}
+
+export function followPauses(timers: RunTimers, pollMs: number): FollowPauses {
+  let closed = false;
+  let wake: (() => void) | undefined;
+  return {
+    pause: () =>
+      new Promise<void>((resolve) => {
+        const handle = timers.setTimeout(resolve, pollMs);
+        wake = () => {
+          timers.clearTimeout(handle);
+          resolve();
+        };
+      }),
+    closed: () => closed,
+    close: () => {
+      closed = true;
+      wake?.();
+    },
+  };
+}
+
 export interface FollowDeps {
-  prompts: Pick<PromptRepository, 'findById' | 'listThread'>;
-  /** Where a Test and fix run's test runs are read (it is followed round by round: repair-follow.ts). */
-  repairs: Store['repairs'];
+  prompts: Pick<PromptRepository, 'findById'>;
   timers: RunTimers;
   pollMs?: number;
 }
@@ -23,26 +46,10 @@ export interface FollowDeps {
  * replay ends). Numbered as the owner numbers its events (`start` 1, a
  * token the number of the owner's token event that ends the same text), so
  * a client that loses this connection continues at the owner with
- * Last-Event-ID; a client resuming here begins afresh at `start`. A Test
- * and fix run is followed round by round until its loop ends (repair-follow.ts).
+ * Last-Event-ID; a client resuming here begins afresh at `start`.
  */
 export function followRun(record: PromptRecord, deps: FollowDeps): RunReader {
-  const pollMs = deps.pollMs ?? FOLLOW_POLL_MS;
-  if (repairRoundsOf(record) !== undefined) {
-    return followRepair(record, { ...deps, pollMs });
-  }
-  let closed = false;
-  let wake: (() => void) | undefined;
-  // Read through a function: close() changes it while the loop awaits.
-  const isClosed = () => closed;
-  const pause = () =>
-    new Promise<void>((resolve) => {
-      const handle = deps.timers.setTimeout(resolve, pollMs);
-      wake = () => {
-        deps.timers.clearTimeout(handle);
-        resolve();
-      };
-    });
+  const waits = followPauses(deps.timers, deps.pollMs ?? FOLLOW_POLL_MS);
 
   async function* iterate(): AsyncGenerator<NumberedEvent> {
     let id = 0;
@@ -53,7 +60,7 @@ export function followRun(record: PromptRecord, deps: FollowDeps): RunReader {
     yield numbered(startEventOf(record));
     let sent = '';
     let current: PromptRecord | null = record;
-    while (!isClosed() && current) {
+    while (!waits.closed() && current) {
       // The output only grows while a run goes on; the final record holds all of it.
       if (current.output.length > sent.length && current.output.startsWith(sent)) {
         const text = current.output.slice(sent.length);
@@ -73,17 +80,14 @@ export function followRun(record: PromptRecord, deps: FollowDeps): RunReader {
         }
         return;
       }
-      await pause();
+      await waits.pause();
       // A record deleted meanwhile ends the stream without an end event.
-      current = isClosed() ? null : await deps.prompts.findById(record.id);
+      current = waits.closed() ? null : await deps.prompts.findById(record.id);
     }
   }
 
   return {
     [Symbol.asyncIterator]: iterate,
-    close: () => {
-      closed = true;
-      wake?.();
-    },
+    close: waits.close,
   };
 }
