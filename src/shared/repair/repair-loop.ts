@@ -1,3 +1,4 @@
+import { untilAborted } from '../until-aborted.js';
 import { firstTurnRequest, fixTurnRequest, formatTurnRequest, parseRepairAnswer } from './repair-format.js';
 import type {
   RepairLanguage,
@@ -83,29 +84,8 @@ function unlessStopped<T>(call: () => Promise<T>, signal: AbortSignal): Promise<
   if (signal.aborted) {
     return Promise.reject(new Stopped());
   }
-  const promise = call();
-  return new Promise<T>((resolve, reject) => {
-    // The call itself may have aborted (a Stop pressed while it started).
-    if (signal.aborted) {
-      promise.catch(() => undefined);
-      reject(new Stopped());
-      return;
-    }
-    const onAbort = (): void => {
-      reject(new Stopped());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(signal.aborted ? new Stopped() : error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
+  // The call itself may abort the signal as it starts (a Stop pressed then): untilAborted rejects at once.
+  return untilAborted(call(), signal, () => new Stopped());
 }
 
 /**

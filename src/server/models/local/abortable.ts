@@ -1,3 +1,4 @@
+import { untilAborted as settleUnlessAborted } from '../../../shared/until-aborted.js';
 import { GenerationCancelledError } from '../model-errors.js';
 
 /**
@@ -9,25 +10,5 @@ export function untilAborted<T>(
   signal: AbortSignal,
   onLate?: (value: T) => void,
 ): Promise<T> {
-  if (signal.aborted) {
-    void promise.then(onLate, () => undefined);
-    return Promise.reject(new GenerationCancelledError());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      reject(new GenerationCancelledError());
-      void promise.then(onLate, () => undefined);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
+  return settleUnlessAborted(promise, signal, () => new GenerationCancelledError(), onLate);
 }
