@@ -1,4 +1,5 @@
 import { useEffect, useSyncExternalStore } from 'react';
+import { REPAIR_DEFAULT_ROUNDS } from '../../shared/repair/repair-loop';
 import { fetchPreferences, updatePreferences, type RepairPreference } from '../api/preferences.api';
 import { useAuth } from '../auth/auth.context';
 
@@ -9,7 +10,7 @@ import { useAuth } from '../auth/auth.context';
  */
 
 /** What a user has before the server answered, and what a new user has. */
-export const DEFAULT_REPAIR: RepairPreference = { enabled: false, rounds: 2 };
+export const DEFAULT_REPAIR: RepairPreference = { enabled: false, rounds: REPAIR_DEFAULT_ROUNDS };
 
 interface State {
   /** The user whose choice this is; null before the first load. */
