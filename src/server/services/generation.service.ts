@@ -182,7 +182,8 @@ export class GenerationService {
     }
     // Test and fix: the model is asked for code and tests in the loop's format.
     const asked = language ? { ...body, prompt: firstTurnRequest(body.prompt, language) } : body;
-    const plan = planGenerate(this.deps.models, asked, priorTurns(place.earlier));
+    const earlier = priorTurns(place.earlier);
+    const plan = planGenerate(this.deps.models, asked, earlier);
     const record = newRunRecord({
       userId,
       kind: 'generate',
@@ -197,7 +198,6 @@ export class GenerationService {
       // Marks the run's first turn: its replay (repair-replay.ts) finds the rounds after it.
       record.params = { ...record.params, repairRounds: body.repair.rounds };
     }
-    const earlier = priorTurns(place.earlier);
     const repair =
       body.repair && language
         ? { body, rounds: body.repair.rounds, language, record, plan, earlier }

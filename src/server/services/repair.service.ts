@@ -271,7 +271,7 @@ async function driveLoop(
   async function runLoop(): Promise<PromptRecord | null> {
     try {
       const { outcome } = await runRepairLoop({
-        ask: (turn, history) => ask(turn, history),
+        ask,
         run,
         language: spec.language,
         request: spec.body.prompt,
