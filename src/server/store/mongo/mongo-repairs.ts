@@ -41,14 +41,11 @@ export class MongoRepairs implements RepairRepository {
       testRun: { $exists: true },
     };
     const docs = await atBoundary(() =>
-      this.c.prompts.find(filter, { projection: { _id: 1, testRun: 1 } }).toArray(),
+      this.c.prompts
+        .find<{ _id: string; testRun: RepairRunResult }>(filter, { projection: { _id: 1, testRun: 1 } })
+        .toArray(),
     );
-    const runs = new Map<string, RepairRunResult>();
-    for (const doc of docs as { _id: string; testRun?: RepairRunResult }[]) {
-      if (doc.testRun !== undefined) {
-        runs.set(doc._id, doc.testRun);
-      }
-    }
-    return runs;
+    // The filter's $exists holds testRun in every document found.
+    return new Map(docs.map((d) => [d._id, d.testRun]));
   }
 }
