@@ -3,8 +3,13 @@ import type { GenerationEventName } from './generation-events.js';
 import { LANGUAGES } from './languages.js';
 import { MAX_GROUP_RUNS } from './limits.js';
 import { MESSAGES } from './messages.js';
-import { REPAIR_DEFAULT_ROUNDS, REPAIR_MAX_ROUNDS } from './repair/repair-loop.js';
-import { repairLanguageSchema, repairOutcomeSchema, repairRunResultSchema } from './repair/repair.schemas.js';
+import { REPAIR_DEFAULT_ROUNDS } from './repair/repair-loop.js';
+import {
+  repairLanguageSchema,
+  repairOutcomeSchema,
+  repairRoundsSchema,
+  repairRunResultSchema,
+} from './repair/repair.schemas.js';
 
 export { MAX_GROUP_RUNS, MAX_INPUT_CHARS } from './limits.js';
 
@@ -69,12 +74,7 @@ const threadFields = {
  * `rounds` fix rounds (each one a generation, counted by the limits).
  */
 export const repairRequestSchema = z.strictObject({
-  rounds: z
-    .number(MESSAGES.repairRounds)
-    .int(MESSAGES.repairRounds)
-    .min(1, MESSAGES.repairRounds)
-    .max(REPAIR_MAX_ROUNDS, MESSAGES.repairRounds)
-    .default(REPAIR_DEFAULT_ROUNDS),
+  rounds: repairRoundsSchema.default(REPAIR_DEFAULT_ROUNDS),
 });
 
 /** POST /api/generate. Length is checked by the service (413), not here (400). */

@@ -1,17 +1,11 @@
 import { z } from 'zod';
-import { REPAIR_DEFAULT_ROUNDS, REPAIR_MAX_ROUNDS } from './repair/repair-loop.js';
-import { MESSAGES } from './messages.js';
+import { REPAIR_DEFAULT_ROUNDS } from './repair/repair-loop.js';
+import { repairRoundsSchema as roundsSchema } from './repair/repair.schemas.js';
 
 /*
  * A user's remembered choices of the web app, kept on the server so they
  * follow the user to another browser: GET and PATCH /api/profile/preferences.
  */
-
-const roundsSchema = z
-  .number(MESSAGES.repairRounds)
-  .int(MESSAGES.repairRounds)
-  .min(1, MESSAGES.repairRounds)
-  .max(REPAIR_MAX_ROUNDS, MESSAGES.repairRounds);
 
 /** Generate's "Test and fix": on or off (off until the user turns it on), and the fix rounds (1 to 5, default 2). */
 export const repairPreferenceSchema = z.object({ enabled: z.boolean(), rounds: roundsSchema });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { MESSAGES } from '../messages.js';
 import { RUN_LANGUAGES } from '../run.js';
+import { REPAIR_MAX_ROUNDS } from './repair-loop.js';
 
 /*
  * Test and fix (issue 17): the shapes of the repair loop (repair-loop.ts)
@@ -11,6 +13,13 @@ import { RUN_LANGUAGES } from '../run.js';
 /** The languages the loop can test: those Run can run. */
 export const repairLanguageSchema = z.enum(RUN_LANGUAGES);
 export type RepairLanguage = z.infer<typeof repairLanguageSchema>;
+
+/** Fix rounds a user may ask for (Generate's request and the remembered preference): 1 to REPAIR_MAX_ROUNDS. */
+export const repairRoundsSchema = z
+  .number(MESSAGES.repairRounds)
+  .int(MESSAGES.repairRounds)
+  .min(1, MESSAGES.repairRounds)
+  .max(REPAIR_MAX_ROUNDS, MESSAGES.repairRounds);
 
 /**
  * How running the model's code with its own tests ended: passed (the
