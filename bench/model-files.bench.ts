@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { sha256File } from '../src/server/models/local/download-helpers.js';
 import { FileHashes } from '../src/server/models/local/file-hashes.js';
-import { median } from './stats.js';
+import { median, timedMs } from './stats.js';
 
 const SIZE_MB = Number(process.env.BENCH_FILE_MB ?? 1024);
 const ROUNDS = 3;
@@ -86,9 +86,7 @@ async function main(): Promise<void> {
     const restarts: number[] = [];
     for (let round = 0; round < 20; round++) {
       const fresh = new FileHashes(log, new AbortController().signal);
-      const started = performance.now();
-      await fresh.sha256(file, fs.statSync(file), expected);
-      restarts.push(performance.now() - started);
+      restarts.push(await timedMs(() => fresh.sha256(file, fs.statSync(file), expected)));
     }
 
     const mbPerS = (ms: number): number => bytes / 1_048_576 / (ms / 1000);
