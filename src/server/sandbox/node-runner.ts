@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { transform } from 'sucrase';
@@ -66,10 +66,11 @@ export async function runNodeProgram(
     return { outcome: 'failed', message, stdout: '', stderr: message };
   }
   // Its real path: the permission model compares real paths (/tmp may be a link).
-  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'codegenie-run-')));
+  // Asynchronous: the server's other requests go on while the file is written and removed.
+  const dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'codegenie-run-')));
   try {
     const file = path.join(dir, 'program.cjs');
-    fs.writeFileSync(file, source);
+    await fs.writeFile(file, source);
     return await new Promise<RunResult>((resolve) => {
       const child = spawn(
         process.execPath,
@@ -124,6 +125,6 @@ export async function runNodeProgram(
       child.on('close', finish);
     });
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    await fs.rm(dir, { recursive: true, force: true });
   }
 }
