@@ -1,7 +1,7 @@
 import type { RepairedEvent } from '../../shared/generation.schemas';
 import { MESSAGES } from '../../shared/messages';
 import type { RepairRunResult } from '../../shared/repair/repair.schemas';
-import { runnableLanguage, type RunLanguage } from '../../shared/run';
+import { runnableLanguage } from '../../shared/run';
 import type { ModelListing } from '../api/generation.api';
 
 /*
@@ -62,11 +62,6 @@ export function earlierRounds(progress: RepairProgress | null): RepairRoundState
   return progress ? progress.rounds.slice(0, -1) : [];
 }
 
-/** The language Test and fix can run, or null: only Python, JavaScript and TypeScript. */
-export function repairLanguageOf(language: string): RunLanguage | null {
-  return runnableLanguage(language);
-}
-
 /**
  * Why Test and fix cannot run `language` with `model`, or null when it can:
  * only Python, JavaScript and TypeScript run, and a code-completion model
@@ -76,7 +71,7 @@ export function repairUnavailableReason(
   language: string,
   model: Pick<ModelListing, 'name' | 'followUps'> | null,
 ): string | null {
-  if (repairLanguageOf(language) === null) {
+  if (runnableLanguage(language) === null) {
     return MESSAGES.repairLanguage;
   }
   return model && !model.followUps ? `${model.name} ${MESSAGES.repairCannotFollowUp}` : null;

@@ -1,7 +1,8 @@
 import type { ThreadTurn } from '../../api/threads.api';
 import type { RepairRunResult } from '../../../shared/repair/repair.schemas';
 import { parseRepairAnswer } from '../../../shared/repair/repair-format';
-import { repairLanguageOf, runStatusText, type RepairSummary } from '../../generation/repair-progress';
+import { runnableLanguage } from '../../../shared/run';
+import { runStatusText, type RepairSummary } from '../../generation/repair-progress';
 import { languageLabel, toCodeLanguage } from '../../generation/languages';
 import { LazyCodeBlock } from '../generation/LazyRichText';
 import './repair.css';
@@ -35,7 +36,7 @@ export function TestRunResult({ run }: { run: RepairRunResult }) {
  * it (labelled so: they prove only what they check), and their run.
  */
 export function RepairTurnAnswer({ turn, testRun }: { turn: ThreadTurn; testRun: RepairRunResult }) {
-  const language = repairLanguageOf(turn.language);
+  const language = runnableLanguage(turn.language);
   const parsed = language ? parseRepairAnswer(turn.output, language) : null;
   const codeLanguage = toCodeLanguage(turn.language);
   return (
