@@ -3,7 +3,7 @@ import type { GenerationEvent, RepairedEvent } from '../../shared/generation.sch
 import { parseRepairAnswer } from '../../shared/repair/repair-format.js';
 import type { RepairRunResult } from '../../shared/repair/repair.schemas.js';
 import { runnableLanguage } from '../../shared/run.js';
-import { replayEvents } from './run-replay.js';
+import { replayEvents, startEventOf } from './run-replay.js';
 import type { NumberedEvent, RunReader } from './run-registry.js';
 
 /**
@@ -85,7 +85,7 @@ export function repairReplayEvents(
 ): NumberedEvent[] {
   const rounds = roundsOf(first, turns);
   const last = rounds[rounds.length - 1] as PromptRecord;
-  const events: GenerationEvent[] = [replayEvents(first)[0]?.event as GenerationEvent];
+  const events: GenerationEvent[] = [startEventOf(first)];
   rounds.forEach((round, i) => {
     events.push({ event: 'round', data: { round: i, id: round.id, parentId: round.parentId } });
     if (round.output.length > 0) {
