@@ -1,4 +1,6 @@
+import { performance } from 'node:perf_hooks';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FOREIGN_CHECK_MS } from '../../src/server/store/sqlite/sqlite-row-cache.js';
 import { apiClient, type ApiClient, type Json } from '../helpers/http.js';
 import { secret } from '../helpers/secrets.js';
 import { useServerProcesses } from '../helpers/server-process.js';
@@ -58,6 +60,59 @@ describe('two instances on one store', () => {
     ).toBe(200);
     expect((await b.get('/api/auth/me', { token: userToken })).status).toBe(401);
     expect((await signIn(b, userSide.account)).body.error.code).toBe('account_disabled');
+  });
+});
+
+/**
+ * Resolves once FOREIGN_CHECK_MS have passed since `since` (performance.now()):
+ * an instance may answer from rows it keeps for that long after its last check
+ * for other processes' commits, which came before the answer read at `since`.
+ */
+async function pastTheCheckWindow(since: number): Promise<void> {
+  while (performance.now() - since <= FOREIGN_CHECK_MS) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('a session ended by another instance or another program', () => {
+  it('stops working at once on the instance that had it in memory (issue 13: sessions kept in memory)', async () => {
+    const { servers: started, file } = await servers.startOnOneStore(dir.path, ['ended-a', 'ended-b']);
+    const [a, b] = started.map((server) => apiClient(server.url)) as [ApiClient, ApiClient];
+    const { account } = await register(a);
+    /** Signs in on A and uses the session there twice, so A keeps it; the time A's last answer came. */
+    const keptOnA = async () => {
+      const token = secret(String((await signIn(a, account)).body.accessToken));
+      expect((await a.get('/api/auth/me', { token })).status).toBe(200);
+      expect((await a.get('/api/auth/me', { token })).status).toBe(200);
+      return { token, since: performance.now() };
+    };
+
+    // Signed out on B.
+    const out = await keptOnA();
+    expect((await b.post('/api/auth/logout', undefined, { token: out.token })).status).toBe(204);
+    await pastTheCheckWindow(out.since);
+    expect((await a.get('/api/auth/me', { token: out.token })).status).toBe(401);
+
+    // Every other session ended by a password change on B.
+    const other = await keptOnA();
+    const changer = secret(String((await signIn(b, account)).body.accessToken));
+    const newPassword = 'a brand new passphrase 77';
+    const changed = await b.post(
+      '/api/profile/password',
+      { currentPassword: account.password, newPassword },
+      { token: changer },
+    );
+    expect(changed.status).toBe(200);
+    account.password = newPassword;
+    await pastTheCheckWindow(other.since);
+    expect((await a.get('/api/auth/me', { token: other.token })).status).toBe(401);
+    expect((await a.get('/api/auth/me', { token: changer })).status).toBe(200);
+
+    // Removed by another program writing the file (sqlite3, a script).
+    const removed = await keptOnA();
+    execSqlite(file, 'DELETE FROM sessions');
+    await pastTheCheckWindow(removed.since);
+    expect((await a.get('/api/auth/me', { token: removed.token })).status).toBe(401);
   });
 });
 

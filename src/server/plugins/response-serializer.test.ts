@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { healthResponseSchema } from '../../shared/api.schemas.js';
 import { userEnvelopeSchema } from '../../shared/auth.schemas.js';
 import { responseSerializer } from './response-serializer.js';
+import { keepAnswer } from '../kept-answer.js';
 
 const route = (schema: z.ZodType) => ({ schema, method: 'GET', url: '/api/x', httpStatus: '200' });
 
@@ -44,5 +45,22 @@ describe('responseSerializer', () => {
       '{"at":"2026-11-28T10:00:00.000Z"}',
     );
     expect(parse).toHaveBeenCalledTimes(1);
+  });
+
+  it('writes a kept answer once per route and sends the same text after; other answers every time', () => {
+    const schema = z.object({ user: z.object({ id: z.string(), username: z.string() }) });
+    const parse = vi.spyOn(schema, 'safeParse');
+    const serialize = responseSerializer(route(schema));
+    const kept = keepAnswer({ user: { ...user } });
+    const first = serialize(kept);
+    expect(serialize(kept)).toBe(first);
+    expect(JSON.parse(first)).toEqual({ user: { id: 'u1', username: 'ada' } });
+    expect(parse).toHaveBeenCalledTimes(1);
+    const fresh = { user: { ...user } };
+    serialize(fresh);
+    serialize(fresh);
+    expect(parse).toHaveBeenCalledTimes(3);
+    // Another route writes the same kept object by its own schema.
+    expect(JSON.parse(responseSerializer(route(userEnvelopeSchema))(kept))).toEqual({ user });
   });
 });

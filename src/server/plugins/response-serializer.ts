@@ -1,5 +1,6 @@
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isKeptAnswer } from '../kept-answer.js';
 
 /**
  * The serializer of API answers: fastify-type-provider-zod's (the answer is
@@ -10,6 +11,10 @@ import { z } from 'zod';
  * give the same result for every schema without a codec, and no response
  * schema has one; an answer parse refuses (a codec's output type, or an
  * invalid answer) goes to encode, which writes it or throws as before.
+ *
+ * An answer a service keeps and sends again unchanged (keepAnswer: the
+ * cached first page of History) is written once per route and its JSON
+ * reused, as long as the object lives.
  */
 export const responseSerializer: typeof serializerCompiler = (route) => {
   const encode = serializerCompiler(route);
@@ -17,8 +22,20 @@ export const responseSerializer: typeof serializerCompiler = (route) => {
   if (!(schema instanceof z.ZodType)) {
     return encode;
   }
-  return (data) => {
+  const write = (data: unknown): string => {
     const parsed = schema.safeParse(data);
     return parsed.success ? JSON.stringify(parsed.data) : encode(data);
+  };
+  const written = new WeakMap<object, string>();
+  return (data) => {
+    if (!isKeptAnswer(data)) {
+      return write(data);
+    }
+    let json = written.get(data);
+    if (json === undefined) {
+      json = write(data);
+      written.set(data, json);
+    }
+    return json;
   };
 };

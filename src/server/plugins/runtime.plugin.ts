@@ -77,7 +77,7 @@ export function setRuntimeFileHeaders(reply: FastifyReply, relative: string, app
   reply.header('access-control-allow-origin', '*');
   reply.header('cross-origin-resource-policy', 'cross-origin');
   if (relative.replace(/\.(br|gz)$/, '') === 'sandbox.html') {
-    reply.raw.removeHeader('x-frame-options');
+    reply.removeHeader('x-frame-options');
     reply.header('content-security-policy', sandboxPolicy(appOrigins(reply.request, appUrl)));
   }
 }

@@ -48,7 +48,7 @@ export function isCrossOrigin(request: FastifyRequest, allowedOrigins: ReadonlyS
  * never change per request (no CSP nonces, no per-route settings), so
  * Helmet runs once here, on a throwaway instance, and the result is reused.
  */
-export async function helmetHeaders(options: FastifyHelmetOptions): Promise<[string, string][]> {
+export async function helmetHeaders(options: FastifyHelmetOptions): Promise<Record<string, string>> {
   const probe = Fastify({ logger: false });
   await probe.register(helmet, options);
   probe.get('/', async () => '');
@@ -57,9 +57,11 @@ export async function helmetHeaders(options: FastifyHelmetOptions): Promise<[str
   bare.get('/', async () => '');
   const plain = await bare.inject({ method: 'GET', url: '/' });
   await Promise.all([probe.close(), bare.close()]);
-  return Object.entries(res.headers)
-    .filter(([name]) => !(name in plain.headers))
-    .map(([name, value]) => [name, String(value)]);
+  return Object.fromEntries(
+    Object.entries(res.headers)
+      .filter(([name]) => !(name in plain.headers))
+      .map(([name, value]) => [name, String(value)]),
+  );
 }
 
 /**
@@ -140,10 +142,10 @@ export const securityPlugin = fp<SecurityOptions>(
     const allowed = new Set([new URL(opts.appUrl).origin, ...opts.corsOrigins]);
     // One synchronous hook for both: every hook and every promise is paid on every request.
     app.addHook('onRequest', (request, reply, done) => {
-      // On the raw response, as Helmet does, so streamed (hijacked) replies carry them too.
-      for (const [name, value] of isApiAnswer(request.url) ? apiHeaders : pageHeaders) {
-        reply.raw.setHeader(name, value);
-      }
+      // Fastify's headers, written with the answer's own in one writeHead: a header set on the raw
+      // response instead sends every header of the answer through Node's slower setHeader path.
+      // Streamed (hijacked) replies copy them (reply.getHeaders(), see routes/sse.ts).
+      reply.headers(isApiAnswer(request.url) ? apiHeaders : pageHeaders);
       if (isCrossOrigin(request, allowed)) {
         request.log.warn(
           { origin: request.headers.origin, secFetchSite: request.headers['sec-fetch-site'] },

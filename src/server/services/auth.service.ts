@@ -50,7 +50,7 @@ export interface LoginResult {
 
 export interface Authenticated {
   user: User;
-  session: SessionRecord;
+  session: Readonly<SessionRecord>;
 }
 
 /** Sessions are touched at most this often, to spare a write per request. */
@@ -71,6 +71,13 @@ export function toPublicUser(user: UserRecord): User {
 
 /** Registration, sign-in, sessions and sign-out. */
 export class AuthService {
+  /**
+   * The public view of each user record the store hands out again (SQLite
+   * keeps a signed-in session's records in memory): made once per record,
+   * not on every request. Frozen, as the records are.
+   */
+  private readonly publicUsers = new WeakMap<Readonly<UserRecord>, User>();
+
   constructor(private readonly deps: AuthServiceDeps) {}
 
   /** Creates the account; `access` is what the registration policy decided (admin.service.ts). */
@@ -205,11 +212,16 @@ export class AuthService {
       await this.deps.store.sessions.revoke(session.id);
       throw new UnauthenticatedError(MESSAGES.sessionExpired);
     }
+    let publicUser = this.publicUsers.get(user);
+    if (!publicUser) {
+      publicUser = Object.freeze(toPublicUser(user));
+      this.publicUsers.set(user, publicUser);
+    }
     if (idleFor >= TOUCH_INTERVAL_MS) {
       await this.deps.store.sessions.touch(session.id, now);
-      session.lastUsedAt = now;
+      return { user: publicUser, session: { ...session, lastUsedAt: now } };
     }
-    return { user: toPublicUser(user), session };
+    return { user: publicUser, session };
   }
 
   async logout(auth: Authenticated, client: ClientInfo): Promise<void> {

@@ -1,3 +1,5 @@
+import { keepAnswer } from '../kept-answer.js';
+
 /**
  * The first page of each user's unfiltered history, kept while the store's
  * listing revision for that user (`prompts.listingRevision`) is unchanged.
@@ -8,7 +10,7 @@
  * `max` users the least recently used is dropped (a deleted account's page
  * waits there until then, never served: no session can act for it).
  */
-export class FirstPageCache<Page> {
+export class FirstPageCache<Page extends object> {
   private readonly entries = new Map<string, { revision: number; limit: number; page: Page }>();
 
   constructor(private readonly max = 1_000) {}
@@ -32,7 +34,8 @@ export class FirstPageCache<Page> {
    */
   set(userId: string, revision: number, limit: number, page: Page): void {
     this.entries.delete(userId);
-    this.entries.set(userId, { revision, limit, page });
+    // Kept: frozen, and its JSON written once (see keepAnswer).
+    this.entries.set(userId, { revision, limit, page: keepAnswer(page) });
     if (this.entries.size > this.max) {
       const oldest = this.entries.keys().next();
       if (oldest.done !== true) {

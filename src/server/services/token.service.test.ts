@@ -21,14 +21,14 @@ describe('TokenService', () => {
     expect(await new TokenService(SECRET, clock).verify(token)).toBeNull();
   });
 
-  it('hands out copies: a caller changing the claims does not change the next answer', async () => {
+  it('hands out read-only claims: a caller cannot change the next answer', async () => {
     const clock = new ManualClock();
     const tokens = new TokenService(SECRET, clock);
     const token = await tokens.sign(claims, new Date(clock.now().getTime() + 60_000));
     const first = await tokens.verify(token);
-    if (first) {
-      first.userId = 'someone-else';
-    }
+    expect(() => {
+      (first as { userId: string }).userId = 'someone-else';
+    }).toThrow(TypeError);
     expect(await tokens.verify(token)).toEqual(claims);
   });
 

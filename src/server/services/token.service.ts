@@ -53,20 +53,21 @@ export class TokenService {
       .sign(await this.key);
   }
 
-  /** The claims of a valid token, or null for a forged, malformed or expired one. */
-  async verify(token: string): Promise<TokenClaims | null> {
+  /** The claims of a valid token (read-only), or null for a forged, malformed or expired one. */
+  async verify(token: string): Promise<Readonly<TokenClaims> | null> {
     const known = this.verified.get(token);
     if (known) {
       if (known.expiresAtMs > this.clock.now().getTime()) {
-        return { ...known.claims };
+        return known.claims;
       }
       this.verified.delete(token);
       return null;
     }
     const claims = await this.verifySignature(token);
     if (claims) {
-      this.remember(token, claims.claims, claims.expiresAtMs);
-      return { ...claims.claims };
+      // Frozen: the same object answers every later check of this token.
+      this.remember(token, Object.freeze(claims.claims), claims.expiresAtMs);
+      return claims.claims;
     }
     return null;
   }
@@ -76,7 +77,8 @@ export class TokenService {
    * checked once, so it needs no second HMAC. Verifying costs a WebCrypto
    * job on the thread pool, the largest part of an authenticated request
    * after the session lookup (issue 13). Revocation is unaffected: every
-   * request still reads the session record. At most VERIFIED_MAX tokens are
+   * request still looks its session up in the store (which may answer from
+   * memory, never stale; see SqliteSessions). At most VERIFIED_MAX tokens are
    * kept; the oldest goes first.
    */
   private remember(token: string, claims: TokenClaims, expiresAtMs: number): void {

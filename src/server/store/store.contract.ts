@@ -138,6 +138,58 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.sessions.findWithUser(orphan.id)).toBeNull();
       });
 
+      it('shows every change to a session or its user at the next read (SQLite answers from memory)', async () => {
+        const u = await store.users.create(fixtureUser());
+        const s = fixtureSession(u.id);
+        await store.sessions.create(s);
+        const read = () => store.sessions.findWithUser(s.id);
+        // Each step reads twice first, so an adapter that keeps rows answers the second from memory.
+        const twice = async () => {
+          await read();
+          return read();
+        };
+
+        const later = new Date(t0.getTime() + 60_000);
+        await twice();
+        await store.sessions.touch(s.id, later);
+        expect((await read())?.session.lastUsedAt).toEqual(later);
+
+        await twice();
+        await store.users.updateProfile(u.id, { displayName: 'Renamed' }, later);
+        expect((await read())?.user.displayName).toBe('Renamed');
+
+        await twice();
+        await store.users.updateAccess(u.id, { status: 'disabled' }, later);
+        expect((await read())?.user.status).toBe('disabled');
+        await store.users.updateAccess(u.id, { status: 'active' }, later);
+
+        await twice();
+        await store.users.updatePasswordHash(u.id, 'new-hash', later);
+        expect((await read())?.user.passwordHash).toBe('new-hash');
+
+        await twice();
+        expect(await store.credentials.replacePassword(u.id, 'newer-hash', later)).not.toBeNull();
+        expect(await read()).toBeNull();
+
+        const kept = fixtureSession(u.id);
+        await store.sessions.create(kept);
+        expect(await store.sessions.findWithUser(kept.id)).not.toBeNull();
+        expect(await store.sessions.revoke(kept.id)).toBe(true);
+        expect(await store.sessions.findWithUser(kept.id)).toBeNull();
+
+        const last = fixtureSession(u.id);
+        await store.sessions.create(last);
+        expect(await store.sessions.findWithUser(last.id)).not.toBeNull();
+        expect(await store.sessions.revokeAllForUser(u.id)).toBe(1);
+        expect(await store.sessions.findWithUser(last.id)).toBeNull();
+
+        const beforeDeletion = fixtureSession(u.id);
+        await store.sessions.create(beforeDeletion);
+        expect(await store.sessions.findWithUser(beforeDeletion.id)).not.toBeNull();
+        await store.users.delete(u.id);
+        expect(await store.sessions.findWithUser(beforeDeletion.id)).toBeNull();
+      });
+
       it('revokes every session of a user but the one kept, and no one else’s', async () => {
         const a = await store.users.create(fixtureUser());
         const b = await store.users.create(fixtureUser());

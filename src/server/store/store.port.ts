@@ -89,9 +89,10 @@ export interface SessionRepository {
   /**
    * The session and its user in one call: what every signed-in request needs
    * (one statement instead of two on the request path). Null when either is missing;
-   * expiry is the caller's to check.
+   * expiry is the caller's to check. The records may be shared with other
+   * callers (SQLite keeps them in memory), hence read-only.
    */
-  findWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | null>;
+  findWithUser(id: string): Promise<{ session: Readonly<SessionRecord>; user: Readonly<UserRecord> } | null>;
   /** Records use of the session at `at`. */
   touch(id: string, at: Date): Promise<void>;
   /** Deletes one session; false when it did not exist. */

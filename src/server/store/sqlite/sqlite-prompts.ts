@@ -13,6 +13,7 @@ import type {
   PromptSummaryPage,
 } from '../store.port.js';
 import { SqlitePromptFilter } from './sqlite-prompt-filter.js';
+import { RowCache, type ChangeWatch } from './sqlite-row-cache.js';
 
 export interface PromptRow {
   id: string;
@@ -165,6 +166,8 @@ export class SqlitePrompts implements PromptRepository {
   private readonly deleteOne;
   private readonly deleteAll;
   private readonly revision;
+  /** Listing revisions read lately: a cached history page is checked without reading SQLite (see ChangeWatch). */
+  private readonly revisions: RowCache<{ revision: number }>;
   private readonly deleteEmptyThread;
   private readonly deleteThreads;
   private readonly byThread;
@@ -177,8 +180,16 @@ export class SqlitePrompts implements PromptRepository {
 
   constructor(
     private readonly db: Database.Database,
+    watch: ChangeWatch,
     commonMatches = COMMON_MATCHES,
   ) {
+    this.revisions = new RowCache(watch);
+    watch.onRowChange(
+      { table: 'listing_revisions', inserted: 'NEW.user_id', old: 'OLD.user_id' },
+      (userId) => {
+        this.revisions.forget(String(userId));
+      },
+    );
     this.filter = new SqlitePromptFilter(db, commonMatches);
     this.insert = db.prepare(INSERT_PROMPT);
     this.update = db.prepare(
@@ -289,8 +300,14 @@ export class SqlitePrompts implements PromptRepository {
   }
 
   async listingRevision(userId: string): Promise<number> {
+    const kept = this.revisions.get(userId);
+    if (kept) {
+      return kept.revision;
+    }
     // Kept by triggers on prompts (migration 10): one primary-key read.
-    return this.revision.get(userId) ?? 0;
+    const revision = this.revision.get(userId) ?? 0;
+    this.revisions.set(userId, { revision });
+    return revision;
   }
 
   async listThread(userId: string, threadId: string): Promise<PromptRecord[]> {

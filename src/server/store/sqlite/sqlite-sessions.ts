@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { SessionRecord, SessionRepository, UserRecord } from '../store.port.js';
 import { toUser } from './sqlite-users.js';
+import { RowCache, type ChangeWatch } from './sqlite-row-cache.js';
+
+/** A session with its user, as findWithUser answers. */
+type SessionWithUser = { session: SessionRecord; user: UserRecord };
 
 interface SessionRow {
   id: string;
@@ -40,7 +44,7 @@ const WITH_USER = `SELECT s.id, s.user_id, s.created_at, s.last_used_at, s.expir
     u.role, u.status, u.last_sign_in_at
   FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`;
 
-function withUserRecords(r: WithUserRow): { session: SessionRecord; user: UserRecord } {
+function withUserRecords(r: WithUserRow): SessionWithUser {
   const session = toSession({
     id: r[0],
     user_id: r[1],
@@ -76,8 +80,22 @@ export class SqliteSessions implements SessionRepository {
   private readonly activeForUser;
   private readonly deleteExpired;
   private readonly allForUser;
+  /**
+   * The rows of sessions read lately (issue 13): a signed-in request usually
+   * reads no SQLite. Exact for this process (this connection's triggers
+   * forget a session when it or its user changes); another process's change
+   * is seen within 1 ms (see ChangeWatch).
+   */
+  private readonly cache: RowCache<SessionWithUser>;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, watch: ChangeWatch) {
+    this.cache = new RowCache(watch);
+    watch.onRowChange({ table: 'sessions', inserted: 'NEW.id', old: 'OLD.id' }, (id) => {
+      this.cache.forget(String(id));
+    });
+    watch.onRowChange({ table: 'users', inserted: 'NEW.id', old: 'OLD.id' }, (userId) => {
+      this.cache.forgetGroup(String(userId));
+    });
     this.insert = db.prepare(
       `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, ip, user_agent)
        VALUES (@id, @userId, @createdAt, @lastUsedAt, @expiresAt, @ip, @userAgent)`,
@@ -114,9 +132,21 @@ export class SqliteSessions implements SessionRepository {
     return row ? toSession(row) : null;
   }
 
-  async findWithUser(id: string): Promise<{ session: SessionRecord; user: UserRecord } | null> {
+  /** Frozen records, from the cache when it has them, else from the table (a missing session is never kept). */
+  async findWithUser(id: string): Promise<SessionWithUser | null> {
+    const cached = this.cache.get(id);
+    if (cached) {
+      return cached;
+    }
     const row = this.withUser.get(id);
-    return row ? withUserRecords(row) : null;
+    if (!row) {
+      return null;
+    }
+    const found = withUserRecords(row);
+    Object.freeze(found.session);
+    Object.freeze(found.user);
+    this.cache.set(id, found, found.user.id);
+    return found;
   }
 
   async touch(id: string, at: Date): Promise<void> {

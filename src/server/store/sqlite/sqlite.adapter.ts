@@ -19,6 +19,7 @@ import { SqliteUsage } from './sqlite-usage.js';
 import { SqliteBulk } from './sqlite-bulk.js';
 import { SqliteResets } from './sqlite-resets.js';
 import { SqliteSessions } from './sqlite-sessions.js';
+import { ChangeWatch } from './sqlite-row-cache.js';
 import { SqliteThreads } from './sqlite-threads.js';
 import { SqliteUsers } from './sqlite-users.js';
 
@@ -78,6 +79,8 @@ export interface SqliteStoreOptions {
    * benches that seed thousands of records do not fsync each one.
    */
   durableWrites?: boolean;
+  /** How long one `PRAGMA data_version` reading vouches for the caches of sessions and revisions (ChangeWatch, default 1 ms). */
+  foreignCheckMs?: number;
 }
 
 /** Repositories whose writes are fsynced before they are acknowledged (issue 13, finding 3). */
@@ -138,12 +141,14 @@ export class SqliteStore implements Store {
     private readonly db: Database.Database,
     options: SqliteStoreOptions,
   ) {
+    // One per connection: the caches of sessions and listing revisions share its data_version reading.
+    const watch = new ChangeWatch(db, { foreignCheckMs: options.foreignCheckMs });
     this.users = new SqliteUsers(db);
-    this.sessions = new SqliteSessions(db);
+    this.sessions = new SqliteSessions(db, watch);
     this.passwordResets = new SqliteResets(db);
     this.credentials = new SqliteCredentials(db);
     this.activity = new SqliteActivity(db);
-    this.prompts = new SqlitePrompts(db, options.commonSearchMatches);
+    this.prompts = new SqlitePrompts(db, watch, options.commonSearchMatches);
     this.threads = new SqliteThreads(db, options.commonSearchMatches ?? COMMON_MATCHES);
     this.outbox = new SqliteOutbox(db);
     this.repairs = new SqliteRepairs(db);
@@ -261,12 +266,19 @@ function guardStore(store: SqliteStore, db: Database.Database, options: SqliteSt
     },
   };
   const guarded = new Map<PropertyKey, unknown>();
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
     get(target, prop) {
       const member: unknown = Reflect.get(target, prop, target);
       if (typeof member === 'function') {
-        // The store's own methods (ping, close ...) see the bare store and its private members.
-        return (member as (...args: unknown[]) => unknown).bind(target);
+        // The store's own methods (ping, close ...) see the bare store and its private members;
+        // bound once, not on every call (health calls ping on every request).
+        let method = bound.get(prop);
+        if (method === undefined) {
+          method = (member as (...args: unknown[]) => unknown).bind(target);
+          bound.set(prop, method);
+        }
+        return method;
       }
       if (typeof prop !== 'string' || typeof member !== 'object' || member === null || member === db) {
         return member;
