@@ -266,17 +266,18 @@ function guardStore(store: SqliteStore, db: Database.Database, options: SqliteSt
     },
   };
   const guarded = new Map<PropertyKey, unknown>();
-  const bound = new Map<PropertyKey, unknown>();
+  // By the method itself, not its name: a test may replace a method (vi.spyOn) after the first call.
+  const bound = new WeakMap<object, unknown>();
   return new Proxy(store, {
     get(target, prop) {
       const member: unknown = Reflect.get(target, prop, target);
       if (typeof member === 'function') {
         // The store's own methods (ping, close ...) see the bare store and its private members;
         // bound once, not on every call (health calls ping on every request).
-        let method = bound.get(prop);
+        let method = bound.get(member);
         if (method === undefined) {
           method = (member as (...args: unknown[]) => unknown).bind(target);
-          bound.set(prop, method);
+          bound.set(member, method);
         }
         return method;
       }
