@@ -4,6 +4,10 @@ import { StoreHealth } from '../services/store-health.service.js';
 import type { Store } from '../store/store.port.js';
 import type { TunnelState } from '../../shared/api.schemas.js';
 import { errorResponses } from './schemas.js';
+import { keepAnswer } from '../kept-answer.js';
+
+/** The usual answer, one object written once (keepAnswer): health is the most frequent request. */
+const OK = keepAnswer({ status: 'ok' as const });
 
 /**
  * GET /api/health: 200 `{status: "ok"}` once the store answers and can take
@@ -30,6 +34,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{
     async () => {
       await store.ping();
       const condition = await health.condition();
+      if (!condition && tunnel === undefined) {
+        return OK;
+      }
       const link = tunnel === undefined ? {} : { tunnel: tunnel.state() };
       return condition
         ? { status: 'degraded' as const, store: condition, ...link }
