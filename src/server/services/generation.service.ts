@@ -352,11 +352,18 @@ export class GenerationService {
         this.deps.models.providerFor(spec.plan.model).admit?.(spec.plan.model);
         await this.limiter.begin(record.id, spec.userId, spec.groupId);
         this.running.set(record.id, state);
-        await this.threads.save(record);
-        await store.prompts.create(record);
-        await store.instances.claimRun(record.id, this.instanceId);
-        const details = { promptId: record.id, kind: spec.kind, modelId: spec.plan.model.id };
-        await this.deps.activity.record(spec.userId, 'generation', client, details);
+        try {
+          await this.threads.save(record);
+          await store.prompts.create(record);
+          await store.instances.claimRun(record.id, this.instanceId);
+          const details = { promptId: record.id, kind: spec.kind, modelId: spec.plan.model.id };
+          await this.deps.activity.record(spec.userId, 'generation', client, details);
+        } catch (error) {
+          // The round never starts, so the loop will not release it: give its slot back here.
+          this.running.delete(record.id);
+          await this.limiter.end(record.id);
+          throw error;
+        }
       },
       release: (id) => {
         this.running.delete(id);

@@ -112,6 +112,37 @@ describe('Test and fix in the generation service', () => {
     expect(all.find((e) => e.event === 'repaired')?.data).toEqual({ status: 'passed', fixes: 1 });
   });
 
+  it("gives a later round's running slot back when storing its turn fails", async () => {
+    const clock = new ManualClock(T0);
+    /** The activity log, failing its second entry: the one that admits the fix round. */
+    class FailingOnSecond extends ActivityLog {
+      private entries = 0;
+      override async record(...args: Parameters<ActivityLog['record']>): ReturnType<ActivityLog['record']> {
+        this.entries += 1;
+        if (this.entries === 2) {
+          throw new Error('the disk went away');
+        }
+        return super.record(...args);
+      }
+    }
+    const generation = new GenerationService({
+      store,
+      models: new ModelRegistry(CATALOGUE, { 'openai-compatible': scripted([ANSWER, ANSWER, ANSWER]) }),
+      activity: new FailingOnSecond(store, clock),
+      clock,
+      limits: { perMinute: 100, runningPerUser: 1 },
+      log,
+      tests: { run: () => Promise.resolve(FAILED) },
+    });
+    const all = await events(generation);
+    expect(names(all)).toEqual(['start', 'round', 'run', 'error']);
+    // One running generation a user: the next one starts, so the failed round's slot was given back.
+    const body = { prompt: 'add', language: 'javascript' as const };
+    await expect(generation.startGenerate(userId, body, client)).resolves.toMatchObject({
+      modelId: 'chat-a',
+    });
+  });
+
   it('ends with the model error when a later round fails, the answered rounds kept with their runs', async () => {
     const provider = scripted([ANSWER, new ProviderError('The model server failed.')]);
     const all = await events(service(provider, { run: () => Promise.resolve(FAILED) }));
