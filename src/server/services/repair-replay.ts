@@ -1,7 +1,7 @@
 import type { PromptRecord, Store } from '../store/store.port.js';
 import type { GenerationEvent, RepairedEvent } from '../../shared/generation.schemas.js';
 import { parseRepairAnswer } from '../../shared/repair/repair-format.js';
-import type { RepairRunResult } from '../../shared/repair/repair.schemas.js';
+import { repairRoundKind, type RepairRunResult } from '../../shared/repair/repair.schemas.js';
 import { runnableLanguage } from '../../shared/run.js';
 import { replayEvents, startEventOf } from './run-replay.js';
 import type { NumberedEvent, RunReader } from './run-registry.js';
@@ -31,7 +31,7 @@ export function roundsOf(first: PromptRecord, turns: readonly PromptRecord[]): P
   const rounds = [first];
   for (;;) {
     const last = rounds[rounds.length - 1] as PromptRecord;
-    const next = turns.find((t) => t.parentId === last.id && t.params['repairRound'] === true);
+    const next = turns.find((t) => t.parentId === last.id && repairRoundKind(t.params) !== null);
     if (next === undefined || rounds.includes(next)) {
       return rounds;
     }

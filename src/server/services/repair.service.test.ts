@@ -215,6 +215,11 @@ describe('Test and fix in the generation service', () => {
     expect(names(all)).toEqual(['start', 'round', 'round', 'run', 'repaired', 'done']);
     expect(all.find((e) => e.event === 'repaired')?.data).toEqual({ status: 'passed', fixes: 0 });
     expect(provider.requests).toHaveLength(2);
+    // The reminder is stored as such, so History does not count it as a fix.
+    const reminder = all.filter((e) => e.event === 'round').map((e) => e.data as { id: string })[1];
+    expect((await store.prompts.findById(reminder?.id ?? ''))?.params).toMatchObject({
+      repairRound: 'format',
+    });
   });
 
   it('Stop at another instance on the same store stops the round being answered', async () => {

@@ -14,7 +14,7 @@ import {
   type RepairStep,
 } from '../../shared/repair/repair-loop.js';
 import { MESSAGES } from '../../shared/messages.js';
-import type { RepairLanguage } from '../../shared/repair/repair.schemas.js';
+import type { RepairLanguage, RepairTurnKind } from '../../shared/repair/repair.schemas.js';
 import { planGenerate, type GenerationPlan, type PriorTurn } from './generation-plan.js';
 import { resultOfRecord } from './run-replay.js';
 import { streamTurn, type TurnStreamDeps } from './turn-stream.js';
@@ -120,7 +120,13 @@ class EventQueue {
 }
 
 /** The record of a later round: a turn after `parent`, sent `turn` (a fix or format request). */
-function roundRecord(first: PromptRecord, parent: PromptRecord, turn: string, createdAt: Date): PromptRecord {
+function roundRecord(
+  first: PromptRecord,
+  parent: PromptRecord,
+  turn: string,
+  kind: 'fix' | 'format',
+  createdAt: Date,
+): PromptRecord {
   // repairRounds marks the run's first turn only (repair-replay.ts).
   const { repairRounds: _first, ...params } = first.params;
   return {
@@ -128,7 +134,8 @@ function roundRecord(first: PromptRecord, parent: PromptRecord, turn: string, cr
     id: randomUUID(),
     parentId: parent.id,
     input: turn,
-    params: { ...params, repairRound: true },
+    // Which later turn this is (repairRoundKind): History counts fixes, not format reminders.
+    params: { ...params, repairRound: kind },
     createdAt,
     ...runningOutcome(first.language),
   };
@@ -205,13 +212,24 @@ async function driveLoop(
     }
   };
 
-  const ask = async (turn: string, history: RepairHistoryTurn[]): Promise<string> => {
+  const ask = async (
+    turn: string,
+    history: RepairHistoryTurn[],
+    _signal: AbortSignal,
+    kind: RepairTurnKind,
+  ): Promise<string> => {
     const round = loop.index;
     loop.index += 1;
     let record = spec.record;
     let plan = spec.plan;
     if (round > 0 && loop.last !== null) {
-      record = roundRecord(spec.record, loop.last, turn, host.turns.clock.now());
+      record = roundRecord(
+        spec.record,
+        loop.last,
+        turn,
+        kind === 'format' ? 'format' : 'fix',
+        host.turns.clock.now(),
+      );
       const loopTurns = history.map((h) => ({
         kind: 'generate' as const,
         input: h.request,

@@ -9,7 +9,7 @@ import {
   type RepairRunInput,
   type RepairStep,
 } from './repair-loop.js';
-import type { RepairRunResult } from './repair.schemas.js';
+import type { RepairRunResult, RepairTurnKind } from './repair.schemas.js';
 
 /** An answer in the format. */
 const answer = (code: string, tests = 'assert add(2, 3) == 5'): string =>
@@ -19,11 +19,16 @@ const RIGHT = 'def add(a, b):\n    return a + b';
 
 /** A model that answers from a script, one answer per turn, and records what it was sent. */
 function scriptedModel(answers: string[]) {
-  const turns: { turn: string; history: RepairHistoryTurn[] }[] = [];
+  const turns: { turn: string; history: RepairHistoryTurn[]; kind: RepairTurnKind }[] = [];
   return {
     turns,
-    ask: (turn: string, history: RepairHistoryTurn[]): Promise<string> => {
-      turns.push({ turn, history });
+    ask: (
+      turn: string,
+      history: RepairHistoryTurn[],
+      _signal: AbortSignal,
+      kind: RepairTurnKind,
+    ): Promise<string> => {
+      turns.push({ turn, history, kind });
       const next = answers[turns.length - 1];
       return next === undefined
         ? Promise.reject(new Error('the script has no more answers'))
@@ -74,7 +79,9 @@ describe('runRepairLoop', () => {
       onStep: (step) => steps.push(step),
     });
     expect(result.outcome).toEqual({ status: 'passed', fixes: 0 });
-    expect(model.turns).toEqual([{ turn: firstTurnRequest('Write add(a, b).', 'python'), history: [] }]);
+    expect(model.turns).toEqual([
+      { turn: firstTurnRequest('Write add(a, b).', 'python'), history: [], kind: 'first' },
+    ]);
     expect(runner.programs).toEqual([`${RIGHT}\n\n# tests\nassert add(2, 3) == 5\n`]);
     expect(steps.map((s) => s.type)).toEqual(['round', 'run', 'outcome']);
     expect(result.rounds).toHaveLength(1);
@@ -89,6 +96,7 @@ describe('runRepairLoop', () => {
     expect(result.outcome).toEqual({ status: 'passed', fixes: 2 });
     expect(result.rounds.map((r) => r.kind)).toEqual(['first', 'fix', 'fix']);
     expect(result.rounds.map((r) => r.run?.status)).toEqual(['failed', 'failed', 'passed']);
+    expect(model.turns.map((t) => t.kind)).toEqual(['first', 'fix', 'fix']);
     const second = model.turns[1];
     expect(second?.turn).toContain('Running the code with your tests failed.');
     expect(second?.turn).toContain('AssertionError');
@@ -171,6 +179,8 @@ describe('runRepairLoop', () => {
     const model = scriptedModel(['```python\n' + RIGHT + '\n```', answer(RIGHT)]);
     const result = await loopOn(model, { rounds: 1 });
     expect(model.turns[1]?.turn).toBe(formatTurnRequest('no-tests', 'python'));
+    // The model is asked with the turn's kind, which the server stores with the turn.
+    expect(model.turns.map((t) => t.kind)).toEqual(['first', 'format']);
     expect(result.rounds.map((r) => [r.kind, r.problem])).toEqual([
       ['first', 'no-tests'],
       ['format', null],

@@ -57,7 +57,12 @@ export interface RepairLoopOptions {
    * first) and returns the model's whole answer. It should stop when
    * `signal` aborts; the loop stops waiting for it at once anyway.
    */
-  ask: (turn: string, history: RepairHistoryTurn[], signal: AbortSignal) => Promise<string>;
+  ask: (
+    turn: string,
+    history: RepairHistoryTurn[],
+    signal: AbortSignal,
+    kind: RepairTurnKind,
+  ) => Promise<string>;
   /** Runs code + tests in a sandbox. Should stop when `signal` aborts; the loop stops waiting at once. */
   run: (input: RepairRunInput, signal: AbortSignal) => Promise<RepairRunResult>;
   language: RepairLanguage;
@@ -111,7 +116,7 @@ export async function runRepairLoop(options: RepairLoopOptions): Promise<RepairL
   let reminded = false;
   try {
     for (;;) {
-      const answer = await unlessStopped(() => options.ask(turn, [...history], signal), signal);
+      const answer = await unlessStopped(() => options.ask(turn, [...history], signal, kind), signal);
       history.push({ request: turn, answer });
       const parsed = parseRepairAnswer(answer, language);
       const round: RepairRound = {

@@ -52,6 +52,20 @@ export type RepairParseProblem = z.infer<typeof repairParseProblemSchema>;
 export const repairTurnKindSchema = z.enum(['first', 'fix', 'format']);
 export type RepairTurnKind = z.infer<typeof repairTurnKindSchema>;
 
+/**
+ * The kind of a stored later turn of a Test and fix run, from its
+ * `params.repairRound`: 'fix' (a failure sent back) or 'format' (a reminder
+ * of the answer format). Turns stored before the kind was kept say `true`
+ * and count as fixes, as they were shown then. Null for every other turn.
+ */
+export function repairRoundKind(params: Readonly<Record<string, unknown>>): 'fix' | 'format' | null {
+  const value = params['repairRound'];
+  if (value === 'fix' || value === 'format') {
+    return value;
+  }
+  return value === true ? 'fix' : null;
+}
+
 /** One turn of the loop: what was sent, what the model answered, what was read from it and how its run went. */
 export const repairRoundSchema = z.object({
   /** 0 for the first turn, then 1, 2 ... in the order sent. */

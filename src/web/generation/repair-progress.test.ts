@@ -77,6 +77,21 @@ describe('the words of the end', () => {
         { ...fix, testRun: PASSED },
       ])?.text,
     ).toBe('Passed its own tests after 2 fixes');
+    // A format reminder is a round of the loop but no fix, as the live view counts it; turns stored
+    // before the kind was kept (`true`) count as fixes.
+    const reminder = { status: 'completed', params: { repairRound: 'format' } };
+    const keptFix = { status: 'completed', params: { repairRound: 'fix' } };
+    expect(summaryOfTurns([user, { ...reminder, testRun: PASSED }])?.text).toBe(
+      summaryOfOutcome({ status: 'passed', fixes: 0 }).text,
+    );
+    expect(
+      summaryOfTurns([
+        { ...user, testRun: FAILED },
+        reminder,
+        { ...keptFix, testRun: FAILED },
+        { ...fix, testRun: PASSED },
+      ])?.text,
+    ).toBe('Passed its own tests after 2 fixes');
     expect(
       summaryOfTurns([
         { ...user, testRun: PASSED },

@@ -1,6 +1,6 @@
 import type { RepairedEvent } from '../../shared/generation.schemas';
 import { MESSAGES } from '../../shared/messages';
-import type { RepairRunResult } from '../../shared/repair/repair.schemas';
+import { repairRoundKind, type RepairRunResult } from '../../shared/repair/repair.schemas';
 import { runnableLanguage } from '../../shared/run';
 import type { ModelListing } from '../api/generation.api';
 
@@ -167,7 +167,7 @@ export interface SummaryTurn {
 
 /** Whether a stored turn is a fix (or format) round the loop sent, not a request the user wrote. */
 export function isRepairRound(turn: { params: Record<string, unknown> }): boolean {
-  return turn.params['repairRound'] === true;
+  return repairRoundKind(turn.params) !== null;
 }
 
 /**
@@ -180,12 +180,13 @@ export function summaryOfTurns(chain: readonly SummaryTurn[]): RepairSummary | n
   if (last?.testRun === undefined) {
     return null;
   }
+  // Fix rounds only: a format reminder is a round of the loop but not a fix (as the live view counts).
   let count = 0;
   for (const turn of [...chain].reverse()) {
     if (!isRepairRound(turn)) {
       break;
     }
-    count += 1;
+    count += repairRoundKind(turn.params) === 'fix' ? 1 : 0;
   }
   const run = last.testRun;
   if (run.status === 'passed') {

@@ -61,7 +61,7 @@ export function liveTurnOf(
         : snapshot.status === 'stopped'
           ? ('cancelled' as const)
           : ('failed' as const),
-    params: round && round.round > 0 ? { ...stored?.params, repairRound: true } : (stored?.params ?? {}),
+    params: round && round.round > 0 ? { repairRound: true, ...stored?.params } : (stored?.params ?? {}),
     sections: snapshot.result?.sections ?? null,
     error: snapshot.error ? { code: snapshot.error.code, message: snapshot.error.message } : null,
     usage: { promptTokens: null, completionTokens: null },

@@ -22,6 +22,12 @@ describe('a record’s settings', () => {
       'Max tokens: 256',
       'Test and fix: A later round: the loop’s request after the answer before',
     ]);
+    expect(settings({ repairRound: 'fix' })).toEqual([
+      'Test and fix: A later round: the loop’s request after the answer before',
+    ]);
+    expect(settings({ repairRound: 'format' })).toEqual([
+      'Test and fix: A later round: a reminder of the answer format, after an answer that could not be read',
+    ]);
     const html = renderToStaticMarkup(createElement(RecordParams, { params: { repairRounds: 3 } }));
     expect(html).not.toMatch(/repairRound/);
   });

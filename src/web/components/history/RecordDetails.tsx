@@ -90,8 +90,11 @@ function formatParam(value: unknown, name: string): string {
   if (name === 'repairRounds' && typeof value === 'number') {
     return repairRoundsText(value);
   }
-  if (name === 'repairRound' && value === true) {
+  if (name === 'repairRound' && (value === true || value === 'fix')) {
     return 'A later round: the loop’s request after the answer before';
+  }
+  if (name === 'repairRound' && value === 'format') {
+    return 'A later round: a reminder of the answer format, after an answer that could not be read';
   }
   if (Array.isArray(value)) {
     return value.length === 0 ? 'None' : value.map((item) => JSON.stringify(item)).join(', ');
