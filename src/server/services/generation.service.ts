@@ -304,8 +304,7 @@ export class GenerationService {
         modelId: spec.plan.model.id,
       });
     } catch (error) {
-      this.running.delete(spec.record.id);
-      void this.limiter.end(spec.record.id);
+      this.releaseRun(spec.record.id);
       throw error;
     }
     const live = this.live.add(spec.record.id, spec.userId, () => {
@@ -337,6 +336,12 @@ export class GenerationService {
     };
   }
 
+  /** A run (or a round) of this instance is over, or never started: its entry and its running slot go. */
+  private releaseRun(id: string): void {
+    this.running.delete(id);
+    void this.limiter.end(id);
+  }
+
   /** What a Test and fix run of `spec` uses of this service: each later round is admitted as a generation. */
   private repairHost(spec: RunSpec, state: RunState, client: ClientInfo, tests: RepairTests): RepairHost {
     const { store, models, log } = this.deps;
@@ -360,14 +365,12 @@ export class GenerationService {
           await this.deps.activity.record(spec.userId, 'generation', client, details);
         } catch (error) {
           // The round never starts, so the loop will not release it: give its slot back here.
-          this.running.delete(record.id);
-          await this.limiter.end(record.id);
+          this.releaseRun(record.id);
           throw error;
         }
       },
       release: (id) => {
-        this.running.delete(id);
-        void this.limiter.end(id);
+        this.releaseRun(id);
       },
     };
   }
@@ -396,8 +399,7 @@ export class GenerationService {
       state.failure = ended.typed;
       yield { event: 'error', data: ended.event };
     } finally {
-      this.running.delete(spec.record.id);
-      void this.limiter.end(spec.record.id);
+      this.releaseRun(spec.record.id);
       // A consumer that stops reading (client gone) ends up here too: stop the model.
       state.controller.abort();
     }
