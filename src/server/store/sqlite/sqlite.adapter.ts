@@ -79,8 +79,6 @@ export interface SqliteStoreOptions {
    * benches that seed thousands of records do not fsync each one.
    */
   durableWrites?: boolean;
-  /** How long one `PRAGMA data_version` reading vouches for the caches of sessions and revisions (ChangeWatch, default 1 ms). */
-  foreignCheckMs?: number;
 }
 
 /** Repositories whose writes are fsynced before they are acknowledged (issue 13, finding 3). */
@@ -141,7 +139,7 @@ export class SqliteStore implements Store {
     options: SqliteStoreOptions,
   ) {
     // One per connection: the caches of sessions and listing revisions share its data_version reading.
-    const watch = new ChangeWatch(db, { foreignCheckMs: options.foreignCheckMs });
+    const watch = new ChangeWatch(db);
     this.users = new SqliteUsers(db);
     this.sessions = new SqliteSessions(db, watch);
     this.passwordResets = new SqliteResets(db);
